@@ -1,0 +1,61 @@
+"""Make sure the seed article and its call-to-action exist (idempotent)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from articles.models import Article, CallToAction
+
+SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
+
+SEED_SLUG = "why-does-nerve-pain-get-worse-after-physical-therapy"
+SEED_ARTICLE = {
+    "title": (
+        "Why Does Nerve Pain Get Worse After Physical Therapy? – Causes, Insights & Management Tips"  # noqa: RUF001 (the author's dash)
+    ),
+    "summary": (
+        "Why nerve pain can flare after a physical therapy session, what causes it, "
+        "how to manage it, and when to seek further help."
+    ),
+    "status": Article.Status.PUBLISHED,
+    "allow_comments": True,
+}
+SEED_CTA_NAME = "Nerve pain after therapy: share your story"
+SEED_CTA = {
+    "heading": "Have you had similar experiences?",
+    "button_label": "Share your story",
+    "button_url": "#respond",
+}
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the seed article and its call-to-action if they do not exist. "
+        "An existing article is left exactly as it is, so a second run changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be created, create nothing."
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        if Article.objects.filter(slug=SEED_SLUG).exists():
+            self.stdout.write("Seed article already present; nothing to do.")
+            return
+        if dry_run:
+            self.stdout.write(f"Would create the article {SEED_SLUG!r} and its call-to-action.")
+            return
+        with transaction.atomic():
+            cta, _ = CallToAction.objects.get_or_create(
+                name=SEED_CTA_NAME,
+                defaults={**SEED_CTA, "text": (SEED_DIR / "call-to-action.md").read_text()},
+            )
+            Article.objects.create(
+                slug=SEED_SLUG,
+                body=(SEED_DIR / "nerve-pain-after-physical-therapy.md").read_text(),
+                call_to_action=cta,
+                **SEED_ARTICLE,
+            )
+        self.stdout.write(self.style.SUCCESS(f"Created the seed article {SEED_SLUG!r}."))

@@ -1,0 +1,95 @@
+"""markdownx's preview and upload endpoints, for staff only, with uploads checked by decoding.
+
+markdownx trusts the client: the declared content type picks the processing, the client's file
+name picks the extension, and SVG is accepted. Here an upload is decoded with Pillow, must be one
+of a few raster formats whatever its name or declared type says, is re-encoded (which also drops
+metadata such as GPS positions) and is stored under a random name the server chooses.
+"""
+
+import uuid
+from io import BytesIO
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
+from django.views import View
+from PIL import Image, UnidentifiedImageError
+
+from articles.markdown import render_markdown
+
+# Decoded format -> file extension. SVG is not a raster format and never decodes here.
+RASTER_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is expanded
+
+
+class RasterImageForm(forms.Form):
+    image = forms.FileField()
+
+    def clean_image(self):
+        upload = self.cleaned_data["image"]
+        if upload.size > settings.MARKDOWNX_UPLOAD_MAX_SIZE:
+            limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE // (1024 * 1024)
+            raise forms.ValidationError(f"The image is larger than {limit} MB.")
+        try:
+            with Image.open(upload) as probe:
+                image_format = probe.format
+                if probe.width * probe.height > MAX_PIXELS:
+                    raise forms.ValidationError("The image has too many pixels.")
+                probe.verify()
+            upload.seek(0)
+            image = Image.open(upload)
+            image.load()
+        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+            raise forms.ValidationError(
+                "This file is not an image we accept (JPEG, PNG, GIF or WebP)."
+            ) from None
+        if image_format not in RASTER_FORMATS:
+            raise forms.ValidationError("Only JPEG, PNG, GIF or WebP images are accepted.")
+        self.decoded = (image, image_format)
+        return upload
+
+    def save(self, commit=True):
+        """Re-encode the decoded image and store it under a server-chosen name; return its URL."""
+        image, image_format = self.decoded
+        max_size = settings.MARKDOWNX_IMAGE_MAX_SIZE["size"]
+        if image_format != "GIF":  # resizing would drop an animation's frames
+            image.thumbnail(max_size)
+        if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        buffer = BytesIO()
+        options = {"quality": settings.MARKDOWNX_IMAGE_MAX_SIZE["quality"]}
+        if image_format == "GIF":
+            options = {"save_all": True}
+        image.save(buffer, image_format, **options)
+        name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{RASTER_FORMATS[image_format]}"
+        stored = default_storage.save(name, ContentFile(buffer.getvalue()))
+        return default_storage.url(stored)
+
+
+class StaffOnlyMixin:
+    """Answer 403 (not a login redirect: these are XHR endpoints) to anyone but staff."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not (request.user.is_active and request.user.is_staff):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StaffMarkdownifyView(StaffOnlyMixin, View):
+    """markdownx's live preview, rendered by the same sanitising function as saved articles."""
+
+    def post(self, request, *args, **kwargs):
+        return HttpResponse(render_markdown(request.POST.get("content", "")))
+
+
+class StaffImageUploadView(StaffOnlyMixin, View):
+    """markdownx's image upload: answers with the Markdown to insert, or the reason in JSON."""
+
+    def post(self, request, *args, **kwargs):
+        form = RasterImageForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return JsonResponse(form.errors, status=400)
+        return JsonResponse({"image_code": f"![]({form.save()})"})

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # markdownx's endpoints, wrapped: staff only, sanitised preview, decoded uploads.
+    path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
+    path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
+    path("", include("articles.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
