@@ -12,7 +12,7 @@ SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 SEED_SLUG = "why-does-nerve-pain-get-worse-after-physical-therapy"
 SEED_ARTICLE = {
     "title": (
-        "Why Does Nerve Pain Get Worse After Physical Therapy? – Causes, Insights & Management Tips"  # noqa: RUF001 (the author's dash)
+        "Why Does Nerve Pain Get Worse After Physical Therapy? – Causes, Insights & Management Tips"
     ),
     "summary": (
         "Why nerve pain can flare after a physical therapy session, what causes it, "

@@ -1,0 +1,93 @@
+"""markdownx's preview and upload endpoints: staff only, and uploads that are really images."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+pytestmark = pytest.mark.django_db
+
+PREVIEW = "/markdownx/markdownify/"
+UPLOAD = "/markdownx/upload/"
+XHR = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
+
+
+def image_bytes(fmt="PNG", size=(40, 30)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "red").save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def upload(client, content, name="photo.png", content_type="image/png"):
+    return client.post(
+        UPLOAD, {"image": SimpleUploadedFile(name, content, content_type=content_type)}, **XHR
+    )
+
+
+@pytest.mark.parametrize("url", [PREVIEW, UPLOAD])
+def test_anonymous_and_non_staff_get_403(client, reader_account_client, url):
+    assert client.post(url, {"content": "x"}).status_code == 403
+    assert reader_account_client.post(url, {"content": "x"}).status_code == 403
+
+
+def test_preview_is_sanitised_like_saved_articles(staff_client):
+    response = staff_client.post(PREVIEW, {"content": "**hi** <script>alert(1)</script>"})
+    assert response.status_code == 200
+    assert response.content.decode() == "<p><strong>hi</strong> </p>"
+
+
+def test_preview_without_content_is_empty_not_an_error(staff_client):
+    assert staff_client.post(PREVIEW, {}).status_code == 200
+
+
+def test_real_image_is_stored_under_a_server_chosen_name(staff_client, settings):
+    response = upload(staff_client, image_bytes(), name="../../evil name.php.png")
+    assert response.status_code == 200
+    code = response.json()["image_code"]
+    assert code.startswith("![](/media/uploads/") and code.endswith(".png)")
+    stored = code[len("![](/media/") : -1]
+    assert "evil" not in stored and ".php" not in stored
+    with Image.open(settings.MEDIA_ROOT / stored) as saved:
+        assert saved.format == "PNG"
+
+
+def test_extension_follows_the_decoded_format_not_the_name(staff_client):
+    response = upload(staff_client, image_bytes("JPEG"), name="photo.png", content_type="image/png")
+    assert response.json()["image_code"].endswith(".jpg)")
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "content_type"),
+    [
+        (b"<?php system($_GET['c']); ?>", "shell.png", "image/png"),
+        (b"GIF89a<script>alert(1)</script>", "x.gif", "image/gif"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "x.svg",
+            "image/svg+xml",
+        ),
+        (b'<svg xmlns="http://www.w3.org/2000/svg"/>', "x.png", "image/png"),
+        (image_bytes()[:60], "truncated.png", "image/png"),
+    ],
+)
+def test_files_that_do_not_decode_as_raster_images_are_refused(
+    staff_client, settings, content, name, content_type
+):
+    response = upload(staff_client, content, name=name, content_type=content_type)
+    assert response.status_code == 400
+    assert "image" in response.json()
+    assert not (settings.MEDIA_ROOT / "uploads").exists()
+
+
+def test_uploads_are_size_capped(staff_client, settings):
+    settings.MARKDOWNX_UPLOAD_MAX_SIZE = 1000
+    response = upload(staff_client, image_bytes(size=(400, 400)) + b"\0" * 2000)
+    assert response.status_code == 400
+    assert "larger than" in response.json()["image"][0]
+
+
+def test_decompression_bombs_are_refused(staff_client, monkeypatch):
+    monkeypatch.setattr("articles.uploads.MAX_PIXELS", 100)
+    response = upload(staff_client, image_bytes(size=(20, 20)))
+    assert response.status_code == 400

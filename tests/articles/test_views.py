@@ -1,0 +1,147 @@
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from tests.factories import ArticleFactory, CallToActionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_home_lists_published_articles_newest_first(client):
+    now = timezone.now()
+    older = ArticleFactory(title="Older", published_at=now - datetime.timedelta(days=5))
+    newer = ArticleFactory(title="Newer", summary="Fresh summary.")
+    ArticleFactory(title="Draft", draft=True)
+    ArticleFactory(title="Scheduled", scheduled=True)
+
+    page = soup(client.get("/"))
+
+    titles = [a.get_text() for a in page.select("main article h2 a")]
+    assert titles == ["Newer", "Older"]
+    assert page.select_one("main article h2 a")["href"] == newer.get_absolute_url()
+    assert "Fresh summary." in page.select_one("main article").get_text()
+    assert page.select("main article time")[1]["datetime"] == older.published_at.isoformat()
+
+
+def test_article_page_shows_the_article(client):
+    article = ArticleFactory(title="Nerve pain", summary="About nerve pain.", body="## Causes")
+    response = client.get(article.get_absolute_url())
+    page = soup(response)
+    assert response.status_code == 200
+    assert [h.get_text() for h in page.find_all("h1")] == ["Nerve pain"]
+    assert page.find("h2", string="Causes")
+    assert "preview" not in page.get_text().lower()
+
+
+@pytest.mark.parametrize("trait", ["draft", "scheduled"])
+def test_readers_get_404_for_unpublished_articles(client, reader_account_client, trait):
+    """Drafts and scheduled articles are invisible to anonymous readers and non-staff users."""
+    article = ArticleFactory(**{trait: True})
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert reader_account_client.get(article.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("trait", "wording"), [("draft", "a draft"), ("scheduled", "scheduled for")]
+)
+def test_staff_preview_unpublished_articles_marked_as_preview(staff_client, trait, wording):
+    article = ArticleFactory(**{trait: True})
+    response = staff_client.get(article.get_absolute_url())
+    banner = soup(response).select_one(".preview-banner")
+    assert response.status_code == 200
+    assert banner is not None
+    assert "Preview" in banner.get_text()
+    assert wording in banner.get_text()
+
+
+def test_unknown_slug_is_404(client):
+    assert client.get("/articles/nothing-here/").status_code == 404
+
+
+@pytest.mark.parametrize("url_of", [lambda a: "/", lambda a: a.get_absolute_url()])
+def test_pages_have_head_metadata_and_landmarks(client, url_of):
+    """Every page: lang, a title, a meta description, a canonical link, landmarks, skip link."""
+    article = ArticleFactory(title="Nerve pain", summary="What to know about nerve pain.")
+    url = url_of(article)
+    page = soup(client.get(url))
+
+    assert page.html["lang"] == "en"
+    assert page.title.get_text().strip()
+    assert page.find("meta", attrs={"name": "description"})["content"].strip()
+    assert page.find("link", rel="canonical")["href"] == f"http://testserver{url}"
+    assert page.find("meta", attrs={"name": "viewport"})
+    for landmark in ("header", "main", "footer"):
+        assert page.find(landmark) is not None, landmark
+    skip = page.select_one("a.skip-link")
+    assert skip is not None
+    assert page.find(id=skip["href"].lstrip("#")).name == "main"
+
+
+def test_article_head_uses_the_article_fields(client):
+    article = ArticleFactory(title="Nerve pain", summary="What to know about nerve pain.")
+    page = soup(client.get(article.get_absolute_url()))
+    assert page.title.get_text().startswith("Nerve pain")
+    assert page.find("meta", attrs={"name": "description"})["content"] == article.summary
+
+
+def test_scroll_to_top_is_a_plain_link_to_an_element_at_the_top(client):
+    """It works without JavaScript and by keyboard: a link to an id near the top."""
+    article = ArticleFactory()
+    page = soup(client.get(article.get_absolute_url()))
+    link = page.find("a", string="Scroll to Top")
+    assert link is not None
+    target = page.find(id=link["href"].lstrip("#"))
+    assert target is not None
+    assert target.find_previous("main") is None  # it is above the content
+    assert not page.find_all("script")
+
+
+def test_pages_load_nothing_from_a_third_party(client):
+    article = ArticleFactory()
+    for url in ("/", article.get_absolute_url()):
+        page = soup(client.get(url))
+        sources = [tag.get("src") for tag in page.find_all(src=True)]
+        sources += [
+            tag["href"] for tag in page.find_all("link", href=True) if tag["rel"] != ["canonical"]
+        ]
+        assert sources
+        assert all(s.startswith("/") and not s.startswith("//") for s in sources), sources
+
+
+def test_call_to_action_is_shown_after_the_body(client):
+    cta = CallToActionFactory(
+        heading="Share your story", button_label="Reply", button_url="#respond"
+    )
+    article = ArticleFactory(body="Body text.", call_to_action=cta)
+    page = soup(client.get(article.get_absolute_url()))
+    block = page.select_one("aside.cta")
+    assert block.find("h2").get_text() == "Share your story"
+    assert block.find("a", string="Reply")["href"] == "#respond"
+    assert page.find(id="respond") is not None
+
+
+def test_closed_article_says_so(client):
+    article = ArticleFactory(allow_comments=False)
+    page = soup(client.get(article.get_absolute_url()))
+    assert "Comments are closed" in page.select_one("#respond").get_text()
+
+
+def test_stylesheet_respects_reduced_motion_and_prints():
+    """Smooth scrolling only when the reader has not asked for reduced motion."""
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    css = Path(finders.find("css/site.css")).read_text()
+    motion_block = css.split("@media (prefers-reduced-motion: no-preference) {", 1)[1]
+    motion_block = motion_block.split("\n}", 1)[0]
+    assert "scroll-behavior: smooth" in motion_block
+    assert css.count("scroll-behavior") == 1
+    assert "@media print" in css
+    assert ":focus-visible" in css
