@@ -25,7 +25,8 @@ class ArticleAdmin(admin.ModelAdmin):
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "author", "allow_comments"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "author"]}),
+        (_("Discussion"), {"fields": ["allow_comments", "moderate_all_comments"]}),
         (_("Call-to-action"), {"fields": ["call_to_action"]}),
     ]
 

@@ -91,6 +91,11 @@ class Article(models.Model):
         related_name="articles",
     )
     allow_comments = models.BooleanField(_("allow comments"), default=True)
+    moderate_all_comments = models.BooleanField(
+        _("hold all comments"),
+        default=False,
+        help_text=_("Hold every new comment for a moderator, whoever writes it."),
+    )
     call_to_action = models.ForeignKey(
         CallToAction,
         verbose_name=_("call-to-action"),

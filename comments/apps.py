@@ -1,7 +1,24 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
     verbose_name = _("Comments")
+
+    def ready(self):
+        from django_comments_xtd.models import publish_or_unpublish_on_pre_save
+        from django_comments_xtd.moderation import moderator
+
+        from comments.models import Comment
+        from comments.moderation import ArticleCommentModerator
+
+        # xtd cascades a comment's visibility to all its replies on every save: approving a
+        # parent would publish replies that are still held or marked as spam. Our comments
+        # each carry their own state, so that cascade is switched off.
+        pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=Comment._meta.label)
+
+        article = self.apps.get_model("articles", "Article")
+        if article not in moderator._registry:
+            moderator.register(article, ArticleCommentModerator)

@@ -58,10 +58,17 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django_tasks",
+    "django_tasks_db",
     "markdownx",
     "articles",
+    # django-comments-xtd before our app: CommentsConfig.ready() adjusts what xtd connects.
+    "django_comments_xtd",
+    "django_comments",
     "comments",
 ]
+SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -194,6 +201,39 @@ MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
+
+# The public address of the site, for links in email (https in production).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "nervepain")
+
+# Background work (email). "immediate" runs a task right after the transaction commits, in the
+# same process; "database" queues it for `manage.py db_worker` (django-tasks-db).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[os.environ.get("DJANGO_TASKS_BACKEND", "immediate")]
+    }
+}
+
+# The discussion: django-comments-xtd with our Comment model and form.
+COMMENTS_APP = "django_comments_xtd"
+COMMENTS_XTD_MODEL = "comments.models.Comment"
+COMMENTS_XTD_FORM_CLASS = "comments.forms.CommentForm"
+COMMENTS_XTD_MAX_THREAD_LEVEL = 0
+COMMENTS_XTD_MAX_THREAD_LEVEL_BY_APP_MODEL = {"articles.article": 2}  # three levels: 0, 1, 2
+COMMENTS_XTD_CONFIRM_EMAIL = False
+COMMENTS_XTD_THREADED_EMAILS = False
+COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)  # time trap
+COMMENTS_FORM_MAX_AGE = 24 * 3600
+COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
+COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)
+COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0) or None
+COMMENTS_MODERATOR_EMAILS_PER_MINUTE = 3
+COMMENTS_RESERVED_NAMES = {SITE_NAME.casefold(), "admin", "administrator", "moderator"}
+# How many proxies in front add themselves to X-Forwarded-For (0: use REMOTE_ADDR).
+COMMENTS_TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     # markdownx's endpoints, wrapped: staff only, sanitised preview, decoded uploads.
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
+    path("comments/", include("comments.urls")),
     path("", include("articles.urls")),
 ]
 

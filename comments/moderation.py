@@ -1,0 +1,114 @@
+"""The moderation rules: what happens to a comment that passed the form's checks.
+
+Rules, in order (each outcome is stored on the comment with its reason):
+1. Staff writing as themselves are published.
+2. A "disallow" word anywhere in name, email, website, text or IP: refused outright.
+3. Held for a moderator: the article holds all comments; a "hold" word; two or more links.
+4. Published at once: a trusted commenter (see ``comments.trust``).
+5. Otherwise held: a first comment from someone not yet trusted.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django_comments_xtd.moderation import XtdCommentModerator, moderator
+
+from comments.models import Comment, ModerationWord, TrustedCommenter
+from comments.text import count_links, normalise_for_matching
+
+
+class CommentRefusedError(Exception):
+    """The comment is refused outright; the message says why, plainly."""
+
+
+@dataclass
+class Decision:
+    state: str
+    reason: str
+    detail: str = ""
+
+
+class ArticleCommentModerator(XtdCommentModerator):
+    """django-comments' moderator for articles: open/closed rules and the moderation rules."""
+
+    enable_field = "allow_comments"
+    auto_close_field = "published_at"
+    email_notification = False
+
+    @property
+    def close_after(self):  # read at call time so a settings change applies at once
+        return settings.COMMENTS_CLOSE_AFTER_DAYS
+
+    def is_open(self, article) -> bool:
+        return self.allow(None, article, None)
+
+    def decide(self, comment: Comment, article, user, key_hash: str) -> Decision:
+        if user is not None and user.is_active and user.is_staff:
+            return Decision(Comment.State.PUBLISHED, Comment.Reason.STAFF)
+
+        fields = [comment.user_name, comment.user_email, comment.user_url, comment.comment]
+        fields.append(comment.ip_address or "")
+        haystack = "\n".join(normalise_for_matching(value) for value in fields)
+        words = {Action: [] for Action in ModerationWord.Action.values}
+        for word, action in ModerationWord.objects.values_list("word", "action"):
+            if normalise_for_matching(word) in haystack:
+                words[action].append(word)
+        if words[ModerationWord.Action.DISALLOW]:
+            raise CommentRefusedError(
+                "Your comment contains words or details this site does not accept."
+            )
+
+        if getattr(article, "moderate_all_comments", False):
+            return Decision(Comment.State.PENDING, Comment.Reason.HOLD_ALL)
+        if words[ModerationWord.Action.HOLD]:
+            detail = ", ".join(words[ModerationWord.Action.HOLD])[:200]
+            return Decision(Comment.State.PENDING, Comment.Reason.HOLD_WORD, detail)
+        links = count_links(comment.comment)
+        if links >= 2:
+            return Decision(Comment.State.PENDING, Comment.Reason.LINKS, f"{links} links")
+        if is_trusted(key_hash, comment.user_email):
+            return Decision(Comment.State.PUBLISHED, Comment.Reason.TRUSTED)
+        return Decision(Comment.State.PENDING, Comment.Reason.NOT_TRUSTED)
+
+
+def is_trusted(key_hash: str, email: str) -> bool:
+    return (
+        bool(key_hash)
+        and TrustedCommenter.objects.filter(key_hash=key_hash, email=email.lower()).exists()
+    )
+
+
+def trust_commenter(comment: Comment, moderator) -> None:
+    """A moderator approved this comment: trust the browser that posted it, with its email."""
+    if comment.commenter_key_hash and not comment.from_site:
+        TrustedCommenter.objects.get_or_create(
+            key_hash=comment.commenter_key_hash,
+            email=comment.user_email.lower(),
+            defaults={"approved_by": moderator},
+        )
+
+
+def over_rate_limit(ip: str | None, email: str) -> bool:
+    """Count one comment for this IP and this email; True if either is over the limit.
+
+    Counters live in the shared cache (Redis in production) so every web process sees them.
+    Fixed windows: at most COMMENTS_RATE_LIMIT comments per COMMENTS_RATE_WINDOW seconds.
+    """
+    limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_WINDOW
+    over = False
+    for kind, value in (("ip", ip or "unknown"), ("email", email.lower())):
+        key = f"comments:rate:{kind}:{value}"
+        cache.add(key, 0, timeout=window)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=window)
+            count = 1
+        over = over or count > limit
+    return over
+
+
+def moderator_for(model):
+    """The moderator registered for this model (see ``CommentsConfig.ready``), or None."""
+    return moderator._registry.get(model)

@@ -1,0 +1,170 @@
+"""Email about comments, sent by tasks after the transaction commits.
+
+Each task takes a comment id, re-reads the comment, and decides again whether the mail is still
+due, so a retried or late task never sends something stale. A failure is logged and re-raised
+for the task backend to record; the comment itself was committed before any of this ran.
+
+Mail carrying a reader's free text goes only to moderators and to addresses that proved they
+are their owner's (``VerifiedEmail``); the confirmation request itself carries no reader text.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from comments.models import Comment, VerifiedEmail
+from comments.trust import sign_comment
+
+logger = logging.getLogger(__name__)
+
+MODERATORS_GROUP = "Moderators"
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send(subject, template, context, to, headers=None):
+    body = render_to_string(template, {**context, "site_name": settings.SITE_NAME})
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+        headers=headers or {},
+    )
+    message.send()
+
+
+def after_commit(task_obj, comment_id: int) -> None:
+    """Enqueue a task once the current transaction commits; never fail the request."""
+    transaction.on_commit(lambda: task_obj.enqueue(comment_id), robust=True)
+
+
+def comment_became_public(comment: Comment) -> None:
+    """Call when a comment turns public (posted by a trusted commenter, or approved)."""
+    if comment.is_reply:
+        after_commit(notify_reply, comment.pk)
+
+
+@task()
+def notify_moderators(comment_id: int) -> str:
+    """Tell moderators a comment is waiting, at most a few emails per minute."""
+    comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PENDING).first()
+    if comment is None:
+        return "no longer pending"
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    key = f"comments:moderator-mail:{minute}"
+    cache.add(key, 0, timeout=120)
+    if cache.incr(key) > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE:
+        logger.info("comment=%s moderator email skipped: burst limit", comment_id)
+        return "throttled"
+    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    recipients = sorted(
+        set(
+            users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True)).values_list(
+                "email", flat=True
+            )
+        )
+    )
+    if not recipients:
+        return "no moderators"
+    context = {
+        "comment": comment,
+        "article": comment.content_object,
+        "admin_url": absolute(
+            reverse(
+                f"admin:{Comment._meta.app_label}_{Comment._meta.model_name}_change",
+                args=[comment.pk],
+            )
+        ),
+        "queue_url": absolute(reverse("admin:comments_comment_changelist")),
+        "pending": Comment.objects.pending().count(),
+    }
+    try:
+        _send(
+            f"[{settings.SITE_NAME}] A comment is waiting for moderation",
+            "comments/email/moderators.txt",
+            context,
+            recipients,
+        )
+    except Exception:
+        logger.exception("comment=%s moderator email failed", comment_id)
+        raise
+    return "sent"
+
+
+@task()
+def notify_reply(comment_id: int) -> str:
+    """Tell the author of the parent comment, if they opted in and proved their address."""
+    reply = Comment.objects.filter(pk=comment_id, state=Comment.State.PUBLISHED).first()
+    if reply is None or not reply.is_reply or reply.reply_notified_at:
+        return "not due"
+    parent = Comment.objects.filter(pk=reply.parent_id, state=Comment.State.PUBLISHED).first()
+    if (
+        parent is None
+        or not parent.followup
+        or not parent.user_email
+        or parent.user_email.lower() == reply.user_email.lower()
+        or not VerifiedEmail.objects.filter(email=parent.user_email.lower()).exists()
+    ):
+        return "nobody to tell"
+    unsubscribe_url = absolute(
+        reverse("comments:unsubscribe", args=[sign_comment(parent.pk, "unsubscribe")])
+    )
+    context = {
+        "reply": reply,
+        "parent": parent,
+        "article": reply.content_object,
+        "reply_url": absolute(reply.get_absolute_url()),
+        "unsubscribe_url": unsubscribe_url,
+    }
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    try:
+        _send(
+            f"[{settings.SITE_NAME}] {reply.user_name} replied to your comment",
+            "comments/email/reply.txt",
+            context,
+            [parent.user_email],
+            headers,
+        )
+    except Exception:
+        logger.exception("comment=%s reply email failed", comment_id)
+        raise
+    Comment.objects.filter(pk=reply.pk).update(reply_notified_at=timezone.now())
+    return "sent"
+
+
+@task()
+def request_confirmation(comment_id: int) -> str:
+    """Ask a commenter who opted in to confirm their address. No reader text in this mail."""
+    comment = Comment.objects.filter(pk=comment_id, followup=True).first()
+    if comment is None or VerifiedEmail.objects.filter(email=comment.user_email.lower()).exists():
+        return "not needed"
+    # One confirmation request per address per day: the form cannot be used to mail-bomb.
+    if not cache.add(f"comments:confirm-sent:{comment.user_email.lower()}", 1, timeout=86400):
+        return "already asked today"
+    confirm_url = absolute(reverse("comments:confirm", args=[sign_comment(comment.pk, "confirm")]))
+    try:
+        _send(
+            f"[{settings.SITE_NAME}] Confirm your email for reply notifications",
+            "comments/email/confirm.txt",
+            {"article": comment.content_object, "confirm_url": confirm_url},
+            [comment.user_email],
+        )
+    except Exception:
+        logger.exception("comment=%s confirmation email failed", comment_id)
+        raise
+    return "sent"

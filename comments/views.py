@@ -1,0 +1,208 @@
+"""Posting a comment, and the two links in our emails (confirm an address, unsubscribe).
+
+The post pipeline: CSRF (middleware), the form's signed token, honeypot and time trap, article
+open, thread checks, the one-time nonce (duplicates), rate limit, the moderation rules, then one
+transaction. Whatever goes wrong, the reader gets a page with their text and a plain reason.
+"""
+
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comments import notifications, trust
+from comments.forms import CommentForm
+from comments.models import Comment, VerifiedEmail
+from comments.moderation import CommentRefusedError, moderator_for, over_rate_limit
+from comments.threads import effective_parent
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
+
+
+def client_ip(request) -> str | None:
+    """The reader's address: REMOTE_ADDR, or our proxy's entry in X-Forwarded-For."""
+    proxies = settings.COMMENTS_TRUSTED_PROXIES
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+def _target(request):
+    """The published article the form names, or None if it names anything else."""
+    try:
+        model = apps.get_model(*request.POST.get("content_type", "").split(".", 1))
+    except (TypeError, ValueError, LookupError):
+        return None
+    if moderator_for(model) is None:
+        return None
+    try:
+        return model._default_manager.published().get(pk=request.POST.get("object_pk", ""))
+    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+        return None
+
+
+def _problem(request, target, form, reason, status, closed=False):
+    """The form again, with what the reader typed, a fresh token and the reason."""
+    if form is not None:
+        form.refresh_security()
+    context = {
+        "article": target,
+        "form": form,
+        "reason": reason,
+        "text": request.POST.get("comment", ""),
+        "closed": closed,
+    }
+    return render(request, "comments/problem.html", context, status=status)
+
+
+def _see_other(url):
+    response = redirect(url)
+    response.status_code = 303
+    return response
+
+
+@require_POST
+def post_comment(request):
+    target = _target(request)
+    if target is None:
+        reason = "This comment does not belong to an article open for discussion."
+        return _problem(request, None, None, reason, 400)
+    moderator = moderator_for(type(target))
+    form = CommentForm(target, data=request.POST)
+
+    if not moderator.is_open(target):
+        reason = "Comments are closed on this article. Your text is kept below."
+        return _problem(request, target, form, reason, 403, closed=True)
+
+    if not form.is_valid():
+        if "honeypot" in form.errors:
+            logger.info("comment refused: honeypot filled ip=%s", client_ip(request))
+            reason = "Your comment looked automated and was not accepted."
+        elif form.has_error("timestamp", "too_fast"):
+            reason = "That was faster than we allow. Please wait a few seconds and send it again."
+        elif form.has_error("timestamp", "expired"):
+            reason = "This form had expired. Your text is kept below: please send it again."
+        elif form.is_security_failure():
+            reason = (
+                "This form could not be checked. Your text is kept below: please send it again."
+            )
+        else:
+            reason = "Please correct the fields marked below."
+        return _problem(request, target, form, reason, 400)
+
+    try:
+        parent = effective_parent(target, form.cleaned_data.get("reply_to") or 0)
+    except ValueError as error:
+        return _problem(request, target, form, str(error), 400)
+
+    nonce = form.cleaned_data["nonce"]
+    existing = Comment.objects.filter(form_nonce=nonce).first()
+    if existing is not None:
+        return _duplicate(request, target, form, existing)
+
+    is_staff = request.user.is_authenticated and request.user.is_staff
+    ip = client_ip(request)
+    if not is_staff and over_rate_limit(ip, form.cleaned_data["email"]):
+        reason = (
+            "You have sent several comments in a short time. Please wait a few minutes and "
+            "send this one again: your text is kept below."
+        )
+        return _problem(request, target, form, reason, 429)
+
+    key = trust.commenter_key(request) or trust.new_commenter_key()
+    comment = form.get_comment_object(site_id=settings.SITE_ID)
+    comment.ip_address = ip
+    comment.parent_id = parent.pk if parent else 0
+    comment.commenter_key_hash = trust.hash_commenter_key(key)
+    if request.user.is_authenticated:
+        comment.user = request.user
+
+    try:
+        decision = moderator.decide(comment, target, request.user, comment.commenter_key_hash)
+    except CommentRefusedError as refusal:
+        logger.info("comment refused: %s ip=%s", refusal, ip)
+        return _problem(request, target, form, str(refusal), 400)
+    comment.state, comment.reason, comment.reason_detail = (
+        decision.state,
+        decision.reason,
+        decision.detail,
+    )
+
+    try:
+        with transaction.atomic():
+            comment.save()
+            if comment.state == Comment.State.PENDING:
+                notifications.after_commit(notifications.notify_moderators, comment.pk)
+            else:
+                notifications.comment_became_public(comment)
+            if comment.followup:
+                notifications.after_commit(notifications.request_confirmation, comment.pk)
+    except IntegrityError:
+        # The same form sent twice at the same moment: the other request created the comment.
+        existing = Comment.objects.filter(form_nonce=nonce).first()
+        if existing is None:
+            raise
+        return _duplicate(request, target, form, existing)
+
+    response = _see_other(comment.get_absolute_url())
+    trust.set_commenter_key(response, key)
+    if form.cleaned_data["remember"]:
+        trust.remember(response, comment.user_name, comment.user_email, comment.user_url)
+    else:
+        trust.forget(response)
+    return response
+
+
+def _duplicate(request, target, form, existing):
+    """The same form came back: send the reader to the comment it already created."""
+    if (
+        existing.object_pk == str(target.pk)
+        and existing.comment == form.cleaned_data["comment"]
+        and existing.user_email == form.cleaned_data["email"]
+    ):
+        return _see_other(existing.get_absolute_url())
+    reason = (
+        "This form was already used for another comment. Your text is kept below: "
+        "please send it again."
+    )
+    return _problem(request, target, form, reason, 400)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """Confirm a commenter's address (GET shows a button; only the POST changes anything)."""
+    comment_id = trust.unsign_comment(token, "confirm", CONFIRM_MAX_AGE)
+    comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
+    if comment is None:
+        return render(request, "comments/link_expired.html", status=400)
+    done = False
+    if request.method == "POST":
+        VerifiedEmail.objects.get_or_create(email=comment.user_email.lower())
+        done = True
+    return render(request, "comments/confirm.html", {"done": done, "token": token})
+
+
+@csrf_exempt  # the signed token authorises it; mail clients' one-click POST has no CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Stop reply notifications to this address (GET shows a button; the POST unsubscribes)."""
+    comment_id = trust.unsign_comment(token, "unsubscribe", UNSUBSCRIBE_MAX_AGE)
+    comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
+    if comment is None:
+        return render(request, "comments/link_expired.html", status=400)
+    done = False
+    if request.method == "POST":
+        Comment.objects.filter(user_email__iexact=comment.user_email).update(followup=False)
+        done = True
+    return render(request, "comments/unsubscribe.html", {"done": done, "token": token})

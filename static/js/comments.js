@@ -1,0 +1,45 @@
+// Progressive enhancement for "Leave a Reply": a Reply link moves the form under the comment.
+// Without JavaScript the link reloads the page with ?reply_to=ID, which does the same.
+(function () {
+  "use strict";
+  var respond = document.getElementById("respond");
+  if (!respond) return;
+  var form = respond.querySelector("form.comment-form");
+  if (!form) return;
+  var home = respond.parentNode;
+  var homeNext = respond.nextSibling;
+  var replyTo = form.querySelector("input[name=reply_to]");
+  var note = form.querySelector(".replying-to");
+  var noteLink = form.querySelector(".replying-to-link");
+  var cancel = form.querySelector(".cancel-reply");
+  var text = form.querySelector("textarea[name=comment]");
+
+  function moveUnder(item, id, author) {
+    item.querySelector(".comment-body").after(respond);
+    replyTo.value = id;
+    noteLink.textContent = author;
+    noteLink.setAttribute("href", "#c" + id);
+    note.hidden = false;
+    text.focus();
+  }
+
+  function restore() {
+    home.insertBefore(respond, homeNext);
+    replyTo.value = "";
+    note.hidden = true;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.reply-link");
+    if (link) {
+      event.preventDefault();
+      moveUnder(document.getElementById("c" + link.dataset.replyTo), link.dataset.replyTo, link.dataset.author);
+      return;
+    }
+    if (event.target === cancel && respond.parentNode !== home) {
+      event.preventDefault();
+      restore();
+      cancel.focus();
+    }
+  });
+})();
