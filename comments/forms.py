@@ -52,6 +52,12 @@ class CommentForm(BaseCommentForm):
         )
         self.fields["comment"].widget.attrs.update({"rows": 8, "cols": 60})
         self.fields["honeypot"].label = _("Leave this field empty")
+        for name, message in (
+            ("name", _("Please enter your name.")),
+            ("email", _("Please enter your email address (it is never shown).")),
+            ("comment", _("Please write a comment.")),
+        ):
+            self.fields[name].error_messages["required"] = message
 
     # -- security data: the token signs the target, the time and a one-time nonce --------
 

@@ -1,5 +1,7 @@
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
+from django.test import Client
 
 from tests.factories import UserFactory
 
@@ -9,6 +11,8 @@ def _test_settings(settings, tmp_path):
     """Fast hashing, uploads in a temp dir, and static files served without a manifest."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SITE_URL = "https://nervepain.example"
+    cache.clear()  # rate-limit counters and throttles start from zero in every test
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -34,3 +38,19 @@ def reader_account_client(client, db):
     """A logged-in user who is not staff."""
     client.force_login(UserFactory())
     return client
+
+
+@pytest.fixture
+def moderator(db):
+    """A staff member in the Moderators group: no superuser rights."""
+    user = UserFactory(is_staff=True, email="mod@example.org")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    """The moderator's own browser (separate from ``client``, the reader's)."""
+    moderator_browser = Client()
+    moderator_browser.force_login(moderator)
+    return moderator_browser

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from articles.models import Article, CallToAction
+from comments.models import Comment
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -44,3 +45,22 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
         )
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A comment on an article; pass ``parent=`` for a reply."""
+
+    class Meta:
+        model = Comment
+        exclude = ["article", "parent"]
+
+    article = factory.SubFactory(ArticleFactory)
+    parent = None
+    content_object = factory.SelfAttribute("article")
+    site_id = 1
+    user_name = factory.Sequence(lambda n: f"Reader {n}")
+    user_email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    comment = "My nerve pain eased after a week."
+    state = Comment.State.PUBLISHED
+    ip_address = "192.0.2.10"
+    parent_id = factory.LazyAttribute(lambda o: o.parent.pk if o.parent else 0)

@@ -1,0 +1,205 @@
+"""Email about comments: after commit, only to proven addresses, one-click unsubscribe."""
+
+import logging
+import re
+
+import pytest
+from django.core import mail
+
+from comments.models import Comment, VerifiedEmail
+from comments.trust import sign_comment
+from tests.comments.conftest import POST_URL, form_data
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderators(moderator):
+    """Moderators with email: the group member, plus a superuser."""
+    UserFactory(is_staff=True, is_superuser=True, email="root@example.org")
+    return moderator
+
+
+def approve(moderator_client, comment):
+    moderator_client.post(
+        "/admin/comments/comment/?state=all",
+        {"action": "approve", "_selected_action": [comment.pk]},
+    )
+    comment.refresh_from_db()
+
+
+def links_in(message):
+    return re.findall(r"https?://\S+", message.body)
+
+
+def test_held_comment_emails_moderators_after_commit(
+    post, article, moderators, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        post(article)
+    assert mail.outbox == []  # nothing is sent inside the transaction
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert sorted(message.to) == ["mod@example.org", "root@example.org"]
+    comment = Comment.objects.get()
+    assert f"https://nervepain.example/admin/comments/comment/{comment.pk}/change/" in links_in(
+        message
+    )
+
+
+def test_moderator_emails_are_limited_in_a_burst(
+    client, article, moderators, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(5):
+            client.post(
+                POST_URL, form_data(article, email=f"r{n}@example.org"), REMOTE_ADDR=f"192.0.2.{n}"
+            )
+    assert Comment.objects.count() == 5
+    assert len(mail.outbox) == 3
+
+
+def test_a_failing_mail_server_loses_no_comment(
+    settings, post, article, moderators, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_BACKEND = "tests.comments.test_notifications.BrokenBackend"
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        response = post(article)
+    assert response.status_code == 303
+    assert Comment.objects.count() == 1
+    assert "moderator email failed" in caplog.text
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP server unreachable")
+
+
+def test_opting_in_sends_a_confirmation_without_the_readers_text(
+    post, article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        post(article, followup="on", comment="Private story about my back.")
+    confirmations = [m for m in mail.outbox if m.to == ["ann@example.org"]]
+    assert len(confirmations) == 1
+    body = confirmations[0].body
+    assert "Private story" not in body
+    assert "Ann Reader" not in body
+    assert any("/comments/confirm/" in link for link in links_in(confirmations[0]))
+
+
+def test_confirmation_is_sent_once_a_day_per_address(
+    client, article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(2):
+            client.post(POST_URL, form_data(article, followup="on", comment=f"Comment {n}"))
+    assert len([m for m in mail.outbox if m.to == ["ann@example.org"]]) == 1
+
+
+def test_confirm_link_changes_nothing_on_get_and_verifies_on_post(client, article):
+    comment = CommentFactory(article=article, followup=True, user_email="Bea@Example.org")
+    url = f"/comments/confirm/{sign_comment(comment.pk, 'confirm')}/"
+    assert client.get(url).status_code == 200
+    assert not VerifiedEmail.objects.exists()
+    assert client.post(url).status_code == 200
+    assert VerifiedEmail.objects.filter(email="bea@example.org").exists()
+
+
+@pytest.mark.parametrize("purpose", ["confirm", "unsubscribe"])
+def test_tampered_email_links_are_refused(client, purpose):
+    comment = CommentFactory()
+    token = sign_comment(comment.pk, purpose) + "x"
+    assert client.post(f"/comments/{purpose}/{token}/").status_code == 400
+
+
+def test_expired_unsubscribe_link_is_refused(client, settings, monkeypatch):
+    comment = CommentFactory(followup=True)
+    token = sign_comment(comment.pk, "unsubscribe")
+    monkeypatch.setattr("comments.views.UNSUBSCRIBE_MAX_AGE", -1)
+    assert client.post(f"/comments/unsubscribe/{token}/").status_code == 400
+    comment.refresh_from_db()
+    assert comment.followup
+
+
+def reply_setup(article, verified=True):
+    parent = CommentFactory(article=article, followup=True, user_email="bea@example.org")
+    bystander = CommentFactory(article=article, followup=True, user_email="cal@example.org")
+    VerifiedEmail.objects.create(email="cal@example.org")
+    if verified:
+        VerifiedEmail.objects.create(email="bea@example.org")
+    return parent, bystander
+
+
+def test_reply_notifies_only_the_parent_author(
+    client, staff_user, article, django_capture_on_commit_callbacks
+):
+    parent, _ = reply_setup(article)
+    client.force_login(staff_user)  # staff replies are published at once
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(POST_URL, form_data(article, reply_to=parent.pk, comment="Glad it eased."))
+    assert [m.to for m in mail.outbox] == [["bea@example.org"]]
+    message = mail.outbox[0]
+    assert "Glad it eased." in message.body
+    unsubscribe = message.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith("<https://nervepain.example/comments/unsubscribe/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe.strip("<>") in message.body
+
+
+def test_unverified_address_gets_no_reply_email(
+    client, staff_user, article, django_capture_on_commit_callbacks
+):
+    parent, _ = reply_setup(article, verified=False)
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(POST_URL, form_data(article, reply_to=parent.pk, comment="Hello there."))
+    assert mail.outbox == []
+
+
+def test_held_reply_notifies_only_once_it_is_approved(
+    post, article, moderator_client, django_capture_on_commit_callbacks
+):
+    parent, _ = reply_setup(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        post(article, reply_to=parent.pk, comment="Held reply text.")
+    assert [m for m in mail.outbox if m.to == ["bea@example.org"]] == []
+    reply = Comment.objects.get(comment="Held reply text.")
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator_client, reply)
+    to_bea = [m for m in mail.outbox if m.to == ["bea@example.org"]]
+    assert len(to_bea) == 1
+    assert "Held reply text." in to_bea[0].body
+
+
+def test_reapproving_does_not_notify_twice(
+    article, moderator_client, django_capture_on_commit_callbacks
+):
+    parent, _ = reply_setup(article)
+    reply = CommentFactory(article=article, parent=parent, state=Comment.State.PENDING)
+    with django_capture_on_commit_callbacks(execute=True):
+        approve(moderator_client, reply)
+        reply.moderate(Comment.State.REMOVED, None)
+        approve(moderator_client, reply)
+    assert len([m for m in mail.outbox if m.to == ["bea@example.org"]]) == 1
+
+
+def test_unsubscribe_changes_nothing_on_get_and_stops_mail_on_post(client, article):
+    parent, _ = reply_setup(article)
+    url = f"/comments/unsubscribe/{sign_comment(parent.pk, 'unsubscribe')}/"
+    assert client.get(url).status_code == 200
+    parent.refresh_from_db()
+    assert parent.followup
+    # One-click unsubscribe from a mail client: a POST with no CSRF token and no login.
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    parent.refresh_from_db()
+    assert not parent.followup

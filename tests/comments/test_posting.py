@@ -1,0 +1,344 @@
+"""Posting a comment through the real view: outcomes, refusals, and nothing typed lost."""
+
+import datetime
+import time
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from comments.models import Comment
+from tests.comments.conftest import POST_URL, form_data
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Physio made it worse for a week, then better."
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def assert_text_kept(response, text=TEXT):
+    """The reader's text comes back in the form (or a box to copy it from)."""
+    page = soup(response)
+    box = page.find("textarea", attrs={"name": "comment"}) or page.find("textarea", id="kept-text")
+    assert box is not None
+    assert box.get_text().strip() == text
+
+
+def test_first_comment_is_held_and_lands_on_the_article(client, post, article):
+    response = post(article)
+    comment = Comment.objects.get()
+    assert response.status_code == 303
+    assert response["Location"] == f"/articles/nerve-pain/#c{comment.pk}"
+    assert comment.state == Comment.State.PENDING
+    assert comment.reason == Comment.Reason.NOT_TRUSTED
+    assert not comment.is_public
+
+
+def test_held_comment_is_seen_only_by_its_author_in_that_browser(
+    client, post, article, other_reader
+):
+    post(article)
+    comment = Comment.objects.get()
+
+    own = soup(client.get(article.get_absolute_url()))
+    item = own.find(id=f"c{comment.pk}")
+    assert item is not None
+    assert "awaiting moderation" in item.get_text()
+    assert own.find(id="comments-heading").get_text() == "0 Responses"
+
+    other = other_reader.get(article.get_absolute_url())
+    assert f'id="c{comment.pk}"' not in other.content.decode()
+    assert TEXT not in other.content.decode()
+
+
+def test_published_comments_are_counted_and_listed(client, article):
+    CommentFactory(article=article, comment="First public")
+    CommentFactory(article=article, comment="Second public")
+    CommentFactory(article=article, comment="Held one", state=Comment.State.PENDING)
+    CommentFactory(article=article, comment="Spam one", state=Comment.State.SPAM)
+    CommentFactory(article=article, comment="Removed one", state=Comment.State.REMOVED)
+    page = soup(client.get(article.get_absolute_url()))
+    assert page.find(id="comments-heading").get_text() == "2 Responses"
+    text = page.select_one("#comments").get_text()
+    assert "First public" in text and "Second public" in text
+    for hidden in ("Held one", "Spam one", "Removed one"):
+        assert hidden not in text
+
+
+def test_staff_comment_is_published(client, post, article, staff_user):
+    client.force_login(staff_user)
+    post(article, name="Site editor", email=staff_user.email)
+    comment = Comment.objects.get()
+    assert comment.state == Comment.State.PUBLISHED
+    assert comment.reason == Comment.Reason.STAFF
+
+
+def test_honeypot_filled_is_refused_without_a_row(post, article):
+    response = post(article, honeypot="http://spam.example")
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    assert "automated" in response.content.decode()
+    assert_text_kept(response)
+
+
+def test_posting_faster_than_a_person_is_refused_with_the_text_kept(settings, post, article):
+    settings.COMMENTS_MIN_SECONDS = 3
+    response = post(article)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    assert "wait a few seconds" in response.content.decode()
+    assert_text_kept(response)
+
+
+def test_form_old_enough_passes_the_time_trap(settings, client, article):
+    settings.COMMENTS_MIN_SECONDS = 3
+    data = form_data(article)
+    from comments.forms import CommentForm
+
+    form = CommentForm(article)
+    old = int(time.time()) - 5
+    data["timestamp"] = str(old)
+    form._nonce = data["nonce"]
+    data["security_hash"] = form.initial_security_hash(old)
+    assert client.post(POST_URL, data).status_code == 303
+
+
+def test_expired_form_gives_the_text_back_with_a_fresh_form(settings, post, article):
+    settings.COMMENTS_FORM_MAX_AGE = -1
+    response = post(article)
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    assert_text_kept(response)
+    fresh = soup(response).find("input", attrs={"name": "timestamp"})["value"]
+    assert int(fresh) >= int(time.time()) - 5
+
+
+def test_tampered_token_is_refused(client, article):
+    data = form_data(article, security_hash="0" * 40)
+    response = client.post(POST_URL, data)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    assert_text_kept(response)
+
+
+def test_validation_errors_keep_everything_typed_and_name_the_field(post, article):
+    response = post(article, email="not-an-address", url="https://ann.example")
+    page = soup(response)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    assert_text_kept(response)
+    assert page.find("input", attrs={"name": "name"})["value"] == "Ann Reader"
+    assert page.find("input", attrs={"name": "url"})["value"] == "https://ann.example"
+    label = page.find("label", attrs={"for": "id_email"})
+    assert "valid email" in label.get_text()
+    assert page.find("input", attrs={"name": "email"}).has_attr("aria-invalid")
+
+
+def test_empty_comment_is_refused_with_a_reason(post, article):
+    response = post(article, comment="   ")
+    assert response.status_code == 400
+    assert "Please write a comment." in response.content.decode()
+
+
+def test_closed_article_says_so_and_keeps_the_text(client, post):
+    article = ArticleFactory(allow_comments=False)
+    page = soup(client.get(article.get_absolute_url()))
+    assert "Comments are closed" in page.select_one("#respond").get_text()
+    assert page.find("form", class_="comment-form") is None
+
+    response = post(article)
+    assert response.status_code == 403
+    assert "closed" in response.content.decode()
+    assert_text_kept(response)
+    assert not Comment.objects.exists()
+
+
+def test_comments_close_after_the_configured_days(settings, client, post):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 30
+    old = ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=31))
+    recent = ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=29))
+    assert post(old).status_code == 403
+    assert post(recent).status_code == 303
+    assert "Comments are closed" in client.get(old.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("trait", ["draft", "scheduled"])
+def test_comments_on_unpublished_articles_are_refused(post, trait):
+    response = post(ArticleFactory(**{trait: True}))
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    assert_text_kept(response)
+
+
+def test_reply_nests_under_its_parent(post, article):
+    parent = CommentFactory(article=article)
+    assert post(article, reply_to=parent.pk).status_code == 303
+    reply = Comment.objects.exclude(pk=parent.pk).get()
+    assert reply.parent_id == parent.pk
+    assert reply.level == 1
+
+
+def test_reply_deeper_than_three_levels_attaches_to_the_deepest_level(post, article):
+    top = CommentFactory(article=article)
+    second = CommentFactory(article=article, parent=top)
+    third = CommentFactory(article=article, parent=second)
+    assert third.level == 2
+    post(article, reply_to=third.pk)
+    reply = Comment.objects.latest("submit_date")
+    assert reply.level == 2
+    assert reply.parent_id == second.pk
+
+
+def test_reply_to_a_comment_on_another_article_is_a_400_without_a_row(post, article):
+    elsewhere = CommentFactory()
+    response = post(article, reply_to=elsewhere.pk)
+    assert response.status_code == 400
+    assert Comment.objects.count() == 1
+    assert "not available on this article" in response.content.decode()
+    assert_text_kept(response)
+
+
+@pytest.mark.parametrize("state", ["pending", "spam", "removed"])
+def test_reply_to_a_comment_that_is_not_public_is_refused(post, article, state):
+    hidden = CommentFactory(article=article, state=state)
+    assert post(article, reply_to=hidden.pk).status_code == 400
+    assert Comment.objects.count() == 1
+
+
+def test_reply_to_a_missing_comment_is_refused(post, article):
+    assert post(article, reply_to=999999).status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_double_submit_creates_one_comment(client, article):
+    data = form_data(article)
+    first = client.post(POST_URL, data)
+    second = client.post(POST_URL, data)
+    assert Comment.objects.count() == 1
+    assert second.status_code == 303
+    assert second["Location"] == first["Location"]
+
+
+def test_one_token_cannot_post_a_second_comment(client, article):
+    data = form_data(article)
+    client.post(POST_URL, data)
+    response = client.post(POST_URL, {**data, "comment": "Another text entirely."})
+    assert response.status_code == 400
+    assert Comment.objects.count() == 1
+    assert "already used" in response.content.decode()
+    assert_text_kept(response, "Another text entirely.")
+
+
+def test_rate_limit_per_ip_answers_429_with_the_text(client, article):
+    for n in range(5):
+        assert (
+            client.post(POST_URL, form_data(article, email=f"r{n}@example.org")).status_code == 303
+        )
+    response = client.post(POST_URL, form_data(article, email="r6@example.org"))
+    assert response.status_code == 429
+    assert Comment.objects.count() == 5
+    assert_text_kept(response)
+
+
+def test_rate_limit_per_email_across_addresses(client, article):
+    for n in range(5):
+        client.post(POST_URL, form_data(article), REMOTE_ADDR=f"198.51.100.{n}")
+    response = client.post(POST_URL, form_data(article), REMOTE_ADDR="198.51.100.99")
+    assert response.status_code == 429
+    assert Comment.objects.count() == 5
+
+
+def test_rate_limit_window_is_configurable(settings, client, article):
+    settings.COMMENTS_RATE_LIMIT = 1
+    assert client.post(POST_URL, form_data(article)).status_code == 303
+    assert client.post(POST_URL, form_data(article, email="b@example.org")).status_code == 429
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ann\u200bReader",  # zero-width space
+        "Ann\u202eredaeR",  # right-to-left override
+        "\u2066Admin\u2069",  # isolates
+        "Ann\u00adReader",  # soft hyphen (invisible)
+        "Ann\u200dReader",  # zero-width joiner
+    ],
+)
+def test_names_with_invisible_or_direction_changing_characters_are_refused(post, article, name):
+    response = post(article, name=name)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    assert "invisible or direction-changing" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["nervepain", "Moderator", "ADMIN"])
+def test_names_reserved_for_the_site_are_refused(post, article, name):
+    assert post(article, name=name).status_code == 400
+
+
+def test_name_is_normalised(post, article):
+    post(article, name="  Ann   Reader ")
+    assert Comment.objects.get().user_name == "Ann Reader"
+
+
+def test_direction_overrides_are_dropped_from_the_text(post, article):
+    post(article, comment="safe \u202etxt.exe")
+    assert Comment.objects.get().comment == "safe txt.exe"
+
+
+def test_remember_me_sets_a_cookie_only_when_ticked(client, post, article, other_reader):
+    response = post(article, remember="on", url="https://ann.example")
+    assert response.cookies["np_remember"].value
+    assert response.cookies["np_remember"]["httponly"]
+    page = soup(client.get(article.get_absolute_url()))
+    assert page.find("input", attrs={"name": "name"})["value"] == "Ann Reader"
+    assert page.find("input", attrs={"name": "email"})["value"] == "ann@example.org"
+
+    response = post(article, client=other_reader)
+    assert response.cookies["np_remember"].value == ""  # not ticked: nothing kept (cleared)
+    page = soup(other_reader.get(article.get_absolute_url()))
+    assert not page.find("input", attrs={"name": "name"}).get("value")
+
+
+def test_reply_without_javascript_uses_a_link(client, article):
+    parent = CommentFactory(article=article, user_name="Bea")
+    page = soup(client.get(article.get_absolute_url()))
+    link = page.select_one(f"#c{parent.pk} a.reply-link")
+    assert link["href"] == f"?reply_to={parent.pk}#respond"
+
+    page = soup(client.get(f"{article.get_absolute_url()}?reply_to={parent.pk}"))
+    assert page.find("input", attrs={"name": "reply_to"})["value"] == str(parent.pk)
+    note = page.select_one(".replying-to")
+    assert not note.has_attr("hidden")
+    assert "Bea" in note.get_text()
+
+
+def test_reply_link_to_a_hidden_comment_is_ignored(client, article):
+    held = CommentFactory(article=article, state=Comment.State.PENDING)
+    page = soup(client.get(f"{article.get_absolute_url()}?reply_to={held.pk}"))
+    assert not page.find("input", attrs={"name": "reply_to"}).get("value")
+
+
+def test_get_on_the_post_url_is_not_allowed(client):
+    assert client.get(POST_URL).status_code == 405
+
+
+def test_post_naming_something_other_than_an_article_is_refused(client, article):
+    data = form_data(article, content_type="auth.user", object_pk=str(UserFactory().pk))
+    response = client.post(POST_URL, data)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    assert_text_kept(response)
+
+
+def test_post_without_csrf_token_is_refused():
+    from django.test import Client
+
+    article = ArticleFactory()
+    response = Client(enforce_csrf_checks=True).post(POST_URL, form_data(article))
+    assert response.status_code == 403
+    assert not Comment.objects.exists()
