@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sites",
+    "django.contrib.flatpages",
     "django_tasks",
     "django_tasks_db",
     "markdownx",
