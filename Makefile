@@ -46,7 +46,7 @@ serve: venv $(VENV)/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
 	$(SERVE_ENV) $(BIN)/python manage.py load_seed
-	$(SERVE_ENV) $(BIN)/gunicorn nervepain.wsgi -c nervepain/gunicorn.conf.py
+	$(SERVE_ENV) $(BIN)/gunicorn nervepain.wsgi -c nervepain/gunicorn_conf.py
 
 ## worker: run queued background work (email) for `make serve`
 worker: venv $(VENV)/secret_key

@@ -94,6 +94,8 @@ def over_rate_limit(ip: str | None, email: str) -> bool:
 
     Counters live in the shared cache (Redis in production) so every web process sees them.
     Fixed windows: at most COMMENTS_RATE_LIMIT comments per COMMENTS_RATE_WINDOW seconds.
+    If Redis is unreachable the limit fails open: comments still pass every moderation rule
+    (a first comment is held anyway), and limiting resumes when Redis is back.
     """
     limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_WINDOW
     over = False
@@ -102,7 +104,7 @@ def over_rate_limit(ip: str | None, email: str) -> bool:
         cache.add(key, 0, timeout=window)
         try:
             count = cache.incr(key)
-        except ValueError:  # expired between add and incr
+        except ValueError:  # expired between add and incr, or the cache is down: fail open
             cache.add(key, 1, timeout=window)
             count = 1
         over = over or count > limit

@@ -1,14 +1,16 @@
 """Email about comments, sent by tasks after the transaction commits.
 
 Each task takes a comment id, re-reads the comment, and decides again whether the mail is still
-due, so a retried or late task never sends something stale. A failure is logged and re-raised
-for the task backend to record; the comment itself was committed before any of this ran.
+due, so a retried or late task never sends something stale. A failed send is logged, queued
+again with backoff (up to MAX_ATTEMPTS, on a backend that can defer: the database queue), and
+re-raised for the backend to record; the comment was committed before any of this ran.
 
 Mail carrying a reader's free text goes only to moderators and to addresses that proved they
 are their owner's (``VerifiedEmail``); the confirmation request itself carries no reader text.
 """
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -33,7 +35,11 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _send(subject, template, context, to, headers=None):
+MAX_ATTEMPTS = 5
+
+
+def _send(task_obj, comment_id, attempt, subject, template, context, to, headers=None):
+    """Send one email; on failure log it, queue a retry with backoff, and re-raise."""
     body = render_to_string(template, {**context, "site_name": settings.SITE_NAME})
     message = EmailMultiAlternatives(
         subject=subject,
@@ -42,7 +48,23 @@ def _send(subject, template, context, to, headers=None):
         to=to,
         headers=headers or {},
     )
-    message.send()
+    try:
+        message.send()
+    except Exception:
+        retrying = attempt < MAX_ATTEMPTS and task_obj.get_backend().supports_defer
+        logger.exception(
+            "email failed task=%s comment=%s attempt=%s retry=%s",
+            task_obj.name,
+            comment_id,
+            attempt,
+            "yes" if retrying else "no",
+        )
+        if retrying:
+            delay = timedelta(minutes=2 ** (attempt - 1))
+            task_obj.using(run_after=timezone.now() + delay).enqueue(
+                comment_id, attempt=attempt + 1
+            )
+        raise
 
 
 def after_commit(task_obj, comment_id: int) -> None:
@@ -57,7 +79,7 @@ def comment_became_public(comment: Comment) -> None:
 
 
 @task()
-def notify_moderators(comment_id: int) -> str:
+def notify_moderators(comment_id: int, attempt: int = 1) -> str:
     """Tell moderators a comment is waiting, at most a few emails per minute."""
     comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PENDING).first()
     if comment is None:
@@ -65,7 +87,11 @@ def notify_moderators(comment_id: int) -> str:
     minute = timezone.now().strftime("%Y%m%d%H%M")
     key = f"comments:moderator-mail:{minute}"
     cache.add(key, 0, timeout=120)
-    if cache.incr(key) > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE:
+    try:
+        sent_this_minute = cache.incr(key)
+    except ValueError:  # the cache lost the key (or is down): count this one as the first
+        sent_this_minute = 1
+    if sent_this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE:
         logger.info("comment=%s moderator email skipped: burst limit", comment_id)
         return "throttled"
     users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
@@ -90,21 +116,20 @@ def notify_moderators(comment_id: int) -> str:
         "queue_url": absolute(reverse("admin:comments_comment_changelist")),
         "pending": Comment.objects.pending().count(),
     }
-    try:
-        _send(
-            f"[{settings.SITE_NAME}] A comment is waiting for moderation",
-            "comments/email/moderators.txt",
-            context,
-            recipients,
-        )
-    except Exception:
-        logger.exception("comment=%s moderator email failed", comment_id)
-        raise
+    _send(
+        notify_moderators,
+        comment_id,
+        attempt,
+        f"[{settings.SITE_NAME}] A comment is waiting for moderation",
+        "comments/email/moderators.txt",
+        context,
+        recipients,
+    )
     return "sent"
 
 
 @task()
-def notify_reply(comment_id: int) -> str:
+def notify_reply(comment_id: int, attempt: int = 1) -> str:
     """Tell the author of the parent comment, if they opted in and proved their address."""
     reply = Comment.objects.filter(pk=comment_id, state=Comment.State.PUBLISHED).first()
     if reply is None or not reply.is_reply or reply.reply_notified_at:
@@ -132,39 +157,38 @@ def notify_reply(comment_id: int) -> str:
         "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
-    try:
-        _send(
-            f"[{settings.SITE_NAME}] {reply.user_name} replied to your comment",
-            "comments/email/reply.txt",
-            context,
-            [parent.user_email],
-            headers,
-        )
-    except Exception:
-        logger.exception("comment=%s reply email failed", comment_id)
-        raise
+    _send(
+        notify_reply,
+        comment_id,
+        attempt,
+        f"[{settings.SITE_NAME}] {reply.user_name} replied to your comment",
+        "comments/email/reply.txt",
+        context,
+        [parent.user_email],
+        headers,
+    )
     Comment.objects.filter(pk=reply.pk).update(reply_notified_at=timezone.now())
     return "sent"
 
 
 @task()
-def request_confirmation(comment_id: int) -> str:
+def request_confirmation(comment_id: int, attempt: int = 1) -> str:
     """Ask a commenter who opted in to confirm their address. No reader text in this mail."""
     comment = Comment.objects.filter(pk=comment_id, followup=True).first()
     if comment is None or VerifiedEmail.objects.filter(email=comment.user_email.lower()).exists():
         return "not needed"
     # One confirmation request per address per day: the form cannot be used to mail-bomb.
-    if not cache.add(f"comments:confirm-sent:{comment.user_email.lower()}", 1, timeout=86400):
+    asked_key = f"comments:confirm-sent:{comment.user_email.lower()}"
+    if attempt == 1 and not cache.add(asked_key, 1, timeout=86400):
         return "already asked today"
     confirm_url = absolute(reverse("comments:confirm", args=[sign_comment(comment.pk, "confirm")]))
-    try:
-        _send(
-            f"[{settings.SITE_NAME}] Confirm your email for reply notifications",
-            "comments/email/confirm.txt",
-            {"article": comment.content_object, "confirm_url": confirm_url},
-            [comment.user_email],
-        )
-    except Exception:
-        logger.exception("comment=%s confirmation email failed", comment_id)
-        raise
+    _send(
+        request_confirmation,
+        comment_id,
+        attempt,
+        f"[{settings.SITE_NAME}] Confirm your email for reply notifications",
+        "comments/email/confirm.txt",
+        {"article": comment.content_object, "confirm_url": confirm_url},
+        [comment.user_email],
+    )
     return "sent"

@@ -6,11 +6,12 @@ transaction. Whatever goes wrong, the reader gets a page with their text and a p
 """
 
 import logging
+from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,14 +29,8 @@ UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
 
 
 def client_ip(request) -> str | None:
-    """The reader's address: REMOTE_ADDR, or our proxy's entry in X-Forwarded-For."""
-    proxies = settings.COMMENTS_TRUSTED_PROXIES
-    if proxies:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")
+    """The reader's address, as nervepain's ClientAddressMiddleware worked it out."""
+    return getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR")
 
 
 def _target(request):
@@ -72,8 +67,56 @@ def _see_other(url):
     return response
 
 
+def keeps_text_when_the_database_fails(view):
+    """If the database is unreachable, answer 503 with the reader's text, never a bare 500.
+
+    The comment is saved in one transaction, so a failure part-way leaves no partial rows.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (OperationalError, InterfaceError):
+            logger.exception("comment not saved: database unavailable")
+            reason = (
+                "We could not save your comment just now: our database is unavailable. "
+                "Nothing was posted. Your text is kept below; please copy it and try again "
+                "in a minute."
+            )
+            response = _problem(request, None, None, reason, 503)
+            response["Retry-After"] = "60"
+            return response
+
+    return wrapper
+
+
+def _from_this_site(request) -> bool:
+    """Cross-site request forgery check by origin, as browsers report it.
+
+    Browsers send Sec-Fetch-Site, or at least Origin, with every cross-origin POST; a request
+    with neither is not a browser following another site's form.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    allowed = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    return origin in allowed
+
+
+# The reader pages are cached and shared between readers, so the form cannot carry a per-reader
+# CSRF token; the origin check below does that job (see _from_this_site), and the signed form
+# token with its one-time nonce stops replays.
+@csrf_exempt
 @require_POST
+@keeps_text_when_the_database_fails
 def post_comment(request):
+    if not _from_this_site(request):
+        reason = "This form was sent from another website, so it was not accepted."
+        return _problem(request, None, None, reason, 403)
     target = _target(request)
     if target is None:
         reason = "This comment does not belong to an article open for discussion."

@@ -72,8 +72,13 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    "nervepain.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "nervepain.middleware.SecurityHeadersMiddleware",
+    "nervepain.middleware.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.pagecache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,9 +127,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down means cache misses, not errors (see nervepain/cache.py).
+            "BACKEND": "nervepain.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "nervepain",
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         }
     }
 else:
@@ -178,6 +185,41 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "nervepain <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# How many proxies in front append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
+
+# Page cache for anonymous readers (articles.pagecache). 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)
+# How long a CDN or proxy in front may keep an anonymous page (Cache-Control: s-maxage).
+PAGE_CACHE_SHARED_SECONDS = env_int("DJANGO_PAGE_CACHE_SHARED_SECONDS", 60)
+PAGE_CACHE_BYPASS_COOKIES = {"sessionid", "csrftoken", "np_commenter", "np_remember"}
+PAGE_CACHE_QUERY_PARAMETERS = {"page", "reply_to"}
+PAGE_CACHE_INVALIDATED_BY = ["articles", "comments", "flatpages", "sites"]
+
+# The admin's address, so it is not where every bot looks first.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+# Failed logins allowed per client address and user name, per window, before a 429.
+LOGIN_ATTEMPTS_LIMIT = env_int("DJANGO_LOGIN_ATTEMPTS_LIMIT", 5)
+LOGIN_ATTEMPTS_WINDOW = env_int("DJANGO_LOGIN_ATTEMPTS_WINDOW", 900)
+
+# Content-Security-Policy: only this site's own files; no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+    "base-uri": ["'none'"],
+    "object-src": ["'none'"],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
 
 # Security. Production sits behind a TLS proxy that sets X-Forwarded-Proto.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -233,15 +275,27 @@ COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0) or None
 COMMENTS_MODERATOR_EMAILS_PER_MINUTE = 3
 COMMENTS_RESERVED_NAMES = {SITE_NAME.casefold(), "admin", "administrator", "moderator"}
-# How many proxies in front add themselves to X-Forwarded-For (0: use REMOTE_ADDR).
-COMMENTS_TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
 
+# One line per event on stdout, key=value, with the request id: `grep request_id=abc`.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "nervepain.middleware.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"},
+        "keyvalue": {
+            "format": (
+                "time=%(asctime)s level=%(levelname)s logger=%(name)s "
+                "request_id=%(request_id)s %(message)s"
+            )
+        },
     },
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "keyvalue",
+            "filters": ["request_id"],
+            "stream": "ext://sys.stdout",
+        }
+    },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
+from nervepain.login import admin_login
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_PATH}login/", admin_login),
+    path(settings.ADMIN_PATH, admin.site.urls),
     # markdownx's endpoints, wrapped: staff only, sanitised preview, decoded uploads.
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),

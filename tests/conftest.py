@@ -12,6 +12,9 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://nervepain.example"
+    # Off by default so tests see the database as it is; tests/articles/test_pagecache.py and
+    # the browser journeys turn it on.
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()  # rate-limit counters and throttles start from zero in every test
     settings.STORAGES = {
         **settings.STORAGES,

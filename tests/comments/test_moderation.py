@@ -145,7 +145,7 @@ def test_hold_all_articles_hold_even_trusted_commenters(client, post, moderator_
 def test_proxy_address_is_taken_from_forwarded_for_when_configured(settings, client, article):
     from tests.comments.conftest import POST_URL, form_data
 
-    settings.COMMENTS_TRUSTED_PROXIES = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     client.post(
         POST_URL,
         form_data(article),

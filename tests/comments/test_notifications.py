@@ -70,7 +70,8 @@ def test_a_failing_mail_server_loses_no_comment(
         response = post(article)
     assert response.status_code == 303
     assert Comment.objects.count() == 1
-    assert "moderator email failed" in caplog.text
+    assert "email failed task=" in caplog.text
+    assert "notify_moderators" in caplog.text
 
 
 class BrokenBackend:

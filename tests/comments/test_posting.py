@@ -335,10 +335,32 @@ def test_post_naming_something_other_than_an_article_is_refused(client, article)
     assert_text_kept(response)
 
 
-def test_post_without_csrf_token_is_refused():
-    from django.test import Client
-
-    article = ArticleFactory()
-    response = Client(enforce_csrf_checks=True).post(POST_URL, form_data(article))
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+        {"HTTP_SEC_FETCH_SITE": "same-site"},
+        {"HTTP_ORIGIN": "https://evil.example"},
+    ],
+)
+def test_post_from_another_site_is_refused_with_the_text(client, article, headers):
+    """Cross-site request forgery: a form on another site cannot post as this reader."""
+    response = client.post(POST_URL, form_data(article), **headers)
     assert response.status_code == 403
     assert not Comment.objects.exists()
+    assert_text_kept(response)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_SEC_FETCH_SITE": "same-origin"}, {"HTTP_ORIGIN": "http://testserver"}, {}],
+)
+def test_post_from_this_site_is_accepted(client, article, headers):
+    assert client.post(POST_URL, form_data(article), **headers).status_code == 303
+
+
+def test_reader_pages_carry_no_per_reader_token(client, article):
+    """The page can be shared from the cache: nothing in it belongs to one reader."""
+    response = client.get(article.get_absolute_url())
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert not response.cookies

@@ -1,0 +1,145 @@
+"""A page cache for anonymous readers that is never stale.
+
+Only reader pages (the ``articles`` URL namespace) are cached, only for requests that carry no
+cookie that makes a page personal (a session, the commenter key that shows held comments, the
+"remember me" cookie), and only for 200 responses that set no cookie.
+
+Staleness: every cached page is stored under a site-wide version number kept in the shared
+cache. Saving or deleting anything that a reader page shows (models of the apps in
+``PAGE_CACHE_INVALIDATED_BY``: articles, comments, flatpages...) increments the version, so every
+cached copy on every web process is stale at once. Time also changes pages: a copy never
+outlives the moment the next scheduled article is due.
+"""
+
+import hashlib
+import logging
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.urls import Resolver404, resolve
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pagecache:version"
+_SKIPPED_HEADERS = {"set-cookie", "date", "x-request-id"}
+
+
+def current_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # First use, or the cache was flushed: start a new version no old page can carry.
+        version = int(timezone.now().timestamp() * 1000)
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
+
+
+def invalidate(**kwargs) -> None:
+    """Make every cached page stale, on every web process sharing this cache.
+
+    Once now, and once more when the transaction commits: a page rendered from the old data
+    between the two is dropped by the second bump.
+    """
+    _bump()
+    transaction.on_commit(_bump, robust=True)
+
+
+def connect_invalidation() -> None:
+    """Connect ``invalidate`` to saves and deletes of every model readers' pages show."""
+    for label in settings.PAGE_CACHE_INVALIDATED_BY:
+        for model in apps.get_app_config(label).get_models():
+            post_save.connect(invalidate, sender=model, dispatch_uid=f"pagecache-save-{label}")
+            post_delete.connect(invalidate, sender=model, dispatch_uid=f"pagecache-del-{label}")
+
+
+def _seconds_until_next_scheduled() -> int | None:
+    from articles.models import Article
+
+    now = timezone.now()
+    due = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return None if due is None else max(1, int((due - now).total_seconds()))
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            response = self.get_response(request)
+            if self._is_reader_page(request):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        key = self._key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            response = self._rebuild(cached)
+            response["X-Page-Cache"] = "hit"
+            return response
+
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies and not response.streaming:
+            patch_cache_control(
+                response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_SECONDS
+            )
+            patch_vary_headers(response, ["Cookie"])
+            timeout = settings.PAGE_CACHE_SECONDS
+            until_due = _seconds_until_next_scheduled()
+            if until_due is not None:
+                timeout = min(timeout, until_due)
+            cache.set(key, self._freeze(response), timeout=timeout)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def _is_reader_page(self, request) -> bool:
+        try:
+            return resolve(request.path_info).namespace == "articles"
+        except Resolver404:
+            return False
+
+    def _cacheable_request(self, request) -> bool:
+        if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+            return False
+        if any(name in request.COOKIES for name in settings.PAGE_CACHE_BYPASS_COOKIES):
+            return False
+        if set(request.GET) - settings.PAGE_CACHE_QUERY_PARAMETERS:
+            return False
+        return self._is_reader_page(request)
+
+    def _key(self, request) -> str:
+        gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+        raw = f"{request.method}:{request.get_host()}:{request.get_full_path()}:{gzip}"
+        digest = hashlib.sha256(raw.encode()).hexdigest()
+        return f"pagecache:{current_version()}:{digest}"
+
+    @staticmethod
+    def _freeze(response) -> dict:
+        headers = {k: v for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS}
+        return {"status": response.status_code, "headers": headers, "body": response.content}
+
+    @staticmethod
+    def _rebuild(frozen):
+        from django.http import HttpResponse
+
+        response = HttpResponse(frozen["body"], status=frozen["status"])
+        for name, value in frozen["headers"].items():
+            response[name] = value
+        return response

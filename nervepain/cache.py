@@ -1,0 +1,49 @@
+"""A Redis cache that degrades to cache misses when Redis is unreachable.
+
+Django's RedisCache raises on a lost connection, which would turn a Redis outage into a site
+outage. Here reads miss, writes are dropped and counters restart, with a warning in the log;
+pages render from the database meanwhile.
+"""
+
+import logging
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+_DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+
+
+class TolerantRedisCache(RedisCache):
+    def _safely(self, operation, default, *args, **kwargs):
+        try:
+            return getattr(super(), operation)(*args, **kwargs)
+        except _DOWN as error:
+            logger.warning("cache unavailable op=%s error=%s", operation, error)
+            return default
+
+    def get(self, key, default=None, version=None):
+        return self._safely("get", default, key, default, version)
+
+    def get_many(self, keys, version=None):
+        return self._safely("get_many", {}, keys, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._safely("set", None, key, value, timeout, version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._safely("add", False, key, value, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._safely("delete", False, key, version)
+
+    def incr(self, key, delta=1, version=None):
+        # Django's contract for a missing key: ValueError. Counters built on add()+incr()
+        # then start again from one, i.e. limits fail open while Redis is away.
+        try:
+            return super().incr(key, delta, version)
+        except _DOWN as error:
+            logger.warning("cache unavailable op=incr error=%s", error)
+            raise ValueError("cache unavailable") from error

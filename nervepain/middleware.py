@@ -1,0 +1,82 @@
+"""Request ids for logs, and the security headers Django does not set by itself."""
+
+import contextvars
+import logging
+import re
+import uuid
+
+from django.conf import settings
+
+request_id_var = contextvars.ContextVar("request_id", default="-")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class RequestIdMiddleware:
+    """Tag each request with an id (the proxy's X-Request-ID if sane, else a new one).
+
+    The id is in every log line written while the request runs and in the response header, so
+    a reader's error report ("request id ...") finds its log lines.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class ClientAddressMiddleware:
+    """Set ``request.client_ip``: REMOTE_ADDR, or our own proxy's entry in X-Forwarded-For.
+
+    With TRUSTED_PROXY_COUNT proxies in front, each appends the address it saw, so the one
+    written by our outermost proxy is that many entries from the end; anything before it is
+    whatever the client claimed and is not trusted.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.client_ip = request.META.get("REMOTE_ADDR")
+        proxies = settings.TRUSTED_PROXY_COUNT
+        if proxies:
+            forwarded = request.headers.get("X-Forwarded-For", "").split(",")
+            forwarded = [address.strip() for address in forwarded if address.strip()]
+            if len(forwarded) >= proxies:
+                request.client_ip = forwarded[-proxies]
+        return self.get_response(request)
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record):
+        record.request_id = request_id_var.get()
+        return True
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response.
+
+    Scripts and styles come only from this site's own static files: no inline script, no
+    inline style, no third party, in the reader pages and in the admin alike.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csp = "; ".join(
+            f"{directive} {' '.join(sources)}"
+            for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", self.csp)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

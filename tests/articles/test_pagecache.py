@@ -1,0 +1,203 @@
+"""The page cache serves anonymous readers and is never stale."""
+
+import datetime
+
+import pytest
+import redis
+from django.test import Client
+from django.utils import timezone
+
+from articles import pagecache
+from articles.models import Article
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+
+
+def get(client, url, **headers):
+    return client.get(url, **headers)
+
+
+def test_second_anonymous_visit_is_served_from_the_cache(client, django_assert_num_queries):
+    article = ArticleFactory()
+    first = get(client, article.get_absolute_url())
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = get(client, article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+
+
+def test_anonymous_pages_tell_shared_caches_how_long_and_on_what_they_vary(client):
+    response = get(client, "/")
+    assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
+    vary = {v.strip() for v in response["Vary"].split(",")}
+    assert {"Cookie", "Accept-Encoding"} <= vary
+
+
+def test_compressed_and_plain_copies_are_kept_apart(client):
+    article = ArticleFactory(body="words " * 500)
+    zipped = get(client, article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    again = get(client, article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    plain = get(client, article.get_absolute_url())
+    assert zipped["Content-Encoding"] == again["Content-Encoding"] == "gzip"
+    assert again["X-Page-Cache"] == "hit"
+    assert not plain.has_header("Content-Encoding")
+    assert b"words words" in plain.content
+
+
+def test_logged_in_users_get_fresh_private_pages(client, staff_user):
+    article = ArticleFactory()
+    client.force_login(staff_user)
+    get(client, article.get_absolute_url())
+    response = get(client, article.get_absolute_url())
+    assert not response.has_header("X-Page-Cache")
+    assert "private" in response["Cache-Control"]
+
+
+def test_commenter_with_a_held_comment_sees_it_not_a_cached_copy(client, post_comment_as_reader):
+    article = ArticleFactory()
+    other = Client()
+    get(other, article.get_absolute_url())  # an anonymous copy is now cached
+    post_comment_as_reader(client, article, "My own held words")
+    response = get(client, article.get_absolute_url())
+    assert "My own held words" in response.content.decode()
+    assert "awaiting moderation" in response.content.decode()
+    assert "My own held words" not in get(other, article.get_absolute_url()).content.decode()
+
+
+def test_query_strings_outside_the_known_ones_bypass_the_cache(client):
+    get(client, "/?utm_source=x")
+    assert not get(client, "/?utm_source=x").has_header("X-Page-Cache")
+
+
+@pytest.fixture
+def post_comment_as_reader(settings):
+    from tests.comments.conftest import POST_URL, form_data
+
+    settings.COMMENTS_MIN_SECONDS = 0
+
+    def _post(client, article, text):
+        assert client.post(POST_URL, form_data(article, comment=text)).status_code == 303
+
+    return _post
+
+
+def test_editing_an_article_shows_at_once(client):
+    article = ArticleFactory(title="Original title")
+    get(client, article.get_absolute_url())
+    article.title = "Edited title"
+    article.save()
+    response = get(client, article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert "Edited title" in response.content.decode()
+
+
+def test_closing_comments_shows_at_once(client):
+    article = ArticleFactory()
+    assert "Comments are closed" not in get(client, article.get_absolute_url()).content.decode()
+    article.allow_comments = False
+    article.save()
+    assert "Comments are closed" in get(client, article.get_absolute_url()).content.decode()
+
+
+def test_publishing_shows_on_the_home_page_at_once(client):
+    draft = ArticleFactory(title="Fresh news", draft=True)
+    assert "Fresh news" not in get(client, "/").content.decode()
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    assert "Fresh news" in get(client, "/").content.decode()
+
+
+def test_unpublishing_removes_the_cached_page_at_once(client):
+    article = ArticleFactory()
+    assert get(client, article.get_absolute_url()).status_code == 200
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert get(client, article.get_absolute_url()).status_code == 404
+    assert article.title not in get(client, "/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "visible"),
+    [
+        ("pending", "published", True),
+        ("published", "removed", False),
+        ("published", "spam", False),
+    ],
+)
+def test_moderation_shows_at_once(client, moderator_client, start, end, visible):
+    comment = CommentFactory(state=start, comment="The comment under test")
+    url = comment.content_object.get_absolute_url()
+    assert ("The comment under test" in get(client, url).content.decode()) is not visible
+    action = {"published": "approve", "removed": "remove", "spam": "mark_spam"}[end]
+    moderator_client.post(
+        "/admin/comments/comment/?state=all", {"action": action, "_selected_action": [comment.pk]}
+    )
+    assert ("The comment under test" in get(client, url).content.decode()) is visible
+
+
+def test_a_cached_page_never_outlives_the_next_scheduled_article(client, monkeypatch):
+    ArticleFactory(published_at=timezone.now() + datetime.timedelta(seconds=90), title="Soon")
+    timeouts = []
+    real_set = pagecache.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("pagecache:") and key != pagecache.VERSION_KEY:
+            timeouts.append(timeout)
+        return real_set(key, value, timeout=timeout, **kwargs)
+
+    monkeypatch.setattr(pagecache.cache, "set", spy)
+    get(client, "/")
+    assert timeouts and 0 < timeouts[0] <= 90
+
+
+def test_cached_pages_keep_being_served_when_the_database_is_down(client, monkeypatch):
+    """Reading a cached page needs no database."""
+    article = ArticleFactory()
+    get(client, article.get_absolute_url())
+    from django.db.backends.utils import CursorWrapper
+
+    def down(*args, **kwargs):
+        from django.db import OperationalError
+
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(CursorWrapper, "execute", down)
+    response = get(client, article.get_absolute_url())
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "hit"
+
+
+REDIS_URL = "redis://127.0.0.1:6379/14"
+
+
+def redis_available() -> bool:
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis server on 127.0.0.1:6379")
+def test_invalidation_reaches_every_process_through_redis(settings, client):
+    """Two cache clients (two web processes) on one Redis: a change made through one is seen
+    through the other on the next request."""
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    settings.CACHES = {
+        "default": {"BACKEND": "nervepain.cache.TolerantRedisCache", "LOCATION": REDIS_URL}
+    }
+    article = ArticleFactory(title="Before")
+    assert "Before" in get(client, article.get_absolute_url()).content.decode()
+    assert get(client, article.get_absolute_url())["X-Page-Cache"] == "hit"
+    version = redis.Redis.from_url(REDIS_URL).keys("*pagecache:version*")
+    assert version  # the version lives in Redis, shared by all processes
+    article.title = "After"
+    article.save()
+    assert "After" in get(Client(), article.get_absolute_url()).content.decode()
+    redis.Redis.from_url(REDIS_URL).flushdb()
