@@ -57,9 +57,11 @@ superuser: export DJANGO_DEBUG ?= 1
 superuser: venv
 	$(BIN)/python manage.py createsuperuser
 
-## test: set up and run the whole suite
+## test: set up and run the whole suite: everything, then the real-browser journeys on their own
+## (their live server shares the test database across threads; a separate run keeps that apart)
 test: venv-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m e2e -rs $(PYTEST_ARGS)
 
 ## lint: ruff's checks and formatting
 lint: venv-dev

@@ -1,0 +1,54 @@
+"""Real-browser journeys: pytest-playwright driving Debian's chromium against a live server.
+
+Run with the rest of the suite by `make test`, or alone with `pytest -m e2e`. Without a chromium
+at CHROMIUM_PATH they are skipped, and the skip says so. A failing test leaves a screenshot in
+test-results/.
+"""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+HAVE_CHROMIUM = shutil.which(CHROMIUM) is not None
+
+# Playwright's sync API runs an event loop in this thread; the live server's database work
+# happens in its own thread, so Django's async-safety guard does not apply to these tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+            if not HAVE_CHROMIUM:
+                item.add_marker(
+                    pytest.mark.skip(reason=f"no chromium at {CHROMIUM}: browser journeys skipped")
+                )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _like_production(settings):
+    """The page cache on, as in production; a short but real time trap."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.COMMENTS_MIN_SECONDS = 1
+
+
+@pytest.fixture
+def console_errors(page):
+    """Collect console errors (a Content-Security-Policy violation shows up here)."""
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    return errors

@@ -1,0 +1,163 @@
+"""The three journeys: a reader reading, a reader commenting, a moderator approving."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from articles.models import Article
+from comments.models import Comment
+from tests.factories import CommentFactory, UserFactory
+
+# serialized_rollback: data migrations (the Moderators group) survive the flush after each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+SECTIONS = [
+    "Understanding Post-Therapy Nerve Pain",
+    "Causes of Worsening Nerve Pain After Therapy",
+    "Managing Post-Therapy Nerve Pain",
+    "When to Seek Further Help",
+    "Your Path Forward",
+]
+
+
+@pytest.fixture
+def seed_article(transactional_db):
+    call_command("load_seed")
+    article = Article.objects.get()
+    CommentFactory(
+        article=article, user_name="Maria", comment="It flared for two days, then eased."
+    )
+    return article
+
+
+def scroll_y(page):
+    return page.evaluate("window.scrollY")
+
+
+def wait_until(check, timeout=5.0):
+    """Poll from Python: page.wait_for_function would need 'unsafe-eval', which CSP forbids."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-375", "desktop"])
+def test_reader_reads_the_article(page, live_server, seed_article, viewport, console_errors):
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name=re.compile("Why Does Nerve Pain Get Worse")).click()
+    expect(page).to_have_url(live_server.url + seed_article.get_absolute_url())
+
+    for section in SECTIONS:
+        expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
+    expect(page.locator("aside.cta")).to_contain_text("don’t wait")
+    expect(page.get_by_role("heading", name="1 Response")).to_be_visible()
+    expect(page.get_by_text("It flared for two days, then eased.")).to_be_visible()
+    # Nothing overflows sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+    # Scroll to Top by mouse.
+    page.keyboard.press("End")
+    wait_until(lambda: scroll_y(page) > 1000)
+    page.get_by_role("link", name="Scroll to Top").click()
+    wait_until(lambda: scroll_y(page) == 0)
+
+    # And by keyboard: reach the link with Tab from the bottom of the page, press Enter.
+    page.keyboard.press("End")
+    wait_until(lambda: scroll_y(page) > 1000)
+    page.locator("a.scroll-top").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Scroll to Top"
+    page.keyboard.press("Enter")
+    wait_until(lambda: scroll_y(page) == 0)
+    assert scroll_y(page) == 0
+    assert console_errors == []
+
+
+def fill_comment(form, name, email, text):
+    form.get_by_role("textbox", name="Name", exact=True).fill(name)
+    form.get_by_role("textbox", name="Email", exact=True).fill(email)
+    form.get_by_role("textbox", name="Comment", exact=True).fill(text)
+
+
+def test_reader_comments_and_replies(browser, page, live_server, seed_article, console_errors):
+    url = live_server.url + seed_article.get_absolute_url()
+    page.goto(url)
+    form = page.locator("form.comment-form")
+    fill_comment(form, "Ann", "ann@example.org", "Ice helped me more than heat.")
+    page.wait_for_timeout(1100)  # a person takes longer than the time trap
+    form.get_by_role("button", name="Post Comment").click()
+
+    mine = Comment.objects.get(user_name="Ann")
+    expect(page).to_have_url(re.compile(rf"#c{mine.pk}$"))
+    held = page.locator(f"#c{mine.pk}")
+    expect(held).to_contain_text("Ice helped me more than heat.")
+    expect(held).to_contain_text("awaiting moderation")
+
+    # Reply to Maria's published comment: the form moves under it.
+    maria = Comment.objects.get(user_name="Maria")
+    page.locator(f"#c{maria.pk} a.reply-link").click()
+    moved = page.locator(f"#c{maria.pk} form.comment-form")
+    expect(moved).to_be_visible()
+    expect(moved.locator(".replying-to")).to_contain_text("Maria")
+    fill_comment(moved, "Ann", "ann@example.org", "Maria, did you rest between sessions?")
+    page.wait_for_timeout(1100)
+    moved.get_by_role("button", name="Post Comment").click()
+    reply = Comment.objects.get(comment__startswith="Maria, did you")
+    assert reply.parent_id == maria.pk
+    expect(page.locator(f"#c{maria.pk} #c{reply.pk}")).to_contain_text("awaiting moderation")
+
+    # Another reader, in another browser context, sees neither held comment.
+    other = browser.new_context().new_page()
+    other.goto(url)
+    expect(other.get_by_text("It flared for two days")).to_be_visible()
+    expect(other.get_by_text("Ice helped me more than heat.")).to_have_count(0)
+    expect(other.get_by_text("did you rest between sessions")).to_have_count(0)
+    assert console_errors == []
+
+
+def test_moderator_approves_from_the_queue(
+    browser, page, live_server, seed_article, console_errors
+):
+    url = live_server.url + seed_article.get_absolute_url()
+    # A reader's held comment, posted through the page.
+    page.goto(url)
+    form = page.locator("form.comment-form")
+    fill_comment(form, "Ann", "ann@example.org", "Waiting for a moderator.")
+    page.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post Comment").click()
+    held = Comment.objects.get(user_name="Ann")
+    expect(page.locator(f"#c{held.pk}")).to_contain_text("awaiting moderation")
+
+    moderator = UserFactory(username="mod", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    admin = browser.new_context().new_page()
+    admin_errors = []
+    admin.on("console", lambda m: admin_errors.append(m.text) if m.type == "error" else None)
+    admin.goto(live_server.url + "/admin/")
+    admin.get_by_label("Username").fill("mod")
+    admin.get_by_label("Password").fill("correct horse battery staple")
+    admin.get_by_role("button", name="Log in").click()
+    expect(admin.locator(".pending-comments")).to_contain_text("1 comment waiting for moderation")
+    admin.locator(".pending-comments a").click()
+    row = admin.locator("#result_list tbody tr", has_text="Waiting for a moderator.")
+    row.locator("input.action-select").check()
+    admin.locator("select[name=action]").select_option("approve")
+    admin.get_by_role("button", name="Go").click()
+    expect(admin.locator(".messagelist")).to_contain_text("1 comment approved")
+
+    page.reload()
+    approved = page.locator(f"#c{held.pk}")
+    expect(approved).to_contain_text("Waiting for a moderator.")
+    expect(approved).not_to_contain_text("awaiting moderation")
+    assert console_errors == []
+    assert admin_errors == []
