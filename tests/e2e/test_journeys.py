@@ -58,7 +58,7 @@ def test_reader_reads_the_article(page, live_server, seed_article, viewport, con
 
     for section in SECTIONS:
         expect(page.get_by_role("heading", name=section, level=2)).to_be_visible()
-    expect(page.locator("aside.cta")).to_contain_text("don’t wait")
+    expect(page.locator("aside.cta")).to_contain_text("Talk to your physical therapist today")
     expect(page.get_by_role("heading", name="1 Response")).to_be_visible()
     expect(page.get_by_text("It flared for two days, then eased.")).to_be_visible()
     # Nothing overflows sideways on a phone.
