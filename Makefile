@@ -3,54 +3,19 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve worker test lint format superuser venv venv-dev clean
-
-# `make serve` / `make worker`: production settings on this machine's PostgreSQL and Redis,
-# over plain HTTP on loopback (no TLS proxy here, so no HTTPS redirect and no secure-only
-# cookies). A random secret key is kept in .venv/secret_key unless DJANGO_SECRET_KEY is set.
-SERVE_ENV = DJANGO_DEBUG=0 \
-	DATABASE_URL="$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nervepain}" \
-	REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" \
-	DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(VENV)/secret_key)}" \
-	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 \
-	DJANGO_TASKS_BACKEND="$${DJANGO_TASKS_BACKEND:-database}"
-
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-
-$(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
-	touch $@
-
-$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $(VENV)/.runtime $@
-
-venv: $(VENV)/.runtime
-venv-dev: $(VENV)/.dev
-
-## run: set up, migrate, load the seed article and serve http://127.0.0.1:8000/ (SQLite, debug)
-run: export DJANGO_DEBUG ?= 1
-run: venv
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_seed
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
-
-$(VENV)/secret_key: | $(BIN)/python
-	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+.PHONY: run serve worker loadtest bench test lint format superuser venv venv-dev clean
 
 ## serve: the production configuration (gunicorn, PostgreSQL, Redis) on http://127.0.0.1:8000/
-serve: venv $(VENV)/secret_key
-	@createdb -h 127.0.0.1 -U postgres nervepain 2>/dev/null || true
-	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(SERVE_ENV) $(BIN)/python manage.py migrate --noinput
-	$(SERVE_ENV) $(BIN)/python manage.py load_seed
-	$(SERVE_ENV) $(BIN)/gunicorn nervepain.wsgi -c nervepain/gunicorn_conf.py
+serve: venv
+	scripts/serve.sh
 
 ## worker: run queued background work (email) for `make serve`
-worker: venv $(VENV)/secret_key
-	$(SERVE_ENV) $(BIN)/python manage.py db_worker
+worker: venv
+	scripts/serve.sh worker
+
+## loadtest: a bounded mixed load (LOADTEST_SECONDS, default 60) and a database check
+loadtest: venv
+	scripts/loadtest.sh
 
 ## superuser: create a moderator account with full rights on the local database
 superuser: export DJANGO_DEBUG ?= 1

@@ -2,7 +2,9 @@
 
 Only reader pages (the ``articles`` URL namespace) are cached, only for requests that carry no
 cookie that makes a page personal (a session, the commenter key that shows held comments, the
-"remember me" cookie), and only for 200 responses that set no cookie.
+"remember me" cookie), and only for 200 responses that set no cookie. What must still differ per
+reader travels in cookies set by ``PAGE_CACHE_RESPONSE_HOOKS`` on every response, hit or miss
+(the comment form's one-time token).
 
 Staleness: every cached page is stored under a site-wide version number kept in the shared
 cache. Saving or deleting anything that a reader page shows (models of the apps in
@@ -22,6 +24,7 @@ from django.db.models.signals import post_delete, post_save
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +89,7 @@ class PageCacheMiddleware:
             response = self.get_response(request)
             if self._is_reader_page(request):
                 patch_cache_control(response, private=True, no_cache=True)
+                self._per_response(request, response)
             return response
 
         key = self._key(request)
@@ -93,6 +97,7 @@ class PageCacheMiddleware:
         if cached is not None:
             response = self._rebuild(cached)
             response["X-Page-Cache"] = "hit"
+            self._per_response(request, response)
             return response
 
         response = self.get_response(request)
@@ -107,7 +112,14 @@ class PageCacheMiddleware:
                 timeout = min(timeout, until_due)
             cache.set(key, self._freeze(response), timeout=timeout)
             response["X-Page-Cache"] = "miss"
+        self._per_response(request, response)
         return response
+
+    @staticmethod
+    def _per_response(request, response):
+        """What must differ per reader (a cookie, never the page) comes from these hooks."""
+        for hook in settings.PAGE_CACHE_RESPONSE_HOOKS:
+            import_string(hook)(request, response)
 
     def _is_reader_page(self, request) -> bool:
         try:

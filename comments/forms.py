@@ -3,24 +3,49 @@ import time
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.validators import URLValidator
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django_comments.forms import CommentForm as BaseCommentForm
 
 from comments.text import clean_comment_text, clean_display_name
 
+# The form's one-time token travels in a cookie, not in the page: reader pages are cached and
+# shared, so nothing in their HTML may belong to one reader. Every reader page sets a fresh token
+# (see ``issue_form_token``); it holds a random nonce and the time the page was served.
+FORM_COOKIE = "np_form"
+_FORM_SALT = "comments.form-token"
+
+
+def new_form_token(served_at: float | None = None) -> str:
+    served_at = time.time() if served_at is None else served_at
+    return signing.dumps({"n": secrets.token_hex(16), "t": int(served_at)}, salt=_FORM_SALT)
+
+
+def issue_form_token(request, response) -> None:
+    """Give this response a fresh form token (called for every reader page, cached or not)."""
+    response.set_cookie(
+        FORM_COOKIE,
+        new_form_token(),
+        max_age=settings.COMMENTS_FORM_MAX_AGE,
+        path="/",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,
+        samesite="Lax",
+    )
+
 
 class CommentForm(BaseCommentForm):
     """The "Leave a Reply" form.
 
-    On top of django-comments' signed timestamp and honeypot, the signed token carries a
-    one-time nonce (a form can create at most one comment) and the timestamp doubles as a
-    time trap: a form sent back faster than a person can type is refused.
+    django-comments gives the fields and the honeypot. Its signed timestamp is replaced by the
+    form token cookie (see ``FORM_COOKIE``): the nonce lets one page view create at most one
+    comment, and the time it was served is the time trap (a form sent back faster than a person
+    can type is refused) and the expiry.
     """
 
     url = forms.URLField(required=False, assume_scheme="https")
-    nonce = forms.CharField(widget=forms.HiddenInput, max_length=32)
     reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     followup = forms.BooleanField(
         label=_("Email me when someone replies to me"),
@@ -36,9 +61,11 @@ class CommentForm(BaseCommentForm):
     # Fields in the order the page shows them; security fields are hidden.
     field_order = ["name", "email", "url", "comment", "followup", "remember", "honeypot"]
 
-    def __init__(self, target_object, data=None, initial=None, **kwargs):
-        self._nonce = secrets.token_hex(16)
+    def __init__(self, target_object, data=None, initial=None, token="", **kwargs):
+        self.token = token
+        self.nonce = ""
         super().__init__(target_object, data=data, initial=initial, **kwargs)
+        del self.fields["timestamp"], self.fields["security_hash"]
         self.fields["name"].label = _("Name")
         self.fields["name"].help_text = _("Shown with your comment.")
         self.fields["email"].label = _("Email")
@@ -59,47 +86,22 @@ class CommentForm(BaseCommentForm):
         ):
             self.fields[name].error_messages["required"] = message
 
-    # -- security data: the token signs the target, the time and a one-time nonce --------
-
     def generate_security_data(self):
-        timestamp = int(time.time())
+        # Only the target: the same for every reader, so the page can be cached.
         return {
             "content_type": str(self.target_object._meta),
             "object_pk": str(self.target_object._get_pk_val()),
-            "timestamp": str(timestamp),
-            "nonce": self._nonce,
-            "security_hash": self.initial_security_hash(timestamp),
         }
 
-    def initial_security_hash(self, timestamp):
-        return self.generate_security_hash(
-            str(self.target_object._meta),
-            str(self.target_object._get_pk_val()),
-            str(timestamp),
-            self._nonce,
-        )
-
-    def generate_security_hash(self, content_type, object_pk, timestamp, nonce=""):
-        value = "-".join((content_type, object_pk, timestamp, nonce))
-        return salted_hmac("comments.CommentForm", value).hexdigest()
-
-    def clean_security_hash(self):
-        expected = self.generate_security_hash(
-            self.data.get("content_type", ""),
-            self.data.get("object_pk", ""),
-            self.data.get("timestamp", ""),
-            self.data.get("nonce", ""),
-        )
-        actual = self.cleaned_data["security_hash"]
-        if not constant_time_compare(expected, actual):
+    def clean(self):
+        cleaned_data = super().clean()
+        try:
+            token = signing.loads(self.token, salt=_FORM_SALT)
+        except signing.BadSignature:
             raise forms.ValidationError(
                 _("This form could not be checked. Please send it again."), code="tampered"
-            )
-        return actual
-
-    def clean_timestamp(self):
-        timestamp = self.cleaned_data["timestamp"]
-        age = time.time() - timestamp
+            ) from None
+        age = time.time() - token["t"]
         if age > settings.COMMENTS_FORM_MAX_AGE:
             raise forms.ValidationError(
                 _("This form has expired. Your text is kept below: please send it again."),
@@ -110,13 +112,8 @@ class CommentForm(BaseCommentForm):
                 _("That was faster than we allow. Please wait a few seconds and send it again."),
                 code="too_fast",
             )
-        return timestamp
-
-    def refresh_security(self):
-        """Give a bound form a fresh token, keeping what the reader typed."""
-        data = self.data.copy()
-        data.update(self.generate_security_data())
-        self.data = data
+        self.nonce = token["n"]
+        return cleaned_data
 
     # -- reader input -------------------------------------------------------------------
 
@@ -134,19 +131,13 @@ class CommentForm(BaseCommentForm):
 
     def get_comment_create_data(self, site_id=None):
         data = super().get_comment_create_data(site_id=site_id)
-        data.update(
-            followup=self.cleaned_data["followup"],
-            form_nonce=self.cleaned_data["nonce"],
-        )
+        data.update(followup=self.cleaned_data["followup"], form_nonce=self.nonce)
         return data
 
     def check_for_duplicate_comment(self, new):
-        # Duplicates are caught by the one-time nonce (a unique column), not by this
-        # per-day scan of every comment on the page.
+        # Duplicates are found by the view: the one-time nonce (a unique column) for requests
+        # sent together, and the same text from the same address for a form sent again later.
         return new
 
-    def is_security_failure(self) -> bool:
-        return any(field in self.errors for field in ("security_hash", "content_type", "object_pk"))
-
-    def has_error_code(self, code: str) -> bool:
-        return any(self.has_error(field, code) for field in ("timestamp", "honeypot"))
+    def has_token_error(self, code: str) -> bool:
+        return self.has_error(NON_FIELD_ERRORS, code)

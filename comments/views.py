@@ -6,6 +6,7 @@ transaction. Whatever goes wrong, the reader gets a page with their text and a p
 """
 
 import logging
+from datetime import timedelta
 from functools import wraps
 
 from django.apps import apps
@@ -13,11 +14,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comments import notifications, trust
-from comments.forms import CommentForm
+from comments.forms import FORM_COOKIE, CommentForm, issue_form_token
 from comments.models import Comment, VerifiedEmail
 from comments.moderation import CommentRefusedError, moderator_for, over_rate_limit
 from comments.threads import effective_parent
@@ -49,8 +51,6 @@ def _target(request):
 
 def _problem(request, target, form, reason, status, closed=False):
     """The form again, with what the reader typed, a fresh token and the reason."""
-    if form is not None:
-        form.refresh_security()
     context = {
         "article": target,
         "form": form,
@@ -58,7 +58,9 @@ def _problem(request, target, form, reason, status, closed=False):
         "text": request.POST.get("comment", ""),
         "closed": closed,
     }
-    return render(request, "comments/problem.html", context, status=status)
+    response = render(request, "comments/problem.html", context, status=status)
+    issue_form_token(request, response)
+    return response
 
 
 def _see_other(url):
@@ -122,7 +124,7 @@ def post_comment(request):
         reason = "This comment does not belong to an article open for discussion."
         return _problem(request, None, None, reason, 400)
     moderator = moderator_for(type(target))
-    form = CommentForm(target, data=request.POST)
+    form = CommentForm(target, data=request.POST, token=request.COOKIES.get(FORM_COOKIE, ""))
 
     if not moderator.is_open(target):
         reason = "Comments are closed on this article. Your text is kept below."
@@ -132,11 +134,11 @@ def post_comment(request):
         if "honeypot" in form.errors:
             logger.info("comment refused: honeypot filled ip=%s", client_ip(request))
             reason = "Your comment looked automated and was not accepted."
-        elif form.has_error("timestamp", "too_fast"):
+        elif form.has_token_error("too_fast"):
             reason = "That was faster than we allow. Please wait a few seconds and send it again."
-        elif form.has_error("timestamp", "expired"):
+        elif form.has_token_error("expired"):
             reason = "This form had expired. Your text is kept below: please send it again."
-        elif form.is_security_failure():
+        elif form.has_token_error("tampered") or "content_type" in form.errors:
             reason = (
                 "This form could not be checked. Your text is kept below: please send it again."
             )
@@ -149,10 +151,13 @@ def post_comment(request):
     except ValueError as error:
         return _problem(request, target, form, str(error), 400)
 
-    nonce = form.cleaned_data["nonce"]
+    nonce = form.nonce
     existing = Comment.objects.filter(form_nonce=nonce).first()
     if existing is not None:
         return _duplicate(request, target, form, existing)
+    resent = _same_comment_sent_before(target, parent, form.cleaned_data)
+    if resent is not None:  # back and send again: the comment exists already
+        return _see_other(resent.get_absolute_url())
 
     is_staff = request.user.is_authenticated and request.user.is_staff
     ip = client_ip(request)
@@ -205,6 +210,16 @@ def post_comment(request):
     else:
         trust.forget(response)
     return response
+
+
+def _same_comment_sent_before(target, parent, data):
+    """The same text from the same address, in the same place, in the last day."""
+    since = timezone.now() - timedelta(days=1)
+    same = Comment.objects.for_object(target).filter(
+        user_email__iexact=data["email"], comment=data["comment"], submit_date__gte=since
+    )
+    same = same.filter(parent_id=parent.pk) if parent else same.filter(level=0)
+    return same.exclude(state=Comment.State.REMOVED).first()
 
 
 def _duplicate(request, target, form, existing):

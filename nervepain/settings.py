@@ -196,6 +196,7 @@ PAGE_CACHE_SHARED_SECONDS = env_int("DJANGO_PAGE_CACHE_SHARED_SECONDS", 60)
 PAGE_CACHE_BYPASS_COOKIES = {"sessionid", "csrftoken", "np_commenter", "np_remember"}
 PAGE_CACHE_QUERY_PARAMETERS = {"page", "reply_to"}
 PAGE_CACHE_INVALIDATED_BY = ["articles", "comments", "flatpages", "sites"]
+PAGE_CACHE_RESPONSE_HOOKS = ["comments.forms.issue_form_token"]
 
 # The admin's address, so it is not where every bot looks first.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"

@@ -13,7 +13,7 @@ from django_comments_xtd.models import XtdComment
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment
-from tests.comments.conftest import POST_URL, form_data
+from tests.comments.conftest import form_data, send
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_database_down_at_the_start_of_a_post_gives_a_503_with_the_text(client, 
     article = ArticleFactory()
     data = form_data(article, comment=TEXT)
     fail_sql(monkeypatch, lambda sql: True)
-    response = client.post(POST_URL, data)
+    response = send(client, data)
     assert response.status_code == 503
     assert response["Retry-After"] == "60"
     assert TEXT in response.content.decode()
@@ -54,12 +54,12 @@ def test_database_lost_mid_save_leaves_no_partial_rows(client, monkeypatch):
     article = ArticleFactory()
     data = form_data(article, comment=TEXT)
     fail_sql(monkeypatch, lambda sql: sql.startswith('INSERT INTO "comments_comment"'))
-    response = client.post(POST_URL, data)
+    response = send(client, data)
     assert response.status_code == 503
     assert TEXT in response.content.decode()
     monkeypatch.undo()  # the server is back
     assert ContribComment.objects.count() == XtdComment.objects.count() == 0
-    assert client.post(POST_URL, data).status_code == 303  # the same form now succeeds
+    assert send(client, data).status_code == 303  # the same form now succeeds
     assert Comment.objects.count() == 1
 
 
@@ -88,7 +88,7 @@ def test_redis_down_rate_limit_fails_open_and_comments_are_still_moderated(clien
     """Documented choice: without Redis the limit is not enforced, but nothing is auto-published."""
     article = ArticleFactory()
     for n in range(7):
-        assert client.post(POST_URL, form_data(article, comment=f"{TEXT} {n}")).status_code == 303
+        assert send(client, form_data(article, comment=f"{TEXT} {n}")).status_code == 303
     assert Comment.objects.filter(state=Comment.State.PENDING).count() == 7
 
 
@@ -107,7 +107,7 @@ def test_smtp_down_comments_are_saved_and_emails_retried_by_the_worker(
     settings.EMAIL_BACKEND = "tests.test_faults.UnreachableSMTP"
     article = ArticleFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(POST_URL, form_data(article, comment=TEXT)).status_code == 303
+        assert send(client, form_data(article, comment=TEXT)).status_code == 303
     comment = Comment.objects.get()
     assert DBTaskResult.objects.count() == 1  # queued, not sent in the request
 
@@ -140,7 +140,7 @@ def test_smtp_down_then_back_delivers_on_retry(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.EMAIL_BACKEND = "tests.test_faults.UnreachableSMTP"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(POST_URL, form_data(ArticleFactory(), comment=TEXT))
+        send(client, form_data(ArticleFactory(), comment=TEXT))
     call_command("db_worker", "--batch", "--no-startup-delay")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     DBTaskResult.objects.update(run_after=timezone.now())

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.urls import clear_url_caches
 
-from tests.comments.conftest import POST_URL, form_data
+from tests.comments.conftest import form_data, send
 from tests.factories import ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +50,10 @@ def test_reader_pages(client):
 def test_comment_flow(client, settings):
     settings.COMMENTS_MIN_SECONDS = 0
     article = ArticleFactory()
-    posted = client.post(POST_URL, form_data(article))
+    posted = send(client, form_data(article))
     assert posted.status_code == 303
     assert_security_headers(posted)
-    problem = client.post(POST_URL, form_data(article, email="broken"))
+    problem = send(client, form_data(article, email="broken"))
     assert problem.status_code == 400
     assert_security_headers(problem)
     assert_no_inline_code(problem)

@@ -78,12 +78,12 @@ def test_query_strings_outside_the_known_ones_bypass_the_cache(client):
 
 @pytest.fixture
 def post_comment_as_reader(settings):
-    from tests.comments.conftest import POST_URL, form_data
+    from tests.comments.conftest import form_data, send
 
     settings.COMMENTS_MIN_SECONDS = 0
 
     def _post(client, article, text):
-        assert client.post(POST_URL, form_data(article, comment=text)).status_code == 303
+        assert send(client, form_data(article, comment=text)).status_code == 303
 
     return _post
 

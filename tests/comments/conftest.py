@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from comments.forms import CommentForm
+from comments.forms import FORM_COOKIE, CommentForm, new_form_token
 from tests.factories import ArticleFactory
 
 POST_URL = "/comments/post/"
@@ -23,7 +23,7 @@ def form_data(article, **fields):
     data = {
         key: value
         for key, value in CommentForm(article).initial.items()
-        if key in {"content_type", "object_pk", "timestamp", "nonce", "security_hash"}
+        if key in {"content_type", "object_pk"}
     }
     data.update(
         name="Ann Reader",
@@ -36,12 +36,18 @@ def form_data(article, **fields):
     return data
 
 
+def send(client, data, token=None, **headers):
+    """Post the form as a browser does after a page view: with a form token cookie."""
+    client.cookies[FORM_COOKIE] = token or new_form_token()
+    return client.post(POST_URL, data, **headers)
+
+
 @pytest.fixture
 def post(client):
     """Post a comment as a reader: post(article, client=..., **fields)."""
 
     def _post(article, client=client, **fields):
-        return client.post(POST_URL, form_data(article, **fields))
+        return send(client, form_data(article, **fields))
 
     return _post
 

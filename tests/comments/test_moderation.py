@@ -123,10 +123,10 @@ def test_disallowed_words_refuse_outright_and_keep_the_text(post, article, field
 
 
 def test_disallowed_ip_is_refused(client, article):
-    from tests.comments.conftest import POST_URL, form_data
+    from tests.comments.conftest import form_data, send
 
     ModerationWord.objects.create(word="203.0.113.", action="disallow")
-    response = client.post(POST_URL, form_data(article), REMOTE_ADDR="203.0.113.7")
+    response = send(client, form_data(article), REMOTE_ADDR="203.0.113.7")
     assert response.status_code == 400
     assert not Comment.objects.exists()
 
@@ -143,11 +143,11 @@ def test_hold_all_articles_hold_even_trusted_commenters(client, post, moderator_
 
 
 def test_proxy_address_is_taken_from_forwarded_for_when_configured(settings, client, article):
-    from tests.comments.conftest import POST_URL, form_data
+    from tests.comments.conftest import form_data, send
 
     settings.TRUSTED_PROXY_COUNT = 1
-    client.post(
-        POST_URL,
+    send(
+        client,
         form_data(article),
         REMOTE_ADDR="10.0.0.1",
         HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20",

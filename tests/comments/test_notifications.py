@@ -8,7 +8,7 @@ from django.core import mail
 
 from comments.models import Comment, VerifiedEmail
 from comments.trust import sign_comment
-from tests.comments.conftest import POST_URL, form_data
+from tests.comments.conftest import form_data, send
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,9 +55,7 @@ def test_moderator_emails_are_limited_in_a_burst(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(5):
-            client.post(
-                POST_URL, form_data(article, email=f"r{n}@example.org"), REMOTE_ADDR=f"192.0.2.{n}"
-            )
+            send(client, form_data(article, email=f"r{n}@example.org"), REMOTE_ADDR=f"192.0.2.{n}")
     assert Comment.objects.count() == 5
     assert len(mail.outbox) == 3
 
@@ -100,7 +98,7 @@ def test_confirmation_is_sent_once_a_day_per_address(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(2):
-            client.post(POST_URL, form_data(article, followup="on", comment=f"Comment {n}"))
+            send(client, form_data(article, followup="on", comment=f"Comment {n}"))
     assert len([m for m in mail.outbox if m.to == ["ann@example.org"]]) == 1
 
 
@@ -144,7 +142,7 @@ def test_reply_notifies_only_the_parent_author(
     parent, _ = reply_setup(article)
     client.force_login(staff_user)  # staff replies are published at once
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(POST_URL, form_data(article, reply_to=parent.pk, comment="Glad it eased."))
+        send(client, form_data(article, reply_to=parent.pk, comment="Glad it eased."))
     assert [m.to for m in mail.outbox] == [["bea@example.org"]]
     message = mail.outbox[0]
     assert "Glad it eased." in message.body
@@ -160,7 +158,7 @@ def test_unverified_address_gets_no_reply_email(
     parent, _ = reply_setup(article, verified=False)
     client.force_login(staff_user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(POST_URL, form_data(article, reply_to=parent.pk, comment="Hello there."))
+        send(client, form_data(article, reply_to=parent.pk, comment="Hello there."))
     assert mail.outbox == []
 
 

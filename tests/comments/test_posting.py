@@ -7,8 +7,9 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
+from comments.forms import FORM_COOKIE, new_form_token
 from comments.models import Comment
-from tests.comments.conftest import POST_URL, form_data
+from tests.comments.conftest import POST_URL, form_data, send
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,32 +97,29 @@ def test_posting_faster_than_a_person_is_refused_with_the_text_kept(settings, po
 
 def test_form_old_enough_passes_the_time_trap(settings, client, article):
     settings.COMMENTS_MIN_SECONDS = 3
-    data = form_data(article)
-    from comments.forms import CommentForm
-
-    form = CommentForm(article)
-    old = int(time.time()) - 5
-    data["timestamp"] = str(old)
-    form._nonce = data["nonce"]
-    data["security_hash"] = form.initial_security_hash(old)
-    assert client.post(POST_URL, data).status_code == 303
+    token = new_form_token(served_at=time.time() - 5)
+    assert send(client, form_data(article), token=token).status_code == 303
 
 
-def test_expired_form_gives_the_text_back_with_a_fresh_form(settings, post, article):
-    settings.COMMENTS_FORM_MAX_AGE = -1
-    response = post(article)
+def test_expired_form_gives_the_text_back_with_a_fresh_token(settings, client, article):
+    settings.COMMENTS_FORM_MAX_AGE = 3600
+    token = new_form_token(served_at=time.time() - 3601)
+    response = send(client, form_data(article), token=token)
     assert response.status_code == 400
     assert "expired" in response.content.decode()
     assert_text_kept(response)
-    fresh = soup(response).find("input", attrs={"name": "timestamp"})["value"]
-    assert int(fresh) >= int(time.time()) - 5
+    fresh = response.cookies[FORM_COOKIE].value
+    assert fresh != token
+    assert send(client, form_data(article), token=fresh).status_code == 303
 
 
-def test_tampered_token_is_refused(client, article):
-    data = form_data(article, security_hash="0" * 40)
-    response = client.post(POST_URL, data)
+@pytest.mark.parametrize("token", ["", "garbage", new_form_token()[:-3] + "abc"])
+def test_missing_or_tampered_token_is_refused(client, article, token):
+    client.cookies[FORM_COOKIE] = token
+    response = client.post(POST_URL, form_data(article))
     assert response.status_code == 400
     assert not Comment.objects.exists()
+    assert "could not be checked" in response.content.decode()
     assert_text_kept(response)
 
 
@@ -215,18 +213,35 @@ def test_reply_to_a_missing_comment_is_refused(post, article):
 
 
 def test_double_submit_creates_one_comment(client, article):
-    data = form_data(article)
-    first = client.post(POST_URL, data)
-    second = client.post(POST_URL, data)
+    """A double click: both requests carry the same page view's token."""
+    data, token = form_data(article), new_form_token()
+    first = send(client, data, token=token)
+    second = send(client, data, token=token)
     assert Comment.objects.count() == 1
     assert second.status_code == 303
     assert second["Location"] == first["Location"]
 
 
+def test_back_and_send_again_creates_one_comment(client, article):
+    """Back, then send again: a newer page view's token, the same comment."""
+    first = send(client, form_data(article))
+    again = send(client, form_data(article))
+    assert Comment.objects.count() == 1
+    assert again.status_code == 303
+    assert again["Location"] == first["Location"]
+
+
+def test_the_same_words_later_in_another_place_are_a_new_comment(client, article):
+    parent = CommentFactory(article=article)
+    send(client, form_data(article, comment="Thank you!"))
+    send(client, form_data(article, comment="Thank you!", reply_to=parent.pk))
+    assert Comment.objects.filter(comment="Thank you!").count() == 2
+
+
 def test_one_token_cannot_post_a_second_comment(client, article):
-    data = form_data(article)
-    client.post(POST_URL, data)
-    response = client.post(POST_URL, {**data, "comment": "Another text entirely."})
+    data, token = form_data(article), new_form_token()
+    send(client, data, token=token)
+    response = send(client, {**data, "comment": "Another text entirely."}, token=token)
     assert response.status_code == 400
     assert Comment.objects.count() == 1
     assert "already used" in response.content.decode()
@@ -235,10 +250,9 @@ def test_one_token_cannot_post_a_second_comment(client, article):
 
 def test_rate_limit_per_ip_answers_429_with_the_text(client, article):
     for n in range(5):
-        assert (
-            client.post(POST_URL, form_data(article, email=f"r{n}@example.org")).status_code == 303
-        )
-    response = client.post(POST_URL, form_data(article, email="r6@example.org"))
+        data = form_data(article, email=f"r{n}@example.org", comment=f"Comment {n}")
+        assert send(client, data).status_code == 303
+    response = send(client, form_data(article, email="r6@example.org"))
     assert response.status_code == 429
     assert Comment.objects.count() == 5
     assert_text_kept(response)
@@ -246,16 +260,16 @@ def test_rate_limit_per_ip_answers_429_with_the_text(client, article):
 
 def test_rate_limit_per_email_across_addresses(client, article):
     for n in range(5):
-        client.post(POST_URL, form_data(article), REMOTE_ADDR=f"198.51.100.{n}")
-    response = client.post(POST_URL, form_data(article), REMOTE_ADDR="198.51.100.99")
+        send(client, form_data(article, comment=f"Comment {n}"), REMOTE_ADDR=f"198.51.100.{n}")
+    response = send(client, form_data(article), REMOTE_ADDR="198.51.100.99")
     assert response.status_code == 429
     assert Comment.objects.count() == 5
 
 
 def test_rate_limit_window_is_configurable(settings, client, article):
     settings.COMMENTS_RATE_LIMIT = 1
-    assert client.post(POST_URL, form_data(article)).status_code == 303
-    assert client.post(POST_URL, form_data(article, email="b@example.org")).status_code == 429
+    assert send(client, form_data(article)).status_code == 303
+    assert send(client, form_data(article, email="b@example.org")).status_code == 429
 
 
 @pytest.mark.parametrize(
@@ -298,7 +312,7 @@ def test_remember_me_sets_a_cookie_only_when_ticked(client, post, article, other
     assert page.find("input", attrs={"name": "name"})["value"] == "Ann Reader"
     assert page.find("input", attrs={"name": "email"})["value"] == "ann@example.org"
 
-    response = post(article, client=other_reader)
+    response = post(article, client=other_reader, email="bea@example.org", name="Bea")
     assert response.cookies["np_remember"].value == ""  # not ticked: nothing kept (cleared)
     page = soup(other_reader.get(article.get_absolute_url()))
     assert not page.find("input", attrs={"name": "name"}).get("value")
@@ -329,7 +343,7 @@ def test_get_on_the_post_url_is_not_allowed(client):
 
 def test_post_naming_something_other_than_an_article_is_refused(client, article):
     data = form_data(article, content_type="auth.user", object_pk=str(UserFactory().pk))
-    response = client.post(POST_URL, data)
+    response = send(client, data)
     assert response.status_code == 400
     assert not Comment.objects.exists()
     assert_text_kept(response)
@@ -345,7 +359,7 @@ def test_post_naming_something_other_than_an_article_is_refused(client, article)
 )
 def test_post_from_another_site_is_refused_with_the_text(client, article, headers):
     """Cross-site request forgery: a form on another site cannot post as this reader."""
-    response = client.post(POST_URL, form_data(article), **headers)
+    response = send(client, form_data(article), **headers)
     assert response.status_code == 403
     assert not Comment.objects.exists()
     assert_text_kept(response)
@@ -356,11 +370,16 @@ def test_post_from_another_site_is_refused_with_the_text(client, article, header
     [{"HTTP_SEC_FETCH_SITE": "same-origin"}, {"HTTP_ORIGIN": "http://testserver"}, {}],
 )
 def test_post_from_this_site_is_accepted(client, article, headers):
-    assert client.post(POST_URL, form_data(article), **headers).status_code == 303
+    assert send(client, form_data(article), **headers).status_code == 303
 
 
 def test_reader_pages_carry_no_per_reader_token(client, article):
-    """The page can be shared from the cache: nothing in it belongs to one reader."""
-    response = client.get(article.get_absolute_url())
-    assert "csrfmiddlewaretoken" not in response.content.decode()
-    assert not response.cookies
+    """The page can be shared from the cache: nothing in it belongs to one reader; the form's
+    one-time token comes in a cookie, a new one with every page view."""
+    first = client.get(article.get_absolute_url())
+    second = client.get(article.get_absolute_url())
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+    assert first.content == second.content
+    assert set(first.cookies) == {FORM_COOKIE}
+    assert first.cookies[FORM_COOKIE].value != second.cookies[FORM_COOKIE].value
+    assert first.cookies[FORM_COOKIE]["httponly"]

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `make serve`: collect static files, migrate, load the seed, then gunicorn on 127.0.0.1:8000.
+# `make worker` (scripts/serve.sh worker): the background worker for queued email.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/serve-env.sh
+case "${1:-web}" in
+  web)
+    createdb_if_missing "$DATABASE_URL"
+    .venv/bin/python manage.py collectstatic --noinput -v0
+    .venv/bin/python manage.py migrate --noinput -v0
+    .venv/bin/python manage.py load_seed
+    exec .venv/bin/gunicorn nervepain.wsgi -c nervepain/gunicorn_conf.py
+    ;;
+  worker)
+    exec .venv/bin/python manage.py db_worker
+    ;;
+esac
