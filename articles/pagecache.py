@@ -49,12 +49,17 @@ def _bump() -> None:
         cache.set(VERSION_KEY, int(timezone.now().timestamp() * 1000), timeout=None)
 
 
-def invalidate(**kwargs) -> None:
+def invalidate(instance=None, **kwargs) -> None:
     """Make every cached page stale, on every web process sharing this cache.
 
     Once now, and once more when the transaction commits: a page rendered from the old data
-    between the two is dropped by the second bump.
+    between the two is dropped by the second bump. A model can say that a change is invisible
+    to readers with ``affects_public_pages()`` (a held comment arriving), so a flood of held
+    spam cannot keep emptying the cache.
     """
+    affects = getattr(instance, "affects_public_pages", None)
+    if affects is not None and not affects():
+        return
     _bump()
     transaction.on_commit(_bump, robust=True)
 

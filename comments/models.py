@@ -105,14 +105,26 @@ class Comment(XtdComment):
     def __str__(self):
         return f"{self.user_name}: {self.comment[:50]}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        comment = super().from_db(db, field_names, values)
+        comment._loaded_state = comment.__dict__.get("state")
+        return comment
+
     def save(self, *args, **kwargs):
         self.is_public = self.state == self.State.PUBLISHED
         self.is_removed = self.state == self.State.REMOVED
         self.comment_html = render_comment_text(self.comment)
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # post_save (page cache) still sees the loaded state
+        self._loaded_state = self.state
 
     def get_absolute_url(self):
         return f"{self.content_object.get_absolute_url()}#c{self.pk}"
+
+    def affects_public_pages(self) -> bool:
+        """Readers see this change: the comment is, or was until now, public."""
+        published = self.State.PUBLISHED
+        return self.state == published or getattr(self, "_loaded_state", None) == published
 
     @property
     def safe_url(self) -> str:

@@ -80,3 +80,28 @@ class SecurityHeadersMiddleware:
         response.setdefault("Content-Security-Policy", self.csp)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class QueryCountMiddleware:
+    """Report the number of SQL queries a request ran in ``X-Query-Count`` (for `make bench`).
+
+    Installed only when DJANGO_QUERY_COUNT_HEADER is set; production leaves it out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import connection
+
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Query-Count"] = str(count)
+        return response

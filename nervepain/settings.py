@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
+if env_bool("DJANGO_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "nervepain.middleware.QueryCountMiddleware")
+
 ROOT_URLCONF = "nervepain.urls"
 
 TEMPLATES = [

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles import pagecache
 from articles.models import Article
+from comments.models import Comment
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,16 @@ def test_invalidation_reaches_every_process_through_redis(settings, client):
     article.save()
     assert "After" in get(Client(), article.get_absolute_url()).content.decode()
     redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+def test_held_comments_arriving_do_not_empty_the_cache(client, post_comment_as_reader):
+    """Nothing readers see changed, so a flood of held spam costs no cache misses."""
+    article = ArticleFactory()
+    get(client, article.get_absolute_url())
+    post_comment_as_reader(Client(), article, "Held spam")
+    assert get(client, article.get_absolute_url())["X-Page-Cache"] == "hit"
+    comment = Comment.objects.get()
+    comment.moderate(Comment.State.SPAM, None)
+    assert get(client, article.get_absolute_url())["X-Page-Cache"] == "hit"
+    comment.moderate(Comment.State.PUBLISHED, None)
+    assert "Held spam" in get(client, article.get_absolute_url()).content.decode()
