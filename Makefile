@@ -17,6 +17,10 @@ worker: venv
 loadtest: venv
 	scripts/loadtest.sh
 
+## bench: throughput, latency, CPU, queries and memory at 0-1000 comments (a few minutes)
+bench: venv
+	scripts/bench.sh
+
 ## superuser: create a moderator account with full rights on the local database
 superuser: export DJANGO_DEBUG ?= 1
 superuser: venv

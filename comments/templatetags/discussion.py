@@ -5,7 +5,7 @@ from comments import trust
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import moderator_for
-from comments.threads import build_tree
+from comments.render import FIELDS, render_tree
 
 register = template.Library()
 
@@ -15,39 +15,43 @@ def discussion(context, article):
     """The "N Responses" list and the "Leave a Reply" form for an article.
 
     One query whatever the number of comments: the visible comments (the public ones, plus the
-    held ones this browser wrote), rendered from a flat depth-first list.
+    held ones this browser wrote), rendered in one pass by ``comments.render``.
     """
     request = context["request"]
     key_hash = trust.commenter_key_hash(request)
-    comments = Comment.objects.for_object(article).visible_to(key_hash).select_related(None)
-    tree = build_tree(comments)
-
+    rows = (
+        Comment.objects.for_object(article)
+        .visible_to(key_hash)
+        .select_related(None)
+        .order_by("thread_id", "order")
+        .values_list(*FIELDS)
+    )
     moderator = moderator_for(type(article))
     is_open = moderator is not None and moderator.is_open(article)
-    replying_to = None
-    form = None
+    comments_html, public_count, replyable = render_tree(
+        rows, can_reply=is_open, site_name=settings.SITE_NAME
+    )
+
+    replying_to = form = None
     if is_open:
         try:
             reply_id = int(request.GET.get("reply_to", 0))
         except ValueError:
             reply_id = 0
-        replying_to = tree.by_id.get(reply_id)
-        if replying_to is not None and replying_to.state != Comment.State.PUBLISHED:
-            replying_to = None
+        if reply_id in replyable:  # shown on the page, and public
+            replying_to = {"pk": reply_id, "user_name": replyable[reply_id]}
         initial = trust.remembered(request)
         initial["remember"] = bool(initial)
         if replying_to is not None:
-            initial["reply_to"] = replying_to.pk
+            initial["reply_to"] = reply_id
         form = CommentForm(article, initial=initial)
     return {
         "article": article,
-        "tree": tree,
+        "comments_html": comments_html,
+        "public_count": public_count,
         "is_open": is_open,
         "form": form,
         "replying_to": replying_to,
-        "request": request,
-        "csrf_token": context.get("csrf_token"),
-        "site_name": settings.SITE_NAME,
     }
 
 

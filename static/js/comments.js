@@ -15,7 +15,7 @@
   var text = form.querySelector("textarea[name=comment]");
 
   function moveUnder(item, id, author) {
-    item.querySelector(".comment-body").after(respond);
+    (item.querySelector(":scope > .reply-link") || item.querySelector(":scope > .comment-text")).after(respond);
     replyTo.value = id;
     noteLink.textContent = author;
     noteLink.setAttribute("href", "#c" + id);
@@ -33,7 +33,8 @@
     var link = event.target.closest("a.reply-link");
     if (link) {
       event.preventDefault();
-      moveUnder(document.getElementById("c" + link.dataset.replyTo), link.dataset.replyTo, link.dataset.author);
+      var id = link.dataset.replyTo;
+      moveUnder(document.getElementById("c" + id), id, document.getElementById("c" + id + "-a").textContent);
       return;
     }
     if (event.target === cancel && respond.parentNode !== home) {

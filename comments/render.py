@@ -1,0 +1,77 @@
+"""The comment tree as HTML, in one pass over one query's rows.
+
+A Django template loop costs about half a millisecond per comment; this costs a few
+microseconds, which is what keeps a 1,000-comment page cheap. Everything from a reader is
+escaped here, except ``comment_html``, which ``comments.text.render_comment_text`` produced
+(escaped, then sanitised) when the comment was saved.
+"""
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+
+from comments.models import Comment
+
+# The fields the tree needs; fetched with values_list(), without building model instances.
+FIELDS = [
+    "pk",
+    "parent_id",
+    "level",
+    "state",
+    "user_name",
+    "user_url",
+    "submit_date",
+    "comment_html",
+    "from_site",
+]
+_PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
+
+
+def visible_rows(rows):
+    """Depth-first rows, minus those whose parent is not shown (held, spam or removed)."""
+    shown = set()
+    for row in rows:
+        pk, parent_id = row[0], row[1]
+        if parent_id in (0, pk) or parent_id in shown:
+            shown.add(pk)
+            yield row
+
+
+def render_tree(rows, *, can_reply: bool, site_name: str) -> tuple[SafeString, int, dict]:
+    """Return (the ``<ol>`` of comments, how many are public, {public pk: author name})."""
+    parts, public, names, previous_level = [], 0, {}, -1
+    badge = f' <span class="badge">From {escape(site_name)}</span>'
+    for pk, _parent, level, state, name, url, submitted, text, from_site in visible_rows(rows):
+        if level > previous_level:
+            parts.append('<ol class="children">' if previous_level >= 0 else "")
+        else:
+            parts.append("</li>" + "</ol></li>" * (previous_level - level))
+        previous_level = level
+        name = escape(name)
+        url = escape(url) if url and url.lower().startswith(("http://", "https://")) else ""
+        author = f'<a href="{url}" rel="nofollow ugc noopener">{name}</a>' if url else name
+        pending = state == _PENDING
+        classes = "comment" + (" from-site" if from_site else "") + (" pending" if pending else "")
+        parts.append(
+            f'<li id="c{pk}" class="{classes}"><p class="comment-meta">'
+            f'<b class="comment-author" id="c{pk}-a">{author}</b>{badge if from_site else ""} '
+            f'<a class="permalink" href="#c{pk}"><time datetime="{submitted:%Y-%m-%dT%H:%MZ}">'
+            f"{submitted:%-d %b %Y, %H:%M}</time></a></p>"
+        )
+        if pending:
+            parts.append(
+                '<p class="awaiting" role="status">Your comment is awaiting moderation. '
+                "Only you can see it, in this browser.</p>"
+            )
+        parts.append(f'<div class="comment-text">{text}</div>')
+        if state == _PUBLISHED:
+            public += 1
+            names[pk] = name
+            if can_reply:
+                parts.append(
+                    f'<a class="reply-link" href="?reply_to={pk}#respond" data-reply-to="{pk}">'
+                    f'Reply<span class="visually-hidden"> to {name}</span></a>'
+                )
+    if previous_level >= 0:
+        parts.append("</li>" + "</ol></li>" * previous_level)
+    html = '<ol class="comment-list">' + "".join(parts) + "</ol>" if parts else ""
+    return SafeString(html), public, names

@@ -1,0 +1,343 @@
+"""`make bench`: how the article page, the home page and posting a comment perform.
+
+For N = 0, 50, 200 and 1000 public threaded comments (three levels, realistic lengths) in
+PostgreSQL, two gunicorn servers with `make serve`'s settings run side by side: one with the
+page cache on, one with it off. wrk drives each page with 1 and 16 connections on loopback; a
+Python client posts comments (held for moderation, a fresh form for each) with 4 connections.
+The same HTML bytes are also served as a static file by the same stack (whitenoise in gunicorn),
+the ceiling each figure is compared with.
+
+Reported for each: requests/s, p50 and p99 latency, response bytes (raw and gzip), server CPU
+milliseconds per request (the workers' user+system time from /proc), queries per request, and
+the workers' peak memory. A Markdown table goes to stdout and everything to bench-results/.
+Benchmarks are not tests: nothing here asserts a timing.
+"""
+
+import argparse
+import gzip
+import http.cookiejar
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+ARTICLE = "/articles/why-does-nerve-pain-get-worse-after-physical-therapy/"
+PORT_ON, PORT_OFF = 8501, 8502
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+WORDS = ["my", "physio", "session", "left", "the", "nerve", "pain", "worse", "for", "two", "days", "then", "it", "settled", "ice", "helped", "more", "than", "heat", "for", "me", "and", "gentler", "glides", "made", "a", "difference", "I", "also", "rested", "between", "sessions", "and", "told", "my", "therapist", "which", "exercises", "flared", "it", "up", "thank", "you", "for", "this", "article"]
+
+
+def django_setup():
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nervepain.settings")
+    django.setup()
+
+
+def reset_database(url):
+    import psycopg2
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    admin = psycopg2.connect(host="127.0.0.1", user="postgres", dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def manage(*args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, check=True)
+
+
+def sentence(rng, low, high):
+    words = [rng.choice(WORDS) for _ in range(rng.randint(low, high))]
+    return " ".join(words).capitalize() + "."
+
+
+def grow_comments(target):
+    """Add public comments until there are ``target``: a third top-level, the rest replies."""
+    from django.db import transaction
+
+    from articles.models import Article
+    from comments.models import Comment
+
+    rng = random.Random(target)
+    article = Article.objects.get()
+    existing = list(Comment.objects.for_object(article).values_list("pk", "level"))
+    with transaction.atomic():
+        while len(existing) < target:
+            parent_id, level = 0, -1
+            if existing and rng.random() < 0.67:
+                candidates = [(pk, lv) for pk, lv in existing if lv < 2]
+                parent_id, level = rng.choice(candidates)
+            paragraphs = [sentence(rng, 8, 40) for _ in range(rng.choice([1, 1, 2, 3]))]
+            comment = Comment(
+                content_object=article,
+                site_id=1,
+                user_name=f"Reader {len(existing)}",
+                user_email=f"reader{len(existing)}@example.org",
+                comment="\n\n".join(paragraphs),
+                state=Comment.State.PUBLISHED,
+                parent_id=parent_id,
+            )
+            comment.save()
+            existing.append((comment.pk, level + 1))
+
+
+def write_static_copy(html_raw, static_root, n):
+    """The article page's bytes as a static file, with the gzip copy whitenoise would serve."""
+    folder = Path(static_root) / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"article-{n}.html"
+    path.write_bytes(html_raw)
+    (folder / f"article-{n}.html.gz").write_bytes(gzip.compress(html_raw, 9))
+    return f"/static/bench/article-{n}.html"
+
+
+class Server:
+    def __init__(self, port, env, cache_seconds):
+        self.port = port
+        env = {**env, "DJANGO_PAGE_CACHE_SECONDS": str(cache_seconds)}
+        command = [
+            str(ROOT / ".venv/bin/gunicorn"), "nervepain.wsgi", "-c", "nervepain/gunicorn_conf.py",
+            "-b", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "--error-logfile", "-",
+        ]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.base + "/", timeout=2)
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+
+    def workers(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    def cpu_seconds(self):
+        total = 0
+        for pid in self.workers():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / CLOCK_TICKS
+
+    def peak_memory_mb(self):
+        peaks = []
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            peaks.append(int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024)
+        return max(peaks)
+
+    def rss_mb(self):
+        sizes = []
+        for pid in self.workers():
+            status = Path(f"/proc/{pid}/status").read_text()
+            sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+        return max(sizes)
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=20)
+
+
+def fetch(url, gzip_ok):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip_ok else {})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read(), dict(response.headers)
+
+
+def parse_latency(text, label):
+    match = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", text)
+    value, unit = float(match.group(1)), match.group(2)
+    return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def wrk(server, path, connections, seconds):
+    before = server.cpu_seconds()
+    result = subprocess.run(
+        ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s",
+         "--latency", "-H", "Accept-Encoding: gzip", server.base + path],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    cpu = server.cpu_seconds() - before
+    out = result.stdout
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "requests_per_s": round(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), 1),
+        "p50_ms": round(parse_latency(out, "50"), 2),
+        "p99_ms": round(parse_latency(out, "99"), 2),
+        "cpu_ms_per_request": round(cpu * 1000 / max(requests, 1), 2),
+        "requests": requests,
+        "non_2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def post_comments(server, count, connections):
+    """Post ``count`` comments, each from a freshly served form, with ``connections`` clients."""
+    latencies, statuses, lock = [], {}, threading.Lock()
+    counter = iter(range(count))
+    before = server.cpu_seconds()
+
+    def client():
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                return
+            opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+            )
+            page = opener.open(server.base + ARTICLE, timeout=10).read().decode()
+            fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+            data = {
+                **fields,
+                "name": f"Bench {n}",
+                "email": f"bench{n}@example.org",
+                "comment": f"Benchmark comment {n}: " + " ".join(WORDS[: 20 + n % 30]),
+                "honeypot": "",
+            }
+            body = urllib.parse.urlencode(data).encode()
+            started = time.perf_counter()
+            try:
+                with opener.open(server.base + "/comments/post/", body, timeout=10) as response:
+                    status = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+
+    threads = [threading.Thread(target=client) for _ in range(connections)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    cpu = server.cpu_seconds() - before
+    latencies.sort()
+    return {
+        "requests_per_s": round(count / wall, 1),
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p99_ms": round(latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))], 2),
+        # Each post also fetched its form: CPU covers both, so it is per form-and-post.
+        "cpu_ms_per_request": round(cpu * 1000 / count, 2),
+        "statuses": statuses,
+    }
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counts", default="0,50,200,1000")
+    parser.add_argument("--seconds", type=int, default=4, help="length of each wrk run")
+    parser.add_argument("--posts", type=int, default=120, help="comments posted per N")
+    parser.add_argument("--out", default=str(ROOT / "bench-results"))
+    args = parser.parse_args()
+
+    env = dict(os.environ)
+    reset_database(env["DATABASE_URL"])
+    static_root = env["DJANGO_STATIC_ROOT"]
+    shutil.rmtree(static_root, ignore_errors=True)
+    manage("collectstatic", "--noinput", "-v0")
+    manage("migrate", "--noinput", "-v0")
+    manage("load_seed")
+    django_setup()
+    from django.db import connection
+    from django.test import Client
+
+    results = []
+    for n in [int(value) for value in args.counts.split(",")]:
+        grow_comments(n)
+        connection.close()
+        subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], check=True,
+                       capture_output=True)  # fmt: skip
+        html_raw = Client().get(ARTICLE, HTTP_HOST="127.0.0.1").content
+        static_path = write_static_copy(html_raw, static_root, n)
+        on, off = Server(PORT_ON, env, 300), Server(PORT_OFF, env, 0)
+        try:
+            rows = {}
+            targets = [
+                ("article, cache off", off, ARTICLE),
+                ("article, cache on", on, ARTICLE),
+                ("home page", on, "/"),
+                ("static ceiling", on, static_path),
+            ]
+            for name, server, path in targets:
+                raw, headers = fetch(server.base + path, gzip_ok=False)
+                packed, _ = fetch(server.base + path, gzip_ok=True)
+                queries = headers.get("X-Query-Count", "0")
+                for connections in (1, 16):
+                    fetch(server.base + path, gzip_ok=True)  # warm (the cache, when on)
+                    row = wrk(server, path, connections, args.seconds)
+                    row.update(bytes_raw=len(raw), bytes_gzip=len(packed), queries=int(queries))
+                    rows[(name, connections)] = row
+            rows[("post a comment", 4)] = post_comments(off, args.posts, 4)
+            memory = max(on.peak_memory_mb(), off.peak_memory_mb())
+            rss = max(on.rss_mb(), off.rss_mb())
+        finally:
+            on.stop()
+            off.stop()
+        # Take the posted comments out again, so every N is measured with N public comments.
+        from comments.models import Comment
+
+        Comment.objects.filter(user_name__startswith="Bench ").delete()
+        connection.close()
+        for (name, connections), row in rows.items():
+            ceiling = rows[("static ceiling", connections)] if connections in (1, 16) else None
+            if ceiling:
+                row["share_of_static_rps"] = round(
+                    row["requests_per_s"] / ceiling["requests_per_s"], 3
+                )
+            results.append({"comments": n, "scenario": name, "connections": connections,
+                            "worker_peak_mb": round(memory, 1), "worker_rss_mb": round(rss, 1),
+                            **row})  # fmt: skip
+
+    out = Path(args.out)
+    out.mkdir(exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(results, indent=2))
+    lines = [
+        "| N | scenario | conns | req/s | × static | p50 ms | p99 ms | CPU ms/req | queries "
+        "| bytes raw | bytes gzip |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in results:
+        share = row.get("share_of_static_rps")
+        lines.append(
+            f"| {row['comments']} | {row['scenario']} | {row['connections']} "
+            f"| {row['requests_per_s']} | {share if share is not None else '-'} "
+            f"| {row['p50_ms']} | {row['p99_ms']} | {row['cpu_ms_per_request']} "
+            f"| {row.get('queries', '-')} | {row.get('bytes_raw', '-')} "
+            f"| {row.get('bytes_gzip', '-')} |"
+        )
+    peak = max(row["worker_peak_mb"] for row in results)
+    rss = max(row["worker_rss_mb"] for row in results)
+    lines.append(f"\nWorker memory: peak {peak} MB, resident after the runs {rss} MB.")
+    table = "\n".join(lines)
+    (out / "bench.md").write_text(table + "\n")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
