@@ -37,7 +37,13 @@ sys.path.insert(0, str(ROOT))
 ARTICLE = "/articles/why-does-nerve-pain-get-worse-after-physical-therapy/"
 PORT_ON, PORT_OFF = 8501, 8502
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-WORDS = ["my", "physio", "session", "left", "the", "nerve", "pain", "worse", "for", "two", "days", "then", "it", "settled", "ice", "helped", "more", "than", "heat", "for", "me", "and", "gentler", "glides", "made", "a", "difference", "I", "also", "rested", "between", "sessions", "and", "told", "my", "therapist", "which", "exercises", "flared", "it", "up", "thank", "you", "for", "this", "article"]
+WORDS = tuple(
+    "my physio session left the nerve pain worse for two days then it settled ice helped "
+    "more than heat for me and gentler glides made a difference I also rested between "
+    "sessions and told my therapist which exercises flared it up thank you for this article".split(
+        " "
+    )
+)
 
 
 def django_setup():
@@ -318,7 +324,7 @@ def main():
     out.mkdir(exist_ok=True)
     (out / "bench.json").write_text(json.dumps(results, indent=2))
     lines = [
-        "| N | scenario | conns | req/s | × static | p50 ms | p99 ms | CPU ms/req | queries "
+        "| N | scenario | conns | req/s | x static | p50 ms | p99 ms | CPU ms/req | queries "
         "| bytes raw | bytes gzip |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
