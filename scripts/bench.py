@@ -37,13 +37,12 @@ sys.path.insert(0, str(ROOT))
 ARTICLE = "/articles/why-does-nerve-pain-get-worse-after-physical-therapy/"
 PORT_ON, PORT_OFF = 8501, 8502
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-WORDS = tuple(
+SAMPLE = (
     "my physio session left the nerve pain worse for two days then it settled ice helped "
     "more than heat for me and gentler glides made a difference I also rested between "
-    "sessions and told my therapist which exercises flared it up thank you for this article".split(
-        " "
-    )
+    "sessions and told my therapist which exercises flared it up thank you for this article"
 )
+WORDS = SAMPLE.split()
 
 
 def django_setup():
@@ -299,7 +298,7 @@ def main():
                     row = wrk(server, path, connections, args.seconds)
                     row.update(bytes_raw=len(raw), bytes_gzip=len(packed), queries=int(queries))
                     rows[(name, connections)] = row
-            rows[("post a comment", 4)] = post_comments(off, args.posts, 4)
+            rows[("post a comment", 4)] = post_comments(on, args.posts, 4)
             memory = max(on.peak_memory_mb(), off.peak_memory_mb())
             rss = max(on.rss_mb(), off.rss_mb())
         finally:

@@ -10,5 +10,6 @@ export DJANGO_STATIC_ROOT="${TMPDIR:-/tmp}/nervepain-bench-static"
 export DJANGO_QUERY_COUNT_HEADER=1
 export COMMENTS_MIN_SECONDS=0 COMMENTS_RATE_LIMIT=1000000
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
+export GUNICORN_MAX_REQUESTS=0  # no worker recycling: CPU is read from the workers
 . scripts/serve-env.sh
 exec .venv/bin/python scripts/bench.py "$@"
