@@ -11,6 +11,8 @@ urlpatterns = [
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
     path("comments/", include("comments.urls")),
     path("", include("articles.urls")),
+    # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
+    path("", include("articles.wordpress_urls")),
 ]
 
 if settings.DEBUG:
