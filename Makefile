@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve worker test lint format superuser venv venv-dev clean
+.PHONY: run serve worker clear-ips test lint format superuser venv venv-dev clean
 
 # `make serve` / `make worker`: production settings on this machine's PostgreSQL and Redis,
 # over plain HTTP on loopback (no TLS proxy here, so no HTTPS redirect and no secure-only
@@ -51,6 +51,12 @@ serve: venv $(VENV)/secret_key
 ## worker: run queued background work (email) for `make serve`
 worker: venv $(VENV)/secret_key
 	$(SERVE_ENV) $(BIN)/python manage.py db_worker
+
+## clear-ips: forget commenters' IP addresses older than COMMENTS_IP_RETENTION_DAYS (30); for
+## a daily cron job, run with the site's environment (DATABASE_URL, DJANGO_SECRET_KEY...)
+clear-ips: export DJANGO_DEBUG ?= 1
+clear-ips: venv
+	$(BIN)/python manage.py clear_old_ips
 
 ## superuser: create a moderator account with full rights on the local database
 superuser: export DJANGO_DEBUG ?= 1

@@ -105,7 +105,10 @@ class Comment(XtdComment):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["thread_id", "order"]
-        permissions = [("moderate_comment", _("Can approve, mark as spam or remove comments"))]
+        permissions = [
+            ("moderate_comment", _("Can approve, mark as spam or remove comments")),
+            ("privacy_request", _("Can export and erase a commenter's data")),
+        ]
 
     def __str__(self):
         return f"{self.user_name}: {self.comment[:50]}"

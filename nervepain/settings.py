@@ -235,6 +235,9 @@ COMMENTS_MODERATOR_EMAILS_PER_MINUTE = 3
 COMMENTS_RESERVED_NAMES = {SITE_NAME.casefold(), "admin", "administrator", "moderator"}
 # How many proxies in front add themselves to X-Forwarded-For (0: use REMOTE_ADDR).
 COMMENTS_TRUSTED_PROXIES = env_int("DJANGO_TRUSTED_PROXIES", 0)
+# Commenters' IP addresses are kept this many days, for moderation; `make clear-ips` (daily,
+# from cron) clears older ones.
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 
 LOGGING = {
     "version": 1,
