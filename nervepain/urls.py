@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
@@ -10,6 +11,8 @@ urlpatterns = [
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
     path("comments/", include("comments.urls")),
+    # Staff edit it in the admin (Flat pages); a migration creates it.
+    path("privacy/", flatpages.flatpage, {"url": "/privacy/"}, name="privacy"),
     path("", include("articles.urls")),
     # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
     path("", include("articles.wordpress_urls")),

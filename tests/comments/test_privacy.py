@@ -1,4 +1,4 @@
-"""Privacy requests (export, erase) and IP retention."""
+"""Privacy requests (export, erase), IP retention and the privacy page."""
 
 import datetime
 import io
@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, Permission
+from django.contrib.flatpages.models import FlatPage
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
@@ -291,3 +292,41 @@ def test_make_clear_ips_runs_the_command():
     makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
     target = makefile.split("\nclear-ips: venv\n", 1)[1].split("\n\n", 1)[0]
     assert "manage.py clear_old_ips" in target
+
+
+# -- Privacy page --------------------------------------------------------------------------------
+
+
+def test_the_privacy_page_says_what_is_collected_and_why(client):
+    response = client.get("/privacy/")
+    assert response.status_code == 200
+    text = BeautifulSoup(response.content, "html.parser").get_text()
+    for needle in (
+        "Your name",
+        "Your email address",
+        "Your website",
+        "Your IP address",
+        "30 days",
+        "np_commenter",
+        "np_remember",
+        "Why",
+        "erase",
+        "[removed at the author's request]",
+    ):
+        assert needle in text, needle
+
+
+def test_staff_edit_the_privacy_page_in_the_admin(admin_client, client):
+    page = FlatPage.objects.get(url="/privacy/")
+    response = admin_client.post(
+        f"/admin/flatpages/flatpage/{page.pk}/change/",
+        {"url": "/privacy/", "title": "Privacy", "content": "<p>Updated text.</p>", "sites": [1]},
+    )
+    assert response.status_code == 302
+    assert "Updated text." in client.get("/privacy/").content.decode()
+
+
+def test_the_comment_form_links_to_the_privacy_page(client):
+    article = ArticleFactory()
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert page.select_one("#comment-privacy a[href='/privacy/']") is not None
