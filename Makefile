@@ -3,7 +3,29 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve worker loadtest bench test lint format superuser venv venv-dev clean
+.PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+venv: $(VENV)/.runtime
+venv-dev: $(VENV)/.dev
+
+## run: set up, migrate, load the seed article and serve http://127.0.0.1:8000/ (SQLite, debug)
+run: export DJANGO_DEBUG ?= 1
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_seed
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## serve: the production configuration (gunicorn, PostgreSQL, Redis) on http://127.0.0.1:8000/
 serve: venv
@@ -20,6 +42,12 @@ loadtest: venv
 ## bench: throughput, latency, CPU, queries and memory at 0-1000 comments (a few minutes)
 bench: venv
 	scripts/bench.sh
+
+## clear-ips: forget commenters' IP addresses older than COMMENTS_IP_RETENTION_DAYS (30); for
+## a daily cron job, run with the site's environment (DATABASE_URL, DJANGO_SECRET_KEY...)
+clear-ips: export DJANGO_DEBUG ?= 1
+clear-ips: venv
+	$(BIN)/python manage.py clear_old_ips
 
 ## superuser: create a moderator account with full rights on the local database
 superuser: export DJANGO_DEBUG ?= 1

@@ -106,6 +106,10 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Set by `import_wordpress`: makes a second import a no-op and keeps /?p=ID working.
+    wp_post_id = models.PositiveBigIntegerField(
+        _("WordPress post ID"), null=True, blank=True, unique=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
 

@@ -1,6 +1,11 @@
+import json
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +14,7 @@ from django.utils.translation import ngettext
 from comments import notifications
 from comments.models import Comment, ModerationWord, TrustedCommenter
 from comments.moderation import trust_commenter
+from comments.privacy import ERASED_TEXT, comments_by, erase_commenter, export_commenter, log_export
 from comments.threads import effective_parent
 
 
@@ -90,7 +96,7 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["user_name", "user_email", "comment"]
     date_hierarchy = "submit_date"
     ordering = ["-submit_date"]
-    actions = ["approve", "mark_spam", "remove"]
+    actions = ["approve", "mark_spam", "remove", "export_commenter_data", "erase_commenter_data"]
     readonly_fields = [
         "state",
         "article",
@@ -132,6 +138,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("comments.moderate_comment")
+
+    def has_privacy_permission(self, request):
+        return request.user.has_perm("comments.privacy_request")
 
     @admin.display(description=_("comment"))
     def excerpt(self, obj):
@@ -215,6 +224,88 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Remove selected comments"), permissions=["moderate"])
     def remove(self, request, queryset):
         self._act(request, queryset, Comment.State.REMOVED, _("removed"))
+
+    # Privacy requests: one commenter is one email address, whichever of their comments is
+    # selected. See comments.privacy.
+
+    @staticmethod
+    def _commenters(queryset) -> list[str]:
+        emails = queryset.exclude(user_email="").values_list("user_email", flat=True)
+        return sorted({email.strip().lower() for email in emails})
+
+    def _log(self, request, comments, message):
+        if comments:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=comments,
+                action_flag=CHANGE,
+                change_message=message,
+            )
+
+    @admin.action(
+        description=_("Export the data of the selected comments' authors (JSON)"),
+        permissions=["privacy"],
+    )
+    def export_commenter_data(self, request, queryset):
+        emails = self._commenters(queryset)
+        if not emails:
+            self.message_user(request, _("The selected comments have no email address."))
+            return None
+        commenters = [export_commenter(email) for email in emails]
+        by = f"admin:{request.user.get_username()}"
+        for email, data in zip(emails, commenters, strict=True):
+            log_export(email, len(data["comments"]), by)
+            self._log(request, list(comments_by(email)), "Exported the author's data on request.")
+        body = json.dumps({"commenters": commenters}, indent=2, ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        filename = f"commenter-data-{timezone.now():%Y%m%d-%H%M%S}.json"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @admin.action(
+        description=_("Erase the data of the selected comments' authors…"),
+        permissions=["privacy"],
+    )
+    def erase_commenter_data(self, request, queryset):
+        emails = self._commenters(queryset)
+        if not emails:
+            self.message_user(request, _("The selected comments have no email address."))
+            return None
+        text_choice = request.POST.get("text")
+        if request.POST.get("confirm") == "yes" and text_choice in {"remove", "keep"}:
+            keep_text = text_choice == "keep"
+            by = f"admin:{request.user.get_username()}"
+            erased = 0
+            for email in emails:
+                result = erase_commenter(email, keep_text=keep_text, by=by)
+                erased += len(result.comments)
+                message = "Erased the author's data on request (text %s)." % (
+                    "kept" if keep_text else "removed"
+                )
+                self._log(request, list(Comment.objects.filter(pk__in=result.comments)), message)
+            self.message_user(
+                request,
+                ngettext(
+                    "Erased the data of %(people)d commenter (%(count)d comment).",
+                    "Erased the data of %(people)d commenters (%(count)d comments).",
+                    len(emails),
+                )
+                % {"people": len(emails), "count": erased},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Erase commenters' data"),
+            "opts": self.model._meta,
+            "commenters": [(email, comments_by(email).count()) for email in emails],
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "action": "erase_commenter_data",
+            "erased_text": ERASED_TEXT,
+        }
+        return TemplateResponse(
+            request, "admin/comments/comment/erase_commenter_data.html", context
+        )
 
 
 @admin.register(ModerationWord)

@@ -63,6 +63,7 @@ class Comment(XtdComment):
         HOLD_ALL = "hold_all", _("Article holds all comments")
         TRUSTED = "trusted", _("Returning approved commenter")
         STAFF = "staff", _("Written by the site")
+        IMPORTED = "imported", _("Imported from WordPress")
 
     # Named explicitly: the default reverse name ("comment") clashes with the text field.
     xtdcomment_ptr = models.OneToOneField(
@@ -93,6 +94,10 @@ class Comment(XtdComment):
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by `import_wordpress`: a second import of the same export adds nothing.
+    wp_comment_id = models.PositiveBigIntegerField(
+        _("WordPress comment ID"), null=True, blank=True, unique=True, editable=False
+    )
 
     objects = CommentManager()
 
@@ -100,7 +105,10 @@ class Comment(XtdComment):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["thread_id", "order"]
-        permissions = [("moderate_comment", _("Can approve, mark as spam or remove comments"))]
+        permissions = [
+            ("moderate_comment", _("Can approve, mark as spam or remove comments")),
+            ("privacy_request", _("Can export and erase a commenter's data")),
+        ]
 
     def __str__(self):
         return f"{self.user_name}: {self.comment[:50]}"

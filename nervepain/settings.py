@@ -279,6 +279,9 @@ COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0) or None
 COMMENTS_MODERATOR_EMAILS_PER_MINUTE = 3
 COMMENTS_RESERVED_NAMES = {SITE_NAME.casefold(), "admin", "administrator", "moderator"}
+# Commenters' IP addresses are kept this many days, for moderation; `make clear-ips` (daily,
+# from cron) clears older ones.
+COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 
 # One line per event on stdout, key=value, with the request id: `grep request_id=abc`.
 LOGGING = {

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
@@ -16,7 +17,11 @@ urlpatterns = [
     path("comments/", include("comments.urls")),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
+    # Staff edit it in the admin (Flat pages); a migration creates it.
+    path("privacy/", flatpages.flatpage, {"url": "/privacy/"}, name="privacy"),
     path("", include("articles.urls")),
+    # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
+    path("", include("articles.wordpress_urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,180 @@
+"""Privacy requests and retention: commenters' health stories are sensitive data.
+
+For one email address (matched ignoring case), a moderator can export everything the site
+holds about that commenter, or erase it: name, email, website, IP address and browser key go
+from every comment, reply emails stop, the address is forgotten as trusted and verified, and
+the text is either replaced by :data:`ERASED_TEXT` or kept, anonymous, as the commenter
+prefers. Both are logged on the ``comments.privacy`` logger, without the address itself (a
+short hash of it lets a later question "was this done?" be answered).
+
+IP addresses are kept only as long as moderation needs them: :func:`clear_old_ips` empties
+those older than ``COMMENTS_IP_RETENTION_DAYS``.
+"""
+
+import datetime
+import hashlib
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from comments.models import Comment, TrustedCommenter, VerifiedEmail
+
+logger = logging.getLogger("comments.privacy")
+
+ERASED_TEXT = "[removed at the author's request]"
+ERASED_NAME = "Anonymous"
+
+
+def email_reference(email: str) -> str:
+    """A short, stable reference to an address for logs that must not keep the address."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
+
+
+def comments_by(email: str):
+    email = email.strip()
+    if not email:
+        return Comment.objects.none()
+    return Comment.objects.filter(user_email__iexact=email)
+
+
+def _iso(value: datetime.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def export_commenter(email: str) -> dict:
+    """Everything held about the commenter with this address, ready for ``json.dumps``."""
+    email = email.strip()
+    comments = list(comments_by(email).prefetch_related("content_object").order_by("pk"))
+    site = settings.SITE_URL.rstrip("/")
+
+    def article(comment):
+        target = comment.content_object
+        if target is None:
+            return None
+        return {"title": str(target), "url": site + target.get_absolute_url()}
+
+    verified = VerifiedEmail.objects.filter(email__iexact=email).first()
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "site": site,
+        "comments": [
+            {
+                "id": comment.pk,
+                "article": article(comment),
+                "submitted_at": _iso(comment.submit_date),
+                "name": comment.user_name,
+                "email": comment.user_email,
+                "website": comment.user_url,
+                "ip_address": comment.ip_address,
+                "text": comment.comment,
+                "state": comment.state,
+                "in_reply_to": comment.parent_id if comment.is_reply else None,
+                "reply_emails": comment.followup,
+                "moderated_at": _iso(comment.moderated_at),
+                "recognised_browser": bool(comment.commenter_key_hash),
+            }
+            for comment in comments
+        ],
+        "subscriptions": [
+            {"comment": comment.pk, "article": article(comment)}
+            for comment in comments
+            if comment.followup
+        ],
+        "email_verified_at": _iso(verified.verified_at) if verified else None,
+        "trusted_since": [
+            _iso(created)
+            for created in TrustedCommenter.objects.filter(email__iexact=email)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+        ],
+        "cookies": (
+            "np_commenter (a random key recognising your browser; we keep only its hash) and "
+            "np_remember (your name, email and website, only if you ticked 'remember me') "
+            "live in your browser; delete them there."
+        ),
+    }
+
+
+def log_export(email: str, count: int, by: str) -> None:
+    logger.info(
+        "privacy export email_sha256=%s comments=%d by=%s", email_reference(email), count, by
+    )
+
+
+@dataclass
+class Erasure:
+    """What an erasure changed (or, in a dry run, would change)."""
+
+    comments: list[int]  # ids
+    trusted: int
+    verified: int
+    text_kept: bool
+
+
+def erase_commenter(email: str, *, keep_text: bool, by: str, dry_run: bool = False) -> Erasure:
+    """Remove what identifies this commenter; their text goes too unless ``keep_text``.
+
+    The comments stay in their threads (replies keep their place) under the name
+    :data:`ERASED_NAME`. Runs in one transaction; ``dry_run`` changes nothing.
+    """
+    email = email.strip()
+    with transaction.atomic():
+        # No outer joins (the manager adds some): PostgreSQL cannot lock through them.
+        comments = list(comments_by(email).select_related(None).select_for_update().order_by("pk"))
+        trusted = TrustedCommenter.objects.filter(email__iexact=email)
+        verified = VerifiedEmail.objects.filter(email__iexact=email)
+        result = Erasure(
+            comments=[comment.pk for comment in comments],
+            trusted=trusted.count(),
+            verified=verified.count(),
+            text_kept=keep_text,
+        )
+        if dry_run or not email:
+            return result
+        for comment in comments:
+            comment.user = None
+            comment.user_name = ERASED_NAME
+            comment.user_email = ""
+            comment.user_url = ""
+            comment.ip_address = None
+            comment.commenter_key_hash = ""
+            comment.followup = False
+            if not keep_text:
+                comment.comment = ERASED_TEXT
+            comment.save()  # renders comment_html again
+            # The admin's history names a comment by its author and first words.
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(Comment),
+                object_id=str(comment.pk),
+            ).update(object_repr=str(comment)[:200])
+        trusted.delete()
+        verified.delete()
+        cache.delete(f"comments:confirm-sent:{email.lower()}")
+    logger.info(
+        "privacy erase email_sha256=%s comments=%d trusted=%d verified=%d text=%s by=%s",
+        email_reference(email),
+        len(comments),
+        result.trusted,
+        result.verified,
+        "kept" if keep_text else "removed",
+        by,
+    )
+    return result
+
+
+def clear_old_ips(days: int, *, dry_run: bool = False) -> int:
+    """Empty the IP address of comments submitted more than ``days`` days ago; return how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    old = Comment.objects.filter(submit_date__lt=cutoff, ip_address__isnull=False)
+    if dry_run:
+        return old.count()
+    cleared = old.update(ip_address=None)
+    logger.info("cleared ip addresses comments=%d older_than_days=%d", cleared, days)
+    return cleared

@@ -1,0 +1,332 @@
+"""Privacy requests (export, erase), IP retention and the privacy page."""
+
+import datetime
+import io
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group, Permission
+from django.contrib.flatpages.models import FlatPage
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import Comment, TrustedCommenter, VerifiedEmail, hash_commenter_key
+from comments.privacy import ERASED_NAME, ERASED_TEXT, email_reference, export_commenter
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/comments/comment/"
+ALL = "?state=all"
+
+
+@pytest.fixture
+def ann():
+    """Ann's comments (one a reply to Bob, one with a reply from Bob), her trust and
+    verified address, and Bob's comments, which must stay as they are."""
+    article = ArticleFactory(title="Nerve pain after physio")
+    bob_top = CommentFactory(article=article, user_name="Bob", user_email="bob@example.org")
+    first = CommentFactory(
+        article=article,
+        user_name="Ann",
+        user_email="Ann@Example.org",
+        user_url="https://ann.example/",
+        ip_address="198.51.100.7",
+        comment="My story: pain after every session.",
+        commenter_key_hash=hash_commenter_key("ann-key"),
+        followup=True,
+    )
+    reply = CommentFactory(
+        article=article,
+        parent=bob_top,
+        user_name="Ann R.",
+        user_email="ann@example.org",
+        ip_address="198.51.100.8",
+        comment="Same here, Bob.",
+        state=Comment.State.PENDING,
+    )
+    bob_reply = CommentFactory(
+        article=article, parent=first, user_name="Bob", user_email="bob@example.org"
+    )
+    TrustedCommenter.objects.create(key_hash=first.commenter_key_hash, email="ann@example.org")
+    TrustedCommenter.objects.create(key_hash="other", email="bob@example.org")
+    VerifiedEmail.objects.create(email="ann@example.org")
+    VerifiedEmail.objects.create(email="bob@example.org")
+    return {"article": article, "first": first, "reply": reply, "bob": [bob_top, bob_reply]}
+
+
+def bob_unchanged(ann):
+    for bob in ann["bob"]:
+        fresh = Comment.objects.get(pk=bob.pk)
+        assert (fresh.user_name, fresh.user_email, fresh.comment, fresh.ip_address) == (
+            "Bob",
+            "bob@example.org",
+            bob.comment,
+            "192.0.2.10",
+        )
+    assert TrustedCommenter.objects.filter(email="bob@example.org").exists()
+    assert VerifiedEmail.objects.filter(email="bob@example.org").exists()
+
+
+# -- Export --------------------------------------------------------------------------------------
+
+
+def test_export_holds_everything_about_the_commenter_and_nothing_else(ann):
+    """Comments, dates, articles, IPs and subscriptions; the address matched ignoring case."""
+    data = export_commenter("ANN@example.ORG")
+    assert [c["id"] for c in data["comments"]] == [ann["first"].pk, ann["reply"].pk]
+    first, reply = data["comments"]
+    assert first["article"] == {
+        "title": "Nerve pain after physio",
+        "url": f"https://nervepain.example{ann['article'].get_absolute_url()}",
+    }
+    assert first["text"] == "My story: pain after every session."
+    assert first["ip_address"] == "198.51.100.7"
+    assert first["website"] == "https://ann.example/"
+    assert first["submitted_at"] == ann["first"].submit_date.isoformat()
+    assert first["reply_emails"] is True
+    assert reply["in_reply_to"] == ann["bob"][0].pk
+    assert reply["state"] == "pending"
+    assert data["subscriptions"] == [{"comment": ann["first"].pk, "article": first["article"]}]
+    assert data["email_verified_at"] is not None
+    assert len(data["trusted_since"]) == 1
+    assert "bob@example.org" not in json.dumps(data)
+
+
+def test_privacy_export_command_prints_json_and_logs_without_the_address(ann, caplog):
+    out = io.StringIO()
+    with caplog.at_level(logging.INFO, logger="comments.privacy"):
+        call_command("privacy_export", "ann@example.org", stdout=out)
+    data = json.loads(out.getvalue())
+    assert len(data["comments"]) == 2
+    [record] = [r for r in caplog.records if r.name == "comments.privacy"]
+    assert "privacy export" in record.getMessage()
+    assert email_reference("ann@example.org") in record.getMessage()
+    assert "ann@example.org" not in record.getMessage()
+
+
+def test_privacy_export_command_writes_a_file(ann, tmp_path):
+    path = tmp_path / "ann.json"
+    call_command("privacy_export", "ann@example.org", "--output", str(path), stderr=io.StringIO())
+    assert len(json.loads(path.read_text())["comments"]) == 2
+
+
+# -- Erase ---------------------------------------------------------------------------------------
+
+
+def test_erase_removes_identity_text_and_subscriptions(ann, client, caplog):
+    """Name, email, website, IP, browser key and reply emails go; the text is replaced; the
+    comments keep their place in the threads; other commenters are untouched."""
+    out = io.StringIO()
+    with caplog.at_level(logging.INFO, logger="comments.privacy"):
+        call_command("privacy_erase", "ANN@example.org", stdout=out)
+    assert "Erased 2 comment(s) (text replaced), 1 trusted browser(s), 1 verified" in (
+        out.getvalue()
+    )
+    for original in (ann["first"], ann["reply"]):
+        erased = Comment.objects.get(pk=original.pk)
+        assert erased.user_name == ERASED_NAME
+        assert (erased.user_email, erased.user_url, erased.ip_address) == ("", "", None)
+        assert erased.commenter_key_hash == ""
+        assert not erased.followup
+        assert erased.comment == ERASED_TEXT
+        assert "My story" not in erased.comment_html
+        assert (erased.parent_id, erased.state) == (original.parent_id, original.state)
+    assert not TrustedCommenter.objects.filter(email__iexact="ann@example.org").exists()
+    assert not VerifiedEmail.objects.filter(email__iexact="ann@example.org").exists()
+    bob_unchanged(ann)
+
+    page = BeautifulSoup(client.get(ann["article"].get_absolute_url()).content, "html.parser")
+    shown = page.select_one(f"#c{ann['first'].pk}").get_text()
+    assert "My story" not in shown and "Ann" not in shown
+    assert "[removed at the author's request]" in shown and ERASED_NAME in shown
+    [record] = [r for r in caplog.records if r.name == "comments.privacy"]
+    assert "privacy erase" in record.getMessage() and "text=removed" in record.getMessage()
+    assert "ann@" not in record.getMessage().lower()
+
+
+def test_erase_can_keep_the_text_anonymous(ann):
+    call_command("privacy_erase", "ann@example.org", "--keep-text", stdout=io.StringIO())
+    kept = Comment.objects.get(pk=ann["first"].pk)
+    assert kept.comment == "My story: pain after every session."
+    assert (kept.user_name, kept.user_email, kept.ip_address) == (ERASED_NAME, "", None)
+
+
+def test_erase_dry_run_changes_nothing(ann):
+    out = io.StringIO()
+    call_command("privacy_erase", "ann@example.org", "--dry-run", stdout=out)
+    assert "Dry run: would erase 2 comment(s)" in out.getvalue()
+    assert Comment.objects.filter(user_email__iexact="ann@example.org").count() == 2
+    assert TrustedCommenter.objects.count() == 2
+
+
+def test_erase_scrubs_the_admin_history_of_those_comments(ann, moderator):
+    """Admin history names a comment by its author and first words: that goes too."""
+    LogEntry.objects.log_actions(
+        user_id=moderator.pk, queryset=[ann["first"]], action_flag=2, change_message="edited"
+    )
+    call_command("privacy_erase", "ann@example.org", stdout=io.StringIO())
+    entry = LogEntry.objects.get(object_id=str(ann["first"].pk))
+    assert "Ann" not in entry.object_repr and "My story" not in entry.object_repr
+
+
+def test_erase_needs_an_address():
+    with pytest.raises(CommandError):
+        call_command("privacy_erase", "  ")
+
+
+# -- Admin actions -------------------------------------------------------------------------------
+
+
+def test_moderators_may_handle_privacy_requests(moderator):
+    assert moderator.has_perm("comments.privacy_request")
+    assert (
+        Group.objects.get(name="Moderators").permissions.filter(codename="privacy_request").exists()
+    )
+
+
+def test_admin_export_downloads_json_and_logs(ann, moderator_client, moderator):
+    response = moderator_client.post(
+        CHANGELIST + ALL,
+        {"action": "export_commenter_data", "_selected_action": [ann["reply"].pk]},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    [commenter] = json.loads(response.content)["commenters"]
+    assert {c["id"] for c in commenter["comments"]} == {ann["first"].pk, ann["reply"].pk}
+    assert LogEntry.objects.filter(
+        user=moderator, object_id=str(ann["first"].pk), change_message__contains="Exported"
+    ).exists()
+
+
+def test_admin_erase_asks_first_then_erases_as_chosen(ann, moderator_client, moderator):
+    data = {"action": "erase_commenter_data", "_selected_action": [ann["first"].pk]}
+    confirm = moderator_client.post(CHANGELIST + ALL, data)
+    assert confirm.status_code == 200
+    page = BeautifulSoup(confirm.content, "html.parser")
+    assert "ann@example.org: 2 comments" in page.select_one(".erase-commenters").get_text()
+    assert Comment.objects.get(pk=ann["first"].pk).user_name == "Ann"  # nothing yet
+
+    done = moderator_client.post(CHANGELIST + ALL, {**data, "confirm": "yes", "text": "keep"})
+    assert done.status_code == 302
+    erased = Comment.objects.get(pk=ann["first"].pk)
+    assert (erased.user_name, erased.user_email) == (ERASED_NAME, "")
+    assert erased.comment == "My story: pain after every session."
+    assert Comment.objects.get(pk=ann["reply"].pk).user_email == ""
+    bob_unchanged(ann)
+    assert LogEntry.objects.filter(
+        user=moderator, object_id=str(ann["reply"].pk), change_message__contains="Erased"
+    ).exists()
+
+
+def test_privacy_actions_need_the_permission(ann):
+    """Staff who may moderate but not handle privacy requests do not get the actions."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_comment", "moderate_comment"])
+    )
+    browser = Client()
+    browser.force_login(user)
+    choices = dict(browser.get(CHANGELIST + ALL).context["action_form"].fields["action"].choices)
+    assert "approve" in choices
+    assert "export_commenter_data" not in choices
+    assert "erase_commenter_data" not in choices
+    browser.post(
+        CHANGELIST + ALL,
+        {
+            "action": "erase_commenter_data",
+            "_selected_action": [ann["first"].pk],
+            "confirm": "yes",
+            "text": "remove",
+        },
+    )
+    assert Comment.objects.get(pk=ann["first"].pk).user_name == "Ann"
+
+
+# -- IP retention --------------------------------------------------------------------------------
+
+
+def aged(days: int, **kwargs):
+    comment = CommentFactory(**kwargs)
+    Comment.objects.filter(pk=comment.pk).update(
+        submit_date=timezone.now() - datetime.timedelta(days=days)
+    )
+    return comment
+
+
+def test_ips_older_than_the_retention_are_cleared(settings):
+    settings.COMMENTS_IP_RETENTION_DAYS = 30
+    old = aged(31, state=Comment.State.PENDING)
+    recent = aged(29)
+    out = io.StringIO()
+    call_command("clear_old_ips", stdout=out)
+    assert Comment.objects.get(pk=old.pk).ip_address is None
+    assert Comment.objects.get(pk=recent.pk).ip_address == "192.0.2.10"
+    assert "Cleared 1 IP address(es) older than 30 days." in out.getvalue()
+
+
+def test_clear_old_ips_dry_run_and_days(settings):
+    old = aged(10)
+    out = io.StringIO()
+    call_command("clear_old_ips", "--days", "7", "--dry-run", stdout=out)
+    assert "would clear 1" in out.getvalue()
+    assert Comment.objects.get(pk=old.pk).ip_address == "192.0.2.10"
+    call_command("clear_old_ips", "--days", "7", stdout=io.StringIO())
+    assert Comment.objects.get(pk=old.pk).ip_address is None
+
+
+def test_retention_defaults_to_30_days():
+    from django.conf import settings
+
+    assert settings.COMMENTS_IP_RETENTION_DAYS == 30
+
+
+def test_make_clear_ips_runs_the_command():
+    """The cron entry point: ``make clear-ips``."""
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    target = makefile.split("\nclear-ips: venv\n", 1)[1].split("\n\n", 1)[0]
+    assert "manage.py clear_old_ips" in target
+
+
+# -- Privacy page --------------------------------------------------------------------------------
+
+
+def test_the_privacy_page_says_what_is_collected_and_why(client):
+    response = client.get("/privacy/")
+    assert response.status_code == 200
+    text = BeautifulSoup(response.content, "html.parser").get_text()
+    for needle in (
+        "Your name",
+        "Your email address",
+        "Your website",
+        "Your IP address",
+        "30 days",
+        "np_commenter",
+        "np_remember",
+        "Why",
+        "erase",
+        "[removed at the author's request]",
+    ):
+        assert needle in text, needle
+
+
+def test_staff_edit_the_privacy_page_in_the_admin(admin_client, client):
+    page = FlatPage.objects.get(url="/privacy/")
+    response = admin_client.post(
+        f"/admin/flatpages/flatpage/{page.pk}/change/",
+        {"url": "/privacy/", "title": "Privacy", "content": "<p>Updated text.</p>", "sites": [1]},
+    )
+    assert response.status_code == 302
+    assert "Updated text." in client.get("/privacy/").content.decode()
+
+
+def test_the_comment_form_links_to_the_privacy_page(client):
+    article = ArticleFactory()
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert page.select_one("#comment-privacy a[href='/privacy/']") is not None
