@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.flatpages import views as flatpages
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.contrib.flatpages import views as flatpages
 from django.urls import include, path
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
