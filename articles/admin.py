@@ -36,11 +36,10 @@ class ReviewStatusFilter(admin.SimpleListFilter):
         return [("overdue", _("Overdue or never reviewed")), ("current", _("Up to date"))]
 
     def queryset(self, request, queryset):
-        overdue = Article.objects.review_overdue().values("pk")
         if self.value() == "overdue":
-            return queryset.filter(pk__in=overdue)
+            return queryset.review_overdue()
         if self.value() == "current":
-            return queryset.exclude(pk__in=overdue)
+            return queryset.exclude(pk__in=Article.objects.review_overdue().values("pk"))
         return queryset
 
 

@@ -18,6 +18,11 @@ from articles.markdown import analyse, reading_minutes, render_markdown, table_o
 DERIVED_FIELDS = ("body_html", "toc", "word_count")
 
 
+def web_url(value: str) -> str:
+    """``value`` if it is an http(s) address, else "": what a template may put in an href."""
+    return value if urlsplit(value or "").scheme.lower() in {"http", "https"} else ""
+
+
 def validate_link(value: str) -> None:
     """Accept a relative link, an in-page anchor, or an http(s)/mailto URL; nothing else."""
     parts = urlsplit(value.strip())
@@ -86,6 +91,11 @@ class Reviewer(models.Model):
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
+
+    @property
+    def profile_link(self) -> str:
+        """The profile address, only if it is a web address (forms check it; data may not)."""
+        return web_url(self.profile_url)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -304,6 +314,13 @@ class Reference(models.Model):
         self._rerender_article()
         return result
 
+    @property
+    def link(self) -> str:
+        """The source's address, only if it is a web address (forms check it; data may not)."""
+        return web_url(self.url)
+
     def _rerender_article(self) -> None:
-        # The article's citations are numbered by its references: re-render it.
-        self.article.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
+        # The article's citations are numbered by its references: render it again, from the
+        # article as stored (the instance at hand may be stale), as a change of the page.
+        article = Article.objects.get(pk=self.article_id)
+        article.save(update_fields=[*DERIVED_FIELDS, "updated_at"])

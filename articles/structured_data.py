@@ -92,7 +92,7 @@ def article_graph(article, *, comment_count: int) -> dict:
                     {
                         "@type": "CreativeWork",
                         "name": reference.title,
-                        "url": reference.url,
+                        "url": reference.link,
                         "publisher": {"@type": "Organization", "name": reference.publisher},
                     }
                 )
@@ -125,7 +125,7 @@ def article_graph(article, *, comment_count: int) -> dict:
                     "name": reviewer.name,
                     "honorificSuffix": reviewer.credentials,
                     "jobTitle": reviewer.job_title,
-                    "url": reviewer.profile_url,
+                    "url": reviewer.profile_link,
                 }
             )
         )
