@@ -49,7 +49,7 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         label=_("Record a review sign-off by"),
         help_text=_(
-            "Only when this reviewer has just reviewed the article as saved now: today becomes "
+            "Only when this reviewer has reviewed the text you are saving: today becomes "
             "its last-reviewed date. Leave empty for an ordinary edit, which never changes the "
             "review date."
         ),
