@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean
+.PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,9 +65,36 @@ lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## lighthouse: Lighthouse (mobile) on a running `make serve` site: the home and seed article pages
+# Not part of `make test`. Another address: make lighthouse LIGHTHOUSE_URL=http://127.0.0.1:8006
+LIGHTHOUSE_URL ?= http://127.0.0.1:8000
+LIGHTHOUSE_PAGES ?= / /articles/why-does-nerve-pain-get-worse-after-physical-therapy/
+LIGHTHOUSE_CHROME ?= /usr/bin/chromium
+LIGHTHOUSE_FLAGS = --headless --no-sandbox --disable-gpu --disable-background-networking
+
+node_modules/.bin/lighthouse: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Prints "<url>: Performance N, Accessibility N, Best Practices N, SEO N" from a JSON report.
+export LIGHTHOUSE_SCORES = const r = require(process.argv[1]); \
+  const s = Object.values(r.categories).map(c => c.title + " " + Math.round(c.score * 100)); \
+  console.log(r.finalDisplayedUrl + ": " + s.join(", "));
+
+lighthouse: node_modules/.bin/lighthouse
+	@mkdir -p lighthouse-results
+	@set -e; for page in $(LIGHTHOUSE_PAGES); do \
+	  report="lighthouse-results/$$(echo "$$page" | tr -c 'a-z0-9' '-' | sed 's/^-*//; s/-*$$//; s/^$$/home/').json"; \
+	  CHROME_PATH=$(LIGHTHOUSE_CHROME) node_modules/.bin/lighthouse "$(LIGHTHOUSE_URL)$$page" \
+	    --quiet --form-factor=mobile \
+	    --only-categories=performance,accessibility,best-practices,seo \
+	    --chrome-flags="$(LIGHTHOUSE_FLAGS)" --output=json --output-path="$$report"; \
+	  node -e "$$LIGHTHOUSE_SCORES" "$$PWD/$$report"; \
+	done
+
 format: venv-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules lighthouse-results

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,14 @@ class ArticlesConfig(AppConfig):
         from articles import pagecache
 
         pagecache.connect_invalidation()
+
+        from django.contrib.flatpages.models import FlatPage
+
+        from articles.disclaimer import forget_medical_disclaimer
+
+        uid = "articles.forget_medical_disclaimer"
+        post_save.connect(forget_medical_disclaimer, sender=FlatPage, dispatch_uid=uid)
+        post_delete.connect(forget_medical_disclaimer, sender=FlatPage, dispatch_uid=uid)
+        m2m_changed.connect(
+            forget_medical_disclaimer, sender=FlatPage.sites.through, dispatch_uid=uid
+        )

@@ -2,20 +2,38 @@
 
 Everything that ends up in ``Article.body_html``, a call-to-action, or markdownx's live
 preview goes through :func:`render_markdown`, so the sanitiser is the single place that decides
-what HTML a page may contain.
+what HTML a page may contain. :func:`analyse` reads the sanitised result back (headings for the
+table of contents, words for the reading time), so both describe exactly what readers get.
+
+Beyond plain Markdown, editors have two block and inline forms:
+
+- ``!!! seek-help "When to Seek Further Help"`` (an admonition) is the safety callout: a
+  ``<section class="callout seek-help">`` whose title is a real ``h2`` in the page outline.
+- ``[@key]`` cites the article's reference with that key: a numbered link to the reference
+  in the "References" list (``#ref-key``). An unknown key stays as typed, for the editor to see.
 """
 
+import html
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
+from xml.etree.ElementTree import Element, SubElement
 
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension
+from markdown.extensions.toc import slugify as toc_slugify
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong",
-    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "section",
+    "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -27,14 +45,46 @@ ALLOWED_ATTRIBUTES = {
     "h4": {"id"},
     "h5": {"id"},
     "h6": {"id"},
+    "section": {"aria-labelledby"},
     "th": {"scope"},
 }
-# Classes the renderer itself emits for callouts (python-markdown's admonition extension).
+# Classes the renderer itself emits: callouts (python-markdown's admonition extension and the
+# seek-help section), heading self-links (toc's anchorlink) and citations.
 ALLOWED_CLASSES = {
+    "a": {"toclink"},
     "div": {"admonition", "callout", "example", "note", "warning"},
     "p": {"admonition-title"},
+    "section": {"callout", "seek-help"},
+    "span": {"visually-hidden"},
+    "sup": {"citation"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+
+SEEK_HELP = "seek-help"
+SEEK_HELP_DEFAULT_TITLE = "When to seek help"
+WORDS_PER_MINUTE = 230
+
+# Ids the page around the body uses (skip link, discussion, lists): a body heading never takes
+# one, so an in-page link always lands where the page means it to.
+RESERVED_IDS = {
+    "top", "content", "comments", "comments-heading", "respond", "respond-heading",
+    "comment-privacy", "cta-heading", "toc", "toc-heading", "references",
+    "references-heading", "disclaimer", "disclaimer-heading", "breadcrumbs",
+}  # fmt: skip
+RESERVED_ID_PATTERN = re.compile(r"^(c\d+|ref-|cite-|id_)")
+CITATION_PATTERN = r"\[@([A-Za-z0-9][A-Za-z0-9_-]*)\]"
+
+
+def is_reserved_id(value: str) -> bool:
+    """True for an id the page template uses itself (comment permalinks, references, form)."""
+    return value in RESERVED_IDS or bool(RESERVED_ID_PATTERN.match(value))
+
+
+def _heading_slug(value: str, separator: str) -> str:
+    slug = toc_slugify(value, separator)
+    if not slug or is_reserved_id(slug):
+        slug = f"section{separator}{slug}" if slug else "section"
+    return slug
 
 
 class _DemoteH1(Treeprocessor):
@@ -45,20 +95,83 @@ class _DemoteH1(Treeprocessor):
             element.tag = "h2"
 
 
-class _DemoteH1Extension(Extension):
+class _SeekHelpSection(Treeprocessor):
+    """``!!! seek-help "Title"`` becomes a section whose title is a real ``h2``.
+
+    Runs before "toc" so the heading gets its anchor and its place in the contents.
+    """
+
+    def run(self, root):
+        for parent in root.iter():
+            for index, element in enumerate(list(parent)):
+                classes = element.get("class", "").split()
+                if element.tag != "div" or "admonition" not in classes or SEEK_HELP not in classes:
+                    continue
+                section = Element("section", {"class": f"callout {SEEK_HELP}"})
+                children = list(element)
+                title = None
+                if (
+                    children
+                    and children[0].tag == "p"
+                    and "admonition-title" in children[0].get("class", "")
+                ):
+                    title, children = children[0], children[1:]
+                heading = SubElement(section, "h2")
+                if title is None or (title.text or "").strip().lower() == SEEK_HELP.lower():
+                    # No title, or the admonition's default one ("Seek-help").
+                    heading.text = SEEK_HELP_DEFAULT_TITLE
+                else:
+                    heading.text = title.text
+                    for child in title:
+                        heading.append(child)
+                section.extend(children)
+                section.tail = element.tail
+                parent[index] = section
+
+
+class _LabelSections(Treeprocessor):
+    """After "toc": a seek-help section is labelled by its heading (a named region)."""
+
+    def run(self, root):
+        for section in root.iter("section"):
+            heading = section.find("h2")
+            if heading is not None and heading.get("id"):
+                section.set("aria-labelledby", heading.get("id"))
+
+
+class _Citation(InlineProcessor):
+    """``[@key]`` -> a numbered link to that reference; unknown keys are left as typed."""
+
+    def __init__(self, pattern, md, numbers):
+        super().__init__(pattern, md)
+        self.numbers = numbers
+
+    def handleMatch(self, m, data):  # noqa: N802 (python-markdown's API name)
+        key = m.group(1)
+        if key not in self.numbers:
+            return None, None, None
+        sup = Element("sup", {"class": "citation"})
+        link = SubElement(sup, "a", {"href": f"#ref-{key}"})
+        hidden = SubElement(link, "span", {"class": "visually-hidden"})
+        hidden.text = "Reference "
+        hidden.tail = str(self.numbers[key])
+        return sup, m.start(0), m.end(0)
+
+
+class _NerveExtension(Extension):
+    def __init__(self, citations: Sequence[str] = (), **kwargs):
+        self.numbers = {key: number for number, key in enumerate(citations, start=1)}
+        super().__init__(**kwargs)
+
     def extendMarkdown(self, md):  # noqa: N802 (python-markdown's API name)
-        # Before "toc" (priority 5) so that the demoted headings get their anchors too.
+        # Tree processors run after every block processor (admonition included). Demoting h1
+        # and building the seek-help heading come before "toc" (priority 5), so those
+        # headings get anchors too; labelling the section needs the anchor, so it comes after.
         md.treeprocessors.register(_DemoteH1(md), "demote_h1", 30)
-
-
-_MARKDOWN_EXTENSIONS = [
-    _DemoteH1Extension(),
-    "admonition",
-    "sane_lists",
-    "tables",
-    "fenced_code",
-    "toc",
-]
+        md.treeprocessors.register(_SeekHelpSection(md), "seek_help", 25)
+        md.treeprocessors.register(_LabelSections(md), "label_sections", 4)
+        # Before links ("reference" is 170) so "[@key]" is never read as a reference link.
+        md.inlinePatterns.register(_Citation(CITATION_PATTERN, md, self.numbers), "citation", 175)
 
 
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
@@ -67,14 +180,31 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
         parts = urlsplit(value)
         if parts.scheme or parts.netloc or not value.startswith("/"):
             return None
+    if attribute in {"id", "aria-labelledby"} and is_reserved_id(value):
+        return None
     return value
 
 
-def render_markdown(text: str) -> str:
-    """Render untrusted Markdown to HTML that is safe to mark as safe in a template."""
-    html = markdown.markdown(text or "", extensions=_MARKDOWN_EXTENSIONS, output_format="html")
+def render_markdown(text: str, citations: Sequence[str] = ()) -> str:
+    """Render untrusted Markdown to HTML that is safe to mark as safe in a template.
+
+    ``citations`` are the keys of the article's references in their order: ``[@key]`` becomes
+    a link numbered like the "References" list.
+    """
+    converter = markdown.Markdown(
+        extensions=[
+            _NerveExtension(citations=citations),
+            "admonition",
+            "sane_lists",
+            "tables",
+            "fenced_code",
+            # Each heading links to itself; the "[TOC]" marker is off (the page builds it).
+            TocExtension(anchorlink=True, slugify=_heading_slug, marker=""),
+        ],
+        output_format="html",
+    )
     return nh3.clean(
-        html,
+        converter.convert(text or ""),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,
@@ -83,3 +213,99 @@ def render_markdown(text: str) -> str:
         link_rel="noopener",
         strip_comments=True,
     )
+
+
+@dataclass
+class Analysis:
+    """What the sanitised HTML says about itself: its ``h2``/``h3`` outline and its words."""
+
+    headings: list[dict] = field(default_factory=list)
+    text: str = ""
+
+    @property
+    def word_count(self) -> int:
+        return count_words(self.text)
+
+
+_BLOCK_TAGS = {
+    "blockquote", "br", "dd", "div", "dt", "h2", "h3", "h4", "h5", "h6", "hr", "li", "p", "pre",
+    "section", "td", "th", "tr",
+}  # fmt: skip
+
+
+class _Reader(HTMLParser):
+    """Collect the text and the anchored h2/h3 headings; skip citation markers."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.analysis = Analysis()
+        self.parts: list[str] = []
+        self.heading: dict | None = None
+        self.heading_text: list[str] = []
+        self.skip_depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if self.skip_depth:
+            self.skip_depth += tag not in {"br", "img", "hr"}
+            return
+        if tag == "sup" and "citation" in (attributes.get("class") or "").split():
+            self.skip_depth = 1
+            return
+        if tag in {"h2", "h3"} and attributes.get("id"):
+            self.heading = {"level": int(tag[1]), "id": attributes["id"]}
+            self.heading_text = []
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if self.skip_depth:
+            self.skip_depth -= 1
+            return
+        if self.heading is not None and tag == f"h{self.heading['level']}":
+            self.heading["title"] = " ".join("".join(self.heading_text).split())
+            self.analysis.headings.append(self.heading)
+            self.heading = None
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if self.skip_depth:
+            return
+        self.parts.append(data)
+        if self.heading is not None:
+            self.heading_text.append(data)
+
+    def close(self):
+        super().close()
+        self.analysis.text = " ".join("".join(self.parts).split())
+
+
+def analyse(html_text: str) -> Analysis:
+    """Read sanitised HTML back: its anchored headings in order, and its visible text."""
+    reader = _Reader()
+    reader.feed(html_text or "")
+    reader.close()
+    return reader.analysis
+
+
+def table_of_contents(headings: list[dict]) -> list[dict]:
+    """Nest ``h3`` entries under the ``h2`` before them: [{id, title, children: [...]}]."""
+    toc: list[dict] = []
+    for heading in headings:
+        entry = {"id": heading["id"], "title": heading["title"], "children": []}
+        if heading["level"] == 3 and toc:
+            toc[-1]["children"].append(entry)
+        else:
+            toc.append(entry)
+    return toc
+
+
+def count_words(text: str) -> int:
+    """Words as a reader counts them: "don't" and "post-therapy" are one word each."""
+    return len(re.findall(r"\w+(?:[\u2019'-]\w+)*", html.unescape(text)))
+
+
+def reading_minutes(word_count: int) -> int:
+    """Words / 230, rounded up; at least one minute for any text."""
+    return math.ceil(word_count / WORDS_PER_MINUTE) if word_count else 0

@@ -1,6 +1,7 @@
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView
 
+from articles.disclaimer import medical_disclaimer
 from articles.models import Article
 from articles.wordpress import wordpress_slug
 
@@ -26,16 +27,25 @@ class ArticleListView(ListView):
 
 
 class ArticleDetailView(DetailView):
-    """One article. Staff may preview drafts and scheduled articles; readers get 404."""
+    """One article. Staff may preview drafts and scheduled articles; readers get 404.
+
+    A fixed number of queries: the article with its author, reviewer and call-to-action, then
+    its references; the medical disclaimer comes from the cache.
+    """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.select_related("call_to_action", "author")
+        articles = Article.objects.select_related(
+            "call_to_action", "author", "reviewed_by"
+        ).prefetch_related("references")
         if self.request.user.is_active and self.request.user.is_staff:
             return articles
         return articles.published()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(disclaimer=medical_disclaimer(), **kwargs)
 
 
 def _moved_permanently(articles):

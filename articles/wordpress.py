@@ -146,6 +146,11 @@ class WordPressConverter(MarkdownConverter):
         href = el.get("href") or ""
         if not href or not _is_safe_link(href):
             return text
+        # A heading's link to itself (ours, or a table-of-contents plugin's): the renderer
+        # makes headings linkable again, so keep only the text.
+        heading = el.find_parent(["h1", "h2", "h3", "h4", "h5", "h6"])
+        if heading is not None and href.startswith("#"):
+            return text
         el["href"] = _markdown_url(href)
         return super().convert_a(el, text, parent_tags)
 

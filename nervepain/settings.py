@@ -60,9 +60,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.contrib.sitemaps",
     "django_tasks",
     "django_tasks_db",
     "markdownx",
+    "reversion",
     "articles",
     # django-comments-xtd before our app: CommentsConfig.ready() adjusts what xtd connects.
     "django_comments_xtd",
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "nervepain.context_processors.site",
             ],
         },
     },
@@ -252,6 +255,11 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 # The public address of the site, for links in email (https in production).
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "nervepain")
+# The site's one-line description: the home page's meta description and the feeds' subtitle.
+SITE_DESCRIPTION = "Health information you can trust, and a kind place to talk about it."
+
+# Articles: a medical review falls due this many days after the last sign-off.
+ARTICLE_REVIEW_INTERVAL_DAYS = env_int("ARTICLE_REVIEW_INTERVAL_DAYS", 365)
 
 # Background work (email). "immediate" runs a task right after the transaction commits, in the
 # same process; "database" queues it for `manage.py db_worker` (django-tasks-db).

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.flatpages import views as flatpages
+from django.contrib.flatpages import views as flatpage_views
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
 from nervepain.login import admin_login
@@ -16,9 +17,21 @@ urlpatterns = [
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
     path("comments/", include("comments.urls")),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
-    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
+    path("favicon.ico", lambda request: redirect(static("img/favicon.svg"), permanent=True)),
     # Staff edit it in the admin (Flat pages); a migration creates it.
-    path("privacy/", flatpages.flatpage, {"url": "/privacy/"}, name="privacy"),
+    path("privacy/", flatpage_views.flatpage, {"url": "/privacy/"}, name="privacy"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    # The site-wide medical disclaimer: a flatpage staff edit in the admin.
+    path(
+        "medical-disclaimer/",
+        flatpage_views.flatpage,
+        {"url": "/medical-disclaimer/"},
+        name="medical-disclaimer",
+    ),
     path("", include("articles.urls")),
     # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
     path("", include("articles.wordpress_urls")),

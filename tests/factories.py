@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, CallToAction
+from articles.models import Article, CallToAction, Reference, Reviewer
 from comments.models import Comment
 
 
@@ -45,6 +45,31 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         scheduled = factory.Trait(
             published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
         )
+
+
+class ReviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Reviewer
+
+    name = factory.Sequence(lambda n: f"Dr Reviewer {n}")
+    credentials = "MD"
+    job_title = "Consultant neurologist"
+    profile_url = "https://example.org/reviewers/1"
+
+
+class ReferenceFactory(factory.django.DjangoModelFactory):
+    """A source cited by an article; its body cites it as [@key]."""
+
+    class Meta:
+        model = Reference
+
+    article = factory.SubFactory("tests.factories.ArticleFactory")
+    position = factory.Sequence(lambda n: n)
+    key = factory.Sequence(lambda n: f"source-{n}")
+    title = factory.Sequence(lambda n: f"Source {n}")
+    publisher = "NHS"
+    url = factory.Sequence(lambda n: f"https://www.nhs.uk/conditions/{n}/")
+    accessed_on = datetime.date(2026, 1, 15)
 
 
 class CommentFactory(factory.django.DjangoModelFactory):

@@ -59,3 +59,9 @@ def discussion(context, article):
 def pending_comment_count():
     """How many comments wait for a moderator (shown in the admin)."""
     return Comment.objects.pending().count()
+
+
+@register.simple_tag
+def public_comment_count(article):
+    """How many comments readers see on an article (for its structured data): one query."""
+    return Comment.objects.for_object(article).public().count()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from articles.admin import ReviewStatusFilter
 from articles.models import Article
 from tests.factories import ArticleFactory, CallToActionFactory
 
@@ -16,7 +17,12 @@ def test_article_changelist_shows_status_and_filters(admin_client):
     assert response.status_code == 200
     assert "Live one" in content and "Draft one" in content
     assert "is published" in content.lower()
-    assert response.context["cl"].list_filter == ["status", "published_at", "allow_comments"]
+    assert response.context["cl"].list_filter == [
+        "status",
+        ReviewStatusFilter,
+        "published_at",
+        "allow_comments",
+    ]
     assert admin_client.get("/admin/articles/article/?q=Draft").context["cl"].result_count == 1
 
 
@@ -43,13 +49,15 @@ def test_article_can_be_added_from_the_admin(admin_client, admin_user):
             "published_at_1": "",
             "allow_comments": "on",
             "call_to_action": cta.pk,
+            "references-TOTAL_FORMS": "0",
+            "references-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     article = Article.objects.get(slug="new-article")
     assert article.author == admin_user
     assert article.is_published
-    assert article.body_html.startswith('<h2 id="hello">Hello</h2>')
+    assert article.body_html.startswith('<h2 id="hello"><a class="toclink" href="#hello"')
     assert "<script" not in article.body_html
 
 

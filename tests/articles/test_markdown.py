@@ -3,7 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from articles.markdown import render_markdown
+from articles.markdown import analyse, reading_minutes, render_markdown, table_of_contents
 
 
 def links(html):
@@ -93,7 +93,7 @@ def test_safe_formatting_survives():
         "## Title\n\n- **bold** and *em*\n\n1. one\n\n> quote\n\n`code`\n\n![alt](/media/a.png)"
     )
     for fragment in (
-        '<h2 id="title">Title</h2>',
+        '<h2 id="title"><a class="toclink" href="#title" rel="noopener">Title</a></h2>',
         "<strong>bold</strong>",
         "<em>em</em>",
         "<ol>",
@@ -106,7 +106,9 @@ def test_safe_formatting_survives():
 
 def test_a_body_h1_becomes_h2():
     """The article title is the page's only h1."""
-    assert render_markdown("# Big") == '<h2 id="big">Big</h2>'
+    assert render_markdown("# Big") == (
+        '<h2 id="big"><a class="toclink" href="#big" rel="noopener">Big</a></h2>'
+    )
 
 
 def test_callout_classes_survive_but_not_arbitrary_ones():
@@ -114,3 +116,123 @@ def test_callout_classes_survive_but_not_arbitrary_ones():
     assert '<div class="admonition example">' in html
     assert '<p class="admonition-title">Example:</p>' in html
     assert "evil" not in html
+
+
+def soup(html):
+    return BeautifulSoup(html, "html.parser")
+
+
+def test_seek_help_callout_is_a_section_with_a_real_heading():
+    """The typed safety callout: a fixed class, its title an h2 with an anchor, labelled."""
+    html = render_markdown(
+        '## Before\n\n!!! seek-help "When to Seek Further Help"\n    See a doctor if:\n\n'
+        "    - it gets worse\n\n## After"
+    )
+    section = soup(html).find("section")
+    heading = section.find("h2")
+    assert section["class"] == ["callout", "seek-help"]
+    assert heading.get_text() == "When to Seek Further Help"
+    assert heading["id"] == "when-to-seek-further-help"
+    assert section["aria-labelledby"] == "when-to-seek-further-help"
+    assert section.find("li").get_text() == "it gets worse"
+    assert [h.get_text() for h in soup(html).find_all("h2")] == [
+        "Before",
+        "When to Seek Further Help",
+        "After",
+    ]
+
+
+def test_seek_help_callout_without_a_title_gets_the_standard_one():
+    heading = soup(render_markdown("!!! seek-help\n    Call 111.")).find("section").h2
+    assert heading.get_text() == "When to seek help"
+
+
+def test_other_admonitions_stay_plain_callouts():
+    html = render_markdown('!!! note "Note:"\n    Text.')
+    assert soup(html).find("section") is None
+    assert '<div class="admonition note">' in html
+
+
+def test_hand_written_sections_keep_only_allowed_classes():
+    """Raw HTML cannot add classes, styles, or a label pointing at the page's own ids."""
+    html = render_markdown(
+        '<section class="seek-help evil" aria-labelledby="respond" style="x">Buy now</section>'
+    )
+    section = soup(html).find("section")
+    assert section.get("class") == ["seek-help"]
+    assert not section.has_attr("aria-labelledby")
+    assert "evil" not in html and "style" not in html
+
+
+def test_citation_links_to_its_reference_numbered_by_position():
+    html = render_markdown("Known [@b] and again [@b].", citations=["a", "b"])
+    citations = soup(html).select("sup.citation a")
+    assert [a["href"] for a in citations] == ["#ref-b", "#ref-b"]
+    assert [a.get_text() for a in citations] == ["Reference 2", "Reference 2"]
+    assert citations[0].select_one(".visually-hidden").get_text() == "Reference "
+
+
+def test_unknown_citation_stays_as_typed():
+    """A key with no reference is left visible for the editor to fix, not silently dropped."""
+    assert render_markdown("See [@missing].", citations=["a"]) == "<p>See [@missing].</p>"
+
+
+def test_each_heading_links_to_itself():
+    heading = soup(render_markdown("## Causes of pain")).h2
+    assert heading["id"] == "causes-of-pain"
+    assert heading.a["href"] == "#causes-of-pain"
+    assert heading.get_text() == "Causes of pain"
+
+
+@pytest.mark.parametrize(
+    ("title", "anchor"),
+    [
+        ("Comments", "section-comments"),
+        ("Respond", "section-respond"),
+        ("Top", "section-top"),
+        ("C12", "section-c12"),
+        ("Ref-1", "section-ref-1"),
+        ("References", "section-references"),
+    ],
+)
+def test_heading_anchors_never_take_an_id_the_page_uses(title, anchor):
+    """A heading never steals #comments, #respond, #top, a comment's #cN or a #ref-… anchor."""
+    assert soup(render_markdown(f"## {title}")).h2["id"] == anchor
+
+
+def test_hand_written_ids_the_page_uses_are_dropped():
+    html = render_markdown('<h2 id="respond">Reply here</h2>\n\n<h3 id="own-anchor">Mine</h3>')
+    assert soup(html).h2.get("id") is None
+    assert soup(html).h3["id"] == "own-anchor"
+
+
+def test_table_of_contents_anchors_survive_sanitising():
+    """Every contents entry points at an id present in the sanitised HTML, h3 under h2."""
+    html = render_markdown(
+        "# Intro\n\n## Causes\n\n### Overuse\n\n### Overuse\n\n## Comments\n\n"
+        '!!! seek-help "When to get help"\n    Call.\n\n#### Not listed'
+    )
+    headings = analyse(html).headings
+    toc = table_of_contents(headings)
+    ids = {tag["id"] for tag in soup(html).find_all(id=True)}
+    assert [(entry["title"], [c["title"] for c in entry["children"]]) for entry in toc] == [
+        ("Intro", []),
+        ("Causes", ["Overuse", "Overuse"]),
+        ("Comments", []),
+        ("When to get help", []),
+    ]
+    anchors = [entry["id"] for entry in toc] + [c["id"] for e in toc for c in e["children"]]
+    assert len(set(anchors)) == len(anchors)
+    assert set(anchors) <= ids
+
+
+def test_words_are_counted_without_citation_markers():
+    html = render_markdown(
+        "## Post-therapy pain\n\nDon't stop [@a]; ask your therapist.", citations=["a"]
+    )
+    assert analyse(html).word_count == 7  # Post-therapy pain Don't stop ask your therapist
+
+
+@pytest.mark.parametrize(("words", "minutes"), [(0, 0), (1, 1), (230, 1), (231, 2), (690, 3)])
+def test_reading_time_is_words_over_230_rounded_up(words, minutes):
+    assert reading_minutes(words) == minutes

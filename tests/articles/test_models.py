@@ -10,7 +10,10 @@ pytestmark = pytest.mark.django_db
 def test_body_html_is_rendered_and_sanitised_on_save():
     """Saving renders the Markdown body once into body_html, through the sanitiser."""
     article = ArticleFactory(body="## Heading\n\n<script>alert(1)</script>**bold**")
-    assert '<h2 id="heading">Heading</h2>' in article.body_html
+    assert (
+        '<h2 id="heading"><a class="toclink" href="#heading" rel="noopener">Heading</a></h2>'
+        in (article.body_html)
+    )
     assert "<strong>bold</strong>" in article.body_html
     assert "<script" not in article.body_html
 

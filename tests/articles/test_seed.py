@@ -114,7 +114,11 @@ def test_real_world_example_is_a_callout(seed_page):
 
 
 def test_when_to_seek_help_list(seed_page):
+    """The section is the typed safety callout; its title is still an h2 of the outline."""
     heading = seed_page.find("h2", string="When to Seek Further Help")
+    section = heading.find_parent("section")
+    assert section["class"] == ["callout", "seek-help"]
+    assert section["aria-labelledby"] == heading["id"]
     items = [li.get_text() for li in heading.find_next("ul").find_all("li")]
     assert items == [
         "The pain becomes severe or persists for an extended period.",
@@ -123,8 +127,15 @@ def test_when_to_seek_help_list(seed_page):
     ]
 
 
-def test_mayo_clinic_link_points_at_mayo_clinic(seed_page):
-    link = seed_page.find("a", string=re.compile("Mayo Clinic"))
+def test_mayo_clinic_mention_cites_a_reference_to_mayo_clinic(seed_page):
+    """The author's words stay in the text; the source is a numbered reference at the end."""
+    callout = seed_page.select_one(".article-body section.seek-help")
+    citation = callout.select_one("sup.citation a")
+    assert "Mayo Clinic’s information on nerve pain" in citation.find_parent("p").get_text()
+    reference = seed_page.find(id=citation["href"].lstrip("#"))
+    assert reference.find_parent("section")["class"] == ["references"]
+    assert "Mayo Clinic" in reference.get_text()
+    link = reference.a
     assert link["href"].startswith("https://www.mayoclinic.org/")
     assert "noopener" in link["rel"]
 
@@ -150,7 +161,10 @@ def test_the_page_keeps_every_word_of_the_original(seed_page):
     original_body = " ".join(lines[1:cta_start])
     original_cta = " ".join(lines[cta_start + 1 : reply])
 
-    body = seed_page.select_one(".article-body").get_text(" ")
+    body = seed_page.select_one(".article-body")
+    for citation in body.select("sup.citation"):  # reference numbers, not the author's words
+        citation.decompose()
+    body = body.get_text(" ")
     cta = seed_page.select_one("aside.cta .cta-text").get_text(" ")
     assert words(body) == words(original_body)
     assert words(cta) == words(original_cta)

@@ -74,7 +74,8 @@ def test_pages_have_head_metadata_and_landmarks(client, url_of):
     assert page.html["lang"] == "en"
     assert page.title.get_text().strip()
     assert page.find("meta", attrs={"name": "description"})["content"].strip()
-    assert page.find("link", rel="canonical")["href"] == f"http://testserver{url}"
+    # Absolute addresses come from SITE_URL, never from the request's Host header.
+    assert page.find("link", rel="canonical")["href"] == f"https://nervepain.example{url}"
     assert page.find("meta", attrs={"name": "viewport"})
     for landmark in ("header", "main", "footer"):
         assert page.find(landmark) is not None, landmark
@@ -145,3 +146,34 @@ def test_stylesheet_respects_reduced_motion_and_prints():
     assert css.count("scroll-behavior") == 1
     assert "@media print" in css
     assert ":focus-visible" in css
+
+
+def test_article_page_queries_do_not_grow_with_references_or_versions(
+    client, django_assert_num_queries
+):
+    """References come in one prefetch; saved versions are never read by the page."""
+    import reversion
+
+    from tests.factories import ReferenceFactory, ReviewerFactory
+
+    article = ArticleFactory(body="Text.")
+    url = article.get_absolute_url()
+    client.get(url)  # warm the content-type and disclaimer caches
+    with django_assert_num_queries(4) as plain:
+        client.get(url)
+    for number in range(10):
+        ReferenceFactory(article=article, key=f"r{number}")
+        with reversion.create_revision():
+            article.sign_off_review(ReviewerFactory())
+            article.save()
+    with django_assert_num_queries(len(plain.captured_queries)):
+        response = client.get(url)
+    assert len(soup(response).select("section.references li")) == 10
+
+
+def test_seed_style_page_has_contents_reading_time_and_breadcrumbs(client):
+    article = ArticleFactory(body="## One\n\nText.\n\n### Two\n\nMore text.")
+    page = soup(client.get(article.get_absolute_url()))
+    assert page.select_one("nav.breadcrumbs").find("a", string="Home")["href"] == "/"
+    assert page.select_one(".reading-time").get_text() == "1 min read"
+    assert [a["href"] for a in page.select("nav.toc a")] == ["#one", "#two"]

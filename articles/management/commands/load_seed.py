@@ -1,11 +1,16 @@
-"""Make sure the seed article and its call-to-action exist (idempotent)."""
+"""Make sure the seed article, its references and its call-to-action exist (idempotent).
+
+The seed has no medical reviewer: a sign-off is a real person's statement, so an editor
+records it in the admin once a reviewer has read the article.
+"""
 
 from pathlib import Path
 
+import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, CallToAction
+from articles.models import Article, CallToAction, Reference
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 
@@ -18,9 +23,22 @@ SEED_ARTICLE = {
         "Why nerve pain can flare after a physical therapy session, what causes it, "
         "how to manage it, and when to seek further help."
     ),
+    "topic": "Peripheral neuropathy",
     "status": Article.Status.PUBLISHED,
     "allow_comments": True,
 }
+# The sources the body cites as [@key]. No date accessed: the author's text does not say when.
+SEED_REFERENCES = [
+    {
+        "key": "mayo-clinic-peripheral-neuropathy",
+        "title": "Peripheral neuropathy: Symptoms and causes",
+        "publisher": "Mayo Clinic",
+        "url": (
+            "https://www.mayoclinic.org/diseases-conditions/peripheral-neuropathy/"
+            "symptoms-causes/syc-20352061"
+        ),
+    },
+]
 SEED_CTA_NAME = "Nerve pain after therapy: share your story"
 SEED_CTA = {
     "heading": "Have you had similar experiences?",
@@ -47,15 +65,18 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Would create the article {SEED_SLUG!r} and its call-to-action.")
             return
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment("Created by load_seed.")
             cta, _ = CallToAction.objects.get_or_create(
                 name=SEED_CTA_NAME,
                 defaults={**SEED_CTA, "text": (SEED_DIR / "call-to-action.md").read_text()},
             )
-            Article.objects.create(
+            article = Article.objects.create(
                 slug=SEED_SLUG,
                 body=(SEED_DIR / "nerve-pain-after-physical-therapy.md").read_text(),
                 call_to_action=cta,
                 **SEED_ARTICLE,
             )
+            for position, reference in enumerate(SEED_REFERENCES, start=1):
+                Reference.objects.create(article=article, position=position, **reference)
         self.stdout.write(self.style.SUCCESS(f"Created the seed article {SEED_SLUG!r}."))

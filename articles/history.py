@@ -1,0 +1,220 @@
+"""Comparing and restoring saved versions of an article in the admin (django-reversion
+keeps them: body, details, references and review sign-off, with who saved and when).
+
+The history page lists every version; a moderator picks two and sees, field by field, what
+changed between them (a line diff for the body), and restores one with a button. Restoring
+is its own permission (``articles.restore_article_version``), so a moderator can undo a bad
+edit without being able to edit articles; it is recorded as a new version, so it can be
+undone in turn.
+"""
+
+import difflib
+from dataclasses import dataclass, field
+
+import reversion
+from django.contrib import messages
+from django.contrib.admin.utils import quote, unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from reversion.models import Version
+
+from articles.models import DERIVED_FIELDS, Article, Reference
+
+# Bookkeeping, not content: left out of the comparison.
+SKIPPED_FIELDS = {"id", "created_at", "updated_at", *DERIVED_FIELDS}
+REFERENCES_LABEL = gettext_lazy("References")
+RESTORE_PERMISSION = "articles.restore_article_version"
+
+
+@dataclass
+class FieldChange:
+    """One field that differs between the two versions, as lines marked ' ', '-' or '+'."""
+
+    label: str
+    lines: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _display(model_field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field.is_relation:
+        related = model_field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value} (deleted)"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _references(version: Version) -> str:
+    content_type = ContentType.objects.get_for_model(Reference)
+    rows = sorted(
+        (
+            (data["position"], int(reference.object_id), data)
+            for reference in version.revision.version_set.filter(content_type=content_type)
+            if (data := reference.field_dict)["article_id"] == int(version.object_id)
+        ),
+        key=lambda row: row[:2],
+    )
+    return "\n".join(
+        f"[@{data['key']}] {data['title']}. {data['publisher']}. {data['url']}"
+        + (f" Accessed {data['accessed_on']}." if data["accessed_on"] else "")
+        for _, _, data in rows
+    )
+
+
+def _diff(old: str, new: str) -> list[tuple[str, str]]:
+    """Changed lines with two lines of context; ' ' unchanged, '-' removed, '+' added."""
+    lines = []
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    for group in difflib.SequenceMatcher(None, old_lines, new_lines).get_grouped_opcodes(2):
+        if lines:
+            lines.append(("…", ""))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [(" ", line) for line in old_lines[i1:i2]]
+                continue
+            lines += [("-", line) for line in old_lines[i1:i2]]
+            lines += [("+", line) for line in new_lines[j1:j2]]
+    return lines
+
+
+def compare_versions(old: Version, new: Version) -> list[FieldChange]:
+    """What changed from ``old`` to ``new``: every differing field, then the references."""
+    changes = []
+    old_data, new_data = old.field_dict, new.field_dict
+    for model_field in Article._meta.concrete_fields:
+        if model_field.name in SKIPPED_FIELDS:
+            continue
+        before = _display(model_field, old_data.get(model_field.attname))
+        after = _display(model_field, new_data.get(model_field.attname))
+        if before != after:
+            changes.append(FieldChange(str(model_field.verbose_name), _diff(before, after)))
+    before, after = _references(old), _references(new)
+    if before != after:
+        changes.append(FieldChange(str(REFERENCES_LABEL), _diff(before, after)))
+    return changes
+
+
+def versions_of(article) -> list[Version]:
+    """Every saved version of the article, newest first, with who saved it."""
+    return list(
+        Version.objects.get_for_object(article).select_related("revision", "revision__user")
+    )
+
+
+def can_restore(request, model_admin) -> bool:
+    """Moderators hold the restore permission; editors who may change articles can too."""
+    return request.user.has_perm(RESTORE_PERMISSION) or model_admin.has_change_permission(request)
+
+
+def _url(model_admin, name: str, *args) -> str:
+    opts = model_admin.model._meta
+    return reverse(
+        f"{model_admin.admin_site.name}:{opts.app_label}_{opts.model_name}_{name}", args=args
+    )
+
+
+def _restore_url(model_admin, article, version) -> str:
+    return _url(model_admin, "restore", quote(article.pk), version.pk)
+
+
+def history_rows(model_admin, article) -> list[dict]:
+    """The history page's rows: each version with its restore address."""
+    return [
+        {"version": version, "restore_url": _restore_url(model_admin, article, version)}
+        for version in versions_of(article)
+    ]
+
+
+def _saved_on(version: Version) -> str:
+    return formats.date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+
+
+def restore_view(model_admin, request, object_id, version_id):
+    """POST: put the article (and its references) back as they were in that version."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = model_admin.get_object(request, unquote(object_id))
+    if article is None:
+        raise Http404
+    if not can_restore(request, model_admin):
+        raise PermissionDenied
+    version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+    message = _("Restored the version saved on %(date)s.") % {"date": _saved_on(version)}
+    with transaction.atomic(), reversion.create_revision():
+        version.revision.revert(delete=True)
+        # Reverting writes the stored rows as they were; saving renders the body again with
+        # the restored references and records the result as the newest version.
+        article = type(article).objects.get(pk=article.pk)
+        article.save()
+        reversion.set_user(request.user)
+        reversion.set_comment(message)
+        model_admin.log_change(request, article, message)
+    messages.success(request, message)
+    return HttpResponseRedirect(_url(model_admin, "history", quote(article.pk)))
+
+
+def compare_view(model_admin, request, object_id):
+    """``?from=<version>&to=<version>``: the differences between two versions of an article."""
+    article = model_admin.get_object(request, unquote(object_id))
+    if article is None:
+        raise Http404
+    if not model_admin.has_view_or_change_permission(request, article):
+        raise PermissionDenied
+    versions = {version.pk: version for version in versions_of(article)}
+    try:
+        old, new = versions[int(request.GET["from"])], versions[int(request.GET["to"])]
+    except (KeyError, ValueError):
+        raise Http404("Choose two versions of this article to compare.") from None
+    if old.pk > new.pk:
+        old, new = new, old
+    opts = model_admin.model._meta
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Compare versions of “%(name)s”") % {"name": article},
+        "subtitle": None,
+        "opts": opts,
+        "original": article,
+        "object": article,
+        "old": old,
+        "new": new,
+        "old_restore_url": _restore_url(model_admin, article, old),
+        "new_restore_url": _restore_url(model_admin, article, new),
+        "changes": compare_versions(old, new),
+        "can_restore": can_restore(request, model_admin),
+    }
+    request.current_app = model_admin.admin_site.name
+    return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+
+def history_urls(model_admin) -> list:
+    """The compare and restore URLs, to put before the admin's own (its catch-all is last)."""
+    opts = model_admin.model._meta
+    prefix = f"{opts.app_label}_{opts.model_name}"
+
+    def compare(request, object_id):
+        return compare_view(model_admin, request, object_id)
+
+    def restore(request, object_id, version_id):
+        return restore_view(model_admin, request, object_id, version_id)
+
+    return [
+        path(
+            "<path:object_id>/history/compare/",
+            model_admin.admin_site.admin_view(compare),
+            name=f"{prefix}_compare",
+        ),
+        path(
+            "<path:object_id>/history/<int:version_id>/restore/",
+            model_admin.admin_site.admin_view(restore),
+            name=f"{prefix}_restore",
+        ),
+    ]

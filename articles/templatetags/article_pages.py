@@ -1,0 +1,11 @@
+from django import template
+
+from articles.structured_data import article_graph, json_ld_script
+
+register = template.Library()
+
+
+@register.simple_tag
+def article_json_ld(article, comment_count=0):
+    """The article page's JSON-LD ``@graph`` in a ``<script type="application/ld+json">``."""
+    return json_ld_script(article_graph(article, comment_count=comment_count))

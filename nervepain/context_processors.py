@@ -1,0 +1,19 @@
+"""Values every page's head needs: the site's public address and name."""
+
+from django.conf import settings
+
+
+def site(request):
+    """``site_url`` (no trailing slash), ``canonical_url`` of this page, name, description.
+
+    Absolute links (canonical, OpenGraph, structured data, sitemap, feeds) are built from the
+    configured ``SITE_URL``, never from the request's Host header, so a cached page always
+    names the real site.
+    """
+    site_url = settings.SITE_URL.rstrip("/")
+    return {
+        "site_url": site_url,
+        "canonical_url": f"{site_url}{request.path}",
+        "site_name": settings.SITE_NAME,
+        "site_description": settings.SITE_DESCRIPTION,
+    }

@@ -1,0 +1,189 @@
+"""Revision history: every admin save is a version (who, when); moderators compare and restore."""
+
+import pytest
+from bs4 import BeautifulSoup
+from reversion.models import Version
+
+from articles.models import Article
+from tests.articles.test_review import admin_form_data
+from tests.factories import ArticleFactory, ReviewerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def change(client, article, **fields):
+    response = client.post(
+        f"/admin/articles/article/{article.pk}/change/", admin_form_data(article, **fields)
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    return article
+
+
+def versions(article):
+    return list(Version.objects.get_for_object(article).select_related("revision__user"))
+
+
+@pytest.fixture
+def edited(admin_client, admin_user):
+    """An article saved three times in the admin: first text, a sign-off, a bad edit."""
+    article = ArticleFactory(body="## Rest\n\nRest for a day.")
+    change(admin_client, article, body="## Rest\n\nRest for two days.\n\nDrink water.")
+    change(admin_client, article, sign_off_by=ReviewerFactory(name="Dr Ada Nerve").pk)
+    change(admin_client, article, title="Spam title", body="Buy our pills.")
+    return article
+
+
+def test_every_admin_save_is_a_version_with_who_and_when(edited, admin_user):
+    saved = versions(edited)
+    assert len(saved) == 3
+    assert {v.revision.user for v in saved} == {admin_user}
+    assert saved[0].revision.date_created >= saved[-1].revision.date_created
+    assert saved[0].field_dict["body"] == "Buy our pills."
+    assert saved[-1].field_dict["body"] == "## Rest\n\nRest for two days.\n\nDrink water."
+
+
+def test_the_review_sign_off_is_part_of_the_version(edited):
+    _newest, signed, first = versions(edited)
+    assert first.field_dict["last_reviewed"] is None
+    assert signed.field_dict["last_reviewed"] == edited.last_reviewed
+    assert signed.field_dict["reviewed_by_id"] == edited.reviewed_by_id
+    assert "sign-off" in signed.revision.get_comment()
+
+
+def test_history_page_lists_versions_to_compare_and_restore(moderator_client, edited):
+    response = moderator_client.get(f"/admin/articles/article/{edited.pk}/history/")
+    page = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 200
+    assert len(page.select("input[name=from]")) == 3
+    assert len(page.select("input[name=to]")) == 3
+    # The newest version is the article as it is: restoring is offered for the older two.
+    assert len(page.select("button[form^=restore-]")) == 2
+
+
+def test_moderator_compares_two_versions(moderator_client, edited):
+    newest, _signed, first = versions(edited)
+    response = moderator_client.get(
+        f"/admin/articles/article/{edited.pk}/history/compare/",
+        {"from": first.pk, "to": newest.pk},
+    )
+    page = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 200
+    changes = {
+        section.h2.get_text(): section.pre.get_text() for section in page.select(".field-change")
+    }
+    assert "- Rest for two days." in changes["Body"]
+    assert "- Drink water." in changes["Body"]
+    assert "+ Buy our pills." in changes["Body"]
+    assert "+ Spam title" in changes["Title"]
+    assert "+ Dr Ada Nerve, MD" in changes["Medically reviewed by"]
+    assert "Summary" not in changes  # unchanged fields are not listed
+    assert page.select("ins") and page.select("del")
+
+
+def test_comparing_needs_two_versions_of_this_article(moderator_client, edited):
+    other = ArticleFactory()
+    url = f"/admin/articles/article/{edited.pk}/history/compare/"
+    assert moderator_client.get(url).status_code == 404
+    assert moderator_client.get(url, {"from": "x", "to": "y"}).status_code == 404
+    foreign = Version.objects.create(
+        revision=versions(edited)[0].revision,
+        content_type=versions(edited)[0].content_type,
+        object_id=str(other.pk),
+        db="default",
+        format="json",
+        serialized_data="[]",
+        object_repr="other",
+    )
+    assert (
+        moderator_client.get(url, {"from": foreign.pk, "to": versions(edited)[0].pk}).status_code
+        == 404
+    )
+
+
+def test_moderator_restores_an_earlier_version(moderator_client, moderator, edited):
+    """The article, its review sign-off and rendered body return; the restore is a version."""
+    _newest, signed, _first = versions(edited)
+    response = moderator_client.post(
+        f"/admin/articles/article/{edited.pk}/history/{signed.pk}/restore/"
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/articles/article/{edited.pk}/history/"
+    edited.refresh_from_db()
+    assert edited.title == signed.field_dict["title"]
+    assert edited.body == "## Rest\n\nRest for two days.\n\nDrink water."
+    assert "Drink water." in edited.body_html and "pills" not in edited.body_html
+    assert edited.reviewed_by.name == "Dr Ada Nerve"
+    restored = versions(edited)[0]
+    assert len(versions(edited)) == 4
+    assert restored.revision.user == moderator
+    assert restored.revision.get_comment().startswith("Restored the version saved on")
+
+
+def test_restoring_brings_back_the_references_of_that_version(admin_client, moderator_client):
+    article = ArticleFactory(body="Fact [@a].")
+    data = admin_form_data(
+        article,
+        **{
+            "references-TOTAL_FORMS": "1",
+            "references-0-position": "1",
+            "references-0-key": "a",
+            "references-0-title": "Source A",
+            "references-0-publisher": "NHS",
+            "references-0-url": "https://www.nhs.uk/a/",
+        },
+    )
+    admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    with_reference = versions(article)[0]
+    reference = article.references.get()
+    admin_client.post(
+        f"/admin/articles/article/{article.pk}/change/",
+        admin_form_data(
+            article,
+            **{
+                "references-TOTAL_FORMS": "1",
+                "references-INITIAL_FORMS": "1",
+                "references-0-id": reference.pk,
+                "references-0-article": article.pk,
+                "references-0-position": "1",
+                "references-0-key": "a",
+                "references-0-title": "Source A",
+                "references-0-publisher": "NHS",
+                "references-0-url": "https://www.nhs.uk/a/",
+                "references-0-DELETE": "on",
+            },
+        ),
+    )
+    article.refresh_from_db()
+    assert not article.references.exists()
+    assert "[@a]" in article.body_html
+
+    moderator_client.post(
+        f"/admin/articles/article/{article.pk}/history/{with_reference.pk}/restore/"
+    )
+    article.refresh_from_db()
+    assert [r.title for r in article.references.all()] == ["Source A"]
+    assert 'href="#ref-a"' in article.body_html
+
+
+def test_moderators_can_restore_but_not_edit(moderator_client, edited):
+    url = f"/admin/articles/article/{edited.pk}/change/"
+    assert moderator_client.get(url).status_code == 200  # read-only view
+    response = moderator_client.post(url, admin_form_data(edited, title="Moderator edit"))
+    assert response.status_code == 403
+    assert Article.objects.get(pk=edited.pk).title == "Spam title"
+
+
+def test_restore_is_a_post(moderator_client, edited):
+    url = f"/admin/articles/article/{edited.pk}/history/{versions(edited)[-1].pk}/restore/"
+    assert moderator_client.get(url).status_code == 405
+    assert Article.objects.get(pk=edited.pk).title == "Spam title"
+
+
+def test_staff_without_the_permission_cannot_restore_or_compare(client, edited):
+    client.force_login(UserFactory(is_staff=True))
+    first = versions(edited)[-1]
+    base = f"/admin/articles/article/{edited.pk}/history/"
+    assert client.post(f"{base}{first.pk}/restore/").status_code == 403
+    assert client.get(f"{base}compare/", {"from": first.pk, "to": first.pk}).status_code == 403
+    assert Article.objects.get(pk=edited.pk).title == "Spam title"

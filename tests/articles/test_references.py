@@ -1,0 +1,159 @@
+"""References: structured sources, numbered in their order, cited from the text by [@key]."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
+
+from articles.models import Article, Reference
+from tests.factories import ArticleFactory, ReferenceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def page_of(client, article):
+    return BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+
+
+@pytest.fixture
+def cited():
+    """An article citing two sources, entered in the admin's order (position)."""
+    article = ArticleFactory(body="Rest helps [@nhs-rest]. Ice too [@mayo-ice].")
+    ReferenceFactory(
+        article=article,
+        position=2,
+        key="mayo-ice",
+        title="Ice and heat",
+        publisher="Mayo Clinic",
+        url="https://www.mayoclinic.org/ice",
+        accessed_on=None,
+    )
+    ReferenceFactory(
+        article=article,
+        position=1,
+        key="nhs-rest",
+        title="Resting after injury",
+        publisher="NHS",
+        url="https://www.nhs.uk/rest/",
+        accessed_on=datetime.date(2026, 2, 3),
+    )
+    article.refresh_from_db()
+    return article
+
+
+def test_references_are_listed_in_order_at_the_end(client, cited):
+    page = page_of(client, cited)
+    section = page.select_one("section.references")
+    assert section.h2.get_text() == "References"
+    items = section.select("ol > li")
+    assert [li["id"] for li in items] == ["ref-nhs-rest", "ref-mayo-ice"]
+    assert " ".join(items[0].get_text().split()) == (
+        "Resting after injury. NHS. Accessed 3 February 2026."
+    )
+    assert items[0].a["href"] == "https://www.nhs.uk/rest/"
+    assert "noopener" in items[0].a["rel"]
+    assert items[0].time["datetime"] == "2026-02-03"
+    assert "Accessed" not in items[1].get_text()
+    # The list follows the article, outside its body.
+    assert section.find_previous("div", class_="article-body") is not None
+    assert page.select_one(".article-body section.references") is None
+
+
+def test_citations_link_to_their_reference_with_its_number(client, cited):
+    page = page_of(client, cited)
+    citations = page.select(".article-body sup.citation a")
+    assert [(a["href"], a.get_text()) for a in citations] == [
+        ("#ref-nhs-rest", "Reference 1"),
+        ("#ref-mayo-ice", "Reference 2"),
+    ]
+    for link in citations:
+        assert page.find(id=link["href"][1:]).find_parent("section")["class"] == ["references"]
+
+
+def test_reordering_references_renumbers_the_citations(cited):
+    """Saving a reference renders the article again: the numbers follow the new order."""
+    mayo = cited.references.get(key="mayo-ice")
+    mayo.position = 0
+    mayo.save()
+    cited.refresh_from_db()
+    assert [a.get_text() for a in BeautifulSoup(cited.body_html, "html.parser").select("a")] == [
+        "Reference 2",
+        "Reference 1",
+    ]
+
+
+def test_deleting_a_reference_leaves_its_citation_visible_as_typed(cited):
+    cited.references.get(key="mayo-ice").delete()
+    cited.refresh_from_db()
+    assert "[@mayo-ice]" in cited.body_html
+    assert 'href="#ref-nhs-rest"' in cited.body_html
+
+
+def test_table_of_contents_ends_with_the_references(client, cited):
+    cited.body = "## Rest\n\nRest [@nhs-rest].\n\n## Ice\n\nIce [@mayo-ice]."
+    cited.save()
+    toc = page_of(client, cited).select_one("nav.toc")
+    assert [a["href"] for a in toc.find_all("a")] == ["#rest", "#ice", "#references-heading"]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "/relative"])
+def test_reference_links_must_be_web_addresses(url):
+    reference = ReferenceFactory.build(article=ArticleFactory(), url=url)
+    with pytest.raises(ValidationError) as error:
+        reference.full_clean()
+    assert "url" in error.value.message_dict
+
+
+def test_reference_keys_are_unique_within_an_article():
+    article = ArticleFactory()
+    ReferenceFactory(article=article, key="same")
+    duplicate = ReferenceFactory.build(article=article, key="same")
+    with pytest.raises(ValidationError):
+        duplicate.validate_constraints()
+
+
+def test_references_are_added_in_the_admin_and_cited_on_save(admin_client):
+    response = admin_client.post(
+        "/admin/articles/article/add/",
+        {
+            "title": "Cited",
+            "slug": "cited",
+            "summary": "Summary.",
+            "body": "Fact [@nice].",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "references-TOTAL_FORMS": "1",
+            "references-INITIAL_FORMS": "0",
+            "references-0-position": "1",
+            "references-0-key": "nice",
+            "references-0-title": "Neuropathic pain",
+            "references-0-publisher": "NICE",
+            "references-0-url": "https://www.nice.org.uk/guidance/cg173",
+            "references-0-accessed_on": "2026-01-20",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="cited")
+    assert Reference.objects.get().article == article
+    assert 'href="#ref-nice"' in article.body_html
+
+
+def test_reference_link_goes_to_its_place_in_the_list(cited):
+    reference = cited.references.get(key="nhs-rest")
+    assert reference.get_absolute_url() == f"{cited.get_absolute_url()}#ref-nhs-rest"
+
+
+def test_links_that_skip_validation_are_never_put_in_an_href(client):
+    """Data written around the forms (a shell, an import) cannot turn into a script link."""
+    from tests.factories import ReviewerFactory
+
+    article = ArticleFactory()
+    ReferenceFactory(article=article, url="javascript:alert(1)", title="Bad source")
+    article.refresh_from_db()
+    article.sign_off_review(ReviewerFactory(profile_url="javascript:alert(2)"))
+    article.save()
+    content = client.get(article.get_absolute_url()).content.decode()
+    assert "javascript:" not in content
+    assert "Bad source" in content

@@ -1,0 +1,185 @@
+"""Medical review: only a reviewer's sign-off moves the review date; overdue reviews are listed."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import ArticleFactory, ReviewerFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 3, 10)
+
+
+def admin_form_data(article, **fields):
+    """What the admin's change form posts for ``article``, with ``fields`` changed."""
+    data = {
+        "title": article.title,
+        "slug": article.slug,
+        "summary": article.summary,
+        "topic": article.topic,
+        "body": article.body,
+        "status": article.status,
+        "published_at_0": article.published_at.date().isoformat(),
+        "published_at_1": article.published_at.time().strftime("%H:%M:%S"),
+        "allow_comments": "on",
+        "next_review_due": article.next_review_due.isoformat() if article.next_review_due else "",
+        "sign_off_by": "",
+        "references-TOTAL_FORMS": "0",
+        "references-INITIAL_FORMS": "0",
+    }
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def reviewed(settings):
+    """An article signed off on TODAY by a reviewer, with the default interval of 365 days."""
+    settings.ARTICLE_REVIEW_INTERVAL_DAYS = 365
+    article = ArticleFactory()
+    article.sign_off_review(ReviewerFactory(name="Dr Ada Nerve"), on=TODAY)
+    article.save()
+    return article
+
+
+def test_sign_off_records_reviewer_date_and_next_review(reviewed):
+    reviewed.refresh_from_db()
+    assert reviewed.reviewed_by.name == "Dr Ada Nerve"
+    assert reviewed.last_reviewed == TODAY
+    assert reviewed.next_review_due == TODAY + datetime.timedelta(days=365)
+
+
+def test_review_interval_is_a_setting(settings):
+    settings.ARTICLE_REVIEW_INTERVAL_DAYS = 90
+    article = ArticleFactory()
+    article.sign_off_review(ReviewerFactory(), on=TODAY)
+    assert article.next_review_due == TODAY + datetime.timedelta(days=90)
+
+
+def test_an_edit_does_not_move_the_review_date(reviewed):
+    """Saving changes the last-updated date, never the last-reviewed one."""
+    before = reviewed.updated_at
+    reviewed.body = "## Rewritten\n\nNew advice."
+    reviewed.save()
+    reviewed.refresh_from_db()
+    assert reviewed.updated_at > before
+    assert reviewed.last_reviewed == TODAY
+    assert reviewed.reviewed_by.name == "Dr Ada Nerve"
+
+
+def test_review_fields_are_not_editable_in_forms():
+    """Only a sign-off sets them: no model form offers them as inputs."""
+    assert not Article._meta.get_field("reviewed_by").editable
+    assert not Article._meta.get_field("last_reviewed").editable
+
+
+def test_admin_edit_without_sign_off_keeps_the_review(admin_client, reviewed):
+    url = f"/admin/articles/article/{reviewed.pk}/change/"
+    response = admin_client.post(url, admin_form_data(reviewed, body="Edited body."))
+    assert response.status_code == 302
+    reviewed.refresh_from_db()
+    assert reviewed.body == "Edited body."
+    assert reviewed.last_reviewed == TODAY
+
+
+def test_admin_sign_off_sets_today_and_the_default_next_review(admin_client, reviewed):
+    other = ReviewerFactory(name="Dr Ben Spine")
+    url = f"/admin/articles/article/{reviewed.pk}/change/"
+    response = admin_client.post(url, admin_form_data(reviewed, sign_off_by=other.pk))
+    assert response.status_code == 302
+    reviewed.refresh_from_db()
+    today = timezone.localdate()
+    assert reviewed.reviewed_by == other
+    assert reviewed.last_reviewed == today
+    assert reviewed.next_review_due == today + datetime.timedelta(days=365)
+
+
+def test_admin_sign_off_keeps_a_next_review_date_typed_with_it(admin_client, reviewed):
+    url = f"/admin/articles/article/{reviewed.pk}/change/"
+    chosen = timezone.localdate() + datetime.timedelta(days=30)
+    response = admin_client.post(
+        url,
+        admin_form_data(
+            reviewed, sign_off_by=reviewed.reviewed_by.pk, next_review_due=chosen.isoformat()
+        ),
+    )
+    assert response.status_code == 302
+    reviewed.refresh_from_db()
+    assert reviewed.next_review_due == chosen
+
+
+def test_admin_cannot_post_a_review_date(admin_client, reviewed):
+    """A hand-typed last-reviewed date or reviewer in the POST is ignored."""
+    url = f"/admin/articles/article/{reviewed.pk}/change/"
+    admin_client.post(
+        url,
+        admin_form_data(reviewed, last_reviewed="2030-01-01", reviewed_by=ReviewerFactory().pk),
+    )
+    reviewed.refresh_from_db()
+    assert reviewed.last_reviewed == TODAY
+    assert reviewed.reviewed_by.name == "Dr Ada Nerve"
+
+
+def test_review_overdue_lists_past_due_and_never_reviewed():
+    today = timezone.localdate()
+    reviewer = ReviewerFactory()
+    overdue = ArticleFactory(title="Overdue")
+    overdue.sign_off_review(reviewer, on=today - datetime.timedelta(days=400))
+    overdue.save()
+    current = ArticleFactory(title="Current")
+    current.sign_off_review(reviewer, on=today - datetime.timedelta(days=10))
+    current.save()
+    due_today = ArticleFactory(title="Due today")
+    due_today.sign_off_review(reviewer, on=today - datetime.timedelta(days=10), next_due=today)
+    due_today.save()
+    never = ArticleFactory(title="Never reviewed")
+
+    assert set(Article.objects.review_overdue()) == {overdue, never}
+    assert [a.review_is_overdue for a in (overdue, current, due_today, never)] == [
+        True,
+        False,
+        False,
+        True,
+    ]
+
+
+def test_admin_lists_articles_whose_review_is_overdue(admin_client):
+    reviewer = ReviewerFactory()
+    overdue = ArticleFactory(title="Overdue one")
+    overdue.sign_off_review(reviewer, on=timezone.localdate() - datetime.timedelta(days=400))
+    overdue.save()
+    current = ArticleFactory(title="Current one")
+    current.sign_off_review(reviewer)
+    current.save()
+
+    response = admin_client.get("/admin/articles/article/?review=overdue")
+    assert [a.title for a in response.context["cl"].result_list] == ["Overdue one"]
+    response = admin_client.get("/admin/articles/article/?review=current")
+    assert [a.title for a in response.context["cl"].result_list] == ["Current one"]
+    page = BeautifulSoup(admin_client.get("/admin/articles/article/").content, "html.parser")
+    assert page.find(string="Overdue or never reviewed") is not None
+    assert page.select("td.field-review_overdue img[alt=True]")
+
+
+def test_page_shows_reviewer_review_date_and_last_update(client, reviewed):
+    page = BeautifulSoup(client.get(reviewed.get_absolute_url()).content, "html.parser")
+    review = page.select_one(".review")
+    assert " ".join(review.get_text().split()) == (
+        "Medically reviewed by Dr Ada Nerve, MD, Consultant neurologist, on 10 March 2026"
+    )
+    assert review.a["href"] == "https://example.org/reviewers/1"
+    assert review.time["datetime"] == "2026-03-10"
+    meta = page.select_one(".meta")
+    updated = meta.find_all("time")[-1]
+    assert "Last updated" in meta.get_text()
+    assert updated["datetime"] == reviewed.updated_at.isoformat()
+
+
+def test_page_says_when_an_article_is_not_reviewed(client):
+    article = ArticleFactory()
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert "not been medically reviewed" in page.select_one(".review").get_text()
+    assert "Medically reviewed by" not in page.get_text()
