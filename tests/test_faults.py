@@ -100,6 +100,9 @@ class UnreachableSMTP:
         raise ConnectionRefusedError("SMTP server unreachable")
 
 
+# The worker manages its own database connections (closing them between tasks), which needs
+# real transactions rather than a test wrapped in one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_smtp_down_comments_are_saved_and_emails_retried_by_the_worker(
     client, settings, moderator, moderator_client, django_capture_on_commit_callbacks, caplog
 ):
@@ -134,6 +137,9 @@ def test_smtp_down_comments_are_saved_and_emails_retried_by_the_worker(
     assert mail.outbox == []
 
 
+# The worker manages its own database connections (closing them between tasks), which needs
+# real transactions rather than a test wrapped in one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_smtp_down_then_back_delivers_on_retry(
     client, settings, moderator, django_capture_on_commit_callbacks
 ):
