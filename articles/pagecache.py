@@ -6,10 +6,11 @@ cookie that makes a page personal (a session, the commenter key that shows held 
 reader travels in cookies set by ``PAGE_CACHE_RESPONSE_HOOKS`` on every response, hit or miss
 (the comment form's one-time token).
 
-Staleness: every cached page is stored under a site-wide version number kept in the shared
-cache. Saving or deleting anything that a reader page shows (models of the apps in
-``PAGE_CACHE_INVALIDATED_BY``: articles, comments, flatpages...) increments the version, so every
-cached copy on every web process is stale at once. Time also changes pages: a copy never
+Staleness: every cached page is stored with the site-wide version number (kept in the shared
+cache) it was rendered at, and served only while that is still the version. Saving or deleting
+anything that a reader page shows (models of the apps in ``PAGE_CACHE_INVALIDATED_BY``:
+articles, comments, flatpages...) increments the version, so every cached copy on every web
+process is stale at once. Time also changes pages: a copy never
 outlives the moment the next scheduled article is due.
 """
 
@@ -97,9 +98,12 @@ class PageCacheMiddleware:
                 self._per_response(request, response)
             return response
 
+        # One round trip: the page and the site version it must carry to be fresh.
         key = self._key(request)
-        cached = cache.get(key)
-        if cached is not None:
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or current_version()
+        cached = found.get(key)
+        if cached is not None and cached["version"] == version:
             response = self._rebuild(cached)
             response["X-Page-Cache"] = "hit"
             self._per_response(request, response)
@@ -115,7 +119,9 @@ class PageCacheMiddleware:
             until_due = _seconds_until_next_scheduled()
             if until_due is not None:
                 timeout = min(timeout, until_due)
-            cache.set(key, self._freeze(response), timeout=timeout)
+            # Stored with the version read before rendering: if anything changed meanwhile,
+            # the version moved on and this copy is never served.
+            cache.set(key, self._freeze(response, version), timeout=timeout)
             response["X-Page-Cache"] = "miss"
         self._per_response(request, response)
         return response
@@ -144,13 +150,17 @@ class PageCacheMiddleware:
     def _key(self, request) -> str:
         gzip = "gzip" in request.headers.get("Accept-Encoding", "")
         raw = f"{request.method}:{request.get_host()}:{request.get_full_path()}:{gzip}"
-        digest = hashlib.sha256(raw.encode()).hexdigest()
-        return f"pagecache:{current_version()}:{digest}"
+        return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod
-    def _freeze(response) -> dict:
+    def _freeze(response, version) -> dict:
         headers = {k: v for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS}
-        return {"status": response.status_code, "headers": headers, "body": response.content}
+        return {
+            "version": version,
+            "status": response.status_code,
+            "headers": headers,
+            "body": response.content,
+        }
 
     @staticmethod
     def _rebuild(frozen):

@@ -18,3 +18,6 @@ access_log_format = (
     'duration_ms=%(M)s request_id=%({x-request-id}o)s agent="%(a)s"'
 )
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket has one default path per user, so several servers on one machine
+# (bench, load test, two-process test) would take it from each other; nothing here uses it.
+control_socket_disable = True

@@ -10,6 +10,28 @@ from comments.render import FIELDS, render_tree
 register = template.Library()
 
 
+def _tree(request, article):
+    """Whether the article is open, and its rendered tree: built once per request, in one
+    query, whether the page asks for it first for its structured data or for the list."""
+    trees = request.__dict__.setdefault("_comment_trees", {})
+    if article.pk not in trees:
+        key_hash = trust.commenter_key_hash(request)
+        rows = (
+            Comment.objects.for_object(article)
+            .visible_to(key_hash)
+            .select_related(None)
+            .order_by("thread_id", "order")
+            .values_list(*FIELDS)
+        )
+        moderator = moderator_for(type(article))
+        is_open = moderator is not None and moderator.is_open(article)
+        trees[article.pk] = (
+            is_open,
+            render_tree(rows, can_reply=is_open, site_name=settings.SITE_NAME),
+        )
+    return trees[article.pk]
+
+
 @register.inclusion_tag("comments/discussion.html", takes_context=True)
 def discussion(context, article):
     """The "N Responses" list and the "Leave a Reply" form for an article.
@@ -18,19 +40,7 @@ def discussion(context, article):
     held ones this browser wrote), rendered in one pass by ``comments.render``.
     """
     request = context["request"]
-    key_hash = trust.commenter_key_hash(request)
-    rows = (
-        Comment.objects.for_object(article)
-        .visible_to(key_hash)
-        .select_related(None)
-        .order_by("thread_id", "order")
-        .values_list(*FIELDS)
-    )
-    moderator = moderator_for(type(article))
-    is_open = moderator is not None and moderator.is_open(article)
-    comments_html, public_count, replyable = render_tree(
-        rows, can_reply=is_open, site_name=settings.SITE_NAME
-    )
+    is_open, (comments_html, public_count, replyable) = _tree(request, article)
 
     replying_to = form = None
     if is_open:
@@ -61,7 +71,7 @@ def pending_comment_count():
     return Comment.objects.pending().count()
 
 
-@register.simple_tag
-def public_comment_count(article):
-    """How many comments readers see on an article (for its structured data): one query."""
-    return Comment.objects.for_object(article).public().count()
+@register.simple_tag(takes_context=True)
+def public_comment_count(context, article):
+    """How many comments readers see on the article: the number the list shows."""
+    return _tree(context["request"], article)[1][1]

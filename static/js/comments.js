@@ -33,7 +33,7 @@
     var link = event.target.closest("a.reply-link");
     if (link) {
       event.preventDefault();
-      var id = link.dataset.replyTo;
+      var id = new URLSearchParams(link.search).get("reply_to");
       moveUnder(document.getElementById("c" + id), id, document.getElementById("c" + id + "-a").textContent);
       return;
     }
