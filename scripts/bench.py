@@ -290,6 +290,7 @@ def main():
                 ("static ceiling", on, static_path),
             ]
             for name, server, path in targets:
+                fetch(server.base + path, gzip_ok=False)  # fill the cache, when it is on
                 raw, headers = fetch(server.base + path, gzip_ok=False)
                 packed, _ = fetch(server.base + path, gzip_ok=True)
                 queries = headers.get("X-Query-Count", "0")
