@@ -135,12 +135,6 @@ class Comment(XtdComment):
         return self.state == published or getattr(self, "_loaded_state", None) == published
 
     @property
-    def safe_url(self) -> str:
-        """The commenter's website, only if it is an http(s) address."""
-        url = (self.user_url or "").strip()
-        return url if url.lower().startswith(("http://", "https://")) else ""
-
-    @property
     def is_reply(self) -> bool:
         return bool(self.parent_id) and self.parent_id != self.pk
 

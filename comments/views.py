@@ -237,30 +237,44 @@ def _duplicate(request, target, form, existing):
     return _problem(request, target, form, reason, 400)
 
 
-@require_http_methods(["GET", "POST"])
-def confirm_email(request, token):
-    """Confirm a commenter's address (GET shows a button; only the POST changes anything)."""
-    comment_id = trust.unsign_comment(token, "confirm", CONFIRM_MAX_AGE)
+def _email_link(request, token, purpose, max_age, template, change):
+    """A signed link from one of our emails: GET shows a button, only the POST runs ``change``.
+
+    Mail scanners that open links therefore change nothing.
+    """
+    comment_id = trust.unsign_comment(token, purpose, max_age)
     comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
     if comment is None:
         return render(request, "comments/link_expired.html", status=400)
-    done = False
     if request.method == "POST":
-        VerifiedEmail.objects.get_or_create(email=comment.user_email.lower())
-        done = True
-    return render(request, "comments/confirm.html", {"done": done, "token": token})
+        change(comment)
+    return render(request, template, {"done": request.method == "POST", "token": token})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request, token):
+    """Confirm a commenter's address, so reply notifications may be sent to it."""
+    return _email_link(
+        request,
+        token,
+        "confirm",
+        CONFIRM_MAX_AGE,
+        "comments/confirm.html",
+        lambda comment: VerifiedEmail.objects.get_or_create(email=comment.user_email.lower()),
+    )
 
 
 @csrf_exempt  # the signed token authorises it; mail clients' one-click POST has no CSRF token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    """Stop reply notifications to this address (GET shows a button; the POST unsubscribes)."""
-    comment_id = trust.unsign_comment(token, "unsubscribe", UNSUBSCRIBE_MAX_AGE)
-    comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
-    if comment is None:
-        return render(request, "comments/link_expired.html", status=400)
-    done = False
-    if request.method == "POST":
-        Comment.objects.filter(user_email__iexact=comment.user_email).update(followup=False)
-        done = True
-    return render(request, "comments/unsubscribe.html", {"done": done, "token": token})
+    """Stop reply notifications to this address."""
+    return _email_link(
+        request,
+        token,
+        "unsubscribe",
+        UNSUBSCRIBE_MAX_AGE,
+        "comments/unsubscribe.html",
+        lambda comment: Comment.objects.filter(user_email__iexact=comment.user_email).update(
+            followup=False
+        ),
+    )
