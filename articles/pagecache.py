@@ -25,6 +25,7 @@ from django.db.models.signals import post_delete, post_save
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Templates and tags key their fragment caches on this (read from the cache on first use).
+        request.page_version = SimpleLazyObject(current_version)
         if not self._cacheable_request(request):
             response = self.get_response(request)
             if self._is_reader_page(request):
@@ -102,6 +105,7 @@ class PageCacheMiddleware:
         key = self._key(request)
         found = cache.get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or current_version()
+        request.page_version = version
         cached = found.get(key)
         if cached is not None and cached["version"] == version:
             response = self._rebuild(cached)

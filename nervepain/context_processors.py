@@ -16,4 +16,6 @@ def site(request):
         "canonical_url": f"{site_url}{request.path}",
         "site_name": settings.SITE_NAME,
         "site_description": settings.SITE_DESCRIPTION,
+        # Lifetime of template fragments cached under the page version (see articles.pagecache).
+        "fragment_cache_seconds": settings.FRAGMENT_CACHE_SECONDS,
     }

@@ -203,6 +203,10 @@ PAGE_CACHE_BYPASS_COOKIES = {"sessionid", "csrftoken", "np_commenter", "np_remem
 PAGE_CACHE_QUERY_PARAMETERS = {"page", "reply_to"}
 PAGE_CACHE_INVALIDATED_BY = ["articles", "comments", "flatpages", "sites"]
 PAGE_CACHE_RESPONSE_HOOKS = ["comments.forms.issue_form_token"]
+# Parts of a page that are the same for everyone (the article, its structured data, the public
+# comment tree) are also cached, under the same version, for the readers the page cache cannot
+# serve (logged-in staff, commenters). 0 turns it off.
+FRAGMENT_CACHE_SECONDS = env_int("DJANGO_FRAGMENT_CACHE_SECONDS", 300)
 
 # The admin's address, so it is not where every bot looks first.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"

@@ -15,6 +15,7 @@ def _test_settings(settings, tmp_path):
     # Off by default so tests see the database as it is; tests/articles/test_pagecache.py and
     # the browser journeys turn it on.
     settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
     cache.clear()  # rate-limit counters and throttles start from zero in every test
     settings.STORAGES = {
         **settings.STORAGES,

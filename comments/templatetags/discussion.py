@@ -1,5 +1,7 @@
 from django import template
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.safestring import SafeString
 
 from comments import trust
 from comments.forms import CommentForm
@@ -16,6 +18,19 @@ def _tree(request, article):
     trees = request.__dict__.setdefault("_comment_trees", {})
     if article.pk not in trees:
         key_hash = trust.commenter_key_hash(request)
+        moderator = moderator_for(type(article))
+        is_open = moderator is not None and moderator.is_open(article)
+        # The public tree is the same for everyone without held comments of their own: cache
+        # it under the page version (any public change moves that on, on every process).
+        version = getattr(request, "page_version", None)
+        cache_key = None
+        if not key_hash and version is not None and settings.FRAGMENT_CACHE_SECONDS > 0:
+            cache_key = f"comments:tree:{article.pk}:{version}:{int(is_open)}"
+            cached = cache.get(cache_key)
+            if cached is not None:
+                html, public_count, replyable = cached
+                trees[article.pk] = (is_open, (SafeString(html), public_count, replyable))
+                return trees[article.pk]
         rows = (
             Comment.objects.for_object(article)
             .visible_to(key_hash)
@@ -23,12 +38,10 @@ def _tree(request, article):
             .order_by("thread_id", "order")
             .values_list(*FIELDS)
         )
-        moderator = moderator_for(type(article))
-        is_open = moderator is not None and moderator.is_open(article)
-        trees[article.pk] = (
-            is_open,
-            render_tree(rows, can_reply=is_open, site_name=settings.SITE_NAME),
-        )
+        tree = render_tree(rows, can_reply=is_open, site_name=settings.SITE_NAME)
+        if cache_key is not None:
+            cache.set(cache_key, (str(tree[0]), tree[1], tree[2]), settings.FRAGMENT_CACHE_SECONDS)
+        trees[article.pk] = (is_open, tree)
     return trees[article.pk]
 
 

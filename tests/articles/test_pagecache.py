@@ -215,3 +215,28 @@ def test_held_comments_arriving_do_not_empty_the_cache(client, post_comment_as_r
     assert get(client, article.get_absolute_url())["X-Page-Cache"] == "hit"
     comment.moderate(Comment.State.PUBLISHED, None)
     assert "Held spam" in get(client, article.get_absolute_url()).content.decode()
+
+
+def test_fragments_serve_readers_the_page_cache_cannot(
+    settings, staff_client, client, post_comment_as_reader, django_assert_num_queries
+):
+    """Staff and commenters get fresh pages, built from fragments cached under the page
+    version: fewer queries, never stale, and a commenter still sees their own held comment."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    article = ArticleFactory()
+    published = CommentFactory(article=article, comment="Public words")
+    first = staff_client.get(article.get_absolute_url())
+    with django_assert_num_queries(4):  # session, user, article, references; no comment query
+        second = staff_client.get(article.get_absolute_url())
+    assert b"Public words" in second.content
+    assert first.content.count(b"Public words") == second.content.count(b"Public words")
+
+    published.moderate(Comment.State.REMOVED, None)
+    assert b"Public words" not in staff_client.get(article.get_absolute_url()).content
+
+    reader = Client()
+    post_comment_as_reader(reader, article, "My held words")
+    own = reader.get(article.get_absolute_url()).content.decode()
+    assert "My held words" in own and "awaiting moderation" in own
+    assert "My held words" not in staff_client.get(article.get_absolute_url()).content.decode()
