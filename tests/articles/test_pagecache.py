@@ -11,6 +11,7 @@ from articles import pagecache
 from articles.models import Article
 from comments.models import Comment
 from tests.factories import ArticleFactory, CommentFactory
+from tests.services import needs_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -178,14 +179,7 @@ def test_cached_pages_keep_being_served_when_the_database_is_down(client, monkey
 REDIS_URL = "redis://127.0.0.1:6379/14"
 
 
-def redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.RedisError:
-        return False
-
-
-@pytest.mark.skipif(not redis_available(), reason="no Redis server on 127.0.0.1:6379")
+@needs_redis(REDIS_URL)
 def test_invalidation_reaches_every_process_through_redis(settings, client):
     """Two cache clients (two web processes) on one Redis: a change made through one is seen
     through the other on the next request."""

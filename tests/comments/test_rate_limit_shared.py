@@ -1,22 +1,15 @@
 """Rate limits live in the shared cache, so every web process counts the same comments."""
 
-import pytest
 import redis
 from django.core.cache.backends.redis import RedisCache
 
 from comments import moderation
+from tests.services import needs_redis
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
-def redis_available() -> bool:
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.exceptions.RedisError:
-        return False
-
-
-@pytest.mark.skipif(not redis_available(), reason="no Redis server on 127.0.0.1:6379")
+@needs_redis(REDIS_URL)
 def test_two_processes_sharing_redis_share_the_count(settings, monkeypatch):
     redis.Redis.from_url(REDIS_URL).flushdb()
     # Two independent cache clients stand for two web processes.
