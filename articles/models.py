@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
@@ -247,6 +248,12 @@ class Article(models.Model):
         return self.last_reviewed is None or (
             self.next_review_due is not None and self.next_review_due < timezone.localdate()
         )
+
+    @cached_property
+    def reference_list(self) -> list:
+        """The references, read once (and only when a page part that shows them is rendered),
+        however many parts show them: the reference list and the structured data."""
+        return list(self.references.all())
 
     def render_body(self) -> None:
         """Render the body, with citations numbered like the references, and what derives

@@ -96,7 +96,7 @@ def article_graph(article, *, comment_count: int) -> dict:
                         "publisher": {"@type": "Organization", "name": reference.publisher},
                     }
                 )
-                for reference in article.references.all()
+                for reference in article.reference_list
             ],
         }
     )

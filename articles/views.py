@@ -1,7 +1,8 @@
+from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView
 
-from articles.disclaimer import medical_disclaimer
 from articles.models import Article
 from articles.wordpress import wordpress_slug
 
@@ -29,23 +30,36 @@ class ArticleListView(ListView):
 class ArticleDetailView(DetailView):
     """One article. Staff may preview drafts and scheduled articles; readers get 404.
 
-    A fixed number of queries: the article with its author, reviewer and call-to-action, then
-    its references; the medical disclaimer comes from the cache.
+    A fixed number of queries, whatever the number of comments: for readers none once the
+    article and the page parts are cached (under the page version, see ``articles.pagecache``);
+    otherwise the article with its author, reviewer and call-to-action, its references when
+    the article part is rendered, and the comments (``comments.templatetags.discussion``).
     """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.select_related(
-            "call_to_action", "author", "reviewed_by"
-        ).prefetch_related("references")
-        if self.request.user.is_active and self.request.user.is_staff:
-            return articles
-        return articles.published()
+        # References (``Article.reference_list``) and the disclaimer are read only when the
+        # article part of the page is rendered, not when it comes from the fragment cache.
+        articles = Article.objects.select_related("call_to_action", "author", "reviewed_by")
+        return articles if self._previews() else articles.published()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(disclaimer=medical_disclaimer(), **kwargs)
+    def _previews(self) -> bool:
+        return self.request.user.is_active and self.request.user.is_staff
+
+    def get_object(self, queryset=None):
+        """Readers' articles come from the cache, under the page version like the page parts
+        (any change to what pages show moves it on); staff previews are always read."""
+        version = getattr(self.request, "page_version", None)
+        if self._previews() or version is None or settings.FRAGMENT_CACHE_SECONDS <= 0:
+            return super().get_object(queryset)
+        key = f"articles:published:{self.kwargs[self.slug_url_kwarg]}:{version}"
+        article = cache.get(key)
+        if article is None:
+            article = super().get_object(queryset)
+            cache.set(key, article, settings.FRAGMENT_CACHE_SECONDS)
+        return article
 
 
 def _moved_permanently(articles):

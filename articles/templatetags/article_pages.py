@@ -1,5 +1,6 @@
 from django import template
 
+from articles import disclaimer
 from articles.structured_data import article_graph, json_ld_script
 
 register = template.Library()
@@ -9,3 +10,10 @@ register = template.Library()
 def article_json_ld(article, comment_count=0):
     """The article page's JSON-LD ``@graph`` in a ``<script type="application/ld+json">``."""
     return json_ld_script(article_graph(article, comment_count=comment_count))
+
+
+@register.simple_tag
+def medical_disclaimer():
+    """The site's medical disclaimer (``title``, ``content``), read where a page part shows it,
+    so a page whose article part comes from the fragment cache does not read it."""
+    return disclaimer.medical_disclaimer()

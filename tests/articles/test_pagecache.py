@@ -78,6 +78,16 @@ def test_query_strings_outside_the_known_ones_bypass_the_cache(client):
     assert not get(client, "/?utm_source=x").has_header("X-Page-Cache")
 
 
+@pytest.fixture(params=["page cache", "page and fragment caches", "fragment caches"])
+def caches(request, settings):
+    """Every transition is checked for readers the page cache serves, and for readers it cannot
+    serve (page cache off), whose pages are built from fragments and the article cached under
+    the same version; production runs with both."""
+    settings.PAGE_CACHE_SECONDS = 0 if request.param == "fragment caches" else 300
+    settings.FRAGMENT_CACHE_SECONDS = 0 if request.param == "page cache" else 300
+    return request.param
+
+
 @pytest.fixture
 def post_comment_as_reader(settings):
     from tests.comments.conftest import form_data, send
@@ -90,17 +100,17 @@ def post_comment_as_reader(settings):
     return _post
 
 
-def test_editing_an_article_shows_at_once(client):
+def test_editing_an_article_shows_at_once(caches, client):
     article = ArticleFactory(title="Original title")
     get(client, article.get_absolute_url())
     article.title = "Edited title"
     article.save()
     response = get(client, article.get_absolute_url())
-    assert response["X-Page-Cache"] == "miss"
+    assert response.get("X-Page-Cache") == (None if caches == "fragment caches" else "miss")
     assert "Edited title" in response.content.decode()
 
 
-def test_closing_comments_shows_at_once(client):
+def test_closing_comments_shows_at_once(caches, client):
     article = ArticleFactory()
     assert "Comments are closed" not in get(client, article.get_absolute_url()).content.decode()
     article.allow_comments = False
@@ -108,7 +118,7 @@ def test_closing_comments_shows_at_once(client):
     assert "Comments are closed" in get(client, article.get_absolute_url()).content.decode()
 
 
-def test_publishing_shows_on_the_home_page_at_once(client):
+def test_publishing_shows_on_the_home_page_at_once(caches, client):
     draft = ArticleFactory(title="Fresh news", draft=True)
     assert "Fresh news" not in get(client, "/").content.decode()
     draft.status = Article.Status.PUBLISHED
@@ -116,7 +126,7 @@ def test_publishing_shows_on_the_home_page_at_once(client):
     assert "Fresh news" in get(client, "/").content.decode()
 
 
-def test_unpublishing_removes_the_cached_page_at_once(client):
+def test_unpublishing_removes_the_cached_page_at_once(caches, client):
     article = ArticleFactory()
     assert get(client, article.get_absolute_url()).status_code == 200
     article.status = Article.Status.DRAFT
@@ -133,7 +143,7 @@ def test_unpublishing_removes_the_cached_page_at_once(client):
         ("published", "spam", False),
     ],
 )
-def test_moderation_shows_at_once(client, moderator_client, start, end, visible):
+def test_moderation_shows_at_once(caches, client, moderator_client, start, end, visible):
     comment = CommentFactory(state=start, comment="The comment under test")
     url = comment.content_object.get_absolute_url()
     assert ("The comment under test" in get(client, url).content.decode()) is not visible
@@ -221,7 +231,7 @@ def test_fragments_serve_readers_the_page_cache_cannot(
     article = ArticleFactory()
     published = CommentFactory(article=article, comment="Public words")
     first = staff_client.get(article.get_absolute_url())
-    with django_assert_num_queries(4):  # session, user, article, references; no comment query
+    with django_assert_num_queries(3):  # session, user, the article (staff may preview drafts)
         second = staff_client.get(article.get_absolute_url())
     assert b"Public words" in second.content
     assert first.content.count(b"Public words") == second.content.count(b"Public words")
@@ -234,3 +244,39 @@ def test_fragments_serve_readers_the_page_cache_cannot(
     own = reader.get(article.get_absolute_url()).content.decode()
     assert "My held words" in own and "awaiting moderation" in own
     assert "My held words" not in staff_client.get(article.get_absolute_url()).content.decode()
+
+
+def test_readers_the_page_cache_cannot_serve_cost_no_query_once_cached(
+    settings, client, django_assert_num_queries
+):
+    """Page cache off: the article, its page parts and its comments come from the cache."""
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    article = ArticleFactory()
+    CommentFactory(article=article, comment="Public words")
+    first = get(client, article.get_absolute_url())
+    with django_assert_num_queries(0):
+        second = get(client, article.get_absolute_url())
+    assert second.content.count(b"Public words") == first.content.count(b"Public words") == 1
+
+
+def test_a_cached_article_is_never_shown_to_readers_after_unpublishing(settings, client):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    article = ArticleFactory()
+    assert get(client, article.get_absolute_url()).status_code == 200
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)  # no signal...
+    assert get(client, article.get_absolute_url()).status_code == 200  # ...so still cached
+    article.refresh_from_db()
+    article.save()  # what the admin does
+    assert get(client, article.get_absolute_url()).status_code == 404
+
+
+def test_staff_previews_never_come_from_the_readers_article_cache(settings, staff_client):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    draft = ArticleFactory(title="Draft under review", draft=True)
+    response = staff_client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview: this article is" in response.content.decode()
+    assert Client().get(draft.get_absolute_url()).status_code == 404
