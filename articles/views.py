@@ -4,7 +4,6 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
-from articles.wordpress import wordpress_slug
 
 # WordPress's addresses for one post or page: /?p=123 and /?page_id=123.
 WORDPRESS_ID_PARAMETERS = ("p", "page_id")
@@ -82,6 +81,8 @@ def wordpress_permalink_redirect(request, slug, year=None, month=None, day=None)
     The slug decides: dates in old links were often wrong after edits, and WordPress itself
     finds a post by its slug. Only articles readers may see; anything else is 404.
     """
+    from articles.wordpress import wordpress_slug  # with the importer's HTML libraries: lazily
+
     slug = wordpress_slug(slug)
     if not slug:
         raise Http404("No article has this old address.")
