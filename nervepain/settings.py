@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "nervepain.middleware.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.pagecache.PageCacheMiddleware",
-    "django.middleware.gzip.GZipMiddleware",
+    "nervepain.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
