@@ -14,6 +14,7 @@ process is stale at once. Time also changes pages: a copy never
 outlives the moment the next scheduled article is due.
 """
 
+import functools
 import hashlib
 import logging
 
@@ -72,6 +73,15 @@ def connect_invalidation() -> None:
         for model in apps.get_app_config(label).get_models():
             post_save.connect(invalidate, sender=model, dispatch_uid=f"pagecache-save-{label}")
             post_delete.connect(invalidate, sender=model, dispatch_uid=f"pagecache-del-{label}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _namespace(path_info: str, urlconf: str | None) -> str | None:
+    """The URL namespace of a path (remembered: resolving cost ~35 us of a ~400 us hit)."""
+    try:
+        return resolve(path_info, urlconf).namespace
+    except Resolver404:
+        return None
 
 
 def _seconds_until_next_scheduled() -> int | None:
@@ -137,10 +147,8 @@ class PageCacheMiddleware:
             import_string(hook)(request, response)
 
     def _is_reader_page(self, request) -> bool:
-        try:
-            return resolve(request.path_info).namespace == "articles"
-        except Resolver404:
-            return False
+        urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+        return _namespace(request.path_info, urlconf) == "articles"
 
     def _cacheable_request(self, request) -> bool:
         if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
