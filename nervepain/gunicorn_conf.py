@@ -21,3 +21,42 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket has one default path per user, so several servers on one machine
 # (bench, load test, two-process test) would take it from each other; nothing here uses it.
 control_socket_disable = True
+
+# Templates every reader page and comment post uses: compiled before the first request.
+WARM_TEMPLATES = [
+    "articles/article_detail.html",
+    "articles/article_list.html",
+    "comments/discussion.html",
+    "comments/form.html",
+    "comments/field.html",
+    "comments/checkbox.html",
+    "comments/problem.html",
+    "includes/breadcrumbs.html",
+    "includes/call_to_action.html",
+    "includes/social_meta.html",
+]
+
+
+def post_worker_init(worker):
+    """Warm each worker up before it accepts requests, then take what it loaded out of the GC.
+
+    Without this a fresh worker's first page took ~250 ms and its first comment post ~85 ms
+    (importing views and template tags, compiling templates and the email and URL validators'
+    patterns, building the URL reverse tables). Python's full (oldest
+    generation) collections then walked the ~100,000 objects of the loaded code on random
+    requests, 20-65 ms each time; ``gc.freeze()`` leaves those objects out of collections.
+    """
+    import gc
+
+    from django.core.validators import URLValidator, validate_email
+    from django.template.loader import get_template
+    from django.urls import reverse
+
+    reverse("articles:list")  # imports the URLconf and every view module, fills reverse tables
+    reverse("comments:post")
+    for name in WARM_TEMPLATES:
+        get_template(name)
+    validate_email("reader@example.org")
+    URLValidator()("https://example.org/")
+    gc.collect()
+    gc.freeze()
