@@ -152,12 +152,12 @@ def post_comment(request):
         return _problem(request, target, form, str(error), 400)
 
     nonce = form.nonce
-    existing = Comment.objects.filter(form_nonce=nonce).first()
+    existing = _sent_with_this_form(nonce)
     if existing is not None:
         return _duplicate(request, target, form, existing)
     resent = _same_comment_sent_before(target, parent, form.cleaned_data)
     if resent is not None:  # back and send again: the comment exists already
-        return _see_other(resent.get_absolute_url())
+        return _see_other(_comment_url(target, resent))
 
     is_staff = request.user.is_authenticated and request.user.is_staff
     ip = client_ip(request)
@@ -170,6 +170,7 @@ def post_comment(request):
 
     key = trust.commenter_key(request) or trust.new_commenter_key()
     comment = form.get_comment_object(site_id=settings.SITE_ID)
+    comment.content_object = target  # its address is the article's: no query to find it
     comment.ip_address = ip
     comment.parent_id = parent.pk if parent else 0
     comment.commenter_key_hash = trust.hash_commenter_key(key)
@@ -198,7 +199,7 @@ def post_comment(request):
                 notifications.after_commit(notifications.request_confirmation, comment.pk)
     except IntegrityError:
         # The same form sent twice at the same moment: the other request created the comment.
-        existing = Comment.objects.filter(form_nonce=nonce).first()
+        existing = _sent_with_this_form(nonce)
         if existing is None:
             raise
         return _duplicate(request, target, form, existing)
@@ -212,14 +213,31 @@ def post_comment(request):
     return response
 
 
+def _comment_url(target, pk) -> str:
+    return f"{target.get_absolute_url()}#c{pk}"
+
+
+def _sent_with_this_form(nonce):
+    """The comment this form's one-time nonce already created, if any (what ``_duplicate``
+    compares, without the joins and ordering of the default manager)."""
+    return (
+        Comment.objects.select_related(None)
+        .order_by()
+        .only("object_pk", "comment", "user_email")
+        .filter(form_nonce=nonce)
+        .first()
+    )
+
+
 def _same_comment_sent_before(target, parent, data):
-    """The same text from the same address, in the same place, in the last day."""
+    """The id of the same text from the same address, in the same place, in the last day."""
     since = timezone.now() - timedelta(days=1)
     same = Comment.objects.for_object(target).filter(
         user_email__iexact=data["email"], comment=data["comment"], submit_date__gte=since
     )
     same = same.filter(parent_id=parent.pk) if parent else same.filter(level=0)
-    return same.exclude(state=Comment.State.REMOVED).first()
+    same = same.exclude(state=Comment.State.REMOVED).select_related(None).order_by("pk")
+    return same.values_list("pk", flat=True).first()
 
 
 def _duplicate(request, target, form, existing):
@@ -229,7 +247,7 @@ def _duplicate(request, target, form, existing):
         and existing.comment == form.cleaned_data["comment"]
         and existing.user_email == form.cleaned_data["email"]
     ):
-        return _see_other(existing.get_absolute_url())
+        return _see_other(_comment_url(target, existing.pk))
     reason = (
         "This form was already used for another comment. Your text is kept below: "
         "please send it again."
