@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 ARTICLE = "/articles/why-does-nerve-pain-get-worse-after-physical-therapy/"
 PORT_ON, PORT_OFF = 8501, 8502
+GZIP = {"Accept-Encoding": "gzip"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SAMPLE = (
     "my physio session left the nerve pain worse for two days then it settled ice helped "
@@ -193,10 +194,16 @@ def wrk(server, path, connections, seconds):
     }
 
 
-def post_comments(server, count, connections):
-    """Post ``count`` comments, each from a freshly served form, with ``connections`` clients."""
+def post_comments(server, count, connections, first=0):
+    """Post ``count`` comments, each from a freshly served form, with ``connections`` clients
+    (numbered from ``first``: every comment has its own text and address)."""
     latencies, statuses, lock = [], {}, threading.Lock()
-    counter = iter(range(count))
+    counter = iter(range(first, first + count))
+    # The form's hidden fields are the same for every reader (its one-time token comes in a
+    # cookie with each page): read them once, so that the clients' threads do not spend their
+    # time (and hold the GIL) scanning pages of up to 557 KB while other posts are timed.
+    page = urllib.request.urlopen(server.base + ARTICLE, timeout=10).read().decode()
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
     before = server.cpu_seconds()
 
     def client():
@@ -208,8 +215,9 @@ def post_comments(server, count, connections):
             opener = urllib.request.build_opener(
                 urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
             )
-            page = opener.open(server.base + ARTICLE, timeout=10).read().decode()
-            fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+            # A fresh form: the page as a browser gets it (compressed), with its token cookie.
+            form = urllib.request.Request(server.base + ARTICLE, headers=GZIP)
+            opener.open(form, timeout=10).read()
             data = {
                 **fields,
                 "name": f"Bench {n}",
@@ -299,6 +307,8 @@ def main():
                     row = wrk(server, path, connections, args.seconds)
                     row.update(bytes_raw=len(raw), bytes_gzip=len(packed), queries=int(queries))
                     rows[(name, connections)] = row
+            # Like the pages above, posting is measured warm: a few posts first, not counted.
+            post_comments(on, 8, 4, first=args.posts)
             rows[("post a comment", 4)] = post_comments(on, args.posts, 4)
             memory = max(on.peak_memory_mb(), off.peak_memory_mb())
             rss = max(on.rss_mb(), off.rss_mb())

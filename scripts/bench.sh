@@ -3,7 +3,14 @@
 # PostgreSQL database, Redis db and static folder. Takes a few minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v wrk >/dev/null || { echo "make bench needs wrk (Debian package wrk)"; exit 1; }
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bench: installing wrk"
+    apt-get install -y -qq wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+  else
+    echo "make bench needs wrk (Debian package wrk: sudo apt-get install wrk)"; exit 1
+  fi
+fi
 export DATABASE_URL=postgres://postgres@127.0.0.1:5432/nervepain_bench
 export REDIS_URL=redis://127.0.0.1:6379/11
 export DJANGO_STATIC_ROOT="${TMPDIR:-/tmp}/nervepain-bench-static"
