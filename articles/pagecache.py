@@ -17,6 +17,9 @@ outlives the moment the next scheduled article is due.
 import functools
 import hashlib
 import logging
+import threading
+import time
+from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
@@ -97,6 +100,60 @@ def _seconds_until_next_scheduled() -> int | None:
     return None if due is None else max(1, int((due - now).total_seconds()))
 
 
+class RecentPages:
+    """The pages this process served lately, at most ``PAGE_CACHE_LOCAL_BYTES`` of them (the
+    least recently served leave first).
+
+    A hit on one of them reads only the site version from the shared cache, not the page. On
+    this 2-core machine, Redis sending the 99 KB page with 1000 comments on every hit made
+    hits about 12% slower (1,190-1,320 against 1,390-1,470 requests/s at 1 connection). A
+    copy is served only while it carries the current version and is within the expiry it
+    was stored with, like the shared copy.
+    """
+
+    def __init__(self):
+        self._pages = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            page = self._pages.get(key)
+            if page is not None:
+                self._pages.move_to_end(key)
+            return page
+
+    def put(self, key, page) -> None:
+        limit = settings.PAGE_CACHE_LOCAL_BYTES
+        with self._lock:
+            old = self._pages.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old["body"])
+            if len(page["body"]) > limit:
+                return
+            self._pages[key] = page
+            self._bytes += len(page["body"])
+            while self._bytes > limit:
+                _, dropped = self._pages.popitem(last=False)
+                self._bytes -= len(dropped["body"])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._bytes = 0
+
+    @property
+    def size(self) -> int:
+        return self._bytes
+
+
+recent_pages = RecentPages()
+
+
+def _unexpired(page) -> bool:
+    return page.get("expires", 0) > time.time()  # copies stored before expiries: stale
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -111,13 +168,21 @@ class PageCacheMiddleware:
                 self._per_response(request, response)
             return response
 
-        # One round trip: the page and the site version it must carry to be fresh.
+        # One round trip: the site version a page must carry to be fresh, and the page unless
+        # this process holds a copy of it already.
         key = self._key(request)
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY) or current_version()
+        cached = recent_pages.get(key)
+        if cached is None:
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY) or current_version()
+            cached = found.get(key)
+        else:
+            version = cache.get(VERSION_KEY) or current_version()
+            if cached["version"] != version:  # changed since: another process may have it
+                cached = cache.get(key)
         request.page_version = version
-        cached = found.get(key)
-        if cached is not None and cached["version"] == version:
+        if cached is not None and cached["version"] == version and _unexpired(cached):
+            recent_pages.put(key, cached)
             response = self._rebuild(cached)
             response["X-Page-Cache"] = "hit"
             self._per_response(request, response)
@@ -135,7 +200,9 @@ class PageCacheMiddleware:
                 timeout = min(timeout, until_due)
             # Stored with the version read before rendering: if anything changed meanwhile,
             # the version moved on and this copy is never served.
-            cache.set(key, self._freeze(response, version), timeout=timeout)
+            frozen = self._freeze(response, version, time.time() + timeout)
+            cache.set(key, frozen, timeout=timeout)
+            recent_pages.put(key, frozen)
             response["X-Page-Cache"] = "miss"
         self._per_response(request, response)
         return response
@@ -165,10 +232,11 @@ class PageCacheMiddleware:
         return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod
-    def _freeze(response, version) -> dict:
+    def _freeze(response, version, expires) -> dict:
         headers = {k: v for k, v in response.items() if k.lower() not in _SKIPPED_HEADERS}
         return {
             "version": version,
+            "expires": expires,
             "status": response.status_code,
             "headers": headers,
             "body": response.content,

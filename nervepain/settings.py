@@ -199,6 +199,9 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)
 # How long a CDN or proxy in front may keep an anonymous page (Cache-Control: s-maxage).
 PAGE_CACHE_SHARED_SECONDS = env_int("DJANGO_PAGE_CACHE_SHARED_SECONDS", 60)
+# Each web process also keeps the pages it served lately (checked against the shared version
+# on every request): at most this many bytes of them.
+PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 2 * 1024 * 1024)
 PAGE_CACHE_BYPASS_COOKIES = {"sessionid", "csrftoken", "np_commenter", "np_remember"}
 PAGE_CACHE_QUERY_PARAMETERS = {"page", "reply_to"}
 PAGE_CACHE_INVALIDATED_BY = ["articles", "comments", "flatpages", "sites"]

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.test import Client
 
+from articles import pagecache
 from tests.factories import UserFactory
 
 
@@ -17,6 +18,7 @@ def _test_settings(settings, tmp_path):
     settings.PAGE_CACHE_SECONDS = 0
     settings.FRAGMENT_CACHE_SECONDS = 0
     cache.clear()  # rate-limit counters and throttles start from zero in every test
+    pagecache.recent_pages.clear()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

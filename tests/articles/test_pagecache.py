@@ -280,3 +280,40 @@ def test_staff_previews_never_come_from_the_readers_article_cache(settings, staf
     assert response.status_code == 200
     assert "Preview: this article is" in response.content.decode()
     assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_process_serves_its_recent_copy_reading_only_the_version(client, monkeypatch):
+    article = ArticleFactory()
+    url = article.get_absolute_url()
+    first = get(client, url)
+    read = []
+    for name in ("get", "get_many"):
+        real = getattr(pagecache.cache, name)
+        monkeypatch.setattr(
+            pagecache.cache,
+            name,
+            lambda keys, *a, _real=real, **k: read.append(keys) or _real(keys, *a, **k),
+        )
+    second = get(client, url)
+    assert second["X-Page-Cache"] == "hit" and second.content == first.content
+    assert read == [pagecache.VERSION_KEY]
+
+
+def test_a_recent_copy_is_not_served_past_its_expiry(client, monkeypatch):
+    article = ArticleFactory()
+    get(client, article.get_absolute_url())
+    now = pagecache.time.time()
+    monkeypatch.setattr(pagecache.time, "time", lambda: now + 301)
+    pagecache.cache.clear()  # the shared copy has expired too
+    assert get(client, article.get_absolute_url())["X-Page-Cache"] == "miss"
+
+
+def test_recent_copies_stay_within_their_byte_budget(settings):
+    settings.PAGE_CACHE_LOCAL_BYTES = 1000
+    pages = pagecache.RecentPages()
+    for n in range(5):
+        pages.put(f"page-{n}", {"body": b"x" * 400})
+    assert pages.size <= 1000
+    assert pages.get("page-0") is None and pages.get("page-4") is not None
+    pages.put("too-big", {"body": b"x" * 1001})
+    assert pages.get("too-big") is None
