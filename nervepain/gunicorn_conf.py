@@ -42,9 +42,9 @@ def post_worker_init(worker):
 
     Without this a fresh worker's first page took ~250 ms and its first comment post ~85 ms
     (importing views and template tags, compiling templates and the email and URL validators'
-    patterns, building the URL reverse tables). Python's full (oldest
-    generation) collections then walked the ~100,000 objects of the loaded code on random
-    requests, 20-65 ms each time; ``gc.freeze()`` leaves those objects out of collections.
+    patterns, building the URL reverse tables). Python's full (oldest generation) collections
+    then walked the ~100,000 objects of the loaded code on random requests, 20-65 ms each
+    time; ``gc.freeze()`` leaves those objects out of collections.
     """
     import gc
 
