@@ -2,7 +2,8 @@
 
 For N = 0, 50, 200 and 1000 public threaded comments (three levels, realistic lengths) in
 PostgreSQL, two gunicorn servers with `make serve`'s settings run side by side: one with the
-page cache on, one with it off. wrk drives each page with 1 and 16 connections on loopback; a
+page cache on, one with it off. wrk drives each page with 1 and 16 connections on loopback, the
+pages taking turns in alternating rounds; a
 Python client posts comments (held for moderation, a fresh form for each) with 4 connections.
 The same HTML bytes are also served as a static file by the same stack (whitenoise in gunicorn),
 the ceiling each figure is compared with.
@@ -14,6 +15,7 @@ Benchmarks are not tests: nothing here asserts a timing.
 """
 
 import argparse
+import gc
 import gzip
 import http.cookiejar
 import json
@@ -174,6 +176,7 @@ def parse_latency(text, label):
 
 
 def wrk(server, path, connections, seconds):
+    """One wrk run: requests, seconds, p50 and p99 latency, server CPU seconds, non-2xx."""
     before = server.cpu_seconds()
     result = subprocess.run(
         ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds}s",
@@ -183,15 +186,41 @@ def wrk(server, path, connections, seconds):
     cpu = server.cpu_seconds() - before
     out = result.stdout
     requests = int(re.search(r"(\d+) requests in", out).group(1))
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
-        "requests_per_s": round(float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), 1),
-        "p50_ms": round(parse_latency(out, "50"), 2),
-        "p99_ms": round(parse_latency(out, "99"), 2),
-        "cpu_ms_per_request": round(cpu * 1000 / max(requests, 1), 2),
         "requests": requests,
+        "seconds": requests / rate if rate else seconds,
+        "p50_ms": parse_latency(out, "50"),
+        "p99_ms": parse_latency(out, "99"),
+        "cpu": cpu,
         "non_2xx": int(errors.group(1)) if errors else 0,
     }
+
+
+def measure(targets, connections, seconds, rounds):
+    """wrk on every target in turn, ``rounds`` times over, ``seconds`` in all for each.
+
+    Alternating rounds let a slow spell of this shared machine fall on every target alike,
+    instead of on whichever one was running; the ratios to the static ceiling depend on it.
+    The p50 is the median of the rounds', the p99 the worst round's.
+    """
+    runs = {name: [] for name, _, _ in targets}
+    for _ in range(rounds):
+        for name, server, path in targets:
+            runs[name].append(wrk(server, path, connections, seconds // rounds))
+    rows = {}
+    for name, parts in runs.items():
+        requests = sum(part["requests"] for part in parts)
+        rows[name] = {
+            "requests_per_s": round(requests / sum(part["seconds"] for part in parts), 1),
+            "p50_ms": round(statistics.median(part["p50_ms"] for part in parts), 2),
+            "p99_ms": round(max(part["p99_ms"] for part in parts), 2),
+            "cpu_ms_per_request": round(sum(p["cpu"] for p in parts) * 1000 / max(requests, 1), 2),
+            "requests": requests,
+            "non_2xx": sum(part["non_2xx"] for part in parts),
+        }
+    return rows
 
 
 def post_comments(server, count, connections, first=0):
@@ -238,12 +267,17 @@ def post_comments(server, count, connections, first=0):
                 statuses[status] = statuses.get(status, 0) + 1
 
     threads = [threading.Thread(target=client) for _ in range(connections)]
+    # This process holds Django and the comments it loaded: its own garbage collections would
+    # be timed as the server's latency.
+    gc.collect()
+    gc.disable()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    gc.enable()
     cpu = server.cpu_seconds() - before
     latencies.sort()
     return {
@@ -264,7 +298,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default="0,50,200,1000")
-    parser.add_argument("--seconds", type=int, default=4, help="length of each wrk run")
+    parser.add_argument("--seconds", type=int, default=4, help="wrk seconds per figure")
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per figure")
     parser.add_argument("--posts", type=int, default=120, help="comments posted per N")
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
     args = parser.parse_args()
@@ -297,16 +332,17 @@ def main():
                 ("home page", on, "/"),
                 ("static ceiling", on, static_path),
             ]
+            sizes = {}
             for name, server, path in targets:
                 fetch(server.base + path, gzip_ok=False)  # fill the cache, when it is on
                 raw, headers = fetch(server.base + path, gzip_ok=False)
-                packed, _ = fetch(server.base + path, gzip_ok=True)
-                queries = headers.get("X-Query-Count", "0")
-                for connections in (1, 16):
-                    fetch(server.base + path, gzip_ok=True)  # warm (the cache, when on)
-                    row = wrk(server, path, connections, args.seconds)
-                    row.update(bytes_raw=len(raw), bytes_gzip=len(packed), queries=int(queries))
-                    rows[(name, connections)] = row
+                packed, _ = fetch(server.base + path, gzip_ok=True)  # and its gzip copy
+                queries = int(headers.get("X-Query-Count", "0"))
+                sizes[name] = dict(bytes_raw=len(raw), bytes_gzip=len(packed), queries=queries)
+            for connections in (1, 16):
+                measured = measure(targets, connections, args.seconds, args.rounds)
+                for name, row in measured.items():
+                    rows[(name, connections)] = {**row, **sizes[name]}
             # Like the pages above, posting is measured warm: a few posts first, not counted.
             post_comments(on, 8, 4, first=args.posts)
             rows[("post a comment", 4)] = post_comments(on, args.posts, 4)
