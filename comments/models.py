@@ -16,6 +16,11 @@ def hash_commenter_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest() if key else ""
 
 
+def comment_url(target, pk) -> str:
+    """Where a comment is shown: its anchor on the page of what it is about."""
+    return f"{target.get_absolute_url()}#c{pk}"
+
+
 class CommentQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(
@@ -127,7 +132,7 @@ class Comment(XtdComment):
         self._loaded_state = self.state
 
     def get_absolute_url(self):
-        return f"{self.content_object.get_absolute_url()}#c{self.pk}"
+        return comment_url(self.content_object, self.pk)
 
     def affects_public_pages(self) -> bool:
         """Readers see this change: the comment is, or was until now, public."""

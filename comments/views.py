@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from comments import notifications, trust
 from comments.forms import FORM_COOKIE, CommentForm, issue_form_token
-from comments.models import Comment, VerifiedEmail
+from comments.models import Comment, VerifiedEmail, comment_url
 from comments.moderation import CommentRefusedError, moderator_for, over_rate_limit
 from comments.threads import effective_parent
 
@@ -157,7 +157,7 @@ def post_comment(request):
         return _duplicate(request, target, form, existing)
     resent = _same_comment_sent_before(target, parent, form.cleaned_data)
     if resent is not None:  # back and send again: the comment exists already
-        return _see_other(_comment_url(target, resent))
+        return _see_other(comment_url(target, resent))
 
     is_staff = request.user.is_authenticated and request.user.is_staff
     ip = client_ip(request)
@@ -213,10 +213,6 @@ def post_comment(request):
     return response
 
 
-def _comment_url(target, pk) -> str:
-    return f"{target.get_absolute_url()}#c{pk}"
-
-
 def _sent_with_this_form(nonce):
     """The comment this form's one-time nonce already created, if any (what ``_duplicate``
     compares, without the joins and ordering of the default manager)."""
@@ -247,7 +243,7 @@ def _duplicate(request, target, form, existing):
         and existing.comment == form.cleaned_data["comment"]
         and existing.user_email == form.cleaned_data["email"]
     ):
-        return _see_other(_comment_url(target, existing.pk))
+        return _see_other(comment_url(target, existing.pk))
     reason = (
         "This form was already used for another comment. Your text is kept below: "
         "please send it again."
