@@ -172,17 +172,19 @@ class PageCacheMiddleware:
         # this process holds a copy of it already.
         key = self._key(request)
         cached = recent_pages.get(key)
-        if cached is None:
+        shared = cached is None
+        if shared:
             found = cache.get_many([VERSION_KEY, key])
             version = found.get(VERSION_KEY) or current_version()
             cached = found.get(key)
         else:
             version = cache.get(VERSION_KEY) or current_version()
             if cached["version"] != version:  # changed since: another process may have it
-                cached = cache.get(key)
+                cached, shared = cache.get(key), True
         request.page_version = version
         if cached is not None and cached["version"] == version and _unexpired(cached):
-            recent_pages.put(key, cached)
+            if shared:
+                recent_pages.put(key, cached)
             response = self._rebuild(cached)
             response["X-Page-Cache"] = "hit"
             self._per_response(request, response)
