@@ -1,24 +1,14 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
-
-# WordPress's addresses for one post or page: /?p=123 and /?page_id=123.
-WORDPRESS_ID_PARAMETERS = ("p", "page_id")
 
 
 class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
-
-    def get(self, request, *args, **kwargs):
-        for parameter in WORDPRESS_ID_PARAMETERS:
-            if parameter in request.GET:
-                return wordpress_id_redirect(request.GET[parameter])
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return Article.objects.published().only(
@@ -59,31 +49,3 @@ class ArticleDetailView(DetailView):
             article = super().get_object(queryset)
             cache.set(key, article, settings.FRAGMENT_CACHE_SECONDS)
         return article
-
-
-def _moved_permanently(articles):
-    article = articles.published().only("slug").first()
-    if article is None:
-        raise Http404("No article has this old address.")
-    return HttpResponsePermanentRedirect(article.get_absolute_url())
-
-
-def wordpress_id_redirect(post_id: str):
-    """``/?p=ID``: the article imported from that WordPress post, if readers may see it."""
-    if not post_id.isdigit():
-        raise Http404("Not a WordPress post id.")
-    return _moved_permanently(Article.objects.filter(wp_post_id=int(post_id)))
-
-
-def wordpress_permalink_redirect(request, slug, year=None, month=None, day=None):
-    """Old WordPress permalinks (``/2023/04/01/slug/``, ``/2023/04/slug/``, ``/slug/``).
-
-    The slug decides: dates in old links were often wrong after edits, and WordPress itself
-    finds a post by its slug. Only articles readers may see; anything else is 404.
-    """
-    from articles.wordpress import wordpress_slug  # with the importer's HTML libraries: lazily
-
-    slug = wordpress_slug(slug)
-    if not slug:
-        raise Http404("No article has this old address.")
-    return _moved_permanently(Article.objects.filter(slug=slug))

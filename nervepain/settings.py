@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "comments",
+    "wordpress",
 ]
 SITE_ID = 1
 
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "nervepain.middleware.SecurityHeadersMiddleware",
     "nervepain.middleware.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "wordpress.middleware.OldPostIdMiddleware",
     "articles.pagecache.PageCacheMiddleware",
     "nervepain.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

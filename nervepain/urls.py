@@ -34,7 +34,7 @@ urlpatterns = [
     ),
     path("", include("articles.urls")),
     # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
-    path("", include("articles.wordpress_urls")),
+    path("", include("wordpress.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,7 +1,7 @@
 """Moving a WordPress site's posts and discussion in, and ours out, as WXR files.
 
-``import_wxr`` reads an export as a stream (``articles.wxr``), makes each post an article
-(``articles.wordpress``) and each of its comments one of ours, keyed on the WordPress ids it
+``import_wxr`` reads an export as a stream (``wordpress.wxr``), makes each post an article
+(``wordpress.posts``) and each of its comments one of ours, keyed on the WordPress ids it
 stores, so a second run adds nothing. ``write_wxr`` writes every article and comment back out.
 
 Imported comments keep their WordPress status (approved: published; held: pending, waiting in
@@ -29,7 +29,8 @@ from django.utils import timezone
 from django_comments_xtd.models import max_thread_level_for_content_type
 
 from articles.models import Article
-from articles.wordpress import (
+from comments.models import Comment
+from wordpress.posts import (
     IMPORTED_STATUSES,
     AuthorResolver,
     author_from_user,
@@ -38,8 +39,7 @@ from articles.wordpress import (
     post_from_article,
     text_to_html,
 )
-from articles.wxr import WxrComment, WxrPost, WxrReader, WxrWriter
-from comments.models import Comment
+from wordpress.wxr import WxrComment, WxrPost, WxrReader, WxrWriter
 
 STATES = {
     "1": Comment.State.PUBLISHED,
@@ -86,7 +86,7 @@ class ImportReport:
 def import_wxr(stream: BinaryIO, post_types: set[str]) -> ImportReport:
     """Import posts of ``post_types`` and their comments. Call inside a transaction.
 
-    Raises :class:`articles.wxr.WxrError` where the file cannot be read; the caller's
+    Raises :class:`wordpress.wxr.WxrError` where the file cannot be read; the caller's
     transaction then leaves the database as it was.
     """
     report = ImportReport()

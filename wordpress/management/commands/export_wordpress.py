@@ -10,7 +10,7 @@ wrote here are never locked in.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from comments.wordpress import write_wxr
+from wordpress.transfer import write_wxr
 
 
 class Command(BaseCommand):

@@ -5,14 +5,14 @@ Usage: ``manage.py import_wordpress export.xml [--dry-run] [--post-type page]``
 Runs in one transaction: a file that breaks halfway changes nothing, and the error says where.
 Reads the file as a stream, so its size does not decide the memory needed. Running it again
 with the same file adds nothing (posts and comments are keyed on their WordPress ids); with a
-newer export it adds only what is new. See ``comments.wordpress`` for what is kept and how.
+newer export it adds only what is new. See ``wordpress.transfer`` for what is kept and how.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.wxr import WxrError
-from comments.wordpress import ImportReport, import_wxr
+from wordpress.transfer import ImportReport, import_wxr
+from wordpress.wxr import WxrError
 
 
 class Command(BaseCommand):

@@ -3,7 +3,8 @@
 import pytest
 
 from articles.markdown import render_markdown
-from articles.wordpress import (
+from tests.factories import ArticleFactory, UserFactory
+from wordpress.posts import (
     autop,
     html_to_markdown,
     html_to_text,
@@ -11,7 +12,6 @@ from articles.wordpress import (
     text_to_html,
     wordpress_slug,
 )
-from tests.factories import ArticleFactory, UserFactory
 
 
 def test_autop_makes_paragraphs_and_line_breaks_like_wordpress():

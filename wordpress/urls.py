@@ -6,7 +6,7 @@ other address must be tried first.
 
 from django.urls import path
 
-from articles import views
+from wordpress import views
 
 app_name = "wordpress"
 

@@ -24,7 +24,7 @@ from django.utils.text import Truncator, slugify
 from markdownify import MarkdownConverter
 
 from articles.models import Article
-from articles.wxr import WxrAuthor, WxrPost
+from wordpress.wxr import WxrAuthor, WxrPost
 
 SUMMARY_LENGTH = Article._meta.get_field("summary").max_length
 TITLE_LENGTH = Article._meta.get_field("title").max_length

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from articles.models import Article
 from comments.models import Comment
 from tests.factories import ArticleFactory, UserFactory
-from tests.wxr_builder import author, comment, post, wxr
+from tests.wordpress.wxr_builder import author, comment, post, wxr
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from articles.wxr import WxrAuthor, WxrComment, WxrError, WxrPost, WxrReader, WxrWriter, cdata
-from tests.wxr_builder import comment, post, wxr
+from tests.wordpress.wxr_builder import comment, post, wxr
+from wordpress.wxr import WxrAuthor, WxrComment, WxrError, WxrPost, WxrReader, WxrWriter, cdata
 
 UTC = datetime.UTC
 NS = {

@@ -12,7 +12,7 @@ split the way WordPress's own exporter does, so its importer (whichever of its t
 uses) reads back exactly what was written.
 
 This module knows the format only: it turns XML into plain dataclasses and back. Which of them
-become articles or comments is decided by the apps (``articles.wordpress``, ``comments.wordpress``).
+become articles or comments is decided by the apps (``wordpress.posts``, ``wordpress.transfer``).
 """
 
 import datetime
