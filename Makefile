@@ -3,7 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean lighthouse
+.PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean lighthouse \
+	screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,10 @@ superuser: venv
 test: venv-dev
 	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
 	$(BIN)/pytest -m e2e -rs $(PYTEST_ARGS)
+
+## screenshots: take the README's pictures again (docs/img/) from a test site in chromium
+screenshots: venv-dev
+	SCREENSHOTS_DIR=docs/img $(BIN)/pytest -m e2e -q tests/e2e/test_screenshots.py
 
 ## lint: ruff's checks and formatting
 lint: venv-dev

@@ -1,7 +1,8 @@
 """nervepain settings: one module, read from the environment.
 
 Local defaults (``make run``) are SQLite, local-memory cache and console email. Production sets
-``DJANGO_DEBUG=0`` and must provide a real ``DJANGO_SECRET_KEY``; the README lists every variable.
+``DJANGO_DEBUG=0`` and must provide a real ``DJANGO_SECRET_KEY``; docs/deploying.md lists every
+variable.
 """
 
 import os
