@@ -4,7 +4,7 @@ Invisible characters are a class, not a list of examples: Unicode's Default_Igno
 property (zero-width space and joiners, word joiner, BOM, soft hyphen, bidi controls, variation
 selectors, Hangul fillers, tag characters...), every format character (category Cf), and a few
 letters and symbols fonts draw as blank space (the braille blank). Text counts as visible only
-if it holds a letter, number, punctuation mark or symbol that is none of these.
+if it holds a character that is none of these and no space, control or mark on its own.
 
 Names are compared with the site's reserved names by their Unicode confusable skeleton (UTS #39,
 with Unicode's own ``data/confusables.txt``), so letters from another script that look the same
@@ -57,11 +57,16 @@ def clean_comment_text(text: str) -> str:
 
 
 def is_invisible(char: str) -> bool:
-    """True for a character that shows nothing by itself (see the module docstring)."""
+    """True for a character that shows nothing by itself (see the module docstring).
+
+    Unassigned and private-use characters count as visible: a font draws them, and emoji
+    newer than this Python's Unicode data are unassigned to it.
+    """
+    category = unicodedata.category(char)
     return (
         char in _BLANK
         or bool(_DEFAULT_IGNORABLE.match(char))
-        or unicodedata.category(char)[0] not in "LNPS"
+        or (category[0] not in "LNPS" and category not in {"Cn", "Co"})
     )
 
 

@@ -89,6 +89,7 @@ def test_every_format_character_is_invisible():
         "\u2764\ufe0f",  # an emoji with its variation selector
         "\U0001f468\u200d\U0001f469\u200d\U0001f467",  # a family: joined by ZWJ
         "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian with a non-joiner
+        "\U0001fae8",  # an emoji newer than Python 3.11's Unicode data
         "?",
     ],
 )
