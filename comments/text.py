@@ -18,7 +18,6 @@ import unicodedata
 from pathlib import Path
 
 import nh3
-from confusable_homoglyphs import categories
 from django.core.exceptions import ValidationError
 from django.utils.html import linebreaks, urlize
 
@@ -208,5 +207,8 @@ def _reserved_target(reserved_name: str) -> str:
 
 
 def _mixes_scripts(word: str) -> bool:
+    # Imported when first needed: it reads its Unicode script table on import.
+    from confusable_homoglyphs import categories
+
     scripts = {categories.alias(char) for char in word} - {"COMMON", "INHERITED"}
     return len(scripts) > 1 and not any(scripts <= allowed for allowed in _SCRIPT_MIXES)
