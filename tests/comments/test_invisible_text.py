@@ -94,6 +94,7 @@ def test_every_format_character_is_invisible():
     ],
 )
 def test_visible_text_with_joiners_is_published_as_typed(post, article, text):
+    """A guard: emoji, joiners inside words and new characters are kept, not refused."""
     response = post(article, comment=text)
     assert response.status_code == 303
     assert Comment.objects.get().comment == text
