@@ -1,14 +1,23 @@
+from contextlib import nullcontext
+
+import reversion
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
-from django.db import models
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from articles import history
+from articles import deletion, history
 from articles.markdown import analyse
 from articles.models import Article, CallToAction, Reference, Reviewer
 from articles.readability import READING_GRADE_TARGET, reading_grade
@@ -113,6 +122,7 @@ class ArticleAdmin(VersionAdmin):
         (_("Call-to-action"), {"fields": ["call_to_action"]}),
     ]
     object_history_template = "admin/articles/article/object_history.html"
+    actions = ["unpublish_selected"]
 
     @admin.display(boolean=True, description=_("is published"))
     def is_published(self, obj):
@@ -160,4 +170,117 @@ class ArticleAdmin(VersionAdmin):
         return super().history_view(request, object_id, context)
 
     def get_urls(self):
-        return history.history_urls(self) + super().get_urls()
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        unpublish = path(
+            "<path:object_id>/unpublish/",
+            self.admin_site.admin_view(self.unpublish_view),
+            name=f"{prefix}_unpublish",
+        )
+        return [unpublish, *history.history_urls(self), *super().get_urls()]
+
+    # -- unpublishing, and deleting what other apps keep about an article ---------------------
+    # An article that readers' data depends on (its comments) cannot be deleted unless the
+    # person deleting ticks ERASE_FIELD to erase that data with it; the delete page says why
+    # and offers to unpublish instead (see articles.deletion). The delete pages' templates
+    # (templates/admin/articles/article/) send ERASE_FIELD.
+
+    ERASE_FIELD = "erase_dependents"
+
+    def _erase_requested(self, request) -> bool:
+        return request.method == "POST" and request.POST.get(self.ERASE_FIELD) == "yes"
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        dependents = deletion.dependents_of(objs)
+        if dependents and self._erase_requested(request):
+            deleted = [*deleted, *(dependent.description for dependent in dependents)]
+            perms_needed = set(perms_needed) | {
+                dependent.name
+                for dependent in dependents
+                if not request.user.has_perm(dependent.permission)
+            }
+        elif dependents:
+            protected = [*protected, *(dependent.description for dependent in dependents)]
+        return deleted, model_count, perms_needed, protected
+
+    def _erasing(self, request):
+        if self._erase_requested(request):
+            return deletion.erasing_dependents(request.user)
+        return nullcontext()
+
+    def log_deletions(self, request, queryset):
+        """One entry per article; it says what was erased with it."""
+        if not self._erase_requested(request):
+            return super().log_deletions(request, queryset)
+        content_type = ContentType.objects.get_for_model(self.model)
+        entries = []
+        for article in queryset:
+            erased = "; ".join(d.description for d in deletion.dependents_of([article]))
+            entries.append(
+                LogEntry(
+                    user_id=request.user.pk,
+                    content_type=content_type,
+                    object_id=str(article.pk),
+                    object_repr=str(article)[:200],
+                    action_flag=DELETION,
+                    change_message=f"Erased with it: {erased}." if erased else "",
+                )
+            )
+        return LogEntry.objects.bulk_create(entries)
+
+    def delete_model(self, request, obj):
+        with self._erasing(request):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic(), self._erasing(request):
+            super().delete_queryset(request, queryset)
+
+    def response_action(self, request, queryset):
+        # Bulk deletion logs, erases and deletes in one transaction, as the delete page does.
+        with transaction.atomic():
+            return super().response_action(request, queryset)
+
+    def _unpublish(self, request, article) -> bool:
+        if article.status != Article.Status.PUBLISHED:
+            return False
+        with reversion.create_revision():
+            article.status = Article.Status.DRAFT
+            article.save()
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Unpublished."))
+        self.log_change(request, article, [{"changed": {"fields": ["Status"]}}])
+        return True
+
+    @admin.action(description=_("Unpublish selected articles"), permissions=["change"])
+    def unpublish_selected(self, request, queryset):
+        count = sum(self._unpublish(request, article) for article in queryset)
+        message = ngettext(
+            "%(count)d article unpublished: readers no longer see it.",
+            "%(count)d articles unpublished: readers no longer see them.",
+            count,
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    def unpublish_view(self, request, object_id):
+        """POST: take the article off the site (back to draft), keeping its discussion."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        with transaction.atomic():
+            changed = self._unpublish(request, article)
+        if changed:
+            self.message_user(
+                request,
+                _("“%(title)s” is unpublished: readers no longer see it.") % {"title": article},
+                messages.SUCCESS,
+            )
+        url = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=[article.pk],
+        )
+        return HttpResponseRedirect(url)

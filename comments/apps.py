@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import pre_delete, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,3 +22,10 @@ class CommentsConfig(AppConfig):
         article = self.apps.get_model("articles", "Article")
         if article not in moderator._registry:
             moderator.register(article, ArticleCommentModerator)
+
+        # Deleting an article never leaves its readers' comments behind (comments.privacy).
+        from articles.deletion import collect_dependents
+        from comments.privacy import article_dependents, guard_article_deletion
+
+        collect_dependents.connect(article_dependents, dispatch_uid="comments-dependents")
+        pre_delete.connect(guard_article_deletion, sender=article, dispatch_uid="comments-guard")

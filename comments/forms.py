@@ -9,7 +9,7 @@ from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django_comments.forms import CommentForm as BaseCommentForm
 
-from comments.text import clean_comment_text, clean_display_name
+from comments.text import clean_comment_text, clean_display_name, has_visible_text
 
 # The form's one-time token travels in a cookie, not in the page: reader pages are cached and
 # shared, so nothing in their HTML may belong to one reader. Every reader page sets a fresh token
@@ -127,6 +127,14 @@ class CommentForm(BaseCommentForm):
         comment = clean_comment_text(super().clean_comment())
         if not comment:
             raise forms.ValidationError(_("Please write a comment."), code="required")
+        if not has_visible_text(comment):
+            raise forms.ValidationError(
+                _(
+                    "Your comment has no visible text, only invisible characters (such as "
+                    "zero-width spaces). Please write your comment in ordinary letters."
+                ),
+                code="invisible",
+            )
         return comment
 
     def get_comment_create_data(self, site_id=None):

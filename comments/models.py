@@ -67,6 +67,7 @@ class Comment(XtdComment):
         HOLD_WORD = "hold_word", _("Matches the hold list")
         HOLD_ALL = "hold_all", _("Article holds all comments")
         TRUSTED = "trusted", _("Returning approved commenter")
+        NAME_CHANGED = "name_changed", _("Trusted commenter using another name")
         STAFF = "staff", _("Written by the site")
         IMPORTED = "imported", _("Imported from WordPress")
 
@@ -183,10 +184,20 @@ class ModerationWord(models.Model):
 
 
 class TrustedCommenter(models.Model):
-    """A browser (by its commenter key) and email whose comment a moderator approved."""
+    """A browser (by its commenter key) and email whose comment a moderator approved.
+
+    Trust holds for the name the moderator approved: a comment under another name is held, so
+    a trusted commenter cannot take the site's or someone else's name and be published at once.
+    """
 
     key_hash = models.CharField(max_length=64)
     email = models.EmailField()
+    name = models.CharField(
+        _("name"),
+        max_length=50,
+        blank=True,
+        help_text=_("The name the approved comment was signed with."),
+    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -4,7 +4,8 @@ Rules, in order (each outcome is stored on the comment with its reason):
 1. Staff writing as themselves are published.
 2. A "disallow" word anywhere in name, email, website, text or IP: refused outright.
 3. Held for a moderator: the article holds all comments; a "hold" word; two or more links.
-4. Published at once: a trusted commenter (see ``comments.trust``).
+4. Published at once: a trusted commenter (see ``comments.trust``) under the name they were
+   trusted with; under another name, held (a trusted browser must not turn into the site).
 5. Otherwise held: a first comment from someone not yet trusted.
 """
 
@@ -67,25 +68,34 @@ class ArticleCommentModerator(XtdCommentModerator):
         links = count_links(comment.comment)
         if links >= 2:
             return Decision(Comment.State.PENDING, Comment.Reason.LINKS, f"{links} links")
-        if is_trusted(key_hash, comment.user_email):
-            return Decision(Comment.State.PUBLISHED, Comment.Reason.TRUSTED)
-        return Decision(Comment.State.PENDING, Comment.Reason.NOT_TRUSTED)
+        trusted = trusted_commenter(key_hash, comment.user_email)
+        if trusted is None:
+            return Decision(Comment.State.PENDING, Comment.Reason.NOT_TRUSTED)
+        if trusted.name != comment.user_name:
+            detail = f"trusted as {trusted.name}" if trusted.name else ""
+            return Decision(Comment.State.PENDING, Comment.Reason.NAME_CHANGED, detail[:200])
+        return Decision(Comment.State.PUBLISHED, Comment.Reason.TRUSTED)
 
 
-def is_trusted(key_hash: str, email: str) -> bool:
-    return (
-        bool(key_hash)
-        and TrustedCommenter.objects.filter(key_hash=key_hash, email=email.lower()).exists()
-    )
+def trusted_commenter(key_hash: str, email: str) -> TrustedCommenter | None:
+    """The trust this browser key and email earned, if a moderator approved them."""
+    if not key_hash:
+        return None
+    return TrustedCommenter.objects.filter(key_hash=key_hash, email=email.lower()).first()
 
 
 def trust_commenter(comment: Comment, moderator) -> None:
-    """A moderator approved this comment: trust the browser that posted it, with its email."""
+    """A moderator approved this comment: trust the browser that posted it, with its email.
+
+    The trust is for the name the moderator saw: approving a comment under a new name moves
+    the trust to that name.
+    """
     if comment.commenter_key_hash and not comment.from_site:
-        TrustedCommenter.objects.get_or_create(
+        TrustedCommenter.objects.update_or_create(
             key_hash=comment.commenter_key_hash,
             email=comment.user_email.lower(),
-            defaults={"approved_by": moderator},
+            defaults={"name": comment.user_name},
+            create_defaults={"name": comment.user_name, "approved_by": moderator},
         )
 
 

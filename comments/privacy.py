@@ -9,6 +9,12 @@ short hash of it lets a later question "was this done?" be answered).
 
 IP addresses are kept only as long as moderation needs them: :func:`clear_old_ips` empties
 those older than ``COMMENTS_IP_RETENTION_DAYS``.
+
+An article is never deleted with its comments left behind (see ``articles.deletion``): the
+deletion is refused, unless it was asked to erase them, and then the comments go with it, in
+the same transaction (:func:`guard_article_deletion`), and so do the trust and verification of
+addresses that have no comment left. Their email links stop working: they name comments that
+no longer exist.
 """
 
 import datetime
@@ -21,8 +27,12 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import ProtectedError
+from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import ngettext
 
+from articles import deletion
 from comments.models import Comment, TrustedCommenter, VerifiedEmail
 
 logger = logging.getLogger("comments.privacy")
@@ -178,3 +188,82 @@ def clear_old_ips(days: int, *, dry_run: bool = False) -> int:
     cleared = old.update(ip_address=None)
     logger.info("cleared ip addresses comments=%d older_than_days=%d", cleared, days)
     return cleared
+
+
+# -- articles deleted with their comments ---------------------------------------------------
+
+
+def comments_on(articles):
+    """Every comment on these articles, whatever its state."""
+    articles = list(articles)
+    if not articles:
+        return Comment.objects.none()
+    return Comment.objects.filter(
+        content_type=ContentType.objects.get_for_model(articles[0]),
+        object_pk__in=[str(article.pk) for article in articles],
+    )
+
+
+def article_dependents(sender, articles, **kwargs) -> list[deletion.Dependent]:
+    """Answer ``articles.deletion.collect_dependents``: the comments deleting would erase."""
+    count = comments_on(articles).count()
+    description = ngettext(
+        "%(count)d comment by readers (names, email addresses, IP addresses and what they wrote)",
+        "%(count)d comments by readers (names, email addresses, IP addresses and what they wrote)",
+        count,
+    ) % {"count": count}
+    return [deletion.Dependent(count, description, "comments.delete_comment", "comments")]
+
+
+def guard_article_deletion(sender, instance, **kwargs) -> None:
+    """``pre_delete`` of an article: erase its comments if asked to, else refuse."""
+    comments = comments_on([instance])
+    erasure = deletion.current_erasure()
+    if erasure is None:
+        if comments.exists():
+            raise ProtectedError(
+                f"The article {instance.pk} has comments by readers: unpublish it, or delete it "
+                "inside articles.deletion.erasing_dependents() to erase them with it.",
+                set(comments.select_related(None)[:10]),
+            )
+        return
+    erase_article_comments(instance, user=erasure.user)
+
+
+def erase_article_comments(article, *, user=None) -> int:
+    """Delete every comment on ``article`` and return how many.
+
+    Addresses left with no comment are forgotten as trusted and verified, and the admin's
+    history, which names a comment by its author and first words, no longer does. Logged on
+    ``comments.privacy`` with the article and who asked, never the readers' data.
+    """
+    with transaction.atomic():
+        comments = comments_on([article]).select_related(None)
+        ids = list(comments.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        emails = set(
+            comments.annotate(address=Lower("user_email")).values_list("address", flat=True)
+        )
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Comment),
+            object_id__in=[str(pk) for pk in ids],
+        ).update(object_repr="Comment erased with its article")
+        Comment.objects.filter(pk__in=ids).delete()
+        still_used = set(
+            Comment.objects.annotate(address=Lower("user_email"))
+            .filter(address__in=emails)
+            .values_list("address", flat=True)
+        )
+        forgotten = emails - still_used - {""}
+        trusted, _ = TrustedCommenter.objects.filter(email__in=forgotten).delete()
+        verified, _ = VerifiedEmail.objects.filter(email__in=forgotten).delete()
+    logger.info(
+        "article erase article=%s comments=%d trusted=%d verified=%d by=%s",
+        article.pk,
+        len(ids),
+        trusted,
+        verified,
+        user.get_username() if user is not None else "code",
+    )
+    return len(ids)
