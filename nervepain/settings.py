@@ -213,6 +213,9 @@ FRAGMENT_CACHE_SECONDS = env_int("DJANGO_FRAGMENT_CACHE_SECONDS", 300)
 
 # The admin's address, so it is not where every bot looks first.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+# The admin's login is the site's only one; a login without a usable `next` goes to its index.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 # Failed logins allowed per client address and user name, per window, before a 429.
 LOGIN_ATTEMPTS_LIMIT = env_int("DJANGO_LOGIN_ATTEMPTS_LIMIT", 5)
 LOGIN_ATTEMPTS_WINDOW = env_int("DJANGO_LOGIN_ATTEMPTS_WINDOW", 900)
