@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "nervepain.middleware.SecurityHeadersMiddleware",
     "nervepain.middleware.ClientAddressMiddleware",
+    # Outside the page cache: it watches for the database answering again during an outage.
+    "nervepain.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.pagecache.PageCacheMiddleware",
     "nervepain.middleware.GZipMiddleware",

@@ -9,6 +9,9 @@ from django.views.generic import TemplateView
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
 from nervepain.login import admin_login
 
+# A database error outside a view is the "back in a minute" page too (nervepain.outage).
+handler500 = "nervepain.outage.server_error"
+
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}login/", admin_login),
     path(settings.ADMIN_PATH, admin.site.urls),

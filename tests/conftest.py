@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from articles import pagecache
+from nervepain import outage
 from tests.factories import UserFactory
 
 
@@ -19,6 +20,7 @@ def _test_settings(settings, tmp_path):
     settings.FRAGMENT_CACHE_SECONDS = 0
     cache.clear()  # rate-limit counters and throttles start from zero in every test
     pagecache.recent_pages.clear()
+    outage.outage.reset()  # each test starts outside a database outage
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
