@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
+from articles.pagecache import honour_query_parameter
 
 # WordPress's addresses for one post or page: /?p=123 and /?page_id=123.
 WORDPRESS_ID_PARAMETERS = ("p", "page_id")
@@ -24,6 +26,12 @@ class ArticleListView(ListView):
         return Article.objects.published().only(
             "title", "slug", "summary", "published_at", "status"
         )
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if "page" in self.request.GET:  # a page in range: Django answered 404 otherwise
+            honour_query_parameter(self.request, "page")
+        return paginated
 
 
 class ArticleDetailView(DetailView):
@@ -87,3 +95,12 @@ def wordpress_permalink_redirect(request, slug, year=None, month=None, day=None)
     if not slug:
         raise Http404("No article has this old address.")
     return _moved_permanently(Article.objects.filter(slug=slug))
+
+
+def sitemap(request, sitemaps):
+    """Django's sitemap.xml; its further pages (``?p=2``, past 50,000 articles) are its own
+    addresses, and it answers 404 for a page out of range."""
+    response = sitemap_views.sitemap(request, sitemaps)
+    if "p" in request.GET:
+        honour_query_parameter(request, "p")
+    return response

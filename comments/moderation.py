@@ -11,11 +11,11 @@ Rules, in order (each outcome is stored on the comment with its reason):
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
 from comments.models import Comment, ModerationWord, TrustedCommenter
 from comments.text import count_links, normalise_for_matching
+from nervepain.cache import counters
 
 
 class CommentRefusedError(Exception):
@@ -92,7 +92,8 @@ def trust_commenter(comment: Comment, moderator) -> None:
 def over_rate_limit(ip: str | None, email: str) -> bool:
     """Count one comment for this IP and this email; True if either is over the limit.
 
-    Counters live in the shared cache (Redis in production) so every web process sees them.
+    Counters live in the shared counters cache (Redis in production) so every web process
+    sees them, apart from the page cache so pages never evict them.
     Fixed windows: at most COMMENTS_RATE_LIMIT comments per COMMENTS_RATE_WINDOW seconds.
     If Redis is unreachable the limit fails open: comments still pass every moderation rule
     (a first comment is held anyway), and limiting resumes when Redis is back.
@@ -101,11 +102,11 @@ def over_rate_limit(ip: str | None, email: str) -> bool:
     over = False
     for kind, value in (("ip", ip or "unknown"), ("email", email.lower())):
         key = f"comments:rate:{kind}:{value}"
-        cache.add(key, 0, timeout=window)
+        counters.add(key, 0, timeout=window)
         try:
-            count = cache.incr(key)
+            count = counters.incr(key)
         except ValueError:  # expired between add and incr, or the cache is down: fail open
-            cache.add(key, 1, timeout=window)
+            counters.add(key, 1, timeout=window)
             count = 1
         over = over or count > limit
     return over

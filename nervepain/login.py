@@ -12,11 +12,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.signals import user_login_failed
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from nervepain.cache import counters
 
 # Named admin views a login must not go on to: signing out again, or the login itself.
 _NOT_DESTINATIONS = {"login", "logout"}
@@ -37,11 +38,11 @@ def count_failure(sender, credentials, request=None, **kwargs):
     if request is None:
         return
     for key in _keys(request, credentials.get("username", "")):
-        cache.add(key, 0, timeout=settings.LOGIN_ATTEMPTS_WINDOW)
+        counters.add(key, 0, timeout=settings.LOGIN_ATTEMPTS_WINDOW)
         try:
-            cache.incr(key)
+            counters.incr(key)
         except ValueError:
-            cache.add(key, 1, timeout=settings.LOGIN_ATTEMPTS_WINDOW)
+            counters.add(key, 1, timeout=settings.LOGIN_ATTEMPTS_WINDOW)
 
 
 def is_admin_destination(url: str) -> bool:
@@ -80,7 +81,7 @@ def admin_login(request, extra_context=None):
         app_path = f"{request.path}?{query}" if query else request.path
         extra_context = {**(extra_context or {}), "app_path": app_path}
     if request.method == "POST":
-        counts = cache.get_many(_keys(request, request.POST.get("username", "")))
+        counts = counters.get_many(_keys(request, request.POST.get("username", "")))
         failures = [counts.get(key, 0) for key in _keys(request, request.POST.get("username", ""))]
         if any(failed >= limit for failed, limit in zip(failures, _limits(), strict=True)):
             minutes = settings.LOGIN_ATTEMPTS_WINDOW // 60
