@@ -155,8 +155,11 @@ def canonical_query(request) -> str | None:
     """The query string the site would write for this request: its known parameters
     (``PAGE_CACHE_QUERY_PARAMETERS``) in order, others dropped. None if a known parameter is
     repeated or has a value the site never writes."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:  # most requests: nothing to read
+        return ""
     known = {}
-    for name, value in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True):
+    for name, value in parse_qsl(query, keep_blank_values=True):
         if name not in settings.PAGE_CACHE_QUERY_PARAMETERS:
             continue
         if name in known or not _PARAMETER_VALUE.fullmatch(value):
