@@ -92,8 +92,7 @@ def trust_commenter(comment: Comment, moderator) -> None:
 def over_rate_limit(ip: str | None, email: str) -> bool:
     """Count one comment for this IP and this email; True if either is over the limit.
 
-    Counters live in the shared counters cache (Redis in production) so every web process
-    sees them, apart from the page cache so pages never evict them.
+    Counters live in the shared cache (Redis in production) so every web process sees them.
     Fixed windows: at most COMMENTS_RATE_LIMIT comments per COMMENTS_RATE_WINDOW seconds.
     If Redis is unreachable the limit fails open: comments still pass every moderation rule
     (a first comment is held anyway), and limiting resumes when Redis is back.
