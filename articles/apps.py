@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,7 @@ class ArticlesConfig(AppConfig):
         from articles import pagecache
 
         pagecache.connect_invalidation()
+        checks.register(pagecache.check_counters_cache, checks.Tags.caches, deploy=True)
 
         from django.contrib.flatpages.models import FlatPage
 

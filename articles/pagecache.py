@@ -6,6 +6,17 @@ cookie that makes a page personal (a session, the commenter key that shows held 
 reader travels in cookies set by ``PAGE_CACHE_RESPONSE_HOOKS`` on every response, hit or miss
 (the comment form's one-time token).
 
+Only canonical addresses are cached, so a loop over made-up query strings cannot fill the cache
+(and evict what else it holds). A reader page's query string may name only the parameters the
+site itself writes (``PAGE_CACHE_QUERY_PARAMETERS``), each once, with a value the site would
+write (a positive integer): other parameters (``utm_*``, ``fbclid``, ``Page``, a stray ``&``)
+are dropped with a permanent redirect, and a malformed value of a known one is a 404, all
+before any page is rendered. A page then says which parameters it used
+(``honour_query_parameter``: a ``reply_to`` naming a public comment it shows, a page number in
+range); an answer to a query it did not use is not stored, and the reader is sent to the
+address without it. The cache key is the method, scheme, path and canonical query: not the
+Host header, which pages never use (``nervepain.context_processors``).
+
 Staleness: every cached page is stored with the site-wide version number (kept in the shared
 cache) it was rendered at, and served only while that is still the version. Saving or deleting
 anything that a reader page shows (models of the apps in ``PAGE_CACHE_INVALIDATED_BY``:
@@ -17,18 +28,23 @@ outlives the moment the next scheduled article is due.
 import functools
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core import checks
+from django.core.cache import cache, caches
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
 
@@ -36,6 +52,8 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
 _SKIPPED_HEADERS = {"set-cookie", "date", "x-request-id"}
+# Every query parameter the site writes is a positive integer: no sign, space or leading zero.
+_PARAMETER_VALUE = re.compile(r"[1-9][0-9]{0,9}")
 
 
 def current_version() -> int:
@@ -85,6 +103,82 @@ def _namespace(path_info: str, urlconf: str | None) -> str | None:
         return resolve(path_info, urlconf).namespace
     except Resolver404:
         return None
+
+
+def _redis_server(alias: str) -> str | None:
+    config = settings.CACHES.get(alias, {})
+    if "redis" not in config.get("BACKEND", "").lower():
+        return None
+    location = config.get("LOCATION", "")
+    location = location[0] if isinstance(location, list | tuple) else location
+    return urlsplit(location).netloc.rpartition("@")[2]  # host:port, without credentials
+
+
+def check_counters_cache(app_configs=None, **kwargs) -> list:
+    """Deploy check: pages must not be able to evict the rate-limit and login counters.
+
+    Redis evicts per server, not per database, so the counters need a Redis server of their
+    own whose policy never evicts (``maxmemory-policy noeviction``, or no ``maxmemory``).
+    """
+    server = _redis_server("counters")
+    if server is None:
+        return []
+    problems = []
+    if server == _redis_server("default"):
+        problems.append(
+            checks.Warning(
+                "The rate-limit and login counters are on the page cache's Redis server, where "
+                "pages can evict them.",
+                hint="Set REDIS_COUNTERS_URL to a Redis server of their own that runs with "
+                "maxmemory-policy noeviction.",
+                id="articles.W001",
+            )
+        )
+    try:
+        client = caches["counters"]._cache.get_client(write=True)
+        policy = client.config_get("maxmemory-policy").get("maxmemory-policy", "")
+        limit = int(client.config_get("maxmemory").get("maxmemory", 0))
+    except Exception as error:  # CONFIG may be disabled (managed Redis), or the server down
+        return [*problems, checks.Info(f"Could not read the counters' Redis policy: {error}")]
+    if limit and policy != "noeviction":
+        problems.append(
+            checks.Warning(
+                f"The counters' Redis evicts keys when full (maxmemory-policy {policy}).",
+                hint="Run the counters' Redis with maxmemory-policy noeviction.",
+                id="articles.W002",
+            )
+        )
+    return problems
+
+
+def canonical_query(request) -> str | None:
+    """The query string the site would write for this request: its known parameters
+    (``PAGE_CACHE_QUERY_PARAMETERS``) in order, others dropped. None if a known parameter is
+    repeated or has a value the site never writes."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:  # most requests: nothing to read
+        return ""
+    known = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if name not in settings.PAGE_CACHE_QUERY_PARAMETERS:
+            continue
+        if name in known or not _PARAMETER_VALUE.fullmatch(value):
+            return None
+        known[name] = value
+    return urlencode(sorted(known.items()))
+
+
+def honour_query_parameter(request, name: str) -> None:
+    """Say that the page being rendered used query parameter ``name`` (a ``reply_to`` naming
+    a comment it shows, a page number in range). A reader page whose query names a parameter
+    it did not use is not cached: the reader is sent to the address without it."""
+    used = getattr(request, "page_query_used", None)
+    if used is not None:
+        used.add(name)
+
+
+def _address(request, query: str) -> str:
+    return escape_uri_path(request.path) + (f"?{query}" if query else "")
 
 
 def _seconds_until_next_scheduled() -> int | None:
@@ -161,8 +255,15 @@ class PageCacheMiddleware:
     def __call__(self, request):
         # Templates and tags key their fragment caches on this (read from the cache on first use).
         request.page_version = SimpleLazyObject(current_version)
+        if request.method in ("GET", "HEAD") and self._is_reader_page(request):
+            query = canonical_query(request)
+            if query is None:
+                raise Http404("This page has no such address.")
+            if query != request.META.get("QUERY_STRING", ""):
+                return HttpResponsePermanentRedirect(_address(request, query))
+            request.page_query_used = set()
         if not self._cacheable_request(request):
-            response = self.get_response(request)
+            response = self._unless_query_unused(request, self.get_response(request))
             if self._is_reader_page(request):
                 patch_cache_control(response, private=True, no_cache=True)
                 self._per_response(request, response)
@@ -190,7 +291,7 @@ class PageCacheMiddleware:
             self._per_response(request, response)
             return response
 
-        response = self.get_response(request)
+        response = self._unless_query_unused(request, self.get_response(request))
         if response.status_code == 200 and not response.cookies and not response.streaming:
             patch_cache_control(
                 response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_SECONDS
@@ -208,6 +309,17 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "miss"
         self._per_response(request, response)
         return response
+
+    @staticmethod
+    def _unless_query_unused(request, response):
+        """The page, or a redirect to its address without the query parameters it did not use
+        (``?reply_to=`` naming no public comment of the page, say): that answer is never
+        cached, and the reader lands on the page they can use."""
+        used = getattr(request, "page_query_used", None)
+        if response.status_code != 200 or used is None or not set(request.GET) - used:
+            return response
+        kept = urlencode(sorted((name, request.GET[name]) for name in used & set(request.GET)))
+        return HttpResponseRedirect(_address(request, kept))
 
     @staticmethod
     def _per_response(request, response):
@@ -229,8 +341,13 @@ class PageCacheMiddleware:
         return self._is_reader_page(request)
 
     def _key(self, request) -> str:
+        """Method, scheme, path and the (canonical) query; two encodings. Not the Host header:
+        pages name the site from ``SITE_URL``, and every spelling of an allowed host (case,
+        port, trailing dot) would otherwise be a new copy."""
+        request.get_host()  # still refuses (400) a Host that is not in ALLOWED_HOSTS
         gzip = "gzip" in request.headers.get("Accept-Encoding", "")
-        raw = f"{request.method}:{request.get_host()}:{request.get_full_path()}:{gzip}"
+        query = request.META.get("QUERY_STRING", "")
+        raw = f"{request.method}:{request.scheme}:{request.path}?{query}:{gzip}"
         return "pagecache:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
     @staticmethod

@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.views.generic import DetailView, ListView
 
 from articles.models import Article
+from articles.pagecache import honour_query_parameter
 
 
 class ArticleListView(ListView):
@@ -14,6 +16,12 @@ class ArticleListView(ListView):
         return Article.objects.published().only(
             "title", "slug", "summary", "published_at", "status"
         )
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        if "page" in self.request.GET:  # a page in range: Django answered 404 otherwise
+            honour_query_parameter(self.request, "page")
+        return paginated
 
 
 class ArticleDetailView(DetailView):
@@ -49,3 +57,12 @@ class ArticleDetailView(DetailView):
             article = super().get_object(queryset)
             cache.set(key, article, settings.FRAGMENT_CACHE_SECONDS)
         return article
+
+
+def sitemap(request, sitemaps):
+    """Django's sitemap.xml; its further pages (``?p=2``, past 50,000 articles) are its own
+    addresses, and it answers 404 for a page out of range."""
+    response = sitemap_views.sitemap(request, sitemaps)
+    if "p" in request.GET:
+        honour_query_parameter(request, "p")
+    return response

@@ -12,11 +12,11 @@ Rules, in order (each outcome is stored on the comment with its reason):
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
 from comments.models import Comment, ModerationWord, TrustedCommenter
 from comments.text import count_links, normalise_for_matching
+from nervepain.cache import counters
 
 
 class CommentRefusedError(Exception):
@@ -111,11 +111,11 @@ def over_rate_limit(ip: str | None, email: str) -> bool:
     over = False
     for kind, value in (("ip", ip or "unknown"), ("email", email.lower())):
         key = f"comments:rate:{kind}:{value}"
-        cache.add(key, 0, timeout=window)
+        counters.add(key, 0, timeout=window)
         try:
-            count = cache.incr(key)
+            count = counters.incr(key)
         except ValueError:  # expired between add and incr, or the cache is down: fail open
-            cache.add(key, 1, timeout=window)
+            counters.add(key, 1, timeout=window)
             count = 1
         over = over or count > limit
     return over

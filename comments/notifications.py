@@ -14,7 +14,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
@@ -25,6 +24,7 @@ from django_tasks import task
 
 from comments.models import Comment, VerifiedEmail
 from comments.trust import sign_comment
+from nervepain.cache import counters
 
 logger = logging.getLogger(__name__)
 
@@ -86,9 +86,9 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
         return "no longer pending"
     minute = timezone.now().strftime("%Y%m%d%H%M")
     key = f"comments:moderator-mail:{minute}"
-    cache.add(key, 0, timeout=120)
+    counters.add(key, 0, timeout=120)
     try:
-        sent_this_minute = cache.incr(key)
+        sent_this_minute = counters.incr(key)
     except ValueError:  # the cache lost the key (or is down): count this one as the first
         sent_this_minute = 1
     if sent_this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE:
@@ -179,7 +179,7 @@ def request_confirmation(comment_id: int, attempt: int = 1) -> str:
         return "not needed"
     # One confirmation request per address per day: the form cannot be used to mail-bomb.
     asked_key = f"comments:confirm-sent:{comment.user_email.lower()}"
-    if attempt == 1 and not cache.add(asked_key, 1, timeout=86400):
+    if attempt == 1 and not counters.add(asked_key, 1, timeout=86400):
         return "already asked today"
     confirm_url = absolute(reverse("comments:confirm", args=[sign_comment(comment.pk, "confirm")]))
     _send(

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.db.models.functions import Lower
@@ -34,6 +33,7 @@ from django.utils.translation import ngettext
 
 from articles import deletion
 from comments.models import Comment, TrustedCommenter, VerifiedEmail
+from nervepain.cache import counters
 
 logger = logging.getLogger("comments.privacy")
 
@@ -166,7 +166,7 @@ def erase_commenter(email: str, *, keep_text: bool, by: str, dry_run: bool = Fal
             ).update(object_repr=str(comment)[:200])
         trusted.delete()
         verified.delete()
-        cache.delete(f"comments:confirm-sent:{email.lower()}")
+        counters.delete(f"comments:confirm-sent:{email.lower()}")
     logger.info(
         "privacy erase email_sha256=%s comments=%d trusted=%d verified=%d text=%s by=%s",
         email_reference(email),

@@ -1,4 +1,5 @@
-"""A Redis cache that degrades to cache misses when Redis is unreachable.
+"""The counters' cache, and a Redis cache that degrades to cache misses when Redis is
+unreachable.
 
 Django's RedisCache raises on a lost connection, which would turn a Redis outage into a site
 outage. Here reads miss, writes are dropped and counters restart, with a warning in the log;
@@ -7,13 +8,19 @@ pages render from the database meanwhile.
 
 import logging
 
+from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.utils.connection import ConnectionProxy
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 _DOWN = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError, OSError)
+
+# Rate limits, failed logins, mail throttles: a cache of their own, so that pages (which are
+# many, and may be evicted) never push them out (settings.CACHES, "counters").
+counters = ConnectionProxy(caches, "counters")
 
 
 class ReusingRedisCacheClient(RedisCacheClient):

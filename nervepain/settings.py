@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "nervepain.middleware.SecurityHeadersMiddleware",
     "nervepain.middleware.ClientAddressMiddleware",
+    # Outside the page cache: it watches for the database answering again during an outage.
+    "nervepain.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "wordpress.middleware.OldPostIdMiddleware",
     "articles.pagecache.PageCacheMiddleware",
@@ -132,24 +134,42 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
 
+# Two caches. "default" holds pages and page parts: anything in it may be evicted at any time
+# (in production a Redis with maxmemory and an allkeys-lru policy). "counters" holds the rate
+# limits, failed logins and mail throttles, which must never be evicted to make room for pages:
+# REDIS_COUNTERS_URL, a Redis that runs with maxmemory-policy noeviction; unset, REDIS_URL's
+# (`manage.py check --deploy` says when that Redis may evict them).
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            # Redis down means cache misses, not errors (see nervepain/cache.py).
-            "BACKEND": "nervepain.cache.TolerantRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "nervepain",
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
-        }
+REDIS_COUNTERS_URL = os.environ.get("REDIS_COUNTERS_URL", "") or REDIS_URL
+
+
+def redis_cache(url: str) -> dict:
+    return {
+        # Redis down means cache misses, not errors (see nervepain/cache.py).
+        "BACKEND": "nervepain.cache.TolerantRedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "nervepain",
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     }
-else:
-    CACHES = {
-        "default": {
+
+
+CACHES = {
+    "default": (
+        redis_cache(REDIS_URL)
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "nervepain"}
+    ),
+    "counters": (
+        redis_cache(REDIS_COUNTERS_URL)
+        if REDIS_COUNTERS_URL
+        else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "nervepain",
+            "LOCATION": "nervepain-counters",
+            # Local memory culls a third of its keys when full: make that unreachable.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
-    }
+    ),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -206,7 +226,9 @@ PAGE_CACHE_SHARED_SECONDS = env_int("DJANGO_PAGE_CACHE_SHARED_SECONDS", 60)
 # on every request): at most this many bytes of them.
 PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 2 * 1024 * 1024)
 PAGE_CACHE_BYPASS_COOKIES = {"sessionid", "csrftoken", "np_commenter", "np_remember"}
-PAGE_CACHE_QUERY_PARAMETERS = {"page", "reply_to"}
+# The query parameters reader pages may carry (see articles.pagecache): the list's page, the
+# reply link's comment, the sitemap's page, and old WordPress post ids (?p=, ?page_id=).
+PAGE_CACHE_QUERY_PARAMETERS = {"page", "reply_to", "p", "page_id"}
 PAGE_CACHE_INVALIDATED_BY = ["articles", "comments", "flatpages", "sites"]
 PAGE_CACHE_RESPONSE_HOOKS = ["comments.forms.issue_form_token"]
 # Parts of a page that are the same for everyone (the article, its structured data, the public
@@ -216,6 +238,9 @@ FRAGMENT_CACHE_SECONDS = env_int("DJANGO_FRAGMENT_CACHE_SECONDS", 300)
 
 # The admin's address, so it is not where every bot looks first.
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+# The admin's login is the site's only one; a login without a usable `next` goes to its index.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 # Failed logins allowed per client address and user name, per window, before a 429.
 LOGIN_ATTEMPTS_LIMIT = env_int("DJANGO_LOGIN_ATTEMPTS_LIMIT", 5)
 LOGIN_ATTEMPTS_WINDOW = env_int("DJANGO_LOGIN_ATTEMPTS_WINDOW", 900)

@@ -2,12 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.flatpages import views as flatpage_views
 from django.shortcuts import redirect
-from django.templatetags.static import static
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
 from nervepain.login import admin_login
+
+# A database error outside a view is the "back in a minute" page too (nervepain.outage).
+handler500 = "nervepain.outage.server_error"
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}login/", admin_login),
@@ -16,8 +19,11 @@ urlpatterns = [
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
     path("comments/", include("comments.urls")),
-    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
-    path("favicon.ico", lambda request: redirect(static("img/favicon.svg"), permanent=True)),
+    # Browsers ask for these on pages that name no icon (the admin's, a feed). Not permanent:
+    # the static file's name changes with its content in production.
+    path("favicon.ico", lambda request: redirect(static_url("img/favicon.svg"))),
+    path("apple-touch-icon.png", lambda request: redirect(static_url("img/logo.png"))),
+    path("apple-touch-icon-precomposed.png", lambda request: redirect(static_url("img/logo.png"))),
     # Staff edit it in the admin (Flat pages); a migration creates it.
     path("privacy/", flatpage_views.flatpage, {"url": "/privacy/"}, name="privacy"),
     path(

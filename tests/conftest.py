@@ -1,9 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 
 from articles import pagecache
+from nervepain import outage
 from tests.factories import UserFactory
 
 
@@ -17,8 +18,10 @@ def _test_settings(settings, tmp_path):
     # the browser journeys turn it on.
     settings.PAGE_CACHE_SECONDS = 0
     settings.FRAGMENT_CACHE_SECONDS = 0
-    cache.clear()  # rate-limit counters and throttles start from zero in every test
+    for alias in settings.CACHES:  # pages, rate-limit counters and throttles start empty
+        caches[alias].clear()
     pagecache.recent_pages.clear()
+    outage.outage.reset()  # each test starts outside a database outage
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -65,14 +65,13 @@ def test_database_lost_mid_save_leaves_no_partial_rows(client, monkeypatch):
 
 @pytest.fixture
 def redis_down(settings):
-    """Point the cache at a port where nothing listens."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "nervepain.cache.TolerantRedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
-        }
+    """Point both caches (pages, counters) at a port where nothing listens."""
+    unreachable = {
+        "BACKEND": "nervepain.cache.TolerantRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
     }
+    settings.CACHES = {"default": unreachable, "counters": unreachable}
     settings.PAGE_CACHE_SECONDS = 300
 
 

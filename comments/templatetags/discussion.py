@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.safestring import SafeString
 
+from articles.pagecache import honour_query_parameter
 from comments import trust
 from comments.forms import CommentForm
 from comments.models import Comment
@@ -63,6 +64,7 @@ def discussion(context, article):
             reply_id = 0
         if reply_id in replyable:  # shown on the page, and public
             replying_to = {"pk": reply_id, "user_name": replyable[reply_id]}
+            honour_query_parameter(request, "reply_to")
         initial = trust.remembered(request)
         initial["remember"] = bool(initial)
         if replying_to is not None:

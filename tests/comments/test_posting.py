@@ -333,7 +333,7 @@ def test_reply_without_javascript_uses_a_link(client, article):
 
 def test_reply_link_to_a_hidden_comment_is_ignored(client, article):
     held = CommentFactory(article=article, state=Comment.State.PENDING)
-    page = soup(client.get(f"{article.get_absolute_url()}?reply_to={held.pk}"))
+    page = soup(client.get(f"{article.get_absolute_url()}?reply_to={held.pk}", follow=True))
     assert not page.find("input", attrs={"name": "reply_to"}).get("value")
 
 

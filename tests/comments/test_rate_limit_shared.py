@@ -18,7 +18,7 @@ def test_two_processes_sharing_redis_share_the_count(settings, monkeypatch):
     settings.COMMENTS_RATE_LIMIT = 3
     results = []
     for cache in (first, second, first, second):
-        monkeypatch.setattr(moderation, "cache", cache)
+        monkeypatch.setattr(moderation, "counters", cache)
         results.append(moderation.over_rate_limit("192.0.2.1", "ann@example.org"))
     assert results == [False, False, False, True]
     redis.Redis.from_url(REDIS_URL).flushdb()
