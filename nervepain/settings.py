@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from nervepain.secret_key import read_or_create_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -37,6 +39,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # A key that is missing, short, or Django's "insecure" placeholder is only tolerated in debug mode.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# Or a file holding it (`make serve`: .venv/secret_key), created once, atomically, if missing,
+# so processes started together share one key.
+if not SECRET_KEY and os.environ.get("DJANGO_SECRET_KEY_FILE", "").strip():
+    SECRET_KEY = read_or_create_secret_key(Path(os.environ["DJANGO_SECRET_KEY_FILE"].strip()))
 if not DEBUG and (
     len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
 ):
