@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "comments",
+    "nervepain",  # project-wide management commands (wait_for_schema)
 ]
 SITE_ID = 1
 
