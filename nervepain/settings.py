@@ -266,8 +266,13 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 
-# The public address of the site, for links in email (https in production).
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# The port a local server listens on (`make run PORT=8123` and `make serve PORT=8123` set it).
+LOCAL_PORT = os.environ.get("DJANGO_PORT", "").strip() or "8000"
+if not (LOCAL_PORT.isascii() and LOCAL_PORT.isdigit() and 0 < int(LOCAL_PORT) < 65536):
+    raise ImproperlyConfigured(f"DJANGO_PORT must be a port number (1-65535), not {LOCAL_PORT!r}.")
+# The public address of the site, for links in email (https in production). Unset, the local
+# server's own address, so links follow `make run PORT=...`.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip() or f"http://127.0.0.1:{LOCAL_PORT}"
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "nervepain")
 # The site's one-line description: the home page's meta description and the feeds' subtitle.
 SITE_DESCRIPTION = "Health information you can trust, and a kind place to talk about it."

@@ -14,7 +14,6 @@ export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export DJANGO_SECURE_SSL_REDIRECT="${DJANGO_SECURE_SSL_REDIRECT:-0}"
 export DJANGO_SECURE_COOKIES="${DJANGO_SECURE_COOKIES:-0}"
 export DJANGO_TASKS_BACKEND="${DJANGO_TASKS_BACKEND:-database}"
-export DJANGO_SITE_URL="${DJANGO_SITE_URL:-http://127.0.0.1:8000}"
 
 # createdb_if_missing URL: create the PostgreSQL database a URL names, if it is not there.
 createdb_if_missing() {
