@@ -16,8 +16,11 @@ from django.db.migrations.executor import MigrationExecutor
 logger = logging.getLogger("nervepain.worker")
 
 
-def schema_not_ready(alias: str = DEFAULT_DB_ALIAS) -> str | None:
-    """Why the database cannot be used yet (unreachable, migrations to apply), or None."""
+def schema_not_ready(alias: str = DEFAULT_DB_ALIAS) -> tuple[str, str] | None:
+    """Why the database cannot be used yet, as (kind, details), or None when it can.
+
+    The kind is "unreachable" (no connection, or no such database) or "unmigrated".
+    """
     connection = connections[alias]
     try:
         connection.ensure_connection()
@@ -25,10 +28,10 @@ def schema_not_ready(alias: str = DEFAULT_DB_ALIAS) -> str | None:
         plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as error:
         connection.close()  # the next try opens a fresh connection
-        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        return f"database unreachable ({type(error).__name__}: {first_line})"
+        first_line = (str(error).strip().splitlines() or [""])[0]
+        return "unreachable", f"database unreachable ({type(error).__name__}: {first_line})"
     if plan:
-        return f"{len(plan)} migrations not applied yet"
+        return "unmigrated", f"{len(plan)} migrations not applied yet"
     return None
 
 
@@ -49,22 +52,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, timeout, interval, database, **options):
         started = time.monotonic()
-        said = None
+        said = None  # the kind of reason last logged: one line per kind, not one per check
         while (reason := schema_not_ready(database)) is not None:
-            waited = time.monotonic() - started
-            if waited >= timeout:
+            kind, details = reason
+            if time.monotonic() - started >= timeout:
                 raise CommandError(
-                    f"The database schema is not ready after {timeout:g} s: {reason}. "
+                    f"The database schema is not ready after {timeout:g} s: {details}. "
                     "Run `manage.py migrate` (`make serve` does), then start the worker again."
                 )
-            if reason != said:
+            if kind != said:
                 logger.warning(
                     "waiting for the database schema: %s; checking every %g s for up to %g s",
-                    reason,
+                    details,
                     interval,
                     timeout,
                 )
-                said = reason
+                said = kind
             time.sleep(interval)
         if said is not None:
             logger.info("database schema ready after %.1f s", time.monotonic() - started)
