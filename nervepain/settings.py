@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "nervepain.middleware.SecurityHeadersMiddleware",
     "nervepain.middleware.ClientAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nervepain.media.MediaMiddleware",
     "articles.pagecache.PageCacheMiddleware",
     "nervepain.middleware.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

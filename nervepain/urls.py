@@ -36,8 +36,4 @@ urlpatterns = [
     # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
     path("", include("articles.wordpress_urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images (MEDIA_URL) are served by nervepain.media.MediaMiddleware, debug mode or not.
