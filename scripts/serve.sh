@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make serve`: collect static files, migrate, load the seed, then gunicorn on 127.0.0.1:8000.
+# `make serve`: collect static files, migrate, load the seed, then gunicorn on 127.0.0.1:$DJANGO_PORT
+# (8000; `make serve PORT=8123`).
 # `make worker` (scripts/serve.sh worker): the background worker for queued email, once the
 # database is migrated.
 set -euo pipefail
