@@ -3,6 +3,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
+# The local port: `make run PORT=8123` (and `make serve`, `make worker` with the same PORT).
+# Links the site writes (canonical, feeds, sitemap, email) follow it unless DJANGO_SITE_URL is set.
+PORT ?= 8000
+
 .PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean lighthouse \
 	screenshots
 
@@ -21,20 +25,20 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 venv: $(VENV)/.runtime
 venv-dev: $(VENV)/.dev
 
-## run: set up, migrate, load the seed article and serve http://127.0.0.1:8000/ (SQLite, debug)
+## run: set up, migrate, load the seed article and serve http://127.0.0.1:$(PORT)/ (SQLite, debug)
 run: export DJANGO_DEBUG ?= 1
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_seed
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	DJANGO_PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-## serve: the production configuration (gunicorn, PostgreSQL, Redis) on http://127.0.0.1:8000/
+## serve: the production configuration (gunicorn, PostgreSQL, Redis) on http://127.0.0.1:$(PORT)/
 serve: venv
-	scripts/serve.sh
+	DJANGO_PORT=$(PORT) scripts/serve.sh
 
 ## worker: run queued background work (email) for `make serve`
 worker: venv
-	scripts/serve.sh worker
+	DJANGO_PORT=$(PORT) scripts/serve.sh worker
 
 ## loadtest: a bounded mixed load (LOADTEST_SECONDS, default 60) and a database check
 loadtest: venv
@@ -71,8 +75,8 @@ lint: venv-dev
 	$(BIN)/ruff format --check .
 
 ## lighthouse: Lighthouse (mobile) on a running `make serve` site: the home and seed article pages
-# Not part of `make test`. Another address: make lighthouse LIGHTHOUSE_URL=http://127.0.0.1:8006
-LIGHTHOUSE_URL ?= http://127.0.0.1:8000
+# Not part of `make test`. Another port: make lighthouse PORT=8006 (like `make serve PORT=8006`)
+LIGHTHOUSE_URL ?= http://127.0.0.1:$(PORT)
 LIGHTHOUSE_PAGES ?= / /articles/why-does-nerve-pain-get-worse-after-physical-therapy/
 LIGHTHOUSE_CHROME ?= /usr/bin/chromium
 LIGHTHOUSE_FLAGS = --headless --no-sandbox --disable-gpu --disable-background-networking

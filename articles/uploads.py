@@ -63,6 +63,8 @@ class RasterImageForm(forms.Form):
         options = {"quality": settings.MARKDOWNX_IMAGE_MAX_SIZE["quality"]}
         if image_format == "GIF":
             options = {"save_all": True}
+        # Pillow carries a GIF's or JPEG's comment over to the new file; it may hold markup.
+        options["comment"] = b""
         image.save(buffer, image_format, **options)
         name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{RASTER_FORMATS[image_format]}"
         stored = default_storage.save(name, ContentFile(buffer.getvalue()))

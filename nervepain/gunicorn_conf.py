@@ -2,7 +2,8 @@
 
 import os
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# `make serve PORT=8123` sets DJANGO_PORT; the site's own links follow it (settings.SITE_URL).
+bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('DJANGO_PORT') or 8000}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = "sync" if threads == 1 else "gthread"

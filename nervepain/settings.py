@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from nervepain.secret_key import read_or_create_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -38,6 +40,10 @@ DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # A key that is missing, short, or Django's "insecure" placeholder is only tolerated in debug mode.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+# Or a file holding it (`make serve`: .venv/secret_key), created once, atomically, if missing,
+# so processes started together share one key.
+if not SECRET_KEY and os.environ.get("DJANGO_SECRET_KEY_FILE", "").strip():
+    SECRET_KEY = read_or_create_secret_key(Path(os.environ["DJANGO_SECRET_KEY_FILE"].strip()))
 if not DEBUG and (
     len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure")
 ):
@@ -72,6 +78,7 @@ INSTALLED_APPS = [
     "django_comments",
     "comments",
     "wordpress",
+    "nervepain",  # project-wide management commands (wait_for_schema)
 ]
 SITE_ID = 1
 
@@ -83,6 +90,7 @@ MIDDLEWARE = [
     # Outside the page cache: it watches for the database answering again during an outage.
     "nervepain.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "nervepain.media.MediaMiddleware",
     "wordpress.middleware.OldPostIdMiddleware",
     "articles.pagecache.PageCacheMiddleware",
     "nervepain.middleware.GZipMiddleware",
@@ -287,8 +295,13 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 
-# The public address of the site, for links in email (https in production).
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# The port a local server listens on (`make run PORT=8123` and `make serve PORT=8123` set it).
+LOCAL_PORT = os.environ.get("DJANGO_PORT", "").strip() or "8000"
+if not (LOCAL_PORT.isascii() and LOCAL_PORT.isdigit() and 0 < int(LOCAL_PORT) < 65536):
+    raise ImproperlyConfigured(f"DJANGO_PORT must be a port number (1-65535), not {LOCAL_PORT!r}.")
+# The public address of the site, for links in email (https in production). Unset, the local
+# server's own address, so links follow `make run PORT=...`.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip() or f"http://127.0.0.1:{LOCAL_PORT}"
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "nervepain")
 # The site's one-line description: the home page's meta description and the feeds' subtitle.
 SITE_DESCRIPTION = "Health information you can trust, and a kind place to talk about it."

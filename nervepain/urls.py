@@ -42,8 +42,4 @@ urlpatterns = [
     # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
     path("", include("wordpress.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded images (MEDIA_URL) are served by nervepain.media.MediaMiddleware, debug mode or not.

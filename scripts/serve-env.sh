@@ -2,18 +2,18 @@
 # TLS proxy here: no HTTPS redirect, no secure-only cookies). Sourced by serve.sh, loadtest.sh
 # and bench.sh; any variable already set wins.
 venv=${VENV:-.venv}
+# Without DJANGO_SECRET_KEY, the key kept in $venv/secret_key. The settings create that file on
+# first use, atomically (nervepain/secret_key.py): a web server and a worker started together on
+# a fresh checkout read the same key, so the links the worker mails work on the site.
 if [ -z "${DJANGO_SECRET_KEY:-}" ]; then
-  [ -s "$venv/secret_key" ] || "$venv/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))' > "$venv/secret_key"
-  DJANGO_SECRET_KEY=$(cat "$venv/secret_key")
+  export DJANGO_SECRET_KEY_FILE="${DJANGO_SECRET_KEY_FILE:-$venv/secret_key}"
 fi
-export DJANGO_SECRET_KEY
 export DJANGO_DEBUG=0
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nervepain}"
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
 export DJANGO_SECURE_SSL_REDIRECT="${DJANGO_SECURE_SSL_REDIRECT:-0}"
 export DJANGO_SECURE_COOKIES="${DJANGO_SECURE_COOKIES:-0}"
 export DJANGO_TASKS_BACKEND="${DJANGO_TASKS_BACKEND:-database}"
-export DJANGO_SITE_URL="${DJANGO_SITE_URL:-http://127.0.0.1:8000}"
 
 # createdb_if_missing URL: create the PostgreSQL database a URL names, if it is not there.
 createdb_if_missing() {

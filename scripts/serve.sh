@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# `make serve`: collect static files, migrate, load the seed, then gunicorn on 127.0.0.1:8000.
-# `make worker` (scripts/serve.sh worker): the background worker for queued email.
+# `make serve`: collect static files, migrate, load the seed, then gunicorn on 127.0.0.1:$DJANGO_PORT
+# (8000; `make serve PORT=8123`).
+# `make worker` (scripts/serve.sh worker): the background worker for queued email, once the
+# database is migrated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/serve-env.sh
@@ -13,6 +15,8 @@ case "${1:-web}" in
     exec .venv/bin/gunicorn nervepain.wsgi -c nervepain/gunicorn_conf.py
     ;;
   worker)
+    # Started beside `make serve` on a fresh checkout, the schema may not exist yet: wait for it.
+    .venv/bin/python manage.py wait_for_schema --timeout "${WORKER_SCHEMA_TIMEOUT:-300}"
     exec .venv/bin/python manage.py db_worker
     ;;
 esac

@@ -113,7 +113,7 @@ def wait_for(url, timeout=30):
         try:
             urllib.request.urlopen(url, timeout=2)
             return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):  # slow first answer
+        except OSError:  # refused, reset, or timed out while the worker warms up under load
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

@@ -1,0 +1,58 @@
+"""A reader's browser shows an uploaded image in an article, with debug off, as in production."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import testcases
+from PIL import Image, ImageDraw
+
+from articles.uploads import RasterImageForm
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_test_media_server(monkeypatch):
+    """Django's live server serves MEDIA_ROOT by itself; gunicorn does not. Be like gunicorn."""
+    monkeypatch.setattr(testcases._MediaFilesHandler, "_should_handle", lambda self, path: False)
+
+
+def uploaded_image_url():
+    """Store a diagram the way the editor's upload does; its /media/ URL."""
+    image = Image.new("RGB", (800, 400), "#e8f1f2")
+    ImageDraw.Draw(image).rectangle((100, 100, 700, 300), outline="#1b4d5c", width=12)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    form = RasterImageForm(files={"image": SimpleUploadedFile("diagram.png", buffer.getvalue())})
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_an_uploaded_image_shows_in_the_article(page, live_server, settings, console_errors, width):
+    assert settings.DEBUG is False
+    url = uploaded_image_url()
+    article = ArticleFactory(body=f"Before the diagram.\n\n![A diagram]({url})\n\nAfter it.")
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + article.get_absolute_url())
+    image = page.get_by_role("img", name="A diagram")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    assert image.evaluate("img => img.naturalWidth") == 800
+    page.screenshot(path=f"/tmp/shots-harden-c/article-image-{width}.png", full_page=True)
+    assert console_errors == []
+
+
+def test_the_image_opened_on_its_own_is_an_image(page, live_server, console_errors):
+    url = uploaded_image_url()
+    response = page.goto(live_server.url + url)
+    assert response.status == 200
+    assert response.headers["content-type"] == "image/png"
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert page.evaluate("document.contentType") == "image/png"
+    page.screenshot(path="/tmp/shots-harden-c/image-alone.png")
+    assert console_errors == []
