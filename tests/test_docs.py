@@ -68,6 +68,19 @@ def test_the_docs_are_linked_from_the_readme():
     assert {page.resolve() for page in PAGES[1:]} <= linked
 
 
+PROJECT_PATH = re.compile(
+    r"`((?:articles|comments|wordpress|nervepain|tests|templates|static|scripts|docs|deploy|\.ci)"
+    r"/[\w./-]*)`"
+)
+
+
+def test_named_files_exist():
+    """Files and folders of the project the docs name in code (`comments/trust.py`) exist."""
+    named = {path for page in PAGES for path in PROJECT_PATH.findall(page.read_text())}
+    assert "comments/trust.py" in named
+    assert {path for path in named if not (ROOT / path).exists()} == set()
+
+
 def test_named_make_targets_exist():
     makefile = (ROOT / "Makefile").read_text()
     targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, flags=re.MULTILINE))
