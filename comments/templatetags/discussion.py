@@ -78,10 +78,13 @@ def discussion(context, article):
     }
 
 
-@register.simple_tag
-def pending_comment_count():
-    """How many comments wait for a moderator (shown in the admin)."""
-    return Comment.objects.pending().count()
+@register.simple_tag(takes_context=True)
+def pending_comment_count(context):
+    """How many comments wait for a moderator (shown in the admin; the sidebar's badge shares
+    the one count)."""
+    from comments.queue import pending_count
+
+    return pending_count(context["request"])
 
 
 @register.simple_tag(takes_context=True)
