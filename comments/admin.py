@@ -262,7 +262,11 @@ class CommentAdmin(admin.ModelAdmin):
             return queue.card_response(
                 request, comment, done=state if changed else None, undo=token
             )
-        self._undo_message(request, self._done(len(changed), state), changed, state)
+        # Messages show in the admin only; from the article page the result is in place.
+        if request.POST.get("next", "").startswith(reverse("admin:index")) or not request.POST.get(
+            "next"
+        ):
+            self._undo_message(request, self._done(len(changed), state), changed, state)
         return self._back(request, comment)
 
     def reply_view(self, request, object_id):

@@ -295,3 +295,21 @@ def test_moderators_group_keeps_its_permissions():
     group = Group.objects.get(name="Moderators")
     codenames = set(group.permissions.values_list("codename", flat=True))
     assert {"moderate_comment", "change_comment", "view_comment"} <= codenames
+
+
+def test_earlier_site_replies_stop_showing_the_moderators_login_name(settings):
+    """The data migration renames replies written as the site before public names existed."""
+    import importlib
+
+    from django.apps import apps
+
+    settings.COMMENTS_SITE_REPLY_NAME = "nervepain"
+    old = CommentFactory(from_site=True, user_name="jsmith-admin")
+    reader = CommentFactory(user_name="jsmith-admin")
+    importlib.import_module("comments.migrations.0008_site_replies_show_the_site_name").forward(
+        apps, None
+    )
+    old.refresh_from_db()
+    reader.refresh_from_db()
+    assert old.user_name == "nervepain"
+    assert reader.user_name == "jsmith-admin"
