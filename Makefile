@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean lighthouse
+.PHONY: run serve worker loadtest bench bench-moderation clear-ips test lint format superuser venv venv-dev clean lighthouse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,15 @@ worker: venv
 loadtest: venv
 	scripts/loadtest.sh
 
-## bench: throughput, latency, CPU, queries and memory at 0-1000 comments (a few minutes)
+## bench: throughput, latency, CPU, queries and memory at 0-1000 comments, then the moderation
+## queue on 1,000,000 comments (a few minutes each)
 bench: venv
 	scripts/bench.sh
+	scripts/bench-moderation.sh
+
+## bench-moderation: the moderation queue, row actions and email links on 1,000,000 comments
+bench-moderation: venv
+	scripts/bench-moderation.sh
 
 ## clear-ips: forget commenters' IP addresses older than COMMENTS_IP_RETENTION_DAYS (30); for
 ## a daily cron job, run with the site's environment (DATABASE_URL, DJANGO_SECRET_KEY...)

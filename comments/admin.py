@@ -105,7 +105,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_display_links = None
     list_filter = [StateFilter, "reason", ArticleFilter]
     list_select_related = ["content_type", "moderated_by"]
-    list_per_page = 50
+    list_per_page = 20  # as WordPress: a screenful of whole comments
     # The full count would count every comment on the site on each page view.
     show_full_result_count = False
     sortable_by = ()
@@ -185,6 +185,8 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("article"))
     def article(self, obj):
         return obj.content_object
+
+    paginator = queue.CappedPaginator
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
@@ -319,16 +321,16 @@ class CommentAdmin(admin.ModelAdmin):
             }
             return TemplateResponse(request, "admin/comments/comment/undo.html", context)
         restored = decisions.undo(record, request.user)
-        if _is_fragment(request):
-            if len(restored) == 1:
-                return queue.card_response(request, restored[0], undone=True)
-            return HttpResponse(status=204)
+        if _is_fragment(request) and len(restored) == 1:
+            return queue.card_response(request, restored[0], undone=True)
         self.message_user(
             request,
             ngettext("%d comment put back.", "%d comments put back.", len(restored))
             % len(restored),
             messages.SUCCESS,
         )
+        if _is_fragment(request):  # the script reloads the page, which shows the message
+            return HttpResponse(status=204)
         return self._back(request)
 
     def email_view(self, request, token):

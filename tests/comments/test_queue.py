@@ -121,7 +121,7 @@ def test_row_actions_that_apply_to_each_state(moderator_client):
 
 
 def test_the_queue_query_count_does_not_grow_with_rows(moderator_client, django_assert_num_queries):
-    """A page of 50 comments costs what a page of 2 does: articles, parents and the
+    """A full page of 20 comments costs what a page of 2 does: articles, parents and the
     moderator are fetched once per page, not once per row."""
     article = ArticleFactory()
     parent = CommentFactory(article=article, state="published")
@@ -132,7 +132,7 @@ def test_the_queue_query_count_does_not_grow_with_rows(moderator_client, django_
     CommentFactory.create_batch(18, article=ArticleFactory(), state="pending")
     with django_assert_num_queries(len(small.captured_queries)):
         response = moderator_client.get(CHANGELIST)
-    assert len(response.context["cl"].result_list) == 50
+    assert len(response.context["cl"].result_list) == 20
 
 
 def test_pending_badge_on_every_admin_page_in_one_query(moderator_client):
@@ -160,3 +160,11 @@ def test_no_badge_for_staff_who_cannot_see_comments(client):
     editor = UserFactory(is_staff=True)
     client.force_login(editor)
     assert not soup(client.get("/admin/")).select(".nav-badge")
+
+
+def test_paging_counts_stop_at_the_cap(moderator_client, settings):
+    """Past the cap the queue does not count every row (a million published comments)."""
+    settings.COMMENTS_QUEUE_COUNT_CAP = 3
+    CommentFactory.create_batch(5, state="published")
+    changelist = moderator_client.get(CHANGELIST, {"state": "published"}).context["cl"]
+    assert changelist.result_count == 4
