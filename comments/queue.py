@@ -261,7 +261,10 @@ def card_response(request, comment, *, done=None, undo="", replied=None, undone=
     elif undone:
         notice = _("Put back.")
     extra = {**comment.queue, "notice": notice, "undo": undo_url(undo) if undo else ""}
-    return HttpResponse(render_card(comment, extra))
+    response = HttpResponse(render_card(comment, extra))
+    # The script updates the Pending tab and the sidebar's badge from this.
+    response["X-Pending-Count"] = str(Comment.objects.pending().count())
+    return response
 
 
 def thread(comment) -> dict:

@@ -79,6 +79,7 @@
       showError(card, text.length > 300 ? "That did not work; nothing changed." : text);
       return;
     }
+    updateCounts(response);
     const fresh = replaceCard(card, await response.text());
     if (fromKeyboard) {
       focusCard(nextCard(fresh) || fresh);
@@ -87,9 +88,21 @@
     }
   }
 
+  // The Pending tab and the sidebar's badge follow each decision.
+  function updateCounts(response) {
+    const pending = response.headers.get("X-Pending-Count");
+    if (pending === null) return;
+    const tab = document.querySelector('.queue-tabs a[data-state="pending"] .count');
+    if (tab) tab.textContent = "(" + pending + ")";
+    document.querySelectorAll(".nav-badge").forEach(function (badge) {
+      badge.firstChild.textContent = pending;
+    });
+  }
+
   async function undo(link) {
     const card = link.closest(".qc");
     const response = await post(link.href);
+    updateCounts(response);
     if (card && response.status === 200) {
       focusCard(replaceCard(card, await response.text()));
     } else {

@@ -55,6 +55,7 @@ def test_a_row_action_answers_a_fragment_with_undo_when_asked(moderator_client):
     comment = CommentFactory(state="pending")
     response = moderator_client.post(action_url(comment, "approve"), **FRAGMENT)
     assert response.status_code == 200
+    assert response["X-Pending-Count"] == "0"  # for the Pending tab and the badge
     card = BeautifulSoup(response.content, "html.parser").select_one(".qc")
     assert card["id"] == f"qc-{comment.pk}"
     assert card["data-state"] == "published"

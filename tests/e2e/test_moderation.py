@@ -116,6 +116,8 @@ def test_row_actions_with_the_mouse_on_a_phone(browser, live_server, moderator):
     card(page, third).get_by_role("button", name="Restore").click()
     expect(card(page, third)).to_have_attribute("data-state", "pending")
     assert page.evaluate("window.notReloaded") is True  # no page reload
+    expect(page.locator('.queue-tabs a[data-state="pending"]')).to_contain_text("Pending (1)")
+    expect(page.locator("#nav-sidebar .nav-badge")).to_contain_text("1")
     assert [c.state for c in Comment.objects.order_by("pk")] == ["published", "spam", "pending"]
     page.screenshot(path="/tmp/shots-moderation/e2e-queue-after-actions-375.png", full_page=True)
     assert errors == []
@@ -215,4 +217,23 @@ def test_moderating_in_context_while_a_reader_sees_each_approval_at_once(
         reader.reload()
         expect(reader.get_by_text(comment.comment)).to_be_visible()
     expect(reader.locator(".moderate-here")).to_have_count(0)
+    assert errors == []
+
+
+def test_without_javascript_the_buttons_are_forms_that_come_back_to_the_queue(
+    browser, live_server, moderator
+):
+    comments = [CommentFactory(state="pending") for _ in range(3)]
+    page, errors = logged_in(browser, live_server, moderator, java_script_enabled=False)
+    url = live_server.url + QUEUE + "?state=pending"
+    page.goto(url)
+    card(page, comments[1]).get_by_role("button", name="Approve").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 comment approved.")
+    assert page.url == url  # the same place in the queue
+    expect(page.locator('.queue-tabs a[data-state="pending"]')).to_contain_text("Pending (2)")
+    page.locator(".messagelist").get_by_role("link", name="Undo").click()
+    page.get_by_role("button", name="Undo").click()  # without script, Undo asks first
+    expect(page.locator(".messagelist")).to_contain_text("1 comment put back.")
+    comments[1].refresh_from_db()
+    assert comments[1].state == "pending"
     assert errors == []
