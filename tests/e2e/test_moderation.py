@@ -80,11 +80,16 @@ def test_clearing_a_ten_comment_queue_with_the_keyboard_only(browser, live_serve
     assert errors == []
 
 
-def test_keys_typed_into_a_reply_do_not_moderate(browser, live_server, moderator):
+def test_x_selects_and_keys_typed_into_a_reply_do_not_moderate(browser, live_server, moderator):
     comment = CommentFactory(state="pending")
     page, errors = logged_in(browser, live_server, moderator)
     page.goto(live_server.url + QUEUE)
     page.keyboard.press("j")
+    page.keyboard.press("x")  # select it for a bulk action
+    expect(
+        card(page, comment).locator("xpath=ancestor::tr//input[@type='checkbox']")
+    ).to_be_checked()
+    expect(page.locator(".action-counter")).to_contain_text("1 of 1 selected")
     page.keyboard.press("r")
     box = card(page, comment).locator("textarea")
     expect(box).to_be_focused()
