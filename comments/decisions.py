@@ -80,7 +80,8 @@ def undo(record: dict, user) -> list[Comment]:
     """
     previous = {int(pk): state for state, pks in record["from"].items() for pk in pks}
     comments = list(
-        Comment.objects.select_for_update()
+        Comment.objects.select_related(None)
+        .select_for_update()
         .filter(pk__in=previous, state=record["to"])
         .order_by("pk")
     )
