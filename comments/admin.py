@@ -1,3 +1,4 @@
+import copy
 import json
 
 from django import forms
@@ -396,6 +397,15 @@ class CommentAdmin(admin.ModelAdmin):
         return super().change_view(
             request, object_id, form_url, extra_context={**extra, **(extra_context or {})}
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # Say which name readers will see (the moderator's public name or the site's). A copy
+        # of the field: the form class shares its declared fields with every request.
+        reply = copy.deepcopy(form.base_fields["reply"])
+        reply.label = _("Reply as %(name)s") % {"name": queue.reply_name(request)}
+        form.base_fields["reply"] = reply
+        return form
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -314,3 +314,12 @@ def test_earlier_site_replies_stop_showing_the_moderators_login_name(settings):
     reader.refresh_from_db()
     assert old.user_name == "nervepain"
     assert reader.user_name == "jsmith-admin"
+
+
+def test_the_comment_page_says_which_name_a_reply_will_show(moderator_client, moderator):
+    ModeratorProfile.objects.create(user=moderator, public_name="Dr. Ana")
+    comment = CommentFactory(state="pending")
+    page = BeautifulSoup(
+        moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content, "html.parser"
+    )
+    assert page.find("label", attrs={"for": "id_reply"}).get_text() == "Reply as Dr. Ana:"
