@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Links the site writes (canonical, feeds, sitemap, email) follow it unless DJANGO_SITE_URL is set.
 PORT ?= 8000
 
-.PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean lighthouse \
+.PHONY: run serve worker loadtest bench bench-moderation clear-ips test lint format superuser venv venv-dev clean lighthouse \
 	screenshots
 
 $(BIN)/python:
@@ -44,9 +44,15 @@ worker: venv
 loadtest: venv
 	scripts/loadtest.sh
 
-## bench: throughput, latency, CPU, queries and memory at 0-1000 comments (a few minutes)
+## bench: throughput, latency, CPU, queries and memory at 0-1000 comments, then the moderation
+## queue on 1,000,000 comments (a few minutes each)
 bench: venv
 	scripts/bench.sh
+	scripts/bench-moderation.sh
+
+## bench-moderation: the moderation queue, row actions and email links on 1,000,000 comments
+bench-moderation: venv
+	scripts/bench-moderation.sh
 
 ## clear-ips: forget commenters' IP addresses older than COMMENTS_IP_RETENTION_DAYS (30); for
 ## a daily cron job, run with the site's environment (DATABASE_URL, DJANGO_SECRET_KEY...)

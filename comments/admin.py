@@ -1,21 +1,24 @@
+import copy
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import transaction
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comments import notifications
-from comments.models import Comment, ModerationWord, TrustedCommenter
-from comments.moderation import trust_commenter
+from comments import decisions, queue
+from comments.models import Comment, ModerationWord, ModeratorProfile, TrustedCommenter
 from comments.privacy import ERASED_TEXT, comments_by, erase_commenter, export_commenter, log_export
-from comments.threads import effective_parent
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -78,25 +81,45 @@ class CommentAdminForm(forms.ModelForm):
         fields = ["user_name", "user_url", "comment"]
 
 
+class PublicNameForm(forms.ModelForm):
+    class Meta:
+        model = ModeratorProfile
+        fields = ["public_name"]
+
+
+def _is_fragment(request) -> bool:
+    """The queue's script asks for the row's new HTML instead of a redirect."""
+    return request.headers.get("X-Fragment") == "row"
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    """The moderation queue: tabs by state, one card per comment, one click or key per decision.
+
+    Row actions, the reply, the undo and the email's links are views of this admin
+    (``get_urls``); each checks the moderation permission, is POST-only for changes (CSRF
+    checked by the middleware) and goes through ``comments.decisions``.
+    """
+
     form = CommentAdminForm
-    list_display = [
-        "excerpt",
-        "user_name",
-        "user_email",
-        "article",
-        "reason",
-        "submit_date",
-        "state",
-    ]
-    list_display_links = ["excerpt"]
+    list_display = ["card"]
+    list_display_links = None
     list_filter = [StateFilter, "reason", ArticleFilter]
     list_select_related = ["content_type", "moderated_by"]
+    list_per_page = 20  # as WordPress: a screenful of whole comments
+    # The full count would count every comment on the site on each page view.
+    show_full_result_count = False
+    sortable_by = ()
     search_fields = ["user_name", "user_email", "comment"]
-    date_hierarchy = "submit_date"
     ordering = ["-submit_date"]
-    actions = ["approve", "mark_spam", "remove", "export_commenter_data", "erase_commenter_data"]
+    actions = [
+        "approve",
+        "unapprove",
+        "mark_spam",
+        "remove",
+        "export_commenter_data",
+        "erase_commenter_data",
+    ]
     readonly_fields = [
         "state",
         "article",
@@ -137,93 +160,286 @@ class CommentAdmin(admin.ModelAdmin):
         return False  # comments come from readers; moderators reply from a comment's page
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("comments.moderate_comment")
+        return decisions.can_moderate(request.user)
 
     def has_privacy_permission(self, request):
         return request.user.has_perm("comments.privacy_request")
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The card's "all from this email" / "from this IP" links.
+        return lookup in {"user_email", "ip_address"} or super().lookup_allowed(
+            lookup, value, request
+        )
+
+    def nav_badge(self, request):
+        """The pending count beside "Comments" in the sidebar and app list (one COUNT)."""
+        if not request.user.has_perm("comments.view_comment"):
+            return None
+        return queue.pending_count(request)
+
+    # The queue
+
     @admin.display(description=_("comment"))
-    def excerpt(self, obj):
-        return Truncator(obj.comment).chars(80)
+    def card(self, obj):
+        return queue.render_card(obj, getattr(obj, "queue", {}))
 
     @admin.display(description=_("article"))
     def article(self, obj):
         return obj.content_object
 
+    paginator = queue.CappedPaginator
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        queue.prepare(list(changelist.result_list), request)
+        return changelist
+
     def changelist_view(self, request, extra_context=None):
+        state = request.GET.get("state", Comment.State.PENDING)
         extra_context = {
             **(extra_context or {}),
-            "pending_count": Comment.objects.pending().count(),
+            "title": _("Comments"),
+            "tabs": queue.tabs(state, request.GET, queue.pending_count(request)),
+            "public_name": queue.reply_name(request),
+            "keys": queue.KEYS,
         }
         return super().changelist_view(request, extra_context=extra_context)
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<path:object_id>/moderate/<slug:action>/",
+                wrap(self.moderate_view),
+                name=f"{prefix}_moderate",
+            ),
+            path("<path:object_id>/reply/", wrap(self.reply_view), name=f"{prefix}_reply"),
+            path("undo/", wrap(self.undo_view), name=f"{prefix}_undo"),
+            path("email/<str:token>/", wrap(self.email_view), name=f"{prefix}_email"),
+            path("public-name/", wrap(self.public_name_view), name=f"{prefix}_public_name"),
+            *super().get_urls(),
+        ]
+
+    def _check(self, request, obj=None):
+        if not (self.has_moderate_permission(request) and self.has_change_permission(request, obj)):
+            raise PermissionDenied
+
+    def _back(self, request, obj=None):
+        """Where a decision without script returns: the page it came from (same site only)."""
+        target = request.POST.get("next") or request.GET.get("next")
+        if target and url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(target)
+        return redirect(reverse("admin:comments_comment_changelist"))
+
+    def _undo_message(self, request, text, changed, state):
+        if not changed:
+            self.message_user(request, text, messages.INFO)
+            return
+        url = queue.undo_url(decisions.undo_token(changed, state), request.POST.get("next", ""))
+        messages.success(
+            request, format_html('{} <a class="undo-link" href="{}">Undo</a>', text, url)
+        )
+
+    @staticmethod
+    def _done(count, state):
+        return ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", count) % {
+            "count": count,
+            "done": decisions.DONE[state],
+        }
+
+    def moderate_view(self, request, object_id, action):
+        """One row action: Approve, Unapprove, Spam, Not spam, Remove or Restore (POST)."""
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        if action not in queue.ACTIONS:
+            return HttpResponseBadRequest("Unknown action.")
+        comment = get_object_or_404(Comment.objects.select_related("moderated_by"), pk=object_id)
+        self._check(request, comment)
+        state = queue.ACTIONS[action].state
+        changed = decisions.decide([comment], state, request.user)
+        if _is_fragment(request):
+            token = decisions.undo_token(changed, state) if changed else ""
+            return queue.card_response(
+                request, comment, done=state if changed else None, undo=token
+            )
+        # Messages show in the admin only; from the article page the result is in place.
+        if request.POST.get("next", "").startswith(reverse("admin:index")) or not request.POST.get(
+            "next"
+        ):
+            self._undo_message(request, self._done(len(changed), state), changed, state)
+        return self._back(request, comment)
+
+    def reply_view(self, request, object_id):
+        """Publish a reply as the site under this comment; a pending comment is approved."""
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        parent = get_object_or_404(Comment, pk=object_id)
+        self._check(request, parent)
+        text = request.POST.get(f"reply-{parent.pk}", request.POST.get("reply", "")).strip()
+        if not text:
+            error = _("Write the reply first: it was empty, so nothing was published.")
+            if _is_fragment(request):
+                return HttpResponseBadRequest(error)
+            self.message_user(request, error, messages.ERROR)
+            return self._back(request, parent)
+        try:
+            reply, _changed = decisions.reply_as_site(parent, text, request.user)
+        except ValueError as error:
+            if _is_fragment(request):
+                return HttpResponseBadRequest(str(error))
+            self.message_user(request, str(error), messages.ERROR)
+            return self._back(request, parent)
+        if _is_fragment(request):
+            return queue.card_response(request, parent, replied=reply)
+        self.message_user(request, _("Your reply is published."), messages.SUCCESS)
+        return self._back(request, parent)
+
+    def undo_view(self, request):
+        """Put comments back as they were before a decision. GET asks; POST does it."""
+        token = request.POST.get("token") or request.GET.get("token", "")
+        record = decisions.read_undo_token(token)
+        if record is None:
+            self.message_user(
+                request,
+                _("This undo link is no longer valid (they last a day). Nothing was changed."),
+                messages.ERROR,
+            )
+            return self._back(request)
+        if not self.has_moderate_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Undo a decision"),
+                "opts": self.opts,
+                "record": record,
+                "count": sum(len(pks) for pks in record["from"].values()),
+                "token": token,
+                "next": request.GET.get("next", ""),
+            }
+            return TemplateResponse(request, "admin/comments/comment/undo.html", context)
+        restored = decisions.undo(record, request.user)
+        if _is_fragment(request) and len(restored) == 1:
+            return queue.card_response(request, restored[0], undone=True)
+        self.message_user(
+            request,
+            ngettext("%d comment put back.", "%d comments put back.", len(restored))
+            % len(restored),
+            messages.SUCCESS,
+        )
+        if _is_fragment(request):  # the script reloads the page, which shows the message
+            return HttpResponse(status=204)
+        return self._back(request)
+
+    def email_view(self, request, token):
+        """A link from the moderators' email: a page with one button; only its POST decides.
+
+        Mail scanners open links; a GET here never changes anything.
+        """
+        link = decisions.read_email_token(token)
+        if link is None:
+            context = {**self.admin_site.each_context(request), "title": _("Link expired")}
+            return TemplateResponse(
+                request, "admin/comments/comment/email_link_invalid.html", context, status=400
+            )
+        comment = get_object_or_404(Comment, pk=link["comment"])
+        self._check(request, comment)
+        state = queue.ACTIONS[link["action"]].state
+        # The email was about a held comment: once someone decided, the link does nothing.
+        if request.method == "POST" and comment.state == Comment.State.PENDING:
+            changed = decisions.decide([comment], state, request.user)
+            self._undo_message(request, self._done(len(changed), state), changed, state)
+            return redirect(reverse("admin:comments_comment_changelist"))
+        queue.prepare([comment], request)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": queue.ACTIONS[link["action"]].question,
+            "opts": self.opts,
+            "comment": comment,
+            "card": queue.render_card(comment, comment.queue, buttons=False),
+            "action": queue.ACTIONS[link["action"]],
+        }
+        return TemplateResponse(request, "admin/comments/comment/confirm_decision.html", context)
+
+    def public_name_view(self, request):
+        """The name this moderator's replies show to readers (default: the site's)."""
+        self._check(request)
+        profile, _created = ModeratorProfile.objects.get_or_create(user=request.user)
+        form = PublicNameForm(request.POST or None, instance=profile)
+        if request.method == "POST" and form.is_valid():
+            form.save()
+            self.message_user(request, _("Your public name is saved."), messages.SUCCESS)
+            return redirect(reverse("admin:comments_comment_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Your public name"),
+            "opts": self.opts,
+            "form": form,
+            "site_name": settings.COMMENTS_SITE_REPLY_NAME,
+        }
+        return TemplateResponse(request, "admin/comments/comment/public_name.html", context)
+
+    # The comment's own page
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        comment = self.get_object(request, object_id)
+        extra = {}
+        if comment is not None:
+            extra = {
+                "row_actions": queue.actions_for(comment),
+                "thread": queue.thread(comment),
+                "public_name": queue.reply_name(request),
+                "can_moderate": self.has_moderate_permission(request),
+            }
+        return super().change_view(
+            request, object_id, form_url, extra_context={**extra, **(extra_context or {})}
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # Say which name readers will see (the moderator's public name or the site's). A copy
+        # of the field: the form class shares its declared fields with every request.
+        reply = copy.deepcopy(form.base_fields["reply"])
+        reply.label = _("Reply as %(name)s") % {"name": queue.reply_name(request)}
+        form.base_fields["reply"] = reply
+        return form
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         text = form.cleaned_data.get("reply", "").strip()
         if text:
-            self._reply(request, obj, text)
+            try:
+                decisions.reply_as_site(obj, text, request.user)
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                self.message_user(request, _("Your reply is published."), messages.SUCCESS)
 
-    def _reply(self, request, parent, text):
-        if parent.state == Comment.State.PENDING:
-            self._moderate(request, [parent], Comment.State.PUBLISHED)
-        elif parent.state != Comment.State.PUBLISHED:
-            self.message_user(
-                request, _("Only published comments can be replied to."), messages.ERROR
-            )
-            return
-        target = parent.content_object
-        anchor = effective_parent(target, parent.pk)
-        user = request.user
-        reply = Comment(
-            content_object=target,
-            site_id=parent.site_id,
-            user=user,
-            user_name=user.get_full_name() or user.get_username(),
-            user_email=user.email,
-            comment=text,
-            submit_date=timezone.now(),
-            parent_id=anchor.pk,
-            state=Comment.State.PUBLISHED,
-            reason=Comment.Reason.STAFF,
-            from_site=True,
-            moderated_by=user,
-            moderated_at=timezone.now(),
-        )
-        reply.save()
-        notifications.comment_became_public(reply)
-        self.message_user(request, _("Your reply is published."), messages.SUCCESS)
+    # Bulk actions (they honour "select all n" across pages: the queryset is the whole
+    # selection, not the page)
 
-    @transaction.atomic
-    def _moderate(self, request, comments, state):
-        changed = 0
-        for comment in comments:
-            if comment.moderate(state, request.user):
-                changed += 1
-                if state == Comment.State.PUBLISHED:
-                    trust_commenter(comment, request.user)
-                    notifications.comment_became_public(comment)
-        return changed
-
-    def _act(self, request, queryset, state, done):
-        changed = self._moderate(request, list(queryset), state)
-        self.message_user(
-            request,
-            ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed)
-            % {"count": changed, "done": done},
-            messages.SUCCESS,
-        )
+    def _act(self, request, queryset, state):
+        changed = decisions.decide(list(queryset), state, request.user)
+        self._undo_message(request, self._done(len(changed), state), changed, state)
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
-        self._act(request, queryset, Comment.State.PUBLISHED, _("approved"))
+        self._act(request, queryset, Comment.State.PUBLISHED)
+
+    @admin.action(description=_("Send selected comments back to pending"), permissions=["moderate"])
+    def unapprove(self, request, queryset):
+        self._act(request, queryset, Comment.State.PENDING)
 
     @admin.action(description=_("Mark selected comments as spam"), permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        self._act(request, queryset, Comment.State.SPAM, _("marked as spam"))
+        self._act(request, queryset, Comment.State.SPAM)
 
     @admin.action(description=_("Remove selected comments"), permissions=["moderate"])
     def remove(self, request, queryset):
-        self._act(request, queryset, Comment.State.REMOVED, _("removed"))
+        self._act(request, queryset, Comment.State.REMOVED)
 
     # Privacy requests: one commenter is one email address, whichever of their comments is
     # selected. See comments.privacy.

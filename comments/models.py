@@ -214,6 +214,30 @@ class TrustedCommenter(models.Model):
         return self.email
 
 
+class ModeratorProfile(models.Model):
+    """What readers see of a moderator: the name on their replies written as the site."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_profile"
+    )
+    public_name = models.CharField(
+        _("public name"),
+        max_length=50,
+        blank=True,
+        help_text=_(
+            "Shown to readers on your replies written as the site. Leave empty to show the "
+            "site's name. Your login name is never shown."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("moderator profile")
+        verbose_name_plural = _("moderator profiles")
+
+    def __str__(self):
+        return self.public_name or str(self.user)
+
+
 class VerifiedEmail(models.Model):
     """An address that proved it is its owner's: only these get mail carrying readers' text."""
 

@@ -26,6 +26,13 @@ from comments.models import Comment, VerifiedEmail
 from comments.trust import sign_comment
 from nervepain.cache import counters
 
+
+def email_token(comment_id: int, action: str) -> str:
+    from comments.decisions import email_token as token  # decisions imports this module
+
+    return token(comment_id, action)
+
+
 logger = logging.getLogger(__name__)
 
 MODERATORS_GROUP = "Moderators"
@@ -113,8 +120,19 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
                 args=[comment.pk],
             )
         ),
-        "queue_url": absolute(reverse("admin:comments_comment_changelist")),
+        "queue_url": absolute(reverse("admin:comments_comment_changelist") + f"#qc-{comment.pk}"),
         "pending": Comment.objects.pending().count(),
+        # Each opens a page with one button in the admin (login required): following a link
+        # changes nothing, so mail scanners cannot moderate. Signed, valid 7 days.
+        "decision_urls": [
+            (
+                label,
+                absolute(
+                    reverse("admin:comments_comment_email", args=[email_token(comment.pk, action)])
+                ),
+            )
+            for action, label in (("approve", "Approve"), ("spam", "Spam"), ("remove", "Remove"))
+        ],
     }
     _send(
         notify_moderators,

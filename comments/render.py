@@ -36,8 +36,13 @@ def visible_rows(rows):
             yield row
 
 
-def render_tree(rows, *, can_reply: bool, site_name: str) -> tuple[SafeString, int, dict]:
+def render_tree(
+    rows, *, can_reply: bool, site_name: str, controls: dict | None = None
+) -> tuple[SafeString, int, dict]:
     """Return (the ``<ol>`` of comments, how many are public, {public pk: author name}).
+
+    ``controls`` ({pk: HTML}) is for a moderator's page: a held comment shows its controls
+    (see ``comments/moderate_in_place.html``) instead of the "awaiting moderation" note.
 
     The markup is kept lean (about 270 bytes around each comment's text), since a popular
     article carries hundreds of them: classes only where CSS or script needs them, and the
@@ -62,7 +67,9 @@ def render_tree(rows, *, can_reply: bool, site_name: str) -> tuple[SafeString, i
             f'<a href="#c{pk}"><time datetime="{submitted:%Y-%m-%dT%H:%MZ}">'
             f"{submitted:%-d %b %Y}</time></a></p>"
         )
-        if pending:
+        if pending and controls and pk in controls:
+            parts.append(controls[pk])
+        elif pending:
             parts.append(
                 '<p class="awaiting" role="status">Your comment is awaiting moderation. '
                 "Only you can see it, in this browser.</p>"

@@ -59,7 +59,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with a site that shows counts (pending comments) beside model names.
+    "nervepain.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -335,6 +336,12 @@ COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0) or None
 COMMENTS_MODERATOR_EMAILS_PER_MINUTE = 3
 COMMENTS_RESERVED_NAMES = {SITE_NAME.casefold(), "admin", "administrator", "moderator"}
+# The name readers see on replies moderators write "as the site" (each moderator may set their
+# own public name instead, in the admin's queue).
+COMMENTS_SITE_REPLY_NAME = os.environ.get("COMMENTS_SITE_REPLY_NAME", SITE_NAME)
+# The queue's tabs count exactly up to this many comments per state, then show "10,000+"
+# (Pending is always exact): counting a million published comments on every page view is slow.
+COMMENTS_QUEUE_COUNT_CAP = env_int("COMMENTS_QUEUE_COUNT_CAP", 10000)
 # Commenters' IP addresses are kept this many days, for moderation; `make clear-ips` (daily,
 # from cron) clears older ones.
 COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)

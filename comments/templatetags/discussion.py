@@ -1,16 +1,28 @@
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from articles.pagecache import honour_query_parameter
 from comments import trust
+from comments.decisions import can_moderate
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.moderation import moderator_for
 from comments.render import FIELDS, render_tree
 
 register = template.Library()
+
+
+def _moderating(request) -> bool:
+    """A logged-in moderator reads the page: held comments show in place, with controls.
+
+    Such a page is never cached: a request with a session skips the page cache, and the tree
+    below skips the fragment cache.
+    """
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and can_moderate(user))
 
 
 def _tree(request, article):
@@ -21,6 +33,9 @@ def _tree(request, article):
         key_hash = trust.commenter_key_hash(request)
         moderator = moderator_for(type(article))
         is_open = moderator is not None and moderator.is_open(article)
+        if _moderating(request):
+            trees[article.pk] = (is_open, _moderator_tree(request, article, is_open))
+            return trees[article.pk]
         # The public tree is the same for everyone without held comments of their own: cache
         # it under the page version (any public change moves that on, on every process).
         version = getattr(request, "page_version", None)
@@ -44,6 +59,26 @@ def _tree(request, article):
             cache.set(cache_key, (str(tree[0]), tree[1], tree[2]), settings.FRAGMENT_CACHE_SECONDS)
         trees[article.pk] = (is_open, tree)
     return trees[article.pk]
+
+
+def _moderator_tree(request, article, is_open):
+    """The public tree plus the held comments, each with Approve / Spam / Remove (2 queries)."""
+    comments = Comment.objects.for_object(article).select_related(None)
+    rows = (
+        comments.filter(state__in=[Comment.State.PUBLISHED, Comment.State.PENDING])
+        .order_by("thread_id", "order")
+        .values_list(*FIELDS)
+    )
+    held = comments.pending().only("pk", "reason", "reason_detail", "submit_date")
+    controls = {
+        comment.pk: render_to_string(
+            "comments/moderate_in_place.html",
+            {"comment": comment, "next": f"{article.get_absolute_url()}#c{comment.pk}"},
+            request=request,
+        )
+        for comment in held
+    }
+    return render_tree(rows, can_reply=is_open, site_name=settings.SITE_NAME, controls=controls)
 
 
 @register.inclusion_tag("comments/discussion.html", takes_context=True)
@@ -72,6 +107,7 @@ def discussion(context, article):
         form = CommentForm(article, initial=initial)
     return {
         "article": article,
+        "moderating": _moderating(request),
         "comments_html": comments_html,
         "public_count": public_count,
         "is_open": is_open,
@@ -80,10 +116,13 @@ def discussion(context, article):
     }
 
 
-@register.simple_tag
-def pending_comment_count():
-    """How many comments wait for a moderator (shown in the admin)."""
-    return Comment.objects.pending().count()
+@register.simple_tag(takes_context=True)
+def pending_comment_count(context):
+    """How many comments wait for a moderator (shown in the admin; the sidebar's badge shares
+    the one count)."""
+    from comments.queue import pending_count
+
+    return pending_count(context["request"])
 
 
 @register.simple_tag(takes_context=True)

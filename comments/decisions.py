@@ -1,0 +1,172 @@
+"""Moderators' decisions: every way in (row actions, bulk actions, keys, the email's links, the
+article page) ends here, and from here in ``Comment.moderate``.
+
+A decision records who and when (on the comment and in the admin's LogEntry audit trail),
+trusts the commenter of an approved comment and sends the notifications that waited for it.
+It returns an undo token: the comments' previous states, signed, so that "Undo" can put them
+back without trusting anything the browser sends.
+"""
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core import signing
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from comments import notifications
+from comments.models import Comment, ModeratorProfile
+from comments.moderation import trust_commenter
+from comments.threads import effective_parent
+
+UNDO_SALT = "comments.undo"
+UNDO_MAX_AGE = 24 * 3600
+
+# What each decision is called, in messages, the audit trail and buttons.
+DONE = {
+    Comment.State.PUBLISHED: _("approved"),
+    Comment.State.PENDING: _("sent back to pending"),
+    Comment.State.SPAM: _("marked as spam"),
+    Comment.State.REMOVED: _("removed"),
+}
+
+
+def can_moderate(user) -> bool:
+    """Only users holding the moderation permission decide (the Moderators group has it)."""
+    return bool(
+        user and user.is_active and user.is_staff and user.has_perm("comments.moderate_comment")
+    )
+
+
+@transaction.atomic
+def decide(comments, state: str, user) -> dict[int, str]:
+    """Move each comment to ``state``; return {pk: previous state} for those that changed."""
+    changed = {}
+    for comment in comments:
+        previous = comment.state
+        if comment.moderate(state, user):
+            changed[comment.pk] = previous
+            if state == Comment.State.PUBLISHED:
+                trust_commenter(comment, user)
+                notifications.comment_became_public(comment)
+    _log(user, [c for c in comments if c.pk in changed], f"Comment {DONE[state]}.")
+    return changed
+
+
+def undo_token(changed: dict[int, str], state: str) -> str:
+    """Signed record of a decision: which comments went to ``state``, and from what.
+
+    Grouped by previous state and compressed, so "select all 500 pending" still fits a link.
+    """
+    grouped = {}
+    for pk, previous in sorted(changed.items()):
+        grouped.setdefault(previous, []).append(pk)
+    return signing.dumps({"to": state, "from": grouped}, salt=UNDO_SALT, compress=True)
+
+
+def read_undo_token(token: str) -> dict | None:
+    try:
+        return signing.loads(token, salt=UNDO_SALT, max_age=UNDO_MAX_AGE)
+    except (signing.BadSignature, TypeError, ValueError):  # includes SignatureExpired
+        return None
+
+
+@transaction.atomic
+def undo(record: dict, user) -> list[Comment]:
+    """Put back the comments a decision moved, unless someone decided on them since.
+
+    Each goes back through ``Comment.moderate`` (so the page cache and audit trail follow); a
+    comment that is no longer in the state the decision put it in is left alone.
+    """
+    previous = {int(pk): state for state, pks in record["from"].items() for pk in pks}
+    comments = list(
+        Comment.objects.select_related(None)
+        .select_for_update()
+        .filter(pk__in=previous, state=record["to"])
+        .order_by("pk")
+    )
+    restored = []
+    for comment in comments:
+        state = previous[comment.pk]
+        if state not in Comment.State.values:
+            continue
+        if comment.moderate(state, user):
+            restored.append(comment)
+            if state == Comment.State.PUBLISHED:
+                notifications.comment_became_public(comment)
+    _log(user, restored, "Decision undone.")
+    return restored
+
+
+def reply_name(user) -> str:
+    """The name readers see on a reply written as the site: the moderator's public name if
+    they set one, else the site's (``COMMENTS_SITE_REPLY_NAME``). Never a login name."""
+    profile = ModeratorProfile.objects.filter(user=user).values_list("public_name", flat=True)
+    return (profile.first() or "").strip() or settings.COMMENTS_SITE_REPLY_NAME
+
+
+@transaction.atomic
+def reply_as_site(parent: Comment, text: str, user) -> tuple[Comment, dict[int, str]]:
+    """Publish ``text`` as the site under ``parent``; a pending parent is approved first.
+
+    Returns the reply and the parent's decision ({} if it was already public). Raises
+    ValueError, with a reason for the moderator, when the parent cannot be replied to.
+    """
+    changed = {}
+    if parent.state == Comment.State.PENDING:
+        changed = decide([parent], Comment.State.PUBLISHED, user)
+    elif parent.state != Comment.State.PUBLISHED:
+        raise ValueError(_("Only published or pending comments can be replied to."))
+    target = parent.content_object
+    anchor = effective_parent(target, parent.pk)
+    now = timezone.now()
+    reply = Comment(
+        content_object=target,
+        site_id=parent.site_id,
+        user=user,
+        user_name=reply_name(user),
+        user_email=user.email,
+        comment=text,
+        submit_date=now,
+        parent_id=anchor.pk,
+        state=Comment.State.PUBLISHED,
+        reason=Comment.Reason.STAFF,
+        from_site=True,
+        moderated_by=user,
+        moderated_at=now,
+    )
+    reply.save()
+    notifications.comment_became_public(reply)
+    _log(user, [parent], "Replied as the site.")
+    return reply, changed
+
+
+# The moderators' email links: which comment, which decision; the link only opens a page
+# with one button (see CommentAdmin.email_view).
+EMAIL_SALT = "comments.email-decision"
+EMAIL_MAX_AGE = 7 * 24 * 3600
+EMAIL_ACTIONS = ("approve", "spam", "remove")
+
+
+def email_token(comment_id: int, action: str) -> str:
+    return signing.dumps({"comment": comment_id, "action": action}, salt=EMAIL_SALT)
+
+
+def read_email_token(token: str) -> dict | None:
+    """The link's comment and action, or None if it was altered, is unknown or has expired."""
+    try:
+        link = signing.loads(token, salt=EMAIL_SALT, max_age=EMAIL_MAX_AGE)
+    except (signing.BadSignature, ValueError):  # includes SignatureExpired
+        return None
+    if not isinstance(link, dict) or link.get("action") not in EMAIL_ACTIONS:
+        return None
+    if not isinstance(link.get("comment"), int):
+        return None
+    return link
+
+
+def _log(user, comments, message):
+    if comments and user is not None and user.pk:
+        LogEntry.objects.log_actions(
+            user_id=user.pk, queryset=comments, action_flag=CHANGE, change_message=message
+        )

@@ -1,0 +1,278 @@
+"""What the moderation queue shows: the state tabs with their counts, one card per comment with
+the actions that apply to it, and the thread around a comment.
+
+The queue's page costs a fixed number of queries whatever the number of rows: the page of
+comments (with their moderator), their articles (one query per content type), their parents
+(one query), and the tab counts.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
+from django.utils.translation import gettext_lazy as _
+
+from comments import decisions
+from comments.models import Comment
+
+S = Comment.State
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    state: str
+    applies_to: frozenset
+    key: str
+    question: str = ""
+
+
+# In the order the buttons appear. "z" restores whatever was set aside (spam or removed).
+ACTIONS = {
+    a.name: a
+    for a in [
+        Action(
+            "approve",
+            _("Approve"),
+            S.PUBLISHED,
+            frozenset({S.PENDING, S.SPAM, S.REMOVED}),
+            "a",
+            _("Approve this comment?"),
+        ),
+        Action("unapprove", _("Unapprove"), S.PENDING, frozenset({S.PUBLISHED}), "u"),
+        Action("not_spam", _("Not spam"), S.PENDING, frozenset({S.SPAM}), "z"),
+        Action("restore", _("Restore"), S.PENDING, frozenset({S.REMOVED}), "z"),
+        Action(
+            "spam",
+            _("Spam"),
+            S.SPAM,
+            frozenset({S.PENDING, S.PUBLISHED, S.REMOVED}),
+            "s",
+            _("Mark this comment as spam?"),
+        ),
+        Action(
+            "remove",
+            _("Remove"),
+            S.REMOVED,
+            frozenset({S.PENDING, S.PUBLISHED, S.SPAM}),
+            "d",
+            _("Remove this comment?"),
+        ),
+    ]
+}
+
+# The keyboard, as listed by "?" (the queue's script reads the keys from the buttons).
+KEYS = [
+    ("j", _("Next comment")),
+    ("k", _("Previous comment")),
+    ("a", _("Approve")),
+    ("u", _("Unapprove (back to pending)")),
+    ("s", _("Spam")),
+    ("d", _("Remove")),
+    ("z", _("Restore, or not spam (back to pending)")),
+    ("r", _("Reply")),
+    ("x", _("Select for a bulk action")),
+    ("?", _("Show this list")),
+]
+
+DONE_NOTICE = {
+    S.PUBLISHED: _("Approved."),
+    S.PENDING: _("Back to pending."),
+    S.SPAM: _("Marked as spam."),
+    S.REMOVED: _("Removed."),
+}
+
+
+def pending_count(request) -> int:
+    """The exact pending count, counted once per request however many places show it."""
+    cache = request.__dict__.setdefault("_comments_pending", [])
+    if not cache:
+        cache.append(Comment.objects.pending().count())
+    return cache[0]
+
+
+def actions_for(comment) -> list[Action]:
+    return [a for a in ACTIONS.values() if comment.state in a.applies_to]
+
+
+def can_reply(comment) -> bool:
+    return comment.state in (S.PENDING, S.PUBLISHED)
+
+
+def reply_name(request) -> str:
+    """The name this moderator's replies show (looked up once per request)."""
+    if "_comments_reply_name" not in request.__dict__:
+        request._comments_reply_name = decisions.reply_name(request.user)
+    return request._comments_reply_name
+
+
+class CappedPaginator(Paginator):
+    """Counts at most ``COMMENTS_QUEUE_COUNT_CAP`` + 1 rows: paging through a million published
+    comments stops there (search or filter to reach older ones); Pending is far below it."""
+
+    @cached_property
+    def count(self):
+        cap = settings.COMMENTS_QUEUE_COUNT_CAP
+        return self.object_list.order_by()[: cap + 1].count()
+
+
+def _capped_count(queryset, cap: int) -> tuple[int, bool]:
+    # Without the model's ordering the database stops after cap + 1 index entries.
+    count = queryset.order_by()[: cap + 1].count()
+    return min(count, cap), count > cap
+
+
+def tabs(current: str, params, pending: int) -> list[dict]:
+    """Pending, Published, Spam, Removed, All, each with its count and link.
+
+    Pending is always exact; the others are exact up to ``COMMENTS_QUEUE_COUNT_CAP`` and then
+    shown as "10,000+", so the page stays fast on a site with a million comments.
+    """
+    cap = settings.COMMENTS_QUEUE_COUNT_CAP
+    counts = {S.PENDING: (pending, False)}
+    for state in (S.PUBLISHED, S.SPAM, S.REMOVED):
+        counts[state] = _capped_count(Comment.objects.filter(state=state), cap)
+    total = sum(n for n, _more in counts.values())
+    counts["all"] = (total, any(more for _n, more in counts.values()))
+    kept = {k: v for k, v in params.items() if k in {"q", "article", "reason"}}
+    result = []
+    for value, label in [*S.choices, ("all", _("All"))]:
+        count, more = counts[value]
+        result.append(
+            {
+                "value": value,
+                "label": label,
+                "count": count,
+                "more": more,
+                "current": value == (current or S.PENDING),
+                "url": "?" + urlencode({**kept, "state": value}),
+            }
+        )
+    return result
+
+
+def prepare(comments, request) -> None:
+    """Attach what each card shows and cannot get from its own row, in one query: parents."""
+    parent_ids = {c.parent_id for c in comments if c.is_reply}
+    parents = {}
+    if parent_ids:
+        parents = {
+            p.pk: p
+            for p in Comment.objects.filter(pk__in=parent_ids)
+            .select_related(None)
+            .only("pk", "user_name", "comment", "state")
+        }
+    name = reply_name(request) if comments else ""
+    shared = {"reply_name": name, "admin_base": _admin_base(), "article_urls": {}}
+    for comment in comments:
+        target = comment.content_object
+        if target is not None and comment.object_pk not in shared["article_urls"]:
+            shared["article_urls"][comment.object_pk] = target.get_absolute_url()
+        comment.queue = {**shared, "parent": parents.get(comment.parent_id)}
+
+
+def _first_line(text: str) -> str:
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return Truncator(line).words(14, truncate="…")
+
+
+def _ago(moment, now) -> str:
+    if (now - moment).total_seconds() < 60:
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(moment, now, depth=1)}
+
+
+FOLD_CHARS = 700  # longer comments show their start and "Show more"
+
+
+def _admin_base() -> str:
+    """The queue's URL; a comment's own views are below it (``<pk>/change/`` and so on).
+    Joined by hand: fifty reverse() calls per page cost more than the rest of a card."""
+    return reverse("admin:comments_comment_changelist")
+
+
+def card_context(comment, extra: dict) -> dict:
+    now = timezone.now()
+    article = comment.content_object
+    parent = extra.get("parent")
+    base = extra.get("admin_base") or _admin_base()
+    article_url = extra.get("article_urls", {}).get(comment.object_pk)
+    if article_url is None and article is not None:
+        article_url = article.get_absolute_url()
+    title = getattr(article, "title", str(article)) if article is not None else ""
+    long = len(comment.comment) > FOLD_CHARS
+    return {
+        "c": comment,
+        "article": article,
+        "article_title": title,
+        "article_short": Truncator(title).words(7, truncate="…"),
+        "public_url": f"{article_url}#c{comment.pk}" if article is not None else "",
+        "base": f"{base}{comment.pk}/",
+        "change_url": f"{base}{comment.pk}/change/",
+        "parent": parent,
+        "parent_line": _first_line(parent.comment) if parent is not None else "",
+        "parent_url": f"{base}{parent.pk}/change/" if parent is not None else "",
+        "ago": _ago(comment.submit_date, now),
+        "preview": Truncator(comment.comment).words(60, truncate="…") if long else "",
+        "email_filter": "?" + urlencode({"state": "all", "user_email": comment.user_email}),
+        "ip_filter": "?" + urlencode({"state": "all", "ip_address": comment.ip_address})
+        if comment.ip_address
+        else "",
+        "website": comment.user_url
+        if comment.user_url.lower().startswith(("http://", "https://"))
+        else "",
+        "actions": actions_for(comment),
+        "can_reply": can_reply(comment),
+        "reply_name": extra.get("reply_name", ""),
+        "buttons": extra.get("buttons", True),
+        "notice": extra.get("notice", ""),
+        "undo": extra.get("undo", ""),
+    }
+
+
+def render_card(comment, extra: dict, buttons: bool = True) -> str:
+    return render_to_string(
+        "admin/comments/comment/card.html", card_context(comment, {**extra, "buttons": buttons})
+    )
+
+
+def undo_url(token: str, next_url: str = "") -> str:
+    query = {"token": token, **({"next": next_url} if next_url else {})}
+    return reverse("admin:comments_comment_undo") + "?" + urlencode(query)
+
+
+def card_response(request, comment, *, done=None, undo="", replied=None, undone=False):
+    """The row's card after a decision, for the queue's script to put in place of the old one."""
+    prepare([comment], request)
+    notice = ""
+    if done is not None:
+        notice = DONE_NOTICE[done]
+    elif replied is not None:
+        notice = _("Reply published.")
+    elif undone:
+        notice = _("Put back.")
+    extra = {**comment.queue, "notice": notice, "undo": undo_url(undo) if undo else ""}
+    response = HttpResponse(render_card(comment, extra))
+    # The script updates the Pending tab and the sidebar's badge from this.
+    response["X-Pending-Count"] = str(Comment.objects.pending().count())
+    return response
+
+
+def thread(comment) -> dict:
+    """The comment's parent and direct replies, for its page (read only)."""
+    parent = None
+    if comment.is_reply:
+        parent = Comment.objects.filter(pk=comment.parent_id).first()
+    replies = list(
+        Comment.objects.filter(parent_id=comment.pk).exclude(pk=comment.pk).order_by("submit_date")
+    )
+    return {"parent": parent, "replies": replies}

@@ -1,0 +1,186 @@
+// The moderation queue (and the comment's page): row actions without a page reload, Undo,
+// and keyboard moderation. Without this script every button is a plain POST form that comes
+// back to the same place in the queue, so nothing here is needed for the page to work.
+(function () {
+  "use strict";
+
+  const KEYS = new Set(["a", "u", "s", "d", "z"]);
+
+  function csrfToken() {
+    const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function post(url, body) {
+    body = body || new FormData();
+    body.set("csrfmiddlewaretoken", csrfToken());
+    return fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-Fragment": "row", "X-CSRFToken": csrfToken() },
+    });
+  }
+
+  function cards() {
+    return Array.from(document.querySelectorAll("#result_list .qc"));
+  }
+
+  function focusCard(card) {
+    if (!card) return;
+    card.focus({ preventScroll: true });
+    card.scrollIntoView({ block: "nearest" });
+  }
+
+  function nextCard(card) {
+    const all = cards();
+    const i = all.indexOf(card);
+    return all[i + 1] || null;
+  }
+
+  function showError(card, text) {
+    let alert = card.querySelector(".qc-error");
+    if (!alert) {
+      alert = document.createElement("p");
+      alert.className = "qc-error errornote";
+      alert.setAttribute("role", "alert");
+      card.appendChild(alert);
+    }
+    alert.textContent = text;
+  }
+
+  function replaceCard(card, html) {
+    const holder = document.createElement("div");
+    holder.innerHTML = html.trim();
+    const fresh = holder.firstElementChild;
+    card.replaceWith(fresh);
+    fresh.classList.add("qc-done");
+    return fresh;
+  }
+
+  async function act(card, button, fromKeyboard) {
+    const body = new FormData();
+    const reply = card.querySelector("textarea");
+    if (reply && button.classList.contains("qc-send")) body.set(reply.name, reply.value);
+    button.disabled = true;
+    let response;
+    try {
+      response = await post(button.getAttribute("formaction"), body);
+    } catch (error) {
+      button.disabled = false;
+      showError(card, "The server could not be reached; nothing changed. Try again.");
+      return;
+    }
+    if (!response.ok) {
+      button.disabled = false;
+      const text = response.status === 403
+        ? "You may not moderate comments; nothing changed."
+        : (await response.text()) || "That did not work; nothing changed.";
+      showError(card, text.length > 300 ? "That did not work; nothing changed." : text);
+      return;
+    }
+    updateCounts(response);
+    const fresh = replaceCard(card, await response.text());
+    if (fromKeyboard) {
+      focusCard(nextCard(fresh) || fresh);
+    } else {
+      fresh.focus({ preventScroll: true });
+    }
+  }
+
+  // The Pending tab and the sidebar's badge follow each decision.
+  function updateCounts(response) {
+    const pending = response.headers.get("X-Pending-Count");
+    if (pending === null) return;
+    const tab = document.querySelector('.queue-tabs a[data-state="pending"] .count');
+    if (tab) tab.textContent = "(" + pending + ")";
+    document.querySelectorAll(".nav-badge").forEach(function (badge) {
+      badge.firstChild.textContent = pending;
+    });
+  }
+
+  async function undo(link) {
+    const card = link.closest(".qc");
+    const response = await post(link.href);
+    updateCounts(response);
+    if (card && response.status === 200) {
+      focusCard(replaceCard(card, await response.text()));
+    } else {
+      window.location.reload();
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest("a.undo-link");
+    if (link) {
+      event.preventDefault();
+      undo(link);
+      return;
+    }
+    const button = event.target.closest(".qc button[formaction]");
+    if (button && button.getAttribute("form") === "qc-actions") {
+      event.preventDefault();
+      act(button.closest(".qc"), button, event.detail === 0);
+    }
+  });
+
+  // Keyboard moderation, on the queue only.
+  function typing(target) {
+    return target.closest("input, textarea, select, [contenteditable]") !== null;
+  }
+
+  function current() {
+    const active = document.activeElement;
+    return active ? active.closest("#result_list .qc") : null;
+  }
+
+  function openKeys() {
+    const dialog = document.getElementById("queue-keys");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (!document.getElementById("qc-actions")) return;
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    if (document.querySelector("dialog[open]")) return;
+    const key = event.key;
+    const card = current();
+    if (key === "?") {
+      event.preventDefault();
+      openKeys();
+    } else if (key === "j" || key === "k") {
+      event.preventDefault();
+      const all = cards();
+      const i = all.indexOf(card);
+      if (!card) focusCard(all[0]);
+      else focusCard(all[key === "j" ? Math.min(i + 1, all.length - 1) : Math.max(i - 1, 0)]);
+    } else if (card && KEYS.has(key)) {
+      const button = card.querySelector('.qc-actions button[data-key="' + key + '"]');
+      if (button && !button.disabled) {
+        event.preventDefault();
+        act(card, button, true);
+      }
+    } else if (card && key === "r") {
+      const details = card.querySelector("details.qc-reply");
+      if (details) {
+        event.preventDefault();
+        details.open = true;
+        details.querySelector("textarea").focus();
+      }
+    } else if (card && key === "x") {
+      const box = card.closest("tr").querySelector("input.action-select");
+      if (box) {
+        event.preventDefault();
+        box.click();
+      }
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const opener = document.querySelector("[data-keys-open]");
+    if (opener) {
+      opener.hidden = false;
+      opener.addEventListener("click", openKeys);
+    }
+  });
+})();

@@ -1,0 +1,104 @@
+"""The moderators' email links: signed, naming the comment and the decision, expiring after 7
+days, and opening a confirmation page in the admin; only its one button (a POST) decides."""
+
+import json
+import re
+import time
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail, signing
+
+from comments import decisions
+from comments.models import Comment
+from comments.notifications import notify_moderators
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def email_links(comment):
+    notify_moderators.call(comment.pk)
+    body = mail.outbox[-1].body
+    found = dict(re.findall(r"^(Approve|Spam|Remove|Open in the queue): (\S+)$", body, re.M))
+    return {label: url.removeprefix("https://nervepain.example") for label, url in found.items()}
+
+
+def test_the_email_for_a_held_comment_links_each_decision_and_the_queue(moderator):
+    comment = CommentFactory(state="pending")
+    links = email_links(comment)
+    assert set(links) == {"Approve", "Spam", "Remove", "Open in the queue"}
+    assert links["Open in the queue"] == f"/admin/comments/comment/#qc-{comment.pk}"
+    for label in ("Approve", "Spam", "Remove"):
+        assert links[label].startswith("/admin/comments/comment/email/")
+    token = links["Approve"].split("/")[-2]
+    assert decisions.read_email_token(token) == {"comment": comment.pk, "action": "approve"}
+
+
+@pytest.mark.parametrize(
+    "label, state", [("Approve", "published"), ("Spam", "spam"), ("Remove", "removed")]
+)
+def test_following_a_link_changes_nothing_until_the_button_is_pressed(
+    moderator, moderator_client, label, state
+):
+    comment = CommentFactory(state="pending", comment="Held words")
+    url = email_links(comment)[label]
+    page = moderator_client.get(url)
+    assert page.status_code == 200
+    comment.refresh_from_db()
+    assert comment.state == "pending"  # a mail scanner's GET decides nothing
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert "Held words" in soup.select_one(".decision-confirm").get_text()
+    form = soup.select_one(".decision-confirm form[method=post]")
+    assert form.select_one("button").get_text() == label
+    response = moderator_client.post(url)
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.state == state
+    assert comment.moderated_by == moderator
+
+
+def test_a_link_needs_a_logged_in_moderator(client, moderator):
+    comment = CommentFactory(state="pending")
+    url = email_links(comment)["Approve"]
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+    client.post(url)
+    comment.refresh_from_db()
+    assert comment.state == "pending"
+
+
+def test_an_altered_link_is_refused(moderator_client, moderator):
+    comment = CommentFactory(state="pending")
+    other = CommentFactory(state="pending")
+    url = email_links(comment)["Approve"]
+    token = url.split("/")[-2]
+    # The other comment's id, under this link's signature.
+    payload = json.dumps({"comment": other.pk, "action": "approve"}, separators=(",", ":"))
+    forged = signing.b64_encode(payload.encode()).decode() + ":" + token.split(":", 1)[1]
+    for bad in (url.replace(token, forged), url.replace(token, token[:-2] + "xx")):
+        assert moderator_client.post(bad).status_code == 400
+    assert Comment.objects.filter(state="pending").count() == 2
+
+
+def test_a_link_expires_after_seven_days(moderator_client, moderator, monkeypatch):
+    comment = CommentFactory(state="pending")
+    url = email_links(comment)["Approve"]
+    later = time.time() + 7 * 24 * 3600 + 60
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    page = moderator_client.get(url)
+    assert page.status_code == 400
+    assert "links last 7 days" in page.content.decode()
+    moderator_client.post(url)
+    comment.refresh_from_db()
+    assert comment.state == "pending"
+
+
+def test_a_link_for_an_already_decided_comment_offers_nothing(moderator_client, moderator):
+    comment = CommentFactory(state="pending")
+    url = email_links(comment)["Approve"]
+    comment.moderate("spam", moderator)
+    page = BeautifulSoup(moderator_client.get(url).content, "html.parser")
+    assert "already spam" in page.select_one(".decision-confirm").get_text()
+    assert not page.select(".decision-confirm form[method=post]")

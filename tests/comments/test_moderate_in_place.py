@@ -1,0 +1,98 @@
+"""A logged-in moderator reading an article sees its held comments in place, marked, with
+Approve / Spam / Remove; readers never do, whatever the page cache holds."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def caching(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = 300
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def test_moderator_sees_held_comments_in_place_with_controls(moderator_client):
+    parent = CommentFactory(state="published", comment="Public words")
+    held = CommentFactory(
+        article=parent.content_object,
+        parent=parent,
+        state="pending",
+        reason="links",
+        comment="Held words",
+    )
+    html = page(moderator_client, parent.content_object.get_absolute_url())
+    item = html.find(id=f"c{held.pk}")
+    assert "pending" in item["class"]
+    assert "Held words" in item.get_text()
+    assert "Held: Two or more links" in item.select_one(".moderate-note").get_text()
+    buttons = [b.get_text() for b in item.select(".moderate-here button")]
+    assert buttons == ["Approve", "Spam", "Remove"]
+    assert item.select_one(".moderate-here input[name=csrfmiddlewaretoken]")
+    # Nested under its parent, where it will appear once approved.
+    assert item.find_parent("li")["id"] == f"c{parent.pk}"
+    assert html.select_one("#comments-heading").get_text() == "1 Response"
+
+
+def test_approving_in_place_returns_to_the_comment_and_readers_see_it(
+    moderator_client, client, caching
+):
+    held = CommentFactory(state="pending", comment="Held words")
+    url = held.content_object.get_absolute_url()
+    assert "Held words" not in client.get(url).content.decode()  # now in the page cache
+    form = page(moderator_client, url).find(id=f"c{held.pk}").select_one(".moderate-here form")
+    data = {i["name"]: i.get("value", "") for i in form.select("input")}
+    response = moderator_client.post(form["action"], data)
+    assert response["Location"] == f"{url}#c{held.pk}"
+    held.refresh_from_db()
+    assert held.state == "published"
+    assert "Held words" in client.get(url).content.decode()
+
+
+def test_the_moderator_page_never_reaches_readers_through_the_caches(
+    moderator_client, client, caching
+):
+    held = CommentFactory(state="pending", comment="Held words")
+    CommentFactory(article=held.content_object, state="published", comment="Public words")
+    url = held.content_object.get_absolute_url()
+    for _ in range(2):  # the moderator's view first, then a reader's, twice
+        assert "Held words" in moderator_client.get(url).content.decode()
+        reader_html = client.get(url).content.decode()
+        assert "Public words" in reader_html
+        assert "Held words" not in reader_html
+        assert "moderate-here" not in reader_html
+        assert "csrfmiddlewaretoken" not in reader_html
+    other_reader = Client()
+    assert "Held words" not in other_reader.get(url).content.decode()
+
+
+def test_staff_without_the_moderation_permission_see_the_readers_page(client):
+    held = CommentFactory(state="pending", comment="Held words")
+    client.force_login(UserFactory(is_staff=True))
+    assert "Held words" not in client.get(held.content_object.get_absolute_url()).content.decode()
+
+
+def test_the_moderators_page_costs_the_same_queries_with_more_held_comments(
+    moderator_client, django_assert_max_num_queries
+):
+    """Held comments and their controls come from two queries, not one per comment."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    held = CommentFactory(state="pending")
+    url = held.content_object.get_absolute_url()
+    with CaptureQueriesContext(connection) as few:
+        moderator_client.get(url)
+    CommentFactory.create_batch(20, article=held.content_object, state="pending")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        moderator_client.get(url)

@@ -1,0 +1,170 @@
+"""The moderation queue: tabs with counts, the cards, the pending badge and its query budget."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/comments/comment/"
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def tab_texts(page):
+    return [" ".join(a.get_text().split()) for a in page.select(".queue-tabs a")]
+
+
+def test_queue_opens_on_pending_with_live_counts_in_tabs(moderator_client):
+    CommentFactory.create_batch(3, state="pending")
+    CommentFactory.create_batch(2, state="published")
+    CommentFactory(state="spam")
+    page = soup(moderator_client.get(CHANGELIST))
+    assert tab_texts(page) == [
+        "Pending (3)",
+        "Published (2)",
+        "Spam (1)",
+        "Removed (0)",
+        "All (6)",
+    ]
+    assert page.select_one(".queue-tabs a[aria-current=page]").get_text().startswith("Pending")
+    assert len(page.select("#result_list .qc")) == 3
+    spam_page = soup(moderator_client.get(CHANGELIST, {"state": "spam"}))
+    assert spam_page.select_one(".queue-tabs a[aria-current=page]").get_text().startswith("Spam")
+
+
+def test_counts_above_the_cap_are_shown_as_at_least_but_pending_stays_exact(
+    moderator_client, settings
+):
+    settings.COMMENTS_QUEUE_COUNT_CAP = 2
+    CommentFactory.create_batch(4, state="pending")
+    CommentFactory.create_batch(3, state="published")
+    page = soup(moderator_client.get(CHANGELIST))
+    assert tab_texts(page)[:2] == ["Pending (4)", "Published (2+)"]
+    assert tab_texts(page)[4] == "All (6+)"
+
+
+def test_card_shows_whole_text_author_article_reason_and_time(moderator_client):
+    article = ArticleFactory(title="Burning feet at night: causes and what helps most")
+    parent = CommentFactory(
+        article=article, user_name="Maria", comment="Burning feet every night.\nSince chemo."
+    )
+    reply = CommentFactory(
+        article=article,
+        parent=parent,
+        state="pending",
+        reason="hold_word",
+        reason_detail="pills",
+        user_name="Tom",
+        user_email="tom@example.org",
+        user_url="https://tom.example",
+        ip_address="198.51.100.7",
+        comment="Cold water helps me a little, and so does a fan at the foot of the bed.",
+    )
+    card = soup(moderator_client.get(CHANGELIST)).select_one(f"#qc-{reply.pk}")
+    text = " ".join(card.get_text().split())
+    assert "Cold water helps me a little, and so does a fan at the foot of the bed." in text
+    assert "In reply to Maria: Burning feet every night." in text
+    assert card.select_one(".qc-parent a")["href"] == f"{CHANGELIST}{parent.pk}/change/"
+    link = card.find("a", title=article.title)
+    assert link["href"] == f"{article.get_absolute_url()}#c{reply.pk}"
+    assert "Held: Matches the hold list (pills)" in text
+    for shown in ("Tom", "tom@example.org", "https://tom.example", "198.51.100.7"):
+        assert shown in text
+    time = card.find("time")
+    assert time.get_text() == "just now"
+    assert re.search(r"\d{4}, \d\d:\d\d", time["title"])
+
+
+def test_long_text_is_folded_at_a_word_with_the_whole_text_behind_show_more(moderator_client):
+    words = " ".join(f"word{n}" for n in range(200))
+    comment = CommentFactory(state="pending", comment=words)
+    card = soup(moderator_client.get(CHANGELIST)).select_one(f"#qc-{comment.pk}")
+    preview = card.select_one(".qc-preview").get_text()
+    assert preview.endswith("word59…")
+    assert card.select_one(".qc-more summary").get_text() == "Show more"
+    assert "word199" in card.select_one(".qc-more .qc-text").get_text()
+
+
+def test_all_from_this_email_and_from_this_ip_filter_the_queue(moderator_client):
+    mine = CommentFactory(state="pending", user_email="same@example.org", ip_address="203.0.113.5")
+    old = CommentFactory(state="published", user_email="same@example.org", ip_address="192.0.2.1")
+    CommentFactory(state="pending", user_email="other@example.org", ip_address="192.0.2.2")
+    card = soup(moderator_client.get(CHANGELIST)).select_one(f"#qc-{mine.pk}")
+    by_email = card.find("a", string="All from this email")["href"]
+    by_ip = card.find("a", string="From this IP")["href"]
+    email_rows = moderator_client.get(CHANGELIST + by_email).context["cl"].result_list
+    assert set(email_rows) == {mine, old}
+    assert list(moderator_client.get(CHANGELIST + by_ip).context["cl"].result_list) == [mine]
+
+
+def test_row_actions_that_apply_to_each_state(moderator_client):
+    expected = {
+        "pending": ["Approve", "Spam", "Remove", "Reply", "Open"],
+        "published": ["Unapprove", "Spam", "Remove", "Reply", "Open"],
+        "spam": ["Approve", "Not spam", "Remove", "Open"],
+        "removed": ["Approve", "Restore", "Spam", "Open"],
+    }
+    for state, labels in expected.items():
+        comment = CommentFactory(state=state)
+        page = soup(moderator_client.get(CHANGELIST, {"state": state}))
+        buttons = page.select_one(f"#qc-{comment.pk} .qc-actions")
+        names = [b.get_text() for b in buttons.select("button.qc-btn:not(.qc-send), summary, a")]
+        assert names == labels, state
+
+
+def test_the_queue_query_count_does_not_grow_with_rows(moderator_client, django_assert_num_queries):
+    """A full page of 20 comments costs what a page of 2 does: articles, parents and the
+    moderator are fetched once per page, not once per row."""
+    article = ArticleFactory()
+    parent = CommentFactory(article=article, state="published")
+    CommentFactory.create_batch(2, article=article, parent=parent, state="pending")
+    with CaptureQueriesContext(connection) as small:
+        moderator_client.get(CHANGELIST)
+    CommentFactory.create_batch(30, article=article, parent=parent, state="pending")
+    CommentFactory.create_batch(18, article=ArticleFactory(), state="pending")
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = moderator_client.get(CHANGELIST)
+    assert len(response.context["cl"].result_list) == 20
+
+
+def test_pending_badge_on_every_admin_page_in_one_query(moderator_client):
+    CommentFactory.create_batch(4, state="pending")
+    for url in ("/admin/", "/admin/comments/moderationword/", CHANGELIST):
+        page = soup(moderator_client.get(url))
+        badges = page.select(".nav-badge")
+        assert badges, url
+        assert all(b.get_text() == "4 waiting" for b in badges), url
+
+
+def test_pending_badge_is_one_count_per_page(moderator_client):
+    """The sidebar and the index's app list share one count."""
+    CommentFactory(state="pending")
+    with CaptureQueriesContext(connection) as queries:
+        moderator_client.get("/admin/")
+    pending_counts = [
+        q["sql"] for q in queries.captured_queries if "COUNT" in q["sql"] and "pending" in q["sql"]
+    ]
+    assert len(pending_counts) == 1
+
+
+def test_no_badge_for_staff_who_cannot_see_comments(client):
+    CommentFactory(state="pending")
+    editor = UserFactory(is_staff=True)
+    client.force_login(editor)
+    assert not soup(client.get("/admin/")).select(".nav-badge")
+
+
+def test_paging_counts_stop_at_the_cap(moderator_client, settings):
+    """Past the cap the queue does not count every row (a million published comments)."""
+    settings.COMMENTS_QUEUE_COUNT_CAP = 3
+    CommentFactory.create_batch(5, state="published")
+    changelist = moderator_client.get(CHANGELIST, {"state": "published"}).context["cl"]
+    assert changelist.result_count == 4
