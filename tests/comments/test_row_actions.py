@@ -307,7 +307,7 @@ def test_earlier_site_replies_stop_showing_the_moderators_login_name(settings):
     settings.COMMENTS_SITE_REPLY_NAME = "nervepain"
     old = CommentFactory(from_site=True, user_name="jsmith-admin")
     reader = CommentFactory(user_name="jsmith-admin")
-    importlib.import_module("comments.migrations.0008_site_replies_show_the_site_name").forward(
+    importlib.import_module("comments.migrations.0009_site_replies_show_the_site_name").forward(
         apps, None
     )
     old.refresh_from_db()

@@ -11,7 +11,7 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0007_moderator_profile")]
+    dependencies = [("comments", "0008_moderator_profile")]
 
     # Backward leaves the names as they are: the login names are not worth bringing back.
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

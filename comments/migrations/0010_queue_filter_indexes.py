@@ -10,7 +10,7 @@ INDEXES = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0008_site_replies_show_the_site_name")]
+    dependencies = [("comments", "0009_site_replies_show_the_site_name")]
 
     operations = [
         migrations.RunSQL(

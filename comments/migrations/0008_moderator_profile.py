@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0006_moderators_restore_article_versions'),
+        ('comments', '0007_trusted_commenter_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
