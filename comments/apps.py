@@ -19,6 +19,17 @@ class CommentsConfig(AppConfig):
         # each carry their own state, so that cascade is switched off.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=Comment._meta.label)
 
+        self.register_front_cache_keys()
+
         article = self.apps.get_model("articles", "Article")
         if article not in moderator._registry:
             moderator.register(article, ArticleCommentModerator)
+
+    def register_front_cache_keys(self):
+        """A comment shows on the page of what it is about; the other models on no page."""
+        from articles import frontcache
+        from comments.models import Comment, ModerationWord, TrustedCommenter, VerifiedEmail
+
+        frontcache.register(Comment, lambda comment: [comment.content_object.surrogate_key])
+        for model in (ModerationWord, TrustedCommenter, VerifiedEmail):
+            frontcache.register(model, lambda instance: [])

@@ -200,8 +200,32 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
 
 # Page cache for anonymous readers (articles.pagecache). 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)
-# How long a CDN or proxy in front may keep an anonymous page (Cache-Control: s-maxage).
-PAGE_CACHE_SHARED_SECONDS = env_int("DJANGO_PAGE_CACHE_SHARED_SECONDS", 60)
+# Front caches purged by surrogate key after every change readers see (articles.frontcache),
+# like Wagtail's frontend-cache settings: every Varnish in front (its address, for BAN), and a
+# CDN's purge API.
+FRONT_CACHES = {}
+if env_list("DJANGO_FRONT_CACHE_VARNISH", []):
+    FRONT_CACHES["varnish"] = {
+        "BACKEND": "articles.frontcache.VarnishBackend",
+        "LOCATIONS": env_list("DJANGO_FRONT_CACHE_VARNISH", []),
+    }
+if os.environ.get("DJANGO_FRONT_CACHE_FASTLY_SERVICE_ID"):
+    FRONT_CACHES["fastly"] = {
+        "BACKEND": "articles.frontcache.FastlyBackend",
+        "SERVICE_ID": os.environ["DJANGO_FRONT_CACHE_FASTLY_SERVICE_ID"],
+        "API_TOKEN": os.environ.get("DJANGO_FRONT_CACHE_FASTLY_TOKEN", ""),
+    }
+if os.environ.get("DJANGO_FRONT_CACHE_CLOUDFLARE_ZONE_ID"):
+    FRONT_CACHES["cloudflare"] = {
+        "BACKEND": "articles.frontcache.CloudflareBackend",
+        "ZONE_ID": os.environ["DJANGO_FRONT_CACHE_CLOUDFLARE_ZONE_ID"],
+        "API_TOKEN": os.environ.get("DJANGO_FRONT_CACHE_CLOUDFLARE_TOKEN", ""),
+    }
+# How long a CDN or proxy in front may keep an anonymous page (Cache-Control: s-maxage): a
+# minute unless it is purged on change (FRONT_CACHES), then six hours.
+PAGE_CACHE_SHARED_SECONDS = env_int(
+    "DJANGO_PAGE_CACHE_SHARED_SECONDS", 6 * 3600 if FRONT_CACHES else 60
+)
 # Each web process also keeps the pages it served lately (checked against the shared version
 # on every request): at most this many bytes of them.
 PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 2 * 1024 * 1024)
@@ -278,7 +302,9 @@ TASKS = {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
-        }[os.environ.get("DJANGO_TASKS_BACKEND", "immediate")]
+        }[os.environ.get("DJANGO_TASKS_BACKEND", "immediate")],
+        # Front-cache purges have their own queue (and worker), never behind a slow email.
+        "QUEUES": ["default", "frontcache"],
     }
 }
 
