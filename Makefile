@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean lighthouse \
+.PHONY: run serve serve-front worker loadtest bench clear-ips test lint format superuser venv venv-dev clean lighthouse \
 	screenshots
 
 $(BIN)/python:
@@ -32,7 +32,12 @@ run: venv
 serve: venv
 	scripts/serve.sh
 
-## worker: run queued background work (email) for `make serve`
+## serve-front: `make serve` behind Varnish (deploy/varnish/default.vcl) on http://127.0.0.1:8000/,
+## gunicorn on 127.0.0.1:8001 and a worker sending the front-cache purges
+serve-front: venv
+	scripts/serve-front.sh
+
+## worker: run queued background work (email and front-cache purges) for `make serve`
 worker: venv
 	scripts/serve.sh worker
 

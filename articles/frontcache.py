@@ -40,7 +40,7 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
     "articles:feed_atom": ("feeds",),
     "articles:sitemap": ("sitemap",),
 }
-_VALID_KEY = re.compile(r"^[A-Za-z0-9:_.-]{1,128}$")
+_VALID_KEY = re.compile(r"^[A-Za-z0-9:_-]{1,128}$")
 MAX_ATTEMPTS = 6
 TIMEOUT_SECONDS = 5
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make serve`: collect static files, migrate, load the seed, then gunicorn on 127.0.0.1:8000.
-# `make worker` (scripts/serve.sh worker): the background worker for queued email.
+# `make worker` (scripts/serve.sh worker): the background workers for queued email and purges.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/serve-env.sh
@@ -13,6 +13,11 @@ case "${1:-web}" in
     exec .venv/bin/gunicorn nervepain.wsgi -c nervepain/gunicorn_conf.py
     ;;
   worker)
-    exec .venv/bin/python manage.py db_worker
+    # Email on the default queue; front-cache purges on their own, polled every 0.1 s so a
+    # change reaches Varnish or the CDN within a fraction of a second, never behind a slow email.
+    .venv/bin/python manage.py db_worker --queue-name frontcache --interval 0.1 --no-reload &
+    purger=$!
+    trap 'kill $purger 2>/dev/null' EXIT INT TERM
+    .venv/bin/python manage.py db_worker --queue-name default
     ;;
 esac
