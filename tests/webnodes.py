@@ -22,7 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PG = "postgres://postgres@127.0.0.1:5432"
 ARTICLE = "/articles/why-does-nerve-pain-get-worse-after-physical-therapy/"
-VARNISHD = shutil.which("varnishd") or ("/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None)
+VARNISHD = shutil.which("varnishd") or (
+    "/usr/sbin/varnishd" if Path("/usr/sbin/varnishd").exists() else None
+)
 
 CREATE_MODERATOR = """
 from django.contrib.auth.models import Group, User
@@ -154,8 +156,9 @@ def running_site(db_name, redis_url, nodes=2, front=True, extra_env=None):
             (workdir / "backends.vcl").write_text(backends)
             processes.append(
                 subprocess.Popen(
-                    [VARNISHD, "-F", "-a", f"127.0.0.1:{front_port}", "-n", str(workdir / "varnish"),
-                     "-s", "malloc,64m", "-f", str(ROOT / "deploy/varnish/default.vcl"),
+                    [VARNISHD, "-F", "-a", f"127.0.0.1:{front_port}",
+                     "-n", str(workdir / "varnish"), "-s", "malloc,64m",
+                     "-f", str(ROOT / "deploy/varnish/default.vcl"),
                      "-p", f"vcl_path={workdir}:{ROOT / 'deploy/varnish'}"],
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 )
