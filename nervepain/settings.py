@@ -7,6 +7,7 @@ variable.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -179,6 +180,34 @@ STORAGES = {
     },
 }
 
+# Media on shared storage, for several web nodes: an S3-compatible bucket (django-storages),
+# when DJANGO_MEDIA_S3_BUCKET is set. Credentials come from boto3's usual places
+# (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role), never from here.
+MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _s3_endpoint = os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL", "").rstrip("/")
+    _s3_domain = os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_S3_REGION") or None,
+            "custom_domain": _s3_domain or None,
+            "location": "media",
+            # Public, permanent addresses: images in articles are cached pages' content.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+    if _s3_domain:
+        MEDIA_URL = f"https://{_s3_domain}/media/"
+    elif _s3_endpoint:
+        MEDIA_URL = f"{_s3_endpoint}/{MEDIA_S3_BUCKET}/media/"
+    else:
+        MEDIA_URL = f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com/media/"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Email: console locally; SMTP when DJANGO_EMAIL_HOST is set.
@@ -257,6 +286,9 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": ["'none'"],
     "object-src": ["'none'"],
 }
+if MEDIA_S3_BUCKET:  # images come from the bucket's address
+    _media = urlsplit(MEDIA_URL)
+    CONTENT_SECURITY_POLICY["img-src"] = ["'self'", f"{_media.scheme}://{_media.netloc}"]
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
