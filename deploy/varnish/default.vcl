@@ -78,6 +78,9 @@ sub vcl_backend_response {
 sub vcl_deliver {
     if (obj.hits > 0) {
         set resp.http.X-Front-Cache = "hit";
+        # Django's headers about the request that filled the cache, not this one.
+        unset resp.http.X-Request-ID;
+        unset resp.http.X-Page-Cache;
     } else {
         set resp.http.X-Front-Cache = "miss";
     }
