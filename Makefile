@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Links the site writes (canonical, feeds, sitemap, email) follow it unless DJANGO_SITE_URL is set.
 PORT ?= 8000
 
-.PHONY: run serve worker loadtest bench bench-moderation clear-ips test lint format superuser venv venv-dev clean lighthouse \
+.PHONY: run serve serve-front worker loadtest bench bench-moderation clear-ips test lint format superuser venv venv-dev clean lighthouse \
 	screenshots
 
 $(BIN)/python:
@@ -36,7 +36,12 @@ run: venv
 serve: venv
 	DJANGO_PORT=$(PORT) scripts/serve.sh
 
-## worker: run queued background work (email) for `make serve`
+## serve-front: `make serve` behind Varnish (deploy/varnish/default.vcl) on http://127.0.0.1:8000/,
+## gunicorn on 127.0.0.1:8001 and a worker sending the front-cache purges
+serve-front: venv
+	scripts/serve-front.sh
+
+## worker: run queued background work (email and front-cache purges) for `make serve`
 worker: venv
 	DJANGO_PORT=$(PORT) scripts/serve.sh worker
 

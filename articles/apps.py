@@ -13,6 +13,7 @@ class ArticlesConfig(AppConfig):
 
         pagecache.connect_invalidation()
         checks.register(pagecache.check_counters_cache, checks.Tags.caches, deploy=True)
+        self.register_front_cache_keys()
 
         from django.contrib.flatpages.models import FlatPage
 
@@ -24,3 +25,19 @@ class ArticlesConfig(AppConfig):
         m2m_changed.connect(
             forget_medical_disclaimer, sender=FlatPage.sites.through, dispatch_uid=uid
         )
+
+    def register_front_cache_keys(self):
+        """Which front-cache pages a change of each model shows on (``articles.frontcache``)."""
+        from articles import frontcache
+        from articles.models import Article, CallToAction, Reference, Reviewer
+
+        frontcache.register(
+            Article,
+            Article.surrogate_keys,
+            due=lambda article: article.published_at if article.is_scheduled else None,
+        )
+        frontcache.register(CallToAction, lambda cta: [a.surrogate_key for a in cta.articles.all()])
+        frontcache.register(
+            Reviewer, lambda reviewer: [a.surrogate_key for a in reviewer.reviewed_articles.all()]
+        )
+        frontcache.register(Reference, lambda reference: [reference.article.surrogate_key])

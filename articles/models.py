@@ -224,6 +224,26 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._loaded_slug = article.__dict__.get("slug")  # a renamed page is purged too
+        return article
+
+    @property
+    def surrogate_key(self) -> str:
+        """The front-cache key of this article's own page (``articles.frontcache.PAGE_KEYS``)."""
+        return f"article:{self.slug}"
+
+    def surrogate_keys(self) -> set[str]:
+        """The keys of every page that shows this article: its own (under its old address
+        too, if the slug changed), the home page, the feeds and the sitemap."""
+        keys = {self.surrogate_key, "home", "feeds", "sitemap"}
+        loaded = getattr(self, "_loaded_slug", None)
+        if loaded and loaded != self.slug:
+            keys.add(f"article:{loaded}")
+        return keys
+
     @property
     def is_published(self) -> bool:
         """True when readers can see the article (the same rule as ``published()``)."""

@@ -23,6 +23,9 @@ anything that a reader page shows (models of the apps in ``PAGE_CACHE_INVALIDATE
 articles, comments, flatpages...) increments the version, so every cached copy on every web
 process is stale at once. Time also changes pages: a copy never
 outlives the moment the next scheduled article is due.
+
+Front caches (Varnish, a CDN) may keep the same pages for hours: every stored page carries
+surrogate keys, and changes purge them by key (``articles.frontcache``).
 """
 
 import functools
@@ -47,6 +50,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.encoding import escape_uri_path
 from django.utils.functional import SimpleLazyObject
 from django.utils.module_loading import import_string
+
+from articles import frontcache
 
 logger = logging.getLogger(__name__)
 
@@ -79,13 +84,15 @@ def invalidate(instance=None, **kwargs) -> None:
     Once now, and once more when the transaction commits: a page rendered from the old data
     between the two is dropped by the second bump. A model can say that a change is invisible
     to readers with ``affects_public_pages()`` (a held comment arriving), so a flood of held
-    spam cannot keep emptying the cache.
+    spam cannot keep emptying the cache. With front caches configured, the pages that show
+    the change are also purged from them once the transaction commits (``articles.frontcache``).
     """
     affects = getattr(instance, "affects_public_pages", None)
     if affects is not None and not affects():
         return
     _bump()
     transaction.on_commit(_bump, robust=True)
+    frontcache.changed(instance)
 
 
 def connect_invalidation() -> None:
@@ -297,6 +304,7 @@ class PageCacheMiddleware:
                 response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_SECONDS
             )
             patch_vary_headers(response, ["Cookie"])
+            frontcache.tag(request, response)
             timeout = settings.PAGE_CACHE_SECONDS
             until_due = _seconds_until_next_scheduled()
             if until_due is not None:

@@ -19,6 +19,8 @@ class CommentsConfig(AppConfig):
         # each carry their own state, so that cascade is switched off.
         pre_save.disconnect(publish_or_unpublish_on_pre_save, sender=Comment._meta.label)
 
+        self.register_front_cache_keys()
+
         article = self.apps.get_model("articles", "Article")
         if article not in moderator._registry:
             moderator.register(article, ArticleCommentModerator)
@@ -29,3 +31,12 @@ class CommentsConfig(AppConfig):
 
         collect_dependents.connect(article_dependents, dispatch_uid="comments-dependents")
         pre_delete.connect(guard_article_deletion, sender=article, dispatch_uid="comments-guard")
+
+    def register_front_cache_keys(self):
+        """A comment shows on the page of what it is about; the other models on no page."""
+        from articles import frontcache
+        from comments.models import Comment, ModerationWord, TrustedCommenter, VerifiedEmail
+
+        frontcache.register(Comment, lambda comment: [comment.content_object.surrogate_key])
+        for model in (ModerationWord, TrustedCommenter, VerifiedEmail):
+            frontcache.register(model, lambda instance: [])

@@ -21,6 +21,10 @@ def comment_url(target, pk) -> str:
     return f"{target.get_absolute_url()}#c{pk}"
 
 
+# What django-comments-xtd's second save of a new comment sets: its place in the thread.
+THREAD_FIELDS = ("thread_id", "parent_id", "level", "order")
+
+
 class CommentQuerySet(models.QuerySet):
     def for_object(self, obj):
         return self.filter(
@@ -129,8 +133,20 @@ class Comment(XtdComment):
         self.is_public = self.state == self.State.PUBLISHED
         self.is_removed = self.state == self.State.REMOVED
         self.comment_html = render_comment_text(self.comment)
-        super().save(*args, **kwargs)  # post_save (page cache) still sees the loaded state
+        self._new_thread = self.pk is None
+        try:
+            super().save(*args, **kwargs)  # post_save (page cache) still sees the loaded state
+        finally:
+            self._new_thread = False
         self._loaded_state = self.state
+
+    def save_base(self, *args, update_fields=None, **kwargs):
+        # django-comments-xtd saves a new comment twice: the rows, then its place in the thread
+        # (known once it has an id). The second save rewrote every column of all three tables;
+        # only the thread's columns changed, in one table: 3 UPDATEs become 1.
+        if update_fields is None and getattr(self, "_new_thread", False) and not self._state.adding:
+            update_fields = THREAD_FIELDS
+        super().save_base(*args, update_fields=update_fields, **kwargs)
 
     def get_absolute_url(self):
         return comment_url(self.content_object, self.pk)

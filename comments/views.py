@@ -13,10 +13,12 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comments import notifications, trust
 from comments.forms import FORM_COOKIE, CommentForm, issue_form_token
@@ -107,6 +109,23 @@ def _from_this_site(request) -> bool:
         return True
     allowed = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
     return origin in allowed
+
+
+@require_GET
+def form_token(request):
+    """A fresh form token cookie, for a page that came without one.
+
+    A front cache (Varnish, a CDN) keeps one copy of a page for every reader, so it drops the
+    token cookie the page carried; the form's script asks here when the reader first turns to
+    the form. A token the browser holds already (from an earlier page) is kept: a new one
+    would start the time trap again. Without script, the post is refused with the text kept
+    and a fresh token.
+    """
+    response = HttpResponse(status=204)
+    patch_cache_control(response, private=True, no_store=True)
+    if FORM_COOKIE not in request.COOKIES:
+        issue_form_token(request, response)
+    return response
 
 
 # The reader pages are cached and shared between readers, so the form cannot carry a per-reader

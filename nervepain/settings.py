@@ -7,6 +7,7 @@ variable.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -208,6 +209,34 @@ STORAGES = {
     },
 }
 
+# Media on shared storage, for several web nodes: an S3-compatible bucket (django-storages),
+# when DJANGO_MEDIA_S3_BUCKET is set. Credentials come from boto3's usual places
+# (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role), never from here.
+MEDIA_S3_BUCKET = os.environ.get("DJANGO_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    _s3_endpoint = os.environ.get("DJANGO_MEDIA_S3_ENDPOINT_URL", "").rstrip("/")
+    _s3_domain = os.environ.get("DJANGO_MEDIA_S3_CUSTOM_DOMAIN", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _s3_endpoint or None,
+            "region_name": os.environ.get("DJANGO_MEDIA_S3_REGION") or None,
+            "custom_domain": _s3_domain or None,
+            "location": "media",
+            # Public, permanent addresses: images in articles are cached pages' content.
+            "querystring_auth": False,
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+    if _s3_domain:
+        MEDIA_URL = f"https://{_s3_domain}/media/"
+    elif _s3_endpoint:
+        MEDIA_URL = f"{_s3_endpoint}/{MEDIA_S3_BUCKET}/media/"
+    else:
+        MEDIA_URL = f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com/media/"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Email: console locally; SMTP when DJANGO_EMAIL_HOST is set.
@@ -229,8 +258,32 @@ TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
 
 # Page cache for anonymous readers (articles.pagecache). 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)
-# How long a CDN or proxy in front may keep an anonymous page (Cache-Control: s-maxage).
-PAGE_CACHE_SHARED_SECONDS = env_int("DJANGO_PAGE_CACHE_SHARED_SECONDS", 60)
+# Front caches purged by surrogate key after every change readers see (articles.frontcache),
+# like Wagtail's frontend-cache settings: every Varnish in front (its address, for BAN), and a
+# CDN's purge API.
+FRONT_CACHES = {}
+if env_list("DJANGO_FRONT_CACHE_VARNISH", []):
+    FRONT_CACHES["varnish"] = {
+        "BACKEND": "articles.frontcache.VarnishBackend",
+        "LOCATIONS": env_list("DJANGO_FRONT_CACHE_VARNISH", []),
+    }
+if os.environ.get("DJANGO_FRONT_CACHE_FASTLY_SERVICE_ID"):
+    FRONT_CACHES["fastly"] = {
+        "BACKEND": "articles.frontcache.FastlyBackend",
+        "SERVICE_ID": os.environ["DJANGO_FRONT_CACHE_FASTLY_SERVICE_ID"],
+        "API_TOKEN": os.environ.get("DJANGO_FRONT_CACHE_FASTLY_TOKEN", ""),
+    }
+if os.environ.get("DJANGO_FRONT_CACHE_CLOUDFLARE_ZONE_ID"):
+    FRONT_CACHES["cloudflare"] = {
+        "BACKEND": "articles.frontcache.CloudflareBackend",
+        "ZONE_ID": os.environ["DJANGO_FRONT_CACHE_CLOUDFLARE_ZONE_ID"],
+        "API_TOKEN": os.environ.get("DJANGO_FRONT_CACHE_CLOUDFLARE_TOKEN", ""),
+    }
+# How long a CDN or proxy in front may keep an anonymous page (Cache-Control: s-maxage): a
+# minute unless it is purged on change (FRONT_CACHES), then six hours.
+PAGE_CACHE_SHARED_SECONDS = env_int(
+    "DJANGO_PAGE_CACHE_SHARED_SECONDS", 6 * 3600 if FRONT_CACHES else 60
+)
 # Each web process also keeps the pages it served lately (checked against the shared version
 # on every request): at most this many bytes of them.
 PAGE_CACHE_LOCAL_BYTES = env_int("DJANGO_PAGE_CACHE_LOCAL_BYTES", 2 * 1024 * 1024)
@@ -267,6 +320,9 @@ CONTENT_SECURITY_POLICY = {
     "base-uri": ["'none'"],
     "object-src": ["'none'"],
 }
+if MEDIA_S3_BUCKET:  # images come from the bucket's address
+    _media = urlsplit(MEDIA_URL)
+    CONTENT_SECURITY_POLICY["img-src"] = ["'self'", f"{_media.scheme}://{_media.netloc}"]
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"
@@ -317,7 +373,9 @@ TASKS = {
         "BACKEND": {
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
             "database": "django_tasks_db.DatabaseBackend",
-        }[os.environ.get("DJANGO_TASKS_BACKEND", "immediate")]
+        }[os.environ.get("DJANGO_TASKS_BACKEND", "immediate")],
+        # Front-cache purges have their own queue (and worker), never behind a slow email.
+        "QUEUES": ["default", "frontcache"],
     }
 }
 

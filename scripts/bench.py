@@ -8,10 +8,18 @@ Python client posts comments (held for moderation, a fresh form for each) with 4
 The same HTML bytes are also served as a static file by the same stack (whitenoise in gunicorn),
 the ceiling each figure is compared with.
 
-Reported for each: requests/s, p50 and p99 latency, response bytes (raw and gzip), server CPU
-milliseconds per request (the workers' user+system time from /proc), queries per request, and
-the workers' peak memory. A Markdown table goes to stdout and everything to bench-results/.
-Benchmarks are not tests: nothing here asserts a timing.
+In front of the cache-on server, the shipped Varnish (deploy/varnish/default.vcl) serves the
+article too, beside nginx serving the same bytes as a static file: the front cache's column.
+At the first N, 100 moderator approvals are timed from the approval's commit to the comment
+being visible through Varnish (purged through the task queue and its worker). Cache hits are
+also measured at 1 connection on two more servers, gunicorn's old worker recycling (every
+2,000 requests, each worker loading Django itself) against the shipped one (preloaded app,
+50,000 requests with jitter), for their p99 and maximum latency.
+
+Reported for each: requests/s, p50, p99 and maximum latency, response bytes (raw and gzip),
+server CPU milliseconds per request (the workers' user+system time from /proc), queries per
+request, and the workers' peak memory. A Markdown table goes to stdout and everything to
+bench-results/. Benchmarks are not tests: nothing here asserts a timing.
 """
 
 import argparse
@@ -27,6 +35,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -37,7 +46,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 ARTICLE = "/articles/why-does-nerve-pain-get-worse-after-physical-therapy/"
-PORT_ON, PORT_OFF = 8501, 8502
+# BENCH_PORT_BASE moves the six servers' ports (8501-8506), for two benchmarks on one machine.
+_BASE = int(os.environ.get("BENCH_PORT_BASE", "8501"))
+PORT_ON, PORT_OFF, PORT_FRONT, PORT_NGINX = _BASE, _BASE + 1, _BASE + 2, _BASE + 3
+PORT_OLD_RECYCLING, PORT_NEW_RECYCLING = _BASE + 4, _BASE + 5
 GZIP = {"Accept-Encoding": "gzip"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 SAMPLE = (
@@ -117,10 +129,10 @@ def write_static_copy(html_raw, static_root, n):
 
 
 class Server:
-    def __init__(self, port, env, cache_seconds, access_log="/dev/null"):
+    def __init__(self, port, env, cache_seconds, access_log="/dev/null", **extra_env):
         self.port = port
         self.access_log = Path(access_log)
-        env = {**env, "DJANGO_PAGE_CACHE_SECONDS": str(cache_seconds)}
+        env = {**env, "DJANGO_PAGE_CACHE_SECONDS": str(cache_seconds), **extra_env}
         command = [
             str(ROOT / ".venv/bin/gunicorn"), "nervepain.wsgi", "-c", "nervepain/gunicorn_conf.py",
             "-b", f"127.0.0.1:{port}", "--access-logfile", access_log, "--error-logfile", "-",
@@ -129,9 +141,9 @@ class Server:
         self.base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
-                urllib.request.urlopen(self.base + "/", timeout=2)
+                urllib.request.urlopen(self.base + "/", timeout=5)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, or not answering yet
                 time.sleep(0.1)
 
     def workers(self):
@@ -184,6 +196,129 @@ def parse_latency(text, label):
     return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
+def parse_max(text):
+    match = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)", text)
+    return float(match.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[match.group(2)]
+
+
+class Front:
+    """A server that is not gunicorn (Varnish, nginx): its address; CPU is not read."""
+
+    def __init__(self, port, process):
+        self.base = f"http://127.0.0.1:{port}"
+        self.process = process
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.base + "/static/", timeout=2)
+                break
+            except urllib.error.HTTPError:
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+
+    def cpu_seconds(self):
+        return 0.0
+
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=20)
+
+
+def start_varnish(port, backend_port, workdir):
+    """The shipped VCL in front of one gunicorn server."""
+    backends = subprocess.run(
+        [str(ROOT / "scripts/varnish-backends.sh"), f"127.0.0.1:{backend_port}"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    (workdir / "backends.vcl").write_text(backends)
+    process = subprocess.Popen(
+        ["varnishd", "-F", "-a", f"127.0.0.1:{port}", "-n", str(workdir / "varnish"),
+         "-s", "malloc,256m", "-f", str(ROOT / "deploy/varnish/default.vcl"),
+         "-p", f"vcl_path={workdir}:{ROOT / 'deploy/varnish'}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return Front(port, process)
+
+
+NGINX_CONF = """
+daemon off;
+worker_processes 2;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {workdir}/body;
+    proxy_temp_path {workdir}/proxy;
+    fastcgi_temp_path {workdir}/fastcgi;
+    uwsgi_temp_path {workdir}/uwsgi;
+    scgi_temp_path {workdir}/scgi;
+    types {{ text/html html; }}
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    gzip_static on;
+    server {{
+        listen 127.0.0.1:{port};
+        location /static/ {{ alias {static_root}/; }}
+    }}
+}}
+"""
+
+
+def start_nginx(port, static_root, workdir):
+    """nginx serving the static copies (and their .gz) as files: the ceiling for a cache."""
+    conf = workdir / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(workdir=workdir, port=port, static_root=static_root))
+    process = subprocess.Popen(
+        ["nginx", "-c", str(conf), "-p", str(workdir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    return Front(port, process)
+
+
+def approval_to_visible(front, count):
+    """Time from a moderator's approval (its commit) to the comment on the page through
+    Varnish, ``count`` times: the purge goes through the task queue and its worker."""
+    from django.contrib.auth.models import User
+
+    from articles.models import Article
+    from comments.models import Comment
+
+    article = Article.objects.get()
+    moderator, _ = User.objects.get_or_create(username="bench-moderator", is_staff=True)
+    seconds = []
+    for n in range(count):
+        comment = Comment(
+            content_object=article, site_id=1, user_name=f"Bench {n}",
+            user_email=f"approved{n}@example.org", comment=f"Approved comment {n}.",
+            state=Comment.State.PENDING,
+        )  # fmt: skip
+        comment.save()
+        for _ in range(50):  # the page cached in Varnish again
+            with urllib.request.urlopen(front.base + ARTICLE, timeout=10) as response:
+                response.read()
+                if response.headers.get("X-Front-Cache") == "hit":
+                    break
+        marker = f'id="c{comment.pk}"'.encode()
+        started = time.perf_counter()
+        comment.moderate(Comment.State.PUBLISHED, moderator)
+        while True:
+            with urllib.request.urlopen(front.base + ARTICLE, timeout=10) as response:
+                if marker in response.read():
+                    break
+            if time.perf_counter() - started > 30:
+                raise RuntimeError(f"comment {comment.pk} not visible through Varnish in 30 s")
+            time.sleep(0.002)
+        seconds.append((time.perf_counter() - started) * 1000)
+    return {
+        "approvals": count,
+        "median_ms": percentile(seconds, 0.5),
+        "p99_ms": percentile(seconds, 0.99),
+        "max_ms": round(max(seconds), 2),
+    }
+
+
 def wrk(server, path, connections, seconds):
     """One wrk run: requests, seconds, p50 and p99 latency, server CPU seconds, non-2xx."""
     before = server.cpu_seconds()
@@ -202,6 +337,7 @@ def wrk(server, path, connections, seconds):
         "seconds": requests / rate if rate else seconds,
         "p50_ms": parse_latency(out, "50"),
         "p99_ms": parse_latency(out, "99"),
+        "max_ms": parse_max(out),
         "cpu": cpu,
         "non_2xx": int(errors.group(1)) if errors else 0,
     }
@@ -225,6 +361,7 @@ def measure(targets, connections, seconds, rounds):
             "requests_per_s": round(requests / sum(part["seconds"] for part in parts), 1),
             "p50_ms": round(statistics.median(part["p50_ms"] for part in parts), 2),
             "p99_ms": round(max(part["p99_ms"] for part in parts), 2),
+            "max_ms": round(max(part["max_ms"] for part in parts), 2),
             "cpu_ms_per_request": round(sum(p["cpu"] for p in parts) * 1000 / max(requests, 1), 2),
             "requests": requests,
             "non_2xx": sum(part["non_2xx"] for part in parts),
@@ -322,15 +459,49 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def recycling_tail(env, seconds):
+    """Cache hits at 1 connection under gunicorn's old worker recycling and the shipped one,
+    in alternating rounds: their p99 and maximum latency."""
+    old = Server(PORT_OLD_RECYCLING, env, 300, GUNICORN_MAX_REQUESTS="2000", GUNICORN_PRELOAD="0")
+    try:
+        new = Server(
+            PORT_NEW_RECYCLING, env, 300, GUNICORN_MAX_REQUESTS="50000", GUNICORN_PRELOAD="1"
+        )
+    except BaseException:
+        old.stop()
+        raise
+    try:
+        for server in (old, new):
+            fetch(server.base + ARTICLE, gzip_ok=True)
+        measured = measure(
+            [("cache hit, recycled every 2,000 (old)", old, ARTICLE),
+             ("cache hit, preloaded, recycled every 50,000", new, ARTICLE)],
+            1, seconds, 2,
+        )  # fmt: skip
+    finally:
+        old.stop()
+        new.stop()
+    for row in measured.values():
+        row["cpu_ms_per_request"] = None  # recycled workers take their CPU time with them
+    return {(name, 1): row for name, row in measured.items()}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", default="0,50,200,1000")
     parser.add_argument("--seconds", type=int, default=4, help="wrk seconds per figure")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per figure")
     parser.add_argument("--posts", type=int, default=120, help="comments posted per N")
+    parser.add_argument("--approvals", type=int, default=100, help="approvals timed (first N)")
+    parser.add_argument(
+        "--tail-seconds", type=int, default=20, help="wrk seconds per worker recycling policy"
+    )
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
     args = parser.parse_args()
 
+    # The servers purge the shipped Varnish in front of the cache-on one; so does this process
+    # (it approves comments), through the task queue and the worker started below.
+    os.environ["DJANGO_FRONT_CACHE_VARNISH"] = f"http://127.0.0.1:{PORT_FRONT}"
     env = dict(os.environ)
     reset_database(env["DATABASE_URL"])
     static_root = env["DJANGO_STATIC_ROOT"]
@@ -342,8 +513,14 @@ def main():
     from django.db import connection
     from django.test import Client
 
-    results = []
-    for n in [int(value) for value in args.counts.split(",")]:
+    results, approvals = [], None
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "db_worker", "--queue-name", "frontcache",
+         "--interval", "0.1", "--no-reload"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    counts = [int(value) for value in args.counts.split(",")]
+    for n in counts:
         grow_comments(n)
         connection.close()
         subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], check=True,
@@ -357,6 +534,10 @@ def main():
         access_log = log_dir / f"nervepain-bench-access-{os.getpid()}.log"
         access_log.write_text("")
         on, off = Server(PORT_ON, env, 300, str(access_log)), Server(PORT_OFF, env, 0)
+        workdir = Path(tempfile.mkdtemp(prefix="nervepain-bench-front-"))
+        workdir.chmod(0o755)
+        front = start_varnish(PORT_FRONT, PORT_ON, workdir)
+        nginx = start_nginx(PORT_NGINX, static_root, workdir)
         try:
             rows = {}
             targets = [
@@ -364,6 +545,8 @@ def main():
                 ("article, cache on", on, ARTICLE),
                 ("home page", on, "/"),
                 ("static ceiling", on, static_path),
+                ("article, front cache (Varnish)", front, ARTICLE),
+                ("static file, nginx", nginx, static_path),
             ]
             sizes = {}
             for name, server, path in targets:
@@ -379,9 +562,15 @@ def main():
             rows[("post a comment", 4)] = post_comments(on, args.posts, 4, warmup=12)
             memory = max(on.peak_memory_mb(), off.peak_memory_mb())
             rss = max(on.rss_mb(), off.rss_mb())
+            if n == counts[0]:
+                approvals = {"comments": n, **approval_to_visible(front, args.approvals)}
+                rows.update(recycling_tail(env, args.tail_seconds))
         finally:
             on.stop()
             off.stop()
+            front.stop()
+            nginx.stop()
+            shutil.rmtree(workdir, ignore_errors=True)
             access_log.unlink(missing_ok=True)
         # Take the posted comments out again, so every N is measured with N public comments.
         from comments.models import Comment
@@ -389,31 +578,47 @@ def main():
         Comment.objects.filter(user_name__startswith="Bench ").delete()
         connection.close()
         for (name, connections), row in rows.items():
-            ceiling = rows[("static ceiling", connections)] if connections in (1, 16) else None
-            if ceiling:
+            ceiling = rows.get(("static ceiling", connections))
+            if ceiling and "recycled" not in name:
                 row["share_of_static_rps"] = round(
                     row["requests_per_s"] / ceiling["requests_per_s"], 3
+                )
+            files = rows.get(("static file, nginx", connections))
+            if files and "recycled" not in name:
+                row["share_of_nginx_rps"] = round(
+                    row["requests_per_s"] / files["requests_per_s"], 3
                 )
             results.append({"comments": n, "scenario": name, "connections": connections,
                             "worker_peak_mb": round(memory, 1), "worker_rss_mb": round(rss, 1),
                             **row})  # fmt: skip
 
+    worker.terminate()
+    worker.wait(timeout=20)
     out = Path(args.out)
     out.mkdir(exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(results, indent=2))
+    (out / "bench.json").write_text(json.dumps({"rows": results, "approvals": approvals}, indent=2))
     lines = [
-        "| N | scenario | conns | req/s | x static | p50 ms | p99 ms | CPU ms/req | queries "
-        "| bytes raw | bytes gzip |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | scenario | conns | req/s | x static | x nginx | p50 ms | p99 ms | max ms "
+        "| CPU ms/req | queries | bytes raw | bytes gzip |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in results:
         share = row.get("share_of_static_rps")
+        nginx_share = row.get("share_of_nginx_rps")
         lines.append(
             f"| {row['comments']} | {row['scenario']} | {row['connections']} "
             f"| {row['requests_per_s']} | {share if share is not None else '-'} "
-            f"| {row['p50_ms']} | {row['p99_ms']} | {row['cpu_ms_per_request']} "
+            f"| {nginx_share if nginx_share is not None else '-'} "
+            f"| {row['p50_ms']} | {row['p99_ms']} | {row.get('max_ms', '-')} "
+            f"| {row['cpu_ms_per_request'] or '-'} "
             f"| {row.get('queries', '-')} | {row.get('bytes_raw', '-')} "
             f"| {row.get('bytes_gzip', '-')} |"
+        )
+    if approvals:
+        lines.append(
+            f"\nApproval to visible through Varnish (N = {approvals['comments']}, "
+            f"{approvals['approvals']} approvals): median {approvals['median_ms']} ms, "
+            f"p99 {approvals['p99_ms']} ms, max {approvals['max_ms']} ms."
         )
     peak = max(row["worker_peak_mb"] for row in results)
     rss = max(row["worker_rss_mb"] for row in results)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make serve`: collect static files, migrate, load the seed, then gunicorn on 127.0.0.1:$DJANGO_PORT
 # (8000; `make serve PORT=8123`).
-# `make worker` (scripts/serve.sh worker): the background worker for queued email, once the
-# database is migrated.
+# `make worker` (scripts/serve.sh worker): the background workers for queued email and front-cache
+# purges, once the database is migrated.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/serve-env.sh
@@ -17,6 +17,11 @@ case "${1:-web}" in
   worker)
     # Started beside `make serve` on a fresh checkout, the schema may not exist yet: wait for it.
     .venv/bin/python manage.py wait_for_schema --timeout "${WORKER_SCHEMA_TIMEOUT:-300}"
-    exec .venv/bin/python manage.py db_worker
+    # Email on the default queue; front-cache purges on their own, polled every 0.1 s so a
+    # change reaches Varnish or the CDN within a fraction of a second, never behind a slow email.
+    .venv/bin/python manage.py db_worker --queue-name frontcache --interval 0.1 --no-reload &
+    purger=$!
+    trap 'kill $purger 2>/dev/null' EXIT INT TERM
+    .venv/bin/python manage.py db_worker --queue-name default
     ;;
 esac

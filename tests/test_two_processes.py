@@ -1,206 +1,87 @@
-"""Two web processes sharing PostgreSQL and Redis behave as one site.
+"""Two web processes sharing PostgreSQL and Redis behave as one site, reached directly or
+through Varnish balancing between them (round robin) as the front cache.
 
 Starts two gunicorn servers on loopback against their own PostgreSQL database and Redis
-database. Skipped (with the reason) when either server is not running.
+database, and Varnish in front of both (tests/webnodes.py). Skipped (with the reason) when
+either server is not running, or, for the runs through Varnish, when varnishd is missing.
 """
-
-import http.cookiejar
-import os
-import re
-import secrets
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.webnodes import (
+    ARTICLE,
+    VARNISHD,
+    Browser,
+    approve_first_pending,
+    eventually,
+    log_in_moderator,
+    post_comment,
+    running_site,
+    services_up,
+)
+
 DB_NAME = "nervepain_two_processes"
-PG = "postgres://postgres@127.0.0.1:5432"
-REDIS_URL = "redis://127.0.0.1:6379/13"
-PORTS = (8301, 8302)
-ARTICLE = "/articles/why-does-nerve-pain-get-worse-after-physical-therapy/"
-
-
-def services_up() -> bool:
-    try:
-        import psycopg2
-        import redis
-
-        psycopg2.connect(f"{PG}/postgres", connect_timeout=1).close()
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except Exception:
-        return False
-
+REDIS_URL = "redis://127.0.0.1:6379/8"
 
 pytestmark = pytest.mark.skipif(
-    not services_up(), reason="needs PostgreSQL and Redis on 127.0.0.1 (CI starts them)"
+    not services_up(REDIS_URL), reason="needs PostgreSQL and Redis on 127.0.0.1 (CI starts them)"
 )
+ROUTES = [
+    "direct",
+    pytest.param(
+        "through Varnish",
+        marks=pytest.mark.skipif(
+            VARNISHD is None, reason="needs varnishd (Debian package varnish; .ci/run installs it)"
+        ),
+    ),
+]
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    import psycopg2
-    import redis
-
-    admin = psycopg2.connect(f"{PG}/postgres")
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}"')
-        cursor.execute(f'CREATE DATABASE "{DB_NAME}"')
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "COMMENTS_"))},
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": f"{PG}/{DB_NAME}",
-        "REDIS_URL": REDIS_URL,
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "COMMENTS_MIN_SECONDS": "0",
-        "COMMENTS_RATE_LIMIT": "4",
-        "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
-    }
-    manage = [sys.executable, "manage.py"]
-    for command in (
-        ["collectstatic", "--noinput", "-v0"],
-        ["migrate", "--noinput", "-v0"],
-        ["load_seed"],
-    ):
-        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run(
-        [*manage, "shell", "-c", CREATE_MODERATOR], cwd=ROOT, env=env, check=True, timeout=60
-    )
-    servers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "nervepain.wsgi", "-b", f"127.0.0.1:{port}",
-             "-w", "1", "--access-logfile", "/dev/null"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in PORTS
-    ]  # fmt: skip
-    try:
-        for port in PORTS:
-            wait_for(f"http://127.0.0.1:{port}/")
-        yield [f"http://127.0.0.1:{port}" for port in PORTS]
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        admin.close()
-        redis.Redis.from_url(REDIS_URL).flushdb()
+def site():
+    with running_site(DB_NAME, REDIS_URL, nodes=2, front=VARNISHD is not None) as site:
+        yield site
 
 
-CREATE_MODERATOR = """
-from django.contrib.auth.models import Group, User
-user = User.objects.create_user("mod", "mod@example.org", "a long test password", is_staff=True)
-user.groups.add(Group.objects.get(name="Moderators"))
-"""
+def bases(site, route):
+    """Where the first and the second request go: each node in turn, or Varnish both times
+    (its round-robin director then sends them to the nodes in turn)."""
+    return site.nodes if route == "direct" else [site.front, site.front]
 
 
-def wait_for(url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:  # refused, reset, or timed out while the worker warms up under load
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-
-
-class Browser:
-    """Just enough of a browser: cookies, forms, status codes."""
-
-    def __init__(self):
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-            NoRedirect(),
-        )
-
-    def get(self, url):
-        with self.opener.open(url, timeout=10) as response:
-            return response.status, response.read().decode()
-
-    def post(self, url, data):
-        request = urllib.request.Request(
-            url, data=urllib.parse.urlencode(data, doseq=True).encode()
-        )
-        try:
-            with self.opener.open(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def hidden_fields(html):
-    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-
-
-def post_comment(browser, base, text, email="ann@example.org"):
-    _, page = browser.get(base + ARTICLE)
-    data = {**hidden_fields(page), "name": "Ann", "email": email, "comment": text, "honeypot": ""}
-    return browser.post(base + "/comments/post/", data)
-
-
-def test_approval_through_one_process_shows_through_the_other(site):
+@pytest.mark.parametrize("route", ROUTES)
+def test_approval_through_one_process_shows_through_the_other(site, route):
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # rate-limit counters from the other test
-    first, second = site
+    first, second = bases(site, route)
     reader = Browser()
-    # Both processes have the anonymous page cached.
-    for base in site:
+    # Every cache has the anonymous page.
+    for base in {*site.nodes, first, second}:
         Browser().get(base + ARTICLE)
         Browser().get(base + ARTICLE)
-    status, _ = post_comment(reader, first, "Shared across processes.")
+    text = f"Shared across processes, {route}."
+    status, _ = post_comment(reader, first, text)
     assert status == 303
 
-    moderator = Browser()
-    _, login = moderator.get(second + "/admin/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login).group(1)
-    status, _ = moderator.post(
-        second + "/admin/login/?next=/admin/",
-        {"csrfmiddlewaretoken": token, "username": "mod", "password": "a long test password"},
-    )
-    assert status == 302
-    _, queue = moderator.get(second + "/admin/comments/comment/")
-    comment_id = re.search(r'name="_selected_action" value="(\d+)"', queue).group(1)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', queue).group(1)
-    status, _ = moderator.post(
-        second + "/admin/comments/comment/",
-        {"csrfmiddlewaretoken": token, "action": "approve", "_selected_action": comment_id},
-    )
-    assert status == 302
+    comment_id = approve_first_pending(log_in_moderator(second), second)
 
-    _, page = Browser().get(first + ARTICLE)  # an anonymous reader, through the other process
-    assert "Shared across processes." in page
-    assert f'id="c{comment_id}"' in page
+    def shown():  # to an anonymous reader, through the other process or the front cache
+        _, page = Browser().get(first + ARTICLE)
+        return text in page and f'id="c{comment_id}"' in page
+
+    assert eventually(shown, within=0 if route == "direct" else 1.0) is not None
 
 
-def test_rate_limits_count_across_both_processes(site):
+@pytest.mark.parametrize("route", ROUTES)
+def test_rate_limits_count_across_both_processes(site, route):
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()  # counters from the other test start again
-    first, second = site
+    first, second = bases(site, route)
     email = "busy@example.org"
     statuses = [
-        post_comment(Browser(), base, f"Comment {n}", email=email)[0]
+        post_comment(Browser(), base, f"Comment {n}, {route}", email=email)[0]
         for n, base in enumerate([first, second, first, second, first])
     ]
     assert statuses == [303, 303, 303, 303, 429]

@@ -29,6 +29,12 @@
     note.hidden = true;
   }
 
+  // A page from a front cache comes without its form token cookie: fetch one the first time
+  // the reader turns to the form (the server refuses a post without one, keeping the text).
+  form.addEventListener("focusin", function () {
+    fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" });
+  }, { once: true });
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a.reply-link");
     if (link) {

@@ -388,11 +388,25 @@ def test_reader_pages_carry_no_per_reader_token(client, article):
 def test_posting_reads_the_article_once(post, article, django_assert_num_queries):
     """The post's query budget: the article once (the comment's address comes from it, not
     from a second read), the two duplicate checks, words and trust, the comment's rows in
-    three tables (saved twice by django-comments-xtd), the email job. A change that adds a
-    query here should be a choice."""
+    three tables and its place in the thread (one UPDATE of xtd's table, not all three
+    tables rewritten), the email job. A change that adds a query here should be a choice."""
     post(article, comment="A first comment warms the content type cache.")
-    with django_assert_num_queries(13) as captured:
+    with django_assert_num_queries(11) as captured:
         response = post(article, comment="Ice helped more than heat.")
     assert response.status_code == 303
     article_reads = [q for q in captured.captured_queries if 'FROM "articles_article"' in q["sql"]]
     assert len(article_reads) == 1
+
+
+def test_a_new_comment_is_placed_in_its_thread_with_one_update(
+    post, article, django_assert_num_queries
+):
+    """django-comments-xtd's second save of a new comment updates only its thread columns."""
+    post(article, comment="A first comment warms the content type cache.")
+    with django_assert_num_queries(11) as captured:
+        post(article, comment="Only the thread columns are written again.")
+    updates = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1
+    assert updates[0].startswith('UPDATE "django_comments_xtd_xtdcomment" SET "thread_id"')
+    comment = Comment.objects.latest("pk")
+    assert (comment.thread_id, comment.parent_id, comment.level) == (comment.pk, comment.pk, 0)
