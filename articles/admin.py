@@ -10,7 +10,7 @@ from reversion.admin import VersionAdmin
 
 from articles import history
 from articles.markdown import analyse
-from articles.models import Article, CallToAction, Reference, Reviewer
+from articles.models import Article, CallToAction, Reference, Reviewer, SiteSettings
 from articles.readability import READING_GRADE_TARGET, reading_grade
 
 
@@ -19,6 +19,19 @@ class CallToActionAdmin(admin.ModelAdmin):
     list_display = ["name", "heading", "button_label", "button_url"]
     search_fields = ["name", "heading", "text"]
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: editing it is the only thing to do (no adding a second, no deleting)."""
+
+    list_display = ["__str__", "contact_email"]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Reviewer)

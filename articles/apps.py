@@ -22,3 +22,10 @@ class ArticlesConfig(AppConfig):
         m2m_changed.connect(
             forget_medical_disclaimer, sender=FlatPage.sites.through, dispatch_uid=uid
         )
+
+        from articles.models import SiteSettings
+        from articles.site_pages import forget_site_settings
+
+        uid = "articles.forget_site_settings"
+        post_save.connect(forget_site_settings, sender=SiteSettings, dispatch_uid=uid)
+        post_delete.connect(forget_site_settings, sender=SiteSettings, dispatch_uid=uid)

@@ -65,6 +65,33 @@ class CallToAction(models.Model):
         super().save(*args, **kwargs)
 
 
+class SiteSettings(models.Model):
+    """What editors set once for the whole site: the address readers write to.
+
+    One row (``load()``); the Contact and Privacy pages show the address, read from the shared
+    cache and forgotten whenever the row is saved (``articles.site_pages``).
+    """
+
+    contact_email = models.EmailField(
+        _("contact email"),
+        help_text=_("Where readers write to the editors; shown on the Contact and Privacy pages."),
+    )
+    postal_address = models.TextField(
+        _("postal address"), blank=True, help_text=_("Optional; shown on the Contact page.")
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row for the whole site
+        super().save(*args, **kwargs)
+
+
 class Reviewer(models.Model):
     """A health professional who reviews articles for medical accuracy."""
 

@@ -32,6 +32,15 @@ urlpatterns = [
         {"url": "/medical-disclaimer/"},
         name="medical-disclaimer",
     ),
+    # The publisher's pages: flatpages a migration creates, staff edit under Flat pages.
+    path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
+    path(
+        "editorial-policy/",
+        flatpage_views.flatpage,
+        {"url": "/editorial-policy/"},
+        name="editorial-policy",
+    ),
+    path("contact/", flatpage_views.flatpage, {"url": "/contact/"}, name="contact"),
     path("", include("articles.urls")),
     # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
     path("", include("articles.wordpress_urls")),

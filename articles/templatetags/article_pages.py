@@ -1,6 +1,7 @@
 from django import template
 
 from articles import disclaimer
+from articles.markdown import has_own_numbers
 from articles.structured_data import article_graph, json_ld_script
 
 register = template.Library()
@@ -17,3 +18,9 @@ def medical_disclaimer():
     """The site's medical disclaimer (``title``, ``content``), read where a page part shows it,
     so a page whose article part comes from the fragment cache does not read it."""
     return disclaimer.medical_disclaimer()
+
+
+@register.filter
+def own_numbers(entries) -> bool:
+    """``{% if entries|own_numbers %}``: the headings of this contents list number themselves."""
+    return has_own_numbers(entries or [])

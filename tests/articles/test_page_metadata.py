@@ -260,7 +260,10 @@ def test_call_to_action_is_labelled_and_left_out(client, article):
     response = client.get(article.get_absolute_url())
     page = soup(response)
     cta = page.select_one("aside.cta")
-    assert cta.select_one(".cta-label").get_text() == "Call to action"
+    # Labelled for screen readers; sighted readers see the box, not a "CALL TO ACTION" label.
+    label = cta.select_one(".cta-label")
+    assert label.get_text() == "Call to action"
+    assert "visually-hidden" in label["class"]
     assert cta.has_attr("data-nosnippet")
     assert cta.find_parent(class_="article-body") is None
     script = page.find("script", type="application/ld+json").string
