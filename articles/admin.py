@@ -10,7 +10,7 @@ from reversion.admin import VersionAdmin
 
 from articles import history
 from articles.markdown import analyse
-from articles.models import Article, CallToAction, Reference, Reviewer, SiteSettings
+from articles.models import Article, CallToAction, Person, Reference, SiteSettings
 from articles.readability import READING_GRADE_TARGET, reading_grade
 
 
@@ -34,11 +34,28 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
-    list_display = ["name", "credentials", "job_title", "profile_url"]
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    """Authors, medical reviewers and the editorial team: who readers see named."""
+
+    list_display = ["name", "credentials", "job_title", "kind", "is_public", "user"]
+    list_filter = ["kind", "is_public"]
+    list_select_related = ["user"]
     search_fields = ["name", "credentials", "job_title"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    fields = [
+        "name",
+        "slug",
+        "kind",
+        "credentials",
+        "job_title",
+        "bio",
+        "photo",
+        "same_as",
+        "is_public",
+        "user",
+    ]
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
@@ -58,7 +75,7 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 class ArticleAdminForm(forms.ModelForm):
     sign_off_by = forms.ModelChoiceField(
-        Reviewer.objects.all(),
+        Person.objects.filter(kind=Person.Kind.PERSON),
         required=False,
         label=_("Record a review sign-off by"),
         help_text=_(
@@ -80,6 +97,7 @@ class ArticleAdminForm(forms.ModelForm):
             "status",
             "published_at",
             "author",
+            "byline",
             "allow_comments",
             "moderate_all_comments",
             "call_to_action",
@@ -108,7 +126,7 @@ class ArticleAdmin(VersionAdmin):
         "updated_at",
     ]
     list_filter = ["status", ReviewStatusFilter, "published_at", "allow_comments"]
-    list_select_related = ["author", "reviewed_by"]
+    list_select_related = ["author", "byline", "reviewed_by"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
@@ -121,7 +139,7 @@ class ArticleAdmin(VersionAdmin):
             _("Medical review"),
             {"fields": ["reviewed_by", "last_reviewed", "sign_off_by", "next_review_due"]},
         ),
-        (_("Publishing"), {"fields": ["status", "published_at", "author"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "author", "byline"]}),
         (_("Discussion"), {"fields": ["allow_comments", "moderate_all_comments"]}),
         (_("Call-to-action"), {"fields": ["call_to_action"]}),
     ]

@@ -92,10 +92,43 @@ class SiteSettings(models.Model):
         super().save(*args, **kwargs)
 
 
-class Reviewer(models.Model):
-    """A health professional who reviews articles for medical accuracy."""
+def validate_same_as(value: str) -> None:
+    """One https/http address per line: the person's pages elsewhere."""
+    check = URLValidator(schemes=["http", "https"])
+    for line in value.splitlines():
+        if line.strip():
+            try:
+                check(line.strip())
+            except ValidationError:
+                raise ValidationError(
+                    _("Not a web address: %(line)s. Put one https://… address per line."),
+                    params={"line": line.strip()[:80]},
+                ) from None
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People (and teams) with a profile page readers may open."""
+        return self.filter(is_public=True)
+
+
+class Person(models.Model):
+    """Someone readers see named on an article: its author, or the health professional who
+    reviewed it; or the editorial team, for articles no one person wrote.
+
+    The public side of a person (the login is ``user``, optional). Only a public person has a
+    profile page; bylines and review lines link to it then, and name the person either way.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        TEAM = "team", _("Team or organisation")
 
     name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"), max_length=140, unique=True, help_text=_("The profile's address: /people/slug/")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
     credentials = models.CharField(
         _("credentials"),
         max_length=60,
@@ -103,33 +136,72 @@ class Reviewer(models.Model):
         help_text=_("Letters after the name, for example MD or DPT."),
     )
     job_title = models.CharField(
-        _("job title"), max_length=120, help_text=_("For example Consultant neurologist.")
-    )
-    profile_url = models.URLField(
-        _("profile link"),
+        _("role"),
+        max_length=120,
         blank=True,
-        validators=[URLValidator(schemes=["http", "https"])],
-        help_text=_("Optional: a public page about the reviewer (https://…)."),
+        help_text=_("For example Consultant neurologist, or Health writer."),
+    )
+    bio = models.TextField(
+        _("short bio"),
+        blank=True,
+        help_text=_("A few sentences, plain text, shown on the profile."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    same_as = models.TextField(
+        _("links"),
+        blank=True,
+        validators=[validate_same_as],
+        help_text=_(
+            "Optional: the person's pages elsewhere (professional register, university, "
+            "LinkedIn), one https://… address per line."
+        ),
+    )
+    is_public = models.BooleanField(
+        _("public profile"),
+        default=False,
+        help_text=_("Show a profile page and link bylines to it."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="profile",
+        help_text=_("Optional: the account this person signs in with, if any."),
     )
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
-        verbose_name = _("medical reviewer")
-        verbose_name_plural = _("medical reviewers")
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})
+
     @property
-    def profile_link(self) -> str:
-        """The profile address, only if it is a web address (forms check it; data may not)."""
-        return web_url(self.profile_url)
+    def is_team(self) -> bool:
+        return self.kind == self.Kind.TEAM
+
+    @property
+    def links(self) -> list[str]:
+        """The ``same_as`` addresses that are web addresses (forms check them; data may not)."""
+        return [url for url in (web_url(line.strip()) for line in self.same_as.splitlines()) if url]
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a publish date that has arrived."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_people(self):
+        """With who wrote and who reviewed each article, in the same query."""
+        return self.select_related("byline", "author__profile", "reviewed_by")
 
     def review_overdue(self, today: datetime.date | None = None):
         """Articles whose next medical review date has passed, or that were never reviewed."""
@@ -187,6 +259,18 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="articles",
     )
+    byline = models.ForeignKey(
+        Person,
+        verbose_name=_("byline"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text=_(
+            "Who readers see as the writer: a person, or the editorial team. Empty: the "
+            "author's own profile."
+        ),
+    )
     allow_comments = models.BooleanField(_("allow comments"), default=True)
     moderate_all_comments = models.BooleanField(
         _("hold all comments"),
@@ -203,7 +287,7 @@ class Article(models.Model):
     )
     # Only a sign-off (sign_off_review) sets these two; an edit never moves them.
     reviewed_by = models.ForeignKey(
-        Reviewer,
+        Person,
         verbose_name=_("medically reviewed by"),
         null=True,
         blank=True,
@@ -252,6 +336,14 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @property
+    def writer(self) -> "Person | None":
+        """Who the byline names: the chosen byline, else the author's profile, if any."""
+        if self.byline_id:
+            return self.byline
+        author = self.author
+        return getattr(author, "profile", None) if author is not None else None
+
+    @property
     def is_published(self) -> bool:
         """True when readers can see the article (the same rule as ``published()``)."""
         return (
@@ -293,7 +385,7 @@ class Article(models.Model):
 
     def sign_off_review(
         self,
-        reviewer: Reviewer,
+        reviewer: "Person",
         on: datetime.date | None = None,
         next_due: datetime.date | None = None,
     ) -> None:

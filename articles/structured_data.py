@@ -44,9 +44,15 @@ def article_graph(article, *, comment_count: int) -> dict:
     language = settings.LANGUAGE_CODE
 
     reviewer = article.reviewed_by if article.last_reviewed else None
-    reviewer_id = f"{home_url}#reviewer-{reviewer.pk}" if reviewer else None
+    reviewer_id = person_id(reviewer) if reviewer else None
+    writer = article.writer
     author_name = article.author.get_full_name() if article.author else ""
-    author = {"@type": "Person", "name": author_name} if author_name else {"@id": organization_id}
+    if writer is not None:
+        author = {"@id": person_id(writer)}
+    elif author_name:
+        author = {"@type": "Person", "name": author_name}
+    else:
+        author = {"@id": organization_id}
 
     webpage = _without_empty(
         {
@@ -116,21 +122,55 @@ def article_graph(article, *, comment_count: int) -> dict:
         ],
     }
     graph = [webpage, article_node]
-    if reviewer:
-        graph.append(
-            _without_empty(
-                {
-                    "@type": "Person",
-                    "@id": reviewer_id,
-                    "name": reviewer.name,
-                    "honorificSuffix": reviewer.credentials,
-                    "jobTitle": reviewer.job_title,
-                    "url": reviewer.profile_link,
-                }
-            )
-        )
+    if writer is not None:
+        graph.append(person_node(writer))
+    if reviewer and reviewer != writer:
+        graph.append(person_node(reviewer))
     graph += [organization, breadcrumb]
     return {"@context": "https://schema.org", "@graph": graph}
+
+
+def person_id(person) -> str:
+    """A person's ``@id``: on their profile page when they have one, else on the home page."""
+    if person.is_public:
+        return f"{absolute(person.get_absolute_url())}#person"
+    return f"{absolute(reverse('articles:list'))}#person-{person.pk}"
+
+
+def person_node(person) -> dict:
+    """schema.org ``Person`` (an ``Organization`` for a team) with what the profile shows."""
+    return _without_empty(
+        {
+            "@type": "Organization" if person.is_team else "Person",
+            "@id": person_id(person),
+            "name": person.name,
+            "honorificSuffix": person.credentials,
+            "jobTitle": None if person.is_team else person.job_title,
+            "description": person.bio,
+            "url": absolute(person.get_absolute_url()) if person.is_public else None,
+            "image": absolute(person.photo.url) if person.photo else None,
+            "sameAs": person.links,
+        }
+    )
+
+
+def profile_graph(person) -> dict:
+    """A profile page's JSON-LD: a ``ProfilePage`` whose main entity is the person."""
+    url = absolute(person.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "ProfilePage",
+                "@id": f"{url}#webpage",
+                "url": url,
+                "name": person.name,
+                "inLanguage": settings.LANGUAGE_CODE,
+                "mainEntity": {"@id": person_id(person)},
+            },
+            person_node(person),
+        ],
+    }
 
 
 # The characters that could end the script element or open a comment in it, as JSON escapes

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article
+from articles.models import Article, Person
 
 # WordPress's addresses for one post or page: /?p=123 and /?page_id=123.
 WORDPRESS_ID_PARAMETERS = ("p", "page_id")
@@ -41,7 +43,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # References (``Article.reference_list``) and the disclaimer are read only when the
         # article part of the page is rendered, not when it comes from the fragment cache.
-        articles = Article.objects.select_related("call_to_action", "author", "reviewed_by")
+        articles = Article.objects.with_people().select_related("call_to_action")
         return articles if self._previews() else articles.published()
 
     def _previews(self) -> bool:
@@ -59,6 +61,28 @@ class ArticleDetailView(DetailView):
             article = super().get_object(queryset)
             cache.set(key, article, settings.FRAGMENT_CACHE_SECONDS)
         return article
+
+
+class PersonDetailView(ListView):
+    """A public person's profile (or the editorial team's) and the articles they wrote or
+    reviewed, paginated. People without a public profile have no page (404).
+
+    Queries: the person, the count and the page of articles with their people.
+    """
+
+    template_name = "articles/person_detail.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.person = get_object_or_404(Person.objects.public(), slug=self.kwargs["slug"])
+        person = self.person
+        written = Q(byline=person) | Q(byline__isnull=True, author__profile=person)
+        reviewed = Q(reviewed_by=person, last_reviewed__isnull=False)
+        return Article.objects.published().with_people().filter(written | reviewed)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)
 
 
 def _moved_permanently(articles):

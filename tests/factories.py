@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from articles.models import Article, CallToAction, Reference, Reviewer
+from articles.models import Article, CallToAction, Person, Reference
 from comments.models import Comment
 
 
@@ -47,14 +47,19 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         )
 
 
-class ReviewerFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A public health professional: an author or a medical reviewer."""
+
     class Meta:
-        model = Reviewer
+        model = Person
 
     name = factory.Sequence(lambda n: f"Dr Reviewer {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
     credentials = "MD"
     job_title = "Consultant neurologist"
-    profile_url = "https://example.org/reviewers/1"
+    bio = "Treats people with nerve pain."
+    same_as = "https://example.org/reviewers/1"
+    is_public = True
 
 
 class ReferenceFactory(factory.django.DjangoModelFactory):

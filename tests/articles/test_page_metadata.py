@@ -12,8 +12,8 @@ from tests.factories import (
     ArticleFactory,
     CallToActionFactory,
     CommentFactory,
+    PersonFactory,
     ReferenceFactory,
-    ReviewerFactory,
     UserFactory,
 )
 
@@ -63,11 +63,11 @@ def article():
         publisher="Mayo Clinic",
         url="https://www.mayoclinic.org/nerve-pain",
     )
-    reviewer = ReviewerFactory(
+    reviewer = PersonFactory(
         name="Dr Ada Nerve",
         credentials="MD",
         job_title="Consultant neurologist",
-        profile_url="https://example.org/ada",
+        same_as="https://example.org/ada",
     )
     article.refresh_from_db()
     article.sign_off_review(reviewer, on=datetime.date(2026, 3, 10))
@@ -210,14 +210,18 @@ def test_json_ld_article(client, article):
 def test_json_ld_reviewer_publisher_and_breadcrumbs(client, article):
     graph = graph_of(soup(client.get(article.get_absolute_url())))
     url = f"{SITE}{article.get_absolute_url()}"
+    profile = f"{SITE}{article.reviewed_by.get_absolute_url()}"
     assert graph["Person"] == {
         "@type": "Person",
-        "@id": f"{SITE}/#reviewer-{article.reviewed_by.pk}",
+        "@id": f"{profile}#person",
         "name": "Dr Ada Nerve",
         "honorificSuffix": "MD",
         "jobTitle": "Consultant neurologist",
-        "url": "https://example.org/ada",
+        "description": "Treats people with nerve pain.",
+        "url": profile,
+        "sameAs": ["https://example.org/ada"],
     }
+    assert graph["MedicalWebPage"]["reviewedBy"] == {"@id": f"{profile}#person"}
     assert graph["Organization"] == {
         "@type": "Organization",
         "@id": f"{SITE}/#organization",

@@ -154,7 +154,7 @@ def test_article_page_queries_do_not_grow_with_references_or_versions(
     """References come in one prefetch; saved versions are never read by the page."""
     import reversion
 
-    from tests.factories import ReferenceFactory, ReviewerFactory
+    from tests.factories import PersonFactory, ReferenceFactory
 
     article = ArticleFactory(body="Text.")
     url = article.get_absolute_url()
@@ -164,7 +164,7 @@ def test_article_page_queries_do_not_grow_with_references_or_versions(
     for number in range(10):
         ReferenceFactory(article=article, key=f"r{number}")
         with reversion.create_revision():
-            article.sign_off_review(ReviewerFactory())
+            article.sign_off_review(PersonFactory())
             article.save()
     with django_assert_num_queries(len(plain.captured_queries)):
         response = client.get(url)

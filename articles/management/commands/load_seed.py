@@ -1,7 +1,8 @@
 """Make sure the seed article, its references and its call-to-action exist (idempotent).
 
 The seed has no medical reviewer: a sign-off is a real person's statement, so an editor
-records it in the admin once a reviewer has read the article.
+records it in the admin once a reviewer has read the article. Its byline is the editorial
+team (a team's profile, not a person's): no one named person wrote it.
 """
 
 from pathlib import Path
@@ -10,7 +11,7 @@ import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, CallToAction, Reference
+from articles.models import Article, CallToAction, Person, Reference
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 
@@ -39,6 +40,14 @@ SEED_REFERENCES = [
         ),
     },
 ]
+# The editorial team's profile (migration 0007 creates it; recreated here if it was deleted).
+TEAM_SLUG = "editorial-team"
+TEAM = {
+    "name": "The nervepain editorial team",
+    "kind": Person.Kind.TEAM,
+    "job_title": "Editorial team",
+    "is_public": True,
+}
 SEED_CTA_NAME = "Nerve pain after therapy: share your story"
 SEED_CTA = {
     "heading": "Have you had similar experiences?",
@@ -71,8 +80,10 @@ class Command(BaseCommand):
                 name=SEED_CTA_NAME,
                 defaults={**SEED_CTA, "text": (SEED_DIR / "call-to-action.md").read_text()},
             )
+            team, _ = Person.objects.get_or_create(slug=TEAM_SLUG, defaults=TEAM)
             article = Article.objects.create(
                 slug=SEED_SLUG,
+                byline=team,
                 body=(SEED_DIR / "nerve-pain-after-physical-therapy.md").read_text(),
                 call_to_action=cta,
                 **SEED_ARTICLE,
