@@ -10,7 +10,7 @@ from reversion.admin import VersionAdmin
 
 from articles import history
 from articles.markdown import analyse
-from articles.models import Article, CallToAction, Person, Reference, SiteSettings
+from articles.models import Article, CallToAction, Person, Reference, SiteSettings, Tag, Topic
 from articles.readability import READING_GRADE_TARGET, reading_grade
 
 
@@ -32,6 +32,23 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "position"]
+    list_filter = ["parent"]
+    list_select_related = ["parent"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Person)
@@ -92,6 +109,7 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "summary",
             "topic",
+            "tags",
             "body",
             "next_review_due",
             "status",
@@ -125,16 +143,19 @@ class ArticleAdmin(VersionAdmin):
         "review_overdue",
         "updated_at",
     ]
-    list_filter = ["status", ReviewStatusFilter, "published_at", "allow_comments"]
+    list_filter = ["status", ReviewStatusFilter, "topic", "published_at", "allow_comments"]
     list_select_related = ["author", "byline", "reviewed_by"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["author"]
+    autocomplete_fields = ["author", "tags"]
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "topic", "body", "reading_grade"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "summary", "topic", "tags", "body", "reading_grade"]},
+        ),
         (
             _("Medical review"),
             {"fields": ["reviewed_by", "last_reviewed", "sign_off_by", "next_review_due"]},

@@ -12,6 +12,13 @@ class ArticlesConfig(AppConfig):
 
         pagecache.connect_invalidation()
 
+        # Tagging an article changes its page, its tags' pages and related articles.
+        from articles.models import Article
+
+        m2m_changed.connect(
+            pagecache.invalidate, sender=Article.tags.through, dispatch_uid="pagecache-tags"
+        )
+
         from django.contrib.flatpages.models import FlatPage
 
         from articles.disclaimer import forget_medical_disclaimer

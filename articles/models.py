@@ -194,6 +194,81 @@ class Person(models.Model):
         return [url for url in (web_url(line.strip()) for line in self.same_as.splitlines()) if url]
 
 
+class Topic(models.Model):
+    """What an article is mainly about, like a WordPress category: each article has one.
+
+    Two levels at most (a topic and its subtopics), which is all a small publisher's menu
+    needs and keeps breadcrumbs to one query.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+        help_text=_("Optional: makes this a subtopic. Subtopics cannot have subtopics."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("A sentence or two for the topic's page and its meta description."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Topics are listed in this order, then by name.")
+    )
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return f"{self.parent.name}: {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.parent_id is not None:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A topic cannot be its own parent.")})
+            if self.parent.parent_id is not None:
+                raise ValidationError({"parent": _("Choose a main topic: subtopics stop here.")})
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {"parent": _("This topic has subtopics, so it must stay a main topic.")}
+                )
+
+    @property
+    def crumbs(self) -> list:
+        """The topics above this one, for breadcrumbs (its parent, if it has one)."""
+        return [self.parent] if self.parent_id else []
+
+
+class Tag(models.Model):
+    """A keyword articles share (many per article): treatments, symptoms, body parts."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a publish date that has arrived."""
@@ -202,6 +277,14 @@ class ArticleQuerySet(models.QuerySet):
     def with_people(self):
         """With who wrote and who reviewed each article, in the same query."""
         return self.select_related("byline", "author__profile", "reviewed_by")
+
+    def for_lists(self):
+        """What a list of articles shows (title, summary, topic, people), in one query."""
+        return self.with_people().select_related("topic").defer("body", "body_html", "toc")
+
+    def in_topic(self, topic):
+        """Articles whose main topic is ``topic`` or one of its subtopics."""
+        return self.filter(Q(topic=topic) | Q(topic__parent=topic))
 
     def review_overdue(self, today: datetime.date | None = None):
         """Articles whose next medical review date has passed, or that were never reviewed."""
@@ -222,14 +305,24 @@ class Article(models.Model):
         max_length=160,
         help_text=_("One or two sentences; used as the page's meta description (160 characters)."),
     )
-    topic = models.CharField(
-        _("topic"),
-        max_length=120,
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        null=True,
         blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
         help_text=_(
-            "The condition the article is about, for example Peripheral neuropathy "
-            "(structured data for search engines)."
+            "The main topic: the condition the article is about, for example Peripheral "
+            "neuropathy. The article is listed on its page (and its parent topic's)."
         ),
+    )
+    tags = models.ManyToManyField(
+        Tag,
+        verbose_name=_("tags"),
+        blank=True,
+        related_name="articles",
+        help_text=_("Keywords readers may follow to similar articles."),
     )
     body = MarkdownxField(
         _("body"),
@@ -336,6 +429,11 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     @property
+    def topic_trail(self) -> list:
+        """The topics above the article, for breadcrumbs: its topic's parent, then its topic."""
+        return [*self.topic.crumbs, self.topic] if self.topic_id else []
+
+    @property
     def writer(self) -> "Person | None":
         """Who the byline names: the chosen byline, else the author's profile, if any."""
         if self.byline_id:
@@ -367,6 +465,12 @@ class Article(models.Model):
         return self.last_reviewed is None or (
             self.next_review_due is not None and self.next_review_due < timezone.localdate()
         )
+
+    @cached_property
+    def tag_list(self) -> list:
+        """The tags, read once, when a page part that shows them is rendered (the tag list,
+        related articles and the structured data share it)."""
+        return list(self.tags.all())
 
     @cached_property
     def reference_list(self) -> list:

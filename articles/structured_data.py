@@ -68,10 +68,11 @@ def article_graph(article, *, comment_count: int) -> dict:
             "reviewedBy": {"@id": reviewer_id} if reviewer else None,
             "breadcrumb": {"@id": breadcrumb_id},
             "about": (
-                {"@type": "MedicalCondition", "name": article.topic}
+                {"@type": "MedicalCondition", "name": article.topic.name}
                 if article.topic
                 else {"@type": "Thing", "name": article.title}
             ),
+            "keywords": ", ".join(tag.name for tag in article.tag_list),
             "mainEntity": {"@id": article_id},
             "publisher": {"@id": organization_id},
             "primaryImageOfPage": {"@type": "ImageObject", "url": image},
@@ -113,14 +114,7 @@ def article_graph(article, *, comment_count: int) -> dict:
         "url": home_url,
         "logo": {"@type": "ImageObject", "url": absolute(static(LOGO_IMAGE))},
     }
-    breadcrumb = {
-        "@type": "BreadcrumbList",
-        "@id": breadcrumb_id,
-        "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": HOME_NAME, "item": home_url},
-            {"@type": "ListItem", "position": 2, "name": article.title, "item": page_url},
-        ],
-    }
+    breadcrumb = breadcrumb_list(breadcrumb_id, article.topic_trail, article.title, page_url)
     graph = [webpage, article_node]
     if writer is not None:
         graph.append(person_node(writer))
@@ -128,6 +122,45 @@ def article_graph(article, *, comment_count: int) -> dict:
         graph.append(person_node(reviewer))
     graph += [organization, breadcrumb]
     return {"@context": "https://schema.org", "@graph": graph}
+
+
+def breadcrumb_list(node_id: str, crumbs, name: str, url: str) -> dict:
+    """``BreadcrumbList``: Home, then ``crumbs`` (objects with a name and an address), then
+    the page itself; the same trail the page shows."""
+    trail = [(HOME_NAME, absolute(reverse("articles:list")))]
+    trail += [(crumb.name, absolute(crumb.get_absolute_url())) for crumb in crumbs]
+    trail.append((name, url))
+    return {
+        "@type": "BreadcrumbList",
+        "@id": node_id,
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": crumb_name, "item": crumb_url}
+            for position, (crumb_name, crumb_url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def collection_graph(obj, *, crumbs, description: str) -> dict:
+    """A topic's or tag's page: a ``CollectionPage`` with its breadcrumb trail."""
+    url = absolute(obj.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            _without_empty(
+                {
+                    "@type": "CollectionPage",
+                    "@id": f"{url}#webpage",
+                    "url": url,
+                    "name": obj.name,
+                    "description": description,
+                    "inLanguage": settings.LANGUAGE_CODE,
+                    "breadcrumb": {"@id": f"{url}#breadcrumb"},
+                    "isPartOf": {"@id": f"{absolute(reverse('articles:list'))}#website"},
+                }
+            ),
+            breadcrumb_list(f"{url}#breadcrumb", crumbs, obj.name, url),
+        ],
+    }
 
 
 def person_id(person) -> str:

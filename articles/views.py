@@ -1,20 +1,45 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article, Person
+from articles.models import Article, Person, Tag, Topic
 
 # WordPress's addresses for one post or page: /?p=123 and /?page_id=123.
 WORDPRESS_ID_PARAMETERS = ("p", "page_id")
 
 
+def topic_menu():
+    """Main topics with their subtopics and how many published articles each lists (its own
+    and its subtopics'), in two queries; topics with nothing published are left out."""
+    published = Article.objects.published()
+    counts = dict(
+        published.filter(topic__isnull=False)
+        .values_list("topic_id")
+        .annotate(n=Count("pk"))
+        .values_list("topic_id", "n")
+    )
+    menu = []
+    for topic in Topic.objects.filter(parent__isnull=True).prefetch_related("children"):
+        children = [child for child in topic.children.all() if counts.get(child.pk)]
+        for child in children:
+            child.article_count = counts[child.pk]
+        topic.article_count = counts.get(topic.pk, 0) + sum(c.article_count for c in children)
+        topic.listed_children = children
+        if topic.article_count:
+            menu.append(topic)
+    return menu
+
+
 class ArticleListView(ListView):
+    """The home page: the latest article featured, then the recent ones (with their topic,
+    byline and comment count), paginated, and the topics to browse."""
+
     template_name = "articles/article_list.html"
     context_object_name = "articles"
-    paginate_by = 20
+    paginate_by = 10
 
     def get(self, request, *args, **kwargs):
         for parameter in WORDPRESS_ID_PARAMETERS:
@@ -23,9 +48,63 @@ class ArticleListView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.published().only(
-            "title", "slug", "summary", "published_at", "status"
+        return Article.objects.published().for_lists()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = list(context["articles"])
+        first_page = context["page_obj"].number == 1
+        context["featured"] = page[0] if first_page and page else None
+        context["recent"] = page[1:] if first_page else page
+        context["topics"] = topic_menu() if first_page else []
+        return context
+
+
+class TopicListView(ListView):
+    """Every main topic with its subtopics and article counts."""
+
+    template_name = "articles/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        return topic_menu()
+
+
+class TopicDetailView(ListView):
+    """A topic's page: its description, subtopics and articles (its own and its subtopics'),
+    newest first, paginated, with a feed. Queries: the topic (with its parent), its
+    subtopics, the count and the page of articles with their people."""
+
+    template_name = "articles/topic_detail.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.topic = get_object_or_404(
+            Topic.objects.select_related("parent").prefetch_related(
+                Prefetch("children", queryset=Topic.objects.order_by("position", "name"))
+            ),
+            slug=self.kwargs["slug"],
         )
+        return Article.objects.published().for_lists().in_topic(self.topic)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)
+
+
+class TagDetailView(ListView):
+    """A tag's page: the articles carrying it, newest first, paginated, with a feed."""
+
+    template_name = "articles/tag_detail.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return Article.objects.published().for_lists().filter(tags=self.tag)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
 
 
 class ArticleDetailView(DetailView):
@@ -43,7 +122,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # References (``Article.reference_list``) and the disclaimer are read only when the
         # article part of the page is rendered, not when it comes from the fragment cache.
-        articles = Article.objects.with_people().select_related("call_to_action")
+        articles = Article.objects.with_people().select_related("call_to_action", "topic__parent")
         return articles if self._previews() else articles.published()
 
     def _previews(self) -> bool:

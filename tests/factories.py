@@ -3,8 +3,9 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import slugify
 
-from articles.models import Article, CallToAction, Person, Reference
+from articles.models import Article, CallToAction, Person, Reference, Tag, Topic
 from comments.models import Comment
 
 
@@ -29,9 +30,29 @@ class CallToActionFactory(factory.django.DjangoModelFactory):
     button_url = "#respond"
 
 
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.LazyAttribute(lambda t: slugify(t.name))
+    description = "What this topic covers."
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"tag {n}")
+    slug = factory.LazyAttribute(lambda t: slugify(t.name))
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Article {n}")
     slug = factory.Sequence(lambda n: f"article-{n}")
@@ -39,6 +60,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     body = "## A section\n\nSome *text*."
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
 
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)

@@ -20,6 +20,7 @@ def test_article_changelist_shows_status_and_filters(admin_client):
     assert response.context["cl"].list_filter == [
         "status",
         ReviewStatusFilter,
+        "topic",
         "published_at",
         "allow_comments",
     ]

@@ -14,6 +14,7 @@ from tests.factories import (
     CommentFactory,
     PersonFactory,
     ReferenceFactory,
+    TopicFactory,
     UserFactory,
 )
 
@@ -40,7 +41,7 @@ def article():
         title="Nerve pain after therapy",
         slug="nerve-pain-after-therapy",
         summary="Why nerve pain flares after physical therapy, and what helps.",
-        topic="Peripheral neuropathy",
+        topic=TopicFactory(name="Peripheral neuropathy"),
         body="## Causes\n\nNerves get irritated [@nhs].\n\n## Help\n\nRest [@mayo].",
         author=author,
         call_to_action=CallToActionFactory(
@@ -234,13 +235,19 @@ def test_json_ld_reviewer_publisher_and_breadcrumbs(client, article):
         "@id": f"{url}#breadcrumb",
         "itemListElement": [
             {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{SITE}/"},
-            {"@type": "ListItem", "position": 2, "name": article.title, "item": url},
+            {
+                "@type": "ListItem",
+                "position": 2,
+                "name": "Peripheral neuropathy",
+                "item": f"{SITE}/topics/peripheral-neuropathy/",
+            },
+            {"@type": "ListItem", "position": 3, "name": article.title, "item": url},
         ],
     }
 
 
 def test_json_ld_of_an_unreviewed_article_claims_no_review(client):
-    article = ArticleFactory(author=UserFactory(first_name="", last_name=""), topic="")
+    article = ArticleFactory(author=UserFactory(first_name="", last_name=""), topic=None)
     graph = graph_of(soup(client.get(article.get_absolute_url())))
     assert "Person" not in graph
     assert "lastReviewed" not in graph["MedicalWebPage"]
@@ -284,7 +291,11 @@ def test_breadcrumbs_reading_time_and_contents(client, article):
     page = soup(client.get(article.get_absolute_url()))
     crumbs = page.select_one("nav.breadcrumbs")
     assert crumbs["aria-label"] == "Breadcrumb"
-    assert [li.get_text(strip=True) for li in crumbs.find_all("li")] == ["Home", article.title]
+    assert [li.get_text(strip=True) for li in crumbs.find_all("li")] == [
+        "Home",
+        "Peripheral neuropathy",
+        article.title,
+    ]
     assert crumbs.a["href"] == "/"
     assert crumbs.find(attrs={"aria-current": "page"}).get_text() == article.title
     # 465 words: "Causes", 460 words, "Overuse", "Help", "Rest" -> 3 minutes.

@@ -20,7 +20,7 @@ def admin_form_data(article, **fields):
         "title": article.title,
         "slug": article.slug,
         "summary": article.summary,
-        "topic": article.topic,
+        "topic": article.topic_id or "",
         "body": article.body,
         "status": article.status,
         "published_at_0": article.published_at.date().isoformat(),

@@ -11,7 +11,7 @@ import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, CallToAction, Person, Reference
+from articles.models import Article, CallToAction, Person, Reference, Tag, Topic
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 
@@ -24,7 +24,6 @@ SEED_ARTICLE = {
         "Why nerve pain can flare after a physical therapy session, what causes it, "
         "how to manage it, and when to seek further help."
     ),
-    "topic": "Peripheral neuropathy",
     "status": Article.Status.PUBLISHED,
     "allow_comments": True,
 }
@@ -39,6 +38,19 @@ SEED_REFERENCES = [
             "symptoms-causes/syc-20352061"
         ),
     },
+]
+SEED_TOPIC = {
+    "name": "Peripheral neuropathy",
+    "slug": "peripheral-neuropathy",
+    "description": (
+        "Damage to the nerves outside the brain and spinal cord: why it hurts, how it is "
+        "treated, and how to live well with it."
+    ),
+}
+SEED_TAGS = [
+    ("Physical therapy", "physical-therapy"),
+    ("Exercise", "exercise"),
+    ("Pain management", "pain-management"),
 ]
 # The editorial team's profile (migration 0007 creates it; recreated here if it was deleted).
 TEAM_SLUG = "editorial-team"
@@ -81,12 +93,21 @@ class Command(BaseCommand):
                 defaults={**SEED_CTA, "text": (SEED_DIR / "call-to-action.md").read_text()},
             )
             team, _ = Person.objects.get_or_create(slug=TEAM_SLUG, defaults=TEAM)
+            topic, _ = Topic.objects.get_or_create(
+                name=SEED_TOPIC["name"],
+                defaults={key: value for key, value in SEED_TOPIC.items() if key != "name"},
+            )
             article = Article.objects.create(
                 slug=SEED_SLUG,
                 byline=team,
+                topic=topic,
                 body=(SEED_DIR / "nerve-pain-after-physical-therapy.md").read_text(),
                 call_to_action=cta,
                 **SEED_ARTICLE,
+            )
+            article.tags.set(
+                Tag.objects.get_or_create(name=name, defaults={"slug": slug})[0]
+                for name, slug in SEED_TAGS
             )
             for position, reference in enumerate(SEED_REFERENCES, start=1):
                 Reference.objects.create(article=article, position=position, **reference)
