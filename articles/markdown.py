@@ -301,6 +301,12 @@ def table_of_contents(headings: list[dict]) -> list[dict]:
     return toc
 
 
+def plain_text(text: str) -> str:
+    """Text as search stores it: control characters out (search marks matches with two of
+    them), spaces collapsed."""
+    return " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", text).split())
+
+
 # A heading that carries its own number: "1. Causes", "2) Managing it", "Step 3: Rest".
 OWN_NUMBER = re.compile(r"^\s*(?:(?:step|part)\s+)?\d+(?:\.\d+)*\s*[.):-]", re.IGNORECASE)
 

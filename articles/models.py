@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -13,10 +14,16 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from articles.markdown import analyse, reading_minutes, render_markdown, table_of_contents
+from articles.markdown import (
+    analyse,
+    plain_text,
+    reading_minutes,
+    render_markdown,
+    table_of_contents,
+)
 
 # The fields Article.save() derives from the body (and its references); never edited by hand.
-DERIVED_FIELDS = ("body_html", "toc", "word_count")
+DERIVED_FIELDS = ("body_html", "toc", "word_count", "search_headings", "search_text")
 
 
 def web_url(value: str) -> str:
@@ -280,7 +287,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_lists(self):
         """What a list of articles shows (title, summary, topic, people), in one query."""
-        return self.with_people().select_related("topic").defer("body", "body_html", "toc")
+        return self.with_people().select_related("topic").defer(*self.LIST_DEFERRED)
+
+    # What lists never show: the body in its forms, and what search reads.
+    LIST_DEFERRED = ("body", "body_html", "toc", "search_headings", "search_text", "search_vector")
 
     def in_topic(self, topic):
         """Articles whose main topic is ``topic`` or one of its subtopics."""
@@ -334,6 +344,11 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
     word_count = models.PositiveIntegerField(editable=False, default=0)
+    # What site search reads (articles.search): the headings' and the body's plain text, and
+    # on PostgreSQL the weighted tsvector of title, summary, headings and body.
+    search_headings = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -424,6 +439,7 @@ class Article(models.Model):
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS, "published_at"}
         super().save(*args, **kwargs)
+        self.update_search_vector()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -486,6 +502,16 @@ class Article(models.Model):
         analysis = analyse(self.body_html)
         self.toc = table_of_contents(analysis.headings)
         self.word_count = analysis.word_count
+        self.search_headings = plain_text(" ".join(h["title"] for h in analysis.headings))
+        self.search_text = plain_text(analysis.text)
+
+    def update_search_vector(self) -> None:
+        """Store the weighted document site search reads (PostgreSQL only: elsewhere search
+        reads the text fields)."""
+        from articles.search import search_vector, uses_postgres
+
+        if uses_postgres() and self.pk:
+            Article.objects.filter(pk=self.pk).update(search_vector=search_vector())
 
     def sign_off_review(
         self,

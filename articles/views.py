@@ -3,8 +3,10 @@ from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
 
+from articles import search
 from articles.models import Article, Person, Tag, Topic
 
 # WordPress's addresses for one post or page: /?p=123 and /?page_id=123.
@@ -58,6 +60,52 @@ class ArticleListView(ListView):
         context["recent"] = page[1:] if first_page else page
         context["topics"] = topic_menu() if first_page else []
         return context
+
+
+class SearchView(ListView):
+    """Site search (``?q=``): ranked published articles with highlighted snippets, ten a
+    page. Without a query, or without results, the topics and how to search better.
+
+    Outside the page cache's reader pages on purpose: no copy per query is ever stored in the
+    shared cache, and the answer tells browsers and proxies to keep none either.
+    """
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+    paginate_by = 10
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        self.results = None
+        if not self.query:
+            return Article.objects.none()
+        articles = (
+            Article.objects.published()
+            .with_people()
+            .select_related("topic")
+            .defer("body", "body_html", "toc", "search_vector")
+        )
+        self.results = search.search(articles, self.query)
+        return self.results.articles
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = list(context["articles"])
+        if self.results is not None:
+            self.results.highlight(page)
+        context.update(
+            articles=page,
+            search_query=self.query,
+            result_count=context["paginator"].count if self.query else 0,
+            topics=topic_menu() if not page else [],
+            long_query=len(search.words(self.query)) > 2,
+        )
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
 
 
 class TopicListView(ListView):

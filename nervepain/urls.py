@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
+from articles.views import SearchView
 from nervepain.login import admin_login
 
 urlpatterns = [
@@ -41,6 +42,8 @@ urlpatterns = [
         name="editorial-policy",
     ),
     path("contact/", flatpage_views.flatpage, {"url": "/contact/"}, name="contact"),
+    # Site search: outside the "articles" namespace, so the page cache never stores a query.
+    path("search/", SearchView.as_view(), name="search"),
     path("", include("articles.urls")),
     # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
     path("", include("articles.wordpress_urls")),

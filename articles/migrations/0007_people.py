@@ -24,6 +24,13 @@ TEAM = {
 ACTIONS = ("add", "change", "delete", "view")
 
 
+
+def _checks_now(schema_editor):
+    # PostgreSQL defers foreign-key checks to the end of the transaction; a later schema change
+    # in this migration would then fail with "pending trigger events". Check them as we go.
+    if schema_editor is not None and schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
 def _unique_slug(Person, name, pk=None):
     base = slugify(name)[:120] or "person"
     slug, n = base, 2
@@ -33,6 +40,7 @@ def _unique_slug(Person, name, pk=None):
 
 
 def forward(apps, schema_editor):
+    _checks_now(schema_editor)
     Person = apps.get_model("articles", "Person")
     Article = apps.get_model("articles", "Article")
     Permission = apps.get_model("auth", "Permission")
@@ -61,6 +69,7 @@ def forward(apps, schema_editor):
 
 
 def backward(apps, schema_editor):
+    _checks_now(schema_editor)
     Person = apps.get_model("articles", "Person")
     apps.get_model("articles", "Article").objects.update(byline=None)
     Permission = apps.get_model("auth", "Permission")
@@ -91,7 +100,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="person",
             name="slug",
-            field=models.SlugField(max_length=140, null=True),
+            field=models.SlugField(max_length=140, null=True, db_index=False),
         ),
         migrations.AddField(
             model_name="person",

@@ -7,6 +7,13 @@ from django.db import migrations, models
 from django.utils.text import slugify
 
 
+
+def _checks_now(schema_editor):
+    # PostgreSQL defers foreign-key checks to the end of the transaction; a later schema change
+    # in this migration would then fail with "pending trigger events". Check them as we go.
+    if schema_editor is not None and schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
 def _unique_slug(Topic, name):
     base = slugify(name)[:120] or "topic"
     slug, n = base, 2
@@ -16,6 +23,7 @@ def _unique_slug(Topic, name):
 
 
 def text_to_topics(apps, schema_editor):
+    _checks_now(schema_editor)
     Article = apps.get_model("articles", "Article")
     Topic = apps.get_model("articles", "Topic")
     for article in Article.objects.exclude(topic_name="").order_by("pk"):
@@ -28,6 +36,7 @@ def text_to_topics(apps, schema_editor):
 
 
 def topics_to_text(apps, schema_editor):
+    _checks_now(schema_editor)
     Article = apps.get_model("articles", "Article")
     for article in Article.objects.filter(topic__isnull=False).select_related("topic"):
         article.topic_name = article.topic.name
