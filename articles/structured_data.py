@@ -107,13 +107,7 @@ def article_graph(article, *, comment_count: int) -> dict:
             ],
         }
     )
-    organization = {
-        "@type": "Organization",
-        "@id": organization_id,
-        "name": settings.SITE_NAME,
-        "url": home_url,
-        "logo": {"@type": "ImageObject", "url": absolute(static(LOGO_IMAGE))},
-    }
+    organization = organization_node()
     breadcrumb = breadcrumb_list(breadcrumb_id, article.topic_trail, article.title, page_url)
     graph = [webpage, article_node]
     if writer is not None:
@@ -122,6 +116,47 @@ def article_graph(article, *, comment_count: int) -> dict:
         graph.append(person_node(reviewer))
     graph += [organization, breadcrumb]
     return {"@context": "https://schema.org", "@graph": graph}
+
+
+def organization_node() -> dict:
+    """The publisher: name, home page and logo (``static/img/logo.png``, from the SVG mark)."""
+    home_url = absolute(reverse("articles:list"))
+    return {
+        "@type": "Organization",
+        "@id": f"{home_url}#organization",
+        "name": settings.SITE_NAME,
+        "url": home_url,
+        "logo": {"@type": "ImageObject", "url": absolute(static(LOGO_IMAGE))},
+    }
+
+
+def site_graph() -> dict:
+    """The home page's JSON-LD: the ``WebSite`` (with its search) and its publisher."""
+    home_url = absolute(reverse("articles:list"))
+    search_url = absolute(reverse("search"))
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "WebSite",
+                "@id": f"{home_url}#website",
+                "url": home_url,
+                "name": settings.SITE_NAME,
+                "description": settings.SITE_DESCRIPTION,
+                "inLanguage": settings.LANGUAGE_CODE,
+                "publisher": {"@id": f"{home_url}#organization"},
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {
+                        "@type": "EntryPoint",
+                        "urlTemplate": f"{search_url}?q={{search_term_string}}",
+                    },
+                    "query-input": "required name=search_term_string",
+                },
+            },
+            organization_node(),
+        ],
+    }
 
 
 def breadcrumb_list(node_id: str, crumbs, name: str, url: str) -> dict:

@@ -9,6 +9,7 @@ from articles.structured_data import (
     collection_graph,
     json_ld_script,
     profile_graph,
+    site_graph,
 )
 
 register = template.Library()
@@ -94,3 +95,9 @@ def topic_neighbours(article):
         before.order_by("-published_at", "-pk").first(),
         after.order_by("published_at", "pk").first(),
     )
+
+
+@register.simple_tag
+def site_json_ld():
+    """The home page's JSON-LD: ``WebSite`` with its ``SearchAction``, and the publisher."""
+    return json_ld_script(site_graph())

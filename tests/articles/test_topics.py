@@ -274,3 +274,15 @@ def test_the_migration_turns_topic_text_into_topics_and_back():
         "c": "",
     }
     MigrationExecutor(connection).migrate(latest)
+
+
+def test_home_json_ld_names_the_site_its_search_and_its_publisher(client):
+    page = soup(client.get("/"))
+    website, organization = json.loads(page.find("script", type="application/ld+json").string)[
+        "@graph"
+    ]
+    assert website["@id"] == f"{SITE}/#website"
+    assert website["potentialAction"]["target"]["urlTemplate"] == (
+        f"{SITE}/search/?q={{search_term_string}}"
+    )
+    assert organization["logo"]["url"] == f"{SITE}/static/img/logo.png"
