@@ -178,7 +178,7 @@ class Server:
             try:
                 urllib.request.urlopen(self.base + "/", timeout=2)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.1)
 
     def workers(self):
@@ -405,7 +405,7 @@ def measure_search(env, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", default="0,50,200,1000")
+    parser.add_argument("--counts", default="0,50,200,1000", help="empty: search only")
     parser.add_argument("--seconds", type=int, default=4, help="wrk seconds per figure")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per figure")
     parser.add_argument("--posts", type=int, default=120, help="comments posted per N")
@@ -425,7 +425,7 @@ def main():
     from django.test import Client
 
     results = []
-    for n in [int(value) for value in args.counts.split(",")]:
+    for n in [int(value) for value in args.counts.split(",") if value]:
         grow_comments(n)
         connection.close()
         subprocess.run(["redis-cli", "-u", env["REDIS_URL"], "flushdb"], check=True,
