@@ -113,7 +113,7 @@ def wait_for(url, timeout=30):
         try:
             urllib.request.urlopen(url, timeout=2)
             return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

@@ -134,7 +134,9 @@ def test_home_page_has_website_meta_tags(client):
     assert meta(page, "og:image") == IMAGE
     assert meta(page, "og:description") == meta(page, "description")
     assert meta(page, "twitter:card") == "summary_large_image"
-    assert not page.find_all("script", type="application/ld+json")
+    # The site and its publisher, not an article (tests/articles/test_topics.py has the rest).
+    (script,) = page.find_all("script", type="application/ld+json")
+    assert '"WebSite"' in script.string and '"Article"' not in script.string
 
 
 def test_default_share_image_and_icons_ship_with_the_site():
