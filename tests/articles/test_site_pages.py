@@ -77,7 +77,9 @@ def test_header_has_the_logo_and_navigation(client):
     assert brand.get_text(strip=True) == "nervepain"
     assert brand.svg["aria-hidden"] == "true"
     nav = {a.get_text(): a["href"] for a in header.select("nav a")}
-    assert nav["About"] == "/about/"
+    assert nav == {"Topics": "/topics/", "About": "/about/"}
+    about = soup(client.get("/about/")).select_one("header nav a[aria-current=page]")
+    assert about.get_text() == "About"
 
 
 def test_footer_links_the_publisher_pages_and_says_who_owns_it(client):

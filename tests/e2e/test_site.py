@@ -112,7 +112,11 @@ def test_scroll_to_top_shows_only_on_pages_longer_than_a_screen(page, live_serve
 
 
 def test_breadcrumb_never_leaves_home_alone_on_a_phone(page, live_server, site):
+    """On the narrowest phone (320 px) too, and nothing there overflows sideways."""
     page.set_viewport_size({"width": 320, "height": 700})
+    for name in PAGES:
+        page.goto(live_server.url + PAGES[name])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
     page.goto(live_server.url + site.get_absolute_url())
     tops = page.evaluate(
         "Array.from(document.querySelectorAll('.breadcrumbs li'))"
