@@ -2,6 +2,8 @@
 becomes a Topic of that name (the same text, the same topic); going back writes the name
 back into the text field."""
 
+import json
+
 import django.db.models.deletion
 from django.db import migrations, models
 from django.utils.text import slugify
@@ -35,6 +37,47 @@ def text_to_topics(apps, schema_editor):
         article.save(update_fields=["topic"])
 
 
+def _saved_versions(apps):
+    """The article versions django-reversion keeps, as (version, parsed data) in JSON."""
+    Version = apps.get_model("reversion", "Version")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    content_type = ContentType.objects.filter(app_label="articles", model="article").first()
+    if content_type is None:
+        return
+    for version in Version.objects.filter(content_type=content_type, format="json"):
+        yield version, json.loads(version.serialized_data)
+
+
+def _rewrite_versions(apps, convert):
+    # Saved versions hold the topic as it was stored: keep them readable (History, Compare,
+    # Restore) by converting it like the column.
+    for version, data in _saved_versions(apps):
+        for item in data:
+            fields = item.get("fields", {})
+            if "topic" in fields:
+                fields["topic"] = convert(fields["topic"])
+        version.serialized_data = json.dumps(data)
+        version.save(update_fields=["serialized_data"])
+
+
+def versions_to_topics(apps, schema_editor):
+    Topic = apps.get_model("articles", "Topic")
+    by_name = {name.casefold(): pk for pk, name in Topic.objects.values_list("pk", "name")}
+
+    def convert(value):
+        if isinstance(value, str):
+            return by_name.get(" ".join(value.split()).casefold())
+        return value
+
+    _rewrite_versions(apps, convert)
+
+
+def versions_to_text(apps, schema_editor):
+    Topic = apps.get_model("articles", "Topic")
+    names = dict(Topic.objects.values_list("pk", "name"))
+    _rewrite_versions(apps, lambda value: names.get(value, "") if not isinstance(value, str) else value)
+
+
 def topics_to_text(apps, schema_editor):
     _checks_now(schema_editor)
     Article = apps.get_model("articles", "Article")
@@ -46,6 +89,8 @@ def topics_to_text(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0007_people"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
     ]
 
     operations = [
@@ -141,5 +186,6 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(text_to_topics, topics_to_text),
+        migrations.RunPython(versions_to_topics, versions_to_text),
         migrations.RemoveField("article", "topic_name"),
     ]

@@ -8,10 +8,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from reversion.models import Revision, Version
 
 from articles.models import Article, Topic
 from tests.factories import ArticleFactory, CommentFactory, TagFactory, TopicFactory
@@ -256,14 +259,26 @@ def test_the_migration_turns_topic_text_into_topics_and_back():
     executor.migrate(before)
     old_article = executor.loader.project_state(before).apps.get_model("articles", "Article")
     common = {"summary": "s", "body": "b", "status": "published"}
-    old_article.objects.create(title="A", slug="a", topic="Sciatica", **common)
+    a = old_article.objects.create(title="A", slug="a", topic="Sciatica", **common)
     old_article.objects.create(title="B", slug="b", topic="sciatica ", **common)
     old_article.objects.create(title="C", slug="c", topic="", **common)
+    # A version saved before (History): its topic is text too, and must stay readable.
+    version = Version.objects.create(
+        revision=Revision.objects.create(date_created=timezone.now(), comment="Old"),
+        object_id=str(a.pk),
+        content_type=ContentType.objects.get(app_label="articles", model="article"),
+        db="default",
+        format="json",
+        serialized_data=serializers.serialize("json", [a]),
+        object_repr="A",
+    )
 
     MigrationExecutor(connection).migrate(latest)
     assert list(Topic.objects.values_list("name", "slug")) == [("Sciatica", "sciatica")]
     topics = dict(Article.objects.values_list("slug", "topic__name"))
     assert topics == {"a": "Sciatica", "b": "Sciatica", "c": None}
+    version.refresh_from_db()
+    assert version.field_dict["topic_id"] == Topic.objects.get().pk
 
     executor = MigrationExecutor(connection)
     executor.migrate(before)
@@ -273,6 +288,8 @@ def test_the_migration_turns_topic_text_into_topics_and_back():
         "b": "Sciatica",
         "c": "",
     }
+    version.refresh_from_db()
+    assert json.loads(version.serialized_data)[0]["fields"]["topic"] == "Sciatica"
     MigrationExecutor(connection).migrate(latest)
 
 
