@@ -85,10 +85,12 @@ lint: venv-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## lighthouse: Lighthouse (mobile) on a running `make serve` site: the home and seed article pages
+## lighthouse: Lighthouse (mobile) on a running `make serve` site: the home page, the seed article,
+## its topic's page and a search
 # Not part of `make test`. Another port: make lighthouse PORT=8006 (like `make serve PORT=8006`)
 LIGHTHOUSE_URL ?= http://127.0.0.1:$(PORT)
-LIGHTHOUSE_PAGES ?= / /articles/why-does-nerve-pain-get-worse-after-physical-therapy/
+LIGHTHOUSE_PAGES ?= / /articles/why-does-nerve-pain-get-worse-after-physical-therapy/ \
+  /topics/peripheral-neuropathy/ /search/?q=nerve+pain
 LIGHTHOUSE_CHROME ?= /usr/bin/chromium
 LIGHTHOUSE_FLAGS = --headless --no-sandbox --disable-gpu --disable-background-networking
 

@@ -19,7 +19,7 @@ from reversion.admin import VersionAdmin
 
 from articles import deletion, history
 from articles.markdown import analyse
-from articles.models import Article, CallToAction, Reference, Reviewer
+from articles.models import Article, CallToAction, Person, Reference, SiteSettings, Tag, Topic
 from articles.readability import READING_GRADE_TARGET, reading_grade
 
 
@@ -30,11 +30,58 @@ class CallToActionAdmin(admin.ModelAdmin):
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
 
 
-@admin.register(Reviewer)
-class ReviewerAdmin(admin.ModelAdmin):
-    list_display = ["name", "credentials", "job_title", "profile_url"]
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    """One row: editing it is the only thing to do (no adding a second, no deleting)."""
+
+    list_display = ["__str__", "contact_email"]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent", "position"]
+    list_filter = ["parent"]
+    list_select_related = ["parent"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    """Authors, medical reviewers and the editorial team: who readers see named."""
+
+    list_display = ["name", "credentials", "job_title", "kind", "is_public", "user"]
+    list_filter = ["kind", "is_public"]
+    list_select_related = ["user"]
     search_fields = ["name", "credentials", "job_title"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+    fields = [
+        "name",
+        "slug",
+        "kind",
+        "credentials",
+        "job_title",
+        "bio",
+        "photo",
+        "same_as",
+        "is_public",
+        "user",
+    ]
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
@@ -54,7 +101,7 @@ class ReviewStatusFilter(admin.SimpleListFilter):
 
 class ArticleAdminForm(forms.ModelForm):
     sign_off_by = forms.ModelChoiceField(
-        Reviewer.objects.all(),
+        Person.objects.filter(kind=Person.Kind.PERSON),
         required=False,
         label=_("Record a review sign-off by"),
         help_text=_(
@@ -71,11 +118,13 @@ class ArticleAdminForm(forms.ModelForm):
             "slug",
             "summary",
             "topic",
+            "tags",
             "body",
             "next_review_due",
             "status",
             "published_at",
             "author",
+            "byline",
             "allow_comments",
             "moderate_all_comments",
             "call_to_action",
@@ -103,21 +152,24 @@ class ArticleAdmin(VersionAdmin):
         "review_overdue",
         "updated_at",
     ]
-    list_filter = ["status", ReviewStatusFilter, "published_at", "allow_comments"]
-    list_select_related = ["author", "reviewed_by"]
+    list_filter = ["status", ReviewStatusFilter, "topic", "published_at", "allow_comments"]
+    list_select_related = ["author", "byline", "reviewed_by"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["author"]
+    autocomplete_fields = ["author", "tags"]
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "topic", "body", "reading_grade"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "summary", "topic", "tags", "body", "reading_grade"]},
+        ),
         (
             _("Medical review"),
             {"fields": ["reviewed_by", "last_reviewed", "sign_off_by", "next_review_due"]},
         ),
-        (_("Publishing"), {"fields": ["status", "published_at", "author"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "author", "byline"]}),
         (_("Discussion"), {"fields": ["allow_comments", "moderate_all_comments"]}),
         (_("Call-to-action"), {"fields": ["call_to_action"]}),
     ]

@@ -15,6 +15,13 @@ class ArticlesConfig(AppConfig):
         checks.register(pagecache.check_counters_cache, checks.Tags.caches, deploy=True)
         self.register_front_cache_keys()
 
+        # Tagging an article changes its page, its tags' pages and related articles.
+        from articles.models import Article
+
+        m2m_changed.connect(
+            pagecache.invalidate, sender=Article.tags.through, dispatch_uid="pagecache-tags"
+        )
+
         from django.contrib.flatpages.models import FlatPage
 
         from articles.disclaimer import forget_medical_disclaimer
@@ -26,10 +33,17 @@ class ArticlesConfig(AppConfig):
             forget_medical_disclaimer, sender=FlatPage.sites.through, dispatch_uid=uid
         )
 
+        from articles.models import SiteSettings
+        from articles.site_pages import forget_site_settings
+
+        uid = "articles.forget_site_settings"
+        post_save.connect(forget_site_settings, sender=SiteSettings, dispatch_uid=uid)
+        post_delete.connect(forget_site_settings, sender=SiteSettings, dispatch_uid=uid)
+
     def register_front_cache_keys(self):
         """Which front-cache pages a change of each model shows on (``articles.frontcache``)."""
         from articles import frontcache
-        from articles.models import Article, CallToAction, Reference, Reviewer
+        from articles.models import Article, CallToAction, Reference
 
         frontcache.register(
             Article,
@@ -37,7 +51,6 @@ class ArticlesConfig(AppConfig):
             due=lambda article: article.published_at if article.is_scheduled else None,
         )
         frontcache.register(CallToAction, lambda cta: [a.surrogate_key for a in cta.articles.all()])
-        frontcache.register(
-            Reviewer, lambda reviewer: [a.surrogate_key for a in reviewer.reviewed_articles.all()]
-        )
         frontcache.register(Reference, lambda reference: [reference.article.surrogate_key])
+        # People, topics, tags and site settings show on many pages (bylines, lists, menus) and
+        # change rarely: left unregistered, a change to one purges every page.

@@ -1,11 +1,12 @@
-"""RSS and Atom feeds of published articles, newest first."""
+"""RSS and Atom feeds of published articles, newest first: all of them, a topic's, a tag's."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from articles.models import Article
+from articles.models import Article, Tag, Topic
 from articles.structured_data import absolute
 
 FEED_LENGTH = 20
@@ -57,3 +58,51 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
     def feed_url(self):
         return absolute(reverse("articles:feed_atom"))
+
+
+class TopicFeed(LatestArticlesFeed):
+    """RSS of one topic's articles (and its subtopics'), newest first."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: {obj.name}"
+
+    def description(self, obj):
+        return obj.description or f"Articles about {obj.name} on {settings.SITE_NAME}."
+
+    subtitle = description
+
+    def link(self, obj):
+        return absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj):
+        return absolute(reverse("articles:topic_feed", kwargs={"slug": obj.slug}))
+
+    def items(self, obj):
+        return Article.objects.published().in_topic(obj).select_related("author")[:FEED_LENGTH]
+
+
+class TagFeed(LatestArticlesFeed):
+    """RSS of the articles carrying one tag, newest first."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj):
+        return f"{settings.SITE_NAME}: articles tagged {obj.name}"
+
+    def description(self, obj):
+        return obj.description or f"Articles tagged {obj.name} on {settings.SITE_NAME}."
+
+    subtitle = description
+
+    def link(self, obj):
+        return absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj):
+        return absolute(reverse("articles:tag_feed", kwargs={"slug": obj.slug}))
+
+    def items(self, obj):
+        return Article.objects.published().filter(tags=obj).select_related("author")[:FEED_LENGTH]

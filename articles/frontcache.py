@@ -39,6 +39,12 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
     "articles:feed_rss": ("feeds",),
     "articles:feed_atom": ("feeds",),
     "articles:sitemap": ("sitemap",),
+    "articles:topics": ("topics",),
+    "articles:topic": ("topic:{slug}",),
+    "articles:topic_feed": ("topic:{slug}",),
+    "articles:tag": ("tag:{slug}",),
+    "articles:tag_feed": ("tag:{slug}",),
+    "articles:person": ("person:{slug}",),
 }
 _VALID_KEY = re.compile(r"^[A-Za-z0-9:_-]{1,128}$")
 MAX_ATTEMPTS = 6

@@ -301,6 +301,22 @@ def table_of_contents(headings: list[dict]) -> list[dict]:
     return toc
 
 
+def plain_text(text: str) -> str:
+    """Text as search stores it: control characters out (search marks matches with two of
+    them), spaces collapsed."""
+    return " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", text).split())
+
+
+# A heading that carries its own number: "1. Causes", "2) Managing it", "Step 3: Rest".
+OWN_NUMBER = re.compile(r"^\s*(?:(?:step|part)\s+)?\d+(?:\.\d+)*\s*[.):-]", re.IGNORECASE)
+
+
+def has_own_numbers(entries: list[dict]) -> bool:
+    """True when every entry of a contents list numbers itself ("1. Increased sensitivity"):
+    the list then shows no numbers of its own, never "1. 1. Increased sensitivity"."""
+    return bool(entries) and all(OWN_NUMBER.match(entry["title"]) for entry in entries)
+
+
 def count_words(text: str) -> int:
     """Words as a reader counts them: "don't" and "post-therapy" are one word each."""
     return len(re.findall(r"\w+(?:[\u2019'-]\w+)*", html.unescape(text)))

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -13,10 +14,16 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from articles.markdown import analyse, reading_minutes, render_markdown, table_of_contents
+from articles.markdown import (
+    analyse,
+    plain_text,
+    reading_minutes,
+    render_markdown,
+    table_of_contents,
+)
 
 # The fields Article.save() derives from the body (and its references); never edited by hand.
-DERIVED_FIELDS = ("body_html", "toc", "word_count")
+DERIVED_FIELDS = ("body_html", "toc", "word_count", "search_headings", "search_text")
 
 
 def web_url(value: str) -> str:
@@ -65,10 +72,70 @@ class CallToAction(models.Model):
         super().save(*args, **kwargs)
 
 
-class Reviewer(models.Model):
-    """A health professional who reviews articles for medical accuracy."""
+class SiteSettings(models.Model):
+    """What editors set once for the whole site: the address readers write to.
+
+    One row (``load()``); the Contact and Privacy pages show the address, read from the shared
+    cache and forgotten whenever the row is saved (``articles.site_pages``).
+    """
+
+    contact_email = models.EmailField(
+        _("contact email"),
+        help_text=_("Where readers write to the editors; shown on the Contact and Privacy pages."),
+    )
+    postal_address = models.TextField(
+        _("postal address"), blank=True, help_text=_("Optional; shown on the Contact page.")
+    )
+
+    class Meta:
+        verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
+
+    def __str__(self):
+        return str(_("Site settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row for the whole site
+        super().save(*args, **kwargs)
+
+
+def validate_same_as(value: str) -> None:
+    """One https/http address per line: the person's pages elsewhere."""
+    check = URLValidator(schemes=["http", "https"])
+    for line in value.splitlines():
+        if line.strip():
+            try:
+                check(line.strip())
+            except ValidationError:
+                raise ValidationError(
+                    _("Not a web address: %(line)s. Put one https://… address per line."),
+                    params={"line": line.strip()[:80]},
+                ) from None
+
+
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People (and teams) with a profile page readers may open."""
+        return self.filter(is_public=True)
+
+
+class Person(models.Model):
+    """Someone readers see named on an article: its author, or the health professional who
+    reviewed it; or the editorial team, for articles no one person wrote.
+
+    The public side of a person (the login is ``user``, optional). Only a public person has a
+    profile page; bylines and review lines link to it then, and name the person either way.
+    """
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        TEAM = "team", _("Team or organisation")
 
     name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(
+        _("slug"), max_length=140, unique=True, help_text=_("The profile's address: /people/slug/")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PERSON)
     credentials = models.CharField(
         _("credentials"),
         max_length=60,
@@ -76,33 +143,158 @@ class Reviewer(models.Model):
         help_text=_("Letters after the name, for example MD or DPT."),
     )
     job_title = models.CharField(
-        _("job title"), max_length=120, help_text=_("For example Consultant neurologist.")
-    )
-    profile_url = models.URLField(
-        _("profile link"),
+        _("role"),
+        max_length=120,
         blank=True,
-        validators=[URLValidator(schemes=["http", "https"])],
-        help_text=_("Optional: a public page about the reviewer (https://…)."),
+        help_text=_("For example Consultant neurologist, or Health writer."),
+    )
+    bio = models.TextField(
+        _("short bio"),
+        blank=True,
+        help_text=_("A few sentences, plain text, shown on the profile."),
+    )
+    photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    same_as = models.TextField(
+        _("links"),
+        blank=True,
+        validators=[validate_same_as],
+        help_text=_(
+            "Optional: the person's pages elsewhere (professional register, university, "
+            "LinkedIn), one https://… address per line."
+        ),
+    )
+    is_public = models.BooleanField(
+        _("public profile"),
+        default=False,
+        help_text=_("Show a profile page and link bylines to it."),
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="profile",
+        help_text=_("Optional: the account this person signs in with, if any."),
     )
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
-        verbose_name = _("medical reviewer")
-        verbose_name_plural = _("medical reviewers")
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})
+
     @property
-    def profile_link(self) -> str:
-        """The profile address, only if it is a web address (forms check it; data may not)."""
-        return web_url(self.profile_url)
+    def is_team(self) -> bool:
+        return self.kind == self.Kind.TEAM
+
+    @property
+    def links(self) -> list[str]:
+        """The ``same_as`` addresses that are web addresses (forms check them; data may not)."""
+        return [url for url in (web_url(line.strip()) for line in self.same_as.splitlines()) if url]
+
+
+class Topic(models.Model):
+    """What an article is mainly about, like a WordPress category: each article has one.
+
+    Two levels at most (a topic and its subtopics), which is all a small publisher's menu
+    needs and keeps breadcrumbs to one query.
+    """
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent topic"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        limit_choices_to={"parent__isnull": True},
+        help_text=_("Optional: makes this a subtopic. Subtopics cannot have subtopics."),
+    )
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("A sentence or two for the topic's page and its meta description."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Topics are listed in this order, then by name.")
+    )
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return f"{self.parent.name}: {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.parent_id is not None:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A topic cannot be its own parent.")})
+            if self.parent.parent_id is not None:
+                raise ValidationError({"parent": _("Choose a main topic: subtopics stop here.")})
+            if self.pk and self.children.exists():
+                raise ValidationError(
+                    {"parent": _("This topic has subtopics, so it must stay a main topic.")}
+                )
+
+    @property
+    def crumbs(self) -> list:
+        """The topics above this one, for breadcrumbs (its parent, if it has one)."""
+        return [self.parent] if self.parent_id else []
+
+
+class Tag(models.Model):
+    """A keyword articles share (many per article): treatments, symptoms, body parts."""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a publish date that has arrived."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_people(self):
+        """With who wrote and who reviewed each article, in the same query."""
+        return self.select_related("byline", "author__profile", "reviewed_by")
+
+    def for_lists(self):
+        """What a list of articles shows (title, summary, topic, people), in one query."""
+        return self.with_people().select_related("topic").defer(*self.LIST_DEFERRED)
+
+    # What lists never show: the body in its forms, and what search reads.
+    LIST_DEFERRED = ("body", "body_html", "toc", "search_headings", "search_text", "search_vector")
+
+    def in_topic(self, topic):
+        """Articles whose main topic is ``topic`` or one of its subtopics."""
+        return self.filter(Q(topic=topic) | Q(topic__parent=topic))
 
     def review_overdue(self, today: datetime.date | None = None):
         """Articles whose next medical review date has passed, or that were never reviewed."""
@@ -123,14 +315,24 @@ class Article(models.Model):
         max_length=160,
         help_text=_("One or two sentences; used as the page's meta description (160 characters)."),
     )
-    topic = models.CharField(
-        _("topic"),
-        max_length=120,
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        null=True,
         blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
         help_text=_(
-            "The condition the article is about, for example Peripheral neuropathy "
-            "(structured data for search engines)."
+            "The main topic: the condition the article is about, for example Peripheral "
+            "neuropathy. The article is listed on its page (and its parent topic's)."
         ),
+    )
+    tags = models.ManyToManyField(
+        Tag,
+        verbose_name=_("tags"),
+        blank=True,
+        related_name="articles",
+        help_text=_("Keywords readers may follow to similar articles."),
     )
     body = MarkdownxField(
         _("body"),
@@ -142,6 +344,11 @@ class Article(models.Model):
     body_html = models.TextField(editable=False, default="")
     toc = models.JSONField(editable=False, default=list)
     word_count = models.PositiveIntegerField(editable=False, default=0)
+    # What site search reads (articles.search): the headings' and the body's plain text, and
+    # on PostgreSQL the weighted tsvector of title, summary, headings and body.
+    search_headings = models.TextField(editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
+    search_vector = SearchVectorField(null=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -160,6 +367,18 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="articles",
     )
+    byline = models.ForeignKey(
+        Person,
+        verbose_name=_("byline"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text=_(
+            "Who readers see as the writer: a person, or the editorial team. Empty: the "
+            "author's own profile."
+        ),
+    )
     allow_comments = models.BooleanField(_("allow comments"), default=True)
     moderate_all_comments = models.BooleanField(
         _("hold all comments"),
@@ -176,7 +395,7 @@ class Article(models.Model):
     )
     # Only a sign-off (sign_off_review) sets these two; an edit never moves them.
     reviewed_by = models.ForeignKey(
-        Reviewer,
+        Person,
         verbose_name=_("medically reviewed by"),
         null=True,
         blank=True,
@@ -220,6 +439,7 @@ class Article(models.Model):
         if "update_fields" in kwargs and kwargs["update_fields"] is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *DERIVED_FIELDS, "published_at"}
         super().save(*args, **kwargs)
+        self.update_search_vector()
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
@@ -228,6 +448,7 @@ class Article(models.Model):
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
         article._loaded_slug = article.__dict__.get("slug")  # a renamed page is purged too
+        article._loaded_topic_id = article.__dict__.get("topic_id")  # and a topic it left
         return article
 
     @property
@@ -237,12 +458,47 @@ class Article(models.Model):
 
     def surrogate_keys(self) -> set[str]:
         """The keys of every page that shows this article: its own (under its old address
-        too, if the slug changed), the home page, the feeds and the sitemap."""
-        keys = {self.surrogate_key, "home", "feeds", "sitemap"}
+        too, if the slug changed), the home page, the feeds, the sitemap, the topics list, its
+        topics' pages (the one it left too), its tags' pages, its people's profiles, and the
+        pages of the articles that may list it as related or previous/next (same topic, or
+        a shared tag)."""
+        keys = {self.surrogate_key, "home", "feeds", "sitemap", "topics"}
         loaded = getattr(self, "_loaded_slug", None)
         if loaded and loaded != self.slug:
             keys.add(f"article:{loaded}")
+        topic_ids = {self.topic_id, getattr(self, "_loaded_topic_id", None)} - {None}
+        topics = Topic.objects.filter(Q(pk__in=topic_ids) | Q(children__in=topic_ids))
+        keys.update(f"topic:{slug}" for slug in topics.values_list("slug", flat=True))
+        people = Q(pk__in={self.byline_id, self.reviewed_by_id} - {None})
+        if self.author_id:
+            people |= Q(user_id=self.author_id)
+        keys.update(
+            f"person:{slug}"
+            for slug in Person.objects.filter(people).values_list("slug", flat=True)
+        )
+        if self.pk:
+            tags = list(self.tags.values_list("pk", "slug"))
+            keys.update(f"tag:{slug}" for _, slug in tags)
+            neighbours = Article.objects.filter(
+                Q(topic_id__in=topic_ids) | Q(tags__in=[pk for pk, _ in tags])
+            ).exclude(pk=self.pk)
+            keys.update(
+                f"article:{slug}" for slug in neighbours.values_list("slug", flat=True).distinct()
+            )
         return keys
+
+    @property
+    def topic_trail(self) -> list:
+        """The topics above the article, for breadcrumbs: its topic's parent, then its topic."""
+        return [*self.topic.crumbs, self.topic] if self.topic_id else []
+
+    @property
+    def writer(self) -> "Person | None":
+        """Who the byline names: the chosen byline, else the author's profile, if any."""
+        if self.byline_id:
+            return self.byline
+        author = self.author
+        return getattr(author, "profile", None) if author is not None else None
 
     @property
     def is_published(self) -> bool:
@@ -270,6 +526,12 @@ class Article(models.Model):
         )
 
     @cached_property
+    def tag_list(self) -> list:
+        """The tags, read once, when a page part that shows them is rendered (the tag list,
+        related articles and the structured data share it)."""
+        return list(self.tags.all())
+
+    @cached_property
     def reference_list(self) -> list:
         """The references, read once (and only when a page part that shows them is rendered),
         however many parts show them: the reference list and the structured data."""
@@ -283,10 +545,20 @@ class Article(models.Model):
         analysis = analyse(self.body_html)
         self.toc = table_of_contents(analysis.headings)
         self.word_count = analysis.word_count
+        self.search_headings = plain_text(" ".join(h["title"] for h in analysis.headings))
+        self.search_text = plain_text(analysis.text)
+
+    def update_search_vector(self) -> None:
+        """Store the weighted document site search reads (PostgreSQL only: elsewhere search
+        reads the text fields)."""
+        from articles.search import search_vector, uses_postgres
+
+        if uses_postgres() and self.pk:
+            Article.objects.filter(pk=self.pk).update(search_vector=search_vector())
 
     def sign_off_review(
         self,
-        reviewer: Reviewer,
+        reviewer: "Person",
         on: datetime.date | None = None,
         next_due: datetime.date | None = None,
     ) -> None:

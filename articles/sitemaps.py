@@ -1,14 +1,15 @@
-"""sitemap.xml: every published article with its last-modified date; nothing else."""
+"""sitemap.xml: published articles with their last-modified date, the topics and tags that
+list any, and the public profiles."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 
-from articles.models import Article
+from articles.models import Article, Person, Tag, Topic
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
     """Addresses come from ``SITE_URL`` (not from contrib.sites' placeholder domain)."""
 
     @property
@@ -18,8 +19,40 @@ class ArticleSitemap(Sitemap):
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
 
+
+class ArticleSitemap(SiteSitemap):
     def items(self):
         return Article.objects.published().only("slug", "updated_at").order_by("-published_at")
 
     def lastmod(self, item):
         return item.updated_at
+
+
+def _listing(model, lookup):
+    """Rows of ``model`` that list at least one published article (through ``lookup``)."""
+    published = Article.objects.published()
+    return model.objects.filter(pk__in=published.values(lookup)).order_by("pk")
+
+
+class TopicSitemap(SiteSitemap):
+    def items(self):
+        parents = _listing(Topic, "topic__parent")
+        return (_listing(Topic, "topic") | parents).distinct().order_by("pk")
+
+
+class TagSitemap(SiteSitemap):
+    def items(self):
+        return _listing(Tag, "tags")
+
+
+class PersonSitemap(SiteSitemap):
+    def items(self):
+        return Person.objects.public().order_by("pk")
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "tags": TagSitemap,
+    "people": PersonSitemap,
+}

@@ -44,9 +44,15 @@ def article_graph(article, *, comment_count: int) -> dict:
     language = settings.LANGUAGE_CODE
 
     reviewer = article.reviewed_by if article.last_reviewed else None
-    reviewer_id = f"{home_url}#reviewer-{reviewer.pk}" if reviewer else None
+    reviewer_id = person_id(reviewer) if reviewer else None
+    writer = article.writer
     author_name = article.author.get_full_name() if article.author else ""
-    author = {"@type": "Person", "name": author_name} if author_name else {"@id": organization_id}
+    if writer is not None:
+        author = {"@id": person_id(writer)}
+    elif author_name:
+        author = {"@type": "Person", "name": author_name}
+    else:
+        author = {"@id": organization_id}
 
     webpage = _without_empty(
         {
@@ -62,10 +68,11 @@ def article_graph(article, *, comment_count: int) -> dict:
             "reviewedBy": {"@id": reviewer_id} if reviewer else None,
             "breadcrumb": {"@id": breadcrumb_id},
             "about": (
-                {"@type": "MedicalCondition", "name": article.topic}
+                {"@type": "MedicalCondition", "name": article.topic.name}
                 if article.topic
                 else {"@type": "Thing", "name": article.title}
             ),
+            "keywords": ", ".join(tag.name for tag in article.tag_list),
             "mainEntity": {"@id": article_id},
             "publisher": {"@id": organization_id},
             "primaryImageOfPage": {"@type": "ImageObject", "url": image},
@@ -100,37 +107,138 @@ def article_graph(article, *, comment_count: int) -> dict:
             ],
         }
     )
-    organization = {
+    organization = organization_node()
+    breadcrumb = breadcrumb_list(breadcrumb_id, article.topic_trail, article.title, page_url)
+    graph = [webpage, article_node]
+    if writer is not None:
+        graph.append(person_node(writer))
+    if reviewer and reviewer != writer:
+        graph.append(person_node(reviewer))
+    graph += [organization, breadcrumb]
+    return {"@context": "https://schema.org", "@graph": graph}
+
+
+def organization_node() -> dict:
+    """The publisher: name, home page and logo (``static/img/logo.png``, from the SVG mark)."""
+    home_url = absolute(reverse("articles:list"))
+    return {
         "@type": "Organization",
-        "@id": organization_id,
+        "@id": f"{home_url}#organization",
         "name": settings.SITE_NAME,
         "url": home_url,
         "logo": {"@type": "ImageObject", "url": absolute(static(LOGO_IMAGE))},
     }
-    breadcrumb = {
-        "@type": "BreadcrumbList",
-        "@id": breadcrumb_id,
-        "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": HOME_NAME, "item": home_url},
-            {"@type": "ListItem", "position": 2, "name": article.title, "item": page_url},
+
+
+def site_graph() -> dict:
+    """The home page's JSON-LD: the ``WebSite`` (with its search) and its publisher."""
+    home_url = absolute(reverse("articles:list"))
+    search_url = absolute(reverse("search"))
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "WebSite",
+                "@id": f"{home_url}#website",
+                "url": home_url,
+                "name": settings.SITE_NAME,
+                "description": settings.SITE_DESCRIPTION,
+                "inLanguage": settings.LANGUAGE_CODE,
+                "publisher": {"@id": f"{home_url}#organization"},
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": {
+                        "@type": "EntryPoint",
+                        "urlTemplate": f"{search_url}?q={{search_term_string}}",
+                    },
+                    "query-input": "required name=search_term_string",
+                },
+            },
+            organization_node(),
         ],
     }
-    graph = [webpage, article_node]
-    if reviewer:
-        graph.append(
+
+
+def breadcrumb_list(node_id: str, crumbs, name: str, url: str) -> dict:
+    """``BreadcrumbList``: Home, then ``crumbs`` (objects with a name and an address), then
+    the page itself; the same trail the page shows."""
+    trail = [(HOME_NAME, absolute(reverse("articles:list")))]
+    trail += [(crumb.name, absolute(crumb.get_absolute_url())) for crumb in crumbs]
+    trail.append((name, url))
+    return {
+        "@type": "BreadcrumbList",
+        "@id": node_id,
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": crumb_name, "item": crumb_url}
+            for position, (crumb_name, crumb_url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def collection_graph(obj, *, crumbs, description: str) -> dict:
+    """A topic's or tag's page: a ``CollectionPage`` with its breadcrumb trail."""
+    url = absolute(obj.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
             _without_empty(
                 {
-                    "@type": "Person",
-                    "@id": reviewer_id,
-                    "name": reviewer.name,
-                    "honorificSuffix": reviewer.credentials,
-                    "jobTitle": reviewer.job_title,
-                    "url": reviewer.profile_link,
+                    "@type": "CollectionPage",
+                    "@id": f"{url}#webpage",
+                    "url": url,
+                    "name": obj.name,
+                    "description": description,
+                    "inLanguage": settings.LANGUAGE_CODE,
+                    "breadcrumb": {"@id": f"{url}#breadcrumb"},
+                    "isPartOf": {"@id": f"{absolute(reverse('articles:list'))}#website"},
                 }
-            )
-        )
-    graph += [organization, breadcrumb]
-    return {"@context": "https://schema.org", "@graph": graph}
+            ),
+            breadcrumb_list(f"{url}#breadcrumb", crumbs, obj.name, url),
+        ],
+    }
+
+
+def person_id(person) -> str:
+    """A person's ``@id``: on their profile page when they have one, else on the home page."""
+    if person.is_public:
+        return f"{absolute(person.get_absolute_url())}#person"
+    return f"{absolute(reverse('articles:list'))}#person-{person.pk}"
+
+
+def person_node(person) -> dict:
+    """schema.org ``Person`` (an ``Organization`` for a team) with what the profile shows."""
+    return _without_empty(
+        {
+            "@type": "Organization" if person.is_team else "Person",
+            "@id": person_id(person),
+            "name": person.name,
+            "honorificSuffix": person.credentials,
+            "jobTitle": None if person.is_team else person.job_title,
+            "description": person.bio,
+            "url": absolute(person.get_absolute_url()) if person.is_public else None,
+            "image": absolute(person.photo.url) if person.photo else None,
+            "sameAs": person.links,
+        }
+    )
+
+
+def profile_graph(person) -> dict:
+    """A profile page's JSON-LD: a ``ProfilePage`` whose main entity is the person."""
+    url = absolute(person.get_absolute_url())
+    return {
+        "@context": "https://schema.org",
+        "@graph": [
+            {
+                "@type": "ProfilePage",
+                "@id": f"{url}#webpage",
+                "url": url,
+                "name": person.name,
+                "inLanguage": settings.LANGUAGE_CODE,
+                "mainEntity": {"@id": person_id(person)},
+            },
+            person_node(person),
+        ],
+    }
 
 
 # The characters that could end the script element or open a comment in it, as JSON escapes

@@ -363,6 +363,9 @@ SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "nervepain")
 # The site's one-line description: the home page's meta description and the feeds' subtitle.
 SITE_DESCRIPTION = "Health information you can trust, and a kind place to talk about it."
 
+# Site search on PostgreSQL: the text search configuration (language: stemming, stop words).
+SEARCH_CONFIG = os.environ.get("DJANGO_SEARCH_CONFIG", "english")
+
 # Articles: a medical review falls due this many days after the last sign-off.
 ARTICLE_REVIEW_INTERVAL_DAYS = env_int("ARTICLE_REVIEW_INTERVAL_DAYS", 365)
 

@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
+from articles.views import SearchView
 from nervepain.login import admin_login
 
 # A database error outside a view is the "back in a minute" page too (nervepain.outage).
@@ -38,6 +39,17 @@ urlpatterns = [
         {"url": "/medical-disclaimer/"},
         name="medical-disclaimer",
     ),
+    # The publisher's pages: flatpages a migration creates, staff edit under Flat pages.
+    path("about/", flatpage_views.flatpage, {"url": "/about/"}, name="about"),
+    path(
+        "editorial-policy/",
+        flatpage_views.flatpage,
+        {"url": "/editorial-policy/"},
+        name="editorial-policy",
+    ),
+    path("contact/", flatpage_views.flatpage, {"url": "/contact/"}, name="contact"),
+    # Site search: outside the "articles" namespace, so the page cache never stores a query.
+    path("search/", SearchView.as_view(), name="search"),
     path("", include("articles.urls")),
     # Keep last: old WordPress permalinks (/slug/, /2023/04/slug/...) redirect to articles.
     path("", include("wordpress.urls")),

@@ -6,7 +6,9 @@ page cache on, one with it off. wrk drives each page with 1 and 16 connections o
 pages taking turns in alternating rounds; a
 Python client posts comments (held for moderation, a fresh form for each) with 4 connections.
 The same HTML bytes are also served as a static file by the same stack (whitenoise in gunicorn),
-the ceiling each figure is compared with.
+the ceiling each figure is compared with. Then site search: with 1,000 published articles
+(about 600 words each), a common word, two words, and a word no article has, at 1 and 16
+connections (search pages are never cached).
 
 In front of the cache-on server, the shipped Varnish (deploy/varnish/default.vcl) serves the
 article too, beside nginx serving the same bytes as a static file: the front cache's column.
@@ -23,6 +25,7 @@ bench-results/. Benchmarks are not tests: nothing here asserts a timing.
 """
 
 import argparse
+import datetime
 import gc
 import gzip
 import http.cookiejar
@@ -116,6 +119,50 @@ def grow_comments(target):
             )
             comment.save()
             existing.append((comment.pk, level + 1))
+
+
+SEARCHES = [
+    ("search: common word", "/search/?q=nerve"),
+    ("search: two words", "/search/?q=therapy+ice"),
+    ("search: no result", "/search/?q=xylophone"),
+]
+
+
+def grow_articles(target):
+    """Add published articles (~600 words in six sections) until there are ``target``."""
+    from django.utils import timezone
+
+    from articles.markdown import analyse, plain_text, render_markdown, table_of_contents
+    from articles.models import Article
+    from articles.search import search_vector
+
+    rng = random.Random(target)
+    now = timezone.now()
+    new = []
+    for n in range(Article.objects.count(), target):
+        body = "\n\n".join(
+            f"## {sentence(rng, 2, 5)[:-1]}\n\n" + " ".join(sentence(rng, 8, 20) for _ in range(8))
+            for _ in range(6)
+        )
+        html = render_markdown(body)
+        analysis = analyse(html)
+        new.append(
+            Article(
+                title=sentence(rng, 4, 9)[:-1],
+                slug=f"bench-{n}",
+                summary=sentence(rng, 10, 20)[:160],
+                body=body,
+                body_html=html,
+                toc=table_of_contents(analysis.headings),
+                word_count=analysis.word_count,
+                search_headings=plain_text(" ".join(h["title"] for h in analysis.headings)),
+                search_text=plain_text(analysis.text),
+                status=Article.Status.PUBLISHED,
+                published_at=now - datetime.timedelta(hours=n),
+            )
+        )
+    Article.objects.bulk_create(new, batch_size=200)
+    Article.objects.update(search_vector=search_vector())
 
 
 def write_static_copy(html_raw, static_root, n):
@@ -486,9 +533,43 @@ def recycling_tail(env, seconds):
     return {(name, 1): row for name, row in measured.items()}
 
 
+def measure_search(env, args):
+    """Search pages with ``--search-articles`` published articles, on one server."""
+    from django.db import connection
+
+    from articles.models import Article
+
+    grow_articles(args.search_articles)
+    articles = Article.objects.count()
+    connection.close()
+    server = Server(PORT_OFF, env, 0)
+    rows = []
+    try:
+        targets = [(name, server, path) for name, path in SEARCHES]
+        sizes = {}
+        for name, _, path in targets:
+            raw, headers = fetch(server.base + path, gzip_ok=False)
+            packed, _ = fetch(server.base + path, gzip_ok=True)
+            sizes[name] = dict(
+                bytes_raw=len(raw),
+                bytes_gzip=len(packed),
+                queries=int(headers.get("X-Query-Count", "0")),
+            )
+        for connections in (1, 16):
+            measured = measure(targets, connections, args.seconds, args.rounds)
+            for name, row in measured.items():
+                rows.append({"comments": f"{articles} articles", "scenario": name,
+                             "connections": connections, **row, **sizes[name],
+                             "worker_peak_mb": round(server.peak_memory_mb(), 1),
+                             "worker_rss_mb": round(server.rss_mb(), 1)})  # fmt: skip
+    finally:
+        server.stop()
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--counts", default="0,50,200,1000")
+    parser.add_argument("--counts", default="0,50,200,1000", help="empty: search only")
     parser.add_argument("--seconds", type=int, default=4, help="wrk seconds per figure")
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per figure")
     parser.add_argument("--posts", type=int, default=120, help="comments posted per N")
@@ -496,6 +577,7 @@ def main():
     parser.add_argument(
         "--tail-seconds", type=int, default=20, help="wrk seconds per worker recycling policy"
     )
+    parser.add_argument("--search-articles", type=int, default=1000, help="0: no search run")
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
     args = parser.parse_args()
 
@@ -519,7 +601,7 @@ def main():
          "--interval", "0.1", "--no-reload"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    counts = [int(value) for value in args.counts.split(",")]
+    counts = [int(value) for value in args.counts.split(",") if value]
     for n in counts:
         grow_comments(n)
         connection.close()
@@ -594,6 +676,9 @@ def main():
 
     worker.terminate()
     worker.wait(timeout=20)
+    if args.search_articles:
+        results += measure_search(env, args)
+
     out = Path(args.out)
     out.mkdir(exist_ok=True)
     (out / "bench.json").write_text(json.dumps({"rows": results, "approvals": approvals}, indent=2))

@@ -3,8 +3,9 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import slugify
 
-from articles.models import Article, CallToAction, Reference, Reviewer
+from articles.models import Article, CallToAction, Person, Reference, Tag, Topic
 from comments.models import Comment
 
 
@@ -29,9 +30,29 @@ class CallToActionFactory(factory.django.DjangoModelFactory):
     button_url = "#respond"
 
 
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.LazyAttribute(lambda t: slugify(t.name))
+    description = "What this topic covers."
+
+
+class TagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tag
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"tag {n}")
+    slug = factory.LazyAttribute(lambda t: slugify(t.name))
+
+
 class ArticleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Article
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Article {n}")
     slug = factory.Sequence(lambda n: f"article-{n}")
@@ -40,6 +61,11 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     status = Article.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
 
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.set(extracted)
+
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
         scheduled = factory.Trait(
@@ -47,14 +73,19 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         )
 
 
-class ReviewerFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory):
+    """A public health professional: an author or a medical reviewer."""
+
     class Meta:
-        model = Reviewer
+        model = Person
 
     name = factory.Sequence(lambda n: f"Dr Reviewer {n}")
+    slug = factory.Sequence(lambda n: f"person-{n}")
     credentials = "MD"
     job_title = "Consultant neurologist"
-    profile_url = "https://example.org/reviewers/1"
+    bio = "Treats people with nerve pain."
+    same_as = "https://example.org/reviewers/1"
+    is_public = True
 
 
 class ReferenceFactory(factory.django.DjangoModelFactory):

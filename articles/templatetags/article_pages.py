@@ -1,7 +1,16 @@
 from django import template
+from django.db.models import Case, Count, IntegerField, Q, When
 
 from articles import disclaimer
-from articles.structured_data import article_graph, json_ld_script
+from articles.markdown import has_own_numbers
+from articles.models import Article
+from articles.structured_data import (
+    article_graph,
+    collection_graph,
+    json_ld_script,
+    profile_graph,
+    site_graph,
+)
 
 register = template.Library()
 
@@ -13,7 +22,82 @@ def article_json_ld(article, comment_count=0):
 
 
 @register.simple_tag
+def profile_json_ld(person):
+    """A profile page's JSON-LD: ``ProfilePage`` and the ``Person`` (or team) it is about."""
+    return json_ld_script(profile_graph(person))
+
+
+@register.simple_tag
 def medical_disclaimer():
     """The site's medical disclaimer (``title``, ``content``), read where a page part shows it,
     so a page whose article part comes from the fragment cache does not read it."""
     return disclaimer.medical_disclaimer()
+
+
+@register.filter
+def own_numbers(entries) -> bool:
+    """``{% if entries|own_numbers %}``: the headings of this contents list number themselves."""
+    return has_own_numbers(entries or [])
+
+
+@register.filter
+def get_count(counts, key) -> int:
+    """``{{ counts|get_count:article.pk }}``: a count from a dict of counts, 0 if absent."""
+    return (counts or {}).get(key, 0)
+
+
+@register.simple_tag
+def collection_json_ld(obj, description=""):
+    """A topic's or tag's page: ``CollectionPage`` and its ``BreadcrumbList``."""
+    crumbs = getattr(obj, "crumbs", [])
+    return json_ld_script(collection_graph(obj, crumbs=crumbs, description=description))
+
+
+RELATED_COUNT = 4
+
+
+@register.simple_tag
+def related_articles(article):
+    """Up to four published articles like this one: those sharing its topic and most tags
+    first, then those sharing tags, newest first among equals. One query."""
+    tag_ids = [tag.pk for tag in article.tag_list]
+    if not tag_ids and not article.topic_id:
+        return []
+    same_topic = Q(topic_id=article.topic_id) if article.topic_id else Q(pk__in=[])
+    return list(
+        Article.objects.published()
+        .for_lists()
+        .exclude(pk=article.pk)
+        .annotate(
+            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+            in_topic=Case(When(same_topic, then=1), default=0, output_field=IntegerField()),
+        )
+        .filter(Q(in_topic=1) | Q(shared_tags__gt=0))
+        .order_by("-in_topic", "-shared_tags", "-published_at")[:RELATED_COUNT]
+    )
+
+
+@register.simple_tag
+def topic_neighbours(article):
+    """``(previous, next)``: the published articles just before and after this one in its
+    topic, by publish date (None at either end, or for an article without a topic)."""
+    if not article.topic_id or not article.published_at:
+        return None, None
+    in_topic = (
+        Article.objects.published()
+        .filter(topic_id=article.topic_id)
+        .only("title", "slug", "published_at")
+    )
+    when = article.published_at
+    before = in_topic.filter(Q(published_at__lt=when) | Q(published_at=when, pk__lt=article.pk))
+    after = in_topic.filter(Q(published_at__gt=when) | Q(published_at=when, pk__gt=article.pk))
+    return (
+        before.order_by("-published_at", "-pk").first(),
+        after.order_by("published_at", "pk").first(),
+    )
+
+
+@register.simple_tag
+def site_json_ld():
+    """The home page's JSON-LD: ``WebSite`` with its ``SearchAction``, and the publisher."""
+    return json_ld_script(site_graph())

@@ -14,10 +14,11 @@ PERMISSIONS = [
 
 
 def _permissions(apps):
-    # Permissions are normally created after all migrations; create them now to attach them.
+    # Permissions are normally created after all migrations; create them now to attach them,
+    # for the models as they were at this point (a later migration renames Reviewer).
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
     Permission = apps.get_model("auth", "Permission")
     return [

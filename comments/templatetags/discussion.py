@@ -1,6 +1,8 @@
 from django import template
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -129,3 +131,24 @@ def pending_comment_count(context):
 def public_comment_count(context, article):
     """How many comments readers see on the article: the number the list shows."""
     return _tree(context["request"], article)[1][1]
+
+
+@register.simple_tag
+def public_comment_counts(articles):
+    """``{pk: count}`` of public comments for a list of articles, in one query (the home
+    page's and the topic pages' "N comments")."""
+    articles = list(articles)
+    if not articles:
+        return {}
+    rows = (
+        Comment.objects.public()
+        .filter(
+            content_type=ContentType.objects.get_for_model(articles[0]),
+            object_pk__in=[str(article.pk) for article in articles],
+        )
+        .values("object_pk")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("object_pk", "n")
+    )
+    return {int(pk): n for pk, n in rows}

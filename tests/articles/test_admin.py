@@ -20,6 +20,7 @@ def test_article_changelist_shows_status_and_filters(admin_client):
     assert response.context["cl"].list_filter == [
         "status",
         ReviewStatusFilter,
+        "topic",
         "published_at",
         "allow_comments",
     ]
@@ -90,3 +91,31 @@ def test_call_to_action_admin(admin_client):
     )
     assert response.status_code == 200
     assert "button_url" in response.context["adminform"].form.errors
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/articles/person/",
+        "/admin/articles/person/add/",
+        "/admin/articles/topic/",
+        "/admin/articles/topic/add/",
+        "/admin/articles/tag/",
+        "/admin/articles/tag/add/",
+        "/admin/articles/sitesettings/",
+        "/admin/articles/sitesettings/1/change/",
+    ],
+)
+def test_people_topics_tags_and_settings_have_admin_screens(admin_client, url):
+    assert admin_client.get(url).status_code == 200
+
+
+def test_only_people_can_sign_off_a_review(admin_client):
+    """The editorial team bylines articles; only a person can say they reviewed one."""
+    from articles.admin import ArticleAdminForm
+    from tests.factories import PersonFactory
+
+    ada = PersonFactory(name="Dr Ada Nerve")
+    team = PersonFactory(name="Editors", kind="team")
+    choices = set(ArticleAdminForm().fields["sign_off_by"].queryset)
+    assert ada in choices and team not in choices

@@ -6,7 +6,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from tests.articles.test_review import admin_form_data
-from tests.factories import ArticleFactory, ReviewerFactory, UserFactory
+from tests.factories import ArticleFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def edited(admin_client, admin_user):
     """An article saved three times in the admin: first text, a sign-off, a bad edit."""
     article = ArticleFactory(body="## Rest\n\nRest for a day.")
     change(admin_client, article, body="## Rest\n\nRest for two days.\n\nDrink water.")
-    change(admin_client, article, sign_off_by=ReviewerFactory(name="Dr Ada Nerve").pk)
+    change(admin_client, article, sign_off_by=PersonFactory(name="Dr Ada Nerve").pk)
     change(admin_client, article, title="Spam title", body="Buy our pills.")
     return article
 

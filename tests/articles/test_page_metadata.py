@@ -12,8 +12,9 @@ from tests.factories import (
     ArticleFactory,
     CallToActionFactory,
     CommentFactory,
+    PersonFactory,
     ReferenceFactory,
-    ReviewerFactory,
+    TopicFactory,
     UserFactory,
 )
 
@@ -40,7 +41,7 @@ def article():
         title="Nerve pain after therapy",
         slug="nerve-pain-after-therapy",
         summary="Why nerve pain flares after physical therapy, and what helps.",
-        topic="Peripheral neuropathy",
+        topic=TopicFactory(name="Peripheral neuropathy"),
         body="## Causes\n\nNerves get irritated [@nhs].\n\n## Help\n\nRest [@mayo].",
         author=author,
         call_to_action=CallToActionFactory(
@@ -63,11 +64,11 @@ def article():
         publisher="Mayo Clinic",
         url="https://www.mayoclinic.org/nerve-pain",
     )
-    reviewer = ReviewerFactory(
+    reviewer = PersonFactory(
         name="Dr Ada Nerve",
         credentials="MD",
         job_title="Consultant neurologist",
-        profile_url="https://example.org/ada",
+        same_as="https://example.org/ada",
     )
     article.refresh_from_db()
     article.sign_off_review(reviewer, on=datetime.date(2026, 3, 10))
@@ -133,7 +134,9 @@ def test_home_page_has_website_meta_tags(client):
     assert meta(page, "og:image") == IMAGE
     assert meta(page, "og:description") == meta(page, "description")
     assert meta(page, "twitter:card") == "summary_large_image"
-    assert not page.find_all("script", type="application/ld+json")
+    # The site and its publisher, not an article (tests/articles/test_topics.py has the rest).
+    (script,) = page.find_all("script", type="application/ld+json")
+    assert '"WebSite"' in script.string and '"Article"' not in script.string
 
 
 def test_default_share_image_and_icons_ship_with_the_site():
@@ -210,14 +213,18 @@ def test_json_ld_article(client, article):
 def test_json_ld_reviewer_publisher_and_breadcrumbs(client, article):
     graph = graph_of(soup(client.get(article.get_absolute_url())))
     url = f"{SITE}{article.get_absolute_url()}"
+    profile = f"{SITE}{article.reviewed_by.get_absolute_url()}"
     assert graph["Person"] == {
         "@type": "Person",
-        "@id": f"{SITE}/#reviewer-{article.reviewed_by.pk}",
+        "@id": f"{profile}#person",
         "name": "Dr Ada Nerve",
         "honorificSuffix": "MD",
         "jobTitle": "Consultant neurologist",
-        "url": "https://example.org/ada",
+        "description": "Treats people with nerve pain.",
+        "url": profile,
+        "sameAs": ["https://example.org/ada"],
     }
+    assert graph["MedicalWebPage"]["reviewedBy"] == {"@id": f"{profile}#person"}
     assert graph["Organization"] == {
         "@type": "Organization",
         "@id": f"{SITE}/#organization",
@@ -230,13 +237,19 @@ def test_json_ld_reviewer_publisher_and_breadcrumbs(client, article):
         "@id": f"{url}#breadcrumb",
         "itemListElement": [
             {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{SITE}/"},
-            {"@type": "ListItem", "position": 2, "name": article.title, "item": url},
+            {
+                "@type": "ListItem",
+                "position": 2,
+                "name": "Peripheral neuropathy",
+                "item": f"{SITE}/topics/peripheral-neuropathy/",
+            },
+            {"@type": "ListItem", "position": 3, "name": article.title, "item": url},
         ],
     }
 
 
 def test_json_ld_of_an_unreviewed_article_claims_no_review(client):
-    article = ArticleFactory(author=UserFactory(first_name="", last_name=""), topic="")
+    article = ArticleFactory(author=UserFactory(first_name="", last_name=""), topic=None)
     graph = graph_of(soup(client.get(article.get_absolute_url())))
     assert "Person" not in graph
     assert "lastReviewed" not in graph["MedicalWebPage"]
@@ -260,7 +273,10 @@ def test_call_to_action_is_labelled_and_left_out(client, article):
     response = client.get(article.get_absolute_url())
     page = soup(response)
     cta = page.select_one("aside.cta")
-    assert cta.select_one(".cta-label").get_text() == "Call to action"
+    # Labelled for screen readers; sighted readers see the box, not a "CALL TO ACTION" label.
+    label = cta.select_one(".cta-label")
+    assert label.get_text() == "Call to action"
+    assert "visually-hidden" in label["class"]
     assert cta.has_attr("data-nosnippet")
     assert cta.find_parent(class_="article-body") is None
     script = page.find("script", type="application/ld+json").string
@@ -277,7 +293,11 @@ def test_breadcrumbs_reading_time_and_contents(client, article):
     page = soup(client.get(article.get_absolute_url()))
     crumbs = page.select_one("nav.breadcrumbs")
     assert crumbs["aria-label"] == "Breadcrumb"
-    assert [li.get_text(strip=True) for li in crumbs.find_all("li")] == ["Home", article.title]
+    assert [li.get_text(strip=True) for li in crumbs.find_all("li")] == [
+        "Home",
+        "Peripheral neuropathy",
+        article.title,
+    ]
     assert crumbs.a["href"] == "/"
     assert crumbs.find(attrs={"aria-current": "page"}).get_text() == article.title
     # 465 words: "Causes", 460 words, "Overuse", "Help", "Rest" -> 3 minutes.

@@ -10,7 +10,13 @@ from django.utils import timezone
 from articles import pagecache
 from articles.models import Article
 from comments.models import Comment
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import (
+    ArticleFactory,
+    CommentFactory,
+    PersonFactory,
+    TagFactory,
+    TopicFactory,
+)
 from tests.services import needs_redis
 
 pytestmark = pytest.mark.django_db
@@ -318,3 +324,47 @@ def test_recent_copies_stay_within_their_byte_budget(settings):
     assert pages.get("page-0") is None and pages.get("page-4") is not None
     pages.put("too-big", {"body": b"x" * 1001})
     assert pages.get("too-big") is None
+
+
+@pytest.fixture
+def listed():
+    """A topic, a tag and a public writer, each with one published article."""
+    topic = TopicFactory(name="Sciatica", slug="sciatica")
+    tag = TagFactory(name="Exercise", slug="exercise")
+    writer = PersonFactory(slug="ada")
+    ArticleFactory(title="Already there", topic=topic, tags=[tag], byline=writer)
+    return topic, tag, writer
+
+
+@pytest.mark.parametrize(
+    "url", ["/topics/sciatica/", "/tags/exercise/", "/people/ada/", "/topics/", "/"]
+)
+def test_list_pages_are_cached_and_show_a_newly_published_article_at_once(client, listed, url):
+    """Topic, tag, profile, topics and home pages are cached like articles, and publishing
+    an article in them makes every cached copy stale."""
+    topic, tag, writer = listed
+    assert get(client, url)["X-Page-Cache"] == "miss"
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    draft = ArticleFactory(
+        title="Fresh from the press", topic=TopicFactory(name="Sub", parent=topic), draft=True
+    )
+    draft.tags.add(tag)
+    draft.byline = writer
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    response = get(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    expected = "Sub" if url == "/topics/" else "Fresh from the press"
+    assert expected in response.content.decode()
+
+
+def test_tagging_an_article_makes_its_pages_stale(client, listed):
+    """Tags change without a save of the article (``tags.add``): that too refreshes pages."""
+    article = Article.objects.get()
+    new_tag = TagFactory(name="New tag", slug="new-tag")
+    get(client, "/tags/new-tag/")
+    get(client, article.get_absolute_url())
+    assert get(client, article.get_absolute_url())["X-Page-Cache"] == "hit"
+    article.tags.add(new_tag)
+    assert "Already there" in get(client, "/tags/new-tag/").content.decode()
+    assert "/tags/new-tag/" in get(client, article.get_absolute_url()).content.decode()

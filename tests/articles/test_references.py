@@ -147,12 +147,12 @@ def test_reference_link_goes_to_its_place_in_the_list(cited):
 
 def test_links_that_skip_validation_are_never_put_in_an_href(client):
     """Data written around the forms (a shell, an import) cannot turn into a script link."""
-    from tests.factories import ReviewerFactory
+    from tests.factories import PersonFactory
 
     article = ArticleFactory()
     ReferenceFactory(article=article, url="javascript:alert(1)", title="Bad source")
     article.refresh_from_db()
-    article.sign_off_review(ReviewerFactory(profile_url="javascript:alert(2)"))
+    article.sign_off_review(PersonFactory(same_as="javascript:alert(2)"))
     article.save()
     content = client.get(article.get_absolute_url()).content.decode()
     assert "javascript:" not in content

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import ArticleFactory, ReviewerFactory
+from tests.factories import ArticleFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def admin_form_data(article, **fields):
         "title": article.title,
         "slug": article.slug,
         "summary": article.summary,
-        "topic": article.topic,
+        "topic": article.topic_id or "",
         "body": article.body,
         "status": article.status,
         "published_at_0": article.published_at.date().isoformat(),
@@ -40,7 +40,7 @@ def reviewed(settings):
     """An article signed off on TODAY by a reviewer, with the default interval of 365 days."""
     settings.ARTICLE_REVIEW_INTERVAL_DAYS = 365
     article = ArticleFactory()
-    article.sign_off_review(ReviewerFactory(name="Dr Ada Nerve"), on=TODAY)
+    article.sign_off_review(PersonFactory(name="Dr Ada Nerve"), on=TODAY)
     article.save()
     return article
 
@@ -55,7 +55,7 @@ def test_sign_off_records_reviewer_date_and_next_review(reviewed):
 def test_review_interval_is_a_setting(settings):
     settings.ARTICLE_REVIEW_INTERVAL_DAYS = 90
     article = ArticleFactory()
-    article.sign_off_review(ReviewerFactory(), on=TODAY)
+    article.sign_off_review(PersonFactory(), on=TODAY)
     assert article.next_review_due == TODAY + datetime.timedelta(days=90)
 
 
@@ -86,7 +86,7 @@ def test_admin_edit_without_sign_off_keeps_the_review(admin_client, reviewed):
 
 
 def test_admin_sign_off_sets_today_and_the_default_next_review(admin_client, reviewed):
-    other = ReviewerFactory(name="Dr Ben Spine")
+    other = PersonFactory(name="Dr Ben Spine")
     url = f"/admin/articles/article/{reviewed.pk}/change/"
     response = admin_client.post(url, admin_form_data(reviewed, sign_off_by=other.pk))
     assert response.status_code == 302
@@ -116,7 +116,7 @@ def test_admin_cannot_post_a_review_date(admin_client, reviewed):
     url = f"/admin/articles/article/{reviewed.pk}/change/"
     admin_client.post(
         url,
-        admin_form_data(reviewed, last_reviewed="2030-01-01", reviewed_by=ReviewerFactory().pk),
+        admin_form_data(reviewed, last_reviewed="2030-01-01", reviewed_by=PersonFactory().pk),
     )
     reviewed.refresh_from_db()
     assert reviewed.last_reviewed == TODAY
@@ -125,7 +125,7 @@ def test_admin_cannot_post_a_review_date(admin_client, reviewed):
 
 def test_review_overdue_lists_past_due_and_never_reviewed():
     today = timezone.localdate()
-    reviewer = ReviewerFactory()
+    reviewer = PersonFactory()
     overdue = ArticleFactory(title="Overdue")
     overdue.sign_off_review(reviewer, on=today - datetime.timedelta(days=400))
     overdue.save()
@@ -147,7 +147,7 @@ def test_review_overdue_lists_past_due_and_never_reviewed():
 
 
 def test_admin_lists_articles_whose_review_is_overdue(admin_client):
-    reviewer = ReviewerFactory()
+    reviewer = PersonFactory()
     overdue = ArticleFactory(title="Overdue one")
     overdue.sign_off_review(reviewer, on=timezone.localdate() - datetime.timedelta(days=400))
     overdue.save()
@@ -168,9 +168,9 @@ def test_page_shows_reviewer_review_date_and_last_update(client, reviewed):
     page = BeautifulSoup(client.get(reviewed.get_absolute_url()).content, "html.parser")
     review = page.select_one(".review")
     assert " ".join(review.get_text().split()) == (
-        "Medically reviewed by Dr Ada Nerve, MD, Consultant neurologist, on 10 March 2026"
+        "Medically reviewed by Dr Ada Nerve, MD, 10 March 2026"
     )
-    assert review.a["href"] == "https://example.org/reviewers/1"
+    assert review.a["href"] == reviewed.reviewed_by.get_absolute_url()
     assert review.time["datetime"] == "2026-03-10"
     meta = page.select_one(".meta")
     updated = meta.find_all("time")[-1]

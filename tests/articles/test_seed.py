@@ -168,3 +168,18 @@ def test_the_page_keeps_every_word_of_the_original(seed_page):
     cta = seed_page.select_one("aside.cta .cta-text").get_text(" ")
     assert words(body) == words(original_body)
     assert words(cta) == words(original_cta)
+
+
+def test_seed_article_sits_in_its_topic_with_tags_and_the_team_byline():
+    """A realistic first look: the seed has a topic page, tags and an honest byline."""
+    call_command("load_seed")
+    article = Article.objects.get()
+    assert article.topic.name == "Peripheral neuropathy"
+    assert article.topic.description
+    assert sorted(tag.name for tag in article.tags.all()) == [
+        "Exercise",
+        "Pain management",
+        "Physical therapy",
+    ]
+    assert article.byline.slug == "editorial-team"
+    assert article.byline.is_team

@@ -22,11 +22,13 @@ def test_home_lists_published_articles_newest_first(client):
 
     page = soup(client.get("/"))
 
-    titles = [a.get_text() for a in page.select("main article h2 a")]
-    assert titles == ["Newer", "Older"]
-    assert page.select_one("main article h2 a")["href"] == newer.get_absolute_url()
-    assert "Fresh summary." in page.select_one("main article").get_text()
-    assert page.select("main article time")[1]["datetime"] == older.published_at.isoformat()
+    featured = page.select_one("main .featured")
+    assert featured.h2.a.get_text() == "Newer"
+    assert featured.h2.a["href"] == newer.get_absolute_url()
+    assert "Fresh summary." in featured.get_text()
+    titles = [a.get_text() for a in page.select("main article.teaser h3 a")]
+    assert titles == ["Older"]
+    assert page.select_one("main article time")["datetime"] == older.published_at.isoformat()
 
 
 def test_article_page_shows_the_article(client):
@@ -154,17 +156,18 @@ def test_article_page_queries_do_not_grow_with_references_or_versions(
     """References come in one prefetch; saved versions are never read by the page."""
     import reversion
 
-    from tests.factories import ReferenceFactory, ReviewerFactory
+    from tests.factories import PersonFactory, ReferenceFactory
 
     article = ArticleFactory(body="Text.")
     url = article.get_absolute_url()
     client.get(url)  # warm the content-type and disclaimer caches
-    with django_assert_num_queries(3) as plain:
+    # The article, its references, its tags, its comments.
+    with django_assert_num_queries(4) as plain:
         client.get(url)
     for number in range(10):
         ReferenceFactory(article=article, key=f"r{number}")
         with reversion.create_revision():
-            article.sign_off_review(ReviewerFactory())
+            article.sign_off_review(PersonFactory())
             article.save()
     with django_assert_num_queries(len(plain.captured_queries)):
         response = client.get(url)

@@ -81,13 +81,13 @@ def test_thread_is_nested_three_levels_with_permalinks(client, article):
 def test_article_page_queries_do_not_grow_with_comments(client, article, django_assert_num_queries):
     """The page is built in a fixed number of queries: 0 and 200 comments cost the same.
 
-    Four: the article (with author, reviewer, call-to-action), its references, the visible
-    comments, and the public-comment count for the structured data. The content type and the
-    medical disclaimer come from caches a running site has warm.
+    Four: the article (with its people, topic and call-to-action), its references, its tags,
+    and the visible comments (which also give the count for the structured data). The content
+    type and the medical disclaimer come from caches a running site has warm.
     """
     url = article.get_absolute_url()
     client.get(url)  # warm the content-type and disclaimer caches, as a running site has
-    with django_assert_num_queries(3) as empty:
+    with django_assert_num_queries(4) as empty:
         client.get(url)
     parents = CommentFactory.create_batch(40, article=article)
     children = [CommentFactory(article=article, parent=p) for p in parents for _ in range(2)]

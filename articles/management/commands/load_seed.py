@@ -1,7 +1,8 @@
 """Make sure the seed article, its references and its call-to-action exist (idempotent).
 
 The seed has no medical reviewer: a sign-off is a real person's statement, so an editor
-records it in the admin once a reviewer has read the article.
+records it in the admin once a reviewer has read the article. Its byline is the editorial
+team (a team's profile, not a person's): no one named person wrote it.
 """
 
 from pathlib import Path
@@ -10,7 +11,7 @@ import reversion
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.models import Article, CallToAction, Reference
+from articles.models import Article, CallToAction, Person, Reference, Tag, Topic
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "seed"
 
@@ -23,7 +24,6 @@ SEED_ARTICLE = {
         "Why nerve pain can flare after a physical therapy session, what causes it, "
         "how to manage it, and when to seek further help."
     ),
-    "topic": "Peripheral neuropathy",
     "status": Article.Status.PUBLISHED,
     "allow_comments": True,
 }
@@ -39,6 +39,27 @@ SEED_REFERENCES = [
         ),
     },
 ]
+SEED_TOPIC = {
+    "name": "Peripheral neuropathy",
+    "slug": "peripheral-neuropathy",
+    "description": (
+        "Damage to the nerves outside the brain and spinal cord: why it hurts, how it is "
+        "treated, and how to live well with it."
+    ),
+}
+SEED_TAGS = [
+    ("Physical therapy", "physical-therapy"),
+    ("Exercise", "exercise"),
+    ("Pain management", "pain-management"),
+]
+# The editorial team's profile (migration 0007 creates it; recreated here if it was deleted).
+TEAM_SLUG = "editorial-team"
+TEAM = {
+    "name": "The nervepain editorial team",
+    "kind": Person.Kind.TEAM,
+    "job_title": "Editorial team",
+    "is_public": True,
+}
 SEED_CTA_NAME = "Nerve pain after therapy: share your story"
 SEED_CTA = {
     "heading": "Have you had similar experiences?",
@@ -71,11 +92,22 @@ class Command(BaseCommand):
                 name=SEED_CTA_NAME,
                 defaults={**SEED_CTA, "text": (SEED_DIR / "call-to-action.md").read_text()},
             )
+            team, _ = Person.objects.get_or_create(slug=TEAM_SLUG, defaults=TEAM)
+            topic, _ = Topic.objects.get_or_create(
+                name=SEED_TOPIC["name"],
+                defaults={key: value for key, value in SEED_TOPIC.items() if key != "name"},
+            )
             article = Article.objects.create(
                 slug=SEED_SLUG,
+                byline=team,
+                topic=topic,
                 body=(SEED_DIR / "nerve-pain-after-physical-therapy.md").read_text(),
                 call_to_action=cta,
                 **SEED_ARTICLE,
+            )
+            article.tags.set(
+                Tag.objects.get_or_create(name=name, defaults={"slug": slug})[0]
+                for name, slug in SEED_TAGS
             )
             for position, reference in enumerate(SEED_REFERENCES, start=1):
                 Reference.objects.create(article=article, position=position, **reference)

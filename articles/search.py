@@ -1,0 +1,171 @@
+"""Site search over published articles: title, summary, headings and body, in that order of
+weight, with a highlighted snippet for each result.
+
+PostgreSQL: full-text search on a stored, GIN-indexed ``tsvector`` (``Article.search_vector``,
+kept up to date by ``Article.save``), weights A (title) > B (summary) > C (headings) > D
+(body), the ``SEARCH_CONFIG`` language's stemming, ``websearch`` query syntax, ranked by
+``ts_rank``; snippets by ``ts_headline``. Elsewhere (the embedded SQLite default): every word,
+crudely stemmed, must appear somewhere (``icontains``); ranked by where the words appear with
+the same weights; snippets cut in Python. Snippets are plain text escaped here, with only our
+own ``<mark>`` added.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+MAX_QUERY_LENGTH = 100
+MAX_WORDS = 8
+SNIPPET_CHARS = 220
+# Highlight markers no stored text contains (control characters are stripped on save).
+START, STOP = "\x02", "\x03"
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+WEIGHTS = (("title", 8), ("summary", 4), ("search_headings", 2), ("search_text", 1))
+SUFFIXES = ("ations", "ation", "ness", "ments", "ment", "ing", "ies", "ied", "ed", "es", "ly", "s")
+
+
+def search_vector():
+    """The weighted document: what ``Article.save`` stores and the GIN index covers."""
+    config = settings.SEARCH_CONFIG
+    return (
+        SearchVector("title", weight="A", config=config)
+        + SearchVector("summary", weight="B", config=config)
+        + SearchVector("search_headings", weight="C", config=config)
+        + SearchVector("search_text", weight="D", config=config)
+    )
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def clean_query(raw: str) -> str:
+    """The query as searched: spaces collapsed, control characters out, at most 100 chars."""
+    return " ".join(CONTROL_CHARACTERS.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH]
+
+
+def words(query: str) -> list[str]:
+    """The words of a query, lowercased, at most eight, each at least two letters long."""
+    found = re.findall(r"\w+", query.lower())
+    return [word for word in dict.fromkeys(found) if len(word) >= 2][:MAX_WORDS]
+
+
+def stem(word: str) -> str:
+    """A crude English stem, enough for ``icontains``: "exercising", "exercises" and
+    "exercise" all become "exercis"; never shorter than four letters."""
+    for suffix in SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    if word.endswith("e") and len(word) > 4:
+        return word[:-1]
+    return word
+
+
+@dataclass
+class Results:
+    """A search's matching articles (a queryset, ranked) and how to highlight them."""
+
+    articles: object
+    query: str
+    stems: list[str]
+
+    def highlight(self, page: list) -> None:
+        """Give each article of a page a ``snippet`` (safe HTML: escaped text, <mark>s)."""
+        if not page:
+            return
+        if uses_postgres():
+            _postgres_snippets(page, self.query)
+        else:
+            for article in page:
+                article.snippet = _python_snippet(
+                    article.search_text or article.summary, self.stems
+                )
+
+
+def search(articles, query: str) -> Results:
+    """Rank ``articles`` (a queryset of published articles) against ``query``."""
+    if uses_postgres():
+        found = SearchQuery(query, search_type="websearch", config=settings.SEARCH_CONFIG)
+        ranked = (
+            articles.filter(search_vector=found)
+            .annotate(rank=SearchRank(F("search_vector"), found))
+            .order_by("-rank", "-published_at")
+        )
+        return Results(ranked, query, stems=[])
+    stems = [stem(word) for word in words(query)]
+    if not stems:
+        return Results(articles.none(), query, stems=[])
+    condition = Q()
+    score = Value(0)
+    for word in stems:
+        condition &= (
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(search_headings__icontains=word)
+            | Q(search_text__icontains=word)
+        )
+        for field, weight in WEIGHTS:
+            score = score + Case(
+                When(**{f"{field}__icontains": word}, then=Value(weight)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+    ranked = articles.filter(condition).annotate(rank=score).order_by("-rank", "-published_at")
+    return Results(ranked, query, stems=stems)
+
+
+def _mark(text: str) -> SafeString:
+    # Safe: the text is escaped first; only the markers we inserted become <mark> tags.
+    escaped = escape(text).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(escaped)
+
+
+def _postgres_snippets(page: list, query: str) -> None:
+    from articles.models import Article
+
+    found = SearchQuery(query, search_type="websearch", config=settings.SEARCH_CONFIG)
+    headlines = dict(
+        Article.objects.filter(pk__in=[article.pk for article in page])
+        .annotate(
+            snippet=SearchHeadline(
+                "search_text",
+                found,
+                config=settings.SEARCH_CONFIG,
+                start_sel=START,
+                stop_sel=STOP,
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        )
+        .values_list("pk", "snippet")
+    )
+    for article in page:
+        article.snippet = _mark(headlines.get(article.pk) or article.summary)
+
+
+def _python_snippet(text: str, stems: list[str]) -> SafeString:
+    """About 220 characters of ``text`` around the first word found, words marked."""
+    text = CONTROL_CHARACTERS.sub(" ", text)
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(word) for word in stems) + r")\w*", re.IGNORECASE
+    )
+    first = pattern.search(text)
+    start = max(0, (first.start() if first else 0) - SNIPPET_CHARS // 3)
+    if start:
+        start = text.find(" ", start) + 1 or start
+    window = text[start : start + SNIPPET_CHARS]
+    if start + SNIPPET_CHARS < len(text):
+        window = window[: window.rfind(" ")] if " " in window else window
+        window += " …"
+    if start:
+        window = "… " + window
+    marked = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", window)
+    return _mark(marked)

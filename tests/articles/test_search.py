@@ -1,0 +1,158 @@
+"""Site search: ranked, stemmed, highlighted and safe, on SQLite (the fallback) and on
+PostgreSQL (full-text search), never stored in the page cache."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import connection
+
+from articles import search
+from tests.factories import ArticleFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def results(client, query, **params):
+    page = soup(client.get("/search/", {"q": query, **params}))
+    return [a.get_text() for a in page.select(".result h2 a")], page
+
+
+@pytest.fixture
+def library():
+    return {
+        "title": ArticleFactory(title="Sciatica explained", summary="Leg pain.", body="Words."),
+        "summary": ArticleFactory(
+            title="Back pain", summary="Why sciatica hurts.", body="Other words."
+        ),
+        "heading": ArticleFactory(
+            title="Leg pain", summary="Legs.", body="## Sciatica\n\nText about legs."
+        ),
+        "body": ArticleFactory(
+            title="Walking",
+            summary="Moving helps.",
+            body="Walking can ease sciatica for many people who keep moving gently.",
+        ),
+        "unrelated": ArticleFactory(title="Diabetes", summary="Sugar.", body="Nothing here."),
+        "draft": ArticleFactory(title="Sciatica draft", draft=True),
+    }
+
+
+def test_results_are_ranked_title_summary_headings_body(client, library):
+    titles, page = results(client, "sciatica")
+    assert titles == ["Sciatica explained", "Back pain", "Leg pain", "Walking"]
+    assert page.select_one(".result-count").get_text() == "4 articles found for “sciatica”"
+
+
+def test_stemmed_forms_find_the_same_articles(client):
+    ArticleFactory(title="Moving", body="Gentle exercises calm irritated nerves.")
+    for query in ("exercise", "exercising", "Exercises", "irritation"):
+        assert results(client, query)[0] == ["Moving"], query
+
+
+def test_every_word_must_match(client, library):
+    assert results(client, "sciatica walking")[0] == ["Walking"]
+    assert results(client, "sciatica diabetes")[0] == []
+
+
+def test_snippets_highlight_the_words_and_escape_the_text(client):
+    ArticleFactory(
+        title="Tingling",
+        # A code span: the article's text holds a literal "<b>", which must stay text.
+        body="Some text first. Tingling & `<b>burning</b>` in the feet is common.",
+    )
+    _, page = results(client, "burning")
+    snippet = page.select_one(".snippet")
+    assert snippet.mark.get_text().lower().startswith("burning")
+    # Shown as text (SQLite) or left out (PostgreSQL's parser drops tags): never markup.
+    assert snippet.find("b") is None
+    assert "<b>" not in str(snippet)
+
+
+def test_a_hostile_query_is_shown_as_text(client, library):
+    page = soup(client.get("/search/", {"q": '<script>alert(1)</script>"'}))
+    assert page.find("script", string="alert(1)") is None
+    assert page.select_one("#search-q")["value"] == '<script>alert(1)</script>"'
+
+
+def test_no_query_shows_how_to_search_and_the_topics(client):
+    ArticleFactory(topic=TopicFactory(name="Sciatica"))
+    page = soup(client.get("/search/"))
+    assert page.h1.get_text() == "Search"
+    assert page.select_one(".result") is None
+    assert [a.get_text() for a in page.select(".topic-list > li > a")] == ["Sciatica"]
+
+
+def test_no_results_suggest_a_shorter_word_and_the_topics(client, library):
+    ArticleFactory(topic=TopicFactory(name="Sciatica"))
+    titles, page = results(client, "xylophone quartet extravaganza")
+    assert titles == []
+    tips = page.select_one(".search-tips").get_text()
+    assert "Try a shorter word" in tips
+    assert "Try fewer words" in tips
+    assert page.select_one(".topic-list")
+    assert page.select_one(".result-count").get_text() == (
+        "No articles found for “xylophone quartet extravaganza”"
+    )
+
+
+def test_results_are_paginated_and_keep_the_query(client):
+    for n in range(12):
+        ArticleFactory(title=f"Nerve {n}", body="About nerves.")
+    titles, page = results(client, "nerve")
+    assert len(titles) == 10
+    assert page.select_one(".pagination a[rel=next]")["href"] == "?q=nerve&page=2"
+    assert len(results(client, "nerve", page=2)[0]) == 2
+
+
+def test_search_is_never_stored_in_the_page_cache(client, settings, library):
+    """No copy per query in the shared cache, and none in browsers or proxies either."""
+    settings.PAGE_CACHE_SECONDS = 300
+    for _ in range(2):
+        response = client.get("/search/", {"q": "sciatica"})
+        assert not response.has_header("X-Page-Cache")
+    assert "private" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+    assert not response.has_header("X-Page-Cache")
+
+
+def test_header_search_box_points_to_search(client):
+    form = soup(client.get("/")).select_one("header form[role=search]")
+    assert form["action"] == "/search/"
+    assert form.find("input")["name"] == "q"
+    # The search page has its own form, and only one: no two inputs with one label.
+    page = soup(client.get("/search/"))
+    assert page.select_one("header form[role=search]") is None
+    assert len(page.select("form[role=search]")) == 1
+
+
+def test_search_queries_are_constant(client, django_assert_num_queries):
+    """The count, one page of results with their people and topics, and (on PostgreSQL)
+    the page's snippets: the same for 1 matching article as for 200."""
+    expected = 3 if search.uses_postgres() else 2
+    ArticleFactory(title="Nerve 0")
+    with django_assert_num_queries(expected):
+        client.get("/search/", {"q": "nerve"})
+    for n in range(199):
+        ArticleFactory(title=f"Nerve {n + 1}")
+    with django_assert_num_queries(expected):
+        client.get("/search/", {"q": "nerve"})
+
+
+def test_the_stem_never_cuts_a_word_short():
+    assert search.stem("exercising") == search.stem("exercises") == "exercis"
+    assert search.stem("pain") == "pain"
+    assert search.stem("ties") == "ties"
+    assert search.words("a  Nerve, NERVE pain!") == ["nerve", "pain"]
+    assert search.clean_query("x" * 500 + "\x02") == "x" * 100
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_postgres_keeps_the_stored_vector_up_to_date(client):
+    article = ArticleFactory(title="Old title", body="Nothing.")
+    assert results(client, "neuralgia")[0] == []
+    article.body = "Trigeminal neuralgia is a facial pain."
+    article.save()
+    assert results(client, "neuralgia")[0] == ["Old title"]

@@ -1,0 +1,142 @@
+"""The publisher's frame around every page: header, footer, the About/Editorial policy/Contact
+pages (flatpages a migration creates), the editors' contact address, icons and print."""
+
+import importlib
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.apps import apps
+from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
+
+from articles.models import SiteSettings
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+migration = importlib.import_module("articles.migrations.0006_site_settings_and_publisher_pages")
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+@pytest.mark.parametrize(
+    "url, title",
+    [
+        ("/about/", "About nervepain"),
+        ("/editorial-policy/", "Editorial policy"),
+        ("/contact/", "Contact the editors"),
+    ],
+)
+def test_a_migration_creates_the_publisher_pages(client, url, title):
+    page = soup(client.get(url))
+    assert page.h1.get_text() == title
+    assert page.title.get_text() == f"{title} | nervepain"
+    assert page.select_one(".breadcrumbs a").get_text() == "Home"
+
+
+def test_the_migration_can_be_reversed_and_replayed():
+    FlatPage.objects.filter(url="/about/").update(content="<p>Edited by staff.</p>")
+    migration.delete_pages(apps, None)
+    assert not FlatPage.objects.filter(url__in=migration.URLS).exists()
+    assert FlatPage.objects.get(url="/privacy/").template_name == ""
+    migration.create_pages(apps, None)
+    assert FlatPage.objects.filter(url__in=migration.URLS, sites=1).count() == 3
+    assert FlatPage.objects.get(url="/privacy/").template_name == migration.CONTACT_TEMPLATE
+
+
+@pytest.mark.parametrize("url", ["/contact/", "/privacy/"])
+def test_contact_and_privacy_pages_give_the_address_editors_set(admin_client, client, url):
+    assert "editors@example.org" in soup(client.get(url)).select_one(".contact-box").get_text()
+    response = admin_client.post(
+        "/admin/articles/sitesettings/1/change/",
+        {"contact_email": "desk@nervepain.example", "postal_address": "1 High Street\nLeeds"},
+    )
+    assert response.status_code == 302
+    box = soup(client.get(url)).select_one(".contact-box")
+    assert box.find("a")["href"] == "mailto:desk@nervepain.example"
+    assert "1 High Street" in box.get_text()
+    assert "editors@example.org" not in box.get_text()
+
+
+def test_site_settings_stay_one_row(admin_client):
+    """Editors change the one row; they can neither add a second nor delete it."""
+    assert admin_client.get("/admin/articles/sitesettings/add/").status_code == 403
+    assert admin_client.get("/admin/articles/sitesettings/1/delete/").status_code == 403
+    SiteSettings(contact_email="other@example.org").save()
+    assert SiteSettings.objects.get().contact_email == "other@example.org"
+
+
+def test_header_has_the_logo_and_navigation(client):
+    page = soup(client.get("/"))
+    header = page.select_one("header.site-header")
+    brand = header.select_one("a.brand")
+    assert brand["href"] == "/"
+    assert brand.get_text(strip=True) == "nervepain"
+    assert brand.svg["aria-hidden"] == "true"
+    nav = {a.get_text(): a["href"] for a in header.select("nav a")}
+    assert nav == {"Topics": "/topics/", "About": "/about/"}
+    about = soup(client.get("/about/")).select_one("header nav a[aria-current=page]")
+    assert about.get_text() == "About"
+
+
+def test_footer_links_the_publisher_pages_and_says_who_owns_it(client):
+    footer = soup(client.get("/")).select_one("footer")
+    links = {a.get_text(): a["href"] for a in footer.select("nav a")}
+    assert links == {
+        "About": "/about/",
+        "Editorial policy": "/editorial-policy/",
+        "Contact": "/contact/",
+        "Privacy": "/privacy/",
+        "Medical disclaimer": "/medical-disclaimer/",
+    }
+    assert re.fullmatch(
+        r"© \d{4} nervepain\. All rights reserved\.", footer.select_one(".copyright").get_text()
+    )
+
+
+def test_icons_are_self_hosted(client):
+    page = soup(client.get("/"))
+    assert page.find("link", rel="icon")["href"] == "/static/img/favicon.svg"
+    assert page.find("link", rel="apple-touch-icon")["href"] == "/static/img/apple-touch-icon.png"
+    for name in ("favicon.svg", "apple-touch-icon.png", "logo.png", "share.png"):
+        assert (settings.BASE_DIR / "static" / "img" / name).stat().st_size > 0
+
+
+def test_print_shows_the_publisher_and_address_and_hides_the_aids(client):
+    article = ArticleFactory()
+    source = soup(client.get(article.get_absolute_url())).select_one(".print-source")
+    assert source.get_text() == f"nervepain · https://nervepain.example{article.get_absolute_url()}"
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    print_css = css[css.index("@media print") :]
+    for selector in (".toc", ".breadcrumbs", ".site-header", ".site-footer", ".in-topic"):
+        assert selector in print_css.split("{")[1]
+
+
+def test_contents_list_does_not_number_numbered_headings(client):
+    """ "1. Increased sensitivity" is listed as itself, not as "1. 1. Increased sensitivity"."""
+    article = ArticleFactory(
+        body="## Causes\n\n### 1. Sensitivity\n\n### 2. Fatigue\n\n## Managing it\n\n### Rest"
+    )
+    toc = soup(client.get(article.get_absolute_url())).select_one("nav.toc")
+    top, causes, managing = toc.select("ol")
+    assert "own-numbers" not in top.get("class", [])
+    assert causes.get("class") == ["own-numbers"]
+    assert "own-numbers" not in managing.get("class", [])
+
+
+def test_an_empty_discussion_says_so(client):
+    page = soup(client.get(ArticleFactory().get_absolute_url()))
+    assert page.find(id="comments-heading").get_text() == "No comments yet"
+
+
+def test_scroll_to_top_is_a_progressive_enhancement(client):
+    """The link works without script; site.js hides it where the page is not longer than a
+    screen (loaded with defer from a file: no inline script)."""
+    page = soup(client.get("/"))
+    assert page.select_one(".scroll-top-wrap a")["href"] == "#top"
+    script = page.find("script", src="/static/js/site.js")
+    assert script.has_attr("defer")
+    assert "scrollHeight" in (settings.BASE_DIR / "static" / "js" / "site.js").read_text()

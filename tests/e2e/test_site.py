@@ -1,0 +1,138 @@
+"""The publisher's site in a real browser: search, moving between topics, articles and
+profiles, every page type at phone and desktop width in both colour schemes, print."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from articles.models import Article, Person
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PAGES = {
+    "home": "/",
+    "article": "/articles/why-does-nerve-pain-get-worse-after-physical-therapy/",
+    "topic": "/topics/peripheral-neuropathy/",
+    "search": "/search/?q=regeneration",
+    "author": "/people/ada-nerve/",
+}
+
+
+@pytest.fixture
+def site(transactional_db):
+    """The seed, reviewed by a public reviewer, with a comment."""
+    call_command("load_seed")
+    article = Article.objects.get()
+    reviewer = Person.objects.create(
+        name="Dr Ada Nerve",
+        slug="ada-nerve",
+        credentials="MD",
+        job_title="Consultant neurologist",
+        bio="Ada treats people with nerve pain.",
+        same_as="https://example.org/ada",
+        is_public=True,
+    )
+    article.sign_off_review(reviewer)
+    article.save()
+    CommentFactory(article=article, user_name="Maria", comment="It eased after two days.")
+    return article
+
+
+def search_from_the_header(page, words):
+    box = page.get_by_role("search", name="Site search").get_by_role("searchbox")
+    box.fill(words)
+    box.press("Enter")
+
+
+@pytest.mark.parametrize("words", ["regeneration", "regenerating"])
+def test_search_finds_the_seed_by_a_body_word_and_a_stemmed_form(
+    page, live_server, site, words, console_errors
+):
+    page.goto(live_server.url + "/")
+    search_from_the_header(page, words)
+    expect(page.get_by_role("status")).to_contain_text("1 article found")
+    result = page.locator(".result").first
+    expect(result.get_by_role("link", name=site.title)).to_be_visible()
+    expect(result.locator(".snippet mark").first).to_contain_text("Regenerat")
+    result.get_by_role("link", name=site.title).click()
+    expect(page).to_have_url(live_server.url + site.get_absolute_url())
+    assert console_errors == []
+
+
+def test_topic_to_article_to_author_and_back(page, live_server, site, console_errors):
+    page.goto(live_server.url + "/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Topics").click()
+    page.get_by_role("link", name="Peripheral neuropathy").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Peripheral neuropathy")
+    page.get_by_role("link", name=site.title).click()
+    expect(page).to_have_url(live_server.url + site.get_absolute_url())
+    page.locator("p.byline").get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("The nervepain editorial team")
+    expect(page.get_by_text("a team, not a person")).to_be_visible()
+    page.go_back()
+    expect(page).to_have_url(live_server.url + site.get_absolute_url())
+    page.locator("p.review").get_by_role("link", name="Dr Ada Nerve").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dr Ada Nerve, MD")
+    expect(page.locator(".teaser")).to_contain_text("Medically reviewed by Dr Ada Nerve")
+    page.go_back()
+    expect(page).to_have_url(live_server.url + site.get_absolute_url())
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_type_fits_and_passes_axe(
+    page, live_server, site, name, width, scheme, console_errors
+):
+    """Home, article, topic, search and author pages: nothing overflows sideways, no console
+    error (a CSP violation would be one), and no WCAG A/AA violation in either colour scheme.
+    A failure leaves a screenshot in test-results/."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live_server.url + PAGES[name])
+    page.keyboard.press("End")  # lay out the discussion (content-visibility) before checking
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+    assert console_errors == []
+
+
+def test_scroll_to_top_shows_only_on_pages_longer_than_a_screen(page, live_server, site):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/contact/")
+    expect(page.get_by_role("link", name="Scroll to Top")).to_be_hidden()
+    page.goto(live_server.url + site.get_absolute_url())
+    expect(page.get_by_role("link", name="Scroll to Top")).to_be_attached()
+    page.keyboard.press("End")
+    expect(page.get_by_role("link", name="Scroll to Top")).to_be_visible()
+
+
+def test_breadcrumb_never_leaves_home_alone_on_a_phone(page, live_server, site):
+    """On the narrowest phone (320 px) too, and nothing there overflows sideways."""
+    page.set_viewport_size({"width": 320, "height": 700})
+    for name in PAGES:
+        page.goto(live_server.url + PAGES[name])
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
+    page.goto(live_server.url + site.get_absolute_url())
+    tops = page.evaluate(
+        "Array.from(document.querySelectorAll('.breadcrumbs li'))"
+        ".map(li => li.getClientRects()[0].top)"
+    )
+    assert tops[1] == tops[0]  # the topic starts on Home's line
+
+
+def test_print_shows_publisher_and_address_without_navigation(page, live_server, site):
+    page.goto(live_server.url + site.get_absolute_url())
+    page.emulate_media(media="print")
+    expect(page.locator(".print-source")).to_be_visible()
+    expect(page.locator(".print-source")).to_contain_text(
+        f"nervepain · https://nervepain.example{site.get_absolute_url()}"
+    )
+    for hidden in ("nav.toc", "nav.breadcrumbs", "header.site-header", "footer.site-footer"):
+        expect(page.locator(hidden)).to_be_hidden()
+    page.emulate_media(media="screen")
+    expect(page.locator(".print-source")).to_be_hidden()
