@@ -17,13 +17,20 @@ from articles.models import Article
 from comments.forms import FORM_COOKIE
 from comments.models import Comment, ModerationWord
 from tests.comments.conftest import form_data, send
-from tests.factories import ArticleFactory, CallToActionFactory, CommentFactory
+from tests.factories import (
+    ArticleFactory,
+    CallToActionFactory,
+    CommentFactory,
+    PersonFactory,
+    TagFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 DUMMY = "django_tasks.backends.dummy.DummyBackend"
 IMMEDIATE = "django_tasks.backends.immediate.ImmediateBackend"
-ARTICLE_PAGES = {"home", "feeds", "sitemap"}
+ARTICLE_PAGES = {"home", "feeds", "sitemap", "topics"}
 
 
 class StandIn:
@@ -174,6 +181,61 @@ def test_changing_an_article_purges_its_pages(varnish, django_capture_on_commit_
         else:
             article.save()
     assert keys_purged() == [{"article:one", *ARTICLE_PAGES}]
+
+
+def test_an_article_purges_its_topics_tags_people_and_neighbours(
+    varnish, django_capture_on_commit_callbacks
+):
+    """Its topic pages (and the parent's), its tag pages, its people's profiles, and the
+    articles that may list it as related or previous/next; not unrelated articles."""
+    with django_capture_on_commit_callbacks(execute=True):
+        parent = TopicFactory(name="Nerve pain")
+        topic = TopicFactory(name="After therapy", parent=parent)
+        elsewhere = TopicFactory(name="Sleep")
+        tag = TagFactory(name="exercise")
+        reviewer = PersonFactory(slug="dr-ada")
+        article = ArticleFactory(slug="one", topic=topic, reviewed_by=reviewer)
+        article.tags.add(tag)
+        ArticleFactory(slug="same-topic", topic=topic)
+        ArticleFactory(slug="same-tag", topic=elsewhere).tags.add(tag)
+        ArticleFactory(slug="unrelated", topic=elsewhere)
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Changed"
+        article.save()
+    assert keys_purged() == [
+        {
+            "article:one",
+            *ARTICLE_PAGES,
+            "topic:nerve-pain",
+            "topic:after-therapy",
+            "tag:exercise",
+            "person:dr-ada",
+            "article:same-topic",
+            "article:same-tag",
+        }
+    ]
+
+
+def test_moving_an_article_purges_the_topic_it_left(varnish, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        old, new = TopicFactory(name="Old"), TopicFactory(name="New")
+        ArticleFactory(slug="one", topic=old)
+    article = Article.objects.get()
+    default_task_backend.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.topic = new
+        article.save()
+    assert {"topic:old", "topic:new"} <= keys_purged()[-1]
+
+
+def test_topic_and_profile_pages_carry_their_keys(client, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    topic = TopicFactory(name="Nerve pain")
+    ArticleFactory(topic=topic)
+    person = PersonFactory(slug="dr-ada")
+    assert "topic:nerve-pain" in client.get(topic.get_absolute_url())["xkey"].split()
+    assert "person:dr-ada" in client.get(person.get_absolute_url())["xkey"].split()
 
 
 def test_a_new_slug_purges_the_old_address_too(varnish, django_capture_on_commit_callbacks):
