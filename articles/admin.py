@@ -2,16 +2,16 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from articles import history
+from articles import editor, history
 from articles.markdown import analyse
 from articles.models import Article, CallToAction, Reference, Reviewer
-from articles.readability import READING_GRADE_TARGET, reading_grade
+from articles.readability import grade_hint, reading_grade
 
 
 @admin.register(CallToAction)
@@ -43,7 +43,29 @@ class ReviewStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArticleEditorWidget(forms.Textarea):
+    """The body's editor: the Markdown text beside a preview drawn by the public page's own
+    templates (``static/js/article-editor.js`` and ``articles.editor``). Without script it is
+    a plain text area."""
+
+    template_name = "articles/widgets/editor.html"  # app templates: the form renderer finds it
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 30, "class": "editor-input", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["frame_url"] = reverse("admin:articles_article_preview_frame")
+        return context
+
+
 class ArticleAdminForm(forms.ModelForm):
+    # Declared: markdownx's form field would put its own widget back in place of the editor.
+    body = forms.CharField(
+        label=_("Body"),
+        widget=ArticleEditorWidget,
+        help_text=Article._meta.get_field("body").help_text,
+    )
     sign_off_by = forms.ModelChoiceField(
         Reviewer.objects.all(),
         required=False,
@@ -100,7 +122,6 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["author"]
-    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "topic", "body", "reading_grade"]}),
@@ -124,19 +145,9 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("reading grade"))
     def reading_grade(self, obj):
-        grade = reading_grade(analyse(obj.body_html).text) if obj and obj.body_html else None
-        if grade is None:
+        if not (obj and obj.body_html):
             return _("Shown once the body is saved.")
-        if grade <= READING_GRADE_TARGET:
-            verdict = _("within the target")
-        else:
-            verdict = _("above the target: shorter sentences and everyday words help")
-        return format_html(
-            "Grade {} (Flesch-Kincaid) · target: grade {} or below, {}. A hint, not a rule.",
-            f"{grade:.1f}",
-            READING_GRADE_TARGET,
-            verdict,
-        )
+        return grade_hint(reading_grade(analyse(obj.body_html).text))
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
@@ -160,4 +171,4 @@ class ArticleAdmin(VersionAdmin):
         return super().history_view(request, object_id, context)
 
     def get_urls(self):
-        return history.history_urls(self) + super().get_urls()
+        return history.history_urls(self) + editor.editor_urls(self) + super().get_urls()

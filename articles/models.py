@@ -255,10 +255,11 @@ class Article(models.Model):
         however many parts show them: the reference list and the structured data."""
         return list(self.references.all())
 
-    def render_body(self) -> None:
-        """Render the body, with citations numbered like the references, and what derives
-        from it: the table of contents and the word count."""
-        keys = list(self.references.values_list("key", flat=True)) if self.pk else []
+    def render_body(self, keys: list[str] | None = None) -> None:
+        """Render the body, with citations numbered like the references (``keys``, in order;
+        by default the stored ones), and what derives from it: the contents and word count."""
+        if keys is None:
+            keys = list(self.references.values_list("key", flat=True)) if self.pk else []
         self.body_html = render_markdown(self.body, citations=keys)
         analysis = analyse(self.body_html)
         self.toc = table_of_contents(analysis.headings)

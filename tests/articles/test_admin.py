@@ -1,4 +1,4 @@
-"""The articles admin: list, add and change pages, with markdownx's editor."""
+"""The articles admin: list, add and change pages, with the side-by-side editor."""
 
 import pytest
 
@@ -26,11 +26,11 @@ def test_article_changelist_shows_status_and_filters(admin_client):
     assert admin_client.get("/admin/articles/article/?q=Draft").context["cl"].result_count == 1
 
 
-def test_article_add_page_uses_markdownx_and_prepopulates_the_slug(admin_client):
+def test_article_add_page_has_the_editor_and_prepopulates_the_slug(admin_client):
     response = admin_client.get("/admin/articles/article/add/")
     content = response.content.decode()
     assert response.status_code == 200
-    assert "markdownx" in content
+    assert "article-editor" in content
     assert "prepopulated" in content
     assert "body_html" not in content
 

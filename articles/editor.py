@@ -1,0 +1,175 @@
+"""The article editor's server side: previews drawn by the public page's own templates.
+
+The admin's article form posts its current content (saved or not, references included) to
+these views, which are for staff who may add or change articles only:
+
+- ``preview``: JSON for the side-by-side preview: the article as readers would see it (the
+  same renderer, sanitiser and ``includes/article.html`` as the public page), with its word
+  count, reading time and reading grade.
+- ``frame``: the empty page the side-by-side preview is drawn in: the public stylesheet, so
+  callouts, citations and the contents look exactly as they will.
+- ``reader``: a whole reader page of the unsaved article, for "Preview as a reader".
+
+Nothing here saves anything.
+"""
+
+import datetime
+
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, JsonResponse
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from articles.markdown import analyse, table_of_contents
+from articles.models import Article, CallToAction, Reference
+from articles.readability import grade_hint, reading_grade
+
+REFERENCES_PREFIX = "references"
+# The preview frame is shown inside the admin's own page, and nowhere else.
+FRAME_POLICY = "frame-ancestors 'self'"
+
+
+def references_from_post(data) -> list[Reference]:
+    """The references as the form holds them now: unsaved rows too, without the ones marked
+    for deletion or left without a key, in the order of their numbers (then of the rows)."""
+    try:
+        total = min(int(data.get(f"{REFERENCES_PREFIX}-TOTAL_FORMS", 0)), 1000)
+    except ValueError:
+        total = 0
+    rows = []
+    for index in range(total):
+        prefix = f"{REFERENCES_PREFIX}-{index}-"
+        key = data.get(f"{prefix}key", "").strip()
+        if not key or data.get(f"{prefix}DELETE"):
+            continue
+        try:
+            position = int(data.get(f"{prefix}position") or 0)
+        except ValueError:
+            position = 0
+        try:
+            accessed_on = datetime.date.fromisoformat(data.get(f"{prefix}accessed_on", ""))
+        except ValueError:
+            accessed_on = None
+        reference = Reference(
+            key=key,
+            position=position,
+            title=data.get(f"{prefix}title", "").strip() or key,
+            publisher=data.get(f"{prefix}publisher", "").strip(),
+            url=data.get(f"{prefix}url", "").strip(),
+            accessed_on=accessed_on,
+        )
+        rows.append((position, index, reference))
+    rows.sort(key=lambda row: row[:2])
+    seen, references = set(), []
+    for _, _, reference in rows:
+        if reference.key not in seen:  # the form refuses a repeated key; show the first
+            seen.add(reference.key)
+            references.append(reference)
+    return references
+
+
+def _related(model, pk):
+    try:
+        return model._default_manager.filter(pk=int(pk)).first() if pk else None
+    except ValueError:
+        return None
+
+
+def article_from_post(request, saved: Article | None) -> Article:
+    """An unsaved article as the form describes it, rendered like ``Article.save`` would,
+    with ``reference_list`` set to the form's references."""
+    data = request.POST
+    article = Article() if saved is None else Article.objects.get(pk=saved.pk)
+    article.title = data.get("title", "").strip()
+    article.summary = data.get("summary", "").strip()
+    article.topic = data.get("topic", "").strip()
+    article.body = data.get("body", "")
+    article.author = _related(get_user_model(), data.get("author")) or request.user
+    article.call_to_action = _related(CallToAction, data.get("call_to_action"))
+    references = article.__dict__["reference_list"] = references_from_post(data)
+    article.render_body(keys=[reference.key for reference in references])
+    return article
+
+
+def _article_for(model_admin, request):
+    """The saved article the form edits (``object_id``), or None for a new one; refused
+    (403) to staff who may not change it, or add one."""
+    object_id = request.POST.get("object_id", "")
+    if object_id:
+        saved = model_admin.get_object(request, unquote(object_id))
+        if saved is None or not model_admin.has_change_permission(request, saved):
+            raise PermissionDenied
+        return saved
+    if not model_admin.has_add_permission(request):
+        raise PermissionDenied
+    return None
+
+
+def preview_view(model_admin, request):
+    """POST the article form: the article part of the reader page, and its reading aids."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = article_from_post(request, _article_for(model_admin, request))
+    analysis = analyse(article.body_html)
+    html = render_to_string("includes/article.html", {"article": article}, request=request)
+    return JsonResponse(
+        {
+            "html": html,
+            "words": article.word_count,
+            "minutes": article.reading_time,
+            "grade": grade_hint(reading_grade(analysis.text)),
+            "contents": len(table_of_contents(analysis.headings)),
+        }
+    )
+
+
+@xframe_options_sameorigin
+def frame_view(model_admin, request):
+    """The page the side-by-side preview is drawn in (the public stylesheet, no content)."""
+    if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    response = TemplateResponse(request, "admin/articles/article/preview_frame.html", {})
+    response["Content-Security-Policy"] = _policy_with_frame_ancestors(request)
+    return response
+
+
+def _policy_with_frame_ancestors(request) -> str:
+    from django.conf import settings
+
+    policy = {**settings.CONTENT_SECURITY_POLICY, "frame-ancestors": ["'self'"]}
+    return "; ".join(f"{directive} {' '.join(sources)}" for directive, sources in policy.items())
+
+
+def reader_view(model_admin, request):
+    """POST the article form: the whole reader page of the article as it stands in the form,
+    saved or not (opened in a new tab by "Preview as a reader")."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = article_from_post(request, _article_for(model_admin, request))
+    return TemplateResponse(request, "articles/article_preview.html", {"article": article})
+
+
+def editor_urls(model_admin) -> list:
+    """The editor's preview URLs, to put before the admin's own (its catch-all is last)."""
+    opts = model_admin.model._meta
+    prefix = f"{opts.app_label}_{opts.model_name}"
+    wrap = model_admin.admin_site.admin_view
+
+    def preview(request):
+        return preview_view(model_admin, request)
+
+    def frame(request):
+        return frame_view(model_admin, request)
+
+    def reader(request):
+        return reader_view(model_admin, request)
+
+    return [
+        path("editor/preview/", wrap(preview), name=f"{prefix}_preview"),
+        path("editor/frame/", wrap(frame), name=f"{prefix}_preview_frame"),
+        path("editor/reader/", wrap(reader), name=f"{prefix}_reader_preview"),
+    ]
