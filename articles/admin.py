@@ -4,6 +4,8 @@ from django.contrib.admin.utils import unquote
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
@@ -40,6 +42,29 @@ class ReviewStatusFilter(admin.SimpleListFilter):
             return queryset.review_overdue()
         if self.value() == "current":
             return queryset.exclude(pk__in=Article.objects.review_overdue().values("pk"))
+        return queryset
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    """Draft, scheduled (published with a date to come) or published (readers see it)."""
+
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("Draft")),
+            ("scheduled", _("Scheduled")),
+            ("published", _("Published")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.drafts()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "published":
+            return queryset.published()
         return queryset
 
 
@@ -96,10 +121,15 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class ReferenceInline(admin.TabularInline):
+    """Numbered by position: drag a row by its handle (or move it with the arrow keys), or type
+    its number; ``static/js/article-editor.js`` keeps the numbers and the rows in step."""
+
     model = Reference
     extra = 1
+    view_on_site = False  # a row's link would sit above its fields and widen the table
     fields = ["position", "key", "title", "publisher", "url", "accessed_on"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # A plain address box: the admin's "Currently: <link> Change:" does not fit a table cell.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https", "widget": forms.URLInput}}
 
 
 @admin.register(Article)
@@ -108,36 +138,51 @@ class ArticleAdmin(VersionAdmin):
     inlines = [ReferenceInline]
     list_display = [
         "title",
-        "status",
+        "publication",
         "published_at",
-        "is_published",
         "last_reviewed",
         "next_review_due",
         "review_overdue",
         "updated_at",
     ]
-    list_filter = ["status", ReviewStatusFilter, "published_at", "allow_comments"]
+    list_filter = [PublicationFilter, ReviewStatusFilter, "published_at", "allow_comments"]
     list_select_related = ["author", "reviewed_by"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["author"]
-    readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed"]
+    readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed", "publication"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "topic", "body", "reading_grade"]}),
         (
             _("Medical review"),
             {"fields": ["reviewed_by", "last_reviewed", "sign_off_by", "next_review_due"]},
         ),
-        (_("Publishing"), {"fields": ["status", "published_at", "author"]}),
+        (_("Publishing"), {"fields": ["publication", "status", "published_at", "author"]}),
         (_("Discussion"), {"fields": ["allow_comments", "moderate_all_comments"]}),
         (_("Call-to-action"), {"fields": ["call_to_action"]}),
     ]
     object_history_template = "admin/articles/article/object_history.html"
 
-    @admin.display(boolean=True, description=_("is published"))
-    def is_published(self, obj):
-        return obj.is_published
+    @admin.display(description=_("publication"), ordering="status")
+    def publication(self, obj):
+        """Draft, Scheduled (with its date and time) or Published: what readers can see."""
+        if obj is None or obj.pk is None:
+            return _("Draft until it is saved as published.")
+        state = obj.publication_state
+        if obj.is_scheduled:
+            when = timezone.localtime(obj.published_at)
+            return format_html(
+                '<span class="publication scheduled">{} <time datetime="{}">{}</time></span>',
+                _("Scheduled for"),
+                when.isoformat(),
+                date_format(when, "DATETIME_FORMAT"),
+            )
+        return format_html(
+            '<span class="publication {}">{}</span>',
+            obj.status if obj.is_published else "draft",
+            state,
+        )
 
     @admin.display(boolean=True, description=_("review overdue"))
     def review_overdue(self, obj):
@@ -148,6 +193,10 @@ class ArticleAdmin(VersionAdmin):
         if not (obj and obj.body_html):
             return _("Shown once the body is saved.")
         return grade_hint(reading_grade(analyse(obj.body_html).text))
+
+    def get_changeform_initial_data(self, request):
+        """A new article is written by the person writing it, unless they choose otherwise."""
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:

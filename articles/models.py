@@ -104,6 +104,13 @@ class ArticleQuerySet(models.QuerySet):
         """Articles readers may see: published, with a publish date that has arrived."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self):
+        """Published articles whose publish date is still to come: readers cannot see them yet."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
     def review_overdue(self, today: datetime.date | None = None):
         """Articles whose next medical review date has passed, or that were never reviewed."""
         today = today or timezone.localdate()
@@ -236,6 +243,13 @@ class Article(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.is_published
+
+    @property
+    def publication_state(self) -> str:
+        """Where the article stands for readers: "Draft", "Scheduled" or "Published"."""
+        if self.status == self.Status.DRAFT:
+            return str(_("Draft"))
+        return str(_("Scheduled")) if self.is_scheduled else str(_("Published"))
 
     @property
     def reading_time(self) -> int:

@@ -138,5 +138,131 @@
   });
   form.addEventListener("change", schedule);
 
+  /* --- References: reorder by dragging a row's handle, its arrow keys, or its number ---- */
+  var refs = document.getElementById("references-group");
+  var refsBody = refs && refs.querySelector("tbody");
+  var refsStatus = null;
+
+  function positionInput(row) { return row.querySelector('td.field-position input'); }
+
+  function hasContent(row) {
+    if (row.classList.contains("empty-form")) return false;
+    var id = row.querySelector('input[name$="-id"]');
+    var key = row.querySelector('input[name$="-key"]');
+    var title = row.querySelector('input[name$="-title"]');
+    return Boolean((id && id.value) || (key && key.value.trim()) || (title && title.value.trim()));
+  }
+
+  function contentRows() {
+    return Array.prototype.filter.call(refsBody.querySelectorAll("tr.form-row"), hasContent);
+  }
+
+  function renumber(moved) {
+    var rows = contentRows();
+    rows.forEach(function (row, index) {
+      var input = positionInput(row);
+      if (input) input.value = String(index + 1);
+    });
+    if (moved) {
+      refsStatus.textContent = "Reference moved to number " + (rows.indexOf(moved) + 1) +
+        " of " + rows.length + ".";
+    }
+    schedule();
+  }
+
+  function addHandle(row) {
+    var cell = row.querySelector("td.field-position");
+    if (!cell || cell.querySelector(".drag-handle")) return;
+    var handle = document.createElement("button");
+    handle.type = "button";
+    handle.className = "drag-handle";
+    handle.draggable = true;
+    handle.setAttribute("aria-label", "Move this reference: drag it, or press the up and down arrow keys");
+    handle.textContent = "\u2630";
+    cell.insertBefore(handle, cell.firstChild);
+  }
+
+  function sortByNumber(changed) {
+    var rows = contentRows();
+    var sorted = rows.slice().sort(function (a, b) {
+      var x = parseInt(positionInput(a).value, 10), y = parseInt(positionInput(b).value, 10);
+      x = isNaN(x) ? 0 : x; y = isNaN(y) ? 0 : y;
+      // A row given the number another row has goes before it: "make this number 1".
+      if (x === y) return a === changed ? -1 : (b === changed ? 1 : 0);
+      return x - y;
+    });
+    var anchor = rows.length ? rows[rows.length - 1].nextElementSibling : null;
+    sorted.forEach(function (row) { refsBody.insertBefore(row, anchor); });
+    renumber(changed);
+  }
+
+  if (refsBody) {
+    refsStatus = document.createElement("p");
+    refsStatus.className = "visually-hidden";
+    refsStatus.setAttribute("aria-live", "polite");
+    refs.appendChild(refsStatus);
+    Array.prototype.forEach.call(refsBody.querySelectorAll("tr.form-row"), addHandle);
+    document.addEventListener("formset:added", function (event) {
+      if (event.target && event.target.closest && event.target.closest("#references-group")) {
+        addHandle(event.target);
+      }
+    });
+
+    var dragged = null;
+    function clearMarks() {
+      Array.prototype.forEach.call(refsBody.querySelectorAll(".drop-before, .drop-after"),
+        function (row) { row.classList.remove("drop-before", "drop-after"); });
+    }
+    refsBody.addEventListener("dragstart", function (event) {
+      var handle = event.target.closest && event.target.closest(".drag-handle");
+      if (!handle) return;
+      dragged = handle.closest("tr");
+      dragged.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", "reference");
+    });
+    refsBody.addEventListener("dragover", function (event) {
+      var row = dragged && event.target.closest("tr.form-row");
+      if (!row || row === dragged || !hasContent(row)) return;
+      event.preventDefault();
+      clearMarks();
+      var box = row.getBoundingClientRect();
+      row.classList.add(event.clientY < box.top + box.height / 2 ? "drop-before" : "drop-after");
+    });
+    refsBody.addEventListener("drop", function (event) {
+      var row = dragged && event.target.closest("tr.form-row");
+      if (!row || row === dragged) return;
+      event.preventDefault();
+      var before = row.classList.contains("drop-before");
+      refsBody.insertBefore(dragged, before ? row : row.nextElementSibling);
+      clearMarks();
+      renumber(dragged);
+    });
+    refsBody.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("dragging");
+      dragged = null;
+      clearMarks();
+    });
+    refsBody.addEventListener("keydown", function (event) {
+      var handle = event.target.closest && event.target.closest(".drag-handle");
+      if (!handle || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+      event.preventDefault();
+      var row = handle.closest("tr");
+      var rows = contentRows();
+      var index = rows.indexOf(row);
+      if (index < 0) return;
+      if (event.key === "ArrowUp" && index > 0) refsBody.insertBefore(row, rows[index - 1]);
+      else if (event.key === "ArrowDown" && index < rows.length - 1) {
+        refsBody.insertBefore(row, rows[index + 1].nextElementSibling);
+      }
+      handle.focus();
+      renumber(row);
+    });
+    refsBody.addEventListener("change", function (event) {
+      var cell = event.target.closest("td.field-position");
+      if (cell) sortByNumber(cell.closest("tr"));
+    });
+  }
+
   window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };
 })();

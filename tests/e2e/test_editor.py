@@ -1,0 +1,122 @@
+"""An editor writes and publishes an article in the admin's side-by-side editor."""
+
+import time
+
+import pytest
+from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.factories import ArticleFactory, ReferenceFactory, UserFactory
+
+# serialized_rollback: data migrations (the Moderators group) survive the flush after each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+PASSWORD = "correct horse battery staple"
+
+
+def wait_until(check, timeout=8.0):
+    """Poll from Python: page.wait_for_function would need 'unsafe-eval', which CSP forbids."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def editor(transactional_db):
+    user = UserFactory(username="editor", first_name="Eda", last_name="Writer", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+    return user
+
+
+def log_in(page, live_server, username="editor"):
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#logout-form")).to_be_attached()
+
+
+def preview(page):
+    """The preview frame's article, as drawn by the public templates."""
+    return page.frame_locator("iframe.editor-preview-frame").locator("#content")
+
+
+def test_text_and_preview_side_by_side_update_as_one_types(
+    page, live_server, editor, console_errors
+):
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    text = page.locator("#id_body")
+    text.fill("## First steps\n\nWalk a little each day.")
+    expect(preview(page).locator("h2#first-steps")).to_have_text("First steps")
+    expect(preview(page).locator("nav.toc")).to_contain_text("First steps")
+    expect(page.locator(".editor-stats")).to_contain_text("min read")
+    expect(page.locator(".editor-stats")).to_contain_text("Grade")
+    # Side by side: the preview is to the right of the text, both on screen.
+    text_box = text.bounding_box()
+    frame_box = page.locator("iframe.editor-preview-frame").bounding_box()
+    assert frame_box["x"] >= text_box["x"] + text_box["width"]
+    assert abs(frame_box["y"] - text_box["y"]) < 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert console_errors == []
+
+
+def test_narrow_screen_shows_text_or_preview_with_a_toggle(page, live_server, editor):
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.locator("#id_body").fill("## On a phone")
+    frame = page.locator("iframe.editor-preview-frame")
+    expect(frame).to_be_hidden()
+    page.get_by_role("button", name="Show preview").click()
+    expect(frame).to_be_visible()
+    expect(page.locator("#id_body")).to_be_hidden()
+    expect(preview(page).locator("h2#on-a-phone")).to_have_text("On a phone")
+    page.get_by_role("button", name="Show text").click()
+    expect(page.locator("#id_body")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_references_fit_and_reorder_by_drag_keyboard_and_number(
+    page, live_server, editor, console_errors
+):
+    """No sideways scroll at 1,280 px; moving a reference renumbers the citations."""
+    article = ArticleFactory(body="Walk [@alpha]. Rest [@beta].", author=editor)
+    ReferenceFactory(article=article, key="alpha", position=1, title="Alpha source")
+    ReferenceFactory(article=article, key="beta", position=2, title="Beta source")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    keys = page.locator("#references-group tbody tr.form-row:not(.empty-form) td.field-key input")
+    expect(preview(page).locator(".references li").first).to_have_id("ref-alpha")
+
+    # Drag beta's handle above alpha.
+    handles = page.locator("#references-group .drag-handle")
+    handles.nth(1).drag_to(page.locator("#references-group tbody tr.form-row").first)
+    expect(keys.first).to_have_value("beta")
+    expect(page.locator("#id_references-1-position")).to_have_value("1")
+    expect(preview(page).locator(".references li").first).to_have_id("ref-beta")
+
+    # Keyboard: beta's handle, arrow down, back to second place.
+    handles.first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(keys.first).to_have_value("alpha")
+    expect(handles.nth(1)).to_be_focused()
+
+    # By number: make beta number 1 again.
+    page.locator("#id_references-1-position").fill("1")
+    page.locator("#id_references-1-position").press("Tab")
+    expect(keys.first).to_have_value("beta")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+    assert list(Article.objects.get().references.values_list("key", flat=True)) == [
+        "beta",
+        "alpha",
+    ]
+    assert console_errors == []
