@@ -14,6 +14,7 @@ Nothing here saves anything.
 """
 
 import datetime
+import threading
 
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -22,6 +23,7 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.markdown import analyse, table_of_contents
@@ -65,7 +67,7 @@ def references_from_post(data) -> list[Reference]:
         rows.append((position, index, reference))
     rows.sort(key=lambda row: row[:2])
     seen, references = set(), []
-    for _, _, reference in rows:
+    for *_order, reference in rows:
         if reference.key not in seen:  # the form refuses a repeated key; show the first
             seen.add(reference.key)
             references.append(reference)
@@ -84,7 +86,8 @@ def article_from_post(request, saved: Article | None) -> Article:
     with ``reference_list`` set to the form's references."""
     data = request.POST
     article = Article() if saved is None else Article.objects.get(pk=saved.pk)
-    article.title = data.get("title", "").strip()
+    # The page's one heading is the title: never empty, even before one is typed.
+    article.title = data.get("title", "").strip() or _("Untitled article")
     article.summary = data.get("summary", "").strip()
     article.topic = data.get("topic", "").strip()
     article.body = data.get("body", "")
@@ -127,11 +130,23 @@ def preview_view(model_admin, request):
     )
 
 
+_warmed = threading.Event()
+
+
+def _warm_up_grading() -> None:
+    """The first reading grade in a process loads textstat's dictionaries (2-4 s here): do it
+    while the editor opens, not while the editor waits for their first preview."""
+    if not _warmed.is_set():
+        _warmed.set()
+        threading.Thread(target=reading_grade, args=("Warm up.",), daemon=True).start()
+
+
 @xframe_options_sameorigin
 def frame_view(model_admin, request):
     """The page the side-by-side preview is drawn in (the public stylesheet, no content)."""
     if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
         raise PermissionDenied
+    _warm_up_grading()
     response = TemplateResponse(request, "admin/articles/article/preview_frame.html", {})
     response["Content-Security-Policy"] = _policy_with_frame_ancestors(request)
     return response

@@ -92,4 +92,5 @@ class StaffImageUploadView(StaffOnlyMixin, View):
         form = RasterImageForm(request.POST, request.FILES)
         if not form.is_valid():
             return JsonResponse(form.errors, status=400)
-        return JsonResponse({"image_code": f"![]({form.save()})"})
+        url = form.save()
+        return JsonResponse({"image_code": f"![]({url})", "url": url})

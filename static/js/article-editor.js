@@ -264,5 +264,300 @@
     });
   }
 
+  /* --- Toolbar and shortcuts -------------------------------------------------------- */
+  var toolbar = root.querySelector(".editor-toolbar");
+  var hint = root.querySelector(".editor-hint");
+
+  // Replace the selection with `replacement` (undoable, like typing), then select
+  // [selectFrom, selectTo) within it.
+  function replaceSelection(replacement, selectFrom, selectTo) {
+    var start = text.selectionStart;
+    text.focus();
+    if (!document.execCommand || !document.execCommand("insertText", false, replacement)) {
+      text.setRangeText(replacement, start, text.selectionEnd, "end");
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    if (selectFrom !== undefined) {
+      text.setSelectionRange(start + selectFrom, start + (selectTo === undefined ? selectFrom : selectTo));
+    }
+  }
+
+  function selected() { return text.value.slice(text.selectionStart, text.selectionEnd); }
+
+  function wrap(mark, placeholder) {
+    var inner = selected() || placeholder;
+    replaceSelection(mark + inner + mark, mark.length, mark.length + inner.length);
+  }
+
+  // Select whole lines around the selection, so line formats apply to each line.
+  function selectLines() {
+    var value = text.value;
+    var start = value.lastIndexOf("\n", text.selectionStart - 1) + 1;
+    var end = value.indexOf("\n", text.selectionEnd);
+    if (end < 0) end = value.length;
+    text.setSelectionRange(start, end);
+    return value.slice(start, end);
+  }
+
+  // Blocks need a blank line before and after them to be read as blocks.
+  function blockPadding() {
+    var before = text.value.slice(0, text.selectionStart);
+    var after = text.value.slice(text.selectionEnd);
+    return {
+      head: before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n"),
+      tail: after === "" || /^\n\n/.test(after) ? "" : (/^\n/.test(after) ? "\n" : "\n\n")
+    };
+  }
+
+  function prefixLines(prefixFor, strip) {
+    var lines = selectLines().split("\n");
+    var out = lines.map(function (line, index) {
+      return prefixFor(index) + line.replace(strip, "");
+    }).join("\n");
+    replaceSelection(out, out.length);
+  }
+
+  function heading(level) {
+    var line = selectLines();
+    var current = /^(#{1,6})\s*/.exec(line);
+    var bare = current ? line.slice(current[0].length) : line;
+    if (current && current[1].length === level) {
+      // The same heading again turns it back into a paragraph.
+      replaceSelection(bare, 0, bare.length);
+      return;
+    }
+    var marks = "#".repeat(level) + " ";
+    var words = bare || "Heading";
+    replaceSelection(marks + words, marks.length, marks.length + words.length);
+  }
+
+  function link() {
+    var label = selected() || "link text";
+    var out = "[" + label + "](https://)";
+    // Select the address, ready to be typed or pasted over.
+    replaceSelection(out, label.length + 3, out.length - 1);
+  }
+
+  function seekHelp() {
+    var inner = selected().trim() || "See a doctor or call your care team if:\n\n- the pain becomes severe or spreads\n- you notice numbness or weakness";
+    var body = inner.split("\n").map(function (line) { return line ? "    " + line : ""; }).join("\n");
+    var pad = blockPadding();
+    var head = '!!! seek-help "When to seek help"\n';
+    var out = pad.head + head + body + pad.tail;
+    replaceSelection(out, pad.head.length + head.length + 4, pad.head.length + head.length + body.length);
+  }
+
+  /* Dialogs: opened over the editor; closing returns focus to where the editor was. */
+  var savedSelection = null;
+  function openDialog(name) {
+    savedSelection = [text.selectionStart, text.selectionEnd];
+    var dialog = root.querySelector('[data-dialog="' + name + '"]');
+    dialog.showModal();
+    return dialog;
+  }
+  function restoreSelection() {
+    text.focus();
+    if (savedSelection) text.setSelectionRange(savedSelection[0], savedSelection[1]);
+  }
+  Array.prototype.forEach.call(root.querySelectorAll("dialog"), function (dialog) {
+    dialog.addEventListener("click", function (event) {
+      if (event.target.closest("[data-close]")) dialog.close();
+    });
+    dialog.addEventListener("close", function () {
+      if (dialog.returnValue !== "keep-focus") restoreSelection();
+      dialog.returnValue = "";
+    });
+  });
+
+  function references() {
+    if (!refsBody) return [];
+    return contentRows().map(function (row) {
+      var key = row.querySelector('input[name$="-key"]').value.trim();
+      var title = row.querySelector('input[name$="-title"]').value.trim();
+      var publisher = row.querySelector('input[name$="-publisher"]').value.trim();
+      var deleted = row.querySelector('input[name$="-DELETE"]');
+      return { key: key, title: title, publisher: publisher, deleted: deleted && deleted.checked };
+    }).filter(function (ref) { return ref.key && !ref.deleted; });
+  }
+
+  function cite() {
+    var dialog = root.querySelector('[data-dialog="cite"]');
+    var list = dialog.querySelector(".editor-citations");
+    var refsNow = references();
+    list.textContent = "";
+    refsNow.forEach(function (ref, index) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "editor-citation";
+      button.dataset.key = ref.key;
+      button.textContent = (index + 1) + ". " + (ref.title || ref.key) +
+        (ref.publisher ? " (" + ref.publisher + ")" : "") + " [@" + ref.key + "]";
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    dialog.querySelector(".editor-dialog-empty").hidden = refsNow.length > 0;
+    openDialog("cite");
+    var first = list.querySelector("button") || dialog.querySelector("[data-close]");
+    first.focus();
+  }
+  root.querySelector('[data-dialog="cite"]').addEventListener("click", function (event) {
+    var choice = event.target.closest(".editor-citation");
+    if (!choice) return;
+    var dialog = choice.closest("dialog");
+    dialog.close();
+    var marker = "[@" + choice.dataset.key + "]";
+    replaceSelection(marker, marker.length);
+  });
+
+  var actions = {
+    bold: function () { wrap("**", "bold text"); },
+    italic: function () { wrap("_", "italic text"); },
+    h2: function () { heading(2); },
+    h3: function () { heading(3); },
+    link: link,
+    bullets: function () { prefixLines(function () { return "- "; }, /^\s*([-*+]|\d+\.)\s+/); },
+    numbers: function () { prefixLines(function (i) { return (i + 1) + ". "; }, /^\s*([-*+]|\d+\.)\s+/); },
+    quote: function () { prefixLines(function () { return "> "; }, /^>\s?/); },
+    "seek-help": seekHelp,
+    cite: cite,
+    image: function () { openImageDialog(null); },
+    shortcuts: function () {
+      openDialog("shortcuts").querySelector("[data-close]").focus();
+    }
+  };
+
+  toolbar.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-action]");
+    if (!button) return;
+    if (["cite", "image", "shortcuts"].indexOf(button.dataset.action) < 0) text.focus();
+    actions[button.dataset.action]();
+  });
+
+  // One stop in the tab order; the arrow keys move along the toolbar.
+  var tools = Array.prototype.slice.call(toolbar.querySelectorAll("button"));
+  tools.forEach(function (button, index) { button.tabIndex = index === 0 ? 0 : -1; });
+  toolbar.addEventListener("keydown", function (event) {
+    var index = tools.indexOf(document.activeElement);
+    if (index < 0) return;
+    var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tools.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    next = (next + tools.length) % tools.length;
+    tools[index].tabIndex = -1;
+    tools[next].tabIndex = 0;
+    tools[next].focus();
+  });
+
+  text.addEventListener("keydown", function (event) {
+    if (!(event.ctrlKey || event.metaKey)) return;
+    var key = event.code;
+    var action = null;
+    if (!event.shiftKey && !event.altKey) {
+      action = { KeyB: "bold", KeyI: "italic", KeyK: "link" }[key];
+    } else if (event.altKey && !event.shiftKey) {
+      action = { Digit2: "h2", Digit3: "h3" }[key];
+    } else if (event.shiftKey && !event.altKey) {
+      action = { Digit8: "bullets", Digit7: "numbers", Digit9: "quote" }[key];
+    }
+    if (!action) return;
+    event.preventDefault();
+    actions[action]();
+  });
+
+  /* --- Images: upload, with the alt text asked for ------------------------------------ */
+  var imageDialog = root.querySelector('[data-dialog="image"]');
+  var imageForm = imageDialog.querySelector("form");
+  var imageChoose = imageDialog.querySelector('input[type="file"]');
+  var imageAlt = imageDialog.querySelector('input[type="text"]');
+  var imageError = imageDialog.querySelector(".errornote");
+  var imageFileNote = imageDialog.querySelector(".editor-image-file");
+  var pendingFile = null;
+
+  function openImageDialog(file) {
+    pendingFile = file;
+    imageForm.reset();
+    imageError.hidden = true;
+    imageChoose.closest("p").hidden = Boolean(file);
+    imageFileNote.hidden = !file;
+    imageFileNote.textContent = file ? "Image: " + (file.name || "pasted image") : "";
+    openDialog("image");
+    (file ? imageAlt : imageChoose).focus();
+  }
+
+  function showImageError(message) {
+    imageError.textContent = message;
+    imageError.hidden = false;
+  }
+
+  imageForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var file = pendingFile || (imageChoose.files && imageChoose.files[0]);
+    var alt = imageAlt.value.trim().replace(/[\[\]]/g, "");
+    if (!file) { showImageError("Choose an image file."); imageChoose.focus(); return; }
+    if (!alt) { showImageError("Describe the image: people who cannot see it read this instead."); imageAlt.focus(); return; }
+    var data = new FormData();
+    data.append("image", file);
+    var submit = imageForm.querySelector('button[type="submit"]');
+    submit.disabled = true;
+    submit.textContent = "Uploading…";
+    fetch(config.dataset.uploadUrl, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": form.querySelector('[name="csrfmiddlewaretoken"]').value, "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) {
+          var reasons = body.image || body.__all__ || ["The upload failed (" + response.status + ")."];
+          throw new Error(reasons.join(" "));
+        }
+        return body;
+      });
+    }).then(function (body) {
+      imageDialog.close();
+      var pad = blockPadding();
+      var markdown = "![" + alt + "](" + body.url + ")";
+      replaceSelection(pad.head + markdown + pad.tail, pad.head.length + markdown.length);
+    }).catch(function (error) {
+      showImageError(error.message || "The upload failed; your text is kept.");
+    }).then(function () {
+      submit.disabled = false;
+      submit.textContent = "Upload and insert";
+    });
+  });
+
+  function imageFrom(items) {
+    for (var i = 0; items && i < items.length; i++) {
+      var item = items[i];
+      var file = item.getAsFile ? (item.kind === "file" ? item.getAsFile() : null) : item;
+      if (file && /^image\//.test(file.type)) return file;
+    }
+    return null;
+  }
+  text.addEventListener("dragover", function (event) {
+    if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
+      event.preventDefault();
+      text.classList.add("drop-target");
+    }
+  });
+  text.addEventListener("dragleave", function () { text.classList.remove("drop-target"); });
+  text.addEventListener("drop", function (event) {
+    text.classList.remove("drop-target");
+    var file = event.dataTransfer && imageFrom(event.dataTransfer.files);
+    if (!file) return;
+    event.preventDefault();
+    openImageDialog(file);
+  });
+  text.addEventListener("paste", function (event) {
+    var file = event.clipboardData && imageFrom(event.clipboardData.items);
+    if (!file) return;
+    event.preventDefault();
+    openImageDialog(file);
+  });
+
+  toolbar.hidden = false;
+  hint.hidden = false;
+
   window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };
 })();

@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 PASSWORD = "correct horse battery staple"
+# A process's first reading grade loads textstat's dictionaries: seconds on a busy machine.
+FIRST_GRADE_MS = 15_000
 
 
 def wait_until(check, timeout=8.0):
@@ -53,7 +55,9 @@ def test_text_and_preview_side_by_side_update_as_one_types(
     page.goto(live_server.url + "/admin/articles/article/add/")
     text = page.locator("#id_body")
     text.fill("## First steps\n\nWalk a little each day.")
-    expect(preview(page).locator("h2#first-steps")).to_have_text("First steps")
+    expect(preview(page).locator("h2#first-steps")).to_have_text(
+        "First steps", timeout=FIRST_GRADE_MS
+    )
     expect(preview(page).locator("nav.toc")).to_contain_text("First steps")
     expect(page.locator(".editor-stats")).to_contain_text("min read")
     expect(page.locator(".editor-stats")).to_contain_text("Grade")
@@ -76,7 +80,9 @@ def test_narrow_screen_shows_text_or_preview_with_a_toggle(page, live_server, ed
     page.get_by_role("button", name="Show preview").click()
     expect(frame).to_be_visible()
     expect(page.locator("#id_body")).to_be_hidden()
-    expect(preview(page).locator("h2#on-a-phone")).to_have_text("On a phone")
+    expect(preview(page).locator("h2#on-a-phone")).to_have_text(
+        "On a phone", timeout=FIRST_GRADE_MS
+    )
     page.get_by_role("button", name="Show text").click()
     expect(page.locator("#id_body")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -94,7 +100,9 @@ def test_references_fit_and_reorder_by_drag_keyboard_and_number(
     page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
     assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
     keys = page.locator("#references-group tbody tr.form-row:not(.empty-form) td.field-key input")
-    expect(preview(page).locator(".references li").first).to_have_id("ref-alpha")
+    expect(preview(page).locator(".references li").first).to_have_id(
+        "ref-alpha", timeout=FIRST_GRADE_MS
+    )
 
     # Drag beta's handle above alpha.
     handles = page.locator("#references-group .drag-handle")
@@ -119,4 +127,63 @@ def test_references_fit_and_reorder_by_drag_keyboard_and_number(
         "beta",
         "alpha",
     ]
+    assert console_errors == []
+
+
+def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, console_errors):
+    """Bold, heading, link, lists, quote, the seek-help callout and a citation, by keyboard."""
+    article = ArticleFactory(body="", author=editor, draft=True)
+    ReferenceFactory(article=article, key="nhs", position=1, title="NHS: nerve pain")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    text = page.locator("#id_body")
+    text.click()
+    page.keyboard.press("Control+Alt+2")
+    page.keyboard.type("Causes")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Rest ")
+    page.keyboard.press("Control+B")
+    page.keyboard.type("often")
+    page.keyboard.press("End")
+    page.keyboard.type(" and read ")
+    page.keyboard.press("Control+K")
+    page.keyboard.type("https://www.nhs.uk/")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Ice")
+    page.keyboard.press("Control+Shift+8")
+    page.keyboard.press("End")
+    # The citation picker, from the toolbar by keyboard alone: Shift+Tab to the toolbar,
+    # arrow keys along it, Enter, then Enter on the reference.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.dataset.action") == "bold"
+    for _ in range(9):
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.dataset.action") == "cite"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="Cite a reference")).to_be_visible()
+    expect(page.get_by_role("button", name="NHS: nerve pain")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(text).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.locator('.editor-toolbar button[data-action="seek-help"]').click()
+    assert text.input_value() == (
+        "## Causes\n\n"
+        "Rest **often** and read [link text](https://www.nhs.uk/)\n\n"
+        "- Ice[@nhs]\n\n"
+        '!!! seek-help "When to seek help"\n'
+        "    See a doctor or call your care team if:\n\n"
+        "    - the pain becomes severe or spreads\n"
+        "    - you notice numbness or weakness"
+    ), text.input_value()
+    frame = preview(page)
+    expect(frame.locator("h2#causes")).to_have_text("Causes", timeout=FIRST_GRADE_MS)
+    expect(frame.locator(".article-body strong")).to_have_text("often")
+    expect(frame.locator("sup.citation a")).to_have_attribute("href", "#ref-nhs")
+    expect(frame.locator("section.callout.seek-help h2")).to_have_text("When to seek help")
     assert console_errors == []
