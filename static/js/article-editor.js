@@ -467,7 +467,7 @@
 
   /* --- Images: upload, with the alt text asked for ------------------------------------ */
   var imageDialog = root.querySelector('[data-dialog="image"]');
-  var imageForm = imageDialog.querySelector("form");
+  var imageForm = imageDialog.querySelector(".editor-image-form");
   var imageChoose = imageDialog.querySelector('input[type="file"]');
   var imageAlt = imageDialog.querySelector('input[type="text"]');
   var imageError = imageDialog.querySelector(".errornote");
@@ -476,7 +476,8 @@
 
   function openImageDialog(file) {
     pendingFile = file;
-    imageForm.reset();
+    imageChoose.value = "";
+    imageAlt.value = "";
     imageError.hidden = true;
     imageChoose.closest("p").hidden = Boolean(file);
     imageFileNote.hidden = !file;
@@ -490,15 +491,22 @@
     imageError.hidden = false;
   }
 
-  imageForm.addEventListener("submit", function (event) {
-    event.preventDefault();
+  imageForm.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target === imageAlt) {
+      event.preventDefault(); // not the article form's submit
+      insertImage();
+    }
+  });
+  imageForm.querySelector("[data-insert]").addEventListener("click", insertImage);
+
+  function insertImage() {
     var file = pendingFile || (imageChoose.files && imageChoose.files[0]);
     var alt = imageAlt.value.trim().replace(/[\[\]]/g, "");
     if (!file) { showImageError("Choose an image file."); imageChoose.focus(); return; }
     if (!alt) { showImageError("Describe the image: people who cannot see it read this instead."); imageAlt.focus(); return; }
     var data = new FormData();
     data.append("image", file);
-    var submit = imageForm.querySelector('button[type="submit"]');
+    var submit = imageForm.querySelector("[data-insert]");
     submit.disabled = true;
     submit.textContent = "Uploading…";
     fetch(config.dataset.uploadUrl, {
@@ -525,7 +533,7 @@
       submit.disabled = false;
       submit.textContent = "Upload and insert";
     });
-  });
+  }
 
   function imageFrom(items) {
     for (var i = 0; items && i < items.length; i++) {

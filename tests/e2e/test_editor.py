@@ -1,5 +1,6 @@
 """An editor writes and publishes an article in the admin's side-by-side editor."""
 
+import re
 import time
 
 import pytest
@@ -25,6 +26,13 @@ def wait_until(check, timeout=8.0):
     while not check():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+@pytest.fixture
+def console_errors(console_errors, page):
+    """Console errors (a CSP violation) and uncaught script errors, which the console misses."""
+    page.on("pageerror", lambda error: console_errors.append(f"uncaught: {error}"))
+    return console_errors
 
 
 @pytest.fixture
@@ -70,7 +78,9 @@ def test_text_and_preview_side_by_side_update_as_one_types(
     assert console_errors == []
 
 
-def test_narrow_screen_shows_text_or_preview_with_a_toggle(page, live_server, editor):
+def test_narrow_screen_shows_text_or_preview_with_a_toggle(
+    page, live_server, editor, console_errors
+):
     page.set_viewport_size(PHONE)
     log_in(page, live_server)
     page.goto(live_server.url + "/admin/articles/article/add/")
@@ -86,6 +96,7 @@ def test_narrow_screen_shows_text_or_preview_with_a_toggle(page, live_server, ed
     page.get_by_role("button", name="Show text").click()
     expect(page.locator("#id_body")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert console_errors == []
 
 
 def test_references_fit_and_reorder_by_drag_keyboard_and_number(
@@ -186,4 +197,69 @@ def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, consol
     expect(frame.locator(".article-body strong")).to_have_text("often")
     expect(frame.locator("sup.citation a")).to_have_attribute("href", "#ref-nhs")
     expect(frame.locator("section.callout.seek-help h2")).to_have_text("When to seek help")
+    assert console_errors == []
+
+
+def png_bytes(size=(1200, 600)):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PASTE_IMAGE = """([data]) => {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], "pasted.png", { type: "image/png" }));
+  document.querySelector("#id_body").dispatchEvent(
+    new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true })
+  );
+}"""
+
+
+def test_images_are_added_with_alt_text_required(page, live_server, editor, console_errors):
+    """By the Image button or by pasting: the editor asks for a description before uploading."""
+    import base64
+
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    expect(page.locator(".editor-hint")).to_contain_text("Drop or paste an image")
+    text = page.locator("#id_body")
+    text.fill("Intro.\n")
+    text.press("Control+End")
+
+    page.get_by_role("button", name="Image").click()
+    dialog = page.get_by_role("dialog", name="Add an image")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Image file").set_input_files(
+        files=[{"name": "knee.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    dialog.get_by_role("button", name="Upload and insert").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Describe the image")
+    dialog.get_by_label("Describe the image").fill("A knee stretch on a mat")
+    dialog.get_by_role("button", name="Upload and insert").click()
+    expect(dialog).to_be_hidden()
+    expect(text).to_have_value(
+        re.compile(r"!\[A knee stretch on a mat\]\(/media/uploads/\w+-1200x600\.png\)")
+    )
+    image = preview(page).locator(".article-body img")
+    expect(image).to_have_attribute("width", "1200", timeout=FIRST_GRADE_MS)
+    expect(image).to_have_attribute("height", "600")
+    expect(image).to_have_attribute("loading", "lazy")
+    expect(image).to_have_attribute("srcset", re.compile(r"-480w\.png 480w, .*-960w\.png 960w"))
+
+    # Pasting an image asks for its description too; Escape cancels and keeps the text.
+    page.evaluate(PASTE_IMAGE, [base64.b64encode(png_bytes((300, 200))).decode()])
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("pasted.png")
+    expect(dialog.get_by_label("Describe the image")).to_be_focused()
+    page.keyboard.type("A hand holding ice")
+    page.keyboard.press("Enter")
+    expect(text).to_have_value(
+        re.compile(r"!\[A hand holding ice\]\(/media/uploads/\w+-300x200\.png\)")
+    )
     assert console_errors == []
