@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from articles import editor, history
 from articles.markdown import analyse
 from articles.models import Article, CallToAction, Reference, Reviewer
 from articles.readability import grade_hint, reading_grade
+from articles.uploads import RasterImageForm
 
 
 @admin.register(CallToAction)
@@ -102,6 +104,17 @@ class ArticleAdminForm(forms.ModelForm):
         ),
     )
 
+    def clean_featured_image(self):
+        """A new image is checked and re-encoded like the body's uploads (raster formats only,
+        metadata such as GPS positions dropped, a name the server chooses)."""
+        image = self.cleaned_data.get("featured_image")
+        if isinstance(image, UploadedFile):
+            checked = RasterImageForm(files={"image": image})
+            if not checked.is_valid():
+                raise forms.ValidationError(checked.errors["image"])
+            return checked.as_stored_file()
+        return image
+
     class Meta:
         model = Article
         fields = [
@@ -110,6 +123,8 @@ class ArticleAdminForm(forms.ModelForm):
             "summary",
             "topic",
             "body",
+            "featured_image",
+            "featured_image_alt",
             "next_review_due",
             "status",
             "published_at",
@@ -154,6 +169,7 @@ class ArticleAdmin(VersionAdmin):
     readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed", "publication"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "topic", "body", "reading_grade"]}),
+        (_("Featured image"), {"fields": ["featured_image", "featured_image_alt"]}),
         (
             _("Medical review"),
             {"fields": ["reviewed_by", "last_reviewed", "sign_off_by", "next_review_due"]},

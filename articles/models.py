@@ -167,6 +167,25 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="articles",
     )
+    featured_image = models.ImageField(
+        _("featured image"),
+        upload_to="featured/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+        help_text=_(
+            "Shown with the article on the home page and when it is shared (1200 by 630 pixels "
+            "suits most sites). Without one, the site's share image is used."
+        ),
+    )
+    featured_image_alt = models.CharField(
+        _("featured image description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     allow_comments = models.BooleanField(_("allow comments"), default=True)
     moderate_all_comments = models.BooleanField(
         _("hold all comments"),
@@ -230,6 +249,13 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.featured_image and not self.featured_image_alt.strip():
+            raise ValidationError(
+                {"featured_image_alt": _("Describe the image for people who cannot see it.")}
+            )
 
     @property
     def is_published(self) -> bool:

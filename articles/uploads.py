@@ -76,6 +76,18 @@ class RasterImageForm(forms.Form):
                 )
         return default_storage.url(stored)
 
+    def as_stored_file(self) -> ContentFile:
+        """The decoded image re-encoded (no metadata), named by the server, for a model's
+        file field (the featured image)."""
+        image, image_format = self.decoded
+        if image_format != "GIF":
+            image.thumbnail(settings.MARKDOWNX_IMAGE_MAX_SIZE["size"])
+        if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        encoded = self._encode(image, image_format)
+        encoded.name = f"{uuid.uuid4().hex}.{RASTER_FORMATS[image_format]}"
+        return encoded
+
     @staticmethod
     def _encode(image, image_format) -> ContentFile:
         buffer = BytesIO()

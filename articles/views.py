@@ -22,7 +22,15 @@ class ArticleListView(ListView):
 
     def get_queryset(self):
         return Article.objects.published().only(
-            "title", "slug", "summary", "published_at", "status"
+            "title",
+            "slug",
+            "summary",
+            "published_at",
+            "status",
+            "featured_image",
+            "featured_image_alt",
+            "featured_image_width",
+            "featured_image_height",
         )
 
 
