@@ -214,6 +214,19 @@ class ArticleAdmin(VersionAdmin):
         """A new article is written by the person writing it, unless they choose otherwise."""
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The form offers back what autosave kept of unsaved changes (``articles.editor``)."""
+        extra_context = extra_context or {}
+        if request.method == "GET":
+            article = self.get_object(request, unquote(object_id)) if object_id else None
+            extra_context["autosaved"] = editor.pending_draft(request, article)
+            extra_context["saved_editor_tokens"] = editor.saved_tokens(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        editor.forget_draft(request, form.instance, was_new=not change)
+
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user

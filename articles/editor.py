@@ -9,8 +9,9 @@ these views, which are for staff who may add or change articles only:
 - ``frame``: the empty page the side-by-side preview is drawn in: the public stylesheet, so
   callouts, citations and the contents look exactly as they will.
 - ``reader``: a whole reader page of the unsaved article, for "Preview as a reader".
-
-Nothing here saves anything.
+- ``autosave`` / ``discard``: keep (or forget) what the form holds as the person's
+  ``ArticleDraft``, so a closed tab or an expired session loses nothing; the form offers it
+  back on the next visit. An autosave never touches the article itself.
 """
 
 import datetime
@@ -27,10 +28,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.markdown import analyse, table_of_contents
-from articles.models import Article, CallToAction, Reference
+from articles.models import Article, ArticleDraft, CallToAction, Reference
 from articles.readability import grade_hint, reading_grade
 
 REFERENCES_PREFIX = "references"
+# Form fields an autosave keeps: not the CSRF token, the buttons or the files.
+NOT_KEPT = {"csrfmiddlewaretoken", "object_id", "editor_token", "_save", "_continue", "_addanother"}
+# The editing sessions (a random token per opened form) whose form was saved, kept in the
+# person's session so the browser can drop its own copy of them.
+SAVED_TOKENS = "articles_editor_saved_tokens"
+MAX_DRAFT_FIELDS = 2000
 # The preview frame is shown inside the admin's own page, and nowhere else.
 FRAME_POLICY = "frame-ancestors 'self'"
 
@@ -119,26 +126,42 @@ def preview_view(model_admin, request):
     article = article_from_post(request, _article_for(model_admin, request))
     analysis = analyse(article.body_html)
     html = render_to_string("includes/article.html", {"article": article}, request=request)
+    grade = grade_when_ready(analysis.text)
     return JsonResponse(
         {
             "html": html,
             "words": article.word_count,
             "minutes": article.reading_time,
-            "grade": grade_hint(reading_grade(analysis.text)),
+            "grade": grade or _("Reading grade: working it out…"),
+            "grade_pending": grade is None,
             "contents": len(table_of_contents(analysis.headings)),
         }
     )
 
 
-_warmed = threading.Event()
+_grading_ready = threading.Event()
+_grading_started = threading.Lock()
+
+
+def _load_grading() -> None:
+    reading_grade("Warm up.")
+    _grading_ready.set()
 
 
 def _warm_up_grading() -> None:
-    """The first reading grade in a process loads textstat's dictionaries (2-4 s here): do it
-    while the editor opens, not while the editor waits for their first preview."""
-    if not _warmed.is_set():
-        _warmed.set()
-        threading.Thread(target=reading_grade, args=("Warm up.",), daemon=True).start()
+    """A process's first reading grade loads textstat's dictionaries: 2-4 s alone, 10 s when
+    several requests load them at once. One background thread loads them, once, starting
+    when the editor opens; until then the preview says the grade is coming."""
+    if not _grading_ready.is_set() and _grading_started.acquire(blocking=False):
+        threading.Thread(target=_load_grading, daemon=True).start()
+
+
+def grade_when_ready(text: str) -> str | None:
+    """The reading grade hint, or None while the dictionaries are still loading."""
+    if not _grading_ready.is_set():
+        _warm_up_grading()
+        return None
+    return grade_hint(reading_grade(text))
 
 
 @xframe_options_sameorigin
@@ -168,6 +191,60 @@ def reader_view(model_admin, request):
     return TemplateResponse(request, "articles/article_preview.html", {"article": article})
 
 
+def draft_key(article: Article | None) -> str:
+    """Which of a person's drafts belongs to this form: the article's id, or "new"."""
+    return str(article.pk) if article is not None else ArticleDraft.NEW
+
+
+def autosave_view(model_admin, request):
+    """POST the article form: keep it as the person's draft for this article (replacing the
+    last one). Answers with the time it was kept."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    saved = _article_for(model_admin, request)
+    data = {
+        name: request.POST.getlist(name) if len(request.POST.getlist(name)) > 1 else value
+        for name, value in list(request.POST.items())[:MAX_DRAFT_FIELDS]
+        if name not in NOT_KEPT
+    }
+    draft, _created = ArticleDraft.objects.update_or_create(
+        user=request.user, key=draft_key(saved), defaults={"data": data}
+    )
+    return JsonResponse({"saved_at": draft.saved_at.isoformat()})
+
+
+def discard_view(model_admin, request):
+    """POST: forget the person's draft for this article (they chose not to restore it)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    saved = _article_for(model_admin, request)
+    ArticleDraft.objects.filter(user=request.user, key=draft_key(saved)).delete()
+    return JsonResponse({"discarded": True})
+
+
+def pending_draft(request, article: Article | None) -> ArticleDraft | None:
+    """The person's autosaved draft for this form, if it is newer than the article."""
+    draft = ArticleDraft.objects.filter(user=request.user, key=draft_key(article)).first()
+    if draft is None or (article is not None and draft.saved_at <= article.updated_at):
+        return None
+    return draft
+
+
+def forget_draft(request, article: Article, *, was_new: bool) -> None:
+    """The article was saved: the draft it was written from is no longer needed, here or in
+    the browser that wrote it (told by the form's ``editor_token``)."""
+    keys = [draft_key(article)] + ([ArticleDraft.NEW] if was_new else [])
+    ArticleDraft.objects.filter(user=request.user, key__in=keys).delete()
+    token = request.POST.get("editor_token", "")[:40]
+    if token:
+        request.session[SAVED_TOKENS] = [*request.session.get(SAVED_TOKENS, []), token][-20:]
+
+
+def saved_tokens(request) -> str:
+    """The editing sessions lately saved, for the form's script (space-separated)."""
+    return " ".join(request.session.get(SAVED_TOKENS, []))
+
+
 def editor_urls(model_admin) -> list:
     """The editor's preview URLs, to put before the admin's own (its catch-all is last)."""
     opts = model_admin.model._meta
@@ -183,8 +260,16 @@ def editor_urls(model_admin) -> list:
     def reader(request):
         return reader_view(model_admin, request)
 
+    def autosave(request):
+        return autosave_view(model_admin, request)
+
+    def discard(request):
+        return discard_view(model_admin, request)
+
     return [
         path("editor/preview/", wrap(preview), name=f"{prefix}_preview"),
         path("editor/frame/", wrap(frame), name=f"{prefix}_preview_frame"),
         path("editor/reader/", wrap(reader), name=f"{prefix}_reader_preview"),
+        path("editor/autosave/", wrap(autosave), name=f"{prefix}_autosave"),
+        path("editor/autosave/discard/", wrap(discard), name=f"{prefix}_autosave_discard"),
     ]

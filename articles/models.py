@@ -376,3 +376,40 @@ class Reference(models.Model):
         # article as stored (the instance at hand may be stale), as a change of the page.
         article = Article.objects.get(pk=self.article_id)
         article.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
+
+
+class ArticleDraft(models.Model):
+    """What an editor typed in the article form and has not saved yet, kept by the editor's
+    autosave so that a closed tab or an expired session loses nothing.
+
+    One per person and article (``key`` is the article's id, or "new" for an article not
+    saved yet); replaced on every autosave, deleted when the article is saved. Never shown to
+    readers, and not a revision: saving the article records those.
+    """
+
+    NEW = "new"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="article_drafts",
+    )
+    key = models.CharField(_("article"), max_length=20)
+    data = models.JSONField(_("form content"), default=dict)
+    saved_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("unsaved article draft")
+        verbose_name_plural = _("unsaved article drafts")
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_user_and_article")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.key}"
+
+    def affects_public_pages(self) -> bool:
+        """Readers never see a draft: autosaving leaves the page cache alone."""
+        return False

@@ -56,6 +56,7 @@
       stats.querySelector('[data-stat="minutes"]').textContent = data.minutes + " min read";
       stats.querySelector('[data-stat="grade"]').textContent = data.grade;
       stats.hidden = false;
+      if (data.grade_pending) setTimeout(schedule, 1500); // the grader is still loading
     }).catch(function () {
       stats.hidden = false;
       stats.querySelector('[data-stat="grade"]').textContent =
@@ -566,6 +567,176 @@
 
   toolbar.hidden = false;
   hint.hidden = false;
+
+  /* --- Autosave: in this browser at once, on the server every few seconds ------------ */
+  var AUTOSAVE_MS = 2000;
+  var draftKey = "nervepain:article-draft:" + config.dataset.user + ":" + (config.dataset.objectId || "new");
+  var autosaveStatus = document.createElement("span");
+  autosaveStatus.className = "editor-autosave";
+  stats.parentNode.insertBefore(autosaveStatus, stats.nextSibling);
+  var autosaveTimer = null;
+  var restoring = false;
+  // This opened form's token: sent with the save, so the next page can tell this browser
+  // that what it kept was saved.
+  var editToken = Math.random().toString(36).slice(2) + Date.now().toString(36);
+
+  function snapshot() {
+    var data = {};
+    formData().forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken" || name === "object_id") return;
+      if (name in data) data[name] = [].concat(data[name], value);
+      else data[name] = value;
+    });
+    return data;
+  }
+
+  function differs(data) {
+    var now = snapshot();
+    var names = Object.keys(now).concat(Object.keys(data));
+    return names.some(function (name) {
+      return JSON.stringify(now[name] === undefined ? "" : now[name]) !==
+        JSON.stringify(data[name] === undefined ? "" : data[name]);
+    });
+  }
+
+  function keepLocally() {
+    try {
+      localStorage.setItem(draftKey, JSON.stringify({
+        saved_at: new Date().toISOString(), token: editToken, data: snapshot()
+      }));
+    } catch (error) { /* storage full or off: the server copy still works */ }
+  }
+
+  function timeText(iso) {
+    var when = new Date(iso);
+    return when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  function autosave(beacon) {
+    var data = formData();
+    if (beacon && navigator.sendBeacon) {
+      navigator.sendBeacon(config.dataset.autosaveUrl, data);
+      return;
+    }
+    fetch(config.dataset.autosaveUrl, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("application/json") < 0) throw new Error("not saved");
+      return response.json();
+    }).then(function (body) {
+      autosaveStatus.textContent = "Draft kept at " + timeText(body.saved_at) + ".";
+    }).catch(function () {
+      autosaveStatus.textContent = "Draft kept in this browser only (are you still logged in?).";
+    });
+  }
+
+  function changed() {
+    if (restoring) return;
+    keepLocally();
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(function () { autosave(false); }, AUTOSAVE_MS);
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  // Closing the tab or switching away: send what is pending at once.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && autosaveTimer) {
+      clearTimeout(autosaveTimer);
+      autosaveTimer = null;
+      autosave(true);
+    }
+  });
+  window.addEventListener("pagehide", function () {
+    if (autosaveTimer) { clearTimeout(autosaveTimer); autosaveTimer = null; autosave(true); }
+  });
+  form.addEventListener("submit", function () {
+    clearTimeout(autosaveTimer);
+    autosaveTimer = null;
+    var token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "editor_token";
+    token.value = editToken;
+    form.appendChild(token);
+  });
+
+  function restore(data) {
+    restoring = true;
+    var total = data["references-TOTAL_FORMS"];
+    var totalInput = form.querySelector('[name="references-TOTAL_FORMS"]');
+    var addRow = document.querySelector("#references-group .add-row a");
+    while (totalInput && addRow && total && parseInt(totalInput.value, 10) < parseInt(total, 10)) {
+      addRow.click();
+    }
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var name = field.name;
+      if (!name || field.type === "file" || field.type === "submit" || field.type === "button" ||
+          name === "csrfmiddlewaretoken" || /-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/.test(name)) return;
+      var value = data[name];
+      if (field.type === "checkbox" || field.type === "radio") {
+        var values = [].concat(value === undefined ? [] : value);
+        field.checked = values.indexOf(field.value) >= 0;
+      } else if (field.tagName === "SELECT" && field.multiple) {
+        var chosen = [].concat(value === undefined ? [] : value);
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = chosen.indexOf(option.value) >= 0;
+        });
+      } else if (value !== undefined) {
+        if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(String(value)) + '"]')) {
+          // An autocomplete list only holds the chosen option: add the restored one.
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = value;
+          field.appendChild(option);
+        }
+        field.value = value;
+      }
+    });
+    restoring = false;
+    if (refsBody) sortByNumber(null);
+    schedule();
+    changed();
+  }
+
+  var offer = form.querySelector(".autosave-offer");
+  var serverDraftNode = document.getElementById("article-autosaved");
+  var serverDraft = serverDraftNode ? {
+    saved_at: config.dataset.autosavedAt, data: JSON.parse(serverDraftNode.textContent)
+  } : null;
+  var localDraft = null;
+  try { localDraft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { localDraft = null; }
+  var savedTokens = (config.dataset.savedTokens || "").split(" ");
+  if (localDraft && localDraft.token && savedTokens.indexOf(localDraft.token) >= 0) {
+    localStorage.removeItem(draftKey); // saved since: nothing was lost
+    localDraft = null;
+  }
+  // What this browser kept is the latest typing; a draft equal to the form (saved since, or
+  // restored) is nothing to offer.
+  var candidates = [localDraft, serverDraft].filter(function (draft) {
+    return draft && draft.data && differs(draft.data);
+  });
+  if (localDraft && candidates.indexOf(localDraft) < 0) localStorage.removeItem(draftKey);
+  var offered = candidates[0];
+  if (offered && offer) {
+    offer.querySelector("time").textContent = timeText(offered.saved_at);
+    offer.querySelector("time").setAttribute("datetime", offered.saved_at);
+    offer.hidden = false;
+    offer.querySelector("[data-restore]").addEventListener("click", function () {
+      offer.hidden = true;
+      restore(offered.data);
+      text.focus();
+    });
+    offer.querySelector("[data-discard]").addEventListener("click", function () {
+      offer.hidden = true;
+      localStorage.removeItem(draftKey);
+      var data = new FormData();
+      data.set("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
+      data.set("object_id", config.dataset.objectId || "");
+      fetch(config.dataset.discardUrl, { method: "POST", body: data, credentials: "same-origin" });
+      text.focus();
+    });
+  }
 
   window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };
 })();

@@ -1,8 +1,14 @@
 """The article editor's previews: the form's current content drawn by the public templates."""
 
+import datetime
+import json
+
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
 
+from articles import editor
+from articles.models import Article, ArticleDraft
 from tests.factories import ArticleFactory, ReferenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +26,12 @@ Text.
 !!! seek-help "When to seek help"
     See a doctor if it gets worse.
 """
+
+
+@pytest.fixture(autouse=True)
+def _grading_loaded():
+    """textstat's dictionaries loaded, as they are once the editor has been open a moment."""
+    editor._load_grading()
 
 
 def reference_rows(*rows, initial=0):
@@ -82,6 +94,18 @@ def test_preview_shows_callouts_contents_and_reading_aids(staff_client):
     assert data["grade"].startswith("Grade ")
 
 
+def test_preview_does_not_wait_for_the_grader_to_load(staff_client, monkeypatch):
+    """Loading textstat takes seconds: the preview comes at once and says the grade is coming."""
+    import threading
+
+    started = []
+    monkeypatch.setattr(editor, "_grading_ready", threading.Event())
+    monkeypatch.setattr(editor, "_warm_up_grading", lambda: started.append(True))
+    data = staff_client.post(PREVIEW, form_data()).json()
+    assert data["grade_pending"] is True and data["grade"].startswith("Reading grade:")
+    assert "seek-help" in data["html"] and started == [True]
+
+
 def test_preview_is_sanitised_like_saved_articles(staff_client):
     body = "**hi** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
     html = staff_client.post(PREVIEW, form_data(body=body)).json()["html"]
@@ -125,8 +149,6 @@ def test_preview_is_for_staff_who_may_edit_articles(client, reader_account_clien
 
 def test_preview_of_an_article_one_may_not_change_is_refused(client, db):
     """Staff who may add articles but not change them cannot read others' drafts this way."""
-    from django.contrib.auth.models import Permission
-
     article = ArticleFactory(draft=True, body="Secret draft.")
     adder = UserFactory(is_staff=True)
     adder.user_permissions.add(Permission.objects.get(codename="add_article"))
@@ -159,3 +181,95 @@ def test_editor_replaces_markdownx_on_the_article_form(staff_client):
     assert not page.select("script[src*=markdownx]")
     config = page.select_one("#article-editor-config")
     assert config["data-preview-url"] == PREVIEW and config["data-object-id"] == ""
+
+
+AUTOSAVE = "/admin/articles/article/editor/autosave/"
+DISCARD = "/admin/articles/article/editor/autosave/discard/"
+
+
+def test_autosave_keeps_the_form_per_person_and_article(staff_client, staff_user):
+    """One draft per person and article ("new" before the first save), replaced each time."""
+    staff_client.post(AUTOSAVE, form_data(body="First words"))
+    staff_client.post(AUTOSAVE, form_data(body="First words, then more"))
+    article = ArticleFactory()
+    staff_client.post(AUTOSAVE, form_data(body="An edit", object_id=str(article.pk)))
+    drafts = {draft.key: draft.data for draft in ArticleDraft.objects.filter(user=staff_user)}
+    assert drafts.keys() == {"new", str(article.pk)}
+    assert drafts["new"]["body"] == "First words, then more"
+    assert drafts["new"]["references-0-key"] == "mayo"
+    assert "csrfmiddlewaretoken" not in drafts["new"]
+
+
+def test_autosave_changes_nothing_readers_or_history_see(staff_client):
+    """No revision, no change to the article or its review date, the page cache untouched."""
+    from reversion.models import Version
+
+    from articles import pagecache
+
+    article = ArticleFactory(body="Saved text.", last_reviewed=datetime.date(2026, 1, 2))
+    before = (Article.objects.get(pk=article.pk).updated_at, pagecache.current_version())
+    response = staff_client.post(AUTOSAVE, form_data(body="Unsaved", object_id=str(article.pk)))
+    assert response.status_code == 200 and "saved_at" in response.json()
+    article.refresh_from_db()
+    assert article.body == "Saved text." and article.last_reviewed == datetime.date(2026, 1, 2)
+    assert (article.updated_at, pagecache.current_version()) == before
+    assert not Version.objects.get_for_object(article).exists()
+
+
+def test_the_form_offers_back_a_draft_newer_than_the_article(staff_client, staff_user):
+    article = ArticleFactory()
+    url = f"/admin/articles/article/{article.pk}/change/"
+    assert "article-autosaved" not in staff_client.get(url).content.decode()
+    staff_client.post(AUTOSAVE, form_data(body="Typed, not saved", object_id=str(article.pk)))
+    page = BeautifulSoup(staff_client.get(url).content, "html.parser")
+    kept = json.loads(page.select_one("script#article-autosaved").string)
+    assert kept["body"] == "Typed, not saved"
+    assert page.select_one("#article-editor-config")["data-autosaved-at"]
+    assert "Restore unsaved changes from" in page.select_one(".autosave-offer").get_text()
+    # Someone else's draft is theirs alone.
+    other = UserFactory(is_staff=True, is_superuser=True)
+    staff_client.force_login(other)
+    assert "article-autosaved" not in staff_client.get(url).content.decode()
+
+
+def test_saving_the_article_forgets_the_draft_and_records_a_revision(admin_client, admin_user):
+    from reversion.models import Version
+
+    admin_client.post(AUTOSAVE, form_data(body="Draft of a new article"))
+    response = admin_client.post(
+        "/admin/articles/article/add/",
+        {
+            **form_data(body="Final text"),
+            "slug": "nerve-pain",
+            "status": "draft",
+            "published_at_0": "",
+            "published_at_1": "",
+            "editor_token": "tab-123",
+            "references-TOTAL_FORMS": "0",
+            "references-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(slug="nerve-pain")
+    assert not ArticleDraft.objects.filter(user=admin_user).exists()
+    assert Version.objects.get_for_object(article).count() == 1
+    # The browser that wrote it is told, so it drops its own copy.
+    page = BeautifulSoup(admin_client.get("/admin/articles/article/add/").content, "html.parser")
+    assert page.select_one("#article-editor-config")["data-saved-tokens"] == "tab-123"
+
+
+def test_discarding_forgets_the_draft(staff_client, staff_user):
+    staff_client.post(AUTOSAVE, form_data())
+    assert staff_client.post(DISCARD, {"object_id": ""}).status_code == 200
+    assert not ArticleDraft.objects.filter(user=staff_user).exists()
+
+
+def test_autosave_is_for_staff_who_may_edit_the_article(client, reader_account_client):
+    article = ArticleFactory()
+    assert client.post(AUTOSAVE, form_data()).status_code == 302
+    assert reader_account_client.post(AUTOSAVE, form_data()).status_code == 302
+    adder = UserFactory(is_staff=True)
+    adder.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(adder)
+    assert client.post(AUTOSAVE, form_data(object_id=str(article.pk))).status_code == 403
+    assert not ArticleDraft.objects.exists()

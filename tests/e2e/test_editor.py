@@ -28,6 +28,17 @@ def wait_until(check, timeout=8.0):
         time.sleep(0.05)
 
 
+@pytest.fixture(autouse=True)
+def _editor_requests_settle(transactional_db, browser):
+    """Leaving the editor sends what autosave had pending (a beacon): let those requests end
+    while the test database is still there."""
+    yield
+    for context in browser.contexts:
+        for open_page in context.pages:
+            open_page.goto("about:blank")
+    time.sleep(1)
+
+
 @pytest.fixture
 def console_errors(console_errors, page):
     """Console errors (a CSP violation) and uncaught script errors, which the console misses."""
@@ -68,7 +79,7 @@ def test_text_and_preview_side_by_side_update_as_one_types(
     )
     expect(preview(page).locator("nav.toc")).to_contain_text("First steps")
     expect(page.locator(".editor-stats")).to_contain_text("min read")
-    expect(page.locator(".editor-stats")).to_contain_text("Grade")
+    expect(page.locator(".editor-stats")).to_contain_text("Grade", timeout=FIRST_GRADE_MS)
     # Side by side: the preview is to the right of the text, both on screen.
     text_box = text.bounding_box()
     frame_box = page.locator("iframe.editor-preview-frame").bounding_box()
@@ -232,7 +243,7 @@ def test_images_are_added_with_alt_text_required(page, live_server, editor, cons
     text.fill("Intro.\n")
     text.press("Control+End")
 
-    page.get_by_role("button", name="Image").click()
+    page.get_by_role("button", name="Image", exact=True).click()
     dialog = page.get_by_role("dialog", name="Add an image")
     expect(dialog).to_be_visible()
     dialog.get_by_label("Image file").set_input_files(
@@ -263,3 +274,47 @@ def test_images_are_added_with_alt_text_required(page, live_server, editor, cons
         re.compile(r"!\[A hand holding ice\]\(/media/uploads/\w+-300x200\.png\)")
     )
     assert console_errors == []
+
+
+def test_closing_the_tab_mid_edit_loses_nothing(browser, page, live_server, editor):
+    """The text comes back in the same browser (its own copy) and in another (the server's)."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Title:").fill("Sleep and nerve pain")
+    page.get_by_label("Summary:").fill("Why nerve pain feels worse at night.")
+    page.locator("#id_body").fill("## Why nights are worse\n\nLying still, the mind turns to pain.")
+    expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    page.locator("#id_body").press("End")
+    page.keyboard.type(" Typed just before closing.")
+    context = page.context
+    page.close()
+
+    again = context.new_page()
+    again.set_viewport_size(DESKTOP)
+    again.goto(live_server.url + "/admin/articles/article/add/")
+    offer = again.locator(".autosave-offer")
+    expect(offer).to_contain_text("Restore unsaved changes from")
+    again.get_by_role("button", name="Restore").click()
+    expect(again.locator("#id_body")).to_have_value(
+        "## Why nights are worse\n\nLying still, the mind turns to pain. Typed just before closing."
+    )
+    expect(again.get_by_label("Title:")).to_have_value("Sleep and nerve pain")
+    expect(preview(again).locator("h2#why-nights-are-worse")).to_be_visible(timeout=FIRST_GRADE_MS)
+
+    # Another browser has no copy of its own: the server's draft is offered.
+    elsewhere = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(elsewhere, live_server)
+    elsewhere.goto(live_server.url + "/admin/articles/article/add/")
+    elsewhere.get_by_role("button", name="Restore").click()
+    expect(elsewhere.locator("#id_body")).to_have_value(
+        re.compile(r"^## Why nights are worse\n\nLying still, the mind turns to pain\.")
+    )
+
+    # Saved: nothing is offered any more, in either browser.
+    elsewhere.get_by_role("button", name="Save and continue editing").click()
+    expect(elsewhere.locator(".messagelist")).to_contain_text("was added successfully")
+    elsewhere.goto(live_server.url + "/admin/articles/article/add/")
+    expect(elsewhere.locator("#article-editor-config")).to_be_attached()
+    expect(elsewhere.locator(".autosave-offer")).to_be_hidden()
+    assert Article.objects.get().title == "Sleep and nerve pain"
