@@ -83,6 +83,7 @@ class ArticleEditorWidget(forms.Textarea):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["frame_url"] = reverse("admin:articles_article_preview_frame")
+        context["widget"]["reader_url"] = reverse("admin:articles_article_reader_preview")
         return context
 
 

@@ -273,3 +273,34 @@ def test_autosave_is_for_staff_who_may_edit_the_article(client, reader_account_c
     client.force_login(adder)
     assert client.post(AUTOSAVE, form_data(object_id=str(article.pk))).status_code == 403
     assert not ArticleDraft.objects.exists()
+
+
+def test_preview_as_a_reader_is_the_whole_public_page_of_the_unsaved_text(staff_client):
+    """Before the first save: the reader's page (site stylesheet, references, callouts),
+    marked as a preview and kept out of search engines."""
+    response = staff_client.post(READER, form_data())
+    page = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 200
+    assert page.select_one("link[href$='css/site.css']")
+    assert page.select_one("meta[name=robots]")["content"] == "noindex"
+    assert "readers see it only once it is saved" in page.select_one(".preview-banner").get_text()
+    assert page.select_one("main h1").get_text() == "Nerve pain"
+    assert page.select_one("sup.citation a")["href"] == "#ref-nhs"
+    assert page.select_one("section.seek-help")
+    assert not page.select("#comments, form.comment-form")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_preview_as_a_reader_of_a_draft_shows_the_edits_not_the_saved_text(staff_client):
+    article = ArticleFactory(draft=True, title="Saved title", body="Saved body.")
+    data = form_data(body="Edited body.", object_id=str(article.pk))
+    page = BeautifulSoup(staff_client.post(READER, data).content, "html.parser")
+    assert "Edited body." in page.select_one(".article-body").get_text()
+    assert Article.objects.get(pk=article.pk).body == "Saved body."
+
+
+def test_the_form_has_a_preview_as_a_reader_button(staff_client):
+    page = BeautifulSoup(staff_client.get("/admin/articles/article/add/").content, "html.parser")
+    button = page.select_one("button[formaction]")
+    assert button["formaction"] == READER and button["formtarget"] == "_blank"
+    assert page.select_one("input[name=object_id]")["value"] == ""
