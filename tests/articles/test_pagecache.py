@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles import pagecache
 from articles.models import Article
 from comments.models import Comment
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 from tests.services import needs_redis
 
 pytestmark = pytest.mark.django_db
@@ -316,3 +316,35 @@ def test_recent_copies_stay_within_their_byte_budget(settings):
     assert pages.get("page-0") is None and pages.get("page-4") is not None
     pages.put("too-big", {"body": b"x" * 1001})
     assert pages.get("too-big") is None
+
+
+EDIT_LINK = b"Edit this article"
+
+
+def test_staff_see_an_edit_link_readers_never_do(staff_user):
+    article = ArticleFactory()
+    staff, account, anonymous = Client(), Client(), Client()
+    staff.force_login(staff_user)
+    account.force_login(UserFactory())
+    page = staff.get(article.get_absolute_url()).content.decode()
+    assert f'href="/admin/articles/article/{article.pk}/change/">Edit this article' in page
+    assert EDIT_LINK not in account.get(article.get_absolute_url()).content
+    assert EDIT_LINK not in anonymous.get(article.get_absolute_url()).content
+
+
+@pytest.mark.parametrize("staff_first", [True, False])
+def test_the_edit_link_never_reaches_a_cached_page(settings, staff_user, staff_first):
+    """Whoever comes first, the page and fragment caches hold nothing staff-only, and staff
+    are never served the readers' copy."""
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    article = ArticleFactory()
+    staff, reader = Client(), Client()
+    staff.force_login(staff_user)
+    url = article.get_absolute_url()
+    if staff_first:
+        assert EDIT_LINK in staff.get(url).content
+    first = reader.get(url)
+    assert first["X-Page-Cache"] == "miss" and EDIT_LINK not in first.content
+    assert EDIT_LINK in staff.get(url).content
+    again = reader.get(url)
+    assert again["X-Page-Cache"] == "hit" and EDIT_LINK not in again.content
