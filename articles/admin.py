@@ -3,10 +3,12 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
@@ -105,6 +107,14 @@ class ArticleAdminForm(forms.ModelForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin's date and time boxes carry no label of their own.
+        widget = self.fields["published_at"].widget
+        if hasattr(widget, "widgets"):
+            widget.widgets[0].attrs["aria-label"] = _("Publish date: day (YYYY-MM-DD)")
+            widget.widgets[1].attrs["aria-label"] = _("Publish date: time (HH:MM:SS)")
+
     def clean_featured_image(self):
         """A new image is checked and re-encoded like the body's uploads (raster formats only,
         metadata such as GPS positions dropped, a name the server chooses)."""
@@ -136,11 +146,25 @@ class ArticleAdminForm(forms.ModelForm):
         ]
 
 
+class ReferenceFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        """A table cell's box has no label of its own: name it by its column and row."""
+        super().add_fields(form, index)
+        row = f" {index + 1}" if index is not None else ""
+        for field in form.fields.values():
+            label = capfirst(str(field.label or ""))
+            field.widget.attrs["aria-label"] = _("%(label)s, reference%(row)s") % {
+                "label": label,
+                "row": row,
+            }
+
+
 class ReferenceInline(admin.TabularInline):
     """Numbered by position: drag a row by its handle (or move it with the arrow keys), or type
     its number; ``static/js/article-editor.js`` keeps the numbers and the rows in step."""
 
     model = Reference
+    formset = ReferenceFormSet
     extra = 1
     view_on_site = False  # a row's link would sit above its fields and widen the table
     fields = ["position", "key", "title", "publisher", "url", "accessed_on"]

@@ -1,10 +1,12 @@
 """An editor writes and publishes an article in the admin's side-by-side editor."""
 
+import datetime
 import re
 import time
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -318,3 +320,137 @@ def test_closing_the_tab_mid_edit_loses_nothing(browser, page, live_server, edit
     expect(elsewhere.locator("#article-editor-config")).to_be_attached()
     expect(elsewhere.locator(".autosave-offer")).to_be_hidden()
     assert Article.objects.get().title == "Sleep and nerve pain"
+
+
+def article_html(frame_or_page):
+    """The article as drawn: header, contents, body, references, disclaimer, call-to-action."""
+    return frame_or_page.locator("article.article").evaluate("element => element.outerHTML")
+
+
+def test_an_editor_writes_schedules_and_publishes_an_article(
+    browser, page, live_server, editor, console_errors
+):
+    """The whole journey: toolbar and shortcuts, an image with its description, a reference
+    cited before it is saved, the tab closed mid-edit, a reader's preview, scheduling, and a
+    preview that is the published page."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Title:").fill("Nerve pain at night")
+    page.get_by_label("Summary:").fill("Why nerve pain can feel worse at night, and what helps.")
+    row = page.locator("#references-0")
+    row.locator("td.field-key input").fill("nhs-neuropathy")
+    row.locator("td.field-title input").fill("Peripheral neuropathy")
+    row.locator("td.field-publisher input").fill("NHS")
+    row.locator("td.field-url input").fill("https://www.nhs.uk/conditions/peripheral-neuropathy/")
+
+    text = page.locator("#id_body")
+    text.click()
+    page.keyboard.press("Control+Alt+2")
+    page.keyboard.type("Why nights are worse")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("With fewer distractions, pain feels ")
+    page.keyboard.press("Control+B")
+    page.keyboard.type("louder")
+    page.keyboard.press("End")
+    page.keyboard.type(". Read the ")
+    page.keyboard.press("Control+K")
+    page.keyboard.type("https://www.nhs.uk/")
+    page.keyboard.press("End")
+    page.keyboard.type(".")
+    page.get_by_role("button", name="Cite").click()
+    page.get_by_role("button", name="Peripheral neuropathy").click()
+    text.press("Control+End")
+    page.keyboard.press("Enter")
+    page.locator('.editor-toolbar button[data-action="seek-help"]').click()
+    text.press("Control+End")
+    page.get_by_role("button", name="Image", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Add an image")
+    dialog.get_by_label("Image file").set_input_files(
+        files=[{"name": "bed.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    dialog.get_by_label("Describe the image").fill("A bedside lamp in a dark room")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    frame = preview(page)
+    expect(frame.locator("sup.citation a")).to_have_attribute(
+        "href", "#ref-nhs-neuropathy", timeout=FIRST_GRADE_MS
+    )
+    expect(frame.locator("section.seek-help h2")).to_have_text("When to seek help")
+    expect(frame.locator(".article-body img")).to_have_attribute(
+        "alt", "A bedside lamp in a dark room"
+    )
+    written = text.input_value()
+
+    # The tab closes mid-edit: the text comes back.
+    text.press("Control+End")
+    page.keyboard.type("\n\nRest helps.")
+    expected = text.input_value()
+    context = page.context
+    page.close()
+    page = context.new_page()
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_role("button", name="Restore").click()
+    expect(page.locator("#id_body")).to_have_value(expected)
+    assert expected.startswith(written)
+
+    # Preview as a reader, before the first save, in a new tab.
+    with context.expect_page() as opened:
+        page.get_by_role("button", name="Preview as a reader").click()
+    reader_tab = opened.value
+    expect(reader_tab.locator(".preview-banner")).to_contain_text("Preview of the text")
+    expect(reader_tab.get_by_role("heading", level=1)).to_have_text("Nerve pain at night")
+    expect(reader_tab.locator("sup.citation a")).to_have_attribute("href", "#ref-nhs-neuropathy")
+    reader_tab.close()
+
+    # Scheduled for tomorrow: "Scheduled" in the list, 404 for readers.
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    page.get_by_label("Status:").select_option("published")
+    page.locator("#id_published_at_0").fill(tomorrow.strftime("%Y-%m-%d"))
+    page.locator("#id_published_at_1").fill("09:00:00")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    row = page.locator("#result_list tbody tr", has_text="Nerve pain at night")
+    expect(row.locator("td.field-publication")).to_contain_text("Scheduled for")
+    article = Article.objects.get()
+    assert article.is_scheduled and article.author == editor
+    assert article.references.get().key == "nhs-neuropathy"
+    reader = browser.new_context(viewport=DESKTOP).new_page()
+    assert reader.goto(live_server.url + article.get_absolute_url()).status == 404
+
+    # The time comes: readers get the page, and it is what the editor's preview showed.
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    expect(preview(page).locator("article.article h1")).to_have_text("Nerve pain at night")
+    expect(preview(page).locator("sup.citation a")).to_have_count(1)
+    previewed = article_html(preview(page))
+    response = reader.goto(live_server.url + article.get_absolute_url())
+    assert response.status == 200
+    assert article_html(reader) == previewed
+    expect(reader.locator(".article-body img")).to_have_attribute("loading", "lazy")
+    expect(reader.get_by_text("Edit this article")).to_have_count(0)
+    page.goto(live_server.url + article.get_absolute_url())
+    expect(page.get_by_role("link", name="Edit this article")).to_be_visible()
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_article_add_and_change_pages_have_no_axe_violations(page, live_server, editor, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    article = ArticleFactory(body="## Causes\n\nText [@nhs].", author=editor)
+    ReferenceFactory(article=article, key="nhs")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server)
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+    for path in ("/admin/articles/article/add/", f"/admin/articles/article/{article.pk}/change/"):
+        page.goto(live_server.url + path)
+        page.locator("#id_body").fill("## Causes\n\nMore text.")
+        expect(page.locator(".editor-stats")).to_be_visible(timeout=FIRST_GRADE_MS)
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        assert results.violations_count == 0, results.generate_report()
