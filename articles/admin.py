@@ -110,7 +110,8 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The admin's date and time boxes carry no label of their own.
-        widget = self.fields["published_at"].widget
+        field = self.fields.get("published_at")  # absent for those who may only view
+        widget = field.widget if field is not None else None
         if hasattr(widget, "widgets"):
             widget.widgets[0].attrs["aria-label"] = _("Publish date: day (YYYY-MM-DD)")
             widget.widgets[1].attrs["aria-label"] = _("Publish date: time (HH:MM:SS)")
