@@ -14,6 +14,7 @@
   var frame = root.querySelector(".editor-preview-frame");
   var stats = root.querySelector(".editor-stats");
   var DEBOUNCE_MS = 400;
+  var LABEL = "label:";
 
   function formData() {
     var data = new FormData(form);
@@ -22,6 +23,12 @@
     data.forEach(function (value, name) { if (value instanceof File) files.push(name); });
     files.forEach(function (name) { data.delete(name); });
     data.set("object_id", config.dataset.objectId || "");
+    // What a chosen option reads (an autocomplete list holds only the chosen one), so a
+    // restored draft shows the author's name, not a number.
+    Array.prototype.forEach.call(form.querySelectorAll("select[name]"), function (select) {
+      var option = select.selectedOptions && select.selectedOptions[0];
+      if (option && option.value) data.set(LABEL + select.name, option.textContent);
+    });
     return data;
   }
 
@@ -687,7 +694,7 @@
           // An autocomplete list only holds the chosen option: add the restored one.
           var option = document.createElement("option");
           option.value = value;
-          option.textContent = value;
+          option.textContent = data[LABEL + name] || value;
           field.appendChild(option);
         }
         field.value = value;
