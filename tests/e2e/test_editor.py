@@ -32,10 +32,12 @@ def wait_until(check, timeout=8.0):
 
 @pytest.fixture(autouse=True)
 def _editor_requests_settle(transactional_db, browser):
-    """Leaving the editor sends what autosave had pending (a beacon): let those requests end
-    while the test database is still there."""
+    """Leaving the editor sends what autosave had pending (a beacon). The live server shares
+    the test's database connection, so no request may arrive once the test is over: the
+    browsers go offline before their pages close, and requests under way get a moment."""
     yield
     for context in browser.contexts:
+        context.set_offline(True)
         for open_page in context.pages:
             open_page.goto("about:blank")
     time.sleep(1)
