@@ -7,20 +7,25 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from articles import deletion, history
+from articles import deletion, editor, history
 from articles.markdown import analyse
 from articles.models import Article, CallToAction, Person, Reference, SiteSettings, Tag, Topic
-from articles.readability import READING_GRADE_TARGET, reading_grade
+from articles.readability import grade_hint, reading_grade
+from articles.uploads import RasterImageForm
 
 
 @admin.register(CallToAction)
@@ -99,7 +104,53 @@ class ReviewStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """Draft, scheduled (published with a date to come) or published (readers see it)."""
+
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("Draft")),
+            ("scheduled", _("Scheduled")),
+            ("published", _("Published")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "draft":
+            return queryset.drafts()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "published":
+            return queryset.published()
+        return queryset
+
+
+class ArticleEditorWidget(forms.Textarea):
+    """The body's editor: the Markdown text beside a preview drawn by the public page's own
+    templates (``static/js/article-editor.js`` and ``articles.editor``). Without script it is
+    a plain text area."""
+
+    template_name = "articles/widgets/editor.html"  # app templates: the form renderer finds it
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 30, "class": "editor-input", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["frame_url"] = reverse("admin:articles_article_preview_frame")
+        context["widget"]["reader_url"] = reverse("admin:articles_article_reader_preview")
+        return context
+
+
 class ArticleAdminForm(forms.ModelForm):
+    # Declared: markdownx's form field would put its own widget back in place of the editor.
+    body = forms.CharField(
+        label=_("Body"),
+        widget=ArticleEditorWidget,
+        help_text=Article._meta.get_field("body").help_text,
+    )
     sign_off_by = forms.ModelChoiceField(
         Person.objects.filter(kind=Person.Kind.PERSON),
         required=False,
@@ -111,6 +162,26 @@ class ArticleAdminForm(forms.ModelForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin's date and time boxes carry no label of their own.
+        field = self.fields.get("published_at")  # absent for those who may only view
+        widget = field.widget if field is not None else None
+        if hasattr(widget, "widgets"):
+            widget.widgets[0].attrs["aria-label"] = _("Publish date: day (YYYY-MM-DD)")
+            widget.widgets[1].attrs["aria-label"] = _("Publish date: time (HH:MM:SS)")
+
+    def clean_featured_image(self):
+        """A new image is checked and re-encoded like the body's uploads (raster formats only,
+        metadata such as GPS positions dropped, a name the server chooses)."""
+        image = self.cleaned_data.get("featured_image")
+        if isinstance(image, UploadedFile):
+            checked = RasterImageForm(files={"image": image})
+            if not checked.is_valid():
+                raise forms.ValidationError(checked.errors["image"])
+            return checked.as_stored_file()
+        return image
+
     class Meta:
         model = Article
         fields = [
@@ -120,6 +191,8 @@ class ArticleAdminForm(forms.ModelForm):
             "topic",
             "tags",
             "body",
+            "featured_image",
+            "featured_image_alt",
             "next_review_due",
             "status",
             "published_at",
@@ -131,11 +204,30 @@ class ArticleAdminForm(forms.ModelForm):
         ]
 
 
+class ReferenceFormSet(BaseInlineFormSet):
+    def add_fields(self, form, index):
+        """A table cell's box has no label of its own: name it by its column and row."""
+        super().add_fields(form, index)
+        row = f" {index + 1}" if index is not None else ""
+        for field in form.fields.values():
+            label = capfirst(str(field.label or ""))
+            field.widget.attrs["aria-label"] = _("%(label)s, reference%(row)s") % {
+                "label": label,
+                "row": row,
+            }
+
+
 class ReferenceInline(admin.TabularInline):
+    """Numbered by position: drag a row by its handle (or move it with the arrow keys), or type
+    its number; ``static/js/article-editor.js`` keeps the numbers and the rows in step."""
+
     model = Reference
+    formset = ReferenceFormSet
     extra = 1
+    view_on_site = False  # a row's link would sit above its fields and widen the table
     fields = ["position", "key", "title", "publisher", "url", "accessed_on"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # A plain address box: the admin's "Currently: <link> Change:" does not fit a table cell.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https", "widget": forms.URLInput}}
 
 
 @admin.register(Article)
@@ -144,41 +236,59 @@ class ArticleAdmin(VersionAdmin):
     inlines = [ReferenceInline]
     list_display = [
         "title",
-        "status",
+        "publication",
         "published_at",
-        "is_published",
         "last_reviewed",
         "next_review_due",
         "review_overdue",
         "updated_at",
     ]
-    list_filter = ["status", ReviewStatusFilter, "topic", "published_at", "allow_comments"]
+    list_filter = [PublicationFilter, ReviewStatusFilter, "topic", "published_at", "allow_comments"]
     list_select_related = ["author", "byline", "reviewed_by"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     autocomplete_fields = ["author", "tags"]
-    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
-    readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed"]
+    readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed", "publication"]
     fieldsets = [
         (
             None,
             {"fields": ["title", "slug", "summary", "topic", "tags", "body", "reading_grade"]},
         ),
+        (_("Featured image"), {"fields": ["featured_image", "featured_image_alt"]}),
         (
             _("Medical review"),
             {"fields": ["reviewed_by", "last_reviewed", "sign_off_by", "next_review_due"]},
         ),
-        (_("Publishing"), {"fields": ["status", "published_at", "author", "byline"]}),
+        (
+            _("Publishing"),
+            {"fields": ["publication", "status", "published_at", "author", "byline"]},
+        ),
         (_("Discussion"), {"fields": ["allow_comments", "moderate_all_comments"]}),
         (_("Call-to-action"), {"fields": ["call_to_action"]}),
     ]
     object_history_template = "admin/articles/article/object_history.html"
     actions = ["unpublish_selected"]
 
-    @admin.display(boolean=True, description=_("is published"))
-    def is_published(self, obj):
-        return obj.is_published
+    @admin.display(description=_("publication"), ordering="status")
+    def publication(self, obj):
+        """Draft, Scheduled (with its date and time) or Published: what readers can see."""
+        if obj is None or obj.pk is None:
+            return _("Draft until it is saved as published.")
+        state = obj.publication_state
+        if obj.is_scheduled:
+            when = timezone.localtime(obj.published_at)
+            return format_html(
+                '<span class="publication scheduled">{} <time datetime="{}">{}</time></span>',
+                _("Scheduled for"),
+                when.isoformat(),
+                date_format(when, "DATETIME_FORMAT"),
+            )
+        return format_html(
+            '<span class="publication {}">{}</span>',
+            obj.status if obj.is_published else "draft",
+            state,
+        )
 
     @admin.display(boolean=True, description=_("review overdue"))
     def review_overdue(self, obj):
@@ -186,19 +296,26 @@ class ArticleAdmin(VersionAdmin):
 
     @admin.display(description=_("reading grade"))
     def reading_grade(self, obj):
-        grade = reading_grade(analyse(obj.body_html).text) if obj and obj.body_html else None
-        if grade is None:
+        if not (obj and obj.body_html):
             return _("Shown once the body is saved.")
-        if grade <= READING_GRADE_TARGET:
-            verdict = _("within the target")
-        else:
-            verdict = _("above the target: shorter sentences and everyday words help")
-        return format_html(
-            "Grade {} (Flesch-Kincaid) · target: grade {} or below, {}. A hint, not a rule.",
-            f"{grade:.1f}",
-            READING_GRADE_TARGET,
-            verdict,
-        )
+        return grade_hint(reading_grade(analyse(obj.body_html).text))
+
+    def get_changeform_initial_data(self, request):
+        """A new article is written by the person writing it, unless they choose otherwise."""
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """The form offers back what autosave kept of unsaved changes (``articles.editor``)."""
+        extra_context = extra_context or {}
+        if request.method == "GET":
+            article = self.get_object(request, unquote(object_id)) if object_id else None
+            extra_context["autosaved"] = editor.pending_draft(request, article)
+            extra_context["saved_editor_tokens"] = editor.saved_tokens(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        editor.forget_draft(request, form.instance, was_new=not change)
 
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
@@ -228,7 +345,12 @@ class ArticleAdmin(VersionAdmin):
             self.admin_site.admin_view(self.unpublish_view),
             name=f"{prefix}_unpublish",
         )
-        return [unpublish, *history.history_urls(self), *super().get_urls()]
+        return [
+            unpublish,
+            *history.history_urls(self),
+            *editor.editor_urls(self),
+            *super().get_urls(),
+        ]
 
     # -- unpublishing, and deleting what other apps keep about an article ---------------------
     # An article that readers' data depends on (its comments) cannot be deleted unless the

@@ -38,7 +38,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "img": {"src", "alt", "title", "width", "height", "srcset", "sizes", "loading", "decoding"},
     "ol": {"start"},
     "h2": {"id"},
     "h3": {"id"},
@@ -73,6 +73,18 @@ RESERVED_IDS = {
 }  # fmt: skip
 RESERVED_ID_PATTERN = re.compile(r"^(c\d+|ref-|cite-|id_)")
 CITATION_PATTERN = r"\[@([A-Za-z0-9][A-Za-z0-9_-]*)\]"
+
+# Uploads (articles.uploads) are named <random>-<width>x<height>.<ext>, with narrower copies
+# named <...>-<w>w.<ext> for each of RESPONSIVE_WIDTHS below the image's own width.
+RESPONSIVE_WIDTHS = (480, 960)
+UPLOADED_IMAGE = re.compile(r"^/(?:[\w-]+/)*uploads/[0-9a-f]{32}-(\d+)x(\d+)\.(jpg|png|gif|webp)$")
+# The article column: 42rem of an 18px root (756px) less 1rem padding each side.
+IMAGE_SIZES = "(min-width: 756px) 720px, calc(100vw - 32px)"
+
+
+def responsive_widths(width: int) -> list[int]:
+    """The narrower copies an upload of this width gets."""
+    return [w for w in RESPONSIVE_WIDTHS if w < width]
 
 
 def is_reserved_id(value: str) -> bool:
@@ -139,6 +151,28 @@ class _LabelSections(Treeprocessor):
                 section.set("aria-labelledby", heading.get("id"))
 
 
+class _ResponsiveImages(Treeprocessor):
+    """Every image loads lazily; an upload of this site also gets its ``width`` and
+    ``height`` (no layout shift) and ``srcset``/``sizes`` (phones fetch a narrower copy)."""
+
+    def run(self, root):
+        for image in root.iter("img"):
+            image.set("loading", "lazy")
+            image.set("decoding", "async")
+            match = UPLOADED_IMAGE.match(image.get("src", ""))
+            if match is None:
+                continue
+            width, height, extension = int(match[1]), int(match[2]), match[3]
+            image.set("width", str(width))
+            image.set("height", str(height))
+            widths = responsive_widths(width) if extension != "gif" else []
+            if widths:
+                stem = image.get("src")[: -len(extension) - 1]
+                candidates = [f"{stem}-{w}w.{extension} {w}w" for w in widths]
+                image.set("srcset", ", ".join([*candidates, f"{image.get('src')} {width}w"]))
+                image.set("sizes", IMAGE_SIZES)
+
+
 class _Citation(InlineProcessor):
     """``[@key]`` -> a numbered link to that reference; unknown keys are left as typed."""
 
@@ -170,16 +204,30 @@ class _NerveExtension(Extension):
         md.treeprocessors.register(_DemoteH1(md), "demote_h1", 30)
         md.treeprocessors.register(_SeekHelpSection(md), "seek_help", 25)
         md.treeprocessors.register(_LabelSections(md), "label_sections", 4)
+        md.treeprocessors.register(_ResponsiveImages(md), "responsive_images", 3)
         # Before links ("reference" is 170) so "[@key]" is never read as a reference link.
         md.inlinePatterns.register(_Citation(CITATION_PATTERN, md, self.numbers), "citation", 175)
 
 
+def _local_path(value: str) -> bool:
+    parts = urlsplit(value)
+    return (
+        not (parts.scheme or parts.netloc) and value.startswith("/") and not value.startswith("//")
+    )
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Images may only come from this site (uploads): no tracking pixels, nothing third-party.
-    if tag == "img" and attribute == "src":
-        parts = urlsplit(value)
-        if parts.scheme or parts.netloc or not value.startswith("/"):
+    if tag == "img" and attribute == "src" and not _local_path(value):
+        return None
+    if tag == "img" and attribute == "srcset":
+        candidates = [candidate.strip().split() for candidate in value.split(",")]
+        if not all(candidate and _local_path(candidate[0]) for candidate in candidates):
             return None
+    if tag == "img" and attribute == "loading" and value not in {"lazy", "eager"}:
+        return None
+    if tag == "img" and attribute == "decoding" and value not in {"async", "sync", "auto"}:
+        return None
     if attribute in {"id", "aria-labelledby"} and is_reserved_id(value):
         return None
     return value

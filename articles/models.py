@@ -296,6 +296,13 @@ class ArticleQuerySet(models.QuerySet):
         """Articles whose main topic is ``topic`` or one of its subtopics."""
         return self.filter(Q(topic=topic) | Q(topic__parent=topic))
 
+    def scheduled(self):
+        """Published articles whose publish date is still to come: readers cannot see them yet."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
     def review_overdue(self, today: datetime.date | None = None):
         """Articles whose next medical review date has passed, or that were never reviewed."""
         today = today or timezone.localdate()
@@ -379,6 +386,25 @@ class Article(models.Model):
             "author's own profile."
         ),
     )
+    featured_image = models.ImageField(
+        _("featured image"),
+        upload_to="featured/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+        help_text=_(
+            "Shown with the article on the home page and when it is shared (1200 by 630 pixels "
+            "suits most sites). Without one, the site's share image is used."
+        ),
+    )
+    featured_image_alt = models.CharField(
+        _("featured image description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the image shows, for people who cannot see it. Required with an image."),
+    )
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     allow_comments = models.BooleanField(_("allow comments"), default=True)
     moderate_all_comments = models.BooleanField(
         _("hold all comments"),
@@ -500,6 +526,13 @@ class Article(models.Model):
         author = self.author
         return getattr(author, "profile", None) if author is not None else None
 
+    def clean(self):
+        super().clean()
+        if self.featured_image and not self.featured_image_alt.strip():
+            raise ValidationError(
+                {"featured_image_alt": _("Describe the image for people who cannot see it.")}
+            )
+
     @property
     def is_published(self) -> bool:
         """True when readers can see the article (the same rule as ``published()``)."""
@@ -512,6 +545,13 @@ class Article(models.Model):
     @property
     def is_scheduled(self) -> bool:
         return self.status == self.Status.PUBLISHED and not self.is_published
+
+    @property
+    def publication_state(self) -> str:
+        """Where the article stands for readers: "Draft", "Scheduled" or "Published"."""
+        if self.status == self.Status.DRAFT:
+            return str(_("Draft"))
+        return str(_("Scheduled")) if self.is_scheduled else str(_("Published"))
 
     @property
     def reading_time(self) -> int:
@@ -529,7 +569,7 @@ class Article(models.Model):
     def tag_list(self) -> list:
         """The tags, read once, when a page part that shows them is rendered (the tag list,
         related articles and the structured data share it)."""
-        return list(self.tags.all())
+        return list(self.tags.all()) if self.pk else []  # an editor's unsaved preview: none yet
 
     @cached_property
     def reference_list(self) -> list:
@@ -537,10 +577,11 @@ class Article(models.Model):
         however many parts show them: the reference list and the structured data."""
         return list(self.references.all())
 
-    def render_body(self) -> None:
-        """Render the body, with citations numbered like the references, and what derives
-        from it: the table of contents and the word count."""
-        keys = list(self.references.values_list("key", flat=True)) if self.pk else []
+    def render_body(self, keys: list[str] | None = None) -> None:
+        """Render the body, with citations numbered like the references (``keys``, in order;
+        by default the stored ones), and what derives from it: the contents and word count."""
+        if keys is None:
+            keys = list(self.references.values_list("key", flat=True)) if self.pk else []
         self.body_html = render_markdown(self.body, citations=keys)
         analysis = analyse(self.body_html)
         self.toc = table_of_contents(analysis.headings)
@@ -627,3 +668,40 @@ class Reference(models.Model):
         # article as stored (the instance at hand may be stale), as a change of the page.
         article = Article.objects.get(pk=self.article_id)
         article.save(update_fields=[*DERIVED_FIELDS, "updated_at"])
+
+
+class ArticleDraft(models.Model):
+    """What an editor typed in the article form and has not saved yet, kept by the editor's
+    autosave so that a closed tab or an expired session loses nothing.
+
+    One per person and article (``key`` is the article's id, or "new" for an article not
+    saved yet); replaced on every autosave, deleted when the article is saved. Never shown to
+    readers, and not a revision: saving the article records those.
+    """
+
+    NEW = "new"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="article_drafts",
+    )
+    key = models.CharField(_("article"), max_length=20)
+    data = models.JSONField(_("form content"), default=dict)
+    saved_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("unsaved article draft")
+        verbose_name_plural = _("unsaved article drafts")
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_user_and_article")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.key}"
+
+    def affects_public_pages(self) -> bool:
+        """Readers never see a draft: autosaving leaves the page cache alone."""
+        return False

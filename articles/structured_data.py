@@ -40,7 +40,7 @@ def article_graph(article, *, comment_count: int) -> dict:
     webpage_id = f"{page_url}#webpage"
     article_id = f"{page_url}#article"
     breadcrumb_id = f"{page_url}#breadcrumb"
-    image = absolute(static(SHARE_IMAGE))
+    image = absolute(article.featured_image.url if article.featured_image else static(SHARE_IMAGE))
     language = settings.LANGUAGE_CODE
 
     reviewer = article.reviewed_by if article.last_reviewed else None

@@ -18,7 +18,7 @@ from django.http import HttpResponse, JsonResponse
 from django.views import View
 from PIL import Image, UnidentifiedImageError
 
-from articles.markdown import render_markdown
+from articles.markdown import render_markdown, responsive_widths
 
 # Decoded format -> file extension. SVG is not a raster format and never decodes here.
 RASTER_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -52,13 +52,44 @@ class RasterImageForm(forms.Form):
         return upload
 
     def save(self, commit=True):
-        """Re-encode the decoded image and store it under a server-chosen name; return its URL."""
+        """Re-encode the decoded image and store it under a server-chosen name; return its URL.
+
+        The name carries the stored size (``<random>-<width>x<height>.<ext>``) and narrower
+        copies are stored beside it (``…-480w.<ext>``, ``…-960w.<ext>``), so the renderer can
+        give the page ``width``, ``height`` and ``srcset`` without opening the file.
+        """
         image, image_format = self.decoded
         max_size = settings.MARKDOWNX_IMAGE_MAX_SIZE["size"]
         if image_format != "GIF":  # resizing would drop an animation's frames
             image.thumbnail(max_size)
         if image_format == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
+        stem = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}-{image.width}x{image.height}"
+        extension = RASTER_FORMATS[image_format]
+        stored = default_storage.save(f"{stem}.{extension}", self._encode(image, image_format))
+        if image_format != "GIF":
+            for width in responsive_widths(image.width):
+                copy = image.copy()
+                copy.thumbnail((width, image.height))
+                default_storage.save(
+                    f"{stem}-{width}w.{extension}", self._encode(copy, image_format)
+                )
+        return default_storage.url(stored)
+
+    def as_stored_file(self) -> ContentFile:
+        """The decoded image re-encoded (no metadata), named by the server, for a model's
+        file field (the featured image)."""
+        image, image_format = self.decoded
+        if image_format != "GIF":
+            image.thumbnail(settings.MARKDOWNX_IMAGE_MAX_SIZE["size"])
+        if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        encoded = self._encode(image, image_format)
+        encoded.name = f"{uuid.uuid4().hex}.{RASTER_FORMATS[image_format]}"
+        return encoded
+
+    @staticmethod
+    def _encode(image, image_format) -> ContentFile:
         buffer = BytesIO()
         options = {"quality": settings.MARKDOWNX_IMAGE_MAX_SIZE["quality"]}
         if image_format == "GIF":
@@ -66,9 +97,7 @@ class RasterImageForm(forms.Form):
         # Pillow carries a GIF's or JPEG's comment over to the new file; it may hold markup.
         options["comment"] = b""
         image.save(buffer, image_format, **options)
-        name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{RASTER_FORMATS[image_format]}"
-        stored = default_storage.save(name, ContentFile(buffer.getvalue()))
-        return default_storage.url(stored)
+        return ContentFile(buffer.getvalue())
 
 
 class StaffOnlyMixin:
@@ -94,4 +123,5 @@ class StaffImageUploadView(StaffOnlyMixin, View):
         form = RasterImageForm(request.POST, request.FILES)
         if not form.is_valid():
             return JsonResponse(form.errors, status=400)
-        return JsonResponse({"image_code": f"![]({form.save()})"})
+        url = form.save()
+        return JsonResponse({"image_code": f"![]({url})", "url": url})

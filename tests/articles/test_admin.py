@@ -1,10 +1,14 @@
-"""The articles admin: list, add and change pages, with markdownx's editor."""
+"""The articles admin: list, add and change pages, with the side-by-side editor."""
+
+import datetime
 
 import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
 
-from articles.admin import ReviewStatusFilter
+from articles.admin import PublicationFilter, ReviewStatusFilter
 from articles.models import Article
-from tests.factories import ArticleFactory, CallToActionFactory
+from tests.factories import ArticleFactory, CallToActionFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +20,8 @@ def test_article_changelist_shows_status_and_filters(admin_client):
     content = response.content.decode()
     assert response.status_code == 200
     assert "Live one" in content and "Draft one" in content
-    assert "is published" in content.lower()
     assert response.context["cl"].list_filter == [
-        "status",
+        PublicationFilter,
         ReviewStatusFilter,
         "topic",
         "published_at",
@@ -27,11 +30,78 @@ def test_article_changelist_shows_status_and_filters(admin_client):
     assert admin_client.get("/admin/articles/article/?q=Draft").context["cl"].result_count == 1
 
 
-def test_article_add_page_uses_markdownx_and_prepopulates_the_slug(admin_client):
+def publication_column(response):
+    page = BeautifulSoup(response.content, "html.parser")
+    return {
+        row.select_one("th a").get_text(): " ".join(
+            row.select_one("td.field-publication").stripped_strings
+        )
+        for row in page.select("#result_list tbody tr")
+    }
+
+
+def test_changelist_says_draft_scheduled_with_its_date_or_published(admin_client):
+    """A published article whose date is to come is "Scheduled for <date>", not "Published"."""
+    when = timezone.make_aware(datetime.datetime(2031, 3, 4, 9, 30))
+    ArticleFactory(title="Live one")
+    ArticleFactory(title="Draft one", draft=True)
+    ArticleFactory(title="Later one", published_at=when)
+    shown = publication_column(admin_client.get("/admin/articles/article/"))
+    assert shown == {
+        "Live one": "Published",
+        "Draft one": "Draft",
+        "Later one": "Scheduled for March 4, 2031, 9:30 a.m.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("choice", "titles"),
+    [("draft", {"Draft one"}), ("scheduled", {"Later one"}), ("published", {"Live one"})],
+)
+def test_changelist_filters_by_publication(admin_client, choice, titles):
+    ArticleFactory(title="Live one")
+    ArticleFactory(title="Draft one", draft=True)
+    ArticleFactory(title="Later one", scheduled=True)
+    response = admin_client.get(f"/admin/articles/article/?publication={choice}")
+    assert {article.title for article in response.context["cl"].result_list} == titles
+
+
+def test_change_form_shows_where_the_article_stands(admin_client):
+    article = ArticleFactory(scheduled=True)
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/article/{article.pk}/change/").content, "html.parser"
+    )
+    assert (
+        page.select_one(".field-publication .publication.scheduled")
+        .get_text()
+        .startswith("Scheduled for")
+    )
+
+
+def test_new_article_is_written_by_the_person_writing_it(staff_client, staff_user):
+    response = staff_client.get("/admin/articles/article/add/")
+    assert response.context["adminform"].form.initial["author"] == staff_user.pk
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("#id_author option[selected]")["value"] == str(staff_user.pk)
+
+
+def test_title_and_summary_are_wide_and_references_fit_the_form(admin_client):
+    """The stylesheet that widens them is loaded; a reference's link is a plain address box."""
+    article = ArticleFactory()
+    ReferenceFactory(article=article)
+    response = admin_client.get(f"/admin/articles/article/{article.pk}/change/")
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("link[href$='css/admin-editor.css']")
+    cell = page.select_one("#references-group td.field-url")
+    assert "Currently" not in cell.get_text()
+    assert cell.select_one("input")["type"] == "url"
+
+
+def test_article_add_page_has_the_editor_and_prepopulates_the_slug(admin_client):
     response = admin_client.get("/admin/articles/article/add/")
     content = response.content.decode()
     assert response.status_code == 200
-    assert "markdownx" in content
+    assert "article-editor" in content
     assert "prepopulated" in content
     assert "body_html" not in content
 

@@ -99,7 +99,7 @@ def test_safe_formatting_survives():
         "<ol>",
         "<blockquote>",
         "<code>code</code>",
-        '<img alt="alt" src="/media/a.png">',
+        '<img alt="alt" decoding="async" loading="lazy" src="/media/a.png">',
     ):
         assert fragment in html
 
@@ -236,3 +236,30 @@ def test_words_are_counted_without_citation_markers():
 @pytest.mark.parametrize(("words", "minutes"), [(0, 0), (1, 1), (230, 1), (231, 2), (690, 3)])
 def test_reading_time_is_words_over_230_rounded_up(words, minutes):
     assert reading_minutes(words) == minutes
+
+
+UPLOAD = "/media/uploads/" + "ab" * 16 + "-1600x1200.jpg"
+
+
+def test_uploaded_image_gets_its_size_srcset_and_lazy_loading():
+    """An upload's name carries its size: the page reserves its space and offers copies."""
+    html = render_markdown(f"![A knee stretch]({UPLOAD})")
+    image = BeautifulSoup(html, "html.parser").img
+    stem = UPLOAD[: -len(".jpg")]
+    assert image["width"] == "1600" and image["height"] == "1200"
+    assert image["srcset"] == f"{stem}-480w.jpg 480w, {stem}-960w.jpg 960w, {UPLOAD} 1600w"
+    assert image["sizes"].startswith("(min-width:")
+    assert image["loading"] == "lazy" and image["alt"] == "A knee stretch"
+
+
+def test_small_upload_offers_only_the_copies_narrower_than_itself():
+    small = "/media/uploads/" + "cd" * 16 + "-700x300.png"
+    image = BeautifulSoup(render_markdown(f"![x]({small})"), "html.parser").img
+    assert image["srcset"] == f"{small[:-4]}-480w.png 480w, {small} 700w"
+
+
+def test_srcset_written_by_hand_may_not_point_elsewhere():
+    html = render_markdown(
+        '<img src="/media/a.png" srcset="https://tracker.example/p.png 1x" loading="x" alt="a">'
+    )
+    assert "tracker" not in html and 'loading="x"' not in html

@@ -16,6 +16,7 @@ from tests.factories import (
     PersonFactory,
     TagFactory,
     TopicFactory,
+    UserFactory,
 )
 from tests.services import needs_redis
 
@@ -368,3 +369,35 @@ def test_tagging_an_article_makes_its_pages_stale(client, listed):
     article.tags.add(new_tag)
     assert "Already there" in get(client, "/tags/new-tag/").content.decode()
     assert "/tags/new-tag/" in get(client, article.get_absolute_url()).content.decode()
+
+
+EDIT_LINK = b"Edit this article"
+
+
+def test_staff_see_an_edit_link_readers_never_do(staff_user):
+    article = ArticleFactory()
+    staff, account, anonymous = Client(), Client(), Client()
+    staff.force_login(staff_user)
+    account.force_login(UserFactory())
+    page = staff.get(article.get_absolute_url()).content.decode()
+    assert f'href="/admin/articles/article/{article.pk}/change/">Edit this article' in page
+    assert EDIT_LINK not in account.get(article.get_absolute_url()).content
+    assert EDIT_LINK not in anonymous.get(article.get_absolute_url()).content
+
+
+@pytest.mark.parametrize("staff_first", [True, False])
+def test_the_edit_link_never_reaches_a_cached_page(settings, staff_user, staff_first):
+    """Whoever comes first, the page and fragment caches hold nothing staff-only, and staff
+    are never served the readers' copy."""
+    settings.FRAGMENT_CACHE_SECONDS = 300
+    article = ArticleFactory()
+    staff, reader = Client(), Client()
+    staff.force_login(staff_user)
+    url = article.get_absolute_url()
+    if staff_first:
+        assert EDIT_LINK in staff.get(url).content
+    first = reader.get(url)
+    assert first["X-Page-Cache"] == "miss" and EDIT_LINK not in first.content
+    assert EDIT_LINK in staff.get(url).content
+    again = reader.get(url)
+    assert again["X-Page-Cache"] == "hit" and EDIT_LINK not in again.content

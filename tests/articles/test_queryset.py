@@ -29,3 +29,19 @@ def test_is_published_agrees_with_the_queryset():
     articles = [ArticleFactory(), ArticleFactory(draft=True), ArticleFactory(scheduled=True)]
     published = set(Article.objects.published())
     assert {a for a in articles if a.is_published} == published
+
+
+def test_every_article_is_exactly_one_of_draft_scheduled_or_published():
+    """The admin's "publication" column and filter agree with the querysets."""
+    live, draft, later = (
+        ArticleFactory(),
+        ArticleFactory(draft=True),
+        ArticleFactory(scheduled=True),
+    )
+    assert list(Article.objects.drafts()) == [draft]
+    assert list(Article.objects.scheduled()) == [later]
+    assert [a.publication_state for a in (live, draft, later)] == [
+        "Published",
+        "Draft",
+        "Scheduled",
+    ]

@@ -6,6 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from articles.markdown import render_markdown
+
 pytestmark = pytest.mark.django_db
 
 PREVIEW = "/markdownx/markdownify/"
@@ -91,3 +93,22 @@ def test_decompression_bombs_are_refused(staff_client, monkeypatch):
     monkeypatch.setattr("articles.uploads.MAX_PIXELS", 100)
     response = upload(staff_client, image_bytes(size=(20, 20)))
     assert response.status_code == 400
+
+
+def test_upload_is_named_by_its_size_with_narrower_copies_beside_it(staff_client, settings):
+    """Pillow makes the responsive copies at upload; the page's srcset names them."""
+    response = upload(staff_client, image_bytes("JPEG", size=(2000, 1000)), name="knee.jpg")
+    url = response.json()["url"]
+    assert url.startswith("/media/uploads/") and url.endswith("-1600x800.jpg")
+    stem = settings.MEDIA_ROOT / url[len("/media/") : -len(".jpg")]
+    for width in (480, 960):
+        with Image.open(f"{stem}-{width}w.jpg") as copy:
+            assert copy.size == (width, width // 2) and copy.format == "JPEG"
+    assert "1600w" in render_markdown(f"![Knee]({url})")
+
+
+def test_small_upload_gets_no_copy_wider_than_itself(staff_client, settings):
+    url = upload(staff_client, image_bytes(size=(600, 300))).json()["url"]
+    assert url.endswith("-600x300.png")
+    names = sorted(path.name for path in (settings.MEDIA_ROOT / "uploads").iterdir())
+    assert len(names) == 2 and any(name.endswith("-480w.png") for name in names)

@@ -183,7 +183,7 @@ def test_post_html_becomes_markdown_and_is_sanitised(run_import):
     assert "<strong>this</strong>" in html
     assert '<a href="https://example.org/a" rel="noopener">a link</a>' in html
     assert "click" in html
-    assert '<img alt="local" src="/media/uploads/x.png">' in html
+    assert '<img alt="local" decoding="async" loading="lazy" src="/media/uploads/x.png">' in html
     assert "Hover" in html
     assert "javascript:" not in article.body  # the Markdown is clean too
 

@@ -1,0 +1,749 @@
+/* The article editor (admin add/change pages): the Markdown text beside a preview drawn by
+   the public page's own templates, updated as the editor types and scrolled with the text.
+   Reads its addresses from #article-editor-config; nothing inline, so the CSP stays 'self'. */
+(function () {
+  "use strict";
+
+  var config = document.getElementById("article-editor-config");
+  var root = document.querySelector("[data-article-editor]");
+  if (!config || !root) return;
+  var form = root.closest("form");
+  var text = root.querySelector("textarea");
+  var panes = root.querySelector(".editor-panes");
+  var previewPane = root.querySelector(".editor-preview");
+  var frame = root.querySelector(".editor-preview-frame");
+  var stats = root.querySelector(".editor-stats");
+  var DEBOUNCE_MS = 400;
+  var LABEL = "label:";
+
+  function formData() {
+    var data = new FormData(form);
+    // Files (the featured image) are not needed to draw the text and would be sent each time.
+    var files = [];
+    data.forEach(function (value, name) { if (value instanceof File) files.push(name); });
+    files.forEach(function (name) { data.delete(name); });
+    data.set("object_id", config.dataset.objectId || "");
+    // What a chosen option reads (an autocomplete list holds only the chosen one), so a
+    // restored draft shows the author's name, not a number.
+    Array.prototype.forEach.call(form.querySelectorAll("select[name]"), function (select) {
+      var option = select.selectedOptions && select.selectedOptions[0];
+      if (option && option.value) data.set(LABEL + select.name, option.textContent);
+    });
+    return data;
+  }
+
+  /* --- Preview ---------------------------------------------------------------------- */
+  var timer = null;
+  var sequence = 0;
+
+  function frameMain() {
+    var doc = frame.contentDocument;
+    return doc && doc.getElementById("content");
+  }
+
+  function refresh() {
+    var mine = ++sequence;
+    fetch(config.dataset.previewUrl, {
+      method: "POST",
+      body: formData(),
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error("preview " + response.status);
+      return response.json();
+    }).then(function (data) {
+      if (mine !== sequence) return; // a newer preview is on its way
+      var main = frameMain();
+      if (main) {
+        // The server rendered it with the public page's sanitiser and templates.
+        main.innerHTML = data.html;
+        syncScroll();
+      }
+      stats.querySelector('[data-stat="words"]').textContent = data.words + " words";
+      stats.querySelector('[data-stat="minutes"]').textContent = data.minutes + " min read";
+      stats.querySelector('[data-stat="grade"]').textContent = data.grade;
+      stats.hidden = false;
+      if (data.grade_pending) setTimeout(schedule, 1500); // the grader is still loading
+    }).catch(function () {
+      stats.hidden = false;
+      stats.querySelector('[data-stat="grade"]').textContent =
+        "The preview could not be updated (are you still logged in?). Your text is kept.";
+    });
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, DEBOUNCE_MS);
+  }
+
+  /* --- Scrolling together ----------------------------------------------------------- */
+  var scrolling = null;
+
+  function ratio(top, height, visible) {
+    var range = height - visible;
+    return range > 0 ? top / range : 0;
+  }
+
+  function syncScroll() {
+    var win = frame.contentWindow;
+    var doc = frame.contentDocument;
+    if (!win || !doc || scrolling === "frame") return;
+    scrolling = "text";
+    var r = ratio(text.scrollTop, text.scrollHeight, text.clientHeight);
+    win.scrollTo(0, r * (doc.documentElement.scrollHeight - win.innerHeight));
+    requestAnimationFrame(function () { scrolling = null; });
+  }
+
+  function syncFromFrame() {
+    var win = frame.contentWindow;
+    var doc = frame.contentDocument;
+    if (scrolling === "text") return;
+    scrolling = "frame";
+    var r = ratio(win.scrollY, doc.documentElement.scrollHeight, win.innerHeight);
+    text.scrollTop = r * (text.scrollHeight - text.clientHeight);
+    requestAnimationFrame(function () { scrolling = null; });
+  }
+
+  /* --- Narrow screens: text or preview, with a toggle ------------------------------ */
+  var toggle = document.createElement("button");
+  toggle.type = "button";
+  toggle.className = "button editor-toggle";
+  toggle.setAttribute("aria-pressed", "false");
+  toggle.textContent = "Show preview";
+  toggle.addEventListener("click", function () {
+    var showing = panes.classList.toggle("show-preview");
+    toggle.setAttribute("aria-pressed", showing ? "true" : "false");
+    toggle.textContent = showing ? "Show text" : "Show preview";
+    if (showing) refresh();
+  });
+  root.insertBefore(toggle, panes);
+
+  function startPreview() {
+    var doc = frame.contentDocument;
+    doc.addEventListener("click", function (event) {
+      // Links in the preview open in a new tab; in-page links (contents, citations) scroll.
+      var link = event.target.closest("a[href]");
+      if (link && link.getAttribute("href").charAt(0) !== "#") {
+        event.preventDefault();
+        window.open(link.href, "_blank", "noopener");
+      }
+    });
+    frame.contentWindow.addEventListener("scroll", syncFromFrame, { passive: true });
+    refresh();
+  }
+
+  previewPane.hidden = false;
+  panes.classList.add("has-preview");
+  if (frame.contentDocument && frame.contentDocument.readyState === "complete" && frameMain()) {
+    startPreview();
+  } else {
+    frame.addEventListener("load", startPreview, { once: true });
+  }
+  text.addEventListener("input", schedule);
+  text.addEventListener("scroll", syncScroll, { passive: true });
+  form.addEventListener("input", function (event) {
+    if (event.target !== text) schedule(); // a reference, the title: the preview shows them
+  });
+  form.addEventListener("change", schedule);
+
+  /* --- References: reorder by dragging a row's handle, its arrow keys, or its number ---- */
+  var refs = document.getElementById("references-group");
+  var refsBody = refs && refs.querySelector("tbody");
+  var refsStatus = null;
+
+  function positionInput(row) { return row.querySelector('td.field-position input'); }
+
+  function hasContent(row) {
+    if (row.classList.contains("empty-form")) return false;
+    var id = row.querySelector('input[name$="-id"]');
+    var key = row.querySelector('input[name$="-key"]');
+    var title = row.querySelector('input[name$="-title"]');
+    return Boolean((id && id.value) || (key && key.value.trim()) || (title && title.value.trim()));
+  }
+
+  function contentRows() {
+    return Array.prototype.filter.call(refsBody.querySelectorAll("tr.form-row"), hasContent);
+  }
+
+  function renumber(moved) {
+    var rows = contentRows();
+    rows.forEach(function (row, index) {
+      var input = positionInput(row);
+      if (input) input.value = String(index + 1);
+    });
+    if (moved) {
+      refsStatus.textContent = "Reference moved to number " + (rows.indexOf(moved) + 1) +
+        " of " + rows.length + ".";
+    }
+    schedule();
+  }
+
+  function addHandle(row) {
+    var cell = row.querySelector("td.field-position");
+    if (!cell || cell.querySelector(".drag-handle")) return;
+    var handle = document.createElement("button");
+    handle.type = "button";
+    handle.className = "drag-handle";
+    handle.draggable = true;
+    handle.setAttribute("aria-label", "Move this reference: drag it, or press the up and down arrow keys");
+    handle.textContent = "\u2630";
+    cell.insertBefore(handle, cell.firstChild);
+  }
+
+  function sortByNumber(changed) {
+    var rows = contentRows();
+    var sorted = rows.slice().sort(function (a, b) {
+      var x = parseInt(positionInput(a).value, 10), y = parseInt(positionInput(b).value, 10);
+      x = isNaN(x) ? 0 : x; y = isNaN(y) ? 0 : y;
+      // A row given the number another row has goes before it: "make this number 1".
+      if (x === y) return a === changed ? -1 : (b === changed ? 1 : 0);
+      return x - y;
+    });
+    var anchor = rows.length ? rows[rows.length - 1].nextElementSibling : null;
+    sorted.forEach(function (row) { refsBody.insertBefore(row, anchor); });
+    renumber(changed);
+  }
+
+  if (refsBody) {
+    refsStatus = document.createElement("p");
+    refsStatus.className = "visually-hidden";
+    refsStatus.setAttribute("aria-live", "polite");
+    refs.appendChild(refsStatus);
+    Array.prototype.forEach.call(refsBody.querySelectorAll("tr.form-row"), addHandle);
+    document.addEventListener("formset:added", function (event) {
+      if (event.target && event.target.closest && event.target.closest("#references-group")) {
+        addHandle(event.target);
+      }
+    });
+
+    var dragged = null;
+    function clearMarks() {
+      Array.prototype.forEach.call(refsBody.querySelectorAll(".drop-before, .drop-after"),
+        function (row) { row.classList.remove("drop-before", "drop-after"); });
+    }
+    refsBody.addEventListener("dragstart", function (event) {
+      var handle = event.target.closest && event.target.closest(".drag-handle");
+      if (!handle) return;
+      dragged = handle.closest("tr");
+      dragged.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", "reference");
+    });
+    refsBody.addEventListener("dragover", function (event) {
+      var row = dragged && event.target.closest("tr.form-row");
+      if (!row || row === dragged || !hasContent(row)) return;
+      event.preventDefault();
+      clearMarks();
+      var box = row.getBoundingClientRect();
+      row.classList.add(event.clientY < box.top + box.height / 2 ? "drop-before" : "drop-after");
+    });
+    refsBody.addEventListener("drop", function (event) {
+      var row = dragged && event.target.closest("tr.form-row");
+      if (!row || row === dragged) return;
+      event.preventDefault();
+      var before = row.classList.contains("drop-before");
+      refsBody.insertBefore(dragged, before ? row : row.nextElementSibling);
+      clearMarks();
+      renumber(dragged);
+    });
+    refsBody.addEventListener("dragend", function () {
+      if (dragged) dragged.classList.remove("dragging");
+      dragged = null;
+      clearMarks();
+    });
+    refsBody.addEventListener("keydown", function (event) {
+      var handle = event.target.closest && event.target.closest(".drag-handle");
+      if (!handle || (event.key !== "ArrowUp" && event.key !== "ArrowDown")) return;
+      event.preventDefault();
+      var row = handle.closest("tr");
+      var rows = contentRows();
+      var index = rows.indexOf(row);
+      if (index < 0) return;
+      if (event.key === "ArrowUp" && index > 0) refsBody.insertBefore(row, rows[index - 1]);
+      else if (event.key === "ArrowDown" && index < rows.length - 1) {
+        refsBody.insertBefore(row, rows[index + 1].nextElementSibling);
+      }
+      handle.focus();
+      renumber(row);
+    });
+    refsBody.addEventListener("change", function (event) {
+      var cell = event.target.closest("td.field-position");
+      if (cell) sortByNumber(cell.closest("tr"));
+    });
+  }
+
+  /* --- Toolbar and shortcuts -------------------------------------------------------- */
+  var toolbar = root.querySelector(".editor-toolbar");
+  var hint = root.querySelector(".editor-hint");
+
+  // Replace the selection with `replacement` (undoable, like typing), then select
+  // [selectFrom, selectTo) within it.
+  function replaceSelection(replacement, selectFrom, selectTo) {
+    var start = text.selectionStart;
+    text.focus();
+    if (!document.execCommand || !document.execCommand("insertText", false, replacement)) {
+      text.setRangeText(replacement, start, text.selectionEnd, "end");
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    if (selectFrom !== undefined) {
+      text.setSelectionRange(start + selectFrom, start + (selectTo === undefined ? selectFrom : selectTo));
+    }
+  }
+
+  function selected() { return text.value.slice(text.selectionStart, text.selectionEnd); }
+
+  function wrap(mark, placeholder) {
+    var inner = selected() || placeholder;
+    replaceSelection(mark + inner + mark, mark.length, mark.length + inner.length);
+  }
+
+  // Select whole lines around the selection, so line formats apply to each line.
+  function selectLines() {
+    var value = text.value;
+    var start = value.lastIndexOf("\n", text.selectionStart - 1) + 1;
+    var end = value.indexOf("\n", text.selectionEnd);
+    if (end < 0) end = value.length;
+    text.setSelectionRange(start, end);
+    return value.slice(start, end);
+  }
+
+  // Blocks need a blank line before and after them to be read as blocks.
+  function blockPadding() {
+    var before = text.value.slice(0, text.selectionStart);
+    var after = text.value.slice(text.selectionEnd);
+    return {
+      head: before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n"),
+      tail: after === "" || /^\n\n/.test(after) ? "" : (/^\n/.test(after) ? "\n" : "\n\n")
+    };
+  }
+
+  function prefixLines(prefixFor, strip) {
+    var lines = selectLines().split("\n");
+    var out = lines.map(function (line, index) {
+      return prefixFor(index) + line.replace(strip, "");
+    }).join("\n");
+    replaceSelection(out, out.length);
+  }
+
+  function heading(level) {
+    var line = selectLines();
+    var current = /^(#{1,6})\s*/.exec(line);
+    var bare = current ? line.slice(current[0].length) : line;
+    if (current && current[1].length === level) {
+      // The same heading again turns it back into a paragraph.
+      replaceSelection(bare, 0, bare.length);
+      return;
+    }
+    var marks = "#".repeat(level) + " ";
+    var words = bare || "Heading";
+    replaceSelection(marks + words, marks.length, marks.length + words.length);
+  }
+
+  function link() {
+    var label = selected() || "link text";
+    var out = "[" + label + "](https://)";
+    // Select the address, ready to be typed or pasted over.
+    replaceSelection(out, label.length + 3, out.length - 1);
+  }
+
+  function seekHelp() {
+    var inner = selected().trim() || "See a doctor or call your care team if:\n\n- the pain becomes severe or spreads\n- you notice numbness or weakness";
+    var body = inner.split("\n").map(function (line) { return line ? "    " + line : ""; }).join("\n");
+    var pad = blockPadding();
+    var head = '!!! seek-help "When to seek help"\n';
+    var out = pad.head + head + body + pad.tail;
+    replaceSelection(out, pad.head.length + head.length + 4, pad.head.length + head.length + body.length);
+  }
+
+  /* Dialogs: opened over the editor; closing returns focus to where the editor was. */
+  var savedSelection = null;
+  function openDialog(name) {
+    savedSelection = [text.selectionStart, text.selectionEnd];
+    var dialog = root.querySelector('[data-dialog="' + name + '"]');
+    dialog.showModal();
+    return dialog;
+  }
+  function restoreSelection() {
+    text.focus();
+    if (savedSelection) text.setSelectionRange(savedSelection[0], savedSelection[1]);
+  }
+  Array.prototype.forEach.call(root.querySelectorAll("dialog"), function (dialog) {
+    dialog.addEventListener("click", function (event) {
+      if (event.target.closest("[data-close]")) dialog.close();
+    });
+    dialog.addEventListener("close", function () {
+      if (dialog.returnValue !== "keep-focus") restoreSelection();
+      dialog.returnValue = "";
+    });
+  });
+
+  function references() {
+    if (!refsBody) return [];
+    return contentRows().map(function (row) {
+      var key = row.querySelector('input[name$="-key"]').value.trim();
+      var title = row.querySelector('input[name$="-title"]').value.trim();
+      var publisher = row.querySelector('input[name$="-publisher"]').value.trim();
+      var deleted = row.querySelector('input[name$="-DELETE"]');
+      return { key: key, title: title, publisher: publisher, deleted: deleted && deleted.checked };
+    }).filter(function (ref) { return ref.key && !ref.deleted; });
+  }
+
+  function cite() {
+    var dialog = root.querySelector('[data-dialog="cite"]');
+    var list = dialog.querySelector(".editor-citations");
+    var refsNow = references();
+    list.textContent = "";
+    refsNow.forEach(function (ref, index) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "editor-citation";
+      button.dataset.key = ref.key;
+      button.textContent = (index + 1) + ". " + (ref.title || ref.key) +
+        (ref.publisher ? " (" + ref.publisher + ")" : "") + " [@" + ref.key + "]";
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    dialog.querySelector(".editor-dialog-empty").hidden = refsNow.length > 0;
+    openDialog("cite");
+    var first = list.querySelector("button") || dialog.querySelector("[data-close]");
+    first.focus();
+  }
+  root.querySelector('[data-dialog="cite"]').addEventListener("click", function (event) {
+    var choice = event.target.closest(".editor-citation");
+    if (!choice) return;
+    var dialog = choice.closest("dialog");
+    dialog.close();
+    var marker = "[@" + choice.dataset.key + "]";
+    replaceSelection(marker, marker.length);
+  });
+
+  var actions = {
+    bold: function () { wrap("**", "bold text"); },
+    italic: function () { wrap("_", "italic text"); },
+    h2: function () { heading(2); },
+    h3: function () { heading(3); },
+    link: link,
+    bullets: function () { prefixLines(function () { return "- "; }, /^\s*([-*+]|\d+\.)\s+/); },
+    numbers: function () { prefixLines(function (i) { return (i + 1) + ". "; }, /^\s*([-*+]|\d+\.)\s+/); },
+    quote: function () { prefixLines(function () { return "> "; }, /^>\s?/); },
+    "seek-help": seekHelp,
+    cite: cite,
+    image: function () { openImageDialog(null); },
+    shortcuts: function () {
+      openDialog("shortcuts").querySelector("[data-close]").focus();
+    }
+  };
+
+  toolbar.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-action]");
+    if (!button) return;
+    if (["cite", "image", "shortcuts"].indexOf(button.dataset.action) < 0) text.focus();
+    actions[button.dataset.action]();
+  });
+
+  // One stop in the tab order; the arrow keys move along the toolbar.
+  var tools = Array.prototype.slice.call(toolbar.querySelectorAll("button"));
+  tools.forEach(function (button, index) { button.tabIndex = index === 0 ? 0 : -1; });
+  toolbar.addEventListener("keydown", function (event) {
+    var index = tools.indexOf(document.activeElement);
+    if (index < 0) return;
+    var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tools.length - 1 }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    next = (next + tools.length) % tools.length;
+    tools[index].tabIndex = -1;
+    tools[next].tabIndex = 0;
+    tools[next].focus();
+  });
+
+  text.addEventListener("keydown", function (event) {
+    if (!(event.ctrlKey || event.metaKey)) return;
+    var key = event.code;
+    var action = null;
+    if (!event.shiftKey && !event.altKey) {
+      action = { KeyB: "bold", KeyI: "italic", KeyK: "link" }[key];
+    } else if (event.altKey && !event.shiftKey) {
+      action = { Digit2: "h2", Digit3: "h3" }[key];
+    } else if (event.shiftKey && !event.altKey) {
+      action = { Digit8: "bullets", Digit7: "numbers", Digit9: "quote" }[key];
+    }
+    if (!action) return;
+    event.preventDefault();
+    actions[action]();
+  });
+
+  /* --- Images: upload, with the alt text asked for ------------------------------------ */
+  var imageDialog = root.querySelector('[data-dialog="image"]');
+  var imageForm = imageDialog.querySelector(".editor-image-form");
+  var imageChoose = imageDialog.querySelector('input[type="file"]');
+  var imageAlt = imageDialog.querySelector('input[type="text"]');
+  var imageError = imageDialog.querySelector(".errornote");
+  var imageFileNote = imageDialog.querySelector(".editor-image-file");
+  var pendingFile = null;
+
+  function openImageDialog(file) {
+    pendingFile = file;
+    imageChoose.value = "";
+    imageAlt.value = "";
+    imageError.hidden = true;
+    imageChoose.closest("p").hidden = Boolean(file);
+    imageFileNote.hidden = !file;
+    imageFileNote.textContent = file ? "Image: " + (file.name || "pasted image") : "";
+    openDialog("image");
+    (file ? imageAlt : imageChoose).focus();
+  }
+
+  function showImageError(message) {
+    imageError.textContent = message;
+    imageError.hidden = false;
+  }
+
+  imageForm.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target === imageAlt) {
+      event.preventDefault(); // not the article form's submit
+      insertImage();
+    }
+  });
+  imageForm.querySelector("[data-insert]").addEventListener("click", insertImage);
+
+  function insertImage() {
+    var file = pendingFile || (imageChoose.files && imageChoose.files[0]);
+    var alt = imageAlt.value.trim().replace(/[\[\]]/g, "");
+    if (!file) { showImageError("Choose an image file."); imageChoose.focus(); return; }
+    if (!alt) { showImageError("Describe the image: people who cannot see it read this instead."); imageAlt.focus(); return; }
+    var data = new FormData();
+    data.append("image", file);
+    var submit = imageForm.querySelector("[data-insert]");
+    submit.disabled = true;
+    submit.textContent = "Uploading…";
+    fetch(config.dataset.uploadUrl, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": form.querySelector('[name="csrfmiddlewaretoken"]').value, "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) {
+          var reasons = body.image || body.__all__ || ["The upload failed (" + response.status + ")."];
+          throw new Error(reasons.join(" "));
+        }
+        return body;
+      });
+    }).then(function (body) {
+      imageDialog.close();
+      var pad = blockPadding();
+      var markdown = "![" + alt + "](" + body.url + ")";
+      replaceSelection(pad.head + markdown + pad.tail, pad.head.length + markdown.length);
+    }).catch(function (error) {
+      showImageError(error.message || "The upload failed; your text is kept.");
+    }).then(function () {
+      submit.disabled = false;
+      submit.textContent = "Upload and insert";
+    });
+  }
+
+  function imageFrom(items) {
+    for (var i = 0; items && i < items.length; i++) {
+      var item = items[i];
+      var file = item.getAsFile ? (item.kind === "file" ? item.getAsFile() : null) : item;
+      if (file && /^image\//.test(file.type)) return file;
+    }
+    return null;
+  }
+  text.addEventListener("dragover", function (event) {
+    if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
+      event.preventDefault();
+      text.classList.add("drop-target");
+    }
+  });
+  text.addEventListener("dragleave", function () { text.classList.remove("drop-target"); });
+  text.addEventListener("drop", function (event) {
+    text.classList.remove("drop-target");
+    var file = event.dataTransfer && imageFrom(event.dataTransfer.files);
+    if (!file) return;
+    event.preventDefault();
+    openImageDialog(file);
+  });
+  text.addEventListener("paste", function (event) {
+    var file = event.clipboardData && imageFrom(event.clipboardData.items);
+    if (!file) return;
+    event.preventDefault();
+    openImageDialog(file);
+  });
+
+  toolbar.hidden = false;
+  hint.hidden = false;
+
+  /* --- Autosave: in this browser at once, on the server every few seconds ------------ */
+  var AUTOSAVE_MS = 2000;
+  var draftKey = "nervepain:article-draft:" + config.dataset.user + ":" + (config.dataset.objectId || "new");
+  var autosaveStatus = document.createElement("span");
+  autosaveStatus.className = "editor-autosave";
+  stats.parentNode.insertBefore(autosaveStatus, stats.nextSibling);
+  var autosaveTimer = null;
+  var restoring = false;
+  // This opened form's token: sent with the save, so the next page can tell this browser
+  // that what it kept was saved.
+  var editToken = Math.random().toString(36).slice(2) + Date.now().toString(36);
+
+  function snapshot() {
+    var data = {};
+    formData().forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken" || name === "object_id") return;
+      if (name in data) data[name] = [].concat(data[name], value);
+      else data[name] = value;
+    });
+    return data;
+  }
+
+  function differs(data) {
+    var now = snapshot();
+    var names = Object.keys(now).concat(Object.keys(data));
+    return names.some(function (name) {
+      return JSON.stringify(now[name] === undefined ? "" : now[name]) !==
+        JSON.stringify(data[name] === undefined ? "" : data[name]);
+    });
+  }
+
+  function keepLocally() {
+    try {
+      localStorage.setItem(draftKey, JSON.stringify({
+        saved_at: new Date().toISOString(), token: editToken, data: snapshot()
+      }));
+    } catch (error) { /* storage full or off: the server copy still works */ }
+  }
+
+  function timeText(iso) {
+    var when = new Date(iso);
+    return when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  function autosave(beacon) {
+    var data = formData();
+    if (beacon && navigator.sendBeacon) {
+      navigator.sendBeacon(config.dataset.autosaveUrl, data);
+      return;
+    }
+    fetch(config.dataset.autosaveUrl, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("application/json") < 0) throw new Error("not saved");
+      return response.json();
+    }).then(function (body) {
+      autosaveStatus.textContent = "Draft kept at " + timeText(body.saved_at) + ".";
+    }).catch(function () {
+      autosaveStatus.textContent = "Draft kept in this browser only (are you still logged in?).";
+    });
+  }
+
+  function changed() {
+    if (restoring) return;
+    keepLocally();
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(function () { autosave(false); }, AUTOSAVE_MS);
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+  // Closing the tab or switching away: send what is pending at once.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && autosaveTimer) {
+      clearTimeout(autosaveTimer);
+      autosaveTimer = null;
+      autosave(true);
+    }
+  });
+  window.addEventListener("pagehide", function () {
+    if (autosaveTimer) { clearTimeout(autosaveTimer); autosaveTimer = null; autosave(true); }
+  });
+  form.addEventListener("submit", function () {
+    clearTimeout(autosaveTimer);
+    autosaveTimer = null;
+    var token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "editor_token";
+    token.value = editToken;
+    form.appendChild(token);
+  });
+
+  function restore(data) {
+    restoring = true;
+    var total = data["references-TOTAL_FORMS"];
+    var totalInput = form.querySelector('[name="references-TOTAL_FORMS"]');
+    var addRow = document.querySelector("#references-group .add-row a");
+    while (totalInput && addRow && total && parseInt(totalInput.value, 10) < parseInt(total, 10)) {
+      addRow.click();
+    }
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var name = field.name;
+      if (!name || field.type === "file" || field.type === "submit" || field.type === "button" ||
+          name === "csrfmiddlewaretoken" || /-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/.test(name)) return;
+      var value = data[name];
+      if (field.type === "checkbox" || field.type === "radio") {
+        var values = [].concat(value === undefined ? [] : value);
+        field.checked = values.indexOf(field.value) >= 0;
+      } else if (field.tagName === "SELECT" && field.multiple) {
+        var chosen = [].concat(value === undefined ? [] : value);
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = chosen.indexOf(option.value) >= 0;
+        });
+      } else if (value !== undefined) {
+        if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(String(value)) + '"]')) {
+          // An autocomplete list only holds the chosen option: add the restored one.
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = data[LABEL + name] || value;
+          field.appendChild(option);
+        }
+        field.value = value;
+      }
+    });
+    restoring = false;
+    if (refsBody) sortByNumber(null);
+    schedule();
+    changed();
+  }
+
+  var offer = form.querySelector(".autosave-offer");
+  var serverDraftNode = document.getElementById("article-autosaved");
+  var serverDraft = serverDraftNode ? {
+    saved_at: config.dataset.autosavedAt, data: JSON.parse(serverDraftNode.textContent)
+  } : null;
+  var localDraft = null;
+  try { localDraft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { localDraft = null; }
+  var savedTokens = (config.dataset.savedTokens || "").split(" ");
+  if (localDraft && localDraft.token && savedTokens.indexOf(localDraft.token) >= 0) {
+    localStorage.removeItem(draftKey); // saved since: nothing was lost
+    localDraft = null;
+  }
+  // What this browser kept is the latest typing; a draft equal to the form (saved since, or
+  // restored) is nothing to offer.
+  var candidates = [localDraft, serverDraft].filter(function (draft) {
+    return draft && draft.data && differs(draft.data);
+  });
+  if (localDraft && candidates.indexOf(localDraft) < 0) localStorage.removeItem(draftKey);
+  var offered = candidates[0];
+  if (offered && offer) {
+    offer.querySelector("time").textContent = timeText(offered.saved_at);
+    offer.querySelector("time").setAttribute("datetime", offered.saved_at);
+    offer.hidden = false;
+    offer.querySelector("[data-restore]").addEventListener("click", function () {
+      offer.hidden = true;
+      restore(offered.data);
+      text.focus();
+    });
+    offer.querySelector("[data-discard]").addEventListener("click", function () {
+      offer.hidden = true;
+      localStorage.removeItem(draftKey);
+      var data = new FormData();
+      data.set("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
+      data.set("object_id", config.dataset.objectId || "");
+      fetch(config.dataset.discardUrl, { method: "POST", body: data, credentials: "same-origin" });
+      text.focus();
+    });
+  }
+
+  window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };
+})();

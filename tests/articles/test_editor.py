@@ -1,0 +1,306 @@
+"""The article editor's previews: the form's current content drawn by the public templates."""
+
+import datetime
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
+
+from articles import editor
+from articles.models import Article, ArticleDraft
+from tests.factories import ArticleFactory, ReferenceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PREVIEW = "/admin/articles/article/editor/preview/"
+FRAME = "/admin/articles/article/editor/frame/"
+READER = "/admin/articles/article/editor/reader/"
+
+BODY = """Intro paragraph [@nhs] and [@mayo].
+
+## Causes
+
+Text.
+
+!!! seek-help "When to seek help"
+    See a doctor if it gets worse.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _grading_loaded():
+    """textstat's dictionaries loaded, as they are once the editor has been open a moment."""
+    editor._load_grading()
+
+
+def reference_rows(*rows, initial=0):
+    """The References inline as the admin form posts it."""
+    data = {
+        "references-TOTAL_FORMS": str(len(rows)),
+        "references-INITIAL_FORMS": str(initial),
+    }
+    for index, row in enumerate(rows):
+        for name, value in row.items():
+            data[f"references-{index}-{name}"] = value
+    return data
+
+
+def form_data(body=BODY, **extra):
+    return {
+        "title": "Nerve pain",
+        "summary": "About nerve pain.",
+        "body": body,
+        **reference_rows(
+            {"position": "2", "key": "mayo", "title": "Mayo page", "publisher": "Mayo Clinic",
+             "url": "https://www.mayoclinic.org/x"},
+            {"position": "1", "key": "nhs", "title": "NHS page", "publisher": "NHS",
+             "url": "https://www.nhs.uk/x", "accessed_on": "2026-01-15"},
+            {"position": "3", "key": "gone", "title": "Removed", "DELETE": "on"},
+        ),
+        **extra,
+    }  # fmt: skip
+
+
+def html_of(response):
+    return BeautifulSoup(response.json()["html"], "html.parser")
+
+
+def test_preview_numbers_citations_from_the_unsaved_reference_rows(staff_client):
+    """Rows typed but not saved are cited, in the order of their numbers; deleted rows are not."""
+    response = staff_client.post(PREVIEW, form_data(body=BODY + "\nAlso [@gone]."))
+    page = html_of(response)
+    assert response.status_code == 200
+    citations = page.select("sup.citation a")
+    assert [(a["href"], a.get_text()) for a in citations] == [
+        ("#ref-nhs", "Reference 1"),
+        ("#ref-mayo", "Reference 2"),
+    ]
+    assert [li["id"] for li in page.select(".references li")] == ["ref-nhs", "ref-mayo"]
+    assert "[@gone]" in page.get_text()
+
+
+def test_preview_shows_callouts_contents_and_reading_aids(staff_client):
+    data = staff_client.post(PREVIEW, form_data()).json()
+    page = BeautifulSoup(data["html"], "html.parser")
+    assert page.select_one("section.callout.seek-help h2").get_text() == "When to seek help"
+    assert [a.get_text() for a in page.select("nav.toc a")] == [
+        "Causes",
+        "When to seek help",
+        "References",
+    ]
+    assert page.select_one("h1").get_text() == "Nerve pain"
+    assert data["words"] > 5 and data["minutes"] == 1
+    assert data["grade"].startswith("Grade ")
+
+
+def test_preview_does_not_wait_for_the_grader_to_load(staff_client, monkeypatch):
+    """Loading textstat takes seconds: the preview comes at once and says the grade is coming."""
+    import threading
+
+    started = []
+    monkeypatch.setattr(editor, "_grading_ready", threading.Event())
+    monkeypatch.setattr(editor, "_warm_up_grading", lambda: started.append(True))
+    data = staff_client.post(PREVIEW, form_data()).json()
+    assert data["grade_pending"] is True and data["grade"].startswith("Reading grade:")
+    assert "seek-help" in data["html"] and started == [True]
+
+
+def test_preview_is_sanitised_like_saved_articles(staff_client):
+    body = "**hi** <script>alert(1)</script> <img src=x onerror=alert(1)> [x](javascript:alert(1))"
+    html = staff_client.post(PREVIEW, form_data(body=body)).json()["html"]
+    assert "<script" not in html and "onerror" not in html and "javascript:" not in html
+    assert "<strong>hi</strong>" in html
+
+
+def test_preview_of_a_saved_article_is_the_public_article_once_saved(client, staff_client):
+    """What the preview draws is what readers get after saving: the same article HTML."""
+    article = ArticleFactory(body=BODY)
+    ReferenceFactory(article=article, key="nhs", position=1, title="NHS page")
+    ReferenceFactory(article=article, key="mayo", position=2, title="Mayo page")
+    article.refresh_from_db()
+    rows = [
+        {"id": str(reference.pk), "position": str(reference.position), "key": reference.key,
+         "title": reference.title, "publisher": reference.publisher, "url": reference.url,
+         "accessed_on": reference.accessed_on.isoformat()}
+        for reference in article.references.all()
+    ]  # fmt: skip
+    data = {
+        "object_id": str(article.pk),
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        **reference_rows(*rows, initial=2),
+    }
+    preview = html_of(staff_client.post(PREVIEW, data)).select_one("article.article")
+    public = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert str(preview) == str(public.select_one("article.article"))
+
+
+def test_preview_is_for_staff_who_may_edit_articles(client, reader_account_client, db):
+    assert client.post(PREVIEW, form_data()).status_code == 302  # to the admin login
+    assert reader_account_client.post(PREVIEW, form_data()).status_code == 302
+    staff_without_rights = UserFactory(is_staff=True)
+    client.force_login(staff_without_rights)
+    assert client.post(PREVIEW, form_data()).status_code == 403
+    assert client.post(READER, form_data()).status_code == 403
+    assert client.get(FRAME).status_code == 403
+
+
+def test_preview_of_an_article_one_may_not_change_is_refused(client, db):
+    """Staff who may add articles but not change them cannot read others' drafts this way."""
+    article = ArticleFactory(draft=True, body="Secret draft.")
+    adder = UserFactory(is_staff=True)
+    adder.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(adder)
+    response = client.post(PREVIEW, form_data(object_id=str(article.pk)))
+    assert response.status_code == 403
+
+
+def test_preview_only_answers_post(staff_client):
+    assert staff_client.get(PREVIEW).status_code == 405
+
+
+def test_preview_frame_may_only_be_framed_by_the_admin_itself(staff_client):
+    response = staff_client.get(FRAME)
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors 'self'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert b"css/site.css" in response.content
+
+
+def test_editor_replaces_markdownx_on_the_article_form(staff_client):
+    """Text and preview side by side: a text area, the preview frame and the editor script."""
+    response = staff_client.get("/admin/articles/article/add/")
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one(".article-editor textarea#id_body")
+    assert page.select_one(".article-editor iframe")["src"] == FRAME
+    assert page.select_one("script[src$='js/article-editor.js']").has_attr("defer")
+    assert not page.select("script[src*=markdownx]")
+    config = page.select_one("#article-editor-config")
+    assert config["data-preview-url"] == PREVIEW and config["data-object-id"] == ""
+
+
+AUTOSAVE = "/admin/articles/article/editor/autosave/"
+DISCARD = "/admin/articles/article/editor/autosave/discard/"
+
+
+def test_autosave_keeps_the_form_per_person_and_article(staff_client, staff_user):
+    """One draft per person and article ("new" before the first save), replaced each time."""
+    staff_client.post(AUTOSAVE, form_data(body="First words"))
+    staff_client.post(AUTOSAVE, form_data(body="First words, then more"))
+    article = ArticleFactory()
+    staff_client.post(AUTOSAVE, form_data(body="An edit", object_id=str(article.pk)))
+    drafts = {draft.key: draft.data for draft in ArticleDraft.objects.filter(user=staff_user)}
+    assert drafts.keys() == {"new", str(article.pk)}
+    assert drafts["new"]["body"] == "First words, then more"
+    assert drafts["new"]["references-0-key"] == "mayo"
+    assert "csrfmiddlewaretoken" not in drafts["new"]
+
+
+def test_autosave_changes_nothing_readers_or_history_see(staff_client):
+    """No revision, no change to the article or its review date, the page cache untouched."""
+    from reversion.models import Version
+
+    from articles import pagecache
+
+    article = ArticleFactory(body="Saved text.", last_reviewed=datetime.date(2026, 1, 2))
+    before = (Article.objects.get(pk=article.pk).updated_at, pagecache.current_version())
+    response = staff_client.post(AUTOSAVE, form_data(body="Unsaved", object_id=str(article.pk)))
+    assert response.status_code == 200 and "saved_at" in response.json()
+    article.refresh_from_db()
+    assert article.body == "Saved text." and article.last_reviewed == datetime.date(2026, 1, 2)
+    assert (article.updated_at, pagecache.current_version()) == before
+    assert not Version.objects.get_for_object(article).exists()
+
+
+def test_the_form_offers_back_a_draft_newer_than_the_article(staff_client, staff_user):
+    article = ArticleFactory()
+    url = f"/admin/articles/article/{article.pk}/change/"
+    assert "article-autosaved" not in staff_client.get(url).content.decode()
+    staff_client.post(AUTOSAVE, form_data(body="Typed, not saved", object_id=str(article.pk)))
+    page = BeautifulSoup(staff_client.get(url).content, "html.parser")
+    kept = json.loads(page.select_one("script#article-autosaved").string)
+    assert kept["body"] == "Typed, not saved"
+    assert page.select_one("#article-editor-config")["data-autosaved-at"]
+    assert "Restore unsaved changes from" in page.select_one(".autosave-offer").get_text()
+    # Someone else's draft is theirs alone.
+    other = UserFactory(is_staff=True, is_superuser=True)
+    staff_client.force_login(other)
+    assert "article-autosaved" not in staff_client.get(url).content.decode()
+
+
+def test_saving_the_article_forgets_the_draft_and_records_a_revision(admin_client, admin_user):
+    from reversion.models import Version
+
+    admin_client.post(AUTOSAVE, form_data(body="Draft of a new article"))
+    response = admin_client.post(
+        "/admin/articles/article/add/",
+        {
+            **form_data(body="Final text"),
+            "slug": "nerve-pain",
+            "status": "draft",
+            "published_at_0": "",
+            "published_at_1": "",
+            "editor_token": "tab-123",
+            "references-TOTAL_FORMS": "0",
+            "references-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    article = Article.objects.get(slug="nerve-pain")
+    assert not ArticleDraft.objects.filter(user=admin_user).exists()
+    assert Version.objects.get_for_object(article).count() == 1
+    # The browser that wrote it is told, so it drops its own copy.
+    page = BeautifulSoup(admin_client.get("/admin/articles/article/add/").content, "html.parser")
+    assert page.select_one("#article-editor-config")["data-saved-tokens"] == "tab-123"
+
+
+def test_discarding_forgets_the_draft(staff_client, staff_user):
+    staff_client.post(AUTOSAVE, form_data())
+    assert staff_client.post(DISCARD, {"object_id": ""}).status_code == 200
+    assert not ArticleDraft.objects.filter(user=staff_user).exists()
+
+
+def test_autosave_is_for_staff_who_may_edit_the_article(client, reader_account_client):
+    article = ArticleFactory()
+    assert client.post(AUTOSAVE, form_data()).status_code == 302
+    assert reader_account_client.post(AUTOSAVE, form_data()).status_code == 302
+    adder = UserFactory(is_staff=True)
+    adder.user_permissions.add(Permission.objects.get(codename="add_article"))
+    client.force_login(adder)
+    assert client.post(AUTOSAVE, form_data(object_id=str(article.pk))).status_code == 403
+    assert not ArticleDraft.objects.exists()
+
+
+def test_preview_as_a_reader_is_the_whole_public_page_of_the_unsaved_text(staff_client):
+    """Before the first save: the reader's page (site stylesheet, references, callouts),
+    marked as a preview and kept out of search engines."""
+    response = staff_client.post(READER, form_data())
+    page = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 200
+    assert page.select_one("link[href$='css/site.css']")
+    assert page.select_one("meta[name=robots]")["content"] == "noindex"
+    assert "readers see it only once it is saved" in page.select_one(".preview-banner").get_text()
+    assert page.select_one("main h1").get_text() == "Nerve pain"
+    assert page.select_one("sup.citation a")["href"] == "#ref-nhs"
+    assert page.select_one("section.seek-help")
+    assert not page.select("#comments, form.comment-form")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_preview_as_a_reader_of_a_draft_shows_the_edits_not_the_saved_text(staff_client):
+    article = ArticleFactory(draft=True, title="Saved title", body="Saved body.")
+    data = form_data(body="Edited body.", object_id=str(article.pk))
+    page = BeautifulSoup(staff_client.post(READER, data).content, "html.parser")
+    assert "Edited body." in page.select_one(".article-body").get_text()
+    assert Article.objects.get(pk=article.pk).body == "Saved body."
+
+
+def test_the_form_has_a_preview_as_a_reader_button(staff_client):
+    page = BeautifulSoup(staff_client.get("/admin/articles/article/add/").content, "html.parser")
+    button = page.select_one("button[formaction]")
+    assert button["formaction"] == READER and button["formtarget"] == "_blank"
+    assert page.select_one("input[name=object_id]")["value"] == ""

@@ -1,0 +1,458 @@
+"""An editor writes and publishes an article in the admin's side-by-side editor."""
+
+import datetime
+import re
+import time
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.factories import ArticleFactory, ReferenceFactory, UserFactory
+
+# serialized_rollback: data migrations (the Moderators group) survive the flush after each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+PASSWORD = "correct horse battery staple"
+# A process's first reading grade loads textstat's dictionaries: seconds on a busy machine.
+FIRST_GRADE_MS = 15_000
+
+
+def wait_until(check, timeout=8.0):
+    """Poll from Python: page.wait_for_function would need 'unsafe-eval', which CSP forbids."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _editor_requests_settle(transactional_db, browser):
+    """Leaving the editor sends what autosave had pending (a beacon). The live server shares
+    the test's database connection, so no request may arrive once the test is over: the
+    browsers go offline before their pages close, and requests under way get a moment."""
+    yield
+    for context in browser.contexts:
+        context.set_offline(True)
+        for open_page in context.pages:
+            open_page.goto("about:blank")
+    time.sleep(1)
+
+
+@pytest.fixture
+def console_errors(console_errors, page):
+    """Console errors (a CSP violation) and uncaught script errors, which the console misses."""
+    page.on("pageerror", lambda error: console_errors.append(f"uncaught: {error}"))
+    return console_errors
+
+
+@pytest.fixture
+def editor(transactional_db):
+    user = UserFactory(username="editor", first_name="Eda", last_name="Writer", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+    return user
+
+
+def log_in(page, live_server, username="editor"):
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("#logout-form")).to_be_attached()
+
+
+def preview(page):
+    """The preview frame's article, as drawn by the public templates."""
+    return page.frame_locator("iframe.editor-preview-frame").locator("#content")
+
+
+def test_text_and_preview_side_by_side_update_as_one_types(
+    page, live_server, editor, console_errors
+):
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    text = page.locator("#id_body")
+    text.fill("## First steps\n\nWalk a little each day.")
+    expect(preview(page).locator("h2#first-steps")).to_have_text(
+        "First steps", timeout=FIRST_GRADE_MS
+    )
+    expect(preview(page).locator("nav.toc")).to_contain_text("First steps")
+    expect(page.locator(".editor-stats")).to_contain_text("min read")
+    expect(page.locator(".editor-stats")).to_contain_text("Grade", timeout=FIRST_GRADE_MS)
+    # Side by side: the preview is to the right of the text, both on screen.
+    text_box = text.bounding_box()
+    frame_box = page.locator("iframe.editor-preview-frame").bounding_box()
+    assert frame_box["x"] >= text_box["x"] + text_box["width"]
+    assert abs(frame_box["y"] - text_box["y"]) < 5
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    assert console_errors == []
+
+
+def test_narrow_screen_shows_text_or_preview_with_a_toggle(
+    page, live_server, editor, console_errors
+):
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.locator("#id_body").fill("## On a phone")
+    frame = page.locator("iframe.editor-preview-frame")
+    expect(frame).to_be_hidden()
+    page.get_by_role("button", name="Show preview").click()
+    expect(frame).to_be_visible()
+    expect(page.locator("#id_body")).to_be_hidden()
+    expect(preview(page).locator("h2#on-a-phone")).to_have_text(
+        "On a phone", timeout=FIRST_GRADE_MS
+    )
+    page.get_by_role("button", name="Show text").click()
+    expect(page.locator("#id_body")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert console_errors == []
+
+
+def test_references_fit_and_reorder_by_drag_keyboard_and_number(
+    page, live_server, editor, console_errors
+):
+    """No sideways scroll at 1,280 px; moving a reference renumbers the citations."""
+    article = ArticleFactory(body="Walk [@alpha]. Rest [@beta].", author=editor)
+    ReferenceFactory(article=article, key="alpha", position=1, title="Alpha source")
+    ReferenceFactory(article=article, key="beta", position=2, title="Beta source")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= DESKTOP["width"]
+    keys = page.locator("#references-group tbody tr.form-row:not(.empty-form) td.field-key input")
+    expect(preview(page).locator(".references li").first).to_have_id(
+        "ref-alpha", timeout=FIRST_GRADE_MS
+    )
+
+    # Drag beta's handle above alpha.
+    handles = page.locator("#references-group .drag-handle")
+    handles.nth(1).drag_to(page.locator("#references-group tbody tr.form-row").first)
+    expect(keys.first).to_have_value("beta")
+    expect(page.locator("#id_references-1-position")).to_have_value("1")
+    expect(preview(page).locator(".references li").first).to_have_id("ref-beta")
+
+    # Keyboard: beta's handle, arrow down, back to second place.
+    handles.first.focus()
+    page.keyboard.press("ArrowDown")
+    expect(keys.first).to_have_value("alpha")
+    expect(handles.nth(1)).to_be_focused()
+
+    # By number: make beta number 1 again.
+    page.locator("#id_references-1-position").fill("1")
+    page.locator("#id_references-1-position").press("Tab")
+    expect(keys.first).to_have_value("beta")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+    assert list(Article.objects.get().references.values_list("key", flat=True)) == [
+        "beta",
+        "alpha",
+    ]
+    assert console_errors == []
+
+
+def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, console_errors):
+    """Bold, heading, link, lists, quote, the seek-help callout and a citation, by keyboard."""
+    article = ArticleFactory(body="", author=editor, draft=True)
+    ReferenceFactory(article=article, key="nhs", position=1, title="NHS: nerve pain")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    text = page.locator("#id_body")
+    text.click()
+    page.keyboard.press("Control+Alt+2")
+    page.keyboard.type("Causes")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Rest ")
+    page.keyboard.press("Control+B")
+    page.keyboard.type("often")
+    page.keyboard.press("End")
+    page.keyboard.type(" and read ")
+    page.keyboard.press("Control+K")
+    page.keyboard.type("https://www.nhs.uk/")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Ice")
+    page.keyboard.press("Control+Shift+8")
+    page.keyboard.press("End")
+    # The citation picker, from the toolbar by keyboard alone: Shift+Tab to the toolbar,
+    # arrow keys along it, Enter, then Enter on the reference.
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.dataset.action") == "bold"
+    for _ in range(9):
+        page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.dataset.action") == "cite"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("dialog", name="Cite a reference")).to_be_visible()
+    expect(page.get_by_role("button", name="NHS: nerve pain")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(text).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.locator('.editor-toolbar button[data-action="seek-help"]').click()
+    assert text.input_value() == (
+        "## Causes\n\n"
+        "Rest **often** and read [link text](https://www.nhs.uk/)\n\n"
+        "- Ice[@nhs]\n\n"
+        '!!! seek-help "When to seek help"\n'
+        "    See a doctor or call your care team if:\n\n"
+        "    - the pain becomes severe or spreads\n"
+        "    - you notice numbness or weakness"
+    ), text.input_value()
+    frame = preview(page)
+    expect(frame.locator("h2#causes")).to_have_text("Causes", timeout=FIRST_GRADE_MS)
+    expect(frame.locator(".article-body strong")).to_have_text("often")
+    expect(frame.locator("sup.citation a")).to_have_attribute("href", "#ref-nhs")
+    expect(frame.locator("section.callout.seek-help h2")).to_have_text("When to seek help")
+    assert console_errors == []
+
+
+def png_bytes(size=(1200, 600)):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PASTE_IMAGE = """([data]) => {
+  const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], "pasted.png", { type: "image/png" }));
+  document.querySelector("#id_body").dispatchEvent(
+    new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true })
+  );
+}"""
+
+
+def test_images_are_added_with_alt_text_required(page, live_server, editor, console_errors):
+    """By the Image button or by pasting: the editor asks for a description before uploading."""
+    import base64
+
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    expect(page.locator(".editor-hint")).to_contain_text("Drop or paste an image")
+    text = page.locator("#id_body")
+    text.fill("Intro.\n")
+    text.press("Control+End")
+
+    page.get_by_role("button", name="Image", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Add an image")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Image file").set_input_files(
+        files=[{"name": "knee.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    dialog.get_by_role("button", name="Upload and insert").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("Describe the image")
+    dialog.get_by_label("Describe the image").fill("A knee stretch on a mat")
+    dialog.get_by_role("button", name="Upload and insert").click()
+    expect(dialog).to_be_hidden()
+    expect(text).to_have_value(
+        re.compile(r"!\[A knee stretch on a mat\]\(/media/uploads/\w+-1200x600\.png\)")
+    )
+    image = preview(page).locator(".article-body img")
+    expect(image).to_have_attribute("width", "1200", timeout=FIRST_GRADE_MS)
+    expect(image).to_have_attribute("height", "600")
+    expect(image).to_have_attribute("loading", "lazy")
+    expect(image).to_have_attribute("srcset", re.compile(r"-480w\.png 480w, .*-960w\.png 960w"))
+
+    # Pasting an image asks for its description too; Escape cancels and keeps the text.
+    page.evaluate(PASTE_IMAGE, [base64.b64encode(png_bytes((300, 200))).decode()])
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("pasted.png")
+    expect(dialog.get_by_label("Describe the image")).to_be_focused()
+    page.keyboard.type("A hand holding ice")
+    page.keyboard.press("Enter")
+    expect(text).to_have_value(
+        re.compile(r"!\[A hand holding ice\]\(/media/uploads/\w+-300x200\.png\)")
+    )
+    assert console_errors == []
+
+
+def test_closing_the_tab_mid_edit_loses_nothing(browser, page, live_server, editor):
+    """The text comes back in the same browser (its own copy) and in another (the server's)."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Title:").fill("Sleep and nerve pain")
+    page.get_by_label("Summary:").fill("Why nerve pain feels worse at night.")
+    page.locator("#id_body").fill("## Why nights are worse\n\nLying still, the mind turns to pain.")
+    expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    page.locator("#id_body").press("End")
+    page.keyboard.type(" Typed just before closing.")
+    context = page.context
+    page.close()
+
+    again = context.new_page()
+    again.set_viewport_size(DESKTOP)
+    again.goto(live_server.url + "/admin/articles/article/add/")
+    offer = again.locator(".autosave-offer")
+    expect(offer).to_contain_text("Restore unsaved changes from")
+    again.get_by_role("button", name="Restore").click()
+    expect(again.locator("#id_body")).to_have_value(
+        "## Why nights are worse\n\nLying still, the mind turns to pain. Typed just before closing."
+    )
+    expect(again.get_by_label("Title:")).to_have_value("Sleep and nerve pain")
+    expect(preview(again).locator("h2#why-nights-are-worse")).to_be_visible(timeout=FIRST_GRADE_MS)
+
+    # Another browser has no copy of its own: the server's draft is offered.
+    elsewhere = browser.new_context(viewport=DESKTOP).new_page()
+    log_in(elsewhere, live_server)
+    elsewhere.goto(live_server.url + "/admin/articles/article/add/")
+    elsewhere.get_by_role("button", name="Restore").click()
+    expect(elsewhere.locator("#id_body")).to_have_value(
+        re.compile(r"^## Why nights are worse\n\nLying still, the mind turns to pain\.")
+    )
+
+    # Saved: nothing is offered any more, in either browser.
+    elsewhere.get_by_role("button", name="Save and continue editing").click()
+    expect(elsewhere.locator(".messagelist")).to_contain_text("was added successfully")
+    elsewhere.goto(live_server.url + "/admin/articles/article/add/")
+    expect(elsewhere.locator("#article-editor-config")).to_be_attached()
+    expect(elsewhere.locator(".autosave-offer")).to_be_hidden()
+    assert Article.objects.get().title == "Sleep and nerve pain"
+
+
+def article_html(frame_or_page):
+    """The article as drawn: header, contents, body, references, disclaimer, call-to-action."""
+    return frame_or_page.locator("article.article").evaluate("element => element.outerHTML")
+
+
+def test_an_editor_writes_schedules_and_publishes_an_article(
+    browser, page, live_server, editor, console_errors
+):
+    """The whole journey: toolbar and shortcuts, an image with its description, a reference
+    cited before it is saved, the tab closed mid-edit, a reader's preview, scheduling, and a
+    preview that is the published page."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Title:").fill("Nerve pain at night")
+    page.get_by_label("Summary:").fill("Why nerve pain can feel worse at night, and what helps.")
+    row = page.locator("#references-0")
+    row.locator("td.field-key input").fill("nhs-neuropathy")
+    row.locator("td.field-title input").fill("Peripheral neuropathy")
+    row.locator("td.field-publisher input").fill("NHS")
+    row.locator("td.field-url input").fill("https://www.nhs.uk/conditions/peripheral-neuropathy/")
+
+    text = page.locator("#id_body")
+    text.click()
+    page.keyboard.press("Control+Alt+2")
+    page.keyboard.type("Why nights are worse")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("With fewer distractions, pain feels ")
+    page.keyboard.press("Control+B")
+    page.keyboard.type("louder")
+    page.keyboard.press("End")
+    page.keyboard.type(". Read the ")
+    page.keyboard.press("Control+K")
+    page.keyboard.type("https://www.nhs.uk/")
+    page.keyboard.press("End")
+    page.keyboard.type(".")
+    page.get_by_role("button", name="Cite").click()
+    page.get_by_role("button", name="Peripheral neuropathy").click()
+    text.press("Control+End")
+    page.keyboard.press("Enter")
+    page.locator('.editor-toolbar button[data-action="seek-help"]').click()
+    text.press("Control+End")
+    page.get_by_role("button", name="Image", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Add an image")
+    dialog.get_by_label("Image file").set_input_files(
+        files=[{"name": "bed.png", "mimeType": "image/png", "buffer": png_bytes()}]
+    )
+    dialog.get_by_label("Describe the image").fill("A bedside lamp in a dark room")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    frame = preview(page)
+    expect(frame.locator("sup.citation a")).to_have_attribute(
+        "href", "#ref-nhs-neuropathy", timeout=FIRST_GRADE_MS
+    )
+    expect(frame.locator("section.seek-help h2")).to_have_text("When to seek help")
+    expect(frame.locator(".article-body img")).to_have_attribute(
+        "alt", "A bedside lamp in a dark room"
+    )
+    written = text.input_value()
+
+    # The tab closes mid-edit: the text comes back.
+    text.press("Control+End")
+    page.keyboard.type("\n\nRest helps.")
+    expected = text.input_value()
+    context = page.context
+    page.close()
+    page = context.new_page()
+    page.set_viewport_size(DESKTOP)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_role("button", name="Restore").click()
+    expect(page.locator("#id_body")).to_have_value(expected)
+    assert expected.startswith(written)
+
+    # Preview as a reader, before the first save, in a new tab.
+    with context.expect_page() as opened:
+        page.get_by_role("button", name="Preview as a reader").click()
+    reader_tab = opened.value
+    expect(reader_tab.locator(".preview-banner")).to_contain_text("Preview of the text")
+    expect(reader_tab.get_by_role("heading", level=1)).to_have_text("Nerve pain at night")
+    expect(reader_tab.locator("sup.citation a")).to_have_attribute("href", "#ref-nhs-neuropathy")
+    reader_tab.close()
+
+    # Scheduled for tomorrow: "Scheduled" in the list, 404 for readers.
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+    page.get_by_label("Status:").select_option("published")
+    page.locator("#id_published_at_0").fill(tomorrow.strftime("%Y-%m-%d"))
+    page.locator("#id_published_at_1").fill("09:00:00")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    row = page.locator("#result_list tbody tr", has_text="Nerve pain at night")
+    expect(row.locator("td.field-publication")).to_contain_text("Scheduled for")
+    article = Article.objects.get()
+    assert article.is_scheduled and article.author == editor
+    assert article.references.get().key == "nhs-neuropathy"
+    reader = browser.new_context(viewport=DESKTOP).new_page()
+    assert reader.goto(live_server.url + article.get_absolute_url()).status == 404
+
+    # The time comes: readers get the page, and it is what the editor's preview showed.
+    Article.objects.filter(pk=article.pk).update(
+        published_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    expect(preview(page).locator("article.article h1")).to_have_text("Nerve pain at night")
+    expect(preview(page).locator("sup.citation a")).to_have_count(1)
+    previewed = article_html(preview(page))
+    response = reader.goto(live_server.url + article.get_absolute_url())
+    assert response.status == 200
+    assert article_html(reader) == previewed
+    expect(reader.locator(".article-body img")).to_have_attribute("loading", "lazy")
+    expect(reader.get_by_text("Edit this article")).to_have_count(0)
+    page.goto(live_server.url + article.get_absolute_url())
+    expect(page.get_by_role("link", name="Edit this article")).to_be_visible()
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_article_add_and_change_pages_have_no_axe_violations(page, live_server, editor, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    article = ArticleFactory(body="## Causes\n\nText [@nhs].", author=editor)
+    ReferenceFactory(article=article, key="nhs")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server)
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+    for path in ("/admin/articles/article/add/", f"/admin/articles/article/{article.pk}/change/"):
+        page.goto(live_server.url + path)
+        page.locator("#id_body").fill("## Causes\n\nMore text.")
+        expect(page.locator(".editor-stats")).to_be_visible(timeout=FIRST_GRADE_MS)
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        assert results.violations_count == 0, results.generate_report()
