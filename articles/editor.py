@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from articles.markdown import analyse, table_of_contents
-from articles.models import Article, ArticleDraft, CallToAction, Reference
+from articles.models import Article, ArticleDraft, CallToAction, Person, Reference, Topic
 from articles.readability import grade_hint, reading_grade
 
 REFERENCES_PREFIX = "references"
@@ -96,7 +96,8 @@ def article_from_post(request, saved: Article | None) -> Article:
     # The page's one heading is the title: never empty, even before one is typed.
     article.title = data.get("title", "").strip() or _("Untitled article")
     article.summary = data.get("summary", "").strip()
-    article.topic = data.get("topic", "").strip()
+    article.topic = _related(Topic, data.get("topic"))
+    article.byline = _related(Person, data.get("byline"))
     article.body = data.get("body", "")
     article.author = _related(get_user_model(), data.get("author")) or request.user
     article.call_to_action = _related(CallToAction, data.get("call_to_action"))

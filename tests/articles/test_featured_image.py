@@ -65,11 +65,11 @@ def test_without_a_featured_image_the_share_image_stays(client):
     assert meta(page, "og:image") == SHARE_IMAGE
     graph = json.loads(page.find("script", type="application/ld+json").string)["@graph"]
     assert graph[1]["image"] == SHARE_IMAGE
-    assert not page_of(client, "/").select(".teaser img")
+    assert not page_of(client, "/").select(".featured img")
 
 
 def test_home_page_shows_the_featured_image_with_its_size(client, featured):
-    image = page_of(client, "/").select_one(".teaser img")
+    image = page_of(client, "/").select_one(".featured img")
     assert image["src"] == featured.featured_image.url
     assert image["alt"] == "A knee stretch on a mat"
     assert (image["width"], image["height"]) == ("1200", "630")
