@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import notifications
-from comments.models import Comment, ModerationWord, TrustedCommenter
+from comments.models import Comment, CrisisPhrase, CrisisSupport, ModerationWord, TrustedCommenter
 from comments.moderation import trust_commenter
 from comments.privacy import ERASED_TEXT, comments_by, erase_commenter, export_commenter, log_export
 from comments.threads import effective_parent
@@ -95,7 +95,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["content_type", "moderated_by"]
     search_fields = ["user_name", "user_email", "comment"]
     date_hierarchy = "submit_date"
-    ordering = ["-submit_date"]
+    ordering = list(Comment.QUEUE_ORDER)  # urgent first: see CommentQuerySet.queue_order
     actions = ["approve", "mark_spam", "remove", "export_commenter_data", "erase_commenter_data"]
     readonly_fields = [
         "state",
@@ -322,4 +322,24 @@ class TrustedCommenterAdmin(admin.ModelAdmin):
     readonly_fields = ["key_hash", "email", "approved_by", "created_at"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(CrisisPhrase)
+class CrisisPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "language"]
+    list_filter = ["language"]
+    search_fields = ["phrase"]
+
+
+@admin.register(CrisisSupport)
+class CrisisSupportAdmin(admin.ModelAdmin):
+    """The one row of crisis support text: edited, never added twice nor deleted."""
+
+    list_display = ["heading"]
+
+    def has_add_permission(self, request):
+        return not CrisisSupport.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -43,6 +43,11 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(state=Comment.State.PENDING)
 
+    def queue_order(self):
+        """The moderation queue's order: urgent comments (a writer who may be in crisis) first,
+        then the newest. The admin's changelist and any other queue view use this."""
+        return self.order_by(*Comment.QUEUE_ORDER)
+
 
 class CommentManager(XtdCommentManager.from_queryset(CommentQuerySet)):
     pass
@@ -69,6 +74,7 @@ class Comment(XtdComment):
         TRUSTED = "trusted", _("Returning approved commenter")
         STAFF = "staff", _("Written by the site")
         IMPORTED = "imported", _("Imported from WordPress")
+        CRISIS = "crisis", _("The writer may be in crisis")
 
     # Named explicitly: the default reverse name ("comment") clashes with the text field.
     xtdcomment_ptr = models.OneToOneField(
@@ -84,6 +90,12 @@ class Comment(XtdComment):
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices, blank=True)
     reason_detail = models.CharField(_("reason detail"), max_length=200, blank=True)
     comment_html = models.TextField(editable=False, default="")
+    urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        db_index=True,
+        help_text=_("The text matched a crisis phrase: first in the queue, never auto-published."),
+    )
     from_site = models.BooleanField(
         _("from the site"), default=False, help_text=_("Written by a moderator for the site.")
     )
@@ -105,6 +117,9 @@ class Comment(XtdComment):
     )
 
     objects = CommentManager()
+
+    # Urgent first, then the newest (see ``CommentQuerySet.queue_order``).
+    QUEUE_ORDER = ("-urgent", "-submit_date", "-pk")
 
     class Meta:
         verbose_name = _("comment")
@@ -215,3 +230,81 @@ class VerifiedEmail(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class CrisisPhrase(models.Model):
+    """A phrase suggesting the writer may harm themselves: the comment is held, marked urgent,
+    moderators are emailed at once, and the writer is shown the crisis resources."""
+
+    phrase = models.CharField(
+        _("phrase"),
+        max_length=200,
+        help_text=_("Matched ignoring case, accents' composed forms and repeated spaces."),
+    )
+    language = models.CharField(_("language"), max_length=10, default="en")
+
+    class Meta:
+        verbose_name = _("crisis phrase")
+        verbose_name_plural = _("crisis phrases")
+        ordering = ["language", "phrase"]
+        constraints = [
+            models.UniqueConstraint(fields=["phrase", "language"], name="unique_crisis_phrase")
+        ]
+
+    def __str__(self):
+        return f"{self.phrase} ({self.language})"
+
+
+DEFAULT_CRISIS_MESSAGE = (
+    "Thank you for sharing this. It sounds like you are going through something very hard, "
+    "and you deserve support right now. If you are in danger or thinking about ending your "
+    "life, please call your local emergency number, or reach out to someone you trust."
+)
+DEFAULT_CRISIS_RESOURCES = (
+    "Call your local emergency number (for example 911, 999, 112 or 000)\n"
+    "Find a free, confidential helpline in your country | https://findahelpline.com/"
+)
+
+
+class CrisisSupport(models.Model):
+    """What a writer whose comment matched a crisis phrase reads at once (one row, edited in
+    the admin). Only that writer ever sees it, on the page they land on after posting."""
+
+    heading = models.CharField(_("heading"), max_length=120, default="You are not alone")
+    message = models.TextField(_("message"), default=DEFAULT_CRISIS_MESSAGE)
+    resources = models.TextField(
+        _("resources"),
+        default=DEFAULT_CRISIS_RESOURCES,
+        help_text=_(
+            "One a line: a text, or a text, a vertical bar and a web address "
+            "(Samaritans | https://www.samaritans.org/) or a phone link (tel:116123)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("crisis support")
+        verbose_name_plural = _("crisis support")
+
+    def __str__(self):
+        return str(self.heading)
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row: the site's crisis support text
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "CrisisSupport":
+        """The site's text, or the defaults if nobody has edited it yet (nothing is saved)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def links(self) -> list[tuple[str, str]]:
+        """(text, address) for each resource line; address is "" for a line without one."""
+        result = []
+        for line in self.resources.splitlines():
+            text, _bar, address = (part.strip() for part in line.partition("|"))
+            if not text:
+                continue
+            if not address.lower().startswith(("https://", "http://", "tel:")):
+                address = ""
+            result.append((text, address))
+        return result

@@ -2,6 +2,8 @@
 
 Rules, in order (each outcome is stored on the comment with its reason):
 1. Staff writing as themselves are published.
+1a. A crisis phrase (``CrisisPhrase``): held and marked urgent, whoever wrote it (a trusted
+    commenter too); moderators are emailed at once and the writer is shown crisis resources.
 2. A "disallow" word anywhere in name, email, website, text or IP: refused outright.
 3. Held for a moderator: the article holds all comments; a "hold" word; two or more links.
 4. Published at once: a trusted commenter (see ``comments.trust``).
@@ -14,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
+from comments import health
 from comments.models import Comment, ModerationWord, TrustedCommenter
 from comments.text import count_links, normalise_for_matching
 
@@ -27,6 +30,7 @@ class Decision:
     state: str
     reason: str
     detail: str = ""
+    urgent: bool = False
 
 
 class ArticleCommentModerator(XtdCommentModerator):
@@ -46,6 +50,11 @@ class ArticleCommentModerator(XtdCommentModerator):
     def decide(self, comment: Comment, article, user, key_hash: str) -> Decision:
         if user is not None and user.is_active and user.is_staff:
             return Decision(Comment.State.PUBLISHED, Comment.Reason.STAFF)
+
+        crisis = health.crisis_phrases_in(comment.comment)
+        if crisis:
+            detail = ", ".join(crisis)[:200]
+            return Decision(Comment.State.PENDING, Comment.Reason.CRISIS, detail, urgent=True)
 
         fields = [comment.user_name, comment.user_email, comment.user_url, comment.comment]
         fields.append(comment.ip_address or "")

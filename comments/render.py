@@ -22,6 +22,7 @@ FIELDS = [
     "submit_date",
     "comment_html",
     "from_site",
+    "urgent",
 ]
 _PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
 
@@ -36,16 +37,39 @@ def visible_rows(rows):
             yield row
 
 
-def render_tree(rows, *, can_reply: bool, site_name: str) -> tuple[SafeString, int, dict]:
+def crisis_box(support, pk) -> str:
+    """The crisis resources shown under a writer's own urgent held comment (only to them)."""
+    items = "".join(
+        f'<li><a href="{escape(address)}">{escape(text)}</a></li>'
+        if address
+        else f"<li>{escape(text)}</li>"
+        for text, address in support.links()
+    )
+    return (
+        f'<section class="crisis" aria-labelledby="c{pk}-crisis">'
+        f'<h3 id="c{pk}-crisis">{escape(support.heading)}</h3>'
+        f"<p>{escape(support.message)}</p>"
+        f"{f'<ul>{items}</ul>' if items else ''}</section>"
+    )
+
+
+def render_tree(
+    rows, *, can_reply: bool, site_name: str, crisis_support=None
+) -> tuple[SafeString, int, dict]:
     """Return (the ``<ol>`` of comments, how many are public, {public pk: author name}).
 
     The markup is kept lean (about 270 bytes around each comment's text), since a popular
     article carries hundreds of them: classes only where CSS or script needs them, and the
     Reply link described by the author's name instead of repeating it.
+
+    ``crisis_support`` (a callable giving the site's ``CrisisSupport``) is called only if an
+    urgent held comment is shown, which happens only to the browser that wrote it.
     """
     parts, public, names, previous_level = [], 0, {}, -1
     badge = f' <span class="badge">From {escape(site_name)}</span>'
-    for pk, _parent, level, state, name, url, submitted, text, from_site in visible_rows(rows):
+    support = None
+    for row in visible_rows(rows):
+        pk, _parent, level, state, name, url, submitted, text, from_site, urgent = row
         if level > previous_level:
             parts.append('<ol class="children">' if previous_level >= 0 else "")
         else:
@@ -62,6 +86,9 @@ def render_tree(rows, *, can_reply: bool, site_name: str) -> tuple[SafeString, i
             f'<a href="#c{pk}"><time datetime="{submitted:%Y-%m-%dT%H:%MZ}">'
             f"{submitted:%-d %b %Y}</time></a></p>"
         )
+        if pending and urgent and crisis_support is not None:
+            support = support or crisis_support()
+            parts.append(crisis_box(support, pk))
         if pending:
             parts.append(
                 '<p class="awaiting" role="status">Your comment is awaiting moderation. '

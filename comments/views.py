@@ -187,6 +187,7 @@ def post_comment(request):
         decision.reason,
         decision.detail,
     )
+    comment.urgent = decision.urgent
 
     try:
         with transaction.atomic():

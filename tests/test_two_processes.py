@@ -19,10 +19,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DB_NAME = "nervepain_two_processes"
+# Overridable so that two checkouts on one machine can run this at the same time.
+DB_NAME = os.environ.get("TWO_PROCESSES_DB", "nervepain_two_processes")
 PG = "postgres://postgres@127.0.0.1:5432"
-REDIS_URL = "redis://127.0.0.1:6379/13"
-PORTS = (8301, 8302)
+REDIS_URL = os.environ.get("TWO_PROCESSES_REDIS_URL", "redis://127.0.0.1:6379/13")
+PORTS = tuple(int(p) for p in os.environ.get("TWO_PROCESSES_PORTS", "8301,8302").split(","))
 ARTICLE = "/articles/why-does-nerve-pain-get-worse-after-physical-therapy/"
 
 
@@ -113,7 +114,7 @@ def wait_for(url, timeout=30):
         try:
             urllib.request.urlopen(url, timeout=2)
             return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
@@ -204,3 +205,23 @@ def test_rate_limits_count_across_both_processes(site):
         for n, base in enumerate([first, second, first, second, first])
     ]
     assert statuses == [303, 303, 303, 303, 429]
+
+
+def test_a_crisis_comment_shows_its_resources_to_its_writer_alone(site):
+    """The writer's page shows the crisis resources; no reader of either process ever does,
+    and the writer's page never enters the shared cache."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    first, second = site
+    for base in site:  # both processes have the anonymous page cached
+        Browser().get(base + ARTICLE)
+    writer = Browser()
+    status, _ = post_comment(writer, first, "Some nights I want to die.", email="w@example.org")
+    assert status == 303
+    for base in site:
+        _, page = writer.get(base + ARTICLE)
+        assert 'class="crisis"' in page and "awaiting moderation" in page
+    for base in (second, first, second):
+        _, page = Browser().get(base + ARTICLE)
+        assert 'class="crisis"' not in page and "want to die" not in page

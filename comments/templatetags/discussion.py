@@ -5,7 +5,7 @@ from django.utils.safestring import SafeString
 
 from comments import trust
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import Comment, CrisisSupport
 from comments.moderation import moderator_for
 from comments.render import FIELDS, render_tree
 
@@ -38,7 +38,12 @@ def _tree(request, article):
             .order_by("thread_id", "order")
             .values_list(*FIELDS)
         )
-        tree = render_tree(rows, can_reply=is_open, site_name=settings.SITE_NAME)
+        tree = render_tree(
+            rows,
+            can_reply=is_open,
+            site_name=settings.SITE_NAME,
+            crisis_support=CrisisSupport.current,
+        )
         if cache_key is not None:
             cache.set(cache_key, (str(tree[0]), tree[1], tree[2]), settings.FRAGMENT_CACHE_SECONDS)
         trees[article.pk] = (is_open, tree)

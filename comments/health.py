@@ -1,0 +1,67 @@
+"""Rules that know the discussion is about health: crisis phrases and medical claims.
+
+Matching is done on normalised text, so that "I want to DIE", "i  want to die" and
+"I want to die…" all match "want to die": Unicode compatibility forms folded (NFKC), case
+folded, invisible characters dropped, curly apostrophes made straight, every other character
+that is not a letter or digit made a space, spaces collapsed. A phrase matches whole words
+only ("die" does not match "diet").
+"""
+
+import re
+import unicodedata
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_NOT_WORD = re.compile(r"[^\w']+")
+
+
+def normalise_phrase_text(value: str) -> str:
+    """Text as phrases are matched against: see the module docstring. Padded with spaces."""
+    value = unicodedata.normalize("NFKC", value or "").casefold().translate(_APOSTROPHES)
+    value = "".join(char for char in value if unicodedata.category(char) != "Cf")
+    return " " + " ".join(_NOT_WORD.sub(" ", value).split()) + " "
+
+
+def matching_phrases(text: str, phrases) -> list[str]:
+    """The phrases (as written in the list) found in ``text``, whole words, in list order."""
+    haystack = normalise_phrase_text(text)
+    found = []
+    for phrase in phrases:
+        needle = normalise_phrase_text(phrase)
+        if needle.strip() and needle in haystack and phrase not in found:
+            found.append(phrase)
+    return found
+
+
+def crisis_phrases_in(text: str) -> list[str]:
+    """The crisis phrases (any language) this text contains."""
+    from comments.models import CrisisPhrase
+
+    return matching_phrases(text, CrisisPhrase.objects.values_list("phrase", flat=True))
+
+
+def highlight(text: str, words) -> SafeString:
+    """``text`` escaped, with each occurrence of ``words`` (ignoring case) in ``<mark>``.
+
+    For the moderation queue: shows which words of a held comment matched a rule.
+    """
+    words = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    if not words:
+        return SafeString(escape(text))
+    pattern = re.compile("|".join(_loose(word) for word in words), re.IGNORECASE)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    # Safe: every piece of the reader's text went through escape() above.
+    return SafeString("".join(parts))
+
+
+def _loose(word: str) -> str:
+    """A pattern for ``word`` in the original text: any run of spaces or punctuation between
+    its words, as normalisation allowed when it matched."""
+    return r"[\W_]+".join(re.escape(part) for part in normalise_phrase_text(word).split())
