@@ -7,15 +7,28 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import notifications
-from comments.models import Comment, CrisisPhrase, CrisisSupport, ModerationWord, TrustedCommenter
+from comments.health import highlight_matches
+from comments.models import (
+    Comment,
+    CrisisPhrase,
+    CrisisSupport,
+    MedicalClaimPattern,
+    ModerationWord,
+    TrustedCommenter,
+)
 from comments.moderation import trust_commenter
 from comments.privacy import ERASED_TEXT, comments_by, erase_commenter, export_commenter, log_export
 from comments.threads import effective_parent
+
+HIGHLIGHTED_REASONS = {Comment.Reason.CRISIS, Comment.Reason.MEDICAL, Comment.Reason.HOLD_WORD}
+NOTE_MAX_LENGTH = Comment._meta.get_field("site_note").max_length
+DEFAULT_NOTE = "Please talk to your doctor before changing any medication or treatment."
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -83,6 +96,7 @@ class CommentAdmin(admin.ModelAdmin):
     form = CommentAdminForm
     list_display = [
         "excerpt",
+        "attention",
         "user_name",
         "user_email",
         "article",
@@ -96,7 +110,14 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["user_name", "user_email", "comment"]
     date_hierarchy = "submit_date"
     ordering = list(Comment.QUEUE_ORDER)  # urgent first: see CommentQuerySet.queue_order
-    actions = ["approve", "mark_spam", "remove", "export_commenter_data", "erase_commenter_data"]
+    actions = [
+        "approve",
+        "publish_with_note",
+        "mark_spam",
+        "remove",
+        "export_commenter_data",
+        "erase_commenter_data",
+    ]
     readonly_fields = [
         "state",
         "article",
@@ -146,6 +167,17 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, obj):
         return Truncator(obj.comment).chars(80)
 
+    @admin.display(description=_("needs attention"))
+    def attention(self, obj):
+        """Urgent (crisis), and the words that held it highlighted (see highlight_matches)."""
+        urgent = (
+            format_html('<strong class="urgent">{}</strong> ', _("URGENT")) if obj.urgent else ""
+        )
+        words = obj.reason_detail if obj.reason in HIGHLIGHTED_REASONS else ""
+        if not words:
+            return urgent or "-"
+        return format_html('{}<span class="matched">{}</span>', urgent, highlight_matches(obj))
+
     @admin.display(description=_("article"))
     def article(self, obj):
         return obj.content_object
@@ -194,10 +226,10 @@ class CommentAdmin(admin.ModelAdmin):
         self.message_user(request, _("Your reply is published."), messages.SUCCESS)
 
     @transaction.atomic
-    def _moderate(self, request, comments, state):
+    def _moderate(self, request, comments, state, note=None):
         changed = 0
         for comment in comments:
-            if comment.moderate(state, request.user):
+            if comment.moderate(state, request.user, note=note):
                 changed += 1
                 if state == Comment.State.PUBLISHED:
                     trust_commenter(comment, request.user)
@@ -216,6 +248,47 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
         self._act(request, queryset, Comment.State.PUBLISHED, _("approved"))
+
+    @admin.action(
+        description=_("Publish selected comments with a note from the site…"),
+        permissions=["moderate"],
+    )
+    def publish_with_note(self, request, queryset):
+        """Publish with a short public note shown under each comment, marked as from the site
+        (for a medical claim: "Please talk to your doctor before changing medication")."""
+        note = request.POST.get("site_note", "").strip()
+        if request.POST.get("confirm") == "yes":
+            if not note or len(note) > NOTE_MAX_LENGTH:
+                self.message_user(
+                    request,
+                    _("Write a note of 1 to %(max)d characters; nothing was published.")
+                    % {"max": NOTE_MAX_LENGTH},
+                    messages.ERROR,
+                )
+            else:
+                changed = self._moderate(request, list(queryset), Comment.State.PUBLISHED, note)
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d comment published with the note.",
+                        "%(count)d comments published with the note.",
+                        changed,
+                    )
+                    % {"count": changed},
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publish with a note from the site"),
+            "opts": self.model._meta,
+            "comments": list(queryset),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "action": "publish_with_note",
+            "note": note or DEFAULT_NOTE,
+            "note_max_length": NOTE_MAX_LENGTH,
+        }
+        return TemplateResponse(request, "admin/comments/comment/publish_with_note.html", context)
 
     @admin.action(description=_("Mark selected comments as spam"), permissions=["moderate"])
     def mark_spam(self, request, queryset):
@@ -343,3 +416,10 @@ class CrisisSupportAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(MedicalClaimPattern)
+class MedicalClaimPatternAdmin(admin.ModelAdmin):
+    list_display = ["pattern", "kind", "category"]
+    list_filter = ["category", "kind"]
+    search_fields = ["pattern"]

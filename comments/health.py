@@ -42,6 +42,52 @@ def crisis_phrases_in(text: str) -> list[str]:
     return matching_phrases(text, CrisisPhrase.objects.values_list("phrase", flat=True))
 
 
+def normalise_for_patterns(value: str) -> str:
+    """Text as medical claim patterns see it: folded like phrases, punctuation kept."""
+    value = unicodedata.normalize("NFKC", value or "").casefold().translate(_APOSTROPHES)
+    value = "".join(char for char in value if unicodedata.category(char) != "Cf")
+    return " ".join(value.split())
+
+
+def compile_pattern(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def medical_claims_in(text: str) -> list[str]:
+    """The words of ``text`` that matched a medical claim phrase or pattern, in list order."""
+    from comments.models import MedicalClaimPattern
+
+    rows = list(MedicalClaimPattern.objects.values_list("kind", "pattern"))
+    phrases = [p for kind, p in rows if kind == MedicalClaimPattern.Kind.PHRASE]
+    found = matching_phrases(text, phrases)
+    folded = normalise_for_patterns(text)
+    for kind, pattern in rows:
+        if kind != MedicalClaimPattern.Kind.PATTERN:
+            continue
+        try:
+            match = compile_pattern(pattern).search(folded)
+        except re.error:  # saved around the admin's check: skipped, never breaks posting
+            continue
+        if match and match.group(0).strip() and match.group(0).strip() not in found:
+            found.append(match.group(0).strip())
+    return found
+
+
+MATCH_SEPARATOR = ", "
+
+
+def highlight_matches(comment) -> SafeString:
+    """The comment's text with the words that held it (crisis phrases, medical claims, hold
+    words, as stored in ``reason_detail``) in ``<mark>``: for the moderation queue."""
+    from comments.models import Comment
+
+    matched_reasons = {Comment.Reason.CRISIS, Comment.Reason.MEDICAL, Comment.Reason.HOLD_WORD}
+    words = (
+        comment.reason_detail.split(MATCH_SEPARATOR) if comment.reason in matched_reasons else []
+    )
+    return highlight(comment.comment, words)
+
+
 def highlight(text: str, words) -> SafeString:
     """``text`` escaped, with each occurrence of ``words`` (ignoring case) in ``<mark>``.
 

@@ -1,7 +1,9 @@
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -75,6 +77,7 @@ class Comment(XtdComment):
         STAFF = "staff", _("Written by the site")
         IMPORTED = "imported", _("Imported from WordPress")
         CRISIS = "crisis", _("The writer may be in crisis")
+        MEDICAL = "medical", _("Medical claim")
 
     # Named explicitly: the default reverse name ("comment") clashes with the text field.
     xtdcomment_ptr = models.OneToOneField(
@@ -98,6 +101,12 @@ class Comment(XtdComment):
     )
     from_site = models.BooleanField(
         _("from the site"), default=False, help_text=_("Written by a moderator for the site.")
+    )
+    site_note = models.CharField(
+        _("note from the site"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown under the comment, marked as from the site."),
     )
     commenter_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     form_nonce = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
@@ -158,10 +167,17 @@ class Comment(XtdComment):
     def is_reply(self) -> bool:
         return bool(self.parent_id) and self.parent_id != self.pk
 
-    def moderate(self, state: str, user) -> bool:
-        """Move to ``state``, recording who decided and when. Return True if it changed."""
-        if self.state == state:
+    def moderate(self, state: str, user, note: str | None = None) -> bool:
+        """Move to ``state``, recording who decided and when. Return True if it changed.
+
+        ``note``, if given, becomes the public note from the site shown under the comment
+        (for example when publishing a held medical claim); "" removes it.
+        """
+        note_changes = note is not None and note.strip() != self.site_note
+        if self.state == state and not note_changes:
             return False
+        if note is not None:
+            self.site_note = note.strip()
         self.state = state
         self.moderated_by = user
         self.moderated_at = timezone.now()
@@ -308,3 +324,51 @@ class CrisisSupport(models.Model):
                 address = ""
             result.append((text, address))
         return result
+
+
+class MedicalClaimPattern(models.Model):
+    """A phrase or pattern of a medical claim: a matching comment is held as "medical claim"
+    and the queue highlights the words that matched."""
+
+    class Category(models.TextChoices):
+        DOSING = "dosing", _("Dosing instructions")
+        STOP_TREATMENT = "stop", _("Stop or change prescribed treatment")
+        CURE = "cure", _("Cure promise")
+        PROMOTION = "promotion", _("Product or clinic promotion")
+
+    class Kind(models.TextChoices):
+        PHRASE = "phrase", _("Phrase (whole words, ignoring case)")
+        PATTERN = "pattern", _("Regular expression (ignoring case)")
+
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHRASE)
+    pattern = models.CharField(
+        _("phrase or pattern"),
+        max_length=300,
+        help_text=_(
+            "A phrase matches whole words, ignoring case and punctuation. A regular expression "
+            "(Python syntax) is searched in the text made lower case, spaces collapsed."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("medical claim pattern")
+        verbose_name_plural = _("medical claim patterns")
+        ordering = ["category", "kind", "pattern"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "pattern"], name="unique_medical_pattern")
+        ]
+
+    def __str__(self):
+        return f"{self.pattern} ({self.get_category_display()})"
+
+    def clean(self):
+        from comments.health import compile_pattern
+
+        if self.kind == self.Kind.PATTERN:
+            try:
+                compile_pattern(self.pattern)
+            except re.error as error:
+                raise ValidationError(
+                    {"pattern": _("This is not a valid regular expression: %s") % error}
+                ) from None

@@ -5,7 +5,9 @@ Rules, in order (each outcome is stored on the comment with its reason):
 1a. A crisis phrase (``CrisisPhrase``): held and marked urgent, whoever wrote it (a trusted
     commenter too); moderators are emailed at once and the writer is shown crisis resources.
 2. A "disallow" word anywhere in name, email, website, text or IP: refused outright.
-3. Held for a moderator: the article holds all comments; a "hold" word; two or more links.
+3. Held for a moderator: a medical claim (``MedicalClaimPattern``: dosing, stopping treatment,
+   cure promises, promotion; the matched words are stored); the article holds all comments;
+   a "hold" word; two or more links.
 4. Published at once: a trusted commenter (see ``comments.trust``).
 5. Otherwise held: a first comment from someone not yet trusted.
 """
@@ -53,7 +55,7 @@ class ArticleCommentModerator(XtdCommentModerator):
 
         crisis = health.crisis_phrases_in(comment.comment)
         if crisis:
-            detail = ", ".join(crisis)[:200]
+            detail = health.MATCH_SEPARATOR.join(crisis)[:200]
             return Decision(Comment.State.PENDING, Comment.Reason.CRISIS, detail, urgent=True)
 
         fields = [comment.user_name, comment.user_email, comment.user_url, comment.comment]
@@ -68,6 +70,10 @@ class ArticleCommentModerator(XtdCommentModerator):
                 "Your comment contains words or details this site does not accept."
             )
 
+        claims = health.medical_claims_in(comment.comment)
+        if claims:
+            detail = health.MATCH_SEPARATOR.join(claims)[:200]
+            return Decision(Comment.State.PENDING, Comment.Reason.MEDICAL, detail)
         if getattr(article, "moderate_all_comments", False):
             return Decision(Comment.State.PENDING, Comment.Reason.HOLD_ALL)
         if words[ModerationWord.Action.HOLD]:

@@ -23,6 +23,7 @@ FIELDS = [
     "comment_html",
     "from_site",
     "urgent",
+    "site_note",
 ]
 _PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
 
@@ -69,7 +70,7 @@ def render_tree(
     badge = f' <span class="badge">From {escape(site_name)}</span>'
     support = None
     for row in visible_rows(rows):
-        pk, _parent, level, state, name, url, submitted, text, from_site, urgent = row
+        pk, _parent, level, state, name, url, submitted, text, from_site, urgent, note = row
         if level > previous_level:
             parts.append('<ol class="children">' if previous_level >= 0 else "")
         else:
@@ -95,6 +96,8 @@ def render_tree(
                 "Only you can see it, in this browser.</p>"
             )
         parts.append(f'<div class="comment-text">{text}</div>')
+        if note:
+            parts.append(f'<p class="site-note">{badge.strip()} {escape(note)}</p>')
         if state == _PUBLISHED:
             public += 1
             names[pk] = name
