@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run serve worker loadtest bench clear-ips test lint format superuser venv venv-dev clean lighthouse \
+.PHONY: run serve worker loadtest bench clear-ips clear-spam test lint format superuser venv venv-dev clean lighthouse \
 	screenshots
 
 $(BIN)/python:
@@ -49,6 +49,12 @@ bench: venv
 clear-ips: export DJANGO_DEBUG ?= 1
 clear-ips: venv
 	$(BIN)/python manage.py clear_old_ips
+
+## clear-spam: delete spam older than COMMENTS_SPAM_RETENTION_DAYS (30) with its personal data;
+## for a daily cron job, like clear-ips
+clear-spam: export DJANGO_DEBUG ?= 1
+clear-spam: venv
+	$(BIN)/python manage.py delete_old_spam
 
 ## superuser: create a moderator account with full rights on the local database
 superuser: export DJANGO_DEBUG ?= 1

@@ -20,6 +20,7 @@ from comments.models import (
     CrisisSupport,
     MedicalClaimPattern,
     ModerationWord,
+    SpamSignature,
     TrustedCommenter,
 )
 from comments.moderation import trust_commenter
@@ -114,6 +115,7 @@ class CommentAdmin(admin.ModelAdmin):
         "approve",
         "publish_with_note",
         "mark_spam",
+        "not_spam",
         "remove",
         "export_commenter_data",
         "erase_commenter_data",
@@ -294,6 +296,14 @@ class CommentAdmin(admin.ModelAdmin):
     def mark_spam(self, request, queryset):
         self._act(request, queryset, Comment.State.SPAM, _("marked as spam"))
 
+    @admin.action(
+        description=_("Not spam: back to the queue, forgetting what they taught the spam list"),
+        permissions=["moderate"],
+    )
+    def not_spam(self, request, queryset):
+        spam = queryset.filter(state=Comment.State.SPAM)
+        self._act(request, spam, Comment.State.PENDING, _("put back in the queue"))
+
     @admin.action(description=_("Remove selected comments"), permissions=["moderate"])
     def remove(self, request, queryset):
         self._act(request, queryset, Comment.State.REMOVED, _("removed"))
@@ -423,3 +433,21 @@ class MedicalClaimPatternAdmin(admin.ModelAdmin):
     list_display = ["pattern", "kind", "category"]
     list_filter = ["category", "kind"]
     search_fields = ["pattern"]
+
+
+@admin.register(SpamSignature)
+class SpamSignatureAdmin(admin.ModelAdmin):
+    """The local spam list: learned when a moderator marks spam, read-only; an entry can be
+    deleted (or "Not spam" on its comment removes all it taught)."""
+
+    list_display = ["value", "kind", "comment", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value"]
+    list_select_related = ["comment"]
+    readonly_fields = ["kind", "value", "comment", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -78,6 +78,7 @@ class Comment(XtdComment):
         IMPORTED = "imported", _("Imported from WordPress")
         CRISIS = "crisis", _("The writer may be in crisis")
         MEDICAL = "medical", _("Medical claim")
+        SPAM_LIST = "spam_list", _("Matches the local spam list")
 
     # Named explicitly: the default reverse name ("comment") clashes with the text field.
     xtdcomment_ptr = models.OneToOneField(
@@ -178,10 +179,17 @@ class Comment(XtdComment):
             return False
         if note is not None:
             self.site_note = note.strip()
-        self.state = state
+        previous, self.state = self.state, state
         self.moderated_by = user
         self.moderated_at = timezone.now()
         self.save()
+        if state != previous and self.State.SPAM in (state, previous):
+            from comments import spam  # the spam list is built on this model
+
+            if state == self.State.SPAM:
+                spam.learn(self)  # its domains, email, IP and text now mark spam
+            else:
+                spam.forget(self)  # "not spam": it no longer marks anything
         return True
 
 
@@ -372,3 +380,38 @@ class MedicalClaimPattern(models.Model):
                 raise ValidationError(
                     {"pattern": _("This is not a valid regular expression: %s") % error}
                 ) from None
+
+
+class SpamSignature(models.Model):
+    """One trait of a comment a moderator marked as spam: a later comment sharing it is spam
+    at once. Kept as long as that comment is (see ``comments.spam.delete_old_spam``)."""
+
+    class Kind(models.TextChoices):
+        DOMAIN = "domain", _("Link domain")
+        EMAIL = "email", _("Email")
+        IP = "ip", _("IP address")
+        FINGERPRINT = "text", _("Text fingerprint")
+
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=254)
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("learned from"),
+        on_delete=models.CASCADE,
+        related_name="spam_signatures",
+    )
+    created_at = models.DateTimeField(_("learned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("spam list entry")
+        verbose_name_plural = _("spam list")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "value"], name="spam_signature_lookup")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "kind", "value"], name="unique_spam_signature"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"

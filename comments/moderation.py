@@ -5,6 +5,8 @@ Rules, in order (each outcome is stored on the comment with its reason):
 1a. A crisis phrase (``CrisisPhrase``): held and marked urgent, whoever wrote it (a trusted
     commenter too); moderators are emailed at once and the writer is shown crisis resources.
 2. A "disallow" word anywhere in name, email, website, text or IP: refused outright.
+2a. A trait on the local spam list (``comments.spam``: a link domain, the email, the IP, a
+    similar text of a comment a moderator marked as spam): spam at once, the trait recorded.
 3. Held for a moderator: a medical claim (``MedicalClaimPattern``: dosing, stopping treatment,
    cure promises, promotion; the matched words are stored); the article holds all comments;
    a "hold" word; two or more links.
@@ -18,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
-from comments import health
+from comments import health, spam
 from comments.models import Comment, ModerationWord, TrustedCommenter
 from comments.text import count_links, normalise_for_matching
 
@@ -69,6 +71,10 @@ class ArticleCommentModerator(XtdCommentModerator):
             raise CommentRefusedError(
                 "Your comment contains words or details this site does not accept."
             )
+
+        spam_traits = spam.match(comment)
+        if spam_traits:
+            return Decision(Comment.State.SPAM, Comment.Reason.SPAM_LIST, spam_traits)
 
         claims = health.medical_claims_in(comment.comment)
         if claims:

@@ -194,7 +194,7 @@ def post_comment(request):
             comment.save()
             if comment.state == Comment.State.PENDING:
                 notifications.after_commit(notifications.notify_moderators, comment.pk)
-            else:
+            elif comment.state == Comment.State.PUBLISHED:
                 notifications.comment_became_public(comment)
             if comment.followup:
                 notifications.after_commit(notifications.request_confirmation, comment.pk)

@@ -300,6 +300,9 @@ COMMENTS_RESERVED_NAMES = {SITE_NAME.casefold(), "admin", "administrator", "mode
 # Commenters' IP addresses are kept this many days, for moderation; `make clear-ips` (daily,
 # from cron) clears older ones.
 COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
+# Spam (and the spam list entries it taught) is deleted after this many days by
+# `make clear-spam` (daily, from cron).
+COMMENTS_SPAM_RETENTION_DAYS = env_int("COMMENTS_SPAM_RETENTION_DAYS", 30)
 
 # One line per event on stdout, key=value, with the request id: `grep request_id=abc`.
 LOGGING = {
