@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
+from django.db.models import Count
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -16,6 +18,8 @@ from comments import notifications
 from comments.health import highlight_matches
 from comments.models import (
     Comment,
+    CommentReport,
+    CommentVersion,
     CrisisPhrase,
     CrisisSupport,
     MedicalClaimPattern,
@@ -154,7 +158,13 @@ class CommentAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("content_object")
+        # Readers' reports are counted in the same query (the "attention" column).
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("content_object")
+            .annotate(report_count=Count("reports", distinct=True))
+        )
 
     def has_add_permission(self, request):
         return False  # comments come from readers; moderators reply from a comment's page
@@ -171,10 +181,22 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("needs attention"))
     def attention(self, obj):
-        """Urgent (crisis), and the words that held it highlighted (see highlight_matches)."""
+        """Urgent (crisis), readers' reports, and the words that held it highlighted (see
+        highlight_matches)."""
         urgent = (
             format_html('<strong class="urgent">{}</strong> ', _("URGENT")) if obj.urgent else ""
         )
+        reports = getattr(obj, "report_count", 0)
+        if reports:
+            url = reverse("admin:comments_commentreport_changelist")
+            label = ngettext("%(n)d report", "%(n)d reports", reports) % {"n": reports}
+            urgent = format_html(
+                '{}<a class="reports" href="{}?comment__id__exact={}">{}</a> ',
+                urgent,
+                url,
+                obj.pk,
+                label,
+            )
         words = obj.reason_detail if obj.reason in HIGHLIGHTED_REASONS else ""
         if not words:
             return urgent or "-"
@@ -451,3 +473,41 @@ class SpamSignatureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept for moderators: read, never written here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(ReadOnlyAdmin):
+    list_display = ["comment_excerpt", "reason", "text", "created_at"]
+    list_filter = ["reason", "created_at"]
+    list_select_related = ["comment"]
+    search_fields = ["comment__comment", "text"]
+    fields = ["comment", "reason", "text", "created_at"]
+
+    @admin.display(description=_("comment"))
+    def comment_excerpt(self, obj):
+        url = reverse("admin:comments_comment_change", args=[obj.comment_id])
+        return format_html('<a href="{}">{}</a>', url, Truncator(obj.comment.comment).chars(80))
+
+
+@admin.register(CommentVersion)
+class CommentVersionAdmin(ReadOnlyAdmin):
+    """Every earlier text of a comment its writer edited or deleted."""
+
+    list_display = ["comment", "change", "state", "changed_at", "text"]
+    list_filter = ["change"]
+    list_select_related = ["comment"]
+    search_fields = ["text"]
+    fields = ["comment", "change", "state", "changed_at", "text"]

@@ -79,6 +79,9 @@ class Comment(XtdComment):
         CRISIS = "crisis", _("The writer may be in crisis")
         MEDICAL = "medical", _("Medical claim")
         SPAM_LIST = "spam_list", _("Matches the local spam list")
+        REPORTED = "reported", _("Reported by readers")
+        EDITED = "edited", _("Edited after publication")
+        WITHDRAWN = "withdrawn", _("Deleted by its writer")
 
     # Named explicitly: the default reverse name ("comment") clashes with the text field.
     xtdcomment_ptr = models.OneToOneField(
@@ -415,3 +418,71 @@ class SpamSignature(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value}"
+
+    def affects_public_pages(self) -> bool:
+        return False  # moderators' records: readers' cached pages stay as they are
+
+
+class CommentVersion(models.Model):
+    """The text of a comment before its writer edited or deleted it: moderators see every
+    earlier version (read-only in the admin)."""
+
+    class Change(models.TextChoices):
+        EDITED = "edited", _("Edited")
+        DELETED = "deleted", _("Deleted")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="versions"
+    )
+    text = models.TextField(_("text before the change"))
+    state = models.CharField(
+        _("state before the change"), max_length=10, choices=Comment.State.choices
+    )
+    change = models.CharField(_("change"), max_length=10, choices=Change.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier version of a comment")
+        verbose_name_plural = _("earlier versions of comments")
+        ordering = ["comment", "-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.comment_id} {self.get_change_display()} {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def affects_public_pages(self) -> bool:
+        return False  # moderators' records: readers' cached pages stay as they are
+
+
+class CommentReport(models.Model):
+    """A reader's report of a public comment. Reports from ``COMMENTS_REPORTS_TO_HOLD``
+    different browsers since the comment's last moderation send it back to the queue."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        MEDICAL = "medical", _("Harmful medical advice")
+        ABUSIVE = "abusive", _("Abusive or hurtful")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    text = models.CharField(_("details"), max_length=500, blank=True)
+    reporter_key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_key_hash"], name="one_report_per_browser"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.comment_id}"
+
+    def affects_public_pages(self) -> bool:
+        return False  # moderators' records: readers' cached pages stay as they are

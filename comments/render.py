@@ -6,6 +6,7 @@ escaped here, except ``comment_html``, which ``comments.text.render_comment_text
 (escaped, then sanitised) when the comment was saved.
 """
 
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
@@ -24,6 +25,7 @@ FIELDS = [
     "from_site",
     "urgent",
     "site_note",
+    "commenter_key_hash",
 ]
 _PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
 
@@ -55,7 +57,13 @@ def crisis_box(support, pk) -> str:
 
 
 def render_tree(
-    rows, *, can_reply: bool, site_name: str, crisis_support=None
+    rows,
+    *,
+    can_reply: bool,
+    site_name: str,
+    crisis_support=None,
+    key_hash: str = "",
+    editable_since=None,
 ) -> tuple[SafeString, int, dict]:
     """Return (the ``<ol>`` of comments, how many are public, {public pk: author name}).
 
@@ -65,12 +73,17 @@ def render_tree(
 
     ``crisis_support`` (a callable giving the site's ``CrisisSupport``) is called only if an
     urgent held comment is shown, which happens only to the browser that wrote it.
+
+    Every public comment has a Report link. The comments this browser wrote (``key_hash``)
+    after ``editable_since`` get Edit and Delete links: only that browser's page has them,
+    and such a page is never shared (see ``articles.pagecache``).
     """
+    base = reverse("comments:report", args=[0]).removesuffix("0/report/")
     parts, public, names, previous_level = [], 0, {}, -1
     badge = f' <span class="badge">From {escape(site_name)}</span>'
     support = None
     for row in visible_rows(rows):
-        pk, _parent, level, state, name, url, submitted, text, from_site, urgent, note = row
+        pk, _parent, level, state, name, url, submitted, text, from_site, urgent, note, key = row
         if level > previous_level:
             parts.append('<ol class="children">' if previous_level >= 0 else "")
         else:
@@ -98,6 +111,11 @@ def render_tree(
         parts.append(f'<div class="comment-text">{text}</div>')
         if note:
             parts.append(f'<p class="site-note">{badge.strip()} {escape(note)}</p>')
+        if key_hash and key == key_hash and editable_since and submitted > editable_since:
+            parts.append(
+                f'<p class="own-controls"><a class="edit-link" href="{base}{pk}/edit/">Edit</a> '
+                f'<a href="{base}{pk}/delete/">Delete</a></p>'
+            )
         if state == _PUBLISHED:
             public += 1
             names[pk] = name
@@ -106,6 +124,10 @@ def render_tree(
                     f'<a class="reply-link" href="?reply_to={pk}#respond" '
                     f'aria-describedby="c{pk}-a">Reply</a>'
                 )
+            parts.append(
+                f' <a class="report-link" href="{base}{pk}/report/" '
+                f'aria-describedby="c{pk}-a">Report</a>'
+            )
     if previous_level >= 0:
         parts.append("</li>" + "</ol></li>" * previous_level)
     html = '<ol class="comment-list">' + "".join(parts) + "</ol>" if parts else ""

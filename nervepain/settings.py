@@ -303,6 +303,10 @@ COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
 # Spam (and the spam list entries it taught) is deleted after this many days by
 # `make clear-spam` (daily, from cron).
 COMMENTS_SPAM_RETENTION_DAYS = env_int("COMMENTS_SPAM_RETENTION_DAYS", 30)
+# Writers may edit or delete their own comment (same browser) this many minutes after posting.
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
+# Reports from this many different browsers send a public comment back to the queue.
+COMMENTS_REPORTS_TO_HOLD = env_int("COMMENTS_REPORTS_TO_HOLD", 3)
 
 # One line per event on stdout, key=value, with the request id: `grep request_id=abc`.
 LOGGING = {

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from comments import trust
@@ -43,6 +46,8 @@ def _tree(request, article):
             can_reply=is_open,
             site_name=settings.SITE_NAME,
             crisis_support=CrisisSupport.current,
+            key_hash=key_hash,
+            editable_since=timezone.now() - timedelta(minutes=settings.COMMENTS_EDIT_MINUTES),
         )
         if cache_key is not None:
             cache.set(cache_key, (str(tree[0]), tree[1], tree[2]), settings.FRAGMENT_CACHE_SECONDS)

@@ -29,7 +29,37 @@
     note.hidden = true;
   }
 
+  // Edit in place: the edit page's own form is fetched and shown under the comment; saving
+  // posts it as the page would. Without JavaScript the Edit link opens that page.
+  function editInPlace(link) {
+    var item = link.closest("li");
+    var shown = item.querySelector(":scope > .comment-text");
+    fetch(link.href, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var form = new DOMParser().parseFromString(html, "text/html").querySelector("form.edit-form");
+        if (!form) { window.location.href = link.href; return; }
+        form = document.importNode(form, true);
+        shown.hidden = true;
+        shown.after(form);
+        form.querySelector(".cancel-edit").addEventListener("click", function (event) {
+          event.preventDefault();
+          form.remove();
+          shown.hidden = false;
+          link.focus();
+        });
+        form.querySelector("textarea").focus();
+      })
+      .catch(function () { window.location.href = link.href; });
+  }
+
   document.addEventListener("click", function (event) {
+    var edit = event.target.closest("a.edit-link");
+    if (edit) {
+      event.preventDefault();
+      editInPlace(edit);
+      return;
+    }
     var link = event.target.closest("a.reply-link");
     if (link) {
       event.preventDefault();
