@@ -7,10 +7,17 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
+from comments.overview import overview as comments_overview
 from nervepain.login import admin_login
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}login/", admin_login),
+    # The moderators' overview: an admin page of the comments app, outside CommentAdmin.
+    path(
+        f"{settings.ADMIN_PATH}comments/overview/",
+        admin.site.admin_view(comments_overview),
+        name="comments-overview",
+    ),
     path(settings.ADMIN_PATH, admin.site.urls),
     # markdownx's endpoints, wrapped: staff only, sanitised preview, decoded uploads.
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
