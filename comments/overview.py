@@ -78,8 +78,12 @@ def per_day(since, today) -> list[Bar]:
     bars = []
     for index, day in enumerate(days):
         day_counts = counts.get(day, {})
-        bar = Bar(x=round(index * step + BAR_GAP / 2, 1), width=round(step - BAR_GAP, 1), day=day,
-                  total=sum(day_counts.values()))  # fmt: skip
+        bar = Bar(
+            x=round(index * step + BAR_GAP / 2, 1),
+            width=round(step - BAR_GAP, 1),
+            day=day,
+            total=sum(day_counts.values()),
+        )
         y = CHART_HEIGHT
         for outcome, label in OUTCOMES:
             count = day_counts.get(outcome, 0)
