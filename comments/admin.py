@@ -9,13 +9,13 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import notifications
-from comments.health import highlight_matches
+from comments.health import MATCH_SEPARATOR as MATCHES
 from comments.models import (
     Comment,
     CommentReport,
@@ -181,8 +181,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("needs attention"))
     def attention(self, obj):
-        """Urgent (crisis), readers' reports, and the words that held it highlighted (see
-        highlight_matches)."""
+        """Urgent (crisis), readers' reports, and the words that held it (marked)."""
         urgent = (
             format_html('<strong class="urgent">{}</strong> ', _("URGENT")) if obj.urgent else ""
         )
@@ -200,7 +199,9 @@ class CommentAdmin(admin.ModelAdmin):
         words = obj.reason_detail if obj.reason in HIGHLIGHTED_REASONS else ""
         if not words:
             return urgent or "-"
-        return format_html('{}<span class="matched">{}</span>', urgent, highlight_matches(obj))
+        # The matched words alone; highlight_matches(obj) marks them in the whole text.
+        marks = format_html_join(" ", "<mark>{}</mark>", ((w,) for w in words.split(MATCHES)))
+        return format_html('{}<span class="matched">{}</span>', urgent, marks)
 
     @admin.display(description=_("article"))
     def article(self, obj):

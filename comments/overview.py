@@ -113,8 +113,8 @@ def by_rule(since) -> list[dict]:
             "count": row["n"],
             "text_y": index * 28 + 17,
             "bar_y": index * 28 + 4,
-            "width": round(row["n"] / peak * 360, 1),
-            "count_x": round(row["n"] / peak * 360 + 216, 1),
+            "width": round(row["n"] / peak * 300, 1),
+            "count_x": round(row["n"] / peak * 300 + 276, 1),
         }
         for index, row in enumerate(rows)
     ]
