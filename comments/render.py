@@ -124,10 +124,8 @@ def render_tree(
                     f'<a class="reply-link" href="?reply_to={pk}#respond" '
                     f'aria-describedby="c{pk}-a">Reply</a>'
                 )
-            parts.append(
-                f' <a class="report-link" href="{base}{pk}/report/" '
-                f'aria-describedby="c{pk}-a">Report</a>'
-            )
+            # No class and no aria-describedby: 41 bytes a comment (CSS finds it by its href).
+            parts.append(f' <a href="{base}{pk}/report/">Report</a>')
     if previous_level >= 0:
         parts.append("</li>" + "</ol></li>" * previous_level)
     html = '<ol class="comment-list">' + "".join(parts) + "</ol>" if parts else ""
