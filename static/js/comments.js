@@ -34,6 +34,7 @@
   function editInPlace(link) {
     var item = link.closest("li");
     var shown = item.querySelector(":scope > .comment-text");
+    var controls = link.closest(".own-controls");
     fetch(link.href, { credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
@@ -41,11 +42,13 @@
         if (!form) { window.location.href = link.href; return; }
         form = document.importNode(form, true);
         shown.hidden = true;
+        controls.hidden = true;
         shown.after(form);
         form.querySelector(".cancel-edit").addEventListener("click", function (event) {
           event.preventDefault();
           form.remove();
           shown.hidden = false;
+          controls.hidden = false;
           link.focus();
         });
         form.querySelector("textarea").focus();

@@ -382,3 +382,21 @@ def test_json_ld_never_counts_a_comment_readers_no_longer_see(
         edit(client, own_published, "Now with a link https://example.org/")
     assert comment_count_in_json_ld(other_reader, url) == 0
     assert comment_count_in_json_ld(Client(), url) == 0
+
+
+def test_the_writers_page_queries_do_not_grow_with_comments(
+    client, post, article, django_assert_num_queries
+):
+    """The writer's own page (held comments, Edit and Delete links, Report links) costs the
+    same with 1 and 200 comments: the controls come from the one comments query."""
+    post(article, comment="My own held comment.")
+    url = article.get_absolute_url()
+    client.get(url)  # warm the per-process caches, as a running site has
+    with django_assert_num_queries(3) as few:
+        client.get(url)
+    CommentFactory.create_batch(199, article=article)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert len(soup.select(".own-controls")) == 1
+    assert len(soup.find_all("a", string="Report")) == 199

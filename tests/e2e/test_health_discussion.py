@@ -170,3 +170,19 @@ def test_the_overview_has_no_accessibility_violations(browser, live_server, arti
     expect(admin.locator("svg.chart").first).to_be_visible()
     assert_no_violations(admin)
     assert errors == []  # no CSP violation: no inline style anywhere in the charts
+
+
+def test_cancelling_an_edit_in_place_restores_the_comment(
+    page, live_server, article, console_errors
+):
+    url = live_server.url + article.get_absolute_url()
+    comment = post_comment(page, url, "Heat helped me.")
+    mine = page.locator(f"#c{comment.pk}")
+    mine.get_by_role("link", name="Edit").click()
+    expect(mine.locator("form.edit-form textarea")).to_be_focused()
+    expect(mine.locator(".own-controls")).to_be_hidden()
+    mine.get_by_role("link", name="Cancel").click()
+    expect(mine.locator("form.edit-form")).to_have_count(0)
+    expect(mine.locator(".comment-text")).to_have_text("Heat helped me.")
+    expect(mine.get_by_role("link", name="Edit")).to_be_focused()
+    assert console_errors == []
