@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Links the site writes (canonical, feeds, sitemap, email) follow it unless DJANGO_SITE_URL is set.
 PORT ?= 8000
 
-.PHONY: run serve serve-front worker loadtest bench bench-moderation clear-ips test lint format superuser venv venv-dev clean lighthouse \
+.PHONY: run serve serve-front worker loadtest bench bench-moderation clear-ips clear-spam test lint format superuser venv venv-dev clean lighthouse \
 	screenshots
 
 $(BIN)/python:
@@ -64,6 +64,12 @@ bench-moderation: venv
 clear-ips: export DJANGO_DEBUG ?= 1
 clear-ips: venv
 	$(BIN)/python manage.py clear_old_ips
+
+## clear-spam: delete spam older than COMMENTS_SPAM_RETENTION_DAYS (30) with its personal data;
+## for a daily cron job, like clear-ips
+clear-spam: export DJANGO_DEBUG ?= 1
+clear-spam: venv
+	$(BIN)/python manage.py delete_old_spam
 
 ## superuser: create a moderator account with full rights on the local database
 superuser: export DJANGO_DEBUG ?= 1

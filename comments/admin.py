@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -13,12 +14,27 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from comments import decisions, queue
-from comments.models import Comment, ModerationWord, ModeratorProfile, TrustedCommenter
+from comments.models import (
+    Comment,
+    CommentReport,
+    CommentVersion,
+    CrisisPhrase,
+    CrisisSupport,
+    MedicalClaimPattern,
+    ModerationWord,
+    ModeratorProfile,
+    SpamSignature,
+    TrustedCommenter,
+)
 from comments.privacy import ERASED_TEXT, comments_by, erase_commenter, export_commenter, log_export
+
+NOTE_MAX_LENGTH = Comment._meta.get_field("site_note").max_length
+DEFAULT_NOTE = "Please talk to your doctor before changing any medication or treatment."
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -111,11 +127,13 @@ class CommentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     sortable_by = ()
     search_fields = ["user_name", "user_email", "comment"]
-    ordering = ["-submit_date"]
+    ordering = list(Comment.QUEUE_ORDER)  # urgent first: see CommentQuerySet.queue_order
     actions = [
         "approve",
         "unapprove",
+        "publish_with_note",
         "mark_spam",
+        "not_spam",
         "remove",
         "export_commenter_data",
         "erase_commenter_data",
@@ -154,7 +172,13 @@ class CommentAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("content_object")
+        # Readers' reports are counted in the same query (the "attention" column).
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("content_object")
+            .annotate(report_count=Count("reports", distinct=True))
+        )
 
     def has_add_permission(self, request):
         return False  # comments come from readers; moderators reply from a comment's page
@@ -421,9 +445,10 @@ class CommentAdmin(admin.ModelAdmin):
     # Bulk actions (they honour "select all n" across pages: the queryset is the whole
     # selection, not the page)
 
-    def _act(self, request, queryset, state):
-        changed = decisions.decide(list(queryset), state, request.user)
+    def _act(self, request, queryset, state, note=None):
+        changed = decisions.decide(list(queryset), state, request.user, note=note)
         self._undo_message(request, self._done(len(changed), state), changed, state)
+        return changed
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
     def approve(self, request, queryset):
@@ -433,9 +458,48 @@ class CommentAdmin(admin.ModelAdmin):
     def unapprove(self, request, queryset):
         self._act(request, queryset, Comment.State.PENDING)
 
+    @admin.action(
+        description=_("Publish selected comments with a note from the site…"),
+        permissions=["moderate"],
+    )
+    def publish_with_note(self, request, queryset):
+        """Publish with a short public note shown under each comment, marked as from the site
+        (for a medical claim: "Please talk to your doctor before changing medication")."""
+        note = request.POST.get("site_note", "").strip()
+        if request.POST.get("confirm") == "yes":
+            if not note or len(note) > NOTE_MAX_LENGTH:
+                self.message_user(
+                    request,
+                    _("Write a note of 1 to %(max)d characters; nothing was published.")
+                    % {"max": NOTE_MAX_LENGTH},
+                    messages.ERROR,
+                )
+            else:
+                self._act(request, queryset, Comment.State.PUBLISHED, note=note)
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publish with a note from the site"),
+            "opts": self.model._meta,
+            "comments": list(queryset),
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            "action": "publish_with_note",
+            "note": note or DEFAULT_NOTE,
+            "note_max_length": NOTE_MAX_LENGTH,
+        }
+        return TemplateResponse(request, "admin/comments/comment/publish_with_note.html", context)
+
     @admin.action(description=_("Mark selected comments as spam"), permissions=["moderate"])
     def mark_spam(self, request, queryset):
         self._act(request, queryset, Comment.State.SPAM)
+
+    @admin.action(
+        description=_("Not spam: back to the queue, forgetting what they taught the spam list"),
+        permissions=["moderate"],
+    )
+    def not_spam(self, request, queryset):
+        spam = queryset.filter(state=Comment.State.SPAM)
+        self._act(request, spam, Comment.State.PENDING)
 
     @admin.action(description=_("Remove selected comments"), permissions=["moderate"])
     def remove(self, request, queryset):
@@ -539,3 +603,86 @@ class TrustedCommenterAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(CrisisPhrase)
+class CrisisPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "language"]
+    list_filter = ["language"]
+    search_fields = ["phrase"]
+
+
+@admin.register(CrisisSupport)
+class CrisisSupportAdmin(admin.ModelAdmin):
+    """The one row of crisis support text: edited, never added twice nor deleted."""
+
+    list_display = ["heading"]
+
+    def has_add_permission(self, request):
+        return not CrisisSupport.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MedicalClaimPattern)
+class MedicalClaimPatternAdmin(admin.ModelAdmin):
+    list_display = ["pattern", "kind", "category"]
+    list_filter = ["category", "kind"]
+    search_fields = ["pattern"]
+
+
+@admin.register(SpamSignature)
+class SpamSignatureAdmin(admin.ModelAdmin):
+    """The local spam list: learned when a moderator marks spam, read-only; an entry can be
+    deleted (or "Not spam" on its comment removes all it taught)."""
+
+    list_display = ["value", "kind", "comment", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value"]
+    list_select_related = ["comment"]
+    readonly_fields = ["kind", "value", "comment", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept for moderators: read, never written here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(ReadOnlyAdmin):
+    list_display = ["comment_excerpt", "reason", "text", "created_at"]
+    list_filter = ["reason", "created_at"]
+    list_select_related = ["comment"]
+    search_fields = ["comment__comment", "text"]
+    fields = ["comment", "reason", "text", "created_at"]
+
+    @admin.display(description=_("comment"))
+    def comment_excerpt(self, obj):
+        url = reverse("admin:comments_comment_change", args=[obj.comment_id])
+        return format_html('<a href="{}">{}</a>', url, Truncator(obj.comment.comment).chars(80))
+
+
+@admin.register(CommentVersion)
+class CommentVersionAdmin(ReadOnlyAdmin):
+    """Every earlier text of a comment its writer edited or deleted."""
+
+    list_display = ["comment", "change", "state", "changed_at", "text"]
+    list_filter = ["change"]
+    list_select_related = ["comment"]
+    search_fields = ["text"]
+    fields = ["comment", "change", "state", "changed_at", "text"]

@@ -39,12 +39,13 @@ def can_moderate(user) -> bool:
 
 
 @transaction.atomic
-def decide(comments, state: str, user) -> dict[int, str]:
-    """Move each comment to ``state``; return {pk: previous state} for those that changed."""
+def decide(comments, state: str, user, note: str | None = None) -> dict[int, str]:
+    """Move each comment to ``state`` (with ``note``, a public note from the site, if given);
+    return {pk: previous state} for those that changed."""
     changed = {}
     for comment in comments:
         previous = comment.state
-        if comment.moderate(state, user):
+        if comment.moderate(state, user, note=note):
             changed[comment.pk] = previous
             if state == Comment.State.PUBLISHED:
                 trust_commenter(comment, user)

@@ -1,7 +1,9 @@
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -47,6 +49,11 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(state=Comment.State.PENDING)
 
+    def queue_order(self):
+        """The moderation queue's order: urgent comments (a writer who may be in crisis) first,
+        then the newest. The admin's changelist and any other queue view use this."""
+        return self.order_by(*Comment.QUEUE_ORDER)
+
 
 class CommentManager(XtdCommentManager.from_queryset(CommentQuerySet)):
     pass
@@ -74,6 +81,12 @@ class Comment(XtdComment):
         NAME_CHANGED = "name_changed", _("Trusted commenter using another name")
         STAFF = "staff", _("Written by the site")
         IMPORTED = "imported", _("Imported from WordPress")
+        CRISIS = "crisis", _("The writer may be in crisis")
+        MEDICAL = "medical", _("Medical claim")
+        SPAM_LIST = "spam_list", _("Matches the local spam list")
+        REPORTED = "reported", _("Reported by readers")
+        EDITED = "edited", _("Edited after publication")
+        WITHDRAWN = "withdrawn", _("Deleted by its writer")
 
     # Named explicitly: the default reverse name ("comment") clashes with the text field.
     xtdcomment_ptr = models.OneToOneField(
@@ -89,8 +102,20 @@ class Comment(XtdComment):
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices, blank=True)
     reason_detail = models.CharField(_("reason detail"), max_length=200, blank=True)
     comment_html = models.TextField(editable=False, default="")
+    urgent = models.BooleanField(
+        _("urgent"),
+        default=False,
+        db_index=True,
+        help_text=_("The text matched a crisis phrase: first in the queue, never auto-published."),
+    )
     from_site = models.BooleanField(
         _("from the site"), default=False, help_text=_("Written by a moderator for the site.")
+    )
+    site_note = models.CharField(
+        _("note from the site"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown under the comment, marked as from the site."),
     )
     commenter_key_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     form_nonce = models.CharField(max_length=32, null=True, blank=True, unique=True, editable=False)
@@ -110,6 +135,9 @@ class Comment(XtdComment):
     )
 
     objects = CommentManager()
+
+    # Urgent first, then the newest (see ``CommentQuerySet.queue_order``).
+    QUEUE_ORDER = ("-urgent", "-submit_date", "-pk")
 
     class Meta:
         verbose_name = _("comment")
@@ -160,14 +188,28 @@ class Comment(XtdComment):
     def is_reply(self) -> bool:
         return bool(self.parent_id) and self.parent_id != self.pk
 
-    def moderate(self, state: str, user) -> bool:
-        """Move to ``state``, recording who decided and when. Return True if it changed."""
-        if self.state == state:
+    def moderate(self, state: str, user, note: str | None = None) -> bool:
+        """Move to ``state``, recording who decided and when. Return True if it changed.
+
+        ``note``, if given, becomes the public note from the site shown under the comment
+        (for example when publishing a held medical claim); "" removes it.
+        """
+        note_changes = note is not None and note.strip() != self.site_note
+        if self.state == state and not note_changes:
             return False
-        self.state = state
+        if note is not None:
+            self.site_note = note.strip()
+        previous, self.state = self.state, state
         self.moderated_by = user
         self.moderated_at = timezone.now()
         self.save()
+        if state != previous and self.State.SPAM in (state, previous):
+            from comments import spam  # the spam list is built on this model
+
+            if state == self.State.SPAM:
+                spam.learn(self)  # its domains, email, IP and text now mark spam
+            else:
+                spam.forget(self)  # "not spam": it no longer marks anything
         return True
 
 
@@ -266,3 +308,232 @@ class VerifiedEmail(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class CrisisPhrase(models.Model):
+    """A phrase suggesting the writer may harm themselves: the comment is held, marked urgent,
+    moderators are emailed at once, and the writer is shown the crisis resources."""
+
+    phrase = models.CharField(
+        _("phrase"),
+        max_length=200,
+        help_text=_("Matched ignoring case, accents' composed forms and repeated spaces."),
+    )
+    language = models.CharField(_("language"), max_length=10, default="en")
+
+    class Meta:
+        verbose_name = _("crisis phrase")
+        verbose_name_plural = _("crisis phrases")
+        ordering = ["language", "phrase"]
+        constraints = [
+            models.UniqueConstraint(fields=["phrase", "language"], name="unique_crisis_phrase")
+        ]
+
+    def __str__(self):
+        return f"{self.phrase} ({self.language})"
+
+
+DEFAULT_CRISIS_MESSAGE = (
+    "Thank you for sharing this. It sounds like you are going through something very hard, "
+    "and you deserve support right now. If you are in danger or thinking about ending your "
+    "life, please call your local emergency number, or reach out to someone you trust."
+)
+DEFAULT_CRISIS_RESOURCES = (
+    "Call your local emergency number (for example 911, 999, 112 or 000)\n"
+    "Find a free, confidential helpline in your country | https://findahelpline.com/"
+)
+
+
+class CrisisSupport(models.Model):
+    """What a writer whose comment matched a crisis phrase reads at once (one row, edited in
+    the admin). Only that writer ever sees it, on the page they land on after posting."""
+
+    heading = models.CharField(_("heading"), max_length=120, default="You are not alone")
+    message = models.TextField(_("message"), default=DEFAULT_CRISIS_MESSAGE)
+    resources = models.TextField(
+        _("resources"),
+        default=DEFAULT_CRISIS_RESOURCES,
+        help_text=_(
+            "One a line: a text, or a text, a vertical bar and a web address "
+            "(Samaritans | https://www.samaritans.org/) or a phone link (tel:116123)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("crisis support")
+        verbose_name_plural = _("crisis support")
+
+    def __str__(self):
+        return str(self.heading)
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row: the site's crisis support text
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "CrisisSupport":
+        """The site's text, or the defaults if nobody has edited it yet (nothing is saved)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+    def links(self) -> list[tuple[str, str]]:
+        """(text, address) for each resource line; address is "" for a line without one."""
+        result = []
+        for line in self.resources.splitlines():
+            text, _bar, address = (part.strip() for part in line.partition("|"))
+            if not text:
+                continue
+            if not address.lower().startswith(("https://", "http://", "tel:")):
+                address = ""
+            result.append((text, address))
+        return result
+
+
+class MedicalClaimPattern(models.Model):
+    """A phrase or pattern of a medical claim: a matching comment is held as "medical claim"
+    and the queue highlights the words that matched."""
+
+    class Category(models.TextChoices):
+        DOSING = "dosing", _("Dosing instructions")
+        STOP_TREATMENT = "stop", _("Stop or change prescribed treatment")
+        CURE = "cure", _("Cure promise")
+        PROMOTION = "promotion", _("Product or clinic promotion")
+
+    class Kind(models.TextChoices):
+        PHRASE = "phrase", _("Phrase (whole words, ignoring case)")
+        PATTERN = "pattern", _("Regular expression (ignoring case)")
+
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PHRASE)
+    pattern = models.CharField(
+        _("phrase or pattern"),
+        max_length=300,
+        help_text=_(
+            "A phrase matches whole words, ignoring case and punctuation. A regular expression "
+            "(Python syntax) is searched in the text made lower case, spaces collapsed."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("medical claim pattern")
+        verbose_name_plural = _("medical claim patterns")
+        ordering = ["category", "kind", "pattern"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "pattern"], name="unique_medical_pattern")
+        ]
+
+    def __str__(self):
+        return f"{self.pattern} ({self.get_category_display()})"
+
+    def clean(self):
+        from comments.health import compile_pattern
+
+        if self.kind == self.Kind.PATTERN:
+            try:
+                compile_pattern(self.pattern)
+            except re.error as error:
+                raise ValidationError(
+                    {"pattern": _("This is not a valid regular expression: %s") % error}
+                ) from None
+
+
+class SpamSignature(models.Model):
+    """One trait of a comment a moderator marked as spam: a later comment sharing it is spam
+    at once. Kept as long as that comment is (see ``comments.spam.delete_old_spam``)."""
+
+    class Kind(models.TextChoices):
+        DOMAIN = "domain", _("Link domain")
+        EMAIL = "email", _("Email")
+        IP = "ip", _("IP address")
+        FINGERPRINT = "text", _("Text fingerprint")
+
+    kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=254)
+    comment = models.ForeignKey(
+        Comment,
+        verbose_name=_("learned from"),
+        on_delete=models.CASCADE,
+        related_name="spam_signatures",
+    )
+    created_at = models.DateTimeField(_("learned at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("spam list entry")
+        verbose_name_plural = _("spam list")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "value"], name="spam_signature_lookup")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "kind", "value"], name="unique_spam_signature"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def affects_public_pages(self) -> bool:
+        return False  # moderators' records: readers' cached pages stay as they are
+
+
+class CommentVersion(models.Model):
+    """The text of a comment before its writer edited or deleted it: moderators see every
+    earlier version (read-only in the admin)."""
+
+    class Change(models.TextChoices):
+        EDITED = "edited", _("Edited")
+        DELETED = "deleted", _("Deleted")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="versions"
+    )
+    text = models.TextField(_("text before the change"))
+    state = models.CharField(
+        _("state before the change"), max_length=10, choices=Comment.State.choices
+    )
+    change = models.CharField(_("change"), max_length=10, choices=Change.choices)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier version of a comment")
+        verbose_name_plural = _("earlier versions of comments")
+        ordering = ["comment", "-changed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.comment_id} {self.get_change_display()} {self.changed_at:%Y-%m-%d %H:%M}"
+
+    def affects_public_pages(self) -> bool:
+        return False  # moderators' records: readers' cached pages stay as they are
+
+
+class CommentReport(models.Model):
+    """A reader's report of a public comment. Reports from ``COMMENTS_REPORTS_TO_HOLD``
+    different browsers since the comment's last moderation send it back to the queue."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", _("Spam")
+        MEDICAL = "medical", _("Harmful medical advice")
+        ABUSIVE = "abusive", _("Abusive or hurtful")
+        OTHER = "other", _("Something else")
+
+    comment = models.ForeignKey(
+        Comment, verbose_name=_("comment"), on_delete=models.CASCADE, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    text = models.CharField(_("details"), max_length=500, blank=True)
+    reporter_key_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_key_hash"], name="one_report_per_browser"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.comment_id}"
+
+    def affects_public_pages(self) -> bool:
+        return False  # moderators' records: readers' cached pages stay as they are

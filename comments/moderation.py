@@ -2,8 +2,14 @@
 
 Rules, in order (each outcome is stored on the comment with its reason):
 1. Staff writing as themselves are published.
+1a. A crisis phrase (``CrisisPhrase``): held and marked urgent, whoever wrote it (a trusted
+    commenter too); moderators are emailed at once and the writer is shown crisis resources.
 2. A "disallow" word anywhere in name, email, website, text or IP: refused outright.
-3. Held for a moderator: the article holds all comments; a "hold" word; two or more links.
+2a. A trait on the local spam list (``comments.spam``: a link domain, the email, the IP, a
+    similar text of a comment a moderator marked as spam): spam at once, the trait recorded.
+3. Held for a moderator: a medical claim (``MedicalClaimPattern``: dosing, stopping treatment,
+   cure promises, promotion; the matched words are stored); the article holds all comments;
+   a "hold" word; two or more links.
 4. Published at once: a trusted commenter (see ``comments.trust``) under the name they were
    trusted with; under another name, held (a trusted browser must not turn into the site).
 5. Otherwise held: a first comment from someone not yet trusted.
@@ -14,6 +20,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
+from comments import health, spam
 from comments.models import Comment, ModerationWord, TrustedCommenter
 from comments.text import count_links, normalise_for_matching
 from nervepain.cache import counters
@@ -28,6 +35,7 @@ class Decision:
     state: str
     reason: str
     detail: str = ""
+    urgent: bool = False
 
 
 class ArticleCommentModerator(XtdCommentModerator):
@@ -48,6 +56,11 @@ class ArticleCommentModerator(XtdCommentModerator):
         if user is not None and user.is_active and user.is_staff:
             return Decision(Comment.State.PUBLISHED, Comment.Reason.STAFF)
 
+        crisis = health.crisis_phrases_in(comment.comment)
+        if crisis:
+            detail = health.MATCH_SEPARATOR.join(crisis)[:200]
+            return Decision(Comment.State.PENDING, Comment.Reason.CRISIS, detail, urgent=True)
+
         fields = [comment.user_name, comment.user_email, comment.user_url, comment.comment]
         fields.append(comment.ip_address or "")
         haystack = "\n".join(normalise_for_matching(value) for value in fields)
@@ -60,6 +73,14 @@ class ArticleCommentModerator(XtdCommentModerator):
                 "Your comment contains words or details this site does not accept."
             )
 
+        spam_traits = spam.match(comment)
+        if spam_traits:
+            return Decision(Comment.State.SPAM, Comment.Reason.SPAM_LIST, spam_traits)
+
+        claims = health.medical_claims_in(comment.comment)
+        if claims:
+            detail = health.MATCH_SEPARATOR.join(claims)[:200]
+            return Decision(Comment.State.PENDING, Comment.Reason.MEDICAL, detail)
         if getattr(article, "moderate_all_comments", False):
             return Decision(Comment.State.PENDING, Comment.Reason.HOLD_ALL)
         if words[ModerationWord.Action.HOLD]:

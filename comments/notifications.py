@@ -85,12 +85,8 @@ def comment_became_public(comment: Comment) -> None:
         after_commit(notify_reply, comment.pk)
 
 
-@task()
-def notify_moderators(comment_id: int, attempt: int = 1) -> str:
-    """Tell moderators a comment is waiting, at most a few emails per minute."""
-    comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PENDING).first()
-    if comment is None:
-        return "no longer pending"
+def _over_burst_limit() -> bool:
+    """Count one moderator email this minute; True past COMMENTS_MODERATOR_EMAILS_PER_MINUTE."""
     minute = timezone.now().strftime("%Y%m%d%H%M")
     key = f"comments:moderator-mail:{minute}"
     counters.add(key, 0, timeout=120)
@@ -98,7 +94,20 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
         sent_this_minute = counters.incr(key)
     except ValueError:  # the cache lost the key (or is down): count this one as the first
         sent_this_minute = 1
-    if sent_this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE:
+    return sent_this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
+
+
+@task()
+def notify_moderators(comment_id: int, attempt: int = 1) -> str:
+    """Tell moderators a comment is waiting, at most a few emails per minute.
+
+    An urgent comment (its writer may be in crisis) is mailed at once, whatever the burst
+    limit, with a subject that says so.
+    """
+    comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PENDING).first()
+    if comment is None:
+        return "no longer pending"
+    if not comment.urgent and _over_burst_limit():
         logger.info("comment=%s moderator email skipped: burst limit", comment_id)
         return "throttled"
     users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
@@ -134,11 +143,14 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
             for action, label in (("approve", "Approve"), ("spam", "Spam"), ("remove", "Remove"))
         ],
     }
+    subject = f"[{settings.SITE_NAME}] A comment is waiting for moderation"
+    if comment.urgent:
+        subject = f"[{settings.SITE_NAME}] URGENT: a commenter may be in crisis"
     _send(
         notify_moderators,
         comment_id,
         attempt,
-        f"[{settings.SITE_NAME}] A comment is waiting for moderation",
+        subject,
         "comments/email/moderators.txt",
         context,
         recipients,

@@ -26,13 +26,20 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from articles import deletion
-from comments.models import Comment, TrustedCommenter, VerifiedEmail
+from comments.models import (
+    Comment,
+    CommentReport,
+    CommentVersion,
+    SpamSignature,
+    TrustedCommenter,
+    VerifiedEmail,
+)
 from nervepain.cache import counters
 
 logger = logging.getLogger("comments.privacy")
@@ -60,7 +67,9 @@ def _iso(value: datetime.datetime | None) -> str | None:
 def export_commenter(email: str) -> dict:
     """Everything held about the commenter with this address, ready for ``json.dumps``."""
     email = email.strip()
-    comments = list(comments_by(email).prefetch_related("content_object").order_by("pk"))
+    comments = list(
+        comments_by(email).prefetch_related("content_object", "versions").order_by("pk")
+    )
     site = settings.SITE_URL.rstrip("/")
 
     def article(comment):
@@ -89,6 +98,10 @@ def export_commenter(email: str) -> dict:
                 "reply_emails": comment.followup,
                 "moderated_at": _iso(comment.moderated_at),
                 "recognised_browser": bool(comment.commenter_key_hash),
+                "earlier_versions": [
+                    {"text": version.text, "changed_at": _iso(version.changed_at)}
+                    for version in comment.versions.all()
+                ],
             }
             for comment in comments
         ],
@@ -128,6 +141,18 @@ class Erasure:
     text_kept: bool
 
 
+def _erase_health_records(email, comments, key_hashes) -> None:
+    """The commenter's earlier texts (edits, deletions), the spam list entries holding their
+    email or IP, and the reports their browser sent: all go with an erasure."""
+    pks = [comment.pk for comment in comments]
+    CommentVersion.objects.filter(comment_id__in=pks).delete()
+    SpamSignature.objects.filter(
+        Q(comment_id__in=pks) | Q(kind=SpamSignature.Kind.EMAIL, value=email.lower())
+    ).delete()
+    if key_hashes:
+        CommentReport.objects.filter(reporter_key_hash__in=key_hashes).delete()
+
+
 def erase_commenter(email: str, *, keep_text: bool, by: str, dry_run: bool = False) -> Erasure:
     """Remove what identifies this commenter; their text goes too unless ``keep_text``.
 
@@ -148,6 +173,7 @@ def erase_commenter(email: str, *, keep_text: bool, by: str, dry_run: bool = Fal
         )
         if dry_run or not email:
             return result
+        key_hashes = {comment.commenter_key_hash for comment in comments} - {""}
         for comment in comments:
             comment.user = None
             comment.user_name = ERASED_NAME
@@ -166,6 +192,7 @@ def erase_commenter(email: str, *, keep_text: bool, by: str, dry_run: bool = Fal
             ).update(object_repr=str(comment)[:200])
         trusted.delete()
         verified.delete()
+        _erase_health_records(email, comments, key_hashes)
         counters.delete(f"comments:confirm-sent:{email.lower()}")
     logger.info(
         "privacy erase email_sha256=%s comments=%d trusted=%d verified=%d text=%s by=%s",

@@ -21,6 +21,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
 from comments import decisions
+from comments.health import HIGHLIGHTED_REASONS, highlight_matches
 from comments.models import Comment
 
 S = Comment.State
@@ -231,6 +232,11 @@ def card_context(comment, extra: dict) -> dict:
         if comment.user_url.lower().startswith(("http://", "https://"))
         else "",
         "actions": actions_for(comment),
+        # What needs a moderator's eye: urgent (crisis), readers' reports, the matched words.
+        "reports": getattr(comment, "report_count", 0),
+        "highlighted": highlight_matches(comment)
+        if comment.reason in HIGHLIGHTED_REASONS and comment.reason_detail
+        else "",
         "can_reply": can_reply(comment),
         "reply_name": extra.get("reply_name", ""),
         "buttons": extra.get("buttons", True),

@@ -6,6 +6,7 @@ escaped here, except ``comment_html``, which ``comments.text.render_comment_text
 (escaped, then sanitised) when the comment was saved.
 """
 
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
@@ -22,6 +23,9 @@ FIELDS = [
     "submit_date",
     "comment_html",
     "from_site",
+    "urgent",
+    "site_note",
+    "commenter_key_hash",
 ]
 _PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
 
@@ -36,8 +40,31 @@ def visible_rows(rows):
             yield row
 
 
+def crisis_box(support, pk) -> str:
+    """The crisis resources shown under a writer's own urgent held comment (only to them)."""
+    items = "".join(
+        f'<li><a href="{escape(address)}">{escape(text)}</a></li>'
+        if address
+        else f"<li>{escape(text)}</li>"
+        for text, address in support.links()
+    )
+    return (
+        f'<section class="crisis" aria-labelledby="c{pk}-crisis">'
+        f'<h3 id="c{pk}-crisis">{escape(support.heading)}</h3>'
+        f"<p>{escape(support.message)}</p>"
+        f"{f'<ul>{items}</ul>' if items else ''}</section>"
+    )
+
+
 def render_tree(
-    rows, *, can_reply: bool, site_name: str, controls: dict | None = None
+    rows,
+    *,
+    can_reply: bool,
+    site_name: str,
+    controls: dict | None = None,
+    crisis_support=None,
+    key_hash: str = "",
+    editable_since=None,
 ) -> tuple[SafeString, int, dict]:
     """Return (the ``<ol>`` of comments, how many are public, {public pk: author name}).
 
@@ -47,10 +74,20 @@ def render_tree(
     The markup is kept lean (about 270 bytes around each comment's text), since a popular
     article carries hundreds of them: classes only where CSS or script needs them, and the
     Reply link described by the author's name instead of repeating it.
+
+    ``crisis_support`` (a callable giving the site's ``CrisisSupport``) is called only if an
+    urgent held comment is shown, which happens only to the browser that wrote it.
+
+    Every public comment has a Report link. The comments this browser wrote (``key_hash``)
+    after ``editable_since`` get Edit and Delete links: only that browser's page has them,
+    and such a page is never shared (see ``articles.pagecache``).
     """
+    base = reverse("comments:report", args=[0]).removesuffix("0/report/")
     parts, public, names, previous_level = [], 0, {}, -1
     badge = f' <span class="badge">From {escape(site_name)}</span>'
-    for pk, _parent, level, state, name, url, submitted, text, from_site in visible_rows(rows):
+    support = None
+    for row in visible_rows(rows):
+        pk, _parent, level, state, name, url, submitted, text, from_site, urgent, note, key = row
         if level > previous_level:
             parts.append('<ol class="children">' if previous_level >= 0 else "")
         else:
@@ -70,11 +107,21 @@ def render_tree(
         if pending and controls and pk in controls:
             parts.append(controls[pk])
         elif pending:
+            if urgent and crisis_support is not None:
+                support = support or crisis_support()
+                parts.append(crisis_box(support, pk))
             parts.append(
                 '<p class="awaiting" role="status">Your comment is awaiting moderation. '
                 "Only you can see it, in this browser.</p>"
             )
         parts.append(f'<div class="comment-text">{text}</div>')
+        if note:
+            parts.append(f'<p class="site-note">{badge.strip()} {escape(note)}</p>')
+        if key_hash and key == key_hash and editable_since and submitted > editable_since:
+            parts.append(
+                f'<p class="own-controls"><a class="edit-link" href="{base}{pk}/edit/">Edit</a> '
+                f'<a href="{base}{pk}/delete/">Delete</a></p>'
+            )
         if state == _PUBLISHED:
             public += 1
             names[pk] = name
@@ -83,6 +130,8 @@ def render_tree(
                     f'<a class="reply-link" href="?reply_to={pk}#respond" '
                     f'aria-describedby="c{pk}-a">Reply</a>'
                 )
+            # No class and no aria-describedby: 41 bytes a comment (CSS finds it by its href).
+            parts.append(f' <a href="{base}{pk}/report/">Report</a>')
     if previous_level >= 0:
         parts.append("</li>" + "</ol></li>" * previous_level)
     html = '<ol class="comment-list">' + "".join(parts) + "</ol>" if parts else ""

@@ -206,13 +206,14 @@ def post_comment(request):
         decision.reason,
         decision.detail,
     )
+    comment.urgent = decision.urgent
 
     try:
         with transaction.atomic():
             comment.save()
             if comment.state == Comment.State.PENDING:
                 notifications.after_commit(notifications.notify_moderators, comment.pk)
-            else:
+            elif comment.state == Comment.State.PUBLISHED:
                 notifications.comment_became_public(comment)
             if comment.followup:
                 notifications.after_commit(notifications.request_confirmation, comment.pk)

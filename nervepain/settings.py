@@ -406,6 +406,13 @@ COMMENTS_QUEUE_COUNT_CAP = env_int("COMMENTS_QUEUE_COUNT_CAP", 10000)
 # Commenters' IP addresses are kept this many days, for moderation; `make clear-ips` (daily,
 # from cron) clears older ones.
 COMMENTS_IP_RETENTION_DAYS = env_int("COMMENTS_IP_RETENTION_DAYS", 30)
+# Spam (and the spam list entries it taught) is deleted after this many days by
+# `make clear-spam` (daily, from cron).
+COMMENTS_SPAM_RETENTION_DAYS = env_int("COMMENTS_SPAM_RETENTION_DAYS", 30)
+# Writers may edit or delete their own comment (same browser) this many minutes after posting.
+COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
+# Reports from this many different browsers send a public comment back to the queue.
+COMMENTS_REPORTS_TO_HOLD = env_int("COMMENTS_REPORTS_TO_HOLD", 3)
 
 # One line per event on stdout, key=value, with the request id: `grep request_id=abc`.
 LOGGING = {

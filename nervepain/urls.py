@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
 from articles.views import SearchView
+from comments.overview import overview as comments_overview
 from nervepain.login import admin_login
 
 # A database error outside a view is the "back in a minute" page too (nervepain.outage).
@@ -15,6 +16,12 @@ handler500 = "nervepain.outage.server_error"
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}login/", admin_login),
+    # The moderators' overview: an admin page of the comments app, outside CommentAdmin.
+    path(
+        f"{settings.ADMIN_PATH}comments/overview/",
+        admin.site.admin_view(comments_overview),
+        name="comments-overview",
+    ),
     path(settings.ADMIN_PATH, admin.site.urls),
     # markdownx's endpoints, wrapped: staff only, sanitised preview, decoded uploads.
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),

@@ -1,16 +1,19 @@
+from datetime import timedelta
+
 from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from articles.pagecache import honour_query_parameter
 from comments import trust
 from comments.decisions import can_moderate
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import Comment, CrisisSupport
 from comments.moderation import moderator_for
 from comments.render import FIELDS, render_tree
 
@@ -56,7 +59,14 @@ def _tree(request, article):
             .order_by("thread_id", "order")
             .values_list(*FIELDS)
         )
-        tree = render_tree(rows, can_reply=is_open, site_name=settings.SITE_NAME)
+        tree = render_tree(
+            rows,
+            can_reply=is_open,
+            site_name=settings.SITE_NAME,
+            crisis_support=CrisisSupport.current,
+            key_hash=key_hash,
+            editable_since=timezone.now() - timedelta(minutes=settings.COMMENTS_EDIT_MINUTES),
+        )
         if cache_key is not None:
             cache.set(cache_key, (str(tree[0]), tree[1], tree[2]), settings.FRAGMENT_CACHE_SECONDS)
         trees[article.pk] = (is_open, tree)

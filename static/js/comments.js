@@ -35,7 +35,40 @@
     fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" });
   }, { once: true });
 
+  // Edit in place: the edit page's own form is fetched and shown under the comment; saving
+  // posts it as the page would. Without JavaScript the Edit link opens that page.
+  function editInPlace(link) {
+    var item = link.closest("li");
+    var shown = item.querySelector(":scope > .comment-text");
+    var controls = link.closest(".own-controls");
+    fetch(link.href, { credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var form = new DOMParser().parseFromString(html, "text/html").querySelector("form.edit-form");
+        if (!form) { window.location.href = link.href; return; }
+        form = document.importNode(form, true);
+        shown.hidden = true;
+        controls.hidden = true;
+        shown.after(form);
+        form.querySelector(".cancel-edit").addEventListener("click", function (event) {
+          event.preventDefault();
+          form.remove();
+          shown.hidden = false;
+          controls.hidden = false;
+          link.focus();
+        });
+        form.querySelector("textarea").focus();
+      })
+      .catch(function () { window.location.href = link.href; });
+  }
+
   document.addEventListener("click", function (event) {
+    var edit = event.target.closest("a.edit-link");
+    if (edit) {
+      event.preventDefault();
+      editInPlace(edit);
+      return;
+    }
     var link = event.target.closest("a.reply-link");
     if (link) {
       event.preventDefault();

@@ -387,11 +387,12 @@ def test_reader_pages_carry_no_per_reader_token(client, article):
 
 def test_posting_reads_the_article_once(post, article, django_assert_num_queries):
     """The post's query budget: the article once (the comment's address comes from it, not
-    from a second read), the two duplicate checks, words and trust, the comment's rows in
-    three tables and its place in the thread (one UPDATE of xtd's table, not all three
-    tables rewritten), the email job. A change that adds a query here should be a choice."""
+    from a second read), the two duplicate checks, crisis phrases, the spam list, medical
+    claim patterns, words and trust, the comment's rows in three tables and its place in the
+    thread (one UPDATE of xtd's table, not all three tables rewritten), the email job. A
+    change that adds a query here should be a choice."""
     post(article, comment="A first comment warms the content type cache.")
-    with django_assert_num_queries(11) as captured:
+    with django_assert_num_queries(14) as captured:
         response = post(article, comment="Ice helped more than heat.")
     assert response.status_code == 303
     article_reads = [q for q in captured.captured_queries if 'FROM "articles_article"' in q["sql"]]

@@ -330,3 +330,27 @@ def test_the_comment_form_links_to_the_privacy_page(client):
     article = ArticleFactory()
     page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
     assert page.select_one("#comment-privacy a[href='/privacy/']") is not None
+
+
+def test_erase_takes_earlier_versions_spam_list_entries_and_sent_reports(ann):
+    """The health features keep texts, emails and browser keys elsewhere: erasure reaches them."""
+    from comments.models import CommentReport, CommentVersion, SpamSignature
+    from comments.privacy import erase_commenter
+
+    first, bob_top = ann["first"], ann["bob"][0]
+    CommentVersion.objects.create(comment=first, text="My first draft.", state="published",
+                                  change="edited")  # fmt: skip
+    SpamSignature.objects.create(comment=ann["reply"], kind="ip", value="198.51.100.8")
+    SpamSignature.objects.create(comment=bob_top, kind="email", value="ann@example.org")
+    SpamSignature.objects.create(comment=bob_top, kind="email", value="bob@example.org")
+    CommentReport.objects.create(comment=bob_top, reason="other",
+                                 reporter_key_hash=first.commenter_key_hash)  # fmt: skip
+    CommentReport.objects.create(comment=first, reason="spam", reporter_key_hash="someone")
+
+    assert export_commenter("ann@example.org")["comments"][0]["earlier_versions"][0]["text"] == (
+        "My first draft."
+    )
+    erase_commenter("ann@example.org", keep_text=False, by="test")
+    assert not CommentVersion.objects.exists()
+    assert set(SpamSignature.objects.values_list("value", flat=True)) == {"bob@example.org"}
+    assert list(CommentReport.objects.values_list("reporter_key_hash", flat=True)) == ["someone"]

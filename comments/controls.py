@@ -1,0 +1,169 @@
+"""Readers' own controls: edit or delete your comment for a while, report someone else's.
+
+Edit and delete: only from the browser that wrote the comment (its commenter key, see
+``comments.trust``), only for ``COMMENTS_EDIT_MINUTES`` (15) after posting. Every earlier text
+is kept as a ``CommentVersion`` for moderators. An edit that adds a crisis phrase, a medical
+claim, a hold word or a link sends a published comment back to the queue (an added crisis
+phrase also marks it urgent and mails moderators at once); an edit adding a "disallow" word is
+refused.
+
+Reports: one per browser per comment; reports from ``COMMENTS_REPORTS_TO_HOLD`` (3) different
+browsers since the comment was last moderated send it back to the queue. Both are rate limited
+per IP address like posting.
+
+All state changes go through ``Comment.moderate``, so the page cache follows.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django_comments.forms import COMMENT_MAX_LENGTH
+
+from comments import health, notifications
+from comments.models import Comment, CommentReport, CommentVersion, ModerationWord
+from comments.text import clean_comment_text, count_links, normalise_for_matching
+
+
+class ChangeRefusedError(Exception):
+    """The edit or report is not accepted; the message says why, plainly."""
+
+
+def edit_deadline(comment) -> datetime.datetime:
+    return comment.submit_date + datetime.timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
+
+
+def can_change(comment, key_hash: str, now=None) -> bool:
+    """This browser wrote the comment, it is still shown, and the edit window is open."""
+    now = now or timezone.now()
+    return (
+        bool(key_hash)
+        and comment.commenter_key_hash == key_hash
+        and not comment.from_site
+        and comment.state in (Comment.State.PENDING, Comment.State.PUBLISHED)
+        and now < edit_deadline(comment)
+    )
+
+
+def _added(new: list[str], old: list[str]) -> list[str]:
+    return [item for item in new if item not in old]
+
+
+def _words(text: str) -> dict[str, list[str]]:
+    haystack = normalise_for_matching(text)
+    words = {action: [] for action in ModerationWord.Action.values}
+    for word, action in ModerationWord.objects.values_list("word", "action"):
+        if normalise_for_matching(word) in haystack:
+            words[action].append(word)
+    return words
+
+
+def _hold_for(old: str, new: str):
+    """(reason, detail, urgent) if the edit adds what the rules hold, else None."""
+    crisis = _added(health.crisis_phrases_in(new), health.crisis_phrases_in(old))
+    if crisis:
+        return Comment.Reason.CRISIS, health.MATCH_SEPARATOR.join(crisis), True
+    claims = _added(health.medical_claims_in(new), health.medical_claims_in(old))
+    if claims:
+        return Comment.Reason.MEDICAL, health.MATCH_SEPARATOR.join(claims), False
+    held = _added(_words(new)[ModerationWord.Action.HOLD], _words(old)[ModerationWord.Action.HOLD])
+    if held:
+        return Comment.Reason.HOLD_WORD, health.MATCH_SEPARATOR.join(held), False
+    if count_links(new) > count_links(old):
+        return Comment.Reason.EDITED, "added a link", False
+    return None
+
+
+def edit(comment: Comment, text: str) -> bool:
+    """Replace the comment's text, keeping the old one; return True if it went back to (or
+    stays in) the queue. Raises ``ChangeRefusedError`` with the reason."""
+    text = clean_comment_text(text)
+    if not text:
+        raise ChangeRefusedError("Please write a comment.")
+    if len(text) > COMMENT_MAX_LENGTH:
+        raise ChangeRefusedError(
+            f"Your comment is {len(text)} characters long; the limit is {COMMENT_MAX_LENGTH}."
+        )
+    if _words(text)[ModerationWord.Action.DISALLOW]:
+        raise ChangeRefusedError(
+            "Your comment contains words or details this site does not accept."
+        )
+    if text == comment.comment:
+        return comment.state == Comment.State.PENDING
+    hold = _hold_for(comment.comment, text)
+    with transaction.atomic():
+        CommentVersion.objects.create(
+            comment=comment,
+            text=comment.comment,
+            state=comment.state,
+            change=CommentVersion.Change.EDITED,
+        )
+        comment.comment = text
+        if hold is None:
+            comment.save()
+            return comment.state == Comment.State.PENDING
+        comment.reason, detail, urgent = hold
+        comment.reason_detail = detail[:200]
+        comment.urgent = comment.urgent or urgent
+        if not comment.moderate(Comment.State.PENDING, None):
+            comment.save()
+        notifications.after_commit(notifications.notify_moderators, comment.pk)
+    return True
+
+
+def delete_own(comment: Comment) -> None:
+    """The writer withdraws the comment: removed from the page, its text kept for moderators."""
+    with transaction.atomic():
+        CommentVersion.objects.create(
+            comment=comment,
+            text=comment.comment,
+            state=comment.state,
+            change=CommentVersion.Change.DELETED,
+        )
+        comment.reason, comment.reason_detail = Comment.Reason.WITHDRAWN, ""
+        comment.moderate(Comment.State.REMOVED, None)
+
+
+def over_report_limit(ip: str | None) -> bool:
+    """Count one report for this IP; True past COMMENTS_RATE_LIMIT per COMMENTS_RATE_WINDOW
+    (the posting limits, counted apart). Fails open like posting's limit."""
+    key = f"comments:report-rate:{ip or 'unknown'}"
+    cache.add(key, 0, timeout=settings.COMMENTS_RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.add(key, 1, timeout=settings.COMMENTS_RATE_WINDOW)
+        count = 1
+    return count > settings.COMMENTS_RATE_LIMIT
+
+
+def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool:
+    """Record this browser's report; return False if it had reported this comment already.
+
+    Reports from ``COMMENTS_REPORTS_TO_HOLD`` different browsers since the last moderation
+    decision send the comment back to the queue and tell the moderators.
+    """
+    if comment.state != Comment.State.PUBLISHED:
+        raise ChangeRefusedError("This comment is not shown any more; thank you all the same.")
+    if reason not in CommentReport.Reason.values:
+        raise ChangeRefusedError("Please choose why you are reporting this comment.")
+    with transaction.atomic():
+        _, created = CommentReport.objects.get_or_create(
+            comment=comment,
+            reporter_key_hash=key_hash,
+            defaults={"reason": reason, "text": clean_comment_text(text)[:500]},
+        )
+        if not created:
+            return False
+        reports = comment.reports.all()
+        if comment.moderated_at:
+            reports = reports.filter(created_at__gt=comment.moderated_at)
+        count = reports.count()
+        if count >= settings.COMMENTS_REPORTS_TO_HOLD:
+            comment.reason = Comment.Reason.REPORTED
+            comment.reason_detail = f"{count} reports"
+            comment.moderate(Comment.State.PENDING, None)
+            notifications.after_commit(notifications.notify_moderators, comment.pk)
+    return True

@@ -1,0 +1,83 @@
+"""The comments feed of an article: RSS and Atom, public comments only, names but no emails."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from comments.models import Comment, comment_url
+from comments.moderation import moderator
+from comments.notifications import absolute
+
+FEED_LENGTH = 50
+
+
+def commented_article(pk):
+    """The published article (of the model registered for discussion) with this id."""
+    for model in moderator._registry:
+        found = model._default_manager.published().filter(pk=pk).first()
+        if found is not None:
+            return found
+    raise Http404("No such article.")
+
+
+class ArticleCommentsFeed(Feed):
+    """RSS 2.0: the newest public comments of one article."""
+
+    def get_object(self, request, pk):
+        return commented_article(pk)
+
+    def title(self, article):
+        return f"Comments on {article.title} | {settings.SITE_NAME}"
+
+    def link(self, article):
+        return absolute(article.get_absolute_url() + "#comments")
+
+    def description(self, article):
+        return f"The newest public comments on {article.title}."
+
+    subtitle = description
+
+    def feed_url(self, article):
+        return absolute(reverse("comments:feed_rss", args=[article.pk]))
+
+    def items(self, article):
+        comments = list(
+            Comment.objects.for_object(article)
+            .public()
+            .select_related(None)
+            .only("pk", "user_name", "submit_date", "comment_html")
+            .order_by("-submit_date", "-pk")[:FEED_LENGTH]
+        )
+        for comment in comments:  # titles and links name the article without a query each
+            comment.feed_article = article
+        return comments
+
+    def item_title(self, item):
+        return f"{item.user_name} on {item.feed_article.title}"
+
+    def item_description(self, item):
+        # comment_html was escaped and sanitised by comments.text when the comment was saved.
+        return item.comment_html
+
+    def item_link(self, item):
+        return absolute(comment_url(item.feed_article, item.pk))
+
+    def item_guid(self, item):
+        return self.item_link(item)
+
+    def item_pubdate(self, item):
+        return item.submit_date
+
+    def item_author_name(self, item):
+        return item.user_name
+
+
+class ArticleCommentsAtomFeed(ArticleCommentsFeed):
+    """The same comments as Atom 1.0."""
+
+    feed_type = Atom1Feed
+
+    def feed_url(self, article):
+        return absolute(reverse("comments:feed_atom", args=[article.pk]))

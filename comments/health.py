@@ -1,0 +1,116 @@
+"""Rules that know the discussion is about health: crisis phrases and medical claims.
+
+Matching is done on normalised text, so that "I want to DIE", "i  want to die" and
+"I want to die…" all match "want to die": Unicode compatibility forms folded (NFKC), case
+folded, invisible characters dropped, curly apostrophes made straight, every other character
+that is not a letter or digit made a space, spaces collapsed. A phrase matches whole words
+only ("die" does not match "diet").
+"""
+
+import re
+import unicodedata
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_NOT_WORD = re.compile(r"[^\w']+")
+
+
+def normalise_phrase_text(value: str) -> str:
+    """Text as phrases are matched against: see the module docstring. Padded with spaces."""
+    value = unicodedata.normalize("NFKC", value or "").casefold().translate(_APOSTROPHES)
+    value = "".join(char for char in value if unicodedata.category(char) != "Cf")
+    return " " + " ".join(_NOT_WORD.sub(" ", value).split()) + " "
+
+
+def matching_phrases(text: str, phrases) -> list[str]:
+    """The phrases (as written in the list) found in ``text``, whole words, in list order."""
+    haystack = normalise_phrase_text(text)
+    found = []
+    for phrase in phrases:
+        needle = normalise_phrase_text(phrase)
+        if needle.strip() and needle in haystack and phrase not in found:
+            found.append(phrase)
+    return found
+
+
+def crisis_phrases_in(text: str) -> list[str]:
+    """The crisis phrases (any language) this text contains."""
+    from comments.models import CrisisPhrase
+
+    return matching_phrases(text, CrisisPhrase.objects.values_list("phrase", flat=True))
+
+
+def normalise_for_patterns(value: str) -> str:
+    """Text as medical claim patterns see it: folded like phrases, punctuation kept."""
+    value = unicodedata.normalize("NFKC", value or "").casefold().translate(_APOSTROPHES)
+    value = "".join(char for char in value if unicodedata.category(char) != "Cf")
+    return " ".join(value.split())
+
+
+def compile_pattern(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def medical_claims_in(text: str) -> list[str]:
+    """The words of ``text`` that matched a medical claim phrase or pattern, in list order."""
+    from comments.models import MedicalClaimPattern
+
+    rows = list(MedicalClaimPattern.objects.values_list("kind", "pattern"))
+    phrases = [p for kind, p in rows if kind == MedicalClaimPattern.Kind.PHRASE]
+    found = matching_phrases(text, phrases)
+    folded = normalise_for_patterns(text)
+    for kind, pattern in rows:
+        if kind != MedicalClaimPattern.Kind.PATTERN:
+            continue
+        try:
+            match = compile_pattern(pattern).search(folded)
+        except re.error:  # saved around the admin's check: skipped, never breaks posting
+            continue
+        if match and match.group(0).strip() and match.group(0).strip() not in found:
+            found.append(match.group(0).strip())
+    return found
+
+
+MATCH_SEPARATOR = ", "
+
+
+# Reasons whose ``reason_detail`` lists the words that matched (``Comment.Reason`` values).
+HIGHLIGHTED_REASONS = {"crisis", "medical", "hold_word"}
+
+
+def highlight_matches(comment) -> SafeString:
+    """The comment's text with the words that held it (crisis phrases, medical claims, hold
+    words, as stored in ``reason_detail``) in ``<mark>``: for the moderation queue."""
+    words = (
+        comment.reason_detail.split(MATCH_SEPARATOR)
+        if comment.reason in HIGHLIGHTED_REASONS
+        else []
+    )
+    return highlight(comment.comment, words)
+
+
+def highlight(text: str, words) -> SafeString:
+    """``text`` escaped, with each occurrence of ``words`` (ignoring case) in ``<mark>``.
+
+    For the moderation queue: shows which words of a held comment matched a rule.
+    """
+    words = sorted({w for w in words if w.strip()}, key=len, reverse=True)
+    if not words:
+        return SafeString(escape(text))
+    pattern = re.compile("|".join(_loose(word) for word in words), re.IGNORECASE)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    # Safe: every piece of the reader's text went through escape() above.
+    return SafeString("".join(parts))
+
+
+def _loose(word: str) -> str:
+    """A pattern for ``word`` in the original text: any run of spaces or punctuation between
+    its words, as normalisation allowed when it matched."""
+    return r"[\W_]+".join(re.escape(part) for part in normalise_phrase_text(word).split())

@@ -1,0 +1,119 @@
+"""Readers' controls on the page: edit or delete your own comment, report one, and the
+comments feed of an article. Plain forms that work without script (``static/js/comments.js``
+opens the edit form in place when it can).
+
+Like posting, these forms are checked by origin rather than by a CSRF cookie (see
+``comments.views._from_this_site``): a CSRF cookie would keep the reader out of the shared
+page cache for the rest of their visit. Edit and delete also need this browser's commenter
+key, a SameSite=Lax cookie that another site's form never sends.
+"""
+
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from comments import controls, trust
+from comments.models import Comment, CommentReport, comment_url
+from comments.views import _from_this_site, _see_other, client_ip
+
+FOREIGN_FORM = "This form was sent from another website, so it was not accepted."
+
+
+def _comment(pk, *states):
+    return get_object_or_404(
+        Comment.objects.select_related(None).prefetch_related("content_object"),
+        pk=pk,
+        state__in=states,
+    )
+
+
+def _too_late(request, comment):
+    context = {"article": comment.content_object}
+    return render(request, "comments/too_late.html", context, status=403)
+
+
+def _own(request, pk):
+    """The comment if this browser may still change it, else the reason as a response."""
+    comment = _comment(pk, Comment.State.PENDING, Comment.State.PUBLISHED)
+    if not controls.can_change(comment, trust.commenter_key_hash(request)):
+        return comment, _too_late(request, comment)
+    if request.method == "POST" and not _from_this_site(request):
+        return comment, render(
+            request, "comments/too_late.html", {"reason": FOREIGN_FORM}, status=403
+        )
+    return comment, None
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def edit_comment(request, pk):
+    """Edit your own comment within the edit window; the old text is kept for moderators."""
+    comment, refusal = _own(request, pk)
+    if refusal is not None:
+        return refusal
+    text, error = comment.comment, ""
+    if request.method == "POST":
+        text = request.POST.get("comment", "")
+        try:
+            controls.edit(comment, text)
+        except controls.ChangeRefusedError as refused:
+            error = str(refused)
+        else:
+            return _see_other(comment_url(comment.content_object, comment.pk))
+    context = {
+        "comment": comment,
+        "article": comment.content_object,
+        "text": text,
+        "error": error,
+        "deadline": controls.edit_deadline(comment),
+    }
+    return render(request, "comments/edit.html", context, status=400 if error else 200)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def delete_comment(request, pk):
+    """Delete your own comment within the edit window (GET asks, POST deletes)."""
+    comment, refusal = _own(request, pk)
+    if refusal is not None:
+        return refusal
+    if request.method == "POST":
+        controls.delete_own(comment)
+        return _see_other(f"{comment.content_object.get_absolute_url()}#comments")
+    context = {"comment": comment, "article": comment.content_object}
+    return render(request, "comments/delete.html", context)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def report_comment(request, pk):
+    """Report a public comment to the moderators (GET shows the form, POST records it)."""
+    comment = _comment(pk, Comment.State.PUBLISHED)
+    context = {
+        "comment": comment,
+        "article": comment.content_object,
+        "reasons": CommentReport.Reason.choices,
+        "chosen": request.POST.get("reason", ""),
+        "text": request.POST.get("text", ""),
+    }
+    if request.method == "GET":
+        return render(request, "comments/report.html", context)
+    if not _from_this_site(request):
+        return render(
+            request, "comments/report.html", {**context, "error": FOREIGN_FORM}, status=403
+        )
+    if controls.over_report_limit(client_ip(request)):
+        error = "You have sent several reports in a short time. Please try again in a few minutes."
+        return render(request, "comments/report.html", {**context, "error": error}, status=429)
+    key = trust.commenter_key(request) or trust.new_commenter_key()
+    try:
+        counted = controls.report(
+            comment, trust.hash_commenter_key(key), context["chosen"], context["text"]
+        )
+    except controls.ChangeRefusedError as refused:
+        return render(
+            request, "comments/report.html", {**context, "error": str(refused)}, status=400
+        )
+    response = render(request, "comments/reported.html", {**context, "again": not counted})
+    trust.set_commenter_key(response, key)
+    return response

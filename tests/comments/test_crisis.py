@@ -1,0 +1,173 @@
+"""Someone in crisis: held and urgent whoever they are, moderators mailed at once, the writer
+shown crisis resources, and nothing of it ever shown to anyone else."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail
+
+from comments.health import matching_phrases, normalise_phrase_text
+from comments.models import Comment, CrisisPhrase, CrisisSupport, TrustedCommenter
+from tests.comments.conftest import form_data, send
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+CRISIS_TEXT = "Honestly some nights I want to die, the pain never stops."
+
+
+def latest():
+    return Comment.objects.latest("submit_date", "pk")
+
+
+def test_english_defaults_are_installed():
+    """A fresh site starts with English crisis phrases and the support text's one row."""
+    assert CrisisPhrase.objects.filter(language="en", phrase="kill myself").exists()
+    assert CrisisPhrase.objects.count() >= 20
+    assert "local emergency number" in CrisisSupport.current().message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I WANT TO DIE",
+        "i  want\nto   die.",
+        "Some days I don\u2019t want to live anymore",
+        "I want to\u200b die",  # an invisible character does not hide it
+        "\uff49 want to die",  # full-width letters fold to plain ones
+    ],
+)
+def test_phrases_match_after_normalisation(text):
+    phrases = ["want to die", "don't want to live"]
+    assert matching_phrases(text, phrases)
+
+
+def test_phrases_match_whole_words_only():
+    assert matching_phrases("my diet helps", ["die"]) == []
+    assert normalise_phrase_text("Self-harm!") == " self harm "
+
+
+def test_crisis_comment_is_held_urgent_even_from_a_trusted_commenter(client, post, article):
+    post(article)
+    key_hash = latest().commenter_key_hash
+    TrustedCommenter.objects.create(key_hash=key_hash, email="ann@example.org")
+    post(article, comment="Thanks, the physio tip helped.")
+    assert latest().state == Comment.State.PUBLISHED  # trusted: published at once
+
+    post(article, comment=CRISIS_TEXT)
+    comment = latest()
+    assert comment.state == Comment.State.PENDING
+    assert comment.urgent is True
+    assert comment.reason == Comment.Reason.CRISIS
+    assert comment.reason_detail == "want to die"
+
+
+def test_other_languages_are_phrases_like_any_other(post, article):
+    CrisisPhrase.objects.create(phrase="quiero morir", language="es")
+    post(article, comment="A veces quiero morir.")
+    assert latest().urgent
+
+
+def test_ordinary_comment_is_not_urgent(post, article):
+    post(article, comment="Trigeminal neuralgia is called the suicide disease, sadly.")
+    assert latest().urgent is False
+    assert latest().reason == Comment.Reason.NOT_TRUSTED
+
+
+def test_urgent_comments_come_first_in_the_queue(moderator_client):
+    older_urgent = CommentFactory(state="pending", urgent=True)
+    CommentFactory(state="pending", comment="newer, ordinary")
+    assert Comment.objects.pending().queue_order().first() == older_urgent
+    page = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
+    first_row = page.select_one("#result_list tbody tr")
+    assert first_row.select_one("input.action-select")["value"] == str(older_urgent.pk)
+
+
+def test_moderators_are_mailed_at_once_with_urgent_in_the_subject(
+    client, article, moderator, django_capture_on_commit_callbacks
+):
+    UserFactory(is_staff=True, is_superuser=True, email="root@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(4):  # the burst limit (3 a minute) is used up by ordinary comments
+            data = form_data(article, email=f"r{n}@example.org")
+            send(client, data, REMOTE_ADDR=f"192.0.2.{n}")
+    assert len(mail.outbox) == 3
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, form_data(article, comment=CRISIS_TEXT), REMOTE_ADDR="192.0.2.20")
+    assert len(mail.outbox) == 4
+    assert "URGENT" in mail.outbox[-1].subject
+    assert sorted(mail.outbox[-1].to) == ["mod@example.org", "root@example.org"]
+
+
+def crisis_section(response):
+    return BeautifulSoup(response.content, "html.parser").select_one(".crisis")
+
+
+def test_writer_lands_on_the_crisis_resources_and_their_comment(client, post, article):
+    response = post(article, comment=CRISIS_TEXT)
+    assert response.status_code == 303
+    page = client.get(response["Location"])
+    comment = latest()
+    item = BeautifulSoup(page.content, "html.parser").find(id=f"c{comment.pk}")
+    section = item.select_one(".crisis")
+    assert "local emergency number" in section.get_text()
+    assert section.find("a", href="https://findahelpline.com/") is not None
+    assert "awaiting moderation" in item.select_one(".awaiting").get_text()
+
+
+def test_the_site_sets_the_crisis_text_and_links(client, post, article):
+    support = CrisisSupport.current()
+    support.message = "Please talk to someone tonight."
+    support.resources = "Samaritans 116 123 | tel:116123\nNot a link | javascript:alert(1)"
+    support.save()
+    post(article, comment=CRISIS_TEXT)
+    section = crisis_section(client.get(article.get_absolute_url()))
+    assert "Please talk to someone tonight." in section.get_text()
+    assert section.find("a", href="tel:116123").get_text() == "Samaritans 116 123"
+    assert section.find("a", href="javascript:alert(1)") is None
+    assert "Not a link" in section.get_text()
+
+
+@pytest.mark.parametrize("cache_mode", ["page cache", "page and fragment caches"])
+def test_nothing_of_it_reaches_other_readers_or_the_page_cache(
+    settings, client, post, article, other_reader, cache_mode
+):
+    """The writer's page is theirs alone: it never enters the shared page cache."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.FRAGMENT_CACHE_SECONDS = 300 if "fragment" in cache_mode else 0
+    url = article.get_absolute_url()
+    other_reader.get(url)  # the anonymous page is cached before the comment
+    post(article, comment=CRISIS_TEXT)
+    assert crisis_section(client.get(url)) is not None
+    assert client.get(url).get("X-Page-Cache") is None  # never from, never into, the cache
+    for _ in range(2):
+        response = other_reader.get(url)
+        content = response.content.decode()
+        assert crisis_section(response) is None
+        assert "want to die" not in content
+        assert "findahelpline" not in content and "You are not alone" not in content
+    assert response["X-Page-Cache"] == "hit"
+
+
+def test_resources_cost_one_query_only_for_the_writer_of_an_urgent_comment(
+    client, post, article, other_reader
+):
+    """The support text is read only where it is shown: a page with an ordinary held comment
+    of this browser costs what it did; the writer of an urgent one pays one query more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = article.get_absolute_url()
+    post(article)
+    client.get(url)  # per-process caches (content types, site) warmed up
+    with CaptureQueriesContext(connection) as ordinary:
+        client.get(url)
+    post(article, client=other_reader, comment=CRISIS_TEXT)
+    with CaptureQueriesContext(connection) as urgent:
+        other_reader.get(url)
+    assert len(urgent) == len(ordinary) + 1
+
+
+def test_staff_own_comments_are_not_matched(staff_client, article):
+    """Moderators quoting a phrase in a reply as themselves are not held."""
+    send(staff_client, form_data(article, comment=CRISIS_TEXT))
+    assert latest().state == Comment.State.PUBLISHED

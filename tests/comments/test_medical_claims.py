@@ -1,0 +1,162 @@
+"""Medical claims: held with their matched words, highlighted in the queue, and publishable
+with a public note from the site."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from comments.health import highlight_matches
+from comments.models import Comment, MedicalClaimPattern, TrustedCommenter
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def latest():
+    return Comment.objects.latest("submit_date", "pk")
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("Take 600 mg of gabapentin three times a day.", "take 600 mg"),
+        (
+            "Honestly, just stop taking your gabapentin, it is poison.",
+            "stop taking your gabapentin",
+        ),
+        ("This turmeric oil cured my neuropathy in a month!", "cured my"),
+        ("Use my code PAIN20 at checkout.", "use my code"),
+        ("Our clinic has a miracle cure.", "miracle cure"),
+    ],
+)
+def test_each_kind_of_claim_is_held_with_its_words(post, article, text, matched):
+    post(article, comment=text)
+    comment = latest()
+    assert comment.state == Comment.State.PENDING
+    assert comment.reason == Comment.Reason.MEDICAL
+    assert matched in comment.reason_detail.split(", ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Physio made it worse for a week, then better.",
+        "My doctor changed my dose and it helped a lot.",
+        "I stopped running and started swimming.",
+        "Nothing has cured the pain yet, but walking helps.",
+    ],
+)
+def test_ordinary_stories_are_not_claims(post, article, text):
+    post(article, comment=text)
+    assert latest().reason == Comment.Reason.NOT_TRUSTED
+
+
+def test_claims_are_held_even_from_a_trusted_commenter(post, article):
+    post(article)
+    TrustedCommenter.objects.create(key_hash=latest().commenter_key_hash, email="ann@example.org")
+    post(article, comment="Take 900mg twice a day, trust me.")
+    assert latest().state == Comment.State.PENDING
+    assert latest().reason == Comment.Reason.MEDICAL
+
+
+def test_a_pattern_added_by_moderators_applies_to_the_next_comment(post, article):
+    MedicalClaimPattern.objects.create(
+        category="promotion", kind="pattern", pattern=r"\bclinic\w* in \w+"
+    )
+    post(article, comment="Try the clinics in Leeds, they know nerves.")
+    assert latest().reason == Comment.Reason.MEDICAL
+    assert latest().reason_detail == "clinics in leeds"
+
+
+def test_a_broken_regular_expression_is_refused_with_the_reason(moderator_client):
+    response = moderator_client.post(
+        "/admin/comments/medicalclaimpattern/add/",
+        {"category": "cure", "kind": "pattern", "pattern": "cure(s"},
+    )
+    assert response.status_code == 200
+    assert "This is not a valid regular expression" in response.content.decode()
+    assert not MedicalClaimPattern.objects.filter(pattern="cure(s").exists()
+
+
+def test_highlight_marks_the_matched_words_and_escapes_the_rest():
+    comment = Comment(
+        comment="<b>Take</b> 600  MG daily; it cured my pain",
+        reason=Comment.Reason.MEDICAL,
+        reason_detail="take 600 mg, cured my",
+    )
+    html = str(highlight_matches(comment))
+    assert "&lt;b&gt;Take&lt;/b&gt;" in html  # the tag is text; "take 600 mg" spans it
+    assert "<mark>cured my</mark>" in html
+    assert "<b>" not in html
+
+
+def test_the_queue_highlights_the_matched_words(moderator_client):
+    comment = CommentFactory(
+        state="pending",
+        comment="Stop taking your pregabalin now.",
+        reason=Comment.Reason.MEDICAL,
+        reason_detail="stop taking your pregabalin",
+    )
+    page = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
+    row = page.find("input", value=str(comment.pk)).find_parent("tr")
+    assert row.find("mark").get_text() == "stop taking your pregabalin"
+
+
+def publish_with_note(moderator_client, comment, **extra):
+    return moderator_client.post(
+        "/admin/comments/comment/",
+        {"action": "publish_with_note", "_selected_action": [comment.pk], **extra},
+    )
+
+
+def test_publishing_with_a_note_asks_for_the_note_first(moderator_client):
+    comment = CommentFactory(state="pending", reason=Comment.Reason.MEDICAL)
+    response = publish_with_note(moderator_client, comment)
+    assert response.status_code == 200
+    assert "talk to your doctor" in response.content.decode()  # a suggested note
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PENDING
+
+
+@pytest.mark.parametrize("cache_mode", ["page cache", "fragment caches"])
+def test_published_with_a_note_readers_see_it_marked_as_from_the_site(
+    settings, moderator_client, moderator, client, cache_mode
+):
+    settings.PAGE_CACHE_SECONDS = 300 if cache_mode == "page cache" else 0
+    settings.FRAGMENT_CACHE_SECONDS = 300 if cache_mode == "fragment caches" else 0
+    comment = CommentFactory(state="pending", comment="Lyrica 300 mg at night fixed me.")
+    url = comment.content_object.get_absolute_url()
+    client.get(url)  # cached without it
+    response = publish_with_note(
+        moderator_client, comment, confirm="yes", site_note="Please ask your doctor first."
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PUBLISHED
+    assert comment.moderated_by == moderator
+    item = BeautifulSoup(client.get(url).content, "html.parser").find(id=f"c{comment.pk}")
+    note = item.select_one(".site-note")
+    assert "Please ask your doctor first." in note.get_text()
+    assert note.select_one(".badge").get_text() == "From nervepain"
+
+
+def test_an_empty_note_publishes_nothing_and_asks_again(moderator_client):
+    comment = CommentFactory(state="pending")
+    response = publish_with_note(moderator_client, comment, confirm="yes", site_note="  ")
+    assert response.status_code == 200
+    assert "Write a note of 1 to 300 characters" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PENDING
+    assert comment.site_note == ""
+
+
+def test_moderate_with_a_note_on_a_published_comment_updates_the_note(moderator):
+    comment = CommentFactory(state="published")
+    assert comment.moderate(Comment.State.PUBLISHED, moderator, note="Ask your doctor.")
+    comment.refresh_from_db()
+    assert comment.site_note == "Ask your doctor."
+    assert not comment.moderate(Comment.State.PUBLISHED, moderator, note="Ask your doctor.")
+
+
+def test_defaults_cover_the_four_kinds_of_claim():
+    categories = set(MedicalClaimPattern.objects.values_list("category", flat=True))
+    assert categories == {"dosing", "stop", "cure", "promotion"}

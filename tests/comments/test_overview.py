@@ -1,0 +1,146 @@
+"""The moderators' overview: the queue, its oldest and urgent items, the median time to a
+decision, and two server-drawn SVG charts, in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from comments.models import Comment
+from comments.overview import duration
+from tests.factories import CommentFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = "/admin/comments/overview/"
+
+
+def ago(**kwargs):
+    return timezone.now() - datetime.timedelta(**kwargs)
+
+
+def make(state, *, submitted, decided=None, moderator=None, **fields):
+    comment = CommentFactory(state=state, **fields)
+    Comment.objects.filter(pk=comment.pk).update(
+        submit_date=submitted, moderated_at=decided, moderated_by=moderator
+    )
+    return comment
+
+
+@pytest.fixture
+def history(moderator):
+    oldest = make("pending", submitted=ago(hours=5), reason="not_trusted")
+    make("pending", submitted=ago(hours=1), reason="crisis", urgent=True)
+    make("published", submitted=ago(days=1), reason="trusted")
+    make("published", submitted=ago(days=2, hours=2), decided=ago(days=2), moderator=moderator,
+         reason="not_trusted")  # fmt: skip
+    make("spam", submitted=ago(days=3, hours=4), decided=ago(days=3), moderator=moderator,
+         reason="links")  # fmt: skip
+    make("removed", submitted=ago(days=4, hours=6), decided=ago(days=4), moderator=moderator,
+         reason="medical")  # fmt: skip
+    make("published", submitted=ago(days=60), reason="trusted")  # outside the 30 days
+    return oldest
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def figures(page):
+    return {
+        div.dt.get_text(): div.dd.get_text(strip=True)
+        for div in page.select(".overview-figures div")
+    }
+
+
+def test_the_overview_shows_what_needs_attention(moderator_client, history):
+    response = moderator_client.get(URL)
+    assert response.status_code == 200
+    page = soup(response)
+    numbers = figures(page)
+    assert numbers["Waiting for moderation"] == "2"
+    assert numbers["Urgent (the writer may be in crisis)"] == "1"
+    assert numbers["Oldest waiting"] == "5 h 0 min"
+    assert page.find("a", href=f"/admin/comments/comment/{history.pk}/change/") is not None
+    assert numbers["Median time to a decision (30 days)"] == "4 h 0 min"  # of 2 h, 4 h, 6 h
+
+
+def test_comments_per_day_are_stacked_by_outcome(moderator_client, history):
+    page = soup(moderator_client.get(URL))
+    chart = page.select_one("svg.chart")
+    assert chart["role"] == "img"
+    rects = chart.select("rect")
+    assert sorted(rect["class"][0] for rect in rects) == sorted(
+        [
+            "outcome-pending",
+            "outcome-published",
+            "outcome-approved",
+            "outcome-spam",
+            "outcome-removed",
+        ]
+    )
+    legend = [li.get_text(" ", strip=True) for li in page.select(".legend li")]
+    assert legend == [
+        "Published at once: 1",
+        "Held, then approved: 1",
+        "Still waiting: 2",
+        "Spam: 1",
+        "Removed: 1",
+    ]
+    assert len(page.select(".overview-table tbody tr")) == 30
+
+
+def test_the_rules_chart_counts_what_each_rule_held(moderator_client, history):
+    page = soup(moderator_client.get(URL))
+    rules = page.select_one("svg.chart-rules")
+    labels = [text.get_text() for text in rules.select("text")]
+    assert "The writer may be in crisis" in labels and "Medical claim" in labels
+    assert "Returning approved commenter" not in labels  # trusted: nothing held it
+    assert len(rules.select("rect")) == 4  # not trusted, crisis, links, medical
+
+
+def test_no_inline_style_and_no_script(moderator_client, history):
+    """The CSP forbids style attributes and inline script: the charts use classes."""
+    page = soup(moderator_client.get(URL))
+    main = page.select_one("#content-main")
+    assert main.find(attrs={"style": True}) is None
+    assert main.find("script") is None and main.find("style") is None
+    assert page.find("link", href="/static/css/admin-overview.css") is not None
+
+
+def test_the_overview_costs_the_same_queries_for_any_amount_of_comments(
+    moderator_client, history, django_assert_max_num_queries
+):
+    moderator_client.get(URL)
+    with django_assert_max_num_queries(12):
+        moderator_client.get(URL)
+    for _ in range(20):
+        make("spam", submitted=ago(days=5), reason="spam_list")
+    with django_assert_max_num_queries(12):
+        moderator_client.get(URL)
+
+
+def test_an_empty_site_has_an_overview_too(moderator_client):
+    page = soup(moderator_client.get(URL))
+    assert figures(page)["Median time to a decision (30 days)"] == "no decisions yet"
+    assert "No comment was held or refused" in page.get_text()
+
+
+def test_only_staff_who_may_see_comments_open_it(client):
+    assert client.get(URL).status_code == 302  # to the login page
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(URL).status_code == 403
+
+
+def test_the_admin_index_links_to_it(moderator_client):
+    page = soup(moderator_client.get("/admin/"))
+    assert page.find("a", href=URL).get_text() == "Moderation overview"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "text"),
+    [(5, "5 min"), (125, "2 h 5 min"), (60 * 24 * 3 + 90, "3 d 1 h")],
+)
+def test_durations_read_plainly(minutes, text):
+    assert duration(datetime.timedelta(minutes=minutes)) == text

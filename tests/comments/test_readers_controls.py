@@ -1,0 +1,402 @@
+"""Readers' own controls: edit and delete within the window from the writing browser, report a
+comment, and the comments feed. Each state change is checked through the page cache."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from comments.models import Comment, CommentReport, CommentVersion, ModerationWord
+from tests.factories import ArticleFactory, CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["page cache", "page and fragment caches", "fragment caches"])
+def caches(request, settings):
+    """Readers the page cache serves, and readers it cannot (built from fragments)."""
+    settings.PAGE_CACHE_SECONDS = 0 if request.param == "fragment caches" else 300
+    settings.FRAGMENT_CACHE_SECONDS = 0 if request.param == "page cache" else 300
+    return request.param
+
+
+def latest():
+    return Comment.objects.latest("submit_date", "pk")
+
+
+def page(client, url):
+    return BeautifulSoup(client.get(url).content, "html.parser")
+
+
+@pytest.fixture
+def own_published(client, post, article, moderator):
+    """A comment this browser (``client``) wrote, approved by a moderator a moment ago."""
+    post(article, comment="Ice helped more than heat.")
+    comment = latest()
+    comment.moderate(Comment.State.PUBLISHED, moderator)
+    return comment
+
+
+def edit(client, comment, text, **headers):
+    return client.post(f"/comments/{comment.pk}/edit/", {"comment": text}, **headers)
+
+
+def test_the_writer_alone_sees_edit_and_delete_links(client, own_published, other_reader):
+    url = own_published.content_object.get_absolute_url()
+    mine = page(client, url).find(id=f"c{own_published.pk}")
+    assert mine.select_one("a.edit-link")["href"] == f"/comments/{own_published.pk}/edit/"
+    assert mine.find("a", href=f"/comments/{own_published.pk}/delete/") is not None
+    theirs = page(other_reader, url).find(id=f"c{own_published.pk}")
+    assert theirs.select_one(".own-controls") is None
+
+
+def test_the_links_go_when_the_window_closes(client, own_published, settings):
+    url = own_published.content_object.get_absolute_url()
+    Comment.objects.filter(pk=own_published.pk).update(
+        submit_date=timezone.now() - datetime.timedelta(minutes=16)
+    )
+    assert page(client, url).find(id=f"c{own_published.pk}").select_one(".own-controls") is None
+
+
+def test_an_edit_shows_at_once_and_keeps_the_old_text(caches, client, own_published, other_reader):
+    url = own_published.content_object.get_absolute_url()
+    assert "Ice helped" in other_reader.get(url).content.decode()  # cached
+    response = edit(client, own_published, "Ice helped more than heat, for me.")
+    assert response.status_code == 303
+    assert response["Location"].endswith(f"#c{own_published.pk}")
+    own_published.refresh_from_db()
+    assert own_published.state == Comment.State.PUBLISHED
+    assert "Ice helped more than heat, for me." in other_reader.get(url).content.decode()
+    version = CommentVersion.objects.get(comment=own_published)
+    assert (version.text, version.state, version.change) == (
+        "Ice helped more than heat.",
+        "published",
+        "edited",
+    )
+
+
+@pytest.mark.parametrize(
+    ("addition", "reason"),
+    [
+        (" See https://example.org/ice", Comment.Reason.EDITED),
+        (" Take 600 mg of gabapentin daily.", Comment.Reason.MEDICAL),
+        (" Also buy-my-cream.", Comment.Reason.HOLD_WORD),
+        (" Some nights I want to die.", Comment.Reason.CRISIS),
+    ],
+)
+def test_an_edit_adding_a_link_or_a_held_phrase_goes_back_to_moderation(
+    caches,
+    client,
+    own_published,
+    other_reader,
+    addition,
+    reason,
+    django_capture_on_commit_callbacks,
+):
+    ModerationWord.objects.create(word="buy-my-cream", action="hold")
+    url = own_published.content_object.get_absolute_url()
+    other_reader.get(url)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(client, own_published, own_published.comment + addition)
+    own_published.refresh_from_db()
+    assert own_published.state == Comment.State.PENDING
+    assert own_published.reason == reason
+    assert own_published.urgent is (reason == Comment.Reason.CRISIS)
+    assert f'id="c{own_published.pk}"' not in other_reader.get(url).content.decode()
+    assert "awaiting moderation" in page(client, url).find(id=f"c{own_published.pk}").get_text()
+    assert len(mail.outbox) == 1
+    assert ("URGENT" in mail.outbox[0].subject) is (reason == Comment.Reason.CRISIS)
+
+
+def test_an_edit_keeping_an_approved_link_stays_published(client, post, article, moderator):
+    post(article, comment="Useful: https://example.org/a and https://example.org/b")
+    comment = latest()
+    comment.moderate(Comment.State.PUBLISHED, moderator)
+    edit(client, comment, "Very useful: https://example.org/a and https://example.org/b")
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PUBLISHED
+
+
+def test_an_edit_adding_a_disallowed_word_is_refused_and_the_text_kept(client, own_published):
+    ModerationWord.objects.create(word="casino", action="disallow")
+    response = edit(client, own_published, "Ice helped. casino")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "does not accept" in content and "Ice helped. casino" in content
+    own_published.refresh_from_db()
+    assert own_published.comment == "Ice helped more than heat."
+
+
+def test_an_empty_edit_is_refused_with_the_reason(client, own_published):
+    response = edit(client, own_published, "   ")
+    assert response.status_code == 400
+    assert "Please write a comment." in response.content.decode()
+
+
+def test_the_edit_page_works_without_script(client, own_published):
+    response = client.get(f"/comments/{own_published.pk}/edit/")
+    assert response.status_code == 200
+    form = BeautifulSoup(response.content, "html.parser").select_one("form.edit-form")
+    assert form["method"] == "post"
+    assert form.textarea.get_text() == "Ice helped more than heat."
+
+
+def test_edit_is_refused_after_the_window(client, own_published, settings):
+    settings.COMMENTS_EDIT_MINUTES = 15
+    Comment.objects.filter(pk=own_published.pk).update(
+        submit_date=timezone.now() - datetime.timedelta(minutes=15, seconds=1)
+    )
+    response = edit(client, own_published, "Too late to change.")
+    assert response.status_code == 403
+    assert "can no longer be changed" in response.content.decode()
+    own_published.refresh_from_db()
+    assert own_published.comment == "Ice helped more than heat."
+
+
+def test_edit_is_refused_from_another_browser(own_published, other_reader):
+    assert edit(other_reader, own_published, "Not mine.").status_code == 403
+    assert other_reader.get(f"/comments/{own_published.pk}/edit/").status_code == 403
+
+
+def test_edit_is_refused_from_another_site(client, own_published):
+    response = edit(client, own_published, "Forged.", HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 403
+    own_published.refresh_from_db()
+    assert own_published.comment == "Ice helped more than heat."
+
+
+def test_delete_hides_the_comment_and_its_replies_at_once(
+    caches, client, own_published, other_reader
+):
+    reply = CommentFactory(article=own_published.content_object, parent=own_published)
+    url = own_published.content_object.get_absolute_url()
+    assert "Ice helped" in other_reader.get(url).content.decode()
+    assert client.get(f"/comments/{own_published.pk}/delete/").status_code == 200  # asks first
+    response = client.post(f"/comments/{own_published.pk}/delete/")
+    assert response.status_code == 303
+    own_published.refresh_from_db()
+    assert own_published.state == Comment.State.REMOVED
+    assert own_published.reason == Comment.Reason.WITHDRAWN
+    content = other_reader.get(url).content.decode()
+    assert "Ice helped" not in content and f'id="c{reply.pk}"' not in content
+    assert CommentVersion.objects.get(comment=own_published).change == "deleted"
+
+
+def test_delete_is_refused_after_the_window(client, own_published):
+    Comment.objects.filter(pk=own_published.pk).update(
+        submit_date=timezone.now() - datetime.timedelta(minutes=20)
+    )
+    assert client.post(f"/comments/{own_published.pk}/delete/").status_code == 403
+    own_published.refresh_from_db()
+    assert own_published.state == Comment.State.PUBLISHED
+
+
+def test_moderators_see_every_earlier_version(client, own_published, moderator_client):
+    edit(client, own_published, "Second text.")
+    edit(client, own_published, "Third text.")
+    response = moderator_client.get(
+        f"/admin/comments/commentversion/?comment__id__exact={own_published.pk}"
+    )
+    content = response.content.decode()
+    assert "Ice helped more than heat." in content and "Second text." in content
+    version = CommentVersion.objects.first()
+    assert (
+        moderator_client.get(f"/admin/comments/commentversion/{version.pk}/change/").status_code
+        == 200
+    )
+    assert (
+        moderator_client.post(
+            f"/admin/comments/commentversion/{version.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+
+
+# Reports
+
+
+def report(browser, comment, reason="abusive", text="", **headers):
+    return browser.post(
+        f"/comments/{comment.pk}/report/", {"reason": reason, "text": text}, **headers
+    )
+
+
+def test_every_public_comment_has_a_report_link_and_held_ones_none(client, article):
+    public = CommentFactory(article=article)
+    held = CommentFactory(article=article, state="pending")
+    soup = page(client, article.get_absolute_url())
+    link = soup.find(id=f"c{public.pk}").find("a", string="Report")
+    assert link["href"] == f"/comments/{public.pk}/report/"
+    assert soup.find(id=f"c{held.pk}") is None
+    assert client.get(f"/comments/{held.pk}/report/").status_code == 404
+
+
+def test_the_report_form_offers_the_reasons(client, article):
+    comment = CommentFactory(article=article)
+    soup = BeautifulSoup(client.get(f"/comments/{comment.pk}/report/").content, "html.parser")
+    values = [radio["value"] for radio in soup.select("input[name=reason]")]
+    assert values == ["spam", "medical", "abusive", "other"]
+    assert soup.find("textarea", attrs={"name": "text"}) is not None
+
+
+def test_reports_from_three_browsers_send_a_comment_back_to_pending(
+    caches, article, moderator, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(article=article, comment="A comment under report")
+    reader = Client()
+    url = article.get_absolute_url()
+    assert "A comment under report" in reader.get(url).content.decode()
+    for n, reason in enumerate(["spam", "medical", "other"]):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = report(Client(), comment, reason, text=f"report {n}")
+        assert response.status_code == 200
+        comment.refresh_from_db()
+        expected = Comment.State.PENDING if n == 2 else Comment.State.PUBLISHED
+        assert comment.state == expected
+        visible = "A comment under report" in reader.get(url).content.decode()
+        assert visible is (n < 2)
+    assert comment.reason == Comment.Reason.REPORTED
+    assert [m.to for m in mail.outbox] == [["mod@example.org"]]
+
+
+def test_one_browser_reporting_twice_counts_once(client, article):
+    comment = CommentFactory(article=article)
+    for _ in range(3):
+        assert report(client, comment).status_code == 200
+    assert CommentReport.objects.filter(comment=comment).count() == 1
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PUBLISHED
+    assert "already reported" in report(client, comment).content.decode()
+
+
+def test_reports_before_an_approval_do_not_count_after_it(article, moderator):
+    comment = CommentFactory(article=article)
+    for _ in range(3):
+        report(Client(), comment)
+    comment.refresh_from_db()
+    comment.moderate(Comment.State.PUBLISHED, moderator)
+    report(Client(), comment)
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PUBLISHED
+
+
+def test_reports_are_rate_limited_like_posting(settings, article):
+    settings.COMMENTS_RATE_LIMIT = 2
+    comments = CommentFactory.create_batch(3, article=article)
+    statuses = [report(Client(), c).status_code for c in comments]
+    assert statuses == [200, 200, 429]
+    assert CommentReport.objects.count() == 2
+
+
+def test_a_report_without_a_reason_is_refused_with_the_text_kept(client, article):
+    comment = CommentFactory(article=article)
+    response = report(client, comment, reason="", text="It is rude.")
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Please choose why" in content and "It is rude." in content
+
+
+def test_moderators_see_reports(article, moderator_client):
+    comment = CommentFactory(article=article, state="pending", comment="Reported text")
+    for reason in ("spam", "abusive"):
+        CommentReport.objects.create(
+            comment=comment, reason=reason, text="nasty", reporter_key_hash=reason * 8
+        )
+    queue = page(moderator_client, "/admin/comments/comment/")
+    row = queue.find("input", value=str(comment.pk)).find_parent("tr")
+    assert row.select_one("a.reports").get_text() == "2 reports"
+    reports = moderator_client.get(row.select_one("a.reports")["href"]).content.decode()
+    assert "Reported text" in reports and "nasty" in reports and "Abusive" in reports
+    assert "spam" * 8 not in reports  # which browser reported stays out of sight
+
+
+# The comments feed
+
+
+@pytest.mark.parametrize(("path", "kind"), [("", "rss"), ("atom/", "feed")])
+def test_the_feed_holds_public_comments_only_and_no_emails(client, path, kind):
+    article = ArticleFactory()
+    public = CommentFactory(article=article, comment="Public words", user_email="pub@example.org")
+    for state in ("pending", "spam", "removed"):
+        CommentFactory(article=article, state=state, comment=f"{state} words")
+    response = client.get(f"/comments/feed/{article.pk}/{path}")
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.lstrip().startswith("<?xml") and f"<{kind}" in content
+    assert "Public words" in content
+    assert f"https://nervepain.example{article.get_absolute_url()}#c{public.pk}" in content
+    for hidden in ("pending words", "spam words", "removed words", "pub@example.org", "@"):
+        assert hidden not in content
+
+
+def test_the_feed_costs_the_same_queries_for_any_number_of_comments(
+    client, django_assert_num_queries
+):
+    """Item titles and links name the article without reading it again per comment."""
+    article = ArticleFactory()
+    CommentFactory.create_batch(2, article=article)
+    client.get(f"/comments/feed/{article.pk}/")
+    with django_assert_num_queries(2):  # the article, the comments
+        client.get(f"/comments/feed/{article.pk}/")
+    CommentFactory.create_batch(20, article=article)
+    with django_assert_num_queries(2):
+        client.get(f"/comments/feed/{article.pk}/")
+
+
+def test_no_feed_for_an_unpublished_article(client):
+    draft = ArticleFactory(draft=True)
+    assert client.get(f"/comments/feed/{draft.pk}/").status_code == 404
+
+
+def test_the_discussion_heading_links_to_the_feeds(client, article):
+    feeds = page(client, article.get_absolute_url()).select_one(".comment-feeds")
+    hrefs = [a["href"] for a in feeds.find_all("a")]
+    assert hrefs == [f"/comments/feed/{article.pk}/", f"/comments/feed/{article.pk}/atom/"]
+
+
+def comment_count_in_json_ld(client, url):
+    import json
+
+    script = page(client, url).find("script", type="application/ld+json")
+    graph = json.loads(script.string)
+    nodes = graph.get("@graph", [graph])
+    return next(node["commentCount"] for node in nodes if "commentCount" in node)
+
+
+@pytest.mark.parametrize("change", ["delete", "reported back", "edited to hold"])
+def test_json_ld_never_counts_a_comment_readers_no_longer_see(
+    caches, client, own_published, other_reader, change
+):
+    url = own_published.content_object.get_absolute_url()
+    assert comment_count_in_json_ld(other_reader, url) == 1
+    if change == "delete":
+        client.post(f"/comments/{own_published.pk}/delete/")
+    elif change == "reported back":
+        for _ in range(3):
+            report(Client(), own_published)
+    else:
+        edit(client, own_published, "Now with a link https://example.org/")
+    assert comment_count_in_json_ld(other_reader, url) == 0
+    assert comment_count_in_json_ld(Client(), url) == 0
+
+
+def test_the_writers_page_queries_do_not_grow_with_comments(
+    client, post, article, django_assert_num_queries
+):
+    """The writer's own page (held comments, Edit and Delete links, Report links) costs the
+    same with 1 and 200 comments: the controls come from the one comments query."""
+    post(article, comment="My own held comment.")
+    url = article.get_absolute_url()
+    client.get(url)  # warm the per-process caches, as a running site has
+    with django_assert_num_queries(3) as few:
+        client.get(url)
+    CommentFactory.create_batch(199, article=article)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert len(soup.select(".own-controls")) == 1
+    assert len(soup.find_all("a", string="Report")) == 199

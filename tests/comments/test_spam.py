@@ -1,0 +1,188 @@
+"""Spam that learns locally: what a moderator marks as spam marks the next one, "Not spam"
+forgets it, and old spam is deleted with its personal data."""
+
+import datetime
+import logging
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from comments.models import Comment, SpamSignature
+from comments.spam import fingerprint
+from tests.comments.conftest import form_data, send
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+SPAM_TEXT = (
+    "Great article! I found the best cheap replica watches and designer bags at "
+    "https://www.spam.example/shop and my friends love them all"
+)
+
+
+def latest():
+    return Comment.objects.latest("submit_date", "pk")
+
+
+def act(moderator_client, action, comment):
+    response = moderator_client.post(
+        "/admin/comments/comment/?state=all", {"action": action, "_selected_action": [comment.pk]}
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+
+
+def post_from(client, article, ip, **fields):
+    response = send(client, form_data(article, **fields), REMOTE_ADDR=ip)
+    assert response.status_code == 303
+    return latest()
+
+
+@pytest.fixture
+def marked(client, article, moderator_client):
+    """A comment a moderator marked as spam."""
+    comment = post_from(
+        client,
+        article,
+        "203.0.113.7",
+        email="Seller@Spam.example",
+        url="https://spam-site.example/",
+        comment=SPAM_TEXT,
+    )
+    act(moderator_client, "mark_spam", comment)
+    assert comment.state == Comment.State.SPAM
+    return comment
+
+
+def entries():
+    return set(SpamSignature.objects.values_list("kind", "value"))
+
+
+def test_marking_spam_records_domains_email_ip_and_a_fingerprint(marked):
+    assert entries() == {
+        ("domain", "spam.example"),
+        ("domain", "spam-site.example"),
+        ("email", "seller@spam.example"),
+        ("ip", "203.0.113.7"),
+        ("text", fingerprint(SPAM_TEXT)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "ip", "why"),
+    [
+        ({"email": "seller@spam.example"}, "198.51.100.1", "email"),
+        ({}, "203.0.113.7", "ip"),
+        (
+            {"comment": "See https://spam.example/other please"},
+            "198.51.100.2",
+            "domain spam.example",
+        ),
+        ({"url": "http://www.spam-site.example/x"}, "198.51.100.3", "domain spam-site.example"),
+        (
+            {"comment": SPAM_TEXT.replace("Great article!", "Nice post.")},
+            "198.51.100.4",
+            "similar text",
+        ),
+    ],
+)
+def test_a_later_comment_sharing_a_trait_is_spam_at_once(
+    marked, other_reader, article, moderator, fields, ip, why, django_capture_on_commit_callbacks
+):
+    fields = {"email": "new@example.org", "comment": "An ordinary remark about pain.", **fields}
+    if "similar" in why:
+        fields["comment"] = fields["comment"].replace("https://www.spam.example/shop ", "")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = post_from(other_reader, article, ip, **fields)
+    assert comment.state == Comment.State.SPAM
+    assert comment.reason == Comment.Reason.SPAM_LIST
+    assert why in comment.reason_detail.split(", ")
+    assert mail.outbox == []  # no moderator is disturbed by known spam
+
+
+def test_a_different_comment_is_not_caught(marked, other_reader, article):
+    comment = post_from(
+        other_reader,
+        article,
+        "198.51.100.9",
+        comment="Walking every morning helped my feet more than any of the creams I bought.",
+    )
+    assert comment.state == Comment.State.PENDING
+
+
+def test_short_texts_and_the_sites_own_links_teach_nothing(client, article, moderator_client):
+    comment = post_from(
+        client, article, "203.0.113.8", comment="Thanks! https://nervepain.example/articles/x/"
+    )
+    act(moderator_client, "mark_spam", comment)
+    assert fingerprint("Thanks!") == ""
+    assert {kind for kind, _ in entries()} == {"email", "ip"}
+
+
+def test_not_spam_puts_it_back_and_removes_its_entries(marked, moderator_client, other_reader):
+    act(moderator_client, "not_spam", marked)
+    assert marked.state == Comment.State.PENDING
+    assert entries() == set()
+
+
+def test_not_spam_on_a_caught_comment_removes_the_entries_that_caught_it(
+    marked, moderator_client, other_reader, article
+):
+    caught = post_from(other_reader, article, "198.51.100.1", email="seller@spam.example")
+    assert caught.state == Comment.State.SPAM
+    act(moderator_client, "not_spam", caught)
+    assert caught.state == Comment.State.PENDING
+    assert ("email", "seller@spam.example") not in entries()
+    assert ("ip", "203.0.113.7") in entries()  # what did not catch it stays
+    again = post_from(other_reader, article, "198.51.100.1", email="seller@spam.example")
+    assert again.state == Comment.State.PENDING
+
+
+def test_staff_are_never_caught(marked, staff_client, article):
+    send(staff_client, form_data(article, comment=SPAM_TEXT), REMOTE_ADDR="203.0.113.7")
+    assert latest().state == Comment.State.PUBLISHED
+
+
+def test_the_spam_list_is_read_only_in_the_admin_but_entries_can_be_deleted(
+    marked, moderator_client
+):
+    entry = SpamSignature.objects.get(kind="email")
+    assert moderator_client.get("/admin/comments/spamsignature/").status_code == 200
+    assert moderator_client.get("/admin/comments/spamsignature/add/").status_code == 403
+    response = moderator_client.post(
+        f"/admin/comments/spamsignature/{entry.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not SpamSignature.objects.filter(pk=entry.pk).exists()
+
+
+def test_old_spam_is_deleted_with_its_personal_data_and_logged(marked, caplog, settings):
+    settings.COMMENTS_SPAM_RETENTION_DAYS = 30
+    old = timezone.now() - datetime.timedelta(days=31)
+    Comment.objects.filter(pk=marked.pk).update(submit_date=old)
+    recent_spam = CommentFactory(state="spam")
+    old_published = CommentFactory(state="published")
+    Comment.objects.filter(pk=old_published.pk).update(submit_date=old)
+
+    call_command("delete_old_spam", "--dry-run")
+    assert Comment.objects.filter(pk=marked.pk).exists()
+
+    with caplog.at_level(logging.INFO, logger="comments.spam"):
+        call_command("delete_old_spam")
+    assert not Comment.objects.filter(pk=marked.pk).exists()
+    assert not Comment.objects.filter(user_email__iexact="seller@spam.example").exists()
+    assert SpamSignature.objects.count() == 0
+    assert set(Comment.objects.values_list("pk", flat=True)) == {recent_spam.pk, old_published.pk}
+    assert "deleted old spam comments=1 older_than_days=30" in caplog.text
+
+
+def test_days_can_be_given_and_must_not_be_negative(marked):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="cannot be negative"):
+        call_command("delete_old_spam", "--days", "-1")
+    call_command("delete_old_spam", "--days", "0")
+    assert not Comment.objects.filter(pk=marked.pk).exists()

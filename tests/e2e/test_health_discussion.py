@@ -1,0 +1,188 @@
+"""The health-aware discussion in a real browser: crisis care, editing your own comment within
+its window, readers' reports, and the moderators' overview; axe-core on every new screen."""
+
+import datetime
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from articles.models import Article
+from comments.models import Comment
+from tests.factories import CommentFactory, UserFactory
+
+# serialized_rollback: data migrations (crisis phrases, the Moderators group) survive flushes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+CRISIS_TEXT = "I can't sleep for the pain and some nights I want to die."
+
+
+@pytest.fixture
+def article(transactional_db):
+    call_command("load_seed")
+    article = Article.objects.get()
+    CommentFactory(article=article, user_name="Maria", comment="It flared, then eased.")
+    return article
+
+
+def assert_no_violations(page):
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def post_comment(page, url, text, name="Ann", email="ann@example.org"):
+    page.goto(url)
+    form = page.locator("#respond form.comment-form")
+    form.get_by_role("textbox", name="Name", exact=True).fill(name)
+    form.get_by_role("textbox", name="Email", exact=True).fill(email)
+    form.get_by_role("textbox", name="Comment", exact=True).fill(text)
+    page.wait_for_timeout(1100)  # a person takes longer than the time trap
+    form.get_by_role("button", name="Post Comment").click()
+    comment = Comment.objects.latest("pk")
+    expect(page.locator(f"#c{comment.pk}")).to_contain_text("awaiting moderation")
+    return comment
+
+
+def log_in_moderator(browser, live_server):
+    moderator = UserFactory(username="mod", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    admin = browser.new_context().new_page()
+    admin.goto(live_server.url + "/admin/")
+    admin.get_by_label("Username").fill("mod")
+    admin.get_by_label("Password").fill("correct horse battery staple")
+    admin.get_by_role("button", name="Log in").click()
+    return admin
+
+
+def test_a_crisis_comment_shows_resources_to_its_writer_alone_and_leads_the_queue(
+    browser, page, live_server, article, console_errors
+):
+    url = live_server.url + article.get_absolute_url()
+    other = browser.new_context().new_page()
+    other.goto(url)  # the anonymous page is cached before the comment
+    CommentFactory(article=article, state="pending", comment="An ordinary held comment.")
+    crisis = post_comment(page, url, CRISIS_TEXT)
+
+    resources = page.locator(f"#c{crisis.pk} .crisis")
+    expect(resources).to_be_visible()
+    expect(resources).to_contain_text("call your local emergency number")
+    expect(resources.get_by_role("link", name="Find a free, confidential helpline")).to_be_visible()
+    assert_no_violations(page)
+
+    other.reload()
+    expect(other.get_by_text("It flared, then eased.")).to_be_visible()
+    expect(other.locator(".crisis")).to_have_count(0)
+    expect(other.get_by_text("want to die")).to_have_count(0)
+
+    admin = log_in_moderator(browser, live_server)
+    admin.goto(live_server.url + "/admin/comments/comment/")
+    first_row = admin.locator("#result_list tbody tr").first
+    expect(first_row).to_contain_text("URGENT")
+    expect(first_row).to_contain_text("want to die")
+    expect(first_row.locator("mark")).to_have_text("want to die")
+    assert console_errors == []
+
+
+def test_the_writer_edits_within_the_window_and_not_after(
+    browser, page, live_server, article, console_errors
+):
+    url = live_server.url + article.get_absolute_url()
+    comment = post_comment(page, url, "Heat helped me.")
+
+    # With script: the edit form opens in place.
+    mine = page.locator(f"#c{comment.pk}")
+    mine.get_by_role("link", name="Edit").click()
+    box = mine.locator("form.edit-form textarea")
+    expect(box).to_be_focused()
+    assert_no_violations(page)
+    box.fill("Ice helped me, not heat.")
+    mine.get_by_role("button", name="Save changes").click()
+    expect(page.locator(f"#c{comment.pk} .comment-text")).to_have_text("Ice helped me, not heat.")
+
+    # Without script, in the same browser (its cookies): the edit page's plain form.
+    plain = browser.new_context(java_script_enabled=False)
+    plain.add_cookies(page.context.cookies())
+    no_js = plain.new_page()
+    no_js.goto(url)
+    no_js.locator(f"#c{comment.pk}").get_by_role("link", name="Edit").click()
+    expect(no_js.get_by_role("heading", name="Edit your comment")).to_be_visible()
+    no_js.get_by_label("Your comment").fill("Ice helped me most, not heat.")
+    no_js.get_by_role("button", name="Save changes").click()
+    expect(no_js.locator(f"#c{comment.pk} .comment-text")).to_have_text(
+        "Ice helped me most, not heat."
+    )
+    page.goto(f"{live_server.url}/comments/{comment.pk}/edit/")  # axe needs script to run
+    assert_no_violations(page)
+
+    assert console_errors == []
+
+    # Sixteen minutes later: no Edit link, and the edit page refuses (403).
+    Comment.objects.filter(pk=comment.pk).update(
+        submit_date=timezone.now() - datetime.timedelta(minutes=16)
+    )
+    page.reload()
+    expect(page.locator(f"#c{comment.pk} .own-controls")).to_have_count(0)
+    page.goto(f"{live_server.url}/comments/{comment.pk}/edit/")
+    expect(
+        page.get_by_role("heading", name="This comment can no longer be changed")
+    ).to_be_visible()
+    assert Comment.objects.get(pk=comment.pk).comment == "Ice helped me most, not heat."
+
+
+def test_three_readers_reporting_send_a_comment_back_to_pending(
+    browser, live_server, article, console_errors
+):
+    url = live_server.url + article.get_absolute_url()
+    target = CommentFactory(article=article, user_name="Rex", comment="Rude words here.")
+    for n, reason in enumerate(["Spam", "Abusive or hurtful", "Something else"]):
+        reader = browser.new_context().new_page()
+        reader.goto(url)
+        reader.locator(f"#c{target.pk}").get_by_role("link", name="Report").click()
+        expect(reader.get_by_role("heading", name="Report a comment")).to_be_visible()
+        if n == 0:
+            assert_no_violations(reader)
+        reader.get_by_label(reason).check()
+        reader.get_by_label("Anything the moderators should know").fill(f"Reader {n}")
+        reader.get_by_role("button", name="Send report").click()
+        expect(reader.get_by_role("status")).to_contain_text("Your report was sent")
+        reader.context.close()
+    assert Comment.objects.get(pk=target.pk).state == Comment.State.PENDING
+
+    fresh = browser.new_context().new_page()
+    fresh.goto(url)
+    expect(fresh.get_by_text("It flared, then eased.")).to_be_visible()
+    expect(fresh.get_by_text("Rude words here.")).to_have_count(0)
+    assert console_errors == []
+
+
+def test_the_overview_has_no_accessibility_violations(browser, live_server, article):
+    CommentFactory(article=article, state="pending", urgent=True, reason="crisis")
+    CommentFactory(article=article, state="spam", reason="spam_list")
+    admin = log_in_moderator(browser, live_server)
+    errors = []
+    admin.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    admin.goto(live_server.url + "/admin/comments/overview/")
+    expect(admin.get_by_role("heading", name="Needs attention")).to_be_visible()
+    expect(admin.locator("svg.chart").first).to_be_visible()
+    assert_no_violations(admin)
+    assert errors == []  # no CSP violation: no inline style anywhere in the charts
+
+
+def test_cancelling_an_edit_in_place_restores_the_comment(
+    page, live_server, article, console_errors
+):
+    url = live_server.url + article.get_absolute_url()
+    comment = post_comment(page, url, "Heat helped me.")
+    mine = page.locator(f"#c{comment.pk}")
+    mine.get_by_role("link", name="Edit").click()
+    expect(mine.locator("form.edit-form textarea")).to_be_focused()
+    expect(mine.locator(".own-controls")).to_be_hidden()
+    mine.get_by_role("link", name="Cancel").click()
+    expect(mine.locator("form.edit-form")).to_have_count(0)
+    expect(mine.locator(".comment-text")).to_have_text("Heat helped me.")
+    expect(mine.get_by_role("link", name="Edit")).to_be_focused()
+    assert console_errors == []
