@@ -98,7 +98,8 @@ def test_the_queue_highlights_the_matched_words(moderator_client):
     )
     page = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
     row = page.find("input", value=str(comment.pk)).find_parent("tr")
-    assert row.find("mark").get_text() == "stop taking your pregabalin"
+    # The card shows the whole text, the words that matched marked as written.
+    assert row.find("mark").get_text() == "Stop taking your pregabalin"
 
 
 def publish_with_note(moderator_client, comment, **extra):
