@@ -248,7 +248,8 @@ class ArticleAdmin(VersionAdmin):
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    autocomplete_fields = ["author", "tags"]
+    # Tags stay a plain multiple select: the autocomplete widget's search box has no label.
+    autocomplete_fields = ["author"]
     readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed", "publication"]
     fieldsets = [
         (

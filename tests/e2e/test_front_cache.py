@@ -14,7 +14,7 @@ from comments.models import Comment
 from tests.e2e.test_journeys import DESKTOP, PHONE, fill_comment
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-frontcache"))
+SHOTS = Path(os.environ.get("SHOTS_DIR", "test-results/shots"))
 
 
 @pytest.fixture

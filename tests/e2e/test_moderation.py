@@ -124,7 +124,7 @@ def test_row_actions_with_the_mouse_on_a_phone(browser, live_server, moderator):
     expect(page.locator('.queue-tabs a[data-state="pending"]')).to_contain_text("Pending (1)")
     expect(page.locator("#nav-sidebar .nav-badge")).to_contain_text("1")
     assert [c.state for c in Comment.objects.order_by("pk")] == ["published", "spam", "pending"]
-    page.screenshot(path="/tmp/shots-moderation/e2e-queue-after-actions-375.png", full_page=True)
+    page.screenshot(path="test-results/shots/e2e-queue-after-actions-375.png", full_page=True)
     assert errors == []
 
 

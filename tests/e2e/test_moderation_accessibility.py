@@ -31,7 +31,7 @@ def test_the_queue(browser, live_server, moderator, comments, width):  # noqa: F
     assert_no_violations(page)
     page.keyboard.press("?")
     assert_no_violations(page)  # with the list of keys open
-    page.screenshot(path=f"/tmp/shots-moderation/queue-keys-{width}.png", full_page=True)
+    page.screenshot(path=f"test-results/shots/queue-keys-{width}.png", full_page=True)
     assert errors == []
 
 
@@ -53,5 +53,5 @@ def test_the_confirmation_page(browser, live_server, moderator, comments, width)
     page.set_viewport_size({"width": width, "height": 800})
     page.goto(live_server.url + path)
     assert_no_violations(page)
-    page.screenshot(path=f"/tmp/shots-moderation/confirm-{width}.png", full_page=True)
+    page.screenshot(path=f"test-results/shots/confirm-{width}.png", full_page=True)
     assert errors == []
