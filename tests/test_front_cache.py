@@ -80,7 +80,7 @@ def test_an_approval_is_seen_within_a_second_and_a_held_comment_never(site):
         time.sleep(0.1)
 
     moderator = log_in_moderator(site.front)
-    approve_first_pending(moderator, site.front)
+    approve_first_pending(moderator, site.front, text)
     took = eventually(lambda: text in front_page(site)[3], within=1.0)
     assert took is not None, "the approved comment did not reach readers within 1 s"
 

@@ -70,7 +70,7 @@ def test_approval_through_one_process_shows_through_the_other(site, route):
     status, _ = post_comment(reader, first, text)
     assert status == 303
 
-    comment_id = approve_first_pending(log_in_moderator(second), second)
+    comment_id = approve_first_pending(log_in_moderator(second), second, text)
 
     def shown():  # to an anonymous reader, through the other process or the front cache
         _, page = Browser().get(first + ARTICLE)

@@ -242,9 +242,11 @@ def log_in_moderator(base):
     return moderator
 
 
-def approve_first_pending(moderator, base) -> str:
-    """Approve the newest pending comment from the moderation queue; return its id."""
-    _, queue = moderator.get(base + "/admin/comments/comment/")
+def approve_first_pending(moderator, base, text="") -> str:
+    """Approve the first pending comment in the moderation queue (with ``text``, the first
+    found by searching for it: urgent comments lead the queue); return its id."""
+    query = "?" + urllib.parse.urlencode({"q": text}) if text else ""
+    _, queue = moderator.get(base + "/admin/comments/comment/" + query)
     comment_id = re.search(r'name="_selected_action" value="(\d+)"', queue).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', queue).group(1)
     status, _ = moderator.post(
