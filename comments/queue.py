@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comments import decisions
 from comments.health import HIGHLIGHTED_REASONS, highlight_matches
-from comments.models import Comment
+from comments.models import Comment, CommentReport
 
 S = Comment.State
 
@@ -162,7 +163,8 @@ def tabs(current: str, params, pending: int) -> list[dict]:
 
 
 def prepare(comments, request) -> None:
-    """Attach what each card shows and cannot get from its own row, in one query: parents."""
+    """Attach what each card shows and cannot get from its own row: parents and readers'
+    reports, one query each, for the comments shown (never counted over the whole table)."""
     parent_ids = {c.parent_id for c in comments if c.is_reply}
     parents = {}
     if parent_ids:
@@ -172,6 +174,16 @@ def prepare(comments, request) -> None:
             .select_related(None)
             .only("pk", "user_name", "comment", "state")
         }
+    reports = {}
+    if comments:
+        reports = dict(
+            CommentReport.objects.filter(comment__in=[c.pk for c in comments])
+            .values_list("comment")
+            .annotate(n=Count("pk"))
+            .values_list("comment", "n")
+        )
+    for comment in comments:
+        comment.report_count = reports.get(comment.pk, 0)
     name = reply_name(request) if comments else ""
     shared = {"reply_name": name, "admin_base": _admin_base(), "article_urls": {}}
     for comment in comments:

@@ -45,10 +45,11 @@ def generate(cursor, content_type: int):
         """
         INSERT INTO articles_article (title, slug, summary, body, body_html, status,
             published_at, allow_comments, moderate_all_comments, created_at, updated_at, toc,
-            topic, word_count)
+            word_count, search_headings, search_text, featured_image, featured_image_alt)
         SELECT 'Bench article ' || g || ': living with nerve pain, week by week',
             'bench-article-' || g, '', 'Body.', '<p>Body.</p>', 'published',
-            now() - interval '30 days', true, false, now(), now(), '[]'::jsonb, '', 2
+            now() - interval '30 days', true, false, now(), now(), '[]'::jsonb, 2, '', 'Body.',
+            '', ''
         FROM generate_series(1, %s) g
         """,
         [ARTICLES],
@@ -90,12 +91,12 @@ def generate(cursor, content_type: int):
     cursor.execute(
         """
         INSERT INTO comments_comment (xtdcomment_ptr_id, state, reason, reason_detail,
-            comment_html, from_site, commenter_key_hash)
+            comment_html, from_site, commenter_key_hash, urgent, site_note)
         SELECT g, """
         + STATE_SQL
         + """, CASE WHEN g %% 2000 = 0 THEN 'not_trusted' ELSE '' END, '',
             '<p>My nerve pain eased after a week of gentler glides, number ' || g || '.</p>'
-                || '<p>Ice helped more than heat.</p>', false, ''
+                || '<p>Ice helped more than heat.</p>', false, '', false, ''
         FROM generate_series(1, %s) g
         """,
         [COMMENTS],
