@@ -305,6 +305,8 @@ def test_closing_the_tab_mid_edit_loses_nothing(browser, page, live_server, edit
     )
     expect(again.get_by_label("Title:")).to_have_value("Sleep and nerve pain")
     expect(preview(again).locator("h2#why-nights-are-worse")).to_be_visible(timeout=FIRST_GRADE_MS)
+    # Closed now: an open tab keeps its unsaved text as a draft, and would offer it again later.
+    again.close()
 
     # Another browser has no copy of its own: the server's draft is offered.
     elsewhere = browser.new_context(viewport=DESKTOP).new_page()
