@@ -21,6 +21,10 @@ class CommentsConfig(AppConfig):
 
         self.register_front_cache_keys()
 
+        from comments import rules
+
+        rules.connect()  # the moderation lists are cached until one of them changes
+
         article = self.apps.get_model("articles", "Article")
         if article not in moderator._registry:
             moderator.register(article, ArticleCommentModerator)

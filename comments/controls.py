@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_comments.forms import COMMENT_MAX_LENGTH
 
-from comments import health, notifications
+from comments import health, notifications, rules
 from comments.models import Comment, CommentReport, CommentVersion, ModerationWord
 from comments.text import clean_comment_text, count_links, normalise_for_matching
 
@@ -52,12 +52,7 @@ def _added(new: list[str], old: list[str]) -> list[str]:
 
 
 def _words(text: str) -> dict[str, list[str]]:
-    haystack = normalise_for_matching(text)
-    words = {action: [] for action in ModerationWord.Action.values}
-    for word, action in ModerationWord.objects.values_list("word", "action"):
-        if normalise_for_matching(word) in haystack:
-            words[action].append(word)
-    return words
+    return rules.words_in(normalise_for_matching(text))
 
 
 def _hold_for(old: str, new: str):

@@ -25,21 +25,26 @@ def normalise_phrase_text(value: str) -> str:
 
 
 def matching_phrases(text: str, phrases) -> list[str]:
-    """The phrases (as written in the list) found in ``text``, whole words, in list order."""
+    """The phrases (as written in the list) found in ``text``, whole words, in list order.
+
+    ``phrases`` are strings, or (phrase, normalised phrase) pairs as ``comments.rules`` keeps
+    them."""
     haystack = normalise_phrase_text(text)
     found = []
     for phrase in phrases:
-        needle = normalise_phrase_text(phrase)
+        phrase, needle = phrase if isinstance(phrase, tuple) else (phrase, None)
+        needle = normalise_phrase_text(phrase) if needle is None else needle
         if needle.strip() and needle in haystack and phrase not in found:
             found.append(phrase)
     return found
 
 
-def crisis_phrases_in(text: str) -> list[str]:
-    """The crisis phrases (any language) this text contains."""
-    from comments.models import CrisisPhrase
+def crisis_phrases_in(text: str, lists=None) -> list[str]:
+    """The crisis phrases (any language) this text contains. ``lists``: ``comments.rules``
+    as already read for this comment."""
+    from comments import rules
 
-    return matching_phrases(text, CrisisPhrase.objects.values_list("phrase", flat=True))
+    return matching_phrases(text, (lists or rules.current()).crisis_phrases)
 
 
 def normalise_for_patterns(value: str) -> str:
@@ -53,17 +58,14 @@ def compile_pattern(pattern: str) -> re.Pattern:
     return re.compile(pattern, re.IGNORECASE)
 
 
-def medical_claims_in(text: str) -> list[str]:
+def medical_claims_in(text: str, lists=None) -> list[str]:
     """The words of ``text`` that matched a medical claim phrase or pattern, in list order."""
-    from comments.models import MedicalClaimPattern
+    from comments import rules
 
-    rows = list(MedicalClaimPattern.objects.values_list("kind", "pattern"))
-    phrases = [p for kind, p in rows if kind == MedicalClaimPattern.Kind.PHRASE]
-    found = matching_phrases(text, phrases)
+    lists = lists or rules.current()
+    found = matching_phrases(text, lists.medical_phrases)
     folded = normalise_for_patterns(text)
-    for kind, pattern in rows:
-        if kind != MedicalClaimPattern.Kind.PATTERN:
-            continue
+    for pattern in lists.medical_patterns:
         try:
             match = compile_pattern(pattern).search(folded)
         except re.error:  # saved around the admin's check: skipped, never breaks posting

@@ -160,7 +160,7 @@ class Comment(XtdComment):
     def save(self, *args, **kwargs):
         self.is_public = self.state == self.State.PUBLISHED
         self.is_removed = self.state == self.State.REMOVED
-        self.comment_html = render_comment_text(self.comment)
+        self.rendered_text()
         self._new_thread = self.pk is None
         try:
             super().save(*args, **kwargs)  # post_save (page cache) still sees the loaded state
@@ -171,13 +171,39 @@ class Comment(XtdComment):
     def save_base(self, *args, update_fields=None, **kwargs):
         # django-comments-xtd saves a new comment twice: the rows, then its place in the thread
         # (known once it has an id). The second save rewrote every column of all three tables;
-        # only the thread's columns changed, in one table: 3 UPDATEs become 1.
+        # only the thread's columns changed, in one table: 3 UPDATEs become 1, and none for a
+        # new thread, whose place ``_save_table`` wrote with its row.
         if update_fields is None and getattr(self, "_new_thread", False) and not self._state.adding:
+            if getattr(self, "_thread_written", False):
+                self._thread_written = False
+                return
             update_fields = THREAD_FIELDS
         super().save_base(*args, update_fields=update_fields, **kwargs)
 
+    def _save_table(self, raw=False, cls=None, *args, **kwargs):
+        # A new comment that starts a thread is its own parent and thread (what xtd's second
+        # save would write): its id is known once the first table's row is in, so the thread
+        # table's row is inserted with them.
+        # xtd still sees a comment without a parent, and its second save is skipped.
+        if cls is XtdComment and self._state.adding and not self.parent_id and self.id:
+            self.parent_id = self.thread_id = self.id
+            try:
+                return super()._save_table(raw, cls, *args, **kwargs)
+            finally:
+                self.parent_id = 0
+                self._thread_written = True
+        return super()._save_table(raw, cls, *args, **kwargs)
+
     def get_absolute_url(self):
         return comment_url(self.content_object, self.pk)
+
+    def rendered_text(self) -> str:
+        """The text as readers see it (what ``save`` stores in ``comment_html``), rendered
+        once for each text: posting reads its links twice (rules, spam list) before saving."""
+        if self.__dict__.get("_html_of") != self.comment:
+            self.comment_html = render_comment_text(self.comment)
+            self._html_of = self.comment
+        return self.comment_html
 
     def affects_public_pages(self) -> bool:
         """Readers see this change: the comment is, or was until now, public."""

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
 
-from comments import health, spam
+from comments import health, rules, spam
 from comments.models import Comment, ModerationWord, TrustedCommenter
 from comments.text import count_links, normalise_for_matching
-from nervepain.cache import counters
+from nervepain import cache
 
 
 class CommentRefusedError(Exception):
@@ -56,7 +56,8 @@ class ArticleCommentModerator(XtdCommentModerator):
         if user is not None and user.is_active and user.is_staff:
             return Decision(Comment.State.PUBLISHED, Comment.Reason.STAFF)
 
-        crisis = health.crisis_phrases_in(comment.comment)
+        lists = rules.current()
+        crisis = health.crisis_phrases_in(comment.comment, lists)
         if crisis:
             detail = health.MATCH_SEPARATOR.join(crisis)[:200]
             return Decision(Comment.State.PENDING, Comment.Reason.CRISIS, detail, urgent=True)
@@ -64,10 +65,7 @@ class ArticleCommentModerator(XtdCommentModerator):
         fields = [comment.user_name, comment.user_email, comment.user_url, comment.comment]
         fields.append(comment.ip_address or "")
         haystack = "\n".join(normalise_for_matching(value) for value in fields)
-        words = {Action: [] for Action in ModerationWord.Action.values}
-        for word, action in ModerationWord.objects.values_list("word", "action"):
-            if normalise_for_matching(word) in haystack:
-                words[action].append(word)
+        words = rules.words_in(haystack, lists)
         if words[ModerationWord.Action.DISALLOW]:
             raise CommentRefusedError(
                 "Your comment contains words or details this site does not accept."
@@ -77,7 +75,7 @@ class ArticleCommentModerator(XtdCommentModerator):
         if spam_traits:
             return Decision(Comment.State.SPAM, Comment.Reason.SPAM_LIST, spam_traits)
 
-        claims = health.medical_claims_in(comment.comment)
+        claims = health.medical_claims_in(comment.comment, lists)
         if claims:
             detail = health.MATCH_SEPARATOR.join(claims)[:200]
             return Decision(Comment.State.PENDING, Comment.Reason.MEDICAL, detail)
@@ -86,7 +84,7 @@ class ArticleCommentModerator(XtdCommentModerator):
         if words[ModerationWord.Action.HOLD]:
             detail = ", ".join(words[ModerationWord.Action.HOLD])[:200]
             return Decision(Comment.State.PENDING, Comment.Reason.HOLD_WORD, detail)
-        links = count_links(comment.comment)
+        links = count_links(comment.comment, comment.rendered_text())
         if links >= 2:
             return Decision(Comment.State.PENDING, Comment.Reason.LINKS, f"{links} links")
         trusted = trusted_commenter(key_hash, comment.user_email)
@@ -128,18 +126,9 @@ def over_rate_limit(ip: str | None, email: str) -> bool:
     If Redis is unreachable the limit fails open: comments still pass every moderation rule
     (a first comment is held anyway), and limiting resumes when Redis is back.
     """
-    limit, window = settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_WINDOW
-    over = False
-    for kind, value in (("ip", ip or "unknown"), ("email", email.lower())):
-        key = f"comments:rate:{kind}:{value}"
-        counters.add(key, 0, timeout=window)
-        try:
-            count = counters.incr(key)
-        except ValueError:  # expired between add and incr, or the cache is down: fail open
-            counters.add(key, 1, timeout=window)
-            count = 1
-        over = over or count > limit
-    return over
+    keys = [f"comments:rate:ip:{ip or 'unknown'}", f"comments:rate:email:{email.lower()}"]
+    counts = cache.count(keys, settings.COMMENTS_RATE_WINDOW)
+    return any(count > settings.COMMENTS_RATE_LIMIT for count in counts)
 
 
 def moderator_for(model):

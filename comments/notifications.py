@@ -15,15 +15,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, VerifiedEmail
 from comments.trust import sign_comment
+from nervepain import cache
 from nervepain.cache import counters
 
 
@@ -75,8 +78,27 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
 
 
 def after_commit(task_obj, comment_id: int) -> None:
-    """Enqueue a task once the current transaction commits; never fail the request."""
-    transaction.on_commit(lambda: task_obj.enqueue(comment_id), robust=True)
+    """Enqueue a task that runs once the current transaction commits.
+
+    With the database task backend on the same database, the task's row is written in the
+    transaction itself: one commit for the comment and its task (a post's commit waits for the
+    disk), and a worker sees the task only once the comment is there. Other backends (the
+    immediate one runs the task at once) enqueue after the commit, and a failure to enqueue
+    never fails the request.
+    """
+    if _queued_in_transaction(task_obj):
+        task_obj.enqueue(comment_id)
+    else:
+        transaction.on_commit(lambda: task_obj.enqueue(comment_id), robust=True)
+
+
+def _queued_in_transaction(task_obj) -> bool:
+    connection = transaction.get_connection()
+    return (
+        connection.in_atomic_block
+        and isinstance(task_obj.get_backend(), DatabaseBackend)
+        and router.db_for_write(DBTaskResult) == connection.alias
+    )
 
 
 def comment_became_public(comment: Comment) -> None:
@@ -89,11 +111,7 @@ def _over_burst_limit() -> bool:
     """Count one moderator email this minute; True past COMMENTS_MODERATOR_EMAILS_PER_MINUTE."""
     minute = timezone.now().strftime("%Y%m%d%H%M")
     key = f"comments:moderator-mail:{minute}"
-    counters.add(key, 0, timeout=120)
-    try:
-        sent_this_minute = counters.incr(key)
-    except ValueError:  # the cache lost the key (or is down): count this one as the first
-        sent_this_minute = 1
+    [sent_this_minute] = cache.count([key], 120)
     return sent_this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
 
 

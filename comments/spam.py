@@ -32,7 +32,6 @@ from django.utils import timezone
 
 from comments.health import normalise_phrase_text
 from comments.models import Comment, SpamSignature
-from comments.text import render_comment_text
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +53,7 @@ def link_domains(comment: Comment) -> list[str]:
     """The domains the comment links to (as its rendered text does), and its website's; never
     this site's own."""
     own = domain_of(settings.SITE_URL)
-    urls = _HREF.findall(render_comment_text(comment.comment))
+    urls = _HREF.findall(comment.rendered_text())
     if comment.user_url:
         urls.append(comment.user_url)
     domains = []
@@ -108,22 +107,23 @@ def signatures_of(comment: Comment) -> list[tuple[str, str]]:
 def _matching(comment: Comment) -> list[SpamSignature]:
     """The spam list's entries this comment shares (one query)."""
     traits = signatures_of(comment)
-    exact = [(kind, value) for kind, value in traits if kind != SpamSignature.Kind.FINGERPRINT]
+    exact = {(kind, value) for kind, value in traits if kind != SpamSignature.Kind.FINGERPRINT}
     text = next((v for k, v in traits if k == SpamSignature.Kind.FINGERPRINT), "")
-    queries = [Q(kind=kind, value=value) for kind, value in exact]
+    query = Q(kind__in={kind for kind, _ in exact}, value__in={value for _, value in exact})
     if text:
-        queries.append(Q(kind=SpamSignature.Kind.FINGERPRINT))
-    if not queries:
-        return []
-    query = queries[0]
-    for more in queries[1:]:
-        query |= more
-    candidates = SpamSignature.objects.filter(query).exclude(comment_id=comment.pk)
+        query |= Q(kind=SpamSignature.Kind.FINGERPRINT)
+    candidates = SpamSignature.objects.filter(query)
+    if comment.pk is not None:
+        candidates = candidates.exclude(comment_id=comment.pk)
     return [
         entry
         for entry in candidates.only("kind", "value")
-        if entry.kind != SpamSignature.Kind.FINGERPRINT
-        or similarity(entry.value, text) >= FINGERPRINT_SIMILARITY
+        if (entry.kind, entry.value) in exact
+        or (
+            entry.kind == SpamSignature.Kind.FINGERPRINT
+            and text
+            and similarity(entry.value, text) >= FINGERPRINT_SIMILARITY
+        )
     ]
 
 

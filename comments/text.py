@@ -86,9 +86,10 @@ def render_comment_text(text: str) -> str:
     )
 
 
-def count_links(text: str) -> int:
-    """How many links the text shows once rendered (what urlize turns into links)."""
-    return render_comment_text(text).count("<a ")
+def count_links(text: str, html: str | None = None) -> int:
+    """How many links the text shows once rendered (what urlize turns into links); ``html``:
+    the text rendered already."""
+    return (render_comment_text(text) if html is None else html).count("<a ")
 
 
 def clean_display_name(name: str, reserved: set[str]) -> str:

@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from nervepain import cache
 from nervepain.cache import counters
 
 # Named admin views a login must not go on to: signing out again, or the login itself.
@@ -37,12 +38,7 @@ def _limits() -> list[int]:
 def count_failure(sender, credentials, request=None, **kwargs):
     if request is None:
         return
-    for key in _keys(request, credentials.get("username", "")):
-        counters.add(key, 0, timeout=settings.LOGIN_ATTEMPTS_WINDOW)
-        try:
-            counters.incr(key)
-        except ValueError:
-            counters.add(key, 1, timeout=settings.LOGIN_ATTEMPTS_WINDOW)
+    cache.count(_keys(request, credentials.get("username", "")), settings.LOGIN_ATTEMPTS_WINDOW)
 
 
 def is_admin_destination(url: str) -> bool:

@@ -9,7 +9,7 @@ from django.core import mail
 from comments.models import Comment, VerifiedEmail
 from comments.trust import sign_comment
 from tests.comments.conftest import form_data, send
-from tests.factories import CommentFactory, UserFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -202,3 +202,18 @@ def test_unsubscribe_changes_nothing_on_get_and_stops_mail_on_post(client, artic
     assert response.status_code == 200
     parent.refresh_from_db()
     assert not parent.followup
+
+
+def test_with_the_database_queue_the_email_job_is_saved_with_the_comment(
+    client, settings, moderators, django_capture_on_commit_callbacks
+):
+    """One commit for the comment and its job: the job's row is written in the comment's
+    transaction (before anything runs on commit), so a worker never sees a job whose comment
+    is not there, and the post waits for the disk once."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=False):
+        response = send(client, form_data(ArticleFactory()))
+        assert response.status_code == 303
+        assert DBTaskResult.objects.filter(task_path__endswith="notify_moderators").count() == 1

@@ -1,0 +1,69 @@
+"""The moderation lists are cached between posts, and a change reaches the very next post."""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from comments import rules
+from comments.models import Comment, CrisisPhrase, MedicalClaimPattern, ModerationWord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_lists_are_read_once_then_come_from_the_cache(django_assert_num_queries):
+    with django_assert_num_queries(3):  # crisis phrases, medical claim patterns, words
+        rules.current()
+    with django_assert_num_queries(0):
+        rules.current()
+
+
+def test_a_word_added_in_the_admin_holds_the_next_comment(post, article, admin_client):
+    post(article, comment="A first comment: the lists are now cached.")
+    response = admin_client.post(
+        "/admin/comments/moderationword/add/", {"word": "casino", "action": "hold"}
+    )
+    assert response.status_code == 302
+    post(article, comment="Best casino in town.")
+    assert Comment.objects.latest("pk").reason == Comment.Reason.HOLD_WORD
+
+
+def test_a_deleted_crisis_phrase_no_longer_marks_comments_urgent(post, article):
+    phrase = CrisisPhrase.objects.create(phrase="walk into the sea", language="en")
+    post(article, comment="Some days I want to walk into the sea.")
+    assert Comment.objects.latest("pk").urgent
+    phrase.delete()
+    post(article, comment="I walk into the sea every morning, it helps the pain.")
+    assert not Comment.objects.latest("pk").urgent
+
+
+def test_a_new_medical_pattern_applies_at_once():
+    pattern = r"\btake \d+ ?mg of zzzaprofen\b"
+    assert pattern not in rules.current().medical_patterns
+    MedicalClaimPattern.objects.create(category="dosing", kind="pattern", pattern=pattern)
+    assert pattern in rules.current().medical_patterns
+
+
+def test_a_copy_read_before_a_change_is_not_put_back_as_current():
+    """A post that read the old rows just before a change may write them to the cache after
+    it: they are kept under the old version, and the next post reads the lists again."""
+    stale = rules.current()
+    ModerationWord.objects.create(word="casino", action="disallow")
+    cache.set(rules.CACHE_KEY, stale)  # the slow post writes what it read
+    assert "casino" in [word for word, _, _ in rules.current().words]
+
+
+def test_the_version_changes_again_when_the_change_commits(django_capture_on_commit_callbacks):
+    rules.current()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        ModerationWord.objects.create(word="casino", action="hold")
+        during = cache.get(rules.VERSION_KEY)
+    assert cache.get(rules.VERSION_KEY) != during
+
+
+def test_without_the_cache_the_lists_come_from_the_database(settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    ModerationWord.objects.create(word="casino", action="hold")
+    assert rules.words_in("casino night")["hold"] == ["casino"]
