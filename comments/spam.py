@@ -23,6 +23,7 @@ import hashlib
 import itertools
 import logging
 import re
+import struct
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -71,14 +72,17 @@ def fingerprint(text: str) -> str:
     if len(words) < FINGERPRINT_MIN_WORDS:
         return ""
     shingles = {f"{a} {b}".encode() for a, b in itertools.pairwise(words)}
-    minimums = (
-        min(_hash(shingle, seed) for shingle in shingles) for seed in range(FINGERPRINT_HASHES)
-    )
-    return "".join(f"{value:08x}" for value in minimums)
+    columns = zip(*(_hashes(shingle) for shingle in shingles), strict=True)
+    return "".join(f"{min(column):08x}" for column in columns)
 
 
-def _hash(shingle: bytes, seed: int) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle, digest_size=4, salt=bytes([seed]) * 16).digest())
+_HASHES = struct.Struct(f">{FINGERPRINT_HASHES}I")
+
+
+def _hashes(shingle: bytes) -> tuple[int, ...]:
+    """The shingle's ``FINGERPRINT_HASHES`` hash values: one extendable-output hash read as
+    that many independent 32-bit values (one call, where a seeded hash each took 24)."""
+    return _HASHES.unpack(hashlib.shake_128(shingle).digest(_HASHES.size))
 
 
 def similarity(a: str, b: str) -> float:

@@ -190,7 +190,8 @@ def post_comment(request):
         )
         return _problem(request, target, form, reason, 429)
 
-    key = trust.commenter_key(request) or trust.new_commenter_key()
+    known_key = trust.commenter_key(request)
+    key = known_key or trust.new_commenter_key()
     comment = form.get_comment_object(site_id=settings.SITE_ID)
     comment.content_object = target  # its address is the article's: no query to find it
     comment.ip_address = ip
@@ -200,7 +201,9 @@ def post_comment(request):
         comment.user = request.user
 
     try:
-        decision = moderator.decide(comment, target, request.user, comment.commenter_key_hash)
+        # A key made just now has earned no trust: only a browser's own key is looked up.
+        known_hash = comment.commenter_key_hash if known_key else ""
+        decision = moderator.decide(comment, target, request.user, known_hash)
     except CommentRefusedError as refusal:
         logger.info("comment refused: %s ip=%s", refusal, ip)
         return _problem(request, target, form, str(refusal), 400)

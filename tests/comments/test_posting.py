@@ -407,6 +407,18 @@ def test_posting_reads_the_article_once(post, article, django_assert_num_queries
     assert not [q for q in sql if any(table in q for table in rule_tables)]
 
 
+def test_a_browser_without_a_commenter_key_is_not_looked_up_for_trust(
+    post, article, other_reader, django_assert_num_queries
+):
+    """A key made for this post has earned no trust yet: no query asks."""
+    post(article, comment="A first comment warms the content type and rules caches.")
+    with django_assert_num_queries(8) as captured:
+        response = post(article, client=other_reader, comment="My first comment here.")
+    assert response.status_code == 303
+    assert not [q for q in captured.captured_queries if "trustedcommenter" in q["sql"]]
+    assert Comment.objects.latest("pk").commenter_key_hash  # the new key is kept, hashed
+
+
 def test_a_new_thread_is_written_with_its_place_and_no_update(
     post, article, django_assert_num_queries
 ):

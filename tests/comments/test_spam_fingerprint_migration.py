@@ -1,0 +1,51 @@
+"""Fingerprints already on the spam list are computed again when their hash changes."""
+
+import importlib
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from comments.spam import fingerprint, similarity
+from tests.factories import CommentFactory
+
+migration = importlib.import_module("comments.migrations.0020_spam_fingerprints_one_hash_per_pair")
+
+BEFORE = [("comments", "0019_reasons_for_health_rules_and_renamed_trust")]
+AFTER = [("comments", "0020_spam_fingerprints_one_hash_per_pair")]
+SPAM = "Best cheap replica watches and designer bags at my shop, my friends love them all"
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+def test_the_migration_computes_what_the_code_computes():
+    assert migration.fingerprint_new(SPAM) == fingerprint(SPAM)
+    assert migration.fingerprint_new("Thanks!") == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fingerprints_on_the_list_are_recomputed_and_still_match():
+    apps = migrate(BEFORE)
+    comment = CommentFactory(comment=SPAM)
+    SpamSignature = apps.get_model("comments", "SpamSignature")
+    SpamSignature.objects.create(
+        comment_id=comment.pk, kind="text", value=migration.fingerprint_old(SPAM)
+    )
+    SpamSignature.objects.create(comment_id=comment.pk, kind="email", value="spam@example.org")
+
+    apps = migrate(AFTER)
+    SpamSignature = apps.get_model("comments", "SpamSignature")
+    text = SpamSignature.objects.get(kind="text").value
+    assert text == fingerprint(SPAM)
+    assert similarity(text, fingerprint("Hello! " + SPAM)) >= 0.4
+    assert SpamSignature.objects.get(kind="email").value == "spam@example.org"
+
+    apps = migrate(BEFORE)  # and back
+    SpamSignature = apps.get_model("comments", "SpamSignature")
+    assert SpamSignature.objects.get(kind="text").value == migration.fingerprint_old(SPAM)
+    migrate(AFTER)
