@@ -104,7 +104,7 @@ def edit(comment: Comment, text: str) -> bool:
         comment.urgent = comment.urgent or urgent
         if not comment.moderate(Comment.State.PENDING, None):
             comment.save()
-        notifications.after_commit(notifications.notify_moderators, comment.pk)
+        notifications.comment_held(comment)
     return True
 
 
@@ -160,5 +160,5 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
             comment.reason = Comment.Reason.REPORTED
             comment.reason_detail = f"{count} reports"
             comment.moderate(Comment.State.PENDING, None)
-            notifications.after_commit(notifications.notify_moderators, comment.pk)
+            notifications.comment_held(comment)
     return True

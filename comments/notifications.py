@@ -107,11 +107,26 @@ def comment_became_public(comment: Comment) -> None:
         after_commit(notify_reply, comment.pk)
 
 
+def comment_held(comment: Comment) -> None:
+    """A comment waits for a moderator: queue their email, unless this minute's emails are
+    all sent (the email job would only count and skip it: in a burst of held comments, one
+    read of the counter instead of a job each). An urgent comment is always mailed."""
+    if comment.urgent or not _burst_spent():
+        after_commit(notify_moderators, comment.pk)
+
+
+def _burst_key() -> str:
+    return f"comments:moderator-mail:{timezone.now().strftime('%Y%m%d%H%M')}"
+
+
+def _burst_spent() -> bool:
+    sent_this_minute = counters.get(_burst_key()) or 0
+    return sent_this_minute >= settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
+
+
 def _over_burst_limit() -> bool:
     """Count one moderator email this minute; True past COMMENTS_MODERATOR_EMAILS_PER_MINUTE."""
-    minute = timezone.now().strftime("%Y%m%d%H%M")
-    key = f"comments:moderator-mail:{minute}"
-    [sent_this_minute] = cache.count([key], 120)
+    [sent_this_minute] = cache.count([_burst_key()], 120)
     return sent_this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
 
 

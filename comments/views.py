@@ -218,7 +218,7 @@ def post_comment(request):
         with transaction.atomic():
             comment.save()
             if comment.state == Comment.State.PENDING:
-                notifications.after_commit(notifications.notify_moderators, comment.pk)
+                notifications.comment_held(comment)
             elif comment.state == Comment.State.PUBLISHED:
                 notifications.comment_became_public(comment)
             if comment.followup:

@@ -5,7 +5,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
 
+from comments import notifications
 from comments.models import Comment, VerifiedEmail
 from comments.trust import sign_comment
 from tests.comments.conftest import form_data, send
@@ -217,3 +220,29 @@ def test_with_the_database_queue_the_email_job_is_saved_with_the_comment(
         response = send(client, form_data(ArticleFactory()))
         assert response.status_code == 303
         assert DBTaskResult.objects.filter(task_path__endswith="notify_moderators").count() == 1
+
+
+def test_past_this_minutes_emails_no_job_is_queued_but_an_urgent_one_is(
+    client, settings, moderators, monkeypatch
+):
+    """In a burst of held comments the moderators' emails are spent after a few a minute:
+    later comments queue no job that would only be skipped. A writer who may be in crisis
+    is still mailed about at once."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE = 2
+    minute = timezone.now()
+    monkeypatch.setattr(notifications.timezone, "now", lambda: minute)  # one minute throughout
+    article = ArticleFactory()
+    jobs = DBTaskResult.objects.filter(task_path__endswith="notify_moderators")
+    for n in range(2):
+        send(client, form_data(article, comment=f"Held comment {n}."))
+        assert jobs.count() == 1
+        call_command("db_worker", "--batch", "--no-startup-delay")
+        jobs.delete()
+    assert len(mail.outbox) == 2
+    send(client, form_data(article, comment="A third one, in the same minute."))
+    assert jobs.count() == 0
+    send(client, form_data(article, comment="I want to end my life."))
+    assert jobs.count() == 1
