@@ -28,7 +28,7 @@ def test_the_migration_computes_what_the_code_computes():
     assert migration.fingerprint_new("Thanks!") == ""
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fingerprints_on_the_list_are_recomputed_and_still_match():
     apps = migrate(BEFORE)
     comment = CommentFactory(comment=SPAM)
