@@ -175,11 +175,15 @@ def post_comment(request):
     except ValueError as error:
         return _problem(request, target, form, str(error), 400)
 
-    # A form sent twice is caught when its comment is saved (its one-time nonce is unique).
+    # A form sent twice is caught when its comment is saved (its one-time nonce is unique);
+    # the same text sent again from this browser (back, then send) is found here. A browser
+    # that brings no commenter key has posted nothing (every post leaves one): nothing to find.
     nonce = form.nonce
-    resent = _same_comment_sent_before(target, parent, form.cleaned_data)
-    if resent is not None:  # back and send again: the comment exists already
-        return _see_other(comment_url(target, resent))
+    known_key = trust.commenter_key(request)
+    if known_key:
+        resent = _same_comment_sent_before(target, parent, form.cleaned_data)
+        if resent is not None:  # the comment exists already
+            return _see_other(comment_url(target, resent))
 
     is_staff = request.user.is_authenticated and request.user.is_staff
     ip = client_ip(request)
@@ -190,7 +194,6 @@ def post_comment(request):
         )
         return _problem(request, target, form, reason, 429)
 
-    known_key = trust.commenter_key(request)
     key = known_key or trust.new_commenter_key()
     comment = form.get_comment_object(site_id=settings.SITE_ID)
     comment.content_object = target  # its address is the article's: no query to find it
