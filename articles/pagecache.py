@@ -188,6 +188,19 @@ def _address(request, query: str) -> str:
     return escape_uri_path(request.path) + (f"?{query}" if query else "")
 
 
+def changes_at(request, when) -> None:
+    """Say that the page this request renders will look different at ``when`` (a datetime,
+    or None): the page cache and front caches keep it no longer than that."""
+    if when is None:
+        return
+    current = request.__dict__.get("page_changes_at")
+    request.page_changes_at = when if current is None else min(current, when)
+
+
+def _seconds_until(when) -> int | None:
+    return None if when is None else max(1, int((when - timezone.now()).total_seconds()))
+
+
 def _seconds_until_next_scheduled() -> int | None:
     from articles.models import Article
 
@@ -300,15 +313,19 @@ class PageCacheMiddleware:
 
         response = self._unless_query_unused(request, self.get_response(request))
         if response.status_code == 200 and not response.cookies and not response.streaming:
-            patch_cache_control(
-                response, public=True, max_age=0, s_maxage=settings.PAGE_CACHE_SHARED_SECONDS
-            )
+            # A page that will change by itself (its comments close, say) is kept by no cache
+            # past that moment; nothing purges it then.
+            until_change = _seconds_until(request.__dict__.get("page_changes_at"))
+            shared_seconds = settings.PAGE_CACHE_SHARED_SECONDS
+            if until_change is not None:
+                shared_seconds = min(shared_seconds, until_change)
+            patch_cache_control(response, public=True, max_age=0, s_maxage=shared_seconds)
             patch_vary_headers(response, ["Cookie"])
             frontcache.tag(request, response)
             timeout = settings.PAGE_CACHE_SECONDS
-            until_due = _seconds_until_next_scheduled()
-            if until_due is not None:
-                timeout = min(timeout, until_due)
+            for limit in (_seconds_until_next_scheduled(), until_change):
+                if limit is not None:
+                    timeout = min(timeout, limit)
             # Stored with the version read before rendering: if anything changed meanwhile,
             # the version moved on and this copy is never served.
             frozen = self._freeze(response, version, time.time() + timeout)

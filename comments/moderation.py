@@ -16,6 +16,7 @@ Rules, in order (each outcome is stored on the comment with its reason):
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django_comments_xtd.moderation import XtdCommentModerator, moderator
@@ -51,6 +52,14 @@ class ArticleCommentModerator(XtdCommentModerator):
 
     def is_open(self, article) -> bool:
         return self.allow(None, article, None)
+
+    def closes_at(self, article):
+        """When comments on this open article close by themselves (``close_after`` days
+        after publication), or None if they never do."""
+        published = getattr(article, self.auto_close_field)
+        if self.close_after is None or published is None:
+            return None
+        return published + timedelta(days=self.close_after)
 
     def decide(self, comment: Comment, article, user, key_hash: str) -> Decision:
         if user is not None and user.is_active and user.is_staff:

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from articles.pagecache import honour_query_parameter
+from articles.pagecache import changes_at, honour_query_parameter
 from comments import trust
 from comments.decisions import can_moderate
 from comments.forms import CommentForm
@@ -38,6 +38,8 @@ def _tree(request, article):
         key_hash = trust.commenter_key_hash(request)
         moderator = moderator_for(type(article))
         is_open = moderator is not None and moderator.is_open(article)
+        if is_open:  # the form goes when comments close: no cache keeps it past then
+            changes_at(request, moderator.closes_at(article))
         if _moderating(request):
             trees[article.pk] = (is_open, _moderator_tree(request, article, is_open))
             return trees[article.pk]

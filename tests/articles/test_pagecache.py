@@ -401,3 +401,36 @@ def test_the_edit_link_never_reaches_a_cached_page(settings, staff_user, staff_f
     assert EDIT_LINK in staff.get(url).content
     again = reader.get(url)
     assert again["X-Page-Cache"] == "hit" and EDIT_LINK not in again.content
+
+
+def test_a_page_whose_comments_close_is_kept_by_no_cache_past_that_moment(
+    settings, client, monkeypatch
+):
+    """With comments closing some days after publication, the form goes at that moment:
+    the page cache and a front cache (s-maxage) keep the page no longer, as nothing purges
+    it then. The post would be refused anyway; the reader is not offered the form."""
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+    settings.PAGE_CACHE_SHARED_SECONDS = 6 * 3600
+    published = timezone.now() - datetime.timedelta(days=14) + datetime.timedelta(seconds=90)
+    article = ArticleFactory(published_at=published)
+    timeouts = []
+    real_set = pagecache.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("pagecache:") and key != pagecache.VERSION_KEY:
+            timeouts.append(timeout)
+        return real_set(key, value, timeout=timeout, **kwargs)
+
+    monkeypatch.setattr(pagecache.cache, "set", spy)
+    first = get(client, article.get_absolute_url())
+    assert 'action="/comments/post/"' in first.content.decode()  # open: the form is there
+    assert timeouts and 0 < timeouts[0] <= 90
+    max_age = int(first["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert 0 < max_age <= 90
+
+
+def test_a_page_whose_comments_never_close_keeps_the_usual_lifetimes(settings, client):
+    settings.COMMENTS_CLOSE_AFTER_DAYS = None
+    settings.PAGE_CACHE_SHARED_SECONDS = 6 * 3600
+    response = get(client, ArticleFactory().get_absolute_url())
+    assert "s-maxage=21600" in response["Cache-Control"]
