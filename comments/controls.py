@@ -51,19 +51,21 @@ def _added(new: list[str], old: list[str]) -> list[str]:
     return [item for item in new if item not in old]
 
 
-def _words(text: str) -> dict[str, list[str]]:
-    return rules.words_in(normalise_for_matching(text))
+def _words(text: str, lists=None) -> dict[str, list[str]]:
+    return rules.words_in(normalise_for_matching(text), lists)
 
 
 def _hold_for(old: str, new: str):
     """(reason, detail, urgent) if the edit adds what the rules hold, else None."""
-    crisis = _added(health.crisis_phrases_in(new), health.crisis_phrases_in(old))
+    lists = rules.current()
+    crisis = _added(health.crisis_phrases_in(new, lists), health.crisis_phrases_in(old, lists))
     if crisis:
         return Comment.Reason.CRISIS, health.MATCH_SEPARATOR.join(crisis), True
-    claims = _added(health.medical_claims_in(new), health.medical_claims_in(old))
+    claims = _added(health.medical_claims_in(new, lists), health.medical_claims_in(old, lists))
     if claims:
         return Comment.Reason.MEDICAL, health.MATCH_SEPARATOR.join(claims), False
-    held = _added(_words(new)[ModerationWord.Action.HOLD], _words(old)[ModerationWord.Action.HOLD])
+    hold = ModerationWord.Action.HOLD
+    held = _added(_words(new, lists)[hold], _words(old, lists)[hold])
     if held:
         return Comment.Reason.HOLD_WORD, health.MATCH_SEPARATOR.join(held), False
     if count_links(new) > count_links(old):
