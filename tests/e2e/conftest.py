@@ -28,6 +28,18 @@ def pytest_collection_modifyitems(config, items):
                 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _browser_before_the_database(browser):
+    """Start Playwright before the test database is set up, whatever test comes first.
+
+    When the first test asked for the database before the browser (the editor tests' autouse
+    fixture does), Django's connection objects set up before Playwright started were not the
+    ones later tests got: those had no serialized copy of the data migrations, so on
+    PostgreSQL every later test lost the Moderators group and failed at setup.
+    """
+    return browser
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
