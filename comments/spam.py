@@ -24,6 +24,7 @@ import itertools
 import logging
 import re
 import struct
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -87,8 +88,12 @@ def _hashes(shingle: bytes) -> tuple[int, ...]:
 
 def similarity(a: str, b: str) -> float:
     """The share of equal minimums: an estimate of how many shingles two texts share."""
-    pairs = list(zip(_chunks(a), _chunks(b), strict=False))
-    return sum(x == y for x, y in pairs) / len(pairs) if pairs else 0.0
+    chunks = _chunks(b)
+    return _equal_minimums(a, chunks) / len(chunks) if chunks else 0.0
+
+
+def _equal_minimums(value: str, chunks: list[str]) -> int:
+    return sum(value.startswith(chunk, 8 * i) for i, chunk in enumerate(chunks))
 
 
 def _chunks(value: str) -> list[str]:
@@ -108,8 +113,18 @@ def signatures_of(comment: Comment) -> list[tuple[str, str]]:
     return traits
 
 
-def _matching(comment: Comment) -> list[SpamSignature]:
-    """The spam list's entries this comment shares (one query)."""
+class Entry(NamedTuple):
+    pk: int
+    kind: str
+    value: str
+
+
+def _matching(comment: Comment) -> list[Entry]:
+    """The spam list's entries this comment shares (one query).
+
+    Every text fingerprint on the list is compared, as rows of three strings (no model
+    instances) against the comment's fingerprint cut up once: each post pays for every
+    fingerprint kept (see ``COMMENTS_SPAM_RETENTION_DAYS``)."""
     traits = signatures_of(comment)
     exact = {(kind, value) for kind, value in traits if kind != SpamSignature.Kind.FINGERPRINT}
     text = next((v for k, v in traits if k == SpamSignature.Kind.FINGERPRINT), "")
@@ -119,14 +134,16 @@ def _matching(comment: Comment) -> list[SpamSignature]:
     candidates = SpamSignature.objects.filter(query)
     if comment.pk is not None:
         candidates = candidates.exclude(comment_id=comment.pk)
+    chunks = _chunks(text)
+    needed = FINGERPRINT_SIMILARITY * len(chunks)
     return [
-        entry
-        for entry in candidates.only("kind", "value")
-        if (entry.kind, entry.value) in exact
+        Entry(*row)
+        for row in candidates.order_by().values_list("pk", "kind", "value")
+        if (row[1], row[2]) in exact
         or (
-            entry.kind == SpamSignature.Kind.FINGERPRINT
-            and text
-            and similarity(entry.value, text) >= FINGERPRINT_SIMILARITY
+            row[1] == SpamSignature.Kind.FINGERPRINT
+            and chunks
+            and _equal_minimums(row[2], chunks) >= needed
         )
     ]
 
