@@ -161,8 +161,9 @@ def test_moderation_shows_at_once(caches, client, moderator_client, start, end, 
     assert ("The comment under test" in get(client, url).content.decode()) is visible
 
 
-def test_a_cached_page_never_outlives_the_next_scheduled_article(client, monkeypatch):
-    ArticleFactory(published_at=timezone.now() + datetime.timedelta(seconds=90), title="Soon")
+@pytest.fixture
+def page_timeouts(monkeypatch):
+    """The timeouts pages are stored with in the shared cache, in the order they are stored."""
     timeouts = []
     real_set = pagecache.cache.set
 
@@ -172,8 +173,13 @@ def test_a_cached_page_never_outlives_the_next_scheduled_article(client, monkeyp
         return real_set(key, value, timeout=timeout, **kwargs)
 
     monkeypatch.setattr(pagecache.cache, "set", spy)
+    return timeouts
+
+
+def test_a_cached_page_never_outlives_the_next_scheduled_article(client, page_timeouts):
+    ArticleFactory(published_at=timezone.now() + datetime.timedelta(seconds=90), title="Soon")
     get(client, "/")
-    assert timeouts and 0 < timeouts[0] <= 90
+    assert page_timeouts and 0 < page_timeouts[0] <= 90
 
 
 def test_cached_pages_keep_being_served_when_the_database_is_down(client, monkeypatch):
@@ -404,7 +410,7 @@ def test_the_edit_link_never_reaches_a_cached_page(settings, staff_user, staff_f
 
 
 def test_a_page_whose_comments_close_is_kept_by_no_cache_past_that_moment(
-    settings, client, monkeypatch
+    settings, client, page_timeouts
 ):
     """With comments closing some days after publication, the form goes at that moment:
     the page cache and a front cache (s-maxage) keep the page no longer, as nothing purges
@@ -413,18 +419,9 @@ def test_a_page_whose_comments_close_is_kept_by_no_cache_past_that_moment(
     settings.PAGE_CACHE_SHARED_SECONDS = 6 * 3600
     published = timezone.now() - datetime.timedelta(days=14) + datetime.timedelta(seconds=90)
     article = ArticleFactory(published_at=published)
-    timeouts = []
-    real_set = pagecache.cache.set
-
-    def spy(key, value, timeout=None, **kwargs):
-        if key.startswith("pagecache:") and key != pagecache.VERSION_KEY:
-            timeouts.append(timeout)
-        return real_set(key, value, timeout=timeout, **kwargs)
-
-    monkeypatch.setattr(pagecache.cache, "set", spy)
     first = get(client, article.get_absolute_url())
     assert 'action="/comments/post/"' in first.content.decode()  # open: the form is there
-    assert timeouts and 0 < timeouts[0] <= 90
+    assert page_timeouts and 0 < page_timeouts[0] <= 90
     max_age = int(first["Cache-Control"].split("s-maxage=")[1].split(",")[0])
     assert 0 < max_age <= 90
 
