@@ -5,6 +5,7 @@ open, thread checks, the one-time nonce (duplicates), rate limit, the moderation
 transaction. Whatever goes wrong, the reader gets a page with their text and a plain reason.
 """
 
+import copy
 import logging
 from datetime import timedelta
 from functools import wraps
@@ -39,6 +40,14 @@ def client_ip(request) -> str | None:
     return getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR")
 
 
+# The articles this process took posts for, under the page version they were read at
+# ((model, pk, version) -> article). Any change readers could see (an article edited,
+# unpublished or closed to comments) moves the version on, once at the change and again at its
+# commit, so a copy is never used past a change; meanwhile a post reads no article row.
+_recent_targets: dict = {}
+_RECENT_TARGETS = 64
+
+
 def _target(request):
     """The published article the form names, or None if it names anything else."""
     try:
@@ -47,13 +56,22 @@ def _target(request):
         return None
     if moderator_for(model) is None:
         return None
-    try:
-        # Not the body in its forms: a post needs the article's settings and address.
-        articles = model._default_manager.published()
-        articles = articles.defer(*getattr(articles, "LIST_DEFERRED", ()))
-        return articles.get(pk=request.POST.get("object_pk", ""))
-    except (model.DoesNotExist, ValueError, TypeError, ValidationError):
-        return None
+    pk = request.POST.get("object_pk", "")
+    version = getattr(request, "page_version", None)
+    key = (model._meta.label, pk, str(version)) if version is not None else None
+    article = _recent_targets.get(key)
+    if article is None:
+        try:
+            # Not the body in its forms: a post needs the article's settings and address.
+            articles = model._default_manager.published()
+            article = articles.defer(*getattr(articles, "LIST_DEFERRED", ())).get(pk=pk)
+        except (model.DoesNotExist, ValueError, TypeError, ValidationError):
+            return None
+        if key is not None:
+            if len(_recent_targets) >= _RECENT_TARGETS:
+                _recent_targets.clear()
+            _recent_targets[key] = article
+    return copy.copy(article)  # this request's own: nothing it sets on it is shared
 
 
 def _problem(request, target, form, reason, status, closed=False):

@@ -4,6 +4,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from articles import pagecache
+from comments import views as comment_views
 from nervepain import outage
 from tests.factories import UserFactory
 
@@ -21,6 +22,7 @@ def _test_settings(settings, tmp_path):
     for alias in settings.CACHES:  # pages, rate-limit counters and throttles start empty
         caches[alias].clear()
     pagecache.recent_pages.clear()
+    comment_views._recent_targets.clear()
     outage.outage.reset()  # each test starts outside a database outage
     settings.STORAGES = {
         **settings.STORAGES,
