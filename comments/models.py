@@ -500,6 +500,28 @@ class SpamSignature(models.Model):
         return False  # moderators' records: readers' cached pages stay as they are
 
 
+class SpamFingerprintMinimum(models.Model):
+    """One minimum of a text fingerprint on the spam list, with its position: the index a new
+    comment's fingerprint finds the similar ones through (those sharing enough minimums at the
+    same positions), where comparing it with every fingerprint on the list grew with the list.
+    Written with the fingerprint (``comments.spam.learn``) and deleted with it."""
+
+    signature = models.ForeignKey(
+        SpamSignature, on_delete=models.CASCADE, related_name="minimums", db_index=False
+    )
+    # The position (two digits) and the minimum (eight hex digits): "07" + "0a1b2c3d".
+    key = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = [models.Index(fields=["key"], name="spam_minimum_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["signature", "key"], name="unique_spam_minimum")
+        ]
+
+    def __str__(self):
+        return f"{self.signature_id}: {self.key}"
+
+
 class CommentVersion(models.Model):
     """The text of a comment before its writer edited or deleted it: moderators see every
     earlier version (read-only in the admin)."""

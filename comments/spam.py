@@ -24,6 +24,7 @@ import itertools
 import logging
 import re
 import struct
+from collections import Counter
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -33,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comments.health import normalise_phrase_text
-from comments.models import Comment, SpamSignature
+from comments.models import Comment, SpamFingerprintMinimum, SpamSignature
 
 logger = logging.getLogger(__name__)
 
@@ -87,17 +88,18 @@ def _hashes(shingle: bytes) -> tuple[int, ...]:
 
 
 def similarity(a: str, b: str) -> float:
-    """The share of equal minimums: an estimate of how many shingles two texts share."""
-    chunks = _chunks(b)
-    return _equal_minimums(a, chunks) / len(chunks) if chunks else 0.0
+    """The share of equal minimums at the same positions (what the spam list's index counts):
+    an estimate of how many shingles two texts share."""
+    keys = minimum_keys(b)
+    return len(set(minimum_keys(a)).intersection(keys)) / len(keys) if keys else 0.0
 
 
-def _equal_minimums(value: str, chunks: list[str]) -> int:
-    return sum(value.startswith(chunk, 8 * i) for i, chunk in enumerate(chunks))
-
-
-def _chunks(value: str) -> list[str]:
-    return [value[i : i + 8] for i in range(0, len(value), 8)]
+def minimum_keys(fingerprint_value: str) -> list[str]:
+    """The fingerprint's minimums with their positions, as ``SpamFingerprintMinimum`` keeps
+    them: two fingerprints share a key for each position where their minimums are equal."""
+    return [
+        f"{i // 8:02d}{fingerprint_value[i : i + 8]}" for i in range(0, len(fingerprint_value), 8)
+    ]
 
 
 def signatures_of(comment: Comment) -> list[tuple[str, str]]:
@@ -120,32 +122,34 @@ class Entry(NamedTuple):
 
 
 def _matching(comment: Comment) -> list[Entry]:
-    """The spam list's entries this comment shares (one query).
+    """The spam list's entries this comment shares (two small queries, whatever the list's size).
 
-    Every text fingerprint on the list is compared, as rows of three strings (no model
-    instances) against the comment's fingerprint cut up once: each post pays for every
-    fingerprint kept (see ``COMMENTS_SPAM_RETENTION_DAYS``)."""
+    The other traits are looked up as they are. Similar texts are found through the index of
+    their minimums: the fingerprints sharing at least ``FINGERPRINT_SIMILARITY`` of the
+    comment's minimums at the same positions (what comparing them one by one counted), so a
+    post's cost does not grow with the list."""
     traits = signatures_of(comment)
     exact = {(kind, value) for kind, value in traits if kind != SpamSignature.Kind.FINGERPRINT}
     text = next((v for k, v in traits if k == SpamSignature.Kind.FINGERPRINT), "")
-    query = Q(kind__in={kind for kind, _ in exact}, value__in={value for _, value in exact})
-    if text:
-        query |= Q(kind=SpamSignature.Kind.FINGERPRINT)
-    candidates = SpamSignature.objects.filter(query)
+    entries = SpamSignature.objects.filter(
+        kind__in={kind for kind, _ in exact}, value__in={value for _, value in exact}
+    )
+    minimums = SpamFingerprintMinimum.objects.filter(key__in=minimum_keys(text))
     if comment.pk is not None:
-        candidates = candidates.exclude(comment_id=comment.pk)
-    chunks = _chunks(text)
-    needed = FINGERPRINT_SIMILARITY * len(chunks)
-    return [
+        entries = entries.exclude(comment_id=comment.pk)
+        minimums = minimums.exclude(signature__comment_id=comment.pk)
+    found = [
         Entry(*row)
-        for row in candidates.order_by().values_list("pk", "kind", "value")
+        for row in entries.order_by().values_list("pk", "kind", "value")
         if (row[1], row[2]) in exact
-        or (
-            row[1] == SpamSignature.Kind.FINGERPRINT
-            and chunks
-            and _equal_minimums(row[2], chunks) >= needed
-        )
     ]
+    if text:
+        needed = FINGERPRINT_SIMILARITY * FINGERPRINT_HASHES
+        shared = Counter(minimums.order_by().values_list("signature_id", flat=True))
+        found += [
+            Entry(pk, SpamSignature.Kind.FINGERPRINT, "") for pk, n in shared.items() if n >= needed
+        ]
+    return found
 
 
 def match(comment: Comment) -> str:
@@ -168,8 +172,21 @@ def learn(comment: Comment) -> int:
         for kind, value in signatures_of(comment)
     ]
     SpamSignature.objects.bulk_create(entries, ignore_conflicts=True)
+    index_fingerprints(comment.spam_signatures.filter(kind=SpamSignature.Kind.FINGERPRINT))
     logger.info("spam list learned comment=%s entries=%d", comment.pk, len(entries))
     return len(entries)
+
+
+def index_fingerprints(signatures) -> None:
+    """Write the minimums of these text fingerprints to the index similar texts are found by."""
+    SpamFingerprintMinimum.objects.bulk_create(
+        [
+            SpamFingerprintMinimum(signature_id=pk, key=key)
+            for pk, value in signatures.values_list("pk", "value")
+            for key in minimum_keys(value)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def forget(comment: Comment) -> int:

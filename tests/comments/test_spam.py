@@ -9,8 +9,14 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from comments.models import Comment, SpamSignature
-from comments.spam import fingerprint
+from comments.models import Comment, SpamFingerprintMinimum, SpamSignature
+from comments.spam import (
+    FINGERPRINT_HASHES,
+    fingerprint,
+    index_fingerprints,
+    match,
+    minimum_keys,
+)
 from tests.comments.conftest import form_data, send
 from tests.factories import CommentFactory
 
@@ -186,3 +192,42 @@ def test_days_can_be_given_and_must_not_be_negative(marked):
         call_command("delete_old_spam", "--days", "-1")
     call_command("delete_old_spam", "--days", "0")
     assert not Comment.objects.filter(pk=marked.pk).exists()
+
+
+def test_similar_texts_are_found_through_the_index_of_minimums(marked, other_reader, article):
+    """A similar text is found by the minimums kept for the fingerprint, not by reading every
+    fingerprint on the list: without them, the same text is no longer caught."""
+    fingerprint_entry = SpamSignature.objects.get(kind="text")
+    assert sorted(fingerprint_entry.minimums.values_list("key", flat=True)) == sorted(
+        minimum_keys(fingerprint_entry.value)
+    )
+    assert len(minimum_keys(fingerprint_entry.value)) == FINGERPRINT_HASHES
+
+    similar = SPAM_TEXT.replace("Great article!", "Nice post.").replace(
+        "https://www.spam.example/shop ", ""
+    )
+    fingerprint_entry.minimums.all().delete()
+    assert post_from(other_reader, article, "198.51.100.4", comment=similar).state == "pending"
+
+
+@pytest.mark.parametrize(("shared", "caught"), [(10, True), (9, False)])
+def test_a_text_is_similar_from_ten_of_the_twenty_four_minimums(article, marked, shared, caught):
+    """``FINGERPRINT_SIMILARITY`` (0.4) of 24 minimums at the same positions: 9.6, so 10."""
+    text = "My physio gave me nerve glides and the pain eased after two gentle weeks of them"
+    own = fingerprint(text)
+    chunks = [own[i : i + 8] for i in range(0, len(own), 8)]
+    listed = "".join(
+        chunk if i < shared else f"{(int(chunk, 16) + 1) % 2**32:08x}"
+        for i, chunk in enumerate(chunks)
+    )
+    SpamSignature.objects.filter(kind="text").delete()
+    entry = SpamSignature.objects.create(comment=marked, kind="text", value=listed)
+    index_fingerprints(SpamSignature.objects.filter(pk=entry.pk))
+    comment = CommentFactory.build(comment=text, user_email="new@example.org", ip_address=None)
+    assert (match(comment) == "similar text") is caught
+
+
+def test_the_index_goes_with_the_fingerprint(marked, moderator_client):
+    assert SpamFingerprintMinimum.objects.count() == FINGERPRINT_HASHES
+    act(moderator_client, "not_spam", marked)
+    assert not SpamFingerprintMinimum.objects.exists()
