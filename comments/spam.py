@@ -134,16 +134,17 @@ def _matching(comment: Comment) -> list[Entry]:
     entries = SpamSignature.objects.filter(
         kind__in={kind for kind, _ in exact}, value__in={value for _, value in exact}
     )
-    minimums = SpamFingerprintMinimum.objects.filter(key__in=minimum_keys(text))
     if comment.pk is not None:
         entries = entries.exclude(comment_id=comment.pk)
-        minimums = minimums.exclude(signature__comment_id=comment.pk)
     found = [
         Entry(*row)
         for row in entries.order_by().values_list("pk", "kind", "value")
         if (row[1], row[2]) in exact
     ]
     if text:
+        minimums = SpamFingerprintMinimum.objects.filter(key__in=minimum_keys(text))
+        if comment.pk is not None:
+            minimums = minimums.exclude(signature__comment_id=comment.pk)
         needed = FINGERPRINT_SIMILARITY * FINGERPRINT_HASHES
         shared = Counter(minimums.order_by().values_list("signature_id", flat=True))
         found += [
