@@ -127,6 +127,8 @@ def fill_spam_list(count):
     """Put ``count`` text fingerprints on the spam list, as if moderators had marked that many
     spam comments (made-up texts sharing no words with the posted ones), all learned from one
     of the posted comments."""
+    from django.db import connection
+
     from comments import spam
     from comments.models import Comment, SpamSignature
 
@@ -139,15 +141,8 @@ def fill_spam_list(count):
         batch_size=1000,
     )
     spam.index_fingerprints(SpamSignature.objects.filter(kind="text"))
-    for table in ("comments_spamsignature", "comments_spamfingerprintminimum"):
-        run_sql(f"ANALYZE {table}")  # as autovacuum would soon: the planner sees the new rows
-
-
-def run_sql(statement):
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(statement)
+    with connection.cursor() as cursor:  # as autovacuum would soon: the planner sees the rows
+        cursor.execute("ANALYZE comments_spamsignature, comments_spamfingerprintminimum")
 
 
 SEARCHES = [
