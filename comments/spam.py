@@ -24,12 +24,11 @@ import itertools
 import logging
 import re
 import struct
-from collections import Counter
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -122,35 +121,56 @@ class Entry(NamedTuple):
 
 
 def _matching(comment: Comment) -> list[Entry]:
-    """The spam list's entries this comment shares (two small queries, whatever the list's size).
+    """The spam list's entries this comment shares, in one query whatever the list's size.
 
     The other traits are looked up as they are. Similar texts are found through the index of
     their minimums: the fingerprints sharing at least ``FINGERPRINT_SIMILARITY`` of the
     comment's minimums at the same positions (what comparing them one by one counted), so a
-    post's cost does not grow with the list."""
+    post's cost does not grow with the list.
+
+    Every post runs this, and building the same two querysets through the ORM cost more CPU
+    than the rest of the checks together (about 2 ms of a 9 ms post here), so it is one fixed
+    statement: two parts joined by UNION ALL, each on its own index (an OR of the two made
+    PostgreSQL read every fingerprint)."""
     traits = signatures_of(comment)
     exact = {(kind, value) for kind, value in traits if kind != SpamSignature.Kind.FINGERPRINT}
     text = next((v for k, v in traits if k == SpamSignature.Kind.FINGERPRINT), "")
-    entries = SpamSignature.objects.filter(
-        kind__in={kind for kind, _ in exact}, value__in={value for _, value in exact}
-    )
-    if comment.pk is not None:
-        entries = entries.exclude(comment_id=comment.pk)
-    found = [
-        Entry(*row)
-        for row in entries.order_by().values_list("pk", "kind", "value")
-        if (row[1], row[2]) in exact
-    ]
+    signatures = connection.ops.quote_name(SpamSignature._meta.db_table)
+    minimums = connection.ops.quote_name(SpamFingerprintMinimum._meta.db_table)
+    parts, params = [], []
+    if exact:
+        kinds, values = sorted({k for k, _ in exact}), sorted({v for _, v in exact})
+        parts.append(
+            f"SELECT id, kind, value FROM {signatures}"
+            f" WHERE kind IN ({_placeholders(kinds)}) AND value IN ({_placeholders(values)})"
+            + (" AND comment_id <> %s" if comment.pk is not None else "")
+        )
+        params += [*kinds, *values] + ([comment.pk] if comment.pk is not None else [])
     if text:
-        minimums = SpamFingerprintMinimum.objects.filter(key__in=minimum_keys(text))
-        if comment.pk is not None:
-            minimums = minimums.exclude(signature__comment_id=comment.pk)
-        needed = FINGERPRINT_SIMILARITY * FINGERPRINT_HASHES
-        shared = Counter(minimums.order_by().values_list("signature_id", flat=True))
-        found += [
-            Entry(pk, SpamSignature.Kind.FINGERPRINT, "") for pk, n in shared.items() if n >= needed
-        ]
-    return found
+        keys = minimum_keys(text)
+        own = f" AND signature_id NOT IN (SELECT id FROM {signatures} WHERE comment_id = %s)"
+        parts.append(
+            f"SELECT signature_id, %s, %s FROM {minimums} WHERE key IN ({_placeholders(keys)})"
+            + (own if comment.pk is not None else "")
+            + " GROUP BY signature_id HAVING COUNT(*) >= %s"
+        )
+        params += [SpamSignature.Kind.FINGERPRINT.value, "", *keys]
+        params += [comment.pk] if comment.pk is not None else []
+        params.append(FINGERPRINT_SIMILARITY * FINGERPRINT_HASHES)
+    if not parts:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    return [
+        Entry(*row)
+        for row in rows
+        if row[1] == SpamSignature.Kind.FINGERPRINT or (row[1], row[2]) in exact
+    ]
+
+
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 def match(comment: Comment) -> str:
