@@ -40,6 +40,19 @@ def _browser_before_the_database(browser):
     return browser
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _browser_closed_before_the_database_is_dropped(django_db_setup, browser):
+    """Close the browser before the test database is dropped, not after it.
+
+    The browser was started first (above), so it would be closed last: its keep-alive
+    connections to the live server held that server's request threads, and each thread its
+    database connection, while PostgreSQL was asked to drop the database ("being accessed by
+    other users"). Closing the browser ends those threads, and they close their connections.
+    """
+    yield
+    browser.close()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {
