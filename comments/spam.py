@@ -137,25 +137,25 @@ def _matching(comment: Comment) -> list[Entry]:
     text = next((v for k, v in traits if k == SpamSignature.Kind.FINGERPRINT), "")
     signatures = connection.ops.quote_name(SpamSignature._meta.db_table)
     minimums = connection.ops.quote_name(SpamFingerprintMinimum._meta.db_table)
+    own = comment.pk is not None  # "Not spam" on a listed comment: not what it taught itself
     parts, params = [], []
     if exact:
         kinds, values = sorted({k for k, _ in exact}), sorted({v for _, v in exact})
         parts.append(
             f"SELECT id, kind, value FROM {signatures}"
             f" WHERE kind IN ({_placeholders(kinds)}) AND value IN ({_placeholders(values)})"
-            + (" AND comment_id <> %s" if comment.pk is not None else "")
+            + (" AND comment_id <> %s" if own else "")
         )
-        params += [*kinds, *values] + ([comment.pk] if comment.pk is not None else [])
+        params += [*kinds, *values] + ([comment.pk] if own else [])
     if text:
         keys = minimum_keys(text)
-        own = f" AND signature_id NOT IN (SELECT id FROM {signatures} WHERE comment_id = %s)"
+        not_own = f" AND signature_id NOT IN (SELECT id FROM {signatures} WHERE comment_id = %s)"
         parts.append(
             f"SELECT signature_id, %s, %s FROM {minimums} WHERE key IN ({_placeholders(keys)})"
-            + (own if comment.pk is not None else "")
+            + (not_own if own else "")
             + " GROUP BY signature_id HAVING COUNT(*) >= %s"
         )
-        params += [SpamSignature.Kind.FINGERPRINT.value, "", *keys]
-        params += [comment.pk] if comment.pk is not None else []
+        params += [SpamSignature.Kind.FINGERPRINT.value, "", *keys] + ([comment.pk] if own else [])
         params.append(FINGERPRINT_SIMILARITY * FINGERPRINT_HASHES)
     if not parts:
         return []
