@@ -7,6 +7,7 @@ test-results/.
 
 import os
 import shutil
+import threading
 
 import pytest
 
@@ -41,16 +42,20 @@ def _browser_before_the_database(browser):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _browser_closed_before_the_database_is_dropped(django_db_setup, browser):
-    """Close the browser before the test database is dropped, not after it.
+def _browser_closed_before_the_live_server_stops(django_db_setup, live_server, browser):
+    """Close the browser while the live server still runs, before the test database goes.
 
     The browser was started first (above), so it would be closed last: its keep-alive
-    connections to the live server held that server's request threads, and each thread its
+    connections to the live server kept the server's request threads, and each thread its
     database connection, while PostgreSQL was asked to drop the database ("being accessed by
-    other users"). Closing the browser ends those threads, and they close their connections.
+    other users"). Closed here, the browser lets those threads end (closing their
+    connections) before the live server stops sharing SQLite's in-memory connection with them.
     """
     yield
     browser.close()
+    for thread in threading.enumerate():
+        if thread.name.endswith("(process_request_thread)"):
+            thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
