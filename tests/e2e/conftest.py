@@ -30,26 +30,20 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _browser_before_the_database(browser):
-    """Start Playwright before the test database is set up, whatever test comes first.
+def _browser_around_the_database(browser, django_db_setup, live_server):
+    """Start the browser before the test database, and close it before the live server stops.
 
-    When the first test asked for the database before the browser (the editor tests' autouse
-    fixture does), Django's connection objects set up before Playwright started were not the
-    ones later tests got: those had no serialized copy of the data migrations, so on
-    PostgreSQL every later test lost the Moderators group and failed at setup.
-    """
-    return browser
+    Started first, whatever test comes first: when the first test asked for the database
+    before the browser (the editor tests' autouse fixture does), Django's connection objects
+    set up before Playwright started were not the ones later tests got: those had no
+    serialized copy of the data migrations, so on PostgreSQL every later test lost the
+    Moderators group and failed at setup.
 
-
-@pytest.fixture(scope="session", autouse=True)
-def _browser_closed_before_the_live_server_stops(django_db_setup, live_server, browser):
-    """Close the browser while the live server still runs, before the test database goes.
-
-    The browser was started first (above), so it would be closed last: its keep-alive
-    connections to the live server kept the server's request threads, and each thread its
-    database connection, while PostgreSQL was asked to drop the database ("being accessed by
-    other users"). Closed here, the browser lets those threads end (closing their
-    connections) before the live server stops sharing SQLite's in-memory connection with them.
+    Closed here, not last: its keep-alive connections to the live server kept the server's
+    request threads, and each thread its database connection, while PostgreSQL was asked to
+    drop the database ("being accessed by other users"). Closing it lets those threads end
+    (closing their connections) before the live server stops sharing SQLite's in-memory
+    connection with them; they are joined by the name Python gives a thread of that target.
     """
     yield
     browser.close()
