@@ -680,6 +680,7 @@ class ArticleDraft(models.Model):
     """
 
     NEW = "new"
+    shown_to_readers = False  # autosaving leaves the page cache alone
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -701,7 +702,3 @@ class ArticleDraft(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.key}"
-
-    def affects_public_pages(self) -> bool:
-        """Readers never see a draft: autosaving leaves the page cache alone."""
-        return False

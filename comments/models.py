@@ -466,6 +466,8 @@ class SpamSignature(models.Model):
     """One trait of a comment a moderator marked as spam: a later comment sharing it is spam
     at once. Kept as long as that comment is (see ``comments.spam.delete_old_spam``)."""
 
+    shown_to_readers = False  # moderators' records: cached pages stay as they are
+
     class Kind(models.TextChoices):
         DOMAIN = "domain", _("Link domain")
         EMAIL = "email", _("Email")
@@ -496,15 +498,14 @@ class SpamSignature(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.value}"
 
-    def affects_public_pages(self) -> bool:
-        return False  # moderators' records: readers' cached pages stay as they are
-
 
 class SpamFingerprintMinimum(models.Model):
     """One minimum of a text fingerprint on the spam list, with its position: the index a new
     comment's fingerprint finds the similar ones through (those sharing enough minimums at the
     same positions), where comparing it with every fingerprint on the list grew with the list.
     Written with the fingerprint (``comments.spam.learn``) and deleted with it."""
+
+    shown_to_readers = False  # moderators' records: cached pages stay as they are
 
     signature = models.ForeignKey(
         SpamSignature, on_delete=models.CASCADE, related_name="minimums", db_index=False
@@ -525,6 +526,8 @@ class SpamFingerprintMinimum(models.Model):
 class CommentVersion(models.Model):
     """The text of a comment before its writer edited or deleted it: moderators see every
     earlier version (read-only in the admin)."""
+
+    shown_to_readers = False  # moderators' records: cached pages stay as they are
 
     class Change(models.TextChoices):
         EDITED = "edited", _("Edited")
@@ -548,13 +551,12 @@ class CommentVersion(models.Model):
     def __str__(self):
         return f"{self.comment_id} {self.get_change_display()} {self.changed_at:%Y-%m-%d %H:%M}"
 
-    def affects_public_pages(self) -> bool:
-        return False  # moderators' records: readers' cached pages stay as they are
-
 
 class CommentReport(models.Model):
     """A reader's report of a public comment. Reports from ``COMMENTS_REPORTS_TO_HOLD``
     different browsers since the comment's last moderation send it back to the queue."""
+
+    shown_to_readers = False  # moderators' records: cached pages stay as they are
 
     class Reason(models.TextChoices):
         SPAM = "spam", _("Spam")
@@ -582,6 +584,3 @@ class CommentReport(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()}: {self.comment_id}"
-
-    def affects_public_pages(self) -> bool:
-        return False  # moderators' records: readers' cached pages stay as they are
