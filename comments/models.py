@@ -274,6 +274,8 @@ class TrustedCommenter(models.Model):
     a trusted commenter cannot take the site's or someone else's name and be published at once.
     """
 
+    shown_to_readers = False  # moderators' records: cached pages stay as they are
+
     key_hash = models.CharField(max_length=64)
     email = models.EmailField()
     name = models.CharField(
@@ -324,6 +326,8 @@ class ModeratorProfile(models.Model):
 
 class VerifiedEmail(models.Model):
     """An address that proved it is its owner's: only these get mail carrying readers' text."""
+
+    shown_to_readers = False  # never on a page: confirming an address leaves pages cached
 
     email = models.EmailField(unique=True)
     verified_at = models.DateTimeField(default=timezone.now)

@@ -234,6 +234,25 @@ def test_held_comments_arriving_do_not_empty_the_cache(client, post_comment_as_r
     assert "Held spam" in get(client, article.get_absolute_url()).content.decode()
 
 
+def test_records_readers_never_see_leave_the_cache_alone(client):
+    """A commenter confirming their address, a browser earning trust, a report or an earlier
+    version kept: none of it is on a page, so cached pages stay cached."""
+    from comments.models import CommentReport, CommentVersion, TrustedCommenter, VerifiedEmail
+
+    article = ArticleFactory()
+    comment = CommentFactory(content_object=article, state="published")
+    get(client, article.get_absolute_url())
+    before = pagecache.current_version()
+    VerifiedEmail.objects.create(email="reader@example.org")
+    TrustedCommenter.objects.create(key_hash="k" * 64, email="reader@example.org", name="R")
+    CommentReport.objects.create(comment=comment, reason="other", reporter_key_hash="r" * 64)
+    CommentVersion.objects.create(
+        comment=comment, text="before", state="published", change="edited"
+    )
+    assert pagecache.current_version() == before
+    assert get(client, article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
 def test_fragments_serve_readers_the_page_cache_cannot(
     settings, staff_client, client, post_comment_as_reader, django_assert_num_queries
 ):
