@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from articles import pagecache
 from articles.models import Article
-from comments.models import Comment
+from comments.models import (
+    Comment,
+    CommentReport,
+    CommentVersion,
+    TrustedCommenter,
+    VerifiedEmail,
+)
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
@@ -237,8 +243,6 @@ def test_held_comments_arriving_do_not_empty_the_cache(client, post_comment_as_r
 def test_records_readers_never_see_leave_the_cache_alone(client):
     """A commenter confirming their address, a browser earning trust, a report or an earlier
     version kept: none of it is on a page, so cached pages stay cached."""
-    from comments.models import CommentReport, CommentVersion, TrustedCommenter, VerifiedEmail
-
     article = ArticleFactory()
     comment = CommentFactory(content_object=article, state="published")
     get(client, article.get_absolute_url())

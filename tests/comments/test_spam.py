@@ -7,11 +7,16 @@ import logging
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.db.models.deletion import Collector
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import pagecache
 from comments.models import Comment, SpamFingerprintMinimum, SpamSignature
 from comments.spam import (
     FINGERPRINT_HASHES,
+    delete_old_spam,
     fingerprint,
     index_fingerprints,
     match,
@@ -188,11 +193,6 @@ def test_old_spam_is_deleted_with_its_personal_data_and_logged(marked, caplog, s
 def test_old_spam_is_deleted_in_batches_each_its_own_transaction(marked):
     """Django reads every row it deletes: months of spam in one transaction held its locks
     and memory to the end (30,000 comments: 7.7 s, 272 MB)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from comments.spam import delete_old_spam
-
     for n in range(4):
         CommentFactory(state="spam", comment=f"{SPAM_TEXT} {n}")
     kept = CommentFactory(state="published")
@@ -268,8 +268,6 @@ def test_every_trait_is_looked_up_in_one_query(marked, django_assert_num_queries
 def test_deleting_spam_leaves_readers_pages_cached(marked):
     """The spam list is the moderators' record: deleting old spam with what it taught (its
     fingerprint's minimums among them) does not make every cached page stale."""
-    from articles import pagecache
-
     before = pagecache.current_version()
     call_command("delete_old_spam", "--days", "0")
     assert SpamFingerprintMinimum.objects.count() == 0
@@ -280,6 +278,4 @@ def test_the_index_of_minimums_is_deleted_without_being_read():
     """Deleting fingerprints deletes their minimums by one statement, never reading them: a
     receiver watching those deletes made Django read each of them and bump the page version
     twice per row (20,000 fingerprints, 480,000 minimums: 175 s in one transaction)."""
-    from django.db.models.deletion import Collector
-
     assert Collector(using="default").can_fast_delete(SpamFingerprintMinimum.objects.all())
