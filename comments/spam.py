@@ -187,15 +187,39 @@ def match(comment: Comment) -> str:
 
 
 def learn(comment: Comment) -> int:
-    """Add the comment's traits to the spam list; return how many entries were added."""
-    entries = [
+    """Put the comment's traits on the spam list; return how many entries it now holds for it.
+
+    A trait the list holds already (the same email, IP or domain, a text it finds similar) is
+    not added again: those entries are renewed, moved to this comment, so they live as long as
+    the latest spam that showed them (``delete_old_spam``), once each. Copies made every later
+    check of the same spam read them all: after a moderator marked 3,000 held comments of one
+    spam wave, each new one of it took 35 ms to check instead of 0.5 ms."""
+    comment.spam_signatures.all().delete()
+    listed = SpamSignature.objects.filter(pk__in=[entry.pk for entry in _matching(comment)])
+    renewed, copies = {}, []
+    for pk, kind, value in listed.order_by("pk").values_list("pk", "kind", "value"):
+        if (kind, value) in renewed:
+            copies.append(pk)
+        else:
+            renewed[kind, value] = pk
+    SpamSignature.objects.filter(pk__in=copies).delete()
+    SpamSignature.objects.filter(pk__in=renewed.values()).update(
+        comment=comment, created_at=timezone.now()
+    )
+    text_listed = any(kind == SpamSignature.Kind.FINGERPRINT for kind, _ in renewed)
+    new = [
         SpamSignature(comment=comment, kind=kind, value=value[:254])
         for kind, value in signatures_of(comment)
+        if (kind, value[:254]) not in renewed
+        and not (kind == SpamSignature.Kind.FINGERPRINT and text_listed)
     ]
-    SpamSignature.objects.bulk_create(entries, ignore_conflicts=True)
+    SpamSignature.objects.bulk_create(new, ignore_conflicts=True)
     index_fingerprints(comment.spam_signatures.filter(kind=SpamSignature.Kind.FINGERPRINT))
-    logger.info("spam list learned comment=%s entries=%d", comment.pk, len(entries))
-    return len(entries)
+    held = len(new) + len(renewed)
+    logger.info(
+        "spam list learned comment=%s entries=%d renewed=%d", comment.pk, held, len(renewed)
+    )
+    return held
 
 
 def index_fingerprints(signatures) -> None:

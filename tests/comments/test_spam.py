@@ -279,3 +279,59 @@ def test_the_index_of_minimums_is_deleted_without_being_read():
     receiver watching those deletes made Django read each of them and bump the page version
     twice per row (20,000 fingerprints, 480,000 minimums: 175 s in one transaction)."""
     assert Collector(using="default").can_fast_delete(SpamFingerprintMinimum.objects.all())
+
+
+def test_a_spam_wave_marked_at_once_is_listed_once(client, other_reader, article, moderator_client):
+    """Held comments of one spam wave, marked together: their shared traits are on the list
+    once, renewed by the last one marked (copies made every later check read them all), and
+    what differs (each IP) is added."""
+    first = post_from(
+        client, article, "203.0.113.7", email="seller@spam.example", comment=SPAM_TEXT
+    )
+    second = post_from(
+        other_reader,
+        article,
+        "203.0.113.8",
+        email="Seller@Spam.example",
+        comment=SPAM_TEXT.replace("all", "all, today only"),
+    )
+    assert (first.state, second.state) == ("pending", "pending")  # nothing listed yet
+    act(moderator_client, "mark_spam", first)
+    act(moderator_client, "mark_spam", second)
+
+    listed = list(SpamSignature.objects.values_list("kind", "value", "comment"))
+    assert sorted(listed) == sorted(
+        [
+            ("domain", "spam.example", second.pk),
+            ("email", "seller@spam.example", second.pk),
+            ("ip", "203.0.113.7", first.pk),
+            ("ip", "203.0.113.8", second.pk),
+            ("text", fingerprint(SPAM_TEXT), second.pk),  # the second's text was similar
+        ]
+    )
+    assert SpamFingerprintMinimum.objects.count() == FINGERPRINT_HASHES
+
+
+def test_renewed_entries_live_as_long_as_the_latest_spam(
+    client, other_reader, article, moderator_client
+):
+    first = post_from(
+        client, article, "203.0.113.7", email="seller@spam.example", comment=SPAM_TEXT
+    )
+    second = post_from(
+        other_reader, article, "203.0.113.8", email="seller@spam.example", comment=SPAM_TEXT
+    )
+    act(moderator_client, "mark_spam", first)
+    act(moderator_client, "mark_spam", second)
+    old = timezone.now() - datetime.timedelta(days=31)
+    Comment.objects.filter(pk=first.pk).update(submit_date=old)
+
+    call_command("delete_old_spam")
+    assert entries() == {
+        ("domain", "spam.example"),
+        ("email", "seller@spam.example"),
+        ("ip", "203.0.113.8"),
+        ("text", fingerprint(SPAM_TEXT)),
+    }
+    act(moderator_client, "not_spam", second)
+    assert entries() == set()
