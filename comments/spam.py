@@ -266,4 +266,19 @@ def delete_old_spam(days: int, *, dry_run: bool = False, batch: int = DELETE_BAT
             _, by_model = old.filter(pk__in=pks).delete()
         deleted += by_model.get(Comment._meta.label, 0)
     logger.info("deleted old spam comments=%d older_than_days=%d", deleted, days)
+    if deleted:
+        _vacuum_spam_list()
     return deleted
+
+
+def _vacuum_spam_list() -> None:
+    """Reclaim the spam list's deleted rows and count what is left, at once (PostgreSQL).
+
+    Until autovacuum comes by (never, where it is off), the planner may count the few rows
+    left while the table still holds the dead ones, and read it whole: every post's check took
+    12.5 ms instead of 0.5 for 24 live index rows among 2.5 million dead."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return  # VACUUM cannot run inside a transaction
+    tables = (SpamSignature._meta.db_table, SpamFingerprintMinimum._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(map(connection.ops.quote_name, tables))}")

@@ -204,6 +204,18 @@ def test_old_spam_is_deleted_in_batches_each_its_own_transaction(marked):
     assert list(Comment.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's VACUUM")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_deleting_old_spam_leaves_the_spam_list_vacuumed(marked):
+    """With autovacuum away, PostgreSQL read the spam list's index whole after a mass
+    deletion (24 live rows among 2.5 million dead): the deletion cleans up after itself."""
+    with CaptureQueriesContext(connection) as queries:
+        call_command("delete_old_spam", "--days", "0")
+    assert [q["sql"] for q in queries if q["sql"].startswith("VACUUM")] == [
+        'VACUUM (ANALYZE) "comments_spamsignature", "comments_spamfingerprintminimum"'
+    ]
+
+
 def test_days_can_be_given_and_must_not_be_negative(marked):
     from django.core.management.base import CommandError
 
