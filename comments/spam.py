@@ -193,7 +193,7 @@ def learn(comment: Comment) -> int:
     not added again: those entries are renewed, moved to this comment, so they live as long as
     the latest spam that showed them (``delete_old_spam``), once each. Copies made every later
     check of the same spam read them all: after a moderator marked 3,000 held comments of one
-    spam wave, each new one of it took 35 ms to check instead of 0.5 ms."""
+    spam wave, each new one of it took 18 ms to check (up to 69) instead of 0.5 ms."""
     comment.spam_signatures.all().delete()
     listed = SpamSignature.objects.filter(pk__in=[entry.pk for entry in _matching(comment)])
     renewed, copies = {}, []
