@@ -214,7 +214,8 @@ def learn(comment: Comment) -> int:
         and not (kind == SpamSignature.Kind.FINGERPRINT and text_listed)
     ]
     SpamSignature.objects.bulk_create(new, ignore_conflicts=True)
-    index_fingerprints(comment.spam_signatures.filter(kind=SpamSignature.Kind.FINGERPRINT))
+    if any(entry.kind == SpamSignature.Kind.FINGERPRINT for entry in new):  # renewed: indexed
+        index_fingerprints(comment.spam_signatures.filter(kind=SpamSignature.Kind.FINGERPRINT))
     held = len(new) + len(renewed)
     logger.info(
         "spam list learned comment=%s entries=%d renewed=%d", comment.pk, held, len(renewed)
