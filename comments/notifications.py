@@ -108,10 +108,13 @@ def comment_became_public(comment: Comment) -> None:
 
 
 def comment_held(comment: Comment) -> None:
-    """A comment waits for a moderator: queue their email, unless this minute's emails are
-    all sent (the email job would only count and skip it: in a burst of held comments, one
-    read of the counter instead of a job each). An urgent comment is always mailed."""
-    if comment.urgent or not _burst_spent():
+    """A comment waits for a moderator: queue their email, while this minute has emails left.
+
+    The minute's emails are counted here, as their jobs are queued, not when the worker sends
+    them: in a burst of held comments (or a spam flood) only the first few of a minute write
+    a job, and the rest leave nothing for the worker to read and skip. An urgent comment is
+    always mailed, and counts against no limit."""
+    if comment.urgent or not _over_burst_limit():
         after_commit(notify_moderators, comment.pk)
 
 
@@ -119,20 +122,15 @@ def _burst_key() -> str:
     return f"comments:moderator-mail:{timezone.now().strftime('%Y%m%d%H%M')}"
 
 
-def _burst_spent() -> bool:
-    sent_this_minute = counters.get(_burst_key()) or 0
-    return sent_this_minute >= settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
-
-
 def _over_burst_limit() -> bool:
     """Count one moderator email this minute; True past COMMENTS_MODERATOR_EMAILS_PER_MINUTE."""
-    [sent_this_minute] = cache.count([_burst_key()], 120)
-    return sent_this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
+    [this_minute] = cache.count([_burst_key()], 120)
+    return this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
 
 
 @task()
 def notify_moderators(comment_id: int, attempt: int = 1) -> str:
-    """Tell moderators a comment is waiting, at most a few emails per minute.
+    """Tell moderators a comment is waiting (queued for a few a minute: ``comment_held``).
 
     An urgent comment (its writer may be in crisis) is mailed at once, whatever the burst
     limit, with a subject that says so.
@@ -140,9 +138,6 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
     comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PENDING).first()
     if comment is None:
         return "no longer pending"
-    if not comment.urgent and _over_burst_limit():
-        logger.info("comment=%s moderator email skipped: burst limit", comment_id)
-        return "throttled"
     users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
     recipients = sorted(
         set(
