@@ -230,8 +230,8 @@ def test_past_this_minutes_emails_no_job_is_queued_but_an_urgent_one_is(
 ):
     """In a burst of held comments the moderators' emails are spent after a few a minute,
     counted as their jobs are queued: before the worker has run any, later comments queue no
-    job that would only be read and skipped (a flood of 300 posts a second wrote a job row
-    each). A writer who may be in crisis is still mailed about at once."""
+    job that would only be read and skipped (counted when sent, 40-61 of 320 posts at the
+    start of a minute queued one). A writer who may be in crisis is still mailed at once."""
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
