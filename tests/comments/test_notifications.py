@@ -252,3 +252,24 @@ def test_past_this_minutes_emails_no_job_is_queued_but_an_urgent_one_is(
     response = send(client, data, REMOTE_ADDR="192.0.2.9")
     assert response.status_code == 303
     assert jobs.count() == 3
+
+
+def test_an_urgent_comment_uses_none_of_the_minutes_emails(
+    client, settings, moderators, monkeypatch
+):
+    """An urgent comment is queued outside the limit: the ordinary ones after it in the same
+    minute still get the minute's emails."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE = 2
+    minute = timezone.now()
+    monkeypatch.setattr(notifications.timezone, "now", lambda: minute)  # one minute throughout
+    article = ArticleFactory()
+    data = form_data(article, email="r0@example.org", comment="I want to end my life.")
+    send(client, data, REMOTE_ADDR="192.0.2.0")
+    for n in range(1, 4):
+        data = form_data(article, email=f"r{n}@example.org", comment=f"Held comment {n}.")
+        send(client, data, REMOTE_ADDR=f"192.0.2.{n}")
+    assert Comment.objects.filter(urgent=True).count() == 1
+    assert DBTaskResult.objects.filter(task_path__endswith="notify_moderators").count() == 3
