@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.views import View
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from articles.markdown import render_markdown, responsive_widths
 
@@ -42,10 +42,16 @@ class RasterImageForm(forms.Form):
             upload.seek(0)
             image = Image.open(upload)
             image.load()
+            # A phone stores its sensor's pixels and an EXIF tag saying how to turn them;
+            # re-encoding drops the tag, so the pixels are turned now or show on their side.
+            ImageOps.exif_transpose(image, in_place=True)
         except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
             raise forms.ValidationError(
                 "This file is not an image we accept (JPEG, PNG, GIF or WebP)."
             ) from None
+        if image_format == "MPO":
+            # A phone's JPEG with more pictures in it (a depth map, a preview): its first one.
+            image_format = "JPEG"
         if image_format not in RASTER_FORMATS:
             raise forms.ValidationError("Only JPEG, PNG, GIF or WebP images are accepted.")
         self.decoded = (image, image_format)

@@ -112,3 +112,46 @@ def test_small_upload_gets_no_copy_wider_than_itself(staff_client, settings):
     assert url.endswith("-600x300.png")
     names = sorted(path.name for path in (settings.MEDIA_ROOT / "uploads").iterdir())
     assert len(names) == 2 and any(name.endswith("-480w.png") for name in names)
+
+
+def sideways_photo():
+    """A phone's photo as its sensor stored it: red on the left, blue on the right, with the
+    EXIF Orientation tag (6) that tells viewers to turn it a quarter clockwise."""
+    image = Image.new("RGB", (400, 200), "blue")
+    image.paste("red", (0, 0, 200, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif.tobytes())
+    return buffer.getvalue()
+
+
+def test_a_phone_photo_is_stored_upright_since_its_orientation_tag_is_dropped(
+    staff_client, settings
+):
+    """Re-encoding drops the EXIF tag that turned it, so its pixels are turned first: without
+    that, a portrait taken on a phone shows on its side in the article."""
+    url = upload(staff_client, sideways_photo(), name="knee.jpg").json()["url"]
+    assert url.endswith("-200x400.jpg")
+    with Image.open(settings.MEDIA_ROOT / url[len("/media/") :]) as stored:
+        assert stored.size == (200, 400) and not stored.getexif()
+        red, _, blue = stored.convert("RGB").getpixel((100, 50))
+        assert red > 200 and blue < 60  # the left half is now on top
+        red, _, blue = stored.convert("RGB").getpixel((100, 350))
+        assert red < 60 and blue > 200
+
+
+def test_a_phone_jpeg_holding_more_pictures_is_accepted_as_a_jpeg(staff_client, settings):
+    """Phones put a depth map or preview after the photo (Pillow reads such a file as MPO):
+    it is still a JPEG to the editor who took it, and is stored as one, first picture only."""
+    buffer = io.BytesIO()
+    photo, depth = Image.new("RGB", (300, 200), "red"), Image.new("RGB", (300, 200), "black")
+    photo.save(buffer, "MPO", save_all=True, append_images=[depth])
+    with Image.open(io.BytesIO(buffer.getvalue())) as probe:
+        assert probe.format == "MPO"
+    response = upload(staff_client, buffer.getvalue(), name="IMG_0001.JPG")
+    assert response.status_code == 200, response.content
+    url = response.json()["url"]
+    assert url.endswith("-300x200.jpg")
+    with Image.open(settings.MEDIA_ROOT / url[len("/media/") :]) as stored:
+        assert stored.format == "JPEG" and stored.convert("RGB").getpixel((10, 10))[0] > 200
