@@ -25,7 +25,7 @@ from articles import deletion, editor, history
 from articles.markdown import analyse
 from articles.models import Article, CallToAction, Person, Reference, SiteSettings, Tag, Topic
 from articles.readability import grade_hint, reading_grade
-from articles.uploads import RasterImageForm
+from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
 
 
 @admin.register(CallToAction)
@@ -65,10 +65,31 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+def checked_image(image, **options):
+    """A new image checked and re-encoded like the body's uploads (raster formats only,
+    metadata such as GPS positions dropped, a name the server chooses); one already stored
+    as it is. ``options``: ``RasterImageForm.as_stored_file``'s."""
+    if not isinstance(image, UploadedFile):
+        return image
+    checked = RasterImageForm(files={"image": image})
+    if not checked.is_valid():
+        raise forms.ValidationError(checked.errors["image"])
+    return checked.as_stored_file(**options)
+
+
+class PersonAdminForm(forms.ModelForm):
+    def clean_photo(self):
+        """Stored as readers see it, a small square: not the camera's file with its GPS
+        position."""
+        return checked_image(self.cleaned_data.get("photo"), square=PROFILE_PHOTO_SIZE)
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
     """Authors, medical reviewers and the editorial team: who readers see named."""
 
+    form = PersonAdminForm
+    readonly_fields = ["photo_preview"]
     list_display = ["name", "credentials", "job_title", "kind", "is_public", "user"]
     list_filter = ["kind", "is_public"]
     list_select_related = ["user"]
@@ -83,10 +104,18 @@ class PersonAdmin(admin.ModelAdmin):
         "job_title",
         "bio",
         "photo",
+        "photo_preview",
         "same_as",
         "is_public",
         "user",
     ]
+
+    @admin.display(description=_("stored photo"))
+    def photo_preview(self, person):
+        # A photo sent with a form that came back with errors is not stored: no file to show.
+        if not person.photo or not person.photo._committed:
+            return "-"
+        return format_html('<img src="{}" alt="" width="96" height="96">', person.photo.url)
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
@@ -172,15 +201,8 @@ class ArticleAdminForm(forms.ModelForm):
             widget.widgets[1].attrs["aria-label"] = _("Publish date: time (HH:MM:SS)")
 
     def clean_featured_image(self):
-        """A new image is checked and re-encoded like the body's uploads (raster formats only,
-        metadata such as GPS positions dropped, a name the server chooses)."""
-        image = self.cleaned_data.get("featured_image")
-        if isinstance(image, UploadedFile):
-            checked = RasterImageForm(files={"image": image})
-            if not checked.is_valid():
-                raise forms.ValidationError(checked.errors["image"])
-            return checked.as_stored_file()
-        return image
+        """Checked and re-encoded like the body's uploads."""
+        return checked_image(self.cleaned_data.get("featured_image"))
 
     class Meta:
         model = Article

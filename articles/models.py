@@ -153,7 +153,15 @@ class Person(models.Model):
         blank=True,
         help_text=_("A few sentences, plain text, shown on the profile."),
     )
-    photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="people/",
+        blank=True,
+        help_text=_(
+            "A portrait, shown as a small circle: kept as the square at its centre, without "
+            "the camera's details (such as where it was taken)."
+        ),
+    )
     same_as = models.TextField(
         _("links"),
         blank=True,

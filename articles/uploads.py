@@ -23,6 +23,8 @@ from articles.markdown import render_markdown, responsive_widths
 # Decoded format -> file extension. SVG is not a raster format and never decodes here.
 RASTER_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 MAX_PIXELS = 40_000_000  # a decompression bomb is refused before it is expanded
+# A person's photo: readers see a 96 px circle (site.css), drawn sharp at 3 device pixels a px.
+PROFILE_PHOTO_SIZE = 288
 
 
 class RasterImageForm(forms.Form):
@@ -82,11 +84,15 @@ class RasterImageForm(forms.Form):
                 )
         return default_storage.url(stored)
 
-    def as_stored_file(self) -> ContentFile:
+    def as_stored_file(self, square: int | None = None) -> ContentFile:
         """The decoded image re-encoded (no metadata), named by the server, for a model's
-        file field (the featured image)."""
+        file field: the featured image within the uploads' size limit, or with ``square``, a
+        person's photo cut to its centred square of at most that many pixels a side."""
         image, image_format = self.decoded
-        if image_format != "GIF":
+        if square is not None:
+            side = min(square, image.width, image.height)
+            image = ImageOps.fit(image, (side, side))
+        elif image_format != "GIF":
             image.thumbnail(settings.MARKDOWNX_IMAGE_MAX_SIZE["size"])
         if image_format == "JPEG" and image.mode not in ("RGB", "L"):
             image = image.convert("RGB")

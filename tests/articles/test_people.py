@@ -3,14 +3,19 @@ every byline and review line; only public people have a page."""
 
 import datetime
 import importlib
+import io
 import json
+import os
 
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from PIL import ExifTags, Image
 
 from articles.models import Article, Person
+from articles.uploads import PROFILE_PHOTO_SIZE
 from tests.factories import ArticleFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +203,93 @@ def test_the_migration_maps_reviewers_and_authors_and_can_be_reversed():
     assert Article.objects.get(slug="unauthored").byline == team
     assert Article.objects.get(slug="unauthored").reviewed_by == reviewed
     assert Article.objects.get(slug="authored").byline is None
+
+
+def photo_upload(size=(1200, 800), fmt="JPEG", name="me at home.jpg"):
+    """A camera's photo: the maker and a GPS position in its EXIF data."""
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "CameraMaker"
+    exif[ExifTags.IFD.GPSInfo] = {ExifTags.GPS.GPSLatitudeRef: "N"}
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, fmt, exif=exif.tobytes())
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def person_post(**extra):
+    return {
+        "name": "Dr Ada Nerve",
+        "slug": "ada-nerve",
+        "kind": Person.Kind.PERSON,
+        "credentials": "MD",
+        "job_title": "",
+        "bio": "",
+        "same_as": "",
+        "is_public": "on",
+        **extra,
+    }
+
+
+def test_a_photo_is_stored_as_the_small_square_readers_see_without_its_metadata(
+    admin_client, settings
+):
+    """Readers see the photo as a 96 px circle: a camera's 1200 x 800 file, with the GPS
+    position of where it was taken, is neither sent to them nor kept."""
+    response = admin_client.post("/admin/articles/person/add/", person_post(photo=photo_upload()))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    photo = Person.objects.get(slug="ada-nerve").photo
+    assert photo.name.startswith("people/") and "home" not in photo.name
+    with Image.open(photo.path) as stored:
+        assert stored.format == "JPEG" and not stored.getexif()
+        assert stored.size == (PROFILE_PHOTO_SIZE, PROFILE_PHOTO_SIZE)
+    page = soup(admin_client.get("/people/ada-nerve/"))
+    assert page.select_one(".profile img")["src"] == photo.url
+    person = Person.objects.get(slug="ada-nerve")
+    editor = soup(admin_client.get(f"/admin/articles/person/{person.pk}/change/"))
+    assert editor.select_one(".field-photo_preview img")["src"] == photo.url  # what was kept
+
+
+def test_a_photo_sent_with_a_form_that_has_errors_is_not_shown_as_stored(admin_client):
+    """The form comes back with the slug taken: the photo was checked but not stored, so the
+    page shows no picture of it (its address would lead nowhere)."""
+    PersonFactory(slug="ada-nerve")
+    response = admin_client.post("/admin/articles/person/add/", person_post(photo=photo_upload()))
+    assert response.status_code == 200 and "slug" in response.context["adminform"].form.errors
+    assert soup(response).select_one(".field-photo_preview img") is None
+
+
+def test_a_small_photo_is_not_enlarged(admin_client):
+    response = admin_client.post(
+        "/admin/articles/person/add/", person_post(photo=photo_upload(size=(120, 90), fmt="PNG"))
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    with Image.open(Person.objects.get(slug="ada-nerve").photo.path) as stored:
+        assert stored.format == "PNG" and stored.size == (90, 90)
+
+
+def test_a_file_that_is_not_a_photo_is_refused_with_the_reason(admin_client):
+    svg = SimpleUploadedFile("me.jpg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/jpeg")
+    response = admin_client.post("/admin/articles/person/add/", person_post(photo=svg))
+    assert response.status_code == 200
+    assert "photo" in response.context["adminform"].form.errors
+    assert not Person.objects.filter(slug="ada-nerve").exists()
+
+
+def test_photos_uploaded_before_are_made_small_squares_without_metadata(settings):
+    """The migration re-encodes what the admin kept as sent; a missing file stays named."""
+    from django.apps import apps
+
+    photos = importlib.import_module("articles.migrations.0012_person_photos_as_small_squares")
+    ada = PersonFactory(slug="ada")
+    ada.photo.save("me at home.jpg", photo_upload(size=(900, 1200)))
+    gone = PersonFactory(slug="gone", photo="people/gone.jpg")
+    old = ada.photo.path
+
+    photos.reencode_photos(apps, None)
+
+    ada.refresh_from_db()
+    assert ada.photo.name.startswith("people/") and "home" not in ada.photo.name
+    with Image.open(ada.photo.path) as stored:
+        assert stored.format == "JPEG" and not stored.getexif() and stored.size == (288, 288)
+    assert not os.path.exists(old)
+    gone.refresh_from_db()
+    assert gone.photo.name == "people/gone.jpg"
