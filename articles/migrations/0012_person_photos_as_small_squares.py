@@ -5,6 +5,10 @@ those uploaded before, which were kept as sent, GPS position included. Self-cont
 migration must not change when the app's code does): the same steps as
 ``articles.uploads.RasterImageForm`` with ``square=288``. A file that is missing or does not
 decode is left as it is.
+
+Not atomic: files are not rolled back with a transaction, so each row is updated as soon as its
+new file is stored, and only then is the old file deleted. A failure part way leaves the photos
+done so far done, and the rest as they were.
 """
 
 import uuid
@@ -48,6 +52,8 @@ def reencode_photos(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [
         ("articles", "0011_article_autosave_draft"),
     ]
