@@ -96,9 +96,14 @@ def test_text_and_preview_side_by_side_update_as_one_types(
 def test_narrow_screen_shows_text_or_preview_with_a_toggle(
     page, live_server, editor, console_errors
 ):
+    """On a phone the title and summary are one-line boxes (the wide screen's rule once made
+    them 320 px tall there), and the text and its preview take turns."""
     page.set_viewport_size(PHONE)
     log_in(page, live_server)
     page.goto(live_server.url + "/admin/articles/article/add/")
+    for field in ("#id_title", "#id_summary"):  # one line each, full width, as on a wide screen
+        box = page.locator(field).bounding_box()
+        assert box["height"] < 50 and box["width"] > 300, (field, box)
     page.locator("#id_body").fill("## On a phone")
     frame = page.locator("iframe.editor-preview-frame")
     expect(frame).to_be_hidden()
