@@ -631,16 +631,31 @@ class MedicalClaimPatternAdmin(admin.ModelAdmin):
     search_fields = ["pattern"]
 
 
+def comment_link(comment_id, label):
+    """A link to a comment's page in the admin. Unlike a foreign key's column (which never
+    wraps), it lets a list of comments' records fit beside its other columns."""
+    url = reverse("admin:comments_comment_change", args=[comment_id])
+    return format_html('<a href="{}">{}</a>', url, label)
+
+
 @admin.register(SpamSignature)
 class SpamSignatureAdmin(admin.ModelAdmin):
     """The local spam list: learned when a moderator marks spam, read-only; an entry can be
     deleted (or "Not spam" on its comment removes all it taught)."""
 
-    list_display = ["value", "kind", "comment", "created_at"]
+    list_display = ["shown_value", "kind", "learned_from", "created_at"]
     list_filter = ["kind"]
     search_fields = ["value"]
     list_select_related = ["comment"]
     readonly_fields = ["kind", "value", "comment", "created_at"]
+
+    @admin.display(description=_("value"), ordering="value")
+    def shown_value(self, entry):
+        return entry.short_value  # the entry's own page shows it whole
+
+    @admin.display(description=_("learned from"), ordering="comment")
+    def learned_from(self, entry):
+        return comment_link(entry.comment_id, entry.comment)
 
     def has_add_permission(self, request):
         return False
@@ -672,16 +687,29 @@ class CommentReportAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("comment"))
     def comment_excerpt(self, obj):
-        url = reverse("admin:comments_comment_change", args=[obj.comment_id])
-        return format_html('<a href="{}">{}</a>', url, Truncator(obj.comment.comment).chars(80))
+        return comment_link(obj.comment_id, Truncator(obj.comment.comment).chars(80))
 
 
 @admin.register(CommentVersion)
 class CommentVersionAdmin(ReadOnlyAdmin):
     """Every earlier text of a comment its writer edited or deleted."""
 
-    list_display = ["comment", "change", "state", "changed_at", "text"]
+    list_display = ["comment_name", "change", "state_then", "changed_at", "text_excerpt"]
     list_filter = ["change"]
     list_select_related = ["comment"]
     search_fields = ["text"]
     fields = ["comment", "change", "state", "changed_at", "text"]
+
+    @admin.display(description=_("comment"), ordering="comment")
+    def comment_name(self, version):
+        return comment_link(version.comment_id, version.comment)
+
+    # Short headings: a list's headings do not wrap, and the long ones pushed the text out of
+    # view beside the filters at 1,280 px.
+    @admin.display(description=_("state then"), ordering="state")
+    def state_then(self, version):
+        return version.get_state_display()
+
+    @admin.display(description=_("earlier text"))
+    def text_excerpt(self, version):
+        return Truncator(version.text).chars(200)  # the version's own page shows it whole

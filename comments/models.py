@@ -500,7 +500,16 @@ class SpamSignature(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.value}"
+        return f"{self.get_kind_display()}: {self.short_value}"
+
+    @property
+    def short_value(self) -> str:
+        """The value as a list names it: a text fingerprint's 192 hex digits mean nothing to a
+        reader (a screen reader read them all out) and took a list's width; its first 16 tell
+        entries apart."""
+        if self.kind == self.Kind.FINGERPRINT and len(self.value) > 16:
+            return f"{self.value[:16]}…"
+        return self.value
 
 
 class SpamFingerprintMinimum(models.Model):

@@ -170,6 +170,17 @@ def test_the_spam_list_is_read_only_in_the_admin_but_entries_can_be_deleted(
     assert not SpamSignature.objects.filter(pk=entry.pk).exists()
 
 
+def test_the_spam_list_shows_a_fingerprint_by_its_start_and_links_what_it_learned_from(
+    marked, moderator_client
+):
+    entry = SpamSignature.objects.get(kind=SpamSignature.Kind.FINGERPRINT)
+    page = moderator_client.get("/admin/comments/spamsignature/").content.decode()
+    assert f"{entry.value[:16]}…" in page and entry.value not in page
+    assert f'href="/admin/comments/comment/{entry.comment_id}/change/"' in page
+    detail = moderator_client.get(f"/admin/comments/spamsignature/{entry.pk}/change/")
+    assert entry.value in detail.content.decode()  # whole on its own page
+
+
 def test_old_spam_is_deleted_with_its_personal_data_and_logged(marked, caplog, settings):
     settings.COMMENTS_SPAM_RETENTION_DAYS = 30
     old = timezone.now() - datetime.timedelta(days=31)

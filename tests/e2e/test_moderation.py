@@ -242,3 +242,33 @@ def test_without_javascript_the_buttons_are_forms_that_come_back_to_the_queue(
     comments[1].refresh_from_db()
     assert comments[1].state == "pending"
     assert errors == []
+
+
+@pytest.mark.parametrize(
+    "path", ["medicalclaimpattern", "spamsignature", "commentversion", "commentreport"]
+)
+def test_the_moderators_lists_fit_a_wide_screen_with_their_long_values(
+    browser, live_server, admin_user, path
+):
+    """Beside the filters at 1,280 px, every column is in view. A regular expression (the
+    shipped medical claim patterns) or a text fingerprint (192 hex digits) has no place to
+    break, and a comment's column (a foreign key) or a long heading never wraps: they took
+    the width (the patterns' column 736 px, the spam list 2,131 px in all), and the kind,
+    category, date or earlier text were out of view."""
+    from comments.models import CommentReport, CommentVersion, SpamSignature
+
+    spam = CommentFactory(article=ArticleFactory(), state="spam")
+    SpamSignature.objects.create(comment=spam, kind="text", value="0123abcd" * 24)
+    comment = CommentFactory(comment="My nerve pain eased after a week of gentle glides. " * 3)
+    CommentVersion.objects.create(
+        comment=comment, text=comment.comment, state="published", change="edited"
+    )
+    CommentReport.objects.create(comment=comment, reason="medical", text="Is this safe? " * 5)
+    wide = {"width": 1280, "height": 900}
+    page, errors = logged_in(browser, live_server, admin_user, viewport=wide)
+    page.goto(f"{live_server.url}/admin/comments/{path}/")
+    assert page.locator("#result_list tbody tr").count() > 0
+    table = page.locator("#result_list").bounding_box()
+    results = page.locator(".results").bounding_box()
+    assert table["x"] + table["width"] <= results["x"] + results["width"] + 1, (table, results)
+    assert errors == []
