@@ -111,12 +111,9 @@ def by_rule(since) -> list[dict]:
             "reason": row["reason"],
             "label": labels.get(row["reason"], row["reason"]),
             "count": row["n"],
-            "text_y": index * 28 + 17,
-            "bar_y": index * 28 + 4,
-            "width": round(row["n"] / peak * 300, 1),
-            "count_x": round(row["n"] / peak * 300 + 276, 1),
+            "peak": peak,  # each bar (a <meter>) is its count against the largest
         }
-        for index, row in enumerate(rows)
+        for row in rows
     ]
 
 
@@ -180,6 +177,5 @@ def overview(request):
         "peak": max((b.total for b in bars), default=0),
         "rules": rules,
         "chart": {"width": CHART_WIDTH, "height": CHART_HEIGHT},
-        "rules_height": max(len(rules), 1) * 28,
     }
     return TemplateResponse(request, "admin/comments/overview.html", context)

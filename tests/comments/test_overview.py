@@ -93,11 +93,19 @@ def test_comments_per_day_are_stacked_by_outcome(moderator_client, history):
 
 def test_the_rules_chart_counts_what_each_rule_held(moderator_client, history):
     page = soup(moderator_client.get(URL))
-    rules = page.select_one("svg.chart-rules")
-    labels = [text.get_text() for text in rules.select("text")]
-    assert "The writer may be in crisis" in labels and "Medical claim" in labels
-    assert "Returning approved commenter" not in labels  # trusted: nothing held it
-    assert len(rules.select("rect")) == 4  # not trusted, crisis, links, medical
+    rows = page.select(".rule-bars li")
+    counted = {
+        row.select_one(".rule-label").get_text(): int(row.select_one(".rule-count").get_text())
+        for row in rows
+    }
+    assert "The writer may be in crisis" in counted and "Medical claim" in counted
+    assert "Returning approved commenter" not in counted  # trusted: nothing held it
+    assert len(rows) == 4  # not trusted, crisis, links, medical
+    peak = max(counted.values())
+    for row in rows:  # each bar is its count against the largest
+        meter = row.select_one("meter")
+        assert (meter["min"], meter["max"]) == ("0", str(peak))
+        assert meter["value"] == row.select_one(".rule-count").get_text()
 
 
 def test_no_inline_style_and_no_script(moderator_client, history):

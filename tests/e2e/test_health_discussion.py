@@ -172,6 +172,24 @@ def test_the_overview_has_no_accessibility_violations(browser, live_server, arti
     assert errors == []  # no CSP violation: no inline style anywhere in the charts
 
 
+def test_the_overview_reads_on_a_phone(browser, live_server, article):
+    """At 375 px the rules' names are as large as the page's other text, and their bars show:
+    as SVG text they shrank with the chart to 7 px."""
+    CommentFactory(article=article, state="pending", urgent=True, reason="crisis")
+    CommentFactory(article=article, state="pending", reason="not_trusted")
+    admin = log_in_moderator(browser, live_server)
+    admin.set_viewport_size({"width": 375, "height": 800})
+    admin.goto(live_server.url + "/admin/comments/overview/")
+    labels = admin.locator(".rule-bars .rule-label")
+    expect(labels).to_have_count(2)
+    for index in range(2):
+        size = labels.nth(index).evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 13, size
+        bar = admin.locator(".rule-bars meter").nth(index).bounding_box()
+        assert bar["width"] > 200 and bar["x"] + bar["width"] <= 375, bar
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 375
+
+
 def test_cancelling_an_edit_in_place_restores_the_comment(
     page, live_server, article, console_errors
 ):
