@@ -80,7 +80,13 @@
       return;
     }
     updateCounts(response);
+    const before = card.dataset.state;
     const fresh = replaceCard(card, await response.text());
+    moveCount(before, fresh.dataset.state);
+    if (button.classList.contains("qc-send")) {
+      addToTab("published", 1); // the reply itself, published as the site
+      addToTab("all", 1);
+    }
     if (fromKeyboard) {
       focusCard(nextCard(fresh) || fresh);
     } else {
@@ -99,12 +105,32 @@
     });
   }
 
+  // The other tabs follow each card from one state to another, as WordPress's status links
+  // do; a count shown as "10,000+" stays as it is.
+  function addToTab(state, step) {
+    if (state === "pending") return; // the server's own count (above)
+    const count = document.querySelector('.queue-tabs a[data-state="' + state + '"] .count');
+    const match = count && count.textContent.match(/^\(([\d,]+)\)$/);
+    if (!match) return;
+    const n = Math.max(0, parseInt(match[1].replace(/,/g, ""), 10) + step);
+    count.textContent = "(" + n.toLocaleString("en-US") + ")";
+  }
+
+  function moveCount(from, to) {
+    if (!from || !to || from === to) return;
+    addToTab(from, -1);
+    addToTab(to, 1);
+  }
+
   async function undo(link) {
     const card = link.closest(".qc");
     const response = await post(link.href);
     updateCounts(response);
     if (card && response.status === 200) {
-      focusCard(replaceCard(card, await response.text()));
+      const before = card.dataset.state;
+      const fresh = replaceCard(card, await response.text());
+      moveCount(before, fresh.dataset.state);
+      focusCard(fresh);
     } else {
       window.location.reload();
     }

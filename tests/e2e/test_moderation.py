@@ -123,6 +123,12 @@ def test_row_actions_with_the_mouse_on_a_phone(browser, live_server, moderator):
     assert page.evaluate("window.notReloaded") is True  # no page reload
     expect(page.locator('.queue-tabs a[data-state="pending"]')).to_contain_text("Pending (1)")
     expect(page.locator("#nav-sidebar .nav-badge")).to_contain_text("1")
+    # Every tab follows its comments, as WordPress's status links do: no reload to trust them.
+    tabs = page.locator(".queue-tabs")
+    expect(tabs.locator('a[data-state="published"]')).to_contain_text("Published (1)")
+    expect(tabs.locator('a[data-state="spam"]')).to_contain_text("Spam (1)")
+    expect(tabs.locator('a[data-state="removed"]')).to_contain_text("Removed (0)")
+    expect(tabs.locator('a[data-state="all"]')).to_contain_text("All (3)")
     assert [c.state for c in Comment.objects.order_by("pk")] == ["published", "spam", "pending"]
     page.screenshot(path="test-results/shots/e2e-queue-after-actions-375.png", full_page=True)
     assert errors == []
@@ -138,6 +144,10 @@ def test_a_reply_from_the_queue_approves_and_shows_the_site_name(browser, live_s
     row.get_by_role("button", name="Publish reply").click()
     expect(card(page, parent)).to_contain_text("Reply published.")
     expect(card(page, parent)).to_have_attribute("data-state", "published")
+    tabs = page.locator(".queue-tabs")  # the parent approved, and the reply published
+    expect(tabs.locator('a[data-state="pending"]')).to_contain_text("Pending (0)")
+    expect(tabs.locator('a[data-state="published"]')).to_contain_text("Published (2)")
+    expect(tabs.locator('a[data-state="all"]')).to_contain_text("All (2)")
     reply = Comment.objects.get(parent_id=parent.pk, from_site=True)
     assert reply.user_name == settings.COMMENTS_SITE_REPLY_NAME
     reader = browser.new_page()
@@ -155,8 +165,11 @@ def test_undo_a_row_action_and_a_bulk_action(browser, live_server, moderator):
     page.goto(live_server.url + QUEUE)
     card(page, one).get_by_role("button", name="Spam").click()
     expect(card(page, one)).to_contain_text("Marked as spam.")
+    spam_tab = page.locator('.queue-tabs a[data-state="spam"]')
+    expect(spam_tab).to_contain_text("Spam (1)")
     card(page, one).get_by_role("link", name="Undo").click()
     expect(card(page, one)).to_have_attribute("data-state", "pending")
+    expect(spam_tab).to_contain_text("Spam (0)")
     one.refresh_from_db()
     assert one.state == "pending"
 
