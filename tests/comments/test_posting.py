@@ -92,7 +92,9 @@ def test_posting_faster_than_a_person_is_refused_with_the_text_kept(settings, po
     response = post(article)
     assert response.status_code == 400
     assert not Comment.objects.exists()
-    assert "wait a few seconds" in response.content.decode()
+    page = response.content.decode()
+    assert page.count("wait a few seconds") == 1  # once, not again above the form
+    assert page.count('role="alert"') == 1
     assert_text_kept(response)
 
 
@@ -107,7 +109,7 @@ def test_expired_form_gives_the_text_back_with_a_fresh_token(settings, client, a
     token = new_form_token(served_at=time.time() - 3601)
     response = send(client, form_data(article), token=token)
     assert response.status_code == 400
-    assert "expired" in response.content.decode()
+    assert response.content.decode().count("expired") == 1
     assert_text_kept(response)
     fresh = response.cookies[FORM_COOKIE].value
     assert fresh != token
@@ -120,7 +122,7 @@ def test_missing_or_tampered_token_is_refused(client, article, token):
     response = client.post(POST_URL, form_data(article))
     assert response.status_code == 400
     assert not Comment.objects.exists()
-    assert "could not be checked" in response.content.decode()
+    assert response.content.decode().count("could not be checked") == 1
     assert_text_kept(response)
 
 
