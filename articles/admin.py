@@ -34,6 +34,9 @@ class CallToActionAdmin(admin.ModelAdmin):
     search_fields = ["name", "heading", "text"]
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
 
+    class Media:
+        css = {"all": ["css/admin-editor.css"]}  # the text's preview, framed like the box
+
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.factories import ArticleFactory, ReferenceFactory, UserFactory
+from tests.factories import ArticleFactory, CallToActionFactory, ReferenceFactory, UserFactory
 
 # serialized_rollback: data migrations (the Moderators group) survive the flush after each test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -465,3 +465,26 @@ def test_article_add_and_change_pages_have_no_axe_violations(page, live_server, 
         expect(page.locator(".editor-stats")).to_be_visible(timeout=FIRST_GRADE_MS)
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
         assert results.violations_count == 0, results.generate_report()
+
+
+def test_a_call_to_action_previews_its_text_in_a_box_like_the_readers(
+    page, live_server, editor, console_errors
+):
+    """The text's live preview (django-markdownx's, below the text box) is labelled and framed
+    like the reader's call-to-action box, not loose text that reads as more of the form, and
+    fits a phone."""
+    cta = CallToActionFactory(text="Tell us **how it went**.")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/calltoaction/{cta.pk}/change/")
+    page.locator("#id_text").fill("Tell us **what helped**.")
+    preview = page.locator(".markdownx-preview")
+    expect(preview.locator("strong")).to_have_text("what helped")
+    style = preview.evaluate(
+        "e => [getComputedStyle(e).borderTopStyle, getComputedStyle(e, '::before').content]"
+    )
+    assert style == ["dashed", '"Preview of the text"'], style
+    page.set_viewport_size(PHONE)
+    box = preview.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert console_errors == []
