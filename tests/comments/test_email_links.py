@@ -29,6 +29,9 @@ def test_the_email_for_a_held_comment_links_each_decision_and_the_queue(moderato
     links = email_links(comment)
     assert set(links) == {"Approve", "Spam", "Remove", "Open in the queue"}
     assert links["Open in the queue"] == f"/admin/comments/comment/#qc-{comment.pk}"
+    body = mail.outbox[-1].body  # the queue once (it was also "All pending comments"), and how full
+    assert body.count("/admin/comments/comment/#qc-") == 1
+    assert "Comments waiting now: 1" in body
     for label in ("Approve", "Spam", "Remove"):
         assert links[label].startswith("/admin/comments/comment/email/")
     token = links["Approve"].split("/")[-2]
