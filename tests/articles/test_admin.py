@@ -189,3 +189,11 @@ def test_only_people_can_sign_off_a_review(admin_client):
     team = PersonFactory(name="Editors", kind="team")
     choices = set(ArticleAdminForm().fields["sign_off_by"].queryset)
     assert ada in choices and team not in choices
+
+
+def test_the_admin_is_named_after_the_site_not_django(admin_client, client):
+    page = admin_client.get("/admin/").content.decode()
+    assert '<a href="/admin/">nervepain administration</a>' in page
+    assert "<title>Site administration | nervepain admin</title>" in page
+    assert "Django administration" not in page
+    assert "nervepain administration" in client.get("/admin/login/").content.decode()
