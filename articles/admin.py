@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -36,6 +38,27 @@ class CallToActionAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin-editor.css"]}  # the text's preview, framed like the box
+
+
+# The publisher's pages (About, Editorial policy, Contact, Privacy, Medical disclaimer) are
+# flatpages, written like an article: Markdown with markdownx's live preview, sanitised by the
+# same function when shown (HTML written before still renders as it did).
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class PublisherPageAdmin(FlatPageAdmin):
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "content":
+            kwargs["widget"] = AdminMarkdownxWidget
+            kwargs["help_text"] = _(
+                "Markdown, like an article's text (HTML also works). Links to other pages of "
+                "the site start with /, for example /editorial-policy/."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    class Media:
+        css = {"all": ["css/admin-editor.css"]}  # the preview, framed
 
 
 @admin.register(SiteSettings)

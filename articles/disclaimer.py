@@ -9,12 +9,15 @@ from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.core.cache import cache
 
+from articles.markdown import render_markdown
+
 DISCLAIMER_URL = "/medical-disclaimer/"
 CACHE_KEY = "articles:medical-disclaimer"
 
 
 def medical_disclaimer() -> dict | None:
-    """The disclaimer's ``title`` and ``content`` (staff-written HTML), or None if missing."""
+    """The disclaimer's ``title`` and ``content`` (its Markdown rendered and sanitised), or None
+    if missing."""
     cached = cache.get(CACHE_KEY)
     if cached is None:
         page = (
@@ -22,6 +25,8 @@ def medical_disclaimer() -> dict | None:
             .values("title", "content")
             .first()
         )
+        if page:  # Markdown, as on its own page: rendered once here, not on every article
+            page["content"] = render_markdown(page["content"])
         cached = page or {}  # remember "missing" too, so it costs no query either
         cache.set(CACHE_KEY, cached, timeout=None)
     return cached or None

@@ -1,8 +1,9 @@
 from django import template
 from django.db.models import Case, Count, IntegerField, Q, When
+from django.utils.safestring import mark_safe
 
 from articles import disclaimer
-from articles.markdown import has_own_numbers
+from articles.markdown import has_own_numbers, render_markdown
 from articles.models import Article
 from articles.structured_data import (
     article_graph,
@@ -13,6 +14,13 @@ from articles.structured_data import (
 )
 
 register = template.Library()
+
+
+@register.filter
+def page_text(text):
+    """A publisher's page (a flatpage) as readers see it: its Markdown (or the HTML it was
+    written in), sanitised like an article's text."""
+    return mark_safe(render_markdown(text))  # nh3 kept only what an article may hold
 
 
 @register.simple_tag

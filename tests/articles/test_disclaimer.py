@@ -84,3 +84,12 @@ def test_footer_links_to_the_disclaimer(client):
     assert page.select_one("footer").find("a", string="Medical disclaimer")["href"] == (
         "/medical-disclaimer/"
     )
+
+
+def test_the_disclaimer_on_articles_is_markdown_too(client):
+    FlatPage.objects.filter(url=DISCLAIMER_URL).update(
+        content="Ask **your doctor** first. <script>alert(1)</script>"
+    )
+    section = disclaimer_on(client, ArticleFactory())
+    assert section.select_one("strong").get_text() == "your doctor"
+    assert section.find("script") is None

@@ -140,3 +140,29 @@ def test_scroll_to_top_is_a_progressive_enhancement(client):
     script = page.find("script", src="/static/js/site.js")
     assert script.has_attr("defer")
     assert "scrollHeight" in (settings.BASE_DIR / "static" / "js" / "site.js").read_text()
+
+
+def test_publisher_pages_are_written_in_markdown_and_sanitised(admin_client, client):
+    """Like an article: Markdown (the HTML they were written in still works), with the
+    editor's live preview, and nothing a browser would run."""
+    page = FlatPage.objects.get(url="/about/")
+    editor = soup(admin_client.get(f"/admin/flatpages/flatpage/{page.pk}/change/"))
+    assert "markdownx-editor" in editor.select_one("#id_content")["class"]
+    assert editor.select_one(".markdownx-preview") is not None
+    response = admin_client.post(
+        f"/admin/flatpages/flatpage/{page.pk}/change/",
+        {
+            "url": "/about/",
+            "title": "About nervepain",
+            "content": "## Who we are\n\nA **small** team. <script>alert(1)</script>\n\n"
+            "<p>Old <em>HTML</em> still works.</p>",
+            "sites": ["1"],
+            "template_name": "",
+        },
+    )
+    assert response.status_code == 302
+    about = soup(client.get("/about/")).select_one("article.page")
+    assert about.select_one("h2#who-we-are").get_text(strip=True).startswith("Who we are")
+    assert about.select_one("strong").get_text() == "small"
+    assert about.select_one("em").get_text() == "HTML"
+    assert about.find("script") is None and "alert(1)" not in str(about)
