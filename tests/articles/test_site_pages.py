@@ -166,3 +166,21 @@ def test_publisher_pages_are_written_in_markdown_and_sanitised(admin_client, cli
     assert about.select_one("strong").get_text() == "small"
     assert about.select_one("em").get_text() == "HTML"
     assert about.find("script") is None and "alert(1)" not in str(about)
+
+
+def test_a_publisher_page_renders_its_markdown_once_not_on_every_view(client, monkeypatch):
+    """Flatpages are not in the page cache: rendering the privacy page's text on every view
+    made it cost 15.2 ms (median) instead of 7.6-9.0. The same text is rendered once."""
+    from articles.templatetags import article_pages
+
+    calls = []
+    real = article_pages.render_markdown
+    monkeypatch.setattr(
+        article_pages, "render_markdown", lambda text: calls.append(text) or real(text)
+    )
+    FlatPage.objects.filter(url="/about/").update(content="Rendered **once**, test 1.")
+    for _ in range(3):
+        assert "<strong>once</strong>" in client.get("/about/").content.decode()
+    FlatPage.objects.filter(url="/about/").update(content="Rendered **again**, test 1.")
+    assert "<strong>again</strong>" in client.get("/about/").content.decode()
+    assert len(calls) == 2  # once for each text
