@@ -184,3 +184,44 @@ def test_a_publisher_page_renders_its_markdown_once_not_on_every_view(client, mo
     FlatPage.objects.filter(url="/about/").update(content="Rendered **again**, test 1.")
     assert "<strong>again</strong>" in client.get("/about/").content.decode()
     assert len(calls) == 2  # once for each text
+
+
+in_markdown = importlib.import_module("articles.migrations.0013_publisher_pages_in_markdown")
+
+
+def _as_readers_see_it(html):
+    """Each element's name and text, in order, with the headings' self-links left out."""
+    page = BeautifulSoup(html, "html.parser")
+    for link in page.select("a.toclink"):
+        link.unwrap()
+    for heading in page.find_all("h2"):
+        del heading["id"]
+    return [
+        (element.name, sorted(element.attrs.items()), " ".join(element.get_text().split()))
+        for element in page.find_all(True)
+    ]
+
+
+@pytest.mark.parametrize("url", list(in_markdown.PAGES))
+def test_the_shipped_pages_are_markdown_that_reads_as_their_html_did(client, url):
+    """Editors read Markdown in the Markdown box, not the HTML the pages were shipped in, and
+    readers see the same elements, words and links (the headings now link to themselves)."""
+    from articles.markdown import render_markdown
+
+    html, markdown = in_markdown.PAGES[url]
+    assert FlatPage.objects.get(url=url).content == markdown
+    assert "<" not in markdown
+    assert _as_readers_see_it(render_markdown(markdown)) == _as_readers_see_it(
+        render_markdown(html)
+    )
+
+
+def test_pages_editors_changed_are_left_as_they_are_both_ways():
+    edited = "<p>Our own about page.</p>"
+    FlatPage.objects.filter(url="/about/").update(content=edited)
+    in_markdown.to_html(apps, None)
+    assert FlatPage.objects.get(url="/privacy/").content == in_markdown.PAGES["/privacy/"][0]
+    assert FlatPage.objects.get(url="/about/").content == edited
+    in_markdown.to_markdown(apps, None)
+    assert FlatPage.objects.get(url="/privacy/").content == in_markdown.PAGES["/privacy/"][1]
+    assert FlatPage.objects.get(url="/about/").content == edited
