@@ -2,11 +2,13 @@ from contextlib import nullcontext
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.flatpages.admin import FlatPageAdmin
+from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
@@ -46,8 +48,33 @@ class CallToActionAdmin(admin.ModelAdmin):
 admin.site.unregister(FlatPage)
 
 
+class PublisherPageForm(FlatpageForm):
+    """The site has one ``Site``: a page is on it, with no "Sites" box naming that record
+    ("example.com"), and one page per address."""
+
+    class Meta(FlatpageForm.Meta):
+        fields = ["url", "title", "content", "registration_required", "template_name"]
+
+    def clean(self):
+        url = self.cleaned_data.get("url")
+        if url and FlatPage.objects.filter(url=url).exclude(pk=self.instance.pk).exists():
+            self.add_error("url", _("There is already a page at this address."))
+        return super().clean()
+
+
 @admin.register(FlatPage)
 class PublisherPageAdmin(FlatPageAdmin):
+    form = PublisherPageForm
+    fieldsets = (
+        (None, {"fields": ("url", "title", "content")}),
+        *FlatPageAdmin.fieldsets[1:],
+    )
+    list_filter = ["registration_required"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.sites.add(settings.SITE_ID)
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "content":
             kwargs["widget"] = AdminMarkdownxWidget

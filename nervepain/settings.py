@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A page editors add under Flat pages is served at its address (the shipped ones have
+    # their own routes); tried only when nothing else answered, so only a 404 costs a query.
+    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]
 
 if env_bool("DJANGO_QUERY_COUNT_HEADER", False):

@@ -225,3 +225,26 @@ def test_pages_editors_changed_are_left_as_they_are_both_ways():
     in_markdown.to_markdown(apps, None)
     assert FlatPage.objects.get(url="/privacy/").content == in_markdown.PAGES["/privacy/"][1]
     assert FlatPage.objects.get(url="/about/").content == edited
+
+
+def test_a_page_added_in_the_admin_is_on_the_site_without_choosing_one(admin_client, client):
+    """One site: no "Sites" box naming its record ("example.com"); the page is on it."""
+    form = soup(admin_client.get("/admin/flatpages/flatpage/add/"))
+    assert form.select_one("#id_sites") is None and "example.com" not in form.get_text()
+    page = {"url": "/accessibility/", "title": "Accessibility", "content": "We test **pages**."}
+    response = admin_client.post("/admin/flatpages/flatpage/add/", page)
+    assert response.status_code == 302
+    assert list(FlatPage.objects.get(url="/accessibility/").sites.values_list("pk", flat=True)) == [
+        settings.SITE_ID
+    ]
+    assert "<strong>pages</strong>" in client.get("/accessibility/").content.decode()
+
+
+def test_a_second_page_at_the_same_address_is_refused_with_its_text_kept(admin_client):
+    page = {"url": "/about/", "title": "About us again", "content": "Our **second** about."}
+    response = admin_client.post("/admin/flatpages/flatpage/add/", page)
+    assert response.status_code == 200
+    form = soup(response)
+    assert "There is already a page at this address." in form.select_one(".field-url").get_text()
+    assert form.select_one("#id_content").get_text().strip() == "Our **second** about."
+    assert FlatPage.objects.filter(url="/about/").count() == 1

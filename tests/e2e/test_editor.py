@@ -491,3 +491,32 @@ def test_a_call_to_action_previews_its_text_in_a_box_like_the_readers(
     box = preview.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     assert console_errors == []
+
+
+def test_a_publisher_page_shows_its_text_and_preview_side_by_side(
+    page, live_server, editor, console_errors
+):
+    """Like the article editor: on a wide screen the Markdown and its live preview sit side by
+    side, and no "Sites" box names the site's default record; on a phone they stack."""
+    from django.contrib.flatpages.models import FlatPage
+
+    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="flatpages"))
+    about = FlatPage.objects.get(url="/about/")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/flatpages/flatpage/{about.pk}/change/")
+    page.locator("#id_content").fill("## Who we are\n\nA **small** team.")
+    preview = page.locator(".markdownx-preview")
+    expect(preview.locator("strong")).to_have_text("small")
+    text = page.locator("#id_content").bounding_box()
+    shown = preview.bounding_box()
+    assert shown["x"] >= text["x"] + text["width"] and shown["y"] == text["y"], (text, shown)
+    assert shown["x"] + shown["width"] <= DESKTOP["width"], shown
+    expect(page.locator("#id_sites")).to_have_count(0)
+    expect(page.get_by_text("example.com")).to_have_count(0)
+    page.set_viewport_size(PHONE)
+    text = page.locator("#id_content").bounding_box()
+    shown = preview.bounding_box()
+    assert shown["y"] >= text["y"] + text["height"], (text, shown)
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"], shown
+    assert console_errors == []
