@@ -1,9 +1,10 @@
 """sitemap.xml: published articles with their last-modified date, the topics and tags that
-list any, and the public profiles."""
+list any, the public profiles and the publisher's pages."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
 
 from articles.models import Article, Person, Tag, Topic
@@ -50,9 +51,18 @@ class PersonSitemap(SiteSitemap):
         return Person.objects.public().order_by("pk")
 
 
+class PageSitemap(SiteSitemap):
+    """The publisher's pages anyone may read (About, Privacy... and those editors add)."""
+
+    def items(self):
+        pages = FlatPage.objects.filter(sites=settings.SITE_ID, registration_required=False)
+        return pages.order_by("url")
+
+
 SITEMAPS = {
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "tags": TagSitemap,
     "people": PersonSitemap,
+    "pages": PageSitemap,
 }

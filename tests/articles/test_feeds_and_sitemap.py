@@ -49,6 +49,20 @@ def test_sitemap_lists_published_articles_with_last_modified(client, articles):
     }
 
 
+def test_sitemap_lists_the_publishers_pages_anyone_may_read(client):
+    from django.contrib.flatpages.models import FlatPage
+
+    staff_only = FlatPage.objects.create(url="/staff-notes/", title="Notes", content="x")
+    staff_only.sites.add(1)
+    staff_only.registration_required = True
+    staff_only.save()
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locs = {url.find(f"{SITEMAP}loc").text for url in root.findall(f"{SITEMAP}url")}
+    pages = {"/about/", "/editorial-policy/", "/contact/", "/privacy/", "/medical-disclaimer/"}
+    assert {f"{SITE}{page}" for page in pages} <= locs
+    assert f"{SITE}/staff-notes/" not in locs
+
+
 def test_robots_txt_allows_readers_pages_and_points_to_the_sitemap(client):
     response = client.get("/robots.txt")
     assert response.status_code == 200
