@@ -181,6 +181,17 @@ def test_the_spam_list_shows_a_fingerprint_by_its_start_and_links_what_it_learne
     assert entry.value in detail.content.decode()  # whole on its own page
 
 
+def test_the_spam_list_counts_its_entries_in_words(marked, moderator_client):
+    """Not "5 spam list", from the model's plural (the sidebar's name)."""
+    count = SpamSignature.objects.count()
+    page = moderator_client.get("/admin/comments/spamsignature/").content.decode()
+    paginator = " ".join(page.split('<p class="paginator">')[1].split("</p>")[0].split())
+    assert paginator == f"{count} entries on the spam list"
+    SpamSignature.objects.exclude(pk=SpamSignature.objects.first().pk).delete()
+    page = moderator_client.get("/admin/comments/spamsignature/").content.decode()
+    assert "1 entry on the spam list" in page
+
+
 def test_old_spam_is_deleted_with_its_personal_data_and_logged(marked, caplog, settings):
     settings.COMMENTS_SPAM_RETENTION_DAYS = 30
     old = timezone.now() - datetime.timedelta(days=31)
