@@ -52,10 +52,10 @@ def test_sitemap_lists_published_articles_with_last_modified(client, articles):
 def test_sitemap_lists_the_publishers_pages_anyone_may_read(client):
     from django.contrib.flatpages.models import FlatPage
 
-    staff_only = FlatPage.objects.create(url="/staff-notes/", title="Notes", content="x")
+    staff_only = FlatPage.objects.create(
+        url="/staff-notes/", title="Notes", content="x", registration_required=True
+    )
     staff_only.sites.add(1)
-    staff_only.registration_required = True
-    staff_only.save()
     root = ET.fromstring(client.get("/sitemap.xml").content)
     locs = {url.find(f"{SITEMAP}loc").text for url in root.findall(f"{SITEMAP}url")}
     pages = {"/about/", "/editorial-policy/", "/contact/", "/privacy/", "/medical-disclaimer/"}

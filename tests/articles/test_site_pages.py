@@ -190,7 +190,7 @@ in_markdown = importlib.import_module("articles.migrations.0013_publisher_pages_
 
 
 def _as_readers_see_it(html):
-    """Each element's name and text, in order, with the headings' self-links left out."""
+    """Each element's name, attributes and text, in order, without the headings' self-links."""
     page = BeautifulSoup(html, "html.parser")
     for link in page.select("a.toclink"):
         link.unwrap()
@@ -203,7 +203,7 @@ def _as_readers_see_it(html):
 
 
 @pytest.mark.parametrize("url", list(in_markdown.PAGES))
-def test_the_shipped_pages_are_markdown_that_reads_as_their_html_did(client, url):
+def test_the_shipped_pages_are_markdown_that_reads_as_their_html_did(url):
     """Editors read Markdown in the Markdown box, not the HTML the pages were shipped in, and
     readers see the same elements, words and links (the headings now link to themselves)."""
     from articles.markdown import render_markdown
