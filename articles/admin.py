@@ -63,7 +63,10 @@ class PublisherPageForm(FlatpageForm):
 
 
 @admin.register(FlatPage)
-class PublisherPageAdmin(FlatPageAdmin):
+class PublisherPageAdmin(history.FirstVersionKept, VersionAdmin, FlatPageAdmin):
+    """Each save is kept as a version (django-reversion): History lists them, and any can be
+    brought back, a deleted page too."""
+
     form = PublisherPageForm
     fieldsets = (
         (None, {"fields": ("url", "title", "content")}),
@@ -306,7 +309,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(history.FirstVersionKept, VersionAdmin):
     form = ArticleAdminForm
     inlines = [ReferenceInline]
     list_display = [

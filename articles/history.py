@@ -6,6 +6,9 @@ changed between them (a line diff for the body), and restores one with a button.
 is its own permission (``articles.restore_article_version``), so a moderator can undo a bad
 edit without being able to edit articles; it is recorded as a new version, so it can be
 undone in turn.
+
+``FirstVersionKept`` (articles and the publisher's pages) records an object saved outside the
+admin as it was, before its first change there.
 """
 
 import difflib
@@ -218,3 +221,32 @@ def history_urls(model_admin) -> list:
             name=f"{prefix}_restore",
         ),
     ]
+
+
+class FirstVersionKept:
+    """For a ``VersionAdmin`` (listed before it). An object saved outside the admin (an article
+    imported from WordPress, a page a migration created) has no version of what it said, so
+    its first edit in the admin kept only the new text, and deleting it kept nothing to
+    recover. Before either, the object as stored is recorded as a version of its own, which
+    can be compared, restored or recovered. (Not for the list's bulk delete, which runs inside
+    django-reversion's revision for the list: versions of deleted objects are dropped there.)"""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            stored = self.get_object(request, unquote(object_id))
+            if stored is not None and self.has_change_permission(request, stored):
+                keep_first_version(stored)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_model(self, request, obj):
+        keep_first_version(obj)
+        super().delete_model(request, obj)
+
+
+def keep_first_version(obj) -> None:
+    """Record ``obj`` as stored, in a revision of its own, if it has no version yet."""
+    if Version.objects.get_for_object(obj).exists():
+        return
+    with transaction.atomic(), reversion.create_revision():
+        reversion.add_to_revision(obj)
+        reversion.set_comment(_("As it was before it was first changed in the admin."))

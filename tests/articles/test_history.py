@@ -36,15 +36,35 @@ def edited(admin_client, admin_user):
 
 def test_every_admin_save_is_a_version_with_who_and_when(edited, admin_user):
     saved = versions(edited)
-    assert len(saved) == 3
-    assert {v.revision.user for v in saved} == {admin_user}
+    assert len(saved) == 4  # the three saves, and the article as it was before the first
+    *saves, before = saved
+    assert {v.revision.user for v in saves} == {admin_user}
     assert saved[0].revision.date_created >= saved[-1].revision.date_created
     assert saved[0].field_dict["body"] == "Buy our pills."
-    assert saved[-1].field_dict["body"] == "## Rest\n\nRest for two days.\n\nDrink water."
+    assert saves[-1].field_dict["body"] == "## Rest\n\nRest for two days.\n\nDrink water."
+    assert before.field_dict["body"] == "## Rest\n\nRest for a day."
+
+
+def test_an_article_saved_outside_the_admin_keeps_its_text_from_before_its_first_edit(
+    admin_client, moderator_client
+):
+    """Imported from WordPress, an article has no version: its first edit in the admin kept
+    only the new text. The text before it is now a version too."""
+    article = ArticleFactory(title="Imported", body="## Heat\n\nHeat helps some people.")
+    assert versions(article) == []
+    change(admin_client, article, body="Rewritten badly.")
+    _after, before = versions(article)
+    assert before.revision.user is None
+    assert before.revision.get_comment() == "As it was before it was first changed in the admin."
+    moderator_client.post(f"/admin/articles/article/{article.pk}/history/{before.pk}/restore/")
+    article.refresh_from_db()
+    assert article.body == "## Heat\n\nHeat helps some people."
+    change(admin_client, article, body="A second edit.")
+    assert len(versions(article)) == 4  # recorded once only: edit, restore, edit
 
 
 def test_the_review_sign_off_is_part_of_the_version(edited):
-    _newest, signed, first = versions(edited)
+    _newest, signed, first, _before = versions(edited)
     assert first.field_dict["last_reviewed"] is None
     assert signed.field_dict["last_reviewed"] == edited.last_reviewed
     assert signed.field_dict["reviewed_by_id"] == edited.reviewed_by_id
@@ -55,14 +75,14 @@ def test_history_page_lists_versions_to_compare_and_restore(moderator_client, ed
     response = moderator_client.get(f"/admin/articles/article/{edited.pk}/history/")
     page = BeautifulSoup(response.content, "html.parser")
     assert response.status_code == 200
-    assert len(page.select("input[name=from]")) == 3
-    assert len(page.select("input[name=to]")) == 3
-    # The newest version is the article as it is: restoring is offered for the older two.
-    assert len(page.select("button[form^=restore-]")) == 2
+    assert len(page.select("input[name=from]")) == 4
+    assert len(page.select("input[name=to]")) == 4
+    # The newest version is the article as it is: restoring is offered for the older three.
+    assert len(page.select("button[form^=restore-]")) == 3
 
 
 def test_moderator_compares_two_versions(moderator_client, edited):
-    newest, _signed, first = versions(edited)
+    newest, _signed, first, _before = versions(edited)
     response = moderator_client.get(
         f"/admin/articles/article/{edited.pk}/history/compare/",
         {"from": first.pk, "to": newest.pk},
@@ -103,7 +123,7 @@ def test_comparing_needs_two_versions_of_this_article(moderator_client, edited):
 
 def test_moderator_restores_an_earlier_version(moderator_client, moderator, edited):
     """The article, its review sign-off and rendered body return; the restore is a version."""
-    _newest, signed, _first = versions(edited)
+    _newest, signed, _first, _before = versions(edited)
     response = moderator_client.post(
         f"/admin/articles/article/{edited.pk}/history/{signed.pk}/restore/"
     )
@@ -115,7 +135,7 @@ def test_moderator_restores_an_earlier_version(moderator_client, moderator, edit
     assert "Drink water." in edited.body_html and "pills" not in edited.body_html
     assert edited.reviewed_by.name == "Dr Ada Nerve"
     restored = versions(edited)[0]
-    assert len(versions(edited)) == 4
+    assert len(versions(edited)) == 5
     assert restored.revision.user == moderator
     assert restored.revision.get_comment().startswith("Restored the version saved on")
 

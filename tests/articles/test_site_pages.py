@@ -248,3 +248,51 @@ def test_a_second_page_at_the_same_address_is_refused_with_its_text_kept(admin_c
     assert "There is already a page at this address." in form.select_one(".field-url").get_text()
     assert form.select_one("#id_content").get_text().strip() == "Our **second** about."
     assert FlatPage.objects.filter(url="/about/").count() == 1
+
+
+def test_a_publisher_pages_earlier_texts_are_kept_and_can_be_brought_back(admin_client, client):
+    """Like an article's: each save is a version, the text a migration wrote included (kept
+    before the first edit), and reverting one from History restores the page."""
+    from reversion.models import Version
+
+    privacy = FlatPage.objects.get(url="/privacy/")
+    shipped = privacy.content
+    edited = {"url": "/privacy/", "title": privacy.title, "content": "We keep **nothing**."}
+    change_url = f"/admin/flatpages/flatpage/{privacy.pk}/change/"
+    assert admin_client.post(change_url, edited).status_code == 302
+    newest, before = Version.objects.get_for_object(privacy)
+    assert before.field_dict["content"] == shipped and before.revision.user is None
+    assert newest.field_dict["content"] == "We keep **nothing**."
+    history = soup(admin_client.get(f"{change_url.removesuffix('change/')}history/"))
+    assert "As it was before it was first changed in the admin." in history.get_text()
+
+    revert_url = f"/admin/flatpages/flatpage/{privacy.pk}/history/{before.pk}/"
+    form = soup(admin_client.get(revert_url))
+    assert form.select_one("#id_content").get_text().strip() == shipped.strip()
+    data = {"url": "/privacy/", "title": privacy.title, "content": shipped}
+    assert admin_client.post(revert_url, data).status_code == 302
+    assert "What we keep when you comment" in client.get("/privacy/").content.decode()
+    assert Version.objects.get_for_object(privacy).count() == 3
+
+
+def test_a_shipped_page_deleted_in_the_admin_can_be_recovered(admin_client, client):
+    """Never edited, it had no version: deleting it kept nothing to recover."""
+    from reversion.models import Version
+
+    contact = FlatPage.objects.get(url="/contact/")
+    delete_url = f"/admin/flatpages/flatpage/{contact.pk}/delete/"
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert client.get("/contact/").status_code == 404
+    [deleted] = Version.objects.get_deleted(FlatPage)
+    recover = soup(admin_client.get("/admin/flatpages/flatpage/recover/"))
+    assert recover.find("a", href=f"/admin/flatpages/flatpage/recover/{deleted.pk}/")
+    data = {
+        "url": "/contact/",
+        "title": contact.title,
+        "content": contact.content,
+        "template_name": contact.template_name,
+    }
+    response = admin_client.post(f"/admin/flatpages/flatpage/recover/{deleted.pk}/", data)
+    assert response.status_code == 302
+    page = soup(client.get("/contact/"))
+    assert page.h1.get_text() == "Contact the editors" and page.select_one(".contact-box")
