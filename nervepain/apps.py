@@ -1,12 +1,36 @@
+from urllib.parse import urlsplit
+
 from django.apps import AppConfig
+from django.conf import settings
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class NervepainConfig(AppConfig):
-    """The project package as an app, for project-wide management commands (wait_for_schema)."""
+    """The project package as an app, for project-wide management commands (wait_for_schema),
+    and the site's record kept in step with its settings."""
 
     name = "nervepain"
     default = True
+
+    def ready(self):
+        # After the sites app's own handler, which creates the record (this app has no models,
+        # so migrate sends it no signal of its own).
+        sites = self.apps.get_app_config("sites")
+        post_migrate.connect(sync_site_record, sender=sites, dispatch_uid="sync_site_record")
+
+
+def sync_site_record(apps, using, **kwargs):
+    """contrib.sites' record says what ``SITE_URL`` and ``SITE_NAME`` say, after every migrate.
+
+    Nothing of ours reads it (links, feeds and the sitemap use ``SITE_URL``), but Django's
+    Sites admin shows it, and code that asks ``get_current_site`` would otherwise be told
+    "example.com", the placeholder the record starts with."""
+    Site = apps.get_model("sites", "Site")
+    domain = urlsplit(settings.SITE_URL).netloc or "localhost"
+    Site.objects.using(using).update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain[:100], "name": settings.SITE_NAME[:50]}
+    )
 
 
 class AdminConfig(admin_apps.AdminConfig):
