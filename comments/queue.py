@@ -190,7 +190,8 @@ def prepare(comments, request) -> None:
         target = comment.content_object
         if target is not None and comment.object_pk not in shared["article_urls"]:
             shared["article_urls"][comment.object_pk] = target.get_absolute_url()
-        comment.queue = {**shared, "parent": parents.get(comment.parent_id)}
+        parent = parents.get(comment.parent_id) if comment.is_reply else None
+        comment.queue = {**shared, "parent": parent}
 
 
 def _first_line(text: str) -> str:

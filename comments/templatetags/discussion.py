@@ -83,7 +83,8 @@ def _moderator_tree(request, article, is_open):
         .order_by("thread_id", "order")
         .values_list(*FIELDS)
     )
-    held = comments.pending().only("pk", "reason", "reason_detail", "submit_date")
+    held = comments.pending().select_related("moderated_by")
+    held = held.only("pk", "reason", "reason_detail", "submit_date", "moderated_by__username")
     controls = {
         comment.pk: render_to_string(
             "comments/moderate_in_place.html",

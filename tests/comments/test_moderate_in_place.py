@@ -96,3 +96,22 @@ def test_the_moderators_page_costs_the_same_queries_with_more_held_comments(
     CommentFactory.create_batch(20, article=held.content_object, state="pending")
     with django_assert_max_num_queries(len(few.captured_queries)):
         moderator_client.get(url)
+
+
+def test_the_note_says_who_sent_a_comment_back_and_never_an_empty_reason(
+    moderator_client, moderator
+):
+    published = CommentFactory(state="published", reason="trusted")
+    article = published.content_object
+    moderator_client.post(f"/admin/comments/comment/{published.pk}/moderate/unapprove/")
+    no_reason = CommentFactory(article=article, state="pending", reason="")
+    html = page(moderator_client, article.get_absolute_url())
+
+    sent_back = html.find(id=f"c{published.pk}").select_one(".moderate-note").get_text()
+    assert sent_back == (
+        f"Pending: only moderators see it. Sent back to pending by {moderator.username}."
+    )
+    # It read "Held: ." for a comment with no reason recorded.
+    assert html.find(id=f"c{no_reason.pk}").select_one(".moderate-note").get_text() == (
+        "Pending: only moderators see it."
+    )

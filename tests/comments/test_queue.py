@@ -168,3 +168,33 @@ def test_paging_counts_stop_at_the_cap(moderator_client, settings):
     CommentFactory.create_batch(5, state="published")
     changelist = moderator_client.get(CHANGELIST, {"state": "published"}).context["cl"]
     assert changelist.result_count == 4
+
+
+def test_a_comment_sent_back_to_pending_says_who_did_it_not_why_it_was_published(
+    moderator_client, moderator
+):
+    """Unapproving a trusted commenter's comment is a moderator's decision: the card said
+    "Held: Returning approved commenter", the reason it had been published."""
+    comment = CommentFactory(state="published", reason="trusted", user_name="Maria")
+    moderator_client.post(f"{CHANGELIST}{comment.pk}/moderate/unapprove/")
+    card = soup(moderator_client.get(CHANGELIST)).select_one(f"#qc-{comment.pk}")
+    text = " ".join(card.get_text().split())
+    assert f"Sent back to pending by {moderator.username}" in text
+    assert "Held:" not in text
+    assert card.select_one(".qc-reason").get_text() == "Returning approved commenter"
+
+
+def test_a_comment_whose_reply_is_in_the_queue_too_is_not_shown_replying_to_itself(
+    moderator_client,
+):
+    """A thread's first comment has itself as parent (django-comments-xtd): when its reply
+    shared the page, its card read "In reply to Priya" under Priya's own comment."""
+    first = CommentFactory(state="pending", user_name="Priya", comment="Sharp pain: stop?")
+    reply = CommentFactory(
+        article=first.content_object, parent=first, state="pending", comment="Same here."
+    )
+    page = soup(moderator_client.get(CHANGELIST))
+    assert page.select_one(f"#qc-{first.pk} .qc-parent") is None
+    assert " ".join(page.select_one(f"#qc-{reply.pk} .qc-parent").get_text().split()) == (
+        "In reply to Priya: Sharp pain: stop?"
+    )
