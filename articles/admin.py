@@ -27,7 +27,16 @@ from reversion.admin import VersionAdmin
 
 from articles import deletion, editor, history
 from articles.markdown import analyse
-from articles.models import Article, CallToAction, Person, Reference, SiteSettings, Tag, Topic
+from articles.models import (
+    Article,
+    CallToAction,
+    Person,
+    PublisherPage,
+    Reference,
+    SiteSettings,
+    Tag,
+    Topic,
+)
 from articles.readability import grade_hint, reading_grade
 from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
 
@@ -44,7 +53,8 @@ class CallToActionAdmin(admin.ModelAdmin):
 
 # The publisher's pages (About, Editorial policy, Contact, Privacy, Medical disclaimer) are
 # flatpages, written like an article: Markdown with markdownx's live preview, sanitised by the
-# same function when shown (HTML written before still renders as it did).
+# same function when shown (HTML written before still renders as it did). Editors find them as
+# "Pages", under Articles (the proxy ``PublisherPage``), not under "Flat Pages".
 admin.site.unregister(FlatPage)
 
 
@@ -62,7 +72,7 @@ class PublisherPageForm(FlatpageForm):
         return super().clean()
 
 
-@admin.register(FlatPage)
+@admin.register(PublisherPage)
 class PublisherPageAdmin(history.FirstVersionKept, VersionAdmin, FlatPageAdmin):
     """Each save is kept as a version (django-reversion): History lists them, and any can be
     brought back, a deleted page too."""

@@ -25,12 +25,17 @@ class ArticlesConfig(AppConfig):
         from django.contrib.flatpages.models import FlatPage
 
         from articles.disclaimer import forget_medical_disclaimer
+        from articles.models import PublisherPage
 
-        uid = "articles.forget_medical_disclaimer"
-        post_save.connect(forget_medical_disclaimer, sender=FlatPage, dispatch_uid=uid)
-        post_delete.connect(forget_medical_disclaimer, sender=FlatPage, dispatch_uid=uid)
+        # The admin saves the proxy, and Django sends a proxy's signals for the proxy alone.
+        for model in (FlatPage, PublisherPage):
+            uid = f"articles.forget_medical_disclaimer.{model._meta.model_name}"
+            post_save.connect(forget_medical_disclaimer, sender=model, dispatch_uid=uid)
+            post_delete.connect(forget_medical_disclaimer, sender=model, dispatch_uid=uid)
         m2m_changed.connect(
-            forget_medical_disclaimer, sender=FlatPage.sites.through, dispatch_uid=uid
+            forget_medical_disclaimer,
+            sender=FlatPage.sites.through,
+            dispatch_uid="articles.forget_medical_disclaimer",
         )
 
         from articles.models import SiteSettings

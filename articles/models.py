@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 import reversion
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -97,6 +98,26 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1  # one row for the whole site
         super().save(*args, **kwargs)
+
+
+class PublisherPage(FlatPage):
+    """The publisher's pages (About, Editorial policy, Contact, Privacy, the medical disclaimer,
+    and any page an editor adds): Django's flatpages, as editors meet them in the admin, where
+    they are "Pages" named by their titles, not "Flat pages" named "/about/ -- About ..."."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+
+    def __str__(self):
+        return self.title
+
+
+# Versions of a proxy's objects are kept under its concrete model (django-reversion's
+# ``for_concrete_model``), which must be registered too: a page's History, revert and
+# "Recover deleted pages" read them as flatpages.
+reversion.register(FlatPage)
 
 
 def validate_same_as(value: str) -> None:

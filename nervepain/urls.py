@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.flatpages import views as flatpage_views
 from django.shortcuts import redirect
 from django.templatetags.static import static as static_url
-from django.urls import include, path
-from django.views.generic import TemplateView
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView, TemplateView
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView
 from articles.views import SearchView
@@ -26,6 +26,14 @@ urlpatterns = [
         admin.site.admin_view(comments_overview),
         name="comments-overview",
     ),
+    # The publisher's pages moved from "Flat pages" to "Pages" under Articles: old bookmarks
+    # follow them.
+    re_path(
+        rf"^{settings.ADMIN_PATH}flatpages/flatpage/(?P<rest>.*)$",
+        RedirectView.as_view(
+            url=f"/{settings.ADMIN_PATH}articles/publisherpage/%(rest)s", query_string=True
+        ),
+    ),
     path(settings.ADMIN_PATH, admin.site.urls),
     # markdownx's endpoints, wrapped: staff only, sanitised preview, decoded uploads.
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
@@ -36,7 +44,7 @@ urlpatterns = [
     path("favicon.ico", lambda request: redirect(static_url("img/favicon.svg"))),
     path("apple-touch-icon.png", lambda request: redirect(static_url("img/logo.png"))),
     path("apple-touch-icon-precomposed.png", lambda request: redirect(static_url("img/logo.png"))),
-    # Staff edit it in the admin (Flat pages); a migration creates it.
+    # Staff edit it in the admin (Pages, under Articles); a migration creates it.
     path("privacy/", flatpage_views.flatpage, {"url": "/privacy/"}, name="privacy"),
     path(
         "robots.txt",

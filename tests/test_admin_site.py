@@ -32,7 +32,7 @@ def test_view_on_site_opens_an_article_on_this_site(admin_client):
 def test_view_on_site_opens_a_publisher_page_on_this_site(admin_client):
     page = FlatPage.objects.get(url="/privacy/")
     link = view_on_site_link(
-        admin_client, reverse("admin:flatpages_flatpage_change", args=[page.pk])
+        admin_client, reverse("admin:articles_publisherpage_change", args=[page.pk])
     )
     response = admin_client.get(link)
     assert response.status_code == 302

@@ -49,7 +49,7 @@ def test_staff_edit_shows_at_once(admin_client, client):
     assert "not medical advice" in disclaimer_on(client, article).get_text()
     page = FlatPage.objects.get(url=DISCLAIMER_URL)
     response = admin_client.post(
-        f"/admin/flatpages/flatpage/{page.pk}/change/",
+        f"/admin/articles/publisherpage/{page.pk}/change/",
         {
             "url": DISCLAIMER_URL,
             "title": "Medical disclaimer",

@@ -10,12 +10,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 
-from articles.models import SiteSettings
+from articles.models import PublisherPage, SiteSettings
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
 migration = importlib.import_module("articles.migrations.0006_site_settings_and_publisher_pages")
+page_migration = importlib.import_module("articles.migrations.0014_publisher_page")
 
 
 def soup(response):
@@ -146,11 +147,11 @@ def test_publisher_pages_are_written_in_markdown_and_sanitised(admin_client, cli
     """Like an article: Markdown (the HTML they were written in still works), with the
     editor's live preview, and nothing a browser would run."""
     page = FlatPage.objects.get(url="/about/")
-    editor = soup(admin_client.get(f"/admin/flatpages/flatpage/{page.pk}/change/"))
+    editor = soup(admin_client.get(f"/admin/articles/publisherpage/{page.pk}/change/"))
     assert "markdownx-editor" in editor.select_one("#id_content")["class"]
     assert editor.select_one(".markdownx-preview") is not None
     response = admin_client.post(
-        f"/admin/flatpages/flatpage/{page.pk}/change/",
+        f"/admin/articles/publisherpage/{page.pk}/change/",
         {
             "url": "/about/",
             "title": "About nervepain",
@@ -229,10 +230,10 @@ def test_pages_editors_changed_are_left_as_they_are_both_ways():
 
 def test_a_page_added_in_the_admin_is_on_the_site_without_choosing_one(admin_client, client):
     """One site: no "Sites" box naming its record ("example.com"); the page is on it."""
-    form = soup(admin_client.get("/admin/flatpages/flatpage/add/"))
+    form = soup(admin_client.get("/admin/articles/publisherpage/add/"))
     assert form.select_one("#id_sites") is None and "example.com" not in form.get_text()
     page = {"url": "/accessibility/", "title": "Accessibility", "content": "We test **pages**."}
-    response = admin_client.post("/admin/flatpages/flatpage/add/", page)
+    response = admin_client.post("/admin/articles/publisherpage/add/", page)
     assert response.status_code == 302
     assert list(FlatPage.objects.get(url="/accessibility/").sites.values_list("pk", flat=True)) == [
         settings.SITE_ID
@@ -242,7 +243,7 @@ def test_a_page_added_in_the_admin_is_on_the_site_without_choosing_one(admin_cli
 
 def test_a_second_page_at_the_same_address_is_refused_with_its_text_kept(admin_client):
     page = {"url": "/about/", "title": "About us again", "content": "Our **second** about."}
-    response = admin_client.post("/admin/flatpages/flatpage/add/", page)
+    response = admin_client.post("/admin/articles/publisherpage/add/", page)
     assert response.status_code == 200
     form = soup(response)
     assert "There is already a page at this address." in form.select_one(".field-url").get_text()
@@ -255,10 +256,10 @@ def test_a_publisher_pages_earlier_texts_are_kept_and_can_be_brought_back(admin_
     before the first edit), and reverting one from History restores the page."""
     from reversion.models import Version
 
-    privacy = FlatPage.objects.get(url="/privacy/")
+    privacy = PublisherPage.objects.get(url="/privacy/")
     shipped = privacy.content
     edited = {"url": "/privacy/", "title": privacy.title, "content": "We keep **nothing**."}
-    change_url = f"/admin/flatpages/flatpage/{privacy.pk}/change/"
+    change_url = f"/admin/articles/publisherpage/{privacy.pk}/change/"
     assert admin_client.post(change_url, edited).status_code == 302
     newest, before = Version.objects.get_for_object(privacy)
     assert before.field_dict["content"] == shipped and before.revision.user is None
@@ -266,7 +267,7 @@ def test_a_publisher_pages_earlier_texts_are_kept_and_can_be_brought_back(admin_
     history = soup(admin_client.get(f"{change_url.removesuffix('change/')}history/"))
     assert "As it was before it was first changed in the admin." in history.get_text()
 
-    revert_url = f"/admin/flatpages/flatpage/{privacy.pk}/history/{before.pk}/"
+    revert_url = f"/admin/articles/publisherpage/{privacy.pk}/history/{before.pk}/"
     form = soup(admin_client.get(revert_url))
     assert form.select_one("#id_content").get_text().strip() == shipped.strip()
     data = {"url": "/privacy/", "title": privacy.title, "content": shipped}
@@ -280,19 +281,83 @@ def test_a_shipped_page_deleted_in_the_admin_can_be_recovered(admin_client, clie
     from reversion.models import Version
 
     contact = FlatPage.objects.get(url="/contact/")
-    delete_url = f"/admin/flatpages/flatpage/{contact.pk}/delete/"
+    delete_url = f"/admin/articles/publisherpage/{contact.pk}/delete/"
     assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
     assert client.get("/contact/").status_code == 404
-    [deleted] = Version.objects.get_deleted(FlatPage)
-    recover = soup(admin_client.get("/admin/flatpages/flatpage/recover/"))
-    assert recover.find("a", href=f"/admin/flatpages/flatpage/recover/{deleted.pk}/")
+    [deleted] = Version.objects.get_deleted(PublisherPage)
+    recover = soup(admin_client.get("/admin/articles/publisherpage/recover/"))
+    assert recover.find("a", href=f"/admin/articles/publisherpage/recover/{deleted.pk}/")
     data = {
         "url": "/contact/",
         "title": contact.title,
         "content": contact.content,
         "template_name": contact.template_name,
     }
-    response = admin_client.post(f"/admin/flatpages/flatpage/recover/{deleted.pk}/", data)
+    response = admin_client.post(f"/admin/articles/publisherpage/recover/{deleted.pk}/", data)
     assert response.status_code == 302
     page = soup(client.get("/contact/"))
     assert page.h1.get_text() == "Contact the editors" and page.select_one(".contact-box")
+
+
+def test_editors_find_the_publishers_pages_as_pages_named_by_their_titles(admin_client):
+    """Under Articles, as WordPress has Posts and Pages: not a "Flat Pages" section whose
+    pages were named "/privacy/ -- Privacy: what we keep ..."."""
+    index = soup(admin_client.get("/admin/"))
+    section = index.select_one(".app-articles")
+    assert section.find("a", href="/admin/articles/publisherpage/").get_text() == "Pages"
+    assert index.select_one(".app-flatpages") is None
+    privacy = FlatPage.objects.get(url="/privacy/")
+    editor = soup(admin_client.get(f"/admin/articles/publisherpage/{privacy.pk}/change/"))
+    assert editor.h1.get_text() == "Change page"
+    crumbs = [a.get_text() for a in editor.select(".breadcrumbs a")]
+    assert crumbs == ["Home", "Articles", "Pages"]
+    assert (
+        editor.select_one(".breadcrumbs")
+        .get_text()
+        .strip()
+        .endswith("Privacy: what we keep when you comment, and why")
+    )
+
+
+def test_old_flat_pages_addresses_lead_to_the_pages(admin_client):
+    response = admin_client.get("/admin/flatpages/flatpage/3/change/?_changelist_filters=q")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/articles/publisherpage/3/change/?_changelist_filters=q"
+    response = admin_client.get("/admin/flatpages/flatpage/")
+    assert response["Location"] == "/admin/articles/publisherpage/"
+
+
+def test_whoever_could_edit_flat_pages_can_edit_the_pages(client):
+    """The admin checks the pages' own permissions now: the migration gives them to every
+    group and user that held the flatpage ones."""
+    from django.contrib.auth.models import Group, Permission
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    from tests.factories import UserFactory
+
+    group = Group.objects.create(name="Editors")
+    group.permissions.add(Permission.objects.get(codename="change_flatpage"))
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(group)
+    reader = UserFactory(is_staff=True)
+    reader.user_permissions.add(Permission.objects.get(codename="view_flatpage"))
+    client.force_login(editor)
+    assert client.get("/admin/articles/publisherpage/").status_code == 403
+
+    state = MigrationLoader(connection).project_state().apps
+    page_migration.copy_flatpage_permissions(state, None)
+
+    assert set(group.permissions.values_list("codename", flat=True)) == {
+        "change_flatpage",
+        "change_publisherpage",
+    }
+    assert list(
+        reader.user_permissions.values_list("codename", flat=True).order_by("codename")
+    ) == [
+        "view_flatpage",
+        "view_publisherpage",
+    ]
+    client.force_login(editor)
+    privacy = FlatPage.objects.get(url="/privacy/")
+    assert client.get(f"/admin/articles/publisherpage/{privacy.pk}/change/").status_code == 200

@@ -319,7 +319,7 @@ def test_the_privacy_page_says_what_is_collected_and_why(client):
 def test_staff_edit_the_privacy_page_in_the_admin(admin_client, client):
     page = FlatPage.objects.get(url="/privacy/")
     response = admin_client.post(
-        f"/admin/flatpages/flatpage/{page.pk}/change/",
+        f"/admin/articles/publisherpage/{page.pk}/change/",
         {"url": "/privacy/", "title": "Privacy", "content": "<p>Updated text.</p>", "sites": [1]},
     )
     assert response.status_code == 302

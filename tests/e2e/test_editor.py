@@ -500,11 +500,11 @@ def test_a_publisher_page_shows_its_text_and_preview_side_by_side(
     side, and no "Sites" box names the site's default record; on a phone they stack."""
     from django.contrib.flatpages.models import FlatPage
 
-    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="flatpages"))
+    editor.user_permissions.add(*Permission.objects.filter(codename__endswith="_publisherpage"))
     about = FlatPage.objects.get(url="/about/")
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/flatpages/flatpage/{about.pk}/change/")
+    page.goto(f"{live_server.url}/admin/articles/publisherpage/{about.pk}/change/")
     page.locator("#id_content").fill("## Who we are\n\nA **small** team.")
     preview = page.locator(".markdownx-preview")
     expect(preview.locator("strong")).to_have_text("small")
