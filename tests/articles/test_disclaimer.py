@@ -64,6 +64,19 @@ def test_staff_edit_shows_at_once(admin_client, client):
     assert "not medical advice" not in section.get_text()
 
 
+def test_staff_delete_shows_at_once(admin_client, client):
+    """Deleted in the admin (where it is a page, a proxy of the flatpage), the disclaimer
+    leaves the articles at once: Django sends a proxy's delete signal for the proxy alone."""
+    article = ArticleFactory()
+    assert disclaimer_on(client, article) is not None
+    page = FlatPage.objects.get(url=DISCLAIMER_URL)
+    response = admin_client.post(
+        f"/admin/articles/publisherpage/{page.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert disclaimer_on(client, article) is None
+
+
 def test_disclaimer_costs_no_query_once_cached(client, django_assert_num_queries):
     from articles.disclaimer import medical_disclaimer
 
