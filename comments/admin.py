@@ -80,7 +80,7 @@ class ArticleFilter(admin.SimpleListFilter):
 
 
 class CommentAdminForm(forms.ModelForm):
-    user_url = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    user_url = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
     reply = forms.CharField(
         label=_("Reply as the site"),
         required=False,
@@ -148,7 +148,7 @@ class CommentAdmin(admin.ModelAdmin):
         "moderated_at",
         "from_site",
         "level",
-        "followup",
+        "replies_by_email",
     ]
     fieldsets = [
         (None, {"fields": ["article", "user_name", "user_email", "user_url", "comment"]}),
@@ -165,9 +165,15 @@ class CommentAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Details"), {"fields": ["submit_date", "ip_address", "level", "followup"]}),
+        (_("Details"), {"fields": ["submit_date", "ip_address", "level", "replies_by_email"]}),
         (_("Reply"), {"fields": ["reply"]}),
     ]
+
+    @admin.display(description=_("Replies by email"), boolean=True)
+    def replies_by_email(self, obj):
+        """django-comments-xtd's "followup" ("Notify follow-up comments"): whether the writer
+        asked to hear of replies."""
+        return obj.followup
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")

@@ -138,6 +138,20 @@ def test_change_page_shows_the_reason_and_decision(moderator_client):
     assert "pills" in content
 
 
+def test_change_page_names_its_fields_for_a_moderator(moderator_client):
+    """Not "website:" in lower case beside "User's name:", nor xtd's "Followup: Notify
+    follow-up comments"."""
+    comment = CommentFactory(followup=True)
+    page = BeautifulSoup(
+        moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content, "html.parser"
+    )
+    assert page.find("label", attrs={"for": "id_user_url"}).get_text() == "Website:"
+    replies = page.select_one(".field-replies_by_email")
+    assert replies.label.get_text() == "Replies by email:"
+    assert replies.find("img")["alt"] == "True"
+    assert "Followup" not in page.get_text()
+
+
 def test_moderators_edit_the_word_lists(moderator_client):
     response = moderator_client.post(
         "/admin/comments/moderationword/add/", {"word": "casino", "action": "disallow"}
