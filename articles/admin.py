@@ -39,10 +39,11 @@ from articles.models import (
 )
 from articles.readability import grade_hint, reading_grade
 from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
+from nervepain.admin_site import TextAsStored, TextField
 
 
 @admin.register(CallToAction)
-class CallToActionAdmin(admin.ModelAdmin):
+class CallToActionAdmin(TextAsStored, admin.ModelAdmin):
     list_display = ["name", "heading", "button_label", "button_url"]
     search_fields = ["name", "heading", "text"]
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
@@ -73,7 +74,7 @@ class PublisherPageForm(FlatpageForm):
 
 
 @admin.register(PublisherPage)
-class PublisherPageAdmin(history.FirstVersionKept, VersionAdmin, FlatPageAdmin):
+class PublisherPageAdmin(TextAsStored, history.FirstVersionKept, VersionAdmin, FlatPageAdmin):
     """Each save is kept as a version (django-reversion): History lists them, and any can be
     brought back, a deleted page too."""
 
@@ -102,7 +103,7 @@ class PublisherPageAdmin(history.FirstVersionKept, VersionAdmin, FlatPageAdmin):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(TextAsStored, admin.ModelAdmin):
     """One row: editing it is the only thing to do (no adding a second, no deleting)."""
 
     list_display = ["__str__", "contact_email"]
@@ -115,7 +116,7 @@ class SiteSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(TextAsStored, admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
     list_filter = ["parent"]
     list_select_related = ["parent"]
@@ -125,7 +126,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(TextAsStored, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -151,7 +152,7 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(TextAsStored, admin.ModelAdmin):
     """Authors, medical reviewers and the editorial team: who readers see named."""
 
     form = PersonAdminForm
@@ -241,7 +242,7 @@ class ArticleEditorWidget(forms.Textarea):
 
 class ArticleAdminForm(forms.ModelForm):
     # Declared: markdownx's form field would put its own widget back in place of the editor.
-    body = forms.CharField(
+    body = TextField(
         label=_("Body"),
         widget=ArticleEditorWidget,
         help_text=Article._meta.get_field("body").help_text,
@@ -319,7 +320,7 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(history.FirstVersionKept, VersionAdmin):
+class ArticleAdmin(TextAsStored, history.FirstVersionKept, VersionAdmin):
     form = ArticleAdminForm
     inlines = [ReferenceInline]
     list_display = [

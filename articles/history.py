@@ -11,6 +11,7 @@ undone in turn.
 admin as it was, before its first change there.
 """
 
+import datetime
 import difflib
 from dataclasses import dataclass, field
 
@@ -53,6 +54,12 @@ def _display(model_field, value) -> str:
         return str(related) if related is not None else f"#{value} (deleted)"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.datetime):
+        # To the minute, as the admin's lists show it. Its time box drops the microseconds a
+        # date set in code carries: no change to an editor.
+        return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "DATE_FORMAT")
     return str(value)
 
 
@@ -98,8 +105,10 @@ def compare_versions(old: Version, new: Version) -> list[FieldChange]:
             continue
         before = _display(model_field, old_data.get(model_field.attname))
         after = _display(model_field, new_data.get(model_field.attname))
-        if before != after:
-            changes.append(FieldChange(str(model_field.verbose_name), _diff(before, after)))
+        # Line by line: versions saved before line breaks were kept as stored differ in them
+        # alone (CRLF, a final line break), which is no change to an editor.
+        if before != after and (lines := _diff(before, after)):
+            changes.append(FieldChange(str(model_field.verbose_name), lines))
     before, after = _references(old), _references(new)
     if before != after:
         changes.append(FieldChange(str(REFERENCES_LABEL), _diff(before, after)))

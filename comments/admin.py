@@ -31,6 +31,7 @@ from comments.models import (
     TrustedCommenter,
 )
 from comments.privacy import ERASED_TEXT, comments_by, erase_commenter, export_commenter, log_export
+from nervepain.admin_site import TextAsStored
 
 NOTE_MAX_LENGTH = Comment._meta.get_field("site_note").max_length
 DEFAULT_NOTE = "Please talk to your doctor before changing any medication or treatment."
@@ -108,7 +109,7 @@ def _is_fragment(request) -> bool:
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(TextAsStored, admin.ModelAdmin):
     """The moderation queue: tabs by state, one card per comment, one click or key per decision.
 
     Row actions, the reply, the undo and the email's links are views of this admin
@@ -618,7 +619,7 @@ class CrisisPhraseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CrisisSupport)
-class CrisisSupportAdmin(admin.ModelAdmin):
+class CrisisSupportAdmin(TextAsStored, admin.ModelAdmin):
     """The one row of crisis support text: edited, never added twice nor deleted."""
 
     list_display = ["heading"]

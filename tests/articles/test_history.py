@@ -207,3 +207,58 @@ def test_staff_without_the_permission_cannot_restore_or_compare(client, edited):
     assert client.post(f"{base}{first.pk}/restore/").status_code == 403
     assert client.get(f"{base}compare/", {"from": first.pk, "to": first.pk}).status_code == 403
     assert Article.objects.get(pk=edited.pk).title == "Spam title"
+
+
+def test_a_new_title_is_the_only_change_recorded_as_a_browser_sends_the_form(
+    admin_client, moderator_client
+):
+    """Browsers send a text box's line breaks as CRLF, and the admin's time box has no
+    microseconds. Saving a new title recorded "Changed Title and Body.", stored the body with
+    CRLF, and the comparison listed the body (no line changed) and the publish date (by its
+    microseconds)."""
+    from django.contrib.admin.models import LogEntry
+
+    article = ArticleFactory(body="## Rest\n\nRest for a day.\n\nThen walk.")
+    assert article.published_at.microsecond  # set in code, as load_seed and imports do
+    data = admin_form_data(article, title="Rest, then walk")
+    data["body"] = article.body.replace("\n", "\r\n")
+    assert (
+        admin_client.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 302
+    )
+
+    article.refresh_from_db()
+    assert article.body == "## Rest\n\nRest for a day.\n\nThen walk."
+    assert LogEntry.objects.latest("pk").get_change_message() == "Changed Title."
+    newest, before = versions(article)
+    page = BeautifulSoup(
+        moderator_client.get(
+            f"/admin/articles/article/{article.pk}/history/compare/",
+            {"from": before.pk, "to": newest.pk},
+        ).content,
+        "html.parser",
+    )
+    assert [section.h2.get_text() for section in page.select(".field-change")] == ["Title"]
+
+
+def test_versions_whose_texts_differ_in_line_breaks_alone_compare_as_the_same_text(
+    moderator_client,
+):
+    """Versions saved before line breaks were kept as stored: the comparison listed "Body"
+    with no line changed."""
+    import reversion
+
+    article = ArticleFactory(body="One.\r\n\r\nTwo.\r\n")
+    with reversion.create_revision():
+        article.save()
+    article.title, article.body = "New title", "One.\n\nTwo."
+    with reversion.create_revision():
+        article.save()
+    newest, older = versions(article)
+    page = BeautifulSoup(
+        moderator_client.get(
+            f"/admin/articles/article/{article.pk}/history/compare/",
+            {"from": older.pk, "to": newest.pk},
+        ).content,
+        "html.parser",
+    )
+    assert [section.h2.get_text() for section in page.select(".field-change")] == ["Title"]

@@ -361,3 +361,18 @@ def test_whoever_could_edit_flat_pages_can_edit_the_pages(client):
     client.force_login(editor)
     privacy = FlatPage.objects.get(url="/privacy/")
     assert client.get(f"/admin/articles/publisherpage/{privacy.pk}/change/").status_code == 200
+
+
+def test_a_pages_text_keeps_its_line_breaks_when_only_its_title_changes(admin_client):
+    from django.contrib.admin.models import LogEntry
+
+    about = FlatPage.objects.get(url="/about/")
+    shipped = about.content
+    data = {"url": "/about/", "title": "About us", "content": shipped.replace("\n", "\r\n")}
+    assert (
+        admin_client.post(f"/admin/articles/publisherpage/{about.pk}/change/", data).status_code
+        == 302
+    )
+    about.refresh_from_db()
+    assert about.content == shipped.strip()
+    assert LogEntry.objects.latest("pk").get_change_message() == "Changed Title."
