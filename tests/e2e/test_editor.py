@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, PublisherPage
 from tests.factories import ArticleFactory, CallToActionFactory, ReferenceFactory, UserFactory
 
 # serialized_rollback: data migrations (the Moderators group) survive the flush after each test.
@@ -545,3 +545,36 @@ def test_the_articles_list_is_a_card_a_row_on_a_phone(page, live_server, editor,
     page.set_viewport_size(DESKTOP)
     expect(table.locator("thead th.column-publication")).to_be_visible()
     assert console_errors == []
+
+
+def test_a_pages_history_keeps_each_name_whole_on_a_phone(page, live_server):
+    """django-reversion's History table: Django lets its cells break inside words on a phone,
+    and the user column was squeezed until "admin" read "admi" / "n"."""
+    UserFactory(username="admin", is_staff=True, is_superuser=True)
+    about = PublisherPage.objects.get(url="/about/")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, username="admin")
+    page.goto(f"{live_server.url}/admin/articles/publisherpage/{about.pk}/change/")
+    page.get_by_label("Title:").fill("About us")
+    page.locator("#id_content").fill("We are a small team.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/admin/articles/publisherpage/{about.pk}/history/")
+    user = page.locator("#change-history tbody tr").last.locator("td").first
+    expect(user).to_have_text("admin")
+    words = user.evaluate(
+        """cell => {
+            const range = document.createRange();
+            const found = [];
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                for (const match of node.nodeValue.matchAll(/\\S+/g)) {
+                    range.setStart(node, match.index);
+                    range.setEnd(node, match.index + match[0].length);
+                    found.push([match[0], range.getClientRects().length]);
+                }
+            }
+            return found;
+        }"""
+    )
+    assert words and all(lines == 1 for _, lines in words), words
