@@ -578,3 +578,29 @@ def test_a_pages_history_keeps_each_name_whole_on_a_phone(page, live_server):
         }"""
     )
     assert words and all(lines == 1 for _, lines in words), words
+
+
+def test_comparing_two_versions_fits_a_phone(page, live_server, editor):
+    """The two versions' table was 11-14 px wider than its column at 375 px."""
+    import reversion
+    from reversion.models import Version
+
+    article = ArticleFactory(title="Rest")
+    with reversion.create_revision():
+        reversion.set_comment("Created by load_seed.")
+        article.save()
+    article.title = "Rest, then walk"
+    with reversion.create_revision():
+        reversion.set_user(editor)
+        reversion.set_comment("Changed Title.")
+        article.save()
+    newest, older = Version.objects.get_for_object(article)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(
+        f"{live_server.url}/admin/articles/article/{article.pk}/history/compare/"
+        f"?from={older.pk}&to={newest.pk}"
+    )
+    table = page.locator(".compared-versions").bounding_box()
+    column = page.locator("#content-main").bounding_box()
+    assert table["x"] + table["width"] <= column["x"] + column["width"] + 0.5, (table, column)
