@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -237,8 +238,7 @@ class FirstVersionKept:
     imported from WordPress, a page a migration created) has no version of what it said, so
     its first edit in the admin kept only the new text, and deleting it kept nothing to
     recover. Before either, the object as stored is recorded as a version of its own, which
-    can be compared, restored or recovered. (Not for the list's bulk delete, which runs inside
-    django-reversion's revision for the list: versions of deleted objects are dropped there.)"""
+    can be compared, restored or recovered."""
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
@@ -250,6 +250,22 @@ class FirstVersionKept:
     def delete_model(self, request, obj):
         keep_first_version(obj)
         super().delete_model(request, obj)
+
+    def changelist_view(self, request, extra_context=None):
+        # The list's "Delete selected", confirmed. It runs inside django-reversion's revision
+        # for the list, which keeps versions only of objects still there when it closes: the
+        # first versions are recorded before it opens.
+        post = request.POST if request.method == "POST" else {}
+        if (
+            post.get("action") == "delete_selected"
+            and post.get("post")
+            and self.has_delete_permission(request)
+        ):
+            for obj in self.get_queryset(request).filter(
+                pk__in=post.getlist(helpers.ACTION_CHECKBOX_NAME)
+            ):
+                keep_first_version(obj)
+        return super().changelist_view(request, extra_context)
 
 
 def keep_first_version(obj) -> None:

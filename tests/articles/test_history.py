@@ -262,3 +262,12 @@ def test_versions_whose_texts_differ_in_line_breaks_alone_compare_as_the_same_te
         "html.parser",
     )
     assert [section.h2.get_text() for section in page.select(".field-change")] == ["Title"]
+
+
+def test_articles_deleted_together_from_the_list_keep_a_version_to_recover(admin_client):
+    article = ArticleFactory(title="Imported, never edited here")
+    data = {"action": "delete_selected", "post": "yes", "_selected_action": [str(article.pk)]}
+    assert admin_client.post("/admin/articles/article/", data).status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+    [deleted] = Version.objects.get_deleted(Article)
+    assert deleted.field_dict["title"] == "Imported, never edited here"

@@ -376,3 +376,23 @@ def test_a_pages_text_keeps_its_line_breaks_when_only_its_title_changes(admin_cl
     about.refresh_from_db()
     assert about.content == shipped.strip()
     assert LogEntry.objects.latest("pk").get_change_message() == "Changed Title."
+
+
+def test_pages_deleted_together_from_the_list_can_be_recovered(admin_client):
+    """The list's "Delete selected" runs inside django-reversion's revision for the list, which
+    dropped the first versions of the pages it deleted: nothing to recover."""
+    from reversion.models import Version
+
+    pages = FlatPage.objects.filter(url__in=["/about/", "/contact/"])
+    data = {
+        "action": "delete_selected",
+        "post": "yes",
+        "_selected_action": [str(page.pk) for page in pages],
+    }
+    assert admin_client.post("/admin/articles/publisherpage/", data).status_code == 302
+    assert not FlatPage.objects.filter(url__in=["/about/", "/contact/"]).exists()
+    deleted = Version.objects.get_deleted(PublisherPage)
+    assert sorted(version.field_dict["url"] for version in deleted) == ["/about/", "/contact/"]
+    recover = soup(admin_client.get("/admin/articles/publisherpage/recover/"))
+    for version in deleted:
+        assert recover.find("a", href=f"/admin/articles/publisherpage/recover/{version.pk}/")
