@@ -24,6 +24,16 @@ def versions(article):
     return list(Version.objects.get_for_object(article).select_related("revision__user"))
 
 
+def compared_fields(client, article, older, newer):
+    """The fields History's comparison of two versions lists as changed."""
+    response = client.get(
+        f"/admin/articles/article/{article.pk}/history/compare/",
+        {"from": older.pk, "to": newer.pk},
+    )
+    page = BeautifulSoup(response.content, "html.parser")
+    return [section.h2.get_text() for section in page.select(".field-change")]
+
+
 @pytest.fixture
 def edited(admin_client, admin_user):
     """An article saved three times in the admin: first text, a sign-off, a bad edit."""
@@ -230,14 +240,7 @@ def test_a_new_title_is_the_only_change_recorded_as_a_browser_sends_the_form(
     assert article.body == "## Rest\n\nRest for a day.\n\nThen walk."
     assert LogEntry.objects.latest("pk").get_change_message() == "Changed Title."
     newest, before = versions(article)
-    page = BeautifulSoup(
-        moderator_client.get(
-            f"/admin/articles/article/{article.pk}/history/compare/",
-            {"from": before.pk, "to": newest.pk},
-        ).content,
-        "html.parser",
-    )
-    assert [section.h2.get_text() for section in page.select(".field-change")] == ["Title"]
+    assert compared_fields(moderator_client, article, before, newest) == ["Title"]
 
 
 def test_versions_whose_texts_differ_in_line_breaks_alone_compare_as_the_same_text(
@@ -254,14 +257,7 @@ def test_versions_whose_texts_differ_in_line_breaks_alone_compare_as_the_same_te
     with reversion.create_revision():
         article.save()
     newest, older = versions(article)
-    page = BeautifulSoup(
-        moderator_client.get(
-            f"/admin/articles/article/{article.pk}/history/compare/",
-            {"from": older.pk, "to": newest.pk},
-        ).content,
-        "html.parser",
-    )
-    assert [section.h2.get_text() for section in page.select(".field-change")] == ["Title"]
+    assert compared_fields(moderator_client, article, older, newest) == ["Title"]
 
 
 def test_articles_deleted_together_from_the_list_keep_a_version_to_recover(admin_client):
