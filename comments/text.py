@@ -51,7 +51,11 @@ COMMENT_LINK_REL = "nofollow ugc noopener"
 
 
 def clean_comment_text(text: str) -> str:
-    """Drop characters that reorder text; keep everything else the reader typed."""
+    """Drop characters that reorder text; keep everything else the reader typed, its line
+    breaks as stored everywhere ("\\n": browsers send "\\r\\n", which the admin's text boxes
+    store as "\\n", so a writer's unchanged text read as an edit once a moderator had saved
+    the comment)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _BIDI_CONTROLS.sub("", text).strip()
 
 

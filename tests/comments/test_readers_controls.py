@@ -131,6 +131,25 @@ def test_an_edit_adding_a_disallowed_word_is_refused_and_the_text_kept(client, o
     assert own_published.comment == "Ice helped more than heat."
 
 
+def test_an_unchanged_text_is_no_edit_after_a_moderator_saved_the_comment(
+    client, post, article, moderator, moderator_client
+):
+    """Browsers send line breaks as CRLF; the admin's text boxes store LF. Once a moderator
+    had saved the comment (its name corrected, say), sending the same text back from "Edit"
+    recorded an earlier version identical to it."""
+    post(article, comment="Ice helped.\r\n\r\nHeat did not.")
+    comment = latest()
+    assert comment.comment == "Ice helped.\n\nHeat did not."
+    comment.moderate(Comment.State.PUBLISHED, moderator)
+    form = {"user_name": "Maria", "user_url": "", "comment": "Ice helped.\r\n\r\nHeat did not."}
+    response = moderator_client.post(f"/admin/comments/comment/{comment.pk}/change/", form)
+    assert response.status_code == 302
+    assert edit(client, comment, "Ice helped.\r\n\r\nHeat did not.").status_code == 303
+    assert not CommentVersion.objects.filter(comment=comment).exists()
+    comment.refresh_from_db()
+    assert (comment.user_name, comment.state) == ("Maria", Comment.State.PUBLISHED)
+
+
 def test_an_empty_edit_is_refused_with_the_reason(client, own_published):
     response = edit(client, own_published, "   ")
     assert response.status_code == 400
