@@ -148,7 +148,6 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         "moderated_by",
         "moderated_at",
         "from_site",
-        "level",
         "replies_by_email",
     ]
     fieldsets = [
@@ -166,7 +165,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Details"), {"fields": ["submit_date", "ip_address", "level", "replies_by_email"]}),
+        (_("Details"), {"fields": ["submit_date", "ip_address", "replies_by_email"]}),
         (_("Reply"), {"fields": ["reply"]}),
     ]
 

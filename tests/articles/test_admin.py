@@ -50,7 +50,7 @@ def test_changelist_says_draft_scheduled_with_its_date_or_published(admin_client
     assert shown == {
         "Live one": "Published",
         "Draft one": "Draft",
-        "Later one": "Scheduled for March 4, 2031, 9:30 a.m.",
+        "Later one": "Scheduled for 4 Mar 2031, 09:30",
     }
 
 

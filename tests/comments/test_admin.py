@@ -140,7 +140,7 @@ def test_change_page_shows_the_reason_and_decision(moderator_client):
 
 def test_change_page_names_its_fields_for_a_moderator(moderator_client):
     """Not "website:" in lower case beside "User's name:", nor xtd's "Followup: Notify
-    follow-up comments"."""
+    follow-up comments", nor its "Level: 0" (the conversation below shows the thread)."""
     comment = CommentFactory(followup=True)
     page = BeautifulSoup(
         moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content, "html.parser"
@@ -150,6 +150,23 @@ def test_change_page_names_its_fields_for_a_moderator(moderator_client):
     assert replies.label.get_text() == "Replies by email:"
     assert replies.find("img")["alt"] == "True"
     assert "Followup" not in page.get_text()
+    assert page.select_one(".field-level") is None
+
+
+def test_change_page_writes_dates_one_way(moderator_client):
+    """Django's fields read "Dec. 4, 2026, 9:58 p.m." above the conversation's "4 Dec 2026,
+    21:58" on the same page."""
+    import datetime
+
+    from django.utils import timezone
+
+    when = timezone.make_aware(datetime.datetime(2026, 12, 4, 21, 58))
+    comment = CommentFactory(submit_date=when)
+    page = BeautifulSoup(
+        moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content, "html.parser"
+    )
+    assert page.select_one(".field-submit_date .readonly").get_text() == "4 Dec 2026, 21:58"
+    assert "4 Dec 2026, 21:58" in page.select_one(".thread-item").get_text()
 
 
 def test_moderators_edit_the_word_lists(moderator_client):
