@@ -1,14 +1,15 @@
 """The articles admin: list, add and change pages, with the side-by-side editor."""
 
 import datetime
+import re
 
 import pytest
 from bs4 import BeautifulSoup
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from articles.admin import PublicationFilter, ReviewStatusFilter
 from articles.models import Article
-from tests.factories import ArticleFactory, CallToActionFactory, ReferenceFactory
+from tests.factories import ArticleFactory, CallToActionFactory, PersonFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +44,53 @@ def publication_column(response):
 def test_changelist_says_draft_scheduled_with_its_date_or_published(admin_client):
     """A published article whose date is to come is "Scheduled for <date>", not "Published"."""
     when = timezone.make_aware(datetime.datetime(2031, 3, 4, 9, 30))
-    ArticleFactory(title="Live one")
+    ArticleFactory(title="Live one", published_at=when.replace(year=2026))
     ArticleFactory(title="Draft one", draft=True)
     ArticleFactory(title="Later one", published_at=when)
     shown = publication_column(admin_client.get("/admin/articles/article/"))
     assert shown == {
-        "Live one": "Published",
+        "Live one": "Published 4 Mar 2026, 09:30",
         "Draft one": "Draft",
         "Later one": "Scheduled for 4 Mar 2031, 09:30",
     }
+
+
+def test_changelist_says_when_each_article_was_reviewed_and_is_due(admin_client):
+    """One "Medical review" column, overdue and never-reviewed ones standing out: four columns
+    (publish date, last reviewed, next review due, overdue) left the title one word a line."""
+    reviewer = PersonFactory()
+    today = timezone.localdate()
+    current = ArticleFactory(title="Current one")
+    current.sign_off_review(reviewer, on=today - datetime.timedelta(days=10))
+    current.save()
+    overdue = ArticleFactory(title="Overdue one")
+    overdue.sign_off_review(reviewer, on=today - datetime.timedelta(days=400))
+    overdue.save()
+    ArticleFactory(title="Never one")
+    page = BeautifulSoup(admin_client.get("/admin/articles/article/").content, "html.parser")
+    headings = [th.get_text(" ", strip=True) for th in page.select("#result_list thead th")]
+    assert headings[1:] == ["Title", "Publication", "Medical review", "Updated"]
+    cells = {
+        row.select_one("th a").get_text(): row.select_one("td.field-medical_review span")
+        for row in page.select("#result_list tbody tr")
+    }
+
+    def day(date):
+        return formats.date_format(date)
+
+    assert cells["Current one"].get_text() == (
+        f"Reviewed {day(current.last_reviewed)} · next due {day(current.next_review_due)}"
+    )
+    assert cells["Overdue one"].get_text() == (
+        f"Reviewed {day(overdue.last_reviewed)} · overdue since {day(overdue.next_review_due)}"
+    )
+    assert cells["Never one"].get_text() == "Never reviewed"
+    assert "overdue" in cells["Overdue one"]["class"] and "overdue" in cells["Never one"]["class"]
+    assert "overdue" not in cells["Current one"]["class"]
+    # The list's own styles, which colour these (django-reversion's list template had replaced
+    # the one that loads them), and reversion's link stays.
+    assert page.find("link", href=re.compile(r"css/admin-editor(\.[0-9a-f]+)?\.css$"))
+    assert page.find("a", class_="recoverlink").get_text() == "Recover deleted articles"
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ def test_admin_lists_articles_whose_review_is_overdue(admin_client):
     assert [a.title for a in response.context["cl"].result_list] == ["Current one"]
     page = BeautifulSoup(admin_client.get("/admin/articles/article/").content, "html.parser")
     assert page.find(string="Overdue or never reviewed") is not None
-    assert page.select("td.field-review_overdue img[alt=True]")
+    assert page.select("td.field-medical_review .review-state.overdue")
 
 
 def test_page_shows_reviewer_review_date_and_last_update(client, reviewed):
