@@ -604,3 +604,20 @@ def test_comparing_two_versions_fits_a_phone(page, live_server, editor):
     table = page.locator(".compared-versions").bounding_box()
     column = page.locator("#content-main").bounding_box()
     assert table["x"] + table["width"] <= column["x"] + column["width"] + 0.5, (table, column)
+
+
+def test_the_articles_list_fits_a_desktop_screen(page, live_server, editor):
+    """With the admin's sidebar and filters at 1,280 px, seven columns scrolled inside their
+    box and left the title one word a line."""
+    ArticleFactory(title="Why Does Nerve Pain Get Worse After Physical Therapy?")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    box = page.locator("#changelist .results").bounding_box()
+    width = page.locator("#result_list").evaluate("t => t.scrollWidth")
+    assert width <= box["width"], (width, box)
+    link = page.locator("#result_list tbody th a").first
+    lines = link.evaluate(
+        "a => a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight)"
+    )
+    assert lines <= 3.05, lines  # 8 lines, a word or two each, before
