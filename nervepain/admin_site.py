@@ -1,13 +1,9 @@
-"""The admin site: Django's, plus a badge beside a model's name when its admin offers one, and
-"View on site" links that stay on this site; and text boxes that keep line breaks as stored."""
+"""The admin site: Django's, plus a badge beside a model's name when its admin offers one; and
+text boxes that keep line breaks as stored."""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
-from django.http import Http404, HttpResponseRedirect
-from django.urls import path
 from django.utils.html import format_html
 
 
@@ -31,25 +27,6 @@ class AdminSite(admin.AdminSite):
                         count,
                     )
         return app_list
-
-    def get_urls(self):
-        urls = [url for url in super().get_urls() if getattr(url, "name", "") != "view_on_site"]
-        view = self.admin_view(self.view_on_site)
-        return [path("r/<int:content_type_id>/<path:object_id>/", view, name="view_on_site"), *urls]
-
-    def view_on_site(self, request, content_type_id, object_id):
-        """ "View on site": the object's page, on the address the editor is using.
-
-        Django's own view puts the domain of contrib.sites' record in front of the address:
-        the placeholder "example.com" unless someone edits it, and nothing else here reads it.
-        This one keeps the address relative. Like Django's, it is for staff only."""
-        try:
-            content_type = ContentType.objects.get_for_id(content_type_id)
-            obj = content_type.get_object_for_this_type(pk=object_id)
-            url = obj.get_absolute_url()
-        except (ObjectDoesNotExist, ValueError, AttributeError):
-            raise Http404("No page on the site for this object.") from None
-        return HttpResponseRedirect(url)
 
     @staticmethod
     def _badge(request, model_admin):

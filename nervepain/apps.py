@@ -23,9 +23,9 @@ class NervepainConfig(AppConfig):
 def sync_site_record(apps, using, **kwargs):
     """contrib.sites' record says what ``SITE_URL`` and ``SITE_NAME`` say, after every migrate.
 
-    Nothing of ours reads it (links, feeds and the sitemap use ``SITE_URL``), but Django's
-    Sites admin shows it, and code that asks ``get_current_site`` would otherwise be told
-    "example.com", the placeholder the record starts with."""
+    Our links, feeds and sitemap use ``SITE_URL``; the admin's "View on site" (Django's view)
+    and its Sites list use the record, which otherwise stays "example.com", the placeholder
+    it starts with: "View on site" sent editors to http://example.com/articles/..."""
     Site = apps.get_model("sites", "Site")
     domain = urlsplit(settings.SITE_URL).netloc or "localhost"
     Site.objects.using(using).update_or_create(

@@ -102,7 +102,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # A page editors add under Flat pages is served at its address (the shipped ones have
+    # A page editors add under Pages (Articles) is served at its address (the shipped ones have
     # their own routes); tried only when nothing else answered, so only a 404 costs a query.
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
 ]

@@ -498,10 +498,7 @@ def test_a_publisher_page_shows_its_text_and_preview_side_by_side(
 ):
     """Like the article editor: on a wide screen the Markdown and its live preview sit side by
     side, and no "Sites" box names the site's default record; on a phone they stack."""
-    from django.contrib.flatpages.models import FlatPage
-
-    editor.user_permissions.add(*Permission.objects.filter(codename__endswith="_publisherpage"))
-    about = FlatPage.objects.get(url="/about/")
+    about = PublisherPage.objects.get(url="/about/")  # editors hold the articles app's rights
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server)
     page.goto(f"{live_server.url}/admin/articles/publisherpage/{about.pk}/change/")
