@@ -367,6 +367,13 @@
     text.focus();
     if (savedSelection) text.setSelectionRange(savedSelection[0], savedSelection[1]);
   }
+  /* Closes a dialog that is about to insert at the editor's caret. The browser fires "close"
+     later, as a task of its own: the caret is put back now, and "close" leaves it alone, or it
+     would move the caret back before what was just inserted. */
+  function closeToInsert(dialog) {
+    dialog.close("keep-focus");
+    restoreSelection();
+  }
   Array.prototype.forEach.call(root.querySelectorAll("dialog"), function (dialog) {
     dialog.addEventListener("click", function (event) {
       if (event.target.closest("[data-close]")) dialog.close();
@@ -412,8 +419,7 @@
   root.querySelector('[data-dialog="cite"]').addEventListener("click", function (event) {
     var choice = event.target.closest(".editor-citation");
     if (!choice) return;
-    var dialog = choice.closest("dialog");
-    dialog.close();
+    closeToInsert(choice.closest("dialog"));
     var marker = "[@" + choice.dataset.key + "]";
     replaceSelection(marker, marker.length);
   });
@@ -531,7 +537,7 @@
         return body;
       });
     }).then(function (body) {
-      imageDialog.close();
+      closeToInsert(imageDialog);
       var pad = blockPadding();
       var markdown = "![" + alt + "](" + body.url + ")";
       replaceSelection(pad.head + markdown + pad.tail, pad.head.length + markdown.length);
