@@ -30,6 +30,7 @@ from articles.markdown import analyse
 from articles.models import (
     Article,
     CallToAction,
+    FooterLink,
     Person,
     PublisherPage,
     Reference,
@@ -73,12 +74,25 @@ class PublisherPageForm(FlatpageForm):
         return super().clean()
 
 
+class FooterLinkInline(admin.StackedInline):
+    """Whether the page is linked from every page's footer, in which words and place."""
+
+    model = FooterLink
+    fields = ["label", "position"]
+    max_num = 1
+    extra = 1
+    template = "admin/articles/publisherpage/footer_link_inline.html"
+
+
 @admin.register(PublisherPage)
 class PublisherPageAdmin(TextAsStored, history.FirstVersionKept, VersionAdmin, FlatPageAdmin):
     """Each save is kept as a version (django-reversion): History lists them, and any can be
     brought back, a deleted page too."""
 
     form = PublisherPageForm
+    inlines = [FooterLinkInline]
+    list_display = ["title", "url", "in_footer"]
+    list_select_related = ["footer_link"]
     fieldsets = (
         (None, {"fields": ("url", "title", "content")}),
         *FlatPageAdmin.fieldsets[1:],
@@ -88,6 +102,11 @@ class PublisherPageAdmin(TextAsStored, history.FirstVersionKept, VersionAdmin, F
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         obj.sites.add(settings.SITE_ID)
+
+    @admin.display(description=_("In the footer"), ordering="footer_link__position")
+    def in_footer(self, page):
+        link = getattr(page, "footer_link", None)
+        return link.label if link else None
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "content":

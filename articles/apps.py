@@ -38,8 +38,19 @@ class ArticlesConfig(AppConfig):
             dispatch_uid="articles.forget_medical_disclaimer",
         )
 
-        from articles.models import SiteSettings
-        from articles.site_pages import forget_site_settings
+        from articles.models import FooterLink, SiteSettings
+        from articles.site_pages import forget_footer_links, forget_site_settings
+
+        # A link changed, or the page it leads to (its address, its sites, its deletion).
+        for model in (FooterLink, FlatPage, PublisherPage):
+            uid = f"articles.forget_footer_links.{model._meta.model_name}"
+            post_save.connect(forget_footer_links, sender=model, dispatch_uid=uid)
+            post_delete.connect(forget_footer_links, sender=model, dispatch_uid=uid)
+        m2m_changed.connect(
+            forget_footer_links,
+            sender=FlatPage.sites.through,
+            dispatch_uid="articles.forget_footer_links",
+        )
 
         uid = "articles.forget_site_settings"
         post_save.connect(forget_site_settings, sender=SiteSettings, dispatch_uid=uid)

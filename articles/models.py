@@ -114,6 +114,37 @@ class PublisherPage(FlatPage):
         return self.title
 
 
+class FooterLink(models.Model):
+    """A page linked from every page's footer, in the words and order editors choose (a page
+    without one is linked from nowhere but its address). Read once into the shared cache
+    (``articles.site_pages.footer_links``)."""
+
+    page = models.OneToOneField(
+        FlatPage, on_delete=models.CASCADE, related_name="footer_link", verbose_name=_("page")
+    )
+    label = models.CharField(
+        _("link text"),
+        max_length=40,
+        help_text=_("A word or two, as readers see it in the footer: Privacy, Contact..."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        default=100,
+        help_text=_(
+            "Links run from the lowest number to the highest. The pages the site came with are "
+            "10, 20, 30, 40 and 50; 100 puts a link at the end."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("footer link")
+        verbose_name_plural = _("footer links")
+        ordering = ["position", "label"]
+
+    def __str__(self):
+        return self.label
+
+
 # Versions of a proxy's objects are kept under its concrete model (django-reversion's
 # ``for_concrete_model``), which must be registered too: a page's History, revert and
 # "Recover deleted pages" read them as flatpages.

@@ -74,7 +74,7 @@ def _target(request):
     return copy.copy(article)  # this request's own: nothing it sets on it is shared
 
 
-def _problem(request, target, form, reason, status, closed=False):
+def _problem(request, target, form, reason, status, closed=False, database_away=False):
     """The form again, with what the reader typed, a fresh token and the reason."""
     context = {
         "article": target,
@@ -82,6 +82,7 @@ def _problem(request, target, form, reason, status, closed=False):
         "reason": reason,
         "text": request.POST.get("comment", ""),
         "closed": closed,
+        "database_away": database_away,  # the footer's links only if the cache holds them
     }
     response = render(request, "comments/problem.html", context, status=status)
     issue_form_token(request, response)
@@ -111,7 +112,7 @@ def keeps_text_when_the_database_fails(view):
                 "Nothing was posted. Your text is kept below; please copy it and try again "
                 "in a minute."
             )
-            response = _problem(request, None, None, reason, 503)
+            response = _problem(request, None, None, reason, 503, database_away=True)
             response["Retry-After"] = "60"
             return response
 

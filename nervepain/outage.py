@@ -75,7 +75,8 @@ def outage_response(request, error) -> HttpResponse:
     no context processors (they may read the session or the user), so no database."""
     outage.failed(error)
     try:
-        html = render_to_string("503.html", site(request))
+        # The footer's links only if the cache holds them.
+        html = render_to_string("503.html", {**site(request), "database_away": True})
     except Exception:  # the page that says we are down must never fail itself
         logger.exception("the 503 page could not be rendered")
         html = _BARE_PAGE

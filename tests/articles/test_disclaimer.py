@@ -8,6 +8,7 @@ from django.apps import apps
 from django.contrib.flatpages.models import FlatPage
 
 from articles.disclaimer import DISCLAIMER_URL
+from tests.admin_forms import page_form
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,13 +51,13 @@ def test_staff_edit_shows_at_once(admin_client, client):
     page = FlatPage.objects.get(url=DISCLAIMER_URL)
     response = admin_client.post(
         f"/admin/articles/publisherpage/{page.pk}/change/",
-        {
-            "url": DISCLAIMER_URL,
-            "title": "Medical disclaimer",
-            "content": "<p>Ask <strong>your doctor</strong> first.</p>",
-            "sites": ["1"],
-            "template_name": "",
-        },
+        page_form(
+            page,
+            url=DISCLAIMER_URL,
+            title="Medical disclaimer",
+            content="<p>Ask <strong>your doctor</strong> first.</p>",
+            template_name="",
+        ),
     )
     assert response.status_code == 302
     section = disclaimer_on(client, article)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from comments.models import Comment, TrustedCommenter, VerifiedEmail, hash_commenter_key
 from comments.privacy import ERASED_NAME, ERASED_TEXT, email_reference, export_commenter
+from tests.admin_forms import page_form
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -320,7 +321,7 @@ def test_staff_edit_the_privacy_page_in_the_admin(admin_client, client):
     page = FlatPage.objects.get(url="/privacy/")
     response = admin_client.post(
         f"/admin/articles/publisherpage/{page.pk}/change/",
-        {"url": "/privacy/", "title": "Privacy", "content": "<p>Updated text.</p>", "sites": [1]},
+        page_form(page, url="/privacy/", title="Privacy", content="<p>Updated text.</p>"),
     )
     assert response.status_code == 302
     assert "Updated text." in client.get("/privacy/").content.decode()

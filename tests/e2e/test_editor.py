@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 740}
 PASSWORD = "correct horse battery staple"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 # A process's first reading grade loads textstat's dictionaries: seconds on a busy machine.
 FIRST_GRADE_MS = 15_000
 
@@ -485,12 +486,11 @@ def test_article_add_and_change_pages_have_no_axe_violations(page, live_server, 
     ReferenceFactory(article=article, key="nhs")
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, live_server)
-    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
     for path in ("/admin/articles/article/add/", f"/admin/articles/article/{article.pk}/change/"):
         page.goto(live_server.url + path)
         page.locator("#id_body").fill("## Causes\n\nMore text.")
         expect(page.locator(".editor-stats")).to_be_visible(timeout=FIRST_GRADE_MS)
-        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
         assert results.violations_count == 0, results.generate_report()
         # Nothing left for autosave to send as the page goes: a beacon then would reach the
         # live server (which shares the test's database connection) during the next page.
@@ -543,6 +543,58 @@ def test_a_publisher_page_shows_its_text_and_preview_side_by_side(
     shown = preview.bounding_box()
     assert shown["y"] >= text["y"] + text["height"], (text, shown)
     assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"], shown
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_page_add_and_change_pages_have_no_axe_violations(page, live_server, editor, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    about = PublisherPage.objects.get(url="/about/")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server)
+    for path in ("add/", f"{about.pk}/change/"):
+        page.goto(f"{live_server.url}/admin/articles/publisherpage/{path}")
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        assert results.violations_count == 0, results.generate_report()
+
+
+def test_an_editor_adds_a_page_to_the_footer_from_a_phone(
+    page, live_server, editor, console_errors
+):
+    """The page's footer link sits below its text, whole on a phone: filled in, the page is
+    linked from every footer at its place; ticked off, it leaves the footer."""
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/publisherpage/add/")
+    page.get_by_label("URL").fill("/accessibility/")
+    page.get_by_label("Title").fill("Accessibility statement")
+    page.locator("#id_content").fill("We test every page with a screen reader.")
+    expect(page.get_by_role("group", name="In the footer")).to_be_visible()
+    footer_group = page.locator("#footer_link-0")  # not the hidden form Django copies from
+    for field in (footer_group.get_by_label("Link text"), footer_group.get_by_label("Position")):
+        box = field.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    footer_group.get_by_label("Link text").fill("Accessibility")
+    footer_group.get_by_label("Position").fill("35")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    page.goto(live_server.url + "/")
+    links = page.locator("footer nav a")
+    expect(links).to_have_text(
+        ["About", "Editorial policy", "Contact", "Accessibility", "Privacy", "Medical disclaimer"]
+    )
+    links.get_by_text("Accessibility").click()
+    expect(page.locator("h1")).to_have_text("Accessibility statement")
+
+    added = PublisherPage.objects.get(url="/accessibility/")
+    page.goto(f"{live_server.url}/admin/articles/publisherpage/{added.pk}/change/")
+    page.get_by_label("Remove from the footer (the page stays)").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    page.goto(live_server.url + "/")
+    expect(page.locator("footer nav a")).to_have_count(5)
     assert console_errors == []
 
 

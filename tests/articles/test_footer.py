@@ -1,0 +1,149 @@
+"""The footer's links: the publisher's pages editors put there, in their words and order."""
+
+import importlib
+
+import pytest
+from bs4 import BeautifulSoup
+from django.apps import apps
+from django.contrib.flatpages.models import FlatPage
+from django.db import OperationalError
+
+from articles import site_pages
+from articles.models import FooterLink
+from nervepain import outage
+from tests.admin_forms import page_form
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+footer_migration = importlib.import_module("articles.migrations.0015_footer_links")
+
+SHIPPED = ["About", "Editorial policy", "Contact", "Privacy", "Medical disclaimer"]
+
+
+def footer(client, url="/"):
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    return [(a.get_text(), a["href"]) for a in page.select("footer nav a")]
+
+
+def labels(client, url="/"):
+    return [label for label, _ in footer(client, url)]
+
+
+def new_link(label, position):
+    """The inline's fields for a page that has no footer link yet."""
+    return {
+        "footer_link-TOTAL_FORMS": "1",
+        "footer_link-INITIAL_FORMS": "0",
+        "footer_link-0-label": label,
+        "footer_link-0-position": str(position),
+    }
+
+
+def test_a_page_added_with_a_footer_link_is_in_every_footer_at_its_place(admin_client, client):
+    article = ArticleFactory()
+    assert labels(client, article.get_absolute_url()) == SHIPPED  # read into the cache
+    form = page_form(url="/accessibility/", title="Accessibility statement", content="We test.")
+    response = admin_client.post(
+        "/admin/articles/publisherpage/add/", form | new_link("Accessibility", 35)
+    )
+    assert response.status_code == 302
+    expected = ["About", "Editorial policy", "Contact", "Accessibility", "Privacy"]
+    for url in ("/", article.get_absolute_url(), "/about/", "/search/?q=nerve"):
+        assert labels(client, url) == [*expected, "Medical disclaimer"], url
+    assert ("Accessibility", "/accessibility/") in footer(client)
+
+
+def test_a_page_added_without_one_is_not_in_the_footer(admin_client, client):
+    form = page_form(url="/accessibility/", title="Accessibility statement", content="We test.")
+    assert admin_client.post("/admin/articles/publisherpage/add/", form).status_code == 302
+    assert client.get("/accessibility/").status_code == 200
+    assert labels(client) == SHIPPED
+
+
+def test_editors_rename_reorder_and_remove_links_and_readers_see_it_at_once(admin_client, client):
+    assert labels(client) == SHIPPED
+    privacy = FlatPage.objects.get(url="/privacy/")
+    url = f"/admin/articles/publisherpage/{privacy.pk}/change/"
+    form = page_form(privacy, url=privacy.url, title=privacy.title, content=privacy.content)
+    renamed = form | {"footer_link-0-label": "Your data", "footer_link-0-position": "1"}
+    assert admin_client.post(url, renamed).status_code == 302
+    assert labels(client) == ["Your data", *[label for label in SHIPPED if label != "Privacy"]]
+
+    privacy.refresh_from_db()
+    form = page_form(privacy, url=privacy.url, title=privacy.title, content=privacy.content)
+    assert admin_client.post(url, form | {"footer_link-0-DELETE": "on"}).status_code == 302
+    assert "Your data" not in labels(client)
+    assert client.get("/privacy/").status_code == 200  # the page stays, out of the footer
+
+
+def test_a_deleted_page_leaves_no_dead_link_and_comes_back_with_it(admin_client, client):
+    from reversion.models import Version
+
+    from articles.models import PublisherPage
+
+    assert "Contact" in labels(client)
+    contact = FlatPage.objects.get(url="/contact/")
+    delete_url = f"/admin/articles/publisherpage/{contact.pk}/delete/"
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert "Contact" not in labels(client)
+    assert all(client.get(href).status_code == 200 for _, href in footer(client))
+
+    [deleted] = Version.objects.get_deleted(PublisherPage)
+    form = page_form(url="/contact/", title=contact.title, content=contact.content)
+    form["template_name"] = contact.template_name
+    recover_url = f"/admin/articles/publisherpage/recover/{deleted.pk}/"
+    assert admin_client.post(recover_url, form).status_code == 302
+    assert labels(client) == SHIPPED
+
+
+def test_the_pages_list_says_which_pages_are_in_the_footer(admin_client):
+    FlatPage.objects.create(url="/accessibility/", title="Accessibility statement")
+    page = BeautifulSoup(admin_client.get("/admin/articles/publisherpage/").content, "html.parser")
+    rows = {
+        row.select_one(".field-title").get_text(): row.select_one(".field-in_footer").get_text()
+        for row in page.select("#result_list tbody tr")
+    }
+    assert rows["Privacy: what we keep when you comment, and why"] == "Privacy"
+    assert rows["Accessibility statement"] == "-"
+
+
+def test_the_footer_costs_no_query_once_read(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert [link["label"] for link in site_pages.footer_links()] == SHIPPED
+    with django_assert_num_queries(0):
+        site_pages.footer_links()
+
+
+def test_the_outage_page_shows_the_links_the_cache_holds_and_asks_nothing(
+    rf, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        cold = outage.outage_response(rf.get("/"), OperationalError("gone"))
+    assert b"footer-links" not in cold.content
+    site_pages.footer_links()
+    with django_assert_num_queries(0):
+        warm = outage.outage_response(rf.get("/"), OperationalError("gone"))
+    assert b'<a href="/privacy/">Privacy</a>' in warm.content
+
+
+def test_the_migration_links_the_shipped_pages_still_there():
+    FooterLink.objects.all().delete()
+    FlatPage.objects.filter(url="/contact/").delete()
+    FlatPage.objects.create(url="/accessibility/", title="Accessibility statement")
+    footer_migration.link_shipped_pages(apps, None)
+    assert [(link.page.url, link.label) for link in FooterLink.objects.all()] == [
+        ("/about/", "About"),
+        ("/editorial-policy/", "Editorial policy"),
+        ("/privacy/", "Privacy"),
+        ("/medical-disclaimer/", "Medical disclaimer"),
+    ]
+
+
+def test_a_cached_page_shows_a_changed_link_at_once(client, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    article = ArticleFactory()
+    assert "Privacy" in labels(client, article.get_absolute_url())
+    assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
+    FooterLink.objects.filter(page__url="/privacy/").get().delete()
+    assert "Privacy" not in labels(client, article.get_absolute_url())
