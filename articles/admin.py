@@ -85,9 +85,16 @@ class FooterLinkInline(admin.StackedInline):
 
 
 @admin.register(PublisherPage)
-class PublisherPageAdmin(TextAsStored, history.FirstVersionKept, VersionAdmin, FlatPageAdmin):
-    """Each save is kept as a version (django-reversion): History lists them, and any can be
-    brought back, a deleted page too."""
+class PublisherPageAdmin(
+    TextAsStored, history.VersionsCompared, history.FirstVersionKept, VersionAdmin, FlatPageAdmin
+):
+    """Each save is kept as a version (django-reversion): History lists them, to compare two or
+    bring one back; "Recover deleted pages" brings back a deleted page."""
+
+    history_intro = _(
+        "Every saved version of this page: its text, its details and its footer link. Choose "
+        "two to compare them, or restore one."
+    )
 
     form = PublisherPageForm
     inlines = [FooterLinkInline]
@@ -339,8 +346,12 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TextAsStored, history.FirstVersionKept, VersionAdmin):
+class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionKept, VersionAdmin):
     form = ArticleAdminForm
+    history_intro = _(
+        "Every saved version of this article: its body, its details and its medical review "
+        "sign-off. Choose two to compare them, or restore one."
+    )
     inlines = [ReferenceInline]
     # Four columns, as WordPress's Posts list keeps few: seven (publish date, last reviewed,
     # next review due and overdue apart) left the title one word a line at 1,280 px.
@@ -370,7 +381,6 @@ class ArticleAdmin(TextAsStored, history.FirstVersionKept, VersionAdmin):
         (_("Discussion"), {"fields": ["allow_comments", "moderate_all_comments"]}),
         (_("Call-to-action"), {"fields": ["call_to_action"]}),
     ]
-    object_history_template = "admin/articles/article/object_history.html"
     # Ours (its styles), on django-reversion's ("Recover deleted articles"), which VersionAdmin
     # names in place of the app's own: the list's styles had not been loaded since.
     change_list_template = "admin/articles/article/change_list.html"
@@ -443,15 +453,6 @@ class ArticleAdmin(TextAsStored, history.FirstVersionKept, VersionAdmin):
             obj.sign_off_review(reviewer, on=timezone.localdate(), next_due=next_due)
         super().save_model(request, obj, form, change)
 
-    def history_view(self, request, object_id, extra_context=None):
-        article = self.get_object(request, unquote(object_id))
-        context = {
-            "versions": history.history_rows(self, article) if article is not None else [],
-            "can_restore": history.can_restore(request, self),
-            **(extra_context or {}),
-        }
-        return super().history_view(request, object_id, context)
-
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         unpublish = path(
@@ -461,7 +462,6 @@ class ArticleAdmin(TextAsStored, history.FirstVersionKept, VersionAdmin):
         )
         return [
             unpublish,
-            *history.history_urls(self),
             *editor.editor_urls(self),
             *super().get_urls(),
         ]

@@ -1,11 +1,12 @@
-"""Comparing and restoring saved versions of an article in the admin (django-reversion
-keeps them: body, details, references and review sign-off, with who saved and when).
+"""Comparing and restoring saved versions of an article or a publisher's page in the admin
+(django-reversion keeps them: an article's body, details, references and review sign-off; a
+page's text, details and footer link; with who saved and when).
 
-The history page lists every version; a moderator picks two and sees, field by field, what
-changed between them (a line diff for the body), and restores one with a button. Restoring
-is its own permission (``articles.restore_article_version``), so a moderator can undo a bad
-edit without being able to edit articles; it is recorded as a new version, so it can be
-undone in turn.
+The history page lists every version; an editor or moderator picks two and sees, field by
+field, what changed between them (a line diff for the text), and restores one with a button.
+Restoring an article is its own permission (``articles.restore_article_version``), so a
+moderator can undo a bad edit without being able to edit articles; a page is restored by whoever
+may change pages. A restore is recorded as a new version, so it can be undone in turn.
 
 ``FirstVersionKept`` (articles and the publisher's pages) records an object saved outside the
 admin as it was, before its first change there.
@@ -20,6 +21,7 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -31,11 +33,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from articles.models import DERIVED_FIELDS, Article, Reference
+from articles.models import DERIVED_FIELDS, Article, FooterLink, Reference
 
 # Bookkeeping, not content: left out of the comparison.
 SKIPPED_FIELDS = {"id", "created_at", "updated_at", *DERIVED_FIELDS}
 REFERENCES_LABEL = gettext_lazy("References")
+FOOTER_LINK_LABEL = gettext_lazy("Footer link")
 RESTORE_PERMISSION = "articles.restore_article_version"
 
 
@@ -55,6 +58,8 @@ def _display(model_field, value) -> str:
         return str(related) if related is not None else f"#{value} (deleted)"
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
     if isinstance(value, datetime.datetime):
         # To the minute, as the admin's lists show it. Its time box drops the microseconds a
         # date set in code carries: no change to an editor.
@@ -64,15 +69,20 @@ def _display(model_field, value) -> str:
     return str(value)
 
 
+def _kept_with(version: Version, model, key: str) -> list[tuple[int, dict]]:
+    """The rows of ``model`` saved in the same revision as ``version`` and pointing at its
+    object through ``key``, with their ids."""
+    content_type = ContentType.objects.get_for_model(model)
+    return [
+        (int(related.object_id), data)
+        for related in version.revision.version_set.filter(content_type=content_type)
+        if (data := related.field_dict)[key] == int(version.object_id)
+    ]
+
+
 def _references(version: Version) -> str:
-    content_type = ContentType.objects.get_for_model(Reference)
     rows = sorted(
-        (
-            (data["position"], int(reference.object_id), data)
-            for reference in version.revision.version_set.filter(content_type=content_type)
-            if (data := reference.field_dict)["article_id"] == int(version.object_id)
-        ),
-        key=lambda row: row[:2],
+        (data["position"], pk, data) for pk, data in _kept_with(version, Reference, "article_id")
     )
     return "\n".join(
         f"[@{data['key']}] {data['title']}. {data['publisher']}. {data['url']}"
@@ -97,11 +107,25 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
     return lines
 
 
+def _footer_link(version: Version) -> str:
+    links = _kept_with(version, FooterLink, "page_id")
+    return "\n".join(_("%(label)s (position %(position)s)") % data for _pk, data in sorted(links))
+
+
+# What else a version holds, shown after the object's own fields.
+KEPT_WITH = {
+    Article: [(REFERENCES_LABEL, _references)],
+    FlatPage: [(FOOTER_LINK_LABEL, _footer_link)],
+}
+
+
 def compare_versions(old: Version, new: Version) -> list[FieldChange]:
-    """What changed from ``old`` to ``new``: every differing field, then the references."""
+    """What changed from ``old`` to ``new``: every differing field, then what was kept with
+    the object (an article's references, a page's footer link)."""
     changes = []
+    model = old._model
     old_data, new_data = old.field_dict, new.field_dict
-    for model_field in Article._meta.concrete_fields:
+    for model_field in model._meta.concrete_fields:
         if model_field.name in SKIPPED_FIELDS:
             continue
         before = _display(model_field, old_data.get(model_field.attname))
@@ -110,22 +134,24 @@ def compare_versions(old: Version, new: Version) -> list[FieldChange]:
         # alone (CRLF, a final line break), which is no change to an editor.
         if before != after and (lines := _diff(before, after)):
             changes.append(FieldChange(str(model_field.verbose_name), lines))
-    before, after = _references(old), _references(new)
-    if before != after:
-        changes.append(FieldChange(str(REFERENCES_LABEL), _diff(before, after)))
+    for label, text in KEPT_WITH.get(model, []):
+        before, after = text(old), text(new)
+        if before != after:
+            changes.append(FieldChange(str(label), _diff(before, after)))
     return changes
 
 
-def versions_of(article) -> list[Version]:
-    """Every saved version of the article, newest first, with who saved it."""
-    return list(
-        Version.objects.get_for_object(article).select_related("revision", "revision__user")
-    )
+def versions_of(obj) -> list[Version]:
+    """Every saved version of the object, newest first, with who saved it."""
+    return list(Version.objects.get_for_object(obj).select_related("revision", "revision__user"))
 
 
 def can_restore(request, model_admin) -> bool:
-    """Moderators hold the restore permission; editors who may change articles can too."""
-    return request.user.has_perm(RESTORE_PERMISSION) or model_admin.has_change_permission(request)
+    """Whoever may change the object; for an article, moderators too (they hold the restore
+    permission)."""
+    if model_admin.model is Article and request.user.has_perm(RESTORE_PERMISSION):
+        return True
+    return model_admin.has_change_permission(request)
 
 
 def _url(model_admin, name: str, *args) -> str:
@@ -135,15 +161,15 @@ def _url(model_admin, name: str, *args) -> str:
     )
 
 
-def _restore_url(model_admin, article, version) -> str:
-    return _url(model_admin, "restore", quote(article.pk), version.pk)
+def _restore_url(model_admin, obj, version) -> str:
+    return _url(model_admin, "restore", quote(obj.pk), version.pk)
 
 
-def history_rows(model_admin, article) -> list[dict]:
+def history_rows(model_admin, obj) -> list[dict]:
     """The history page's rows: each version with its restore address."""
     return [
-        {"version": version, "restore_url": _restore_url(model_admin, article, version)}
-        for version in versions_of(article)
+        {"version": version, "restore_url": _restore_url(model_admin, obj, version)}
+        for version in versions_of(obj)
     ]
 
 
@@ -152,55 +178,57 @@ def _saved_on(version: Version) -> str:
 
 
 def restore_view(model_admin, request, object_id, version_id):
-    """POST: put the article (and its references) back as they were in that version."""
+    """POST: put the object (and what was kept with it) back as it was in that version."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    article = model_admin.get_object(request, unquote(object_id))
-    if article is None:
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None:
         raise Http404
     if not can_restore(request, model_admin):
         raise PermissionDenied
-    version = get_object_or_404(Version.objects.get_for_object(article), pk=version_id)
+    version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
     message = _("Restored the version saved on %(date)s.") % {"date": _saved_on(version)}
     with transaction.atomic(), reversion.create_revision():
         version.revision.revert(delete=True)
-        # Reverting writes the stored rows as they were; saving renders the body again with
-        # the restored references and records the result as the newest version.
-        article = type(article).objects.get(pk=article.pk)
-        article.save()
+        # Reverting writes the stored rows as they were; saving renders an article's body
+        # again with the restored references and records the result as the newest version.
+        obj = type(obj).objects.get(pk=obj.pk)
+        obj.save()
         reversion.set_user(request.user)
         reversion.set_comment(message)
-        model_admin.log_change(request, article, message)
+        model_admin.log_change(request, obj, message)
     messages.success(request, message)
-    return HttpResponseRedirect(_url(model_admin, "history", quote(article.pk)))
+    return HttpResponseRedirect(_url(model_admin, "history", quote(obj.pk)))
 
 
 def compare_view(model_admin, request, object_id):
-    """``?from=<version>&to=<version>``: the differences between two versions of an article."""
-    article = model_admin.get_object(request, unquote(object_id))
-    if article is None:
+    """``?from=<version>&to=<version>``: the differences between two versions of an object."""
+    obj = model_admin.get_object(request, unquote(object_id))
+    if obj is None:
         raise Http404
-    if not model_admin.has_view_or_change_permission(request, article):
+    if not model_admin.has_view_or_change_permission(request, obj):
         raise PermissionDenied
-    versions = {version.pk: version for version in versions_of(article)}
+    versions = {version.pk: version for version in versions_of(obj)}
+    opts = model_admin.model._meta
     try:
         old, new = versions[int(request.GET["from"])], versions[int(request.GET["to"])]
     except (KeyError, ValueError):
-        raise Http404("Choose two versions of this article to compare.") from None
+        raise Http404(
+            _("Choose two versions of this %(name)s to compare.") % {"name": opts.verbose_name}
+        ) from None
     if old.pk > new.pk:
         old, new = new, old
-    opts = model_admin.model._meta
     context = {
         **model_admin.admin_site.each_context(request),
-        "title": _("Compare versions of “%(name)s”") % {"name": article},
+        "title": _("Compare versions of “%(name)s”") % {"name": obj},
         "subtitle": None,
         "opts": opts,
-        "original": article,
-        "object": article,
+        "original": obj,
+        "object": obj,
         "old": old,
         "new": new,
-        "old_restore_url": _restore_url(model_admin, article, old),
-        "new_restore_url": _restore_url(model_admin, article, new),
+        "old_restore_url": _restore_url(model_admin, obj, old),
+        "new_restore_url": _restore_url(model_admin, obj, new),
         "changes": compare_versions(old, new),
         "can_restore": can_restore(request, model_admin),
     }
@@ -231,6 +259,27 @@ def history_urls(model_admin) -> list:
             name=f"{prefix}_restore",
         ),
     ]
+
+
+class VersionsCompared:
+    """For a ``VersionAdmin`` (listed before it): its History lists every version, to compare
+    two or restore one (``history_intro`` says what a version holds)."""
+
+    object_history_template = "admin/articles/article/object_history.html"
+    history_intro = ""
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = {
+            "versions": history_rows(self, obj) if obj is not None else [],
+            "can_restore": can_restore(request, self),
+            "history_intro": self.history_intro,
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
+
+    def get_urls(self):
+        return [*history_urls(self), *super().get_urls()]
 
 
 class FirstVersionKept:

@@ -1,0 +1,98 @@
+"""A publisher's page's History, like an article's: two versions compared, one restored."""
+
+import pytest
+from bs4 import BeautifulSoup
+from django.contrib.auth.models import Permission
+from django.contrib.flatpages.models import FlatPage
+from reversion.models import Version
+
+from tests.admin_forms import page_form
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def save(client, page, **fields):
+    page.refresh_from_db()
+    data = page_form(
+        page, url=page.url, title=page.title, content=page.content, template_name=page.template_name
+    )
+    data |= fields
+    response = client.post(f"/admin/articles/publisherpage/{page.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    page.refresh_from_db()
+
+
+def versions(page):
+    return list(Version.objects.get_for_object(page))
+
+
+def compared(client, page, older, newer):
+    """History's comparison: each changed field's heading and its lines."""
+    response = client.get(
+        f"/admin/articles/publisherpage/{page.pk}/history/compare/",
+        {"from": older.pk, "to": newer.pk},
+    )
+    assert response.status_code == 200
+    html = BeautifulSoup(response.content, "html.parser")
+    return {
+        section.h2.get_text(): section.pre.get_text() for section in html.select(".field-change")
+    }
+
+
+@pytest.fixture
+def privacy(admin_client):
+    """The shipped privacy page, edited twice: its text, then its title and footer link."""
+    page = FlatPage.objects.get(url="/privacy/")
+    save(admin_client, page, content="We keep **nothing**.\n\nAsk us anything.")
+    save(
+        admin_client,
+        page,
+        title="Your data",
+        **{"footer_link-0-label": "Your data", "footer_link-0-position": "5"},
+    )
+    return page
+
+
+def test_the_history_lists_the_versions_to_compare_and_restore(admin_client, privacy):
+    response = admin_client.get(f"/admin/articles/publisherpage/{privacy.pk}/history/")
+    html = BeautifulSoup(response.content, "html.parser")
+    assert "Every saved version of this page" in html.select_one("#content-main p").get_text()
+    assert len(html.select("input[name=from]")) == 3  # the shipped text and two saves
+    assert len(html.select("button[form^=restore-]")) == 2
+
+
+def test_two_versions_compare_field_by_field_with_the_footer_link(admin_client, privacy):
+    newest, edited, shipped = versions(privacy)
+    changes = compared(admin_client, privacy, shipped, newest)
+    assert list(changes) == ["Title", "Content", "Footer link"]
+    assert "- ## What we keep when you comment" in changes["Content"]
+    assert "+ We keep **nothing**." in changes["Content"]
+    assert "- Privacy (position 40)" in changes["Footer link"]
+    assert "+ Your data (position 5)" in changes["Footer link"]
+    assert list(compared(admin_client, privacy, edited, newest)) == ["Title", "Footer link"]
+
+
+def test_restoring_a_version_brings_back_its_text_and_footer_link(admin_client, client, privacy):
+    _newest, _edited, shipped = versions(privacy)
+    restore = f"/admin/articles/publisherpage/{privacy.pk}/history/{shipped.pk}/restore/"
+    assert admin_client.post(restore).status_code == 302
+    privacy.refresh_from_db()
+    assert privacy.title == "Privacy: what we keep when you comment, and why"
+    assert privacy.footer_link.label == "Privacy" and privacy.footer_link.position == 40
+    assert "What we keep when you comment" in client.get("/privacy/").content.decode()
+    assert len(versions(privacy)) == 4  # the restore is a version too, to undo in turn
+
+
+def test_restoring_a_page_needs_the_right_to_change_pages(client, privacy):
+    """Moderators may restore an article's version without editing articles; not a page's."""
+    moderator = UserFactory(is_staff=True)
+    moderator.user_permissions.set(
+        Permission.objects.filter(codename__in=["restore_article_version", "view_publisherpage"])
+    )
+    client.force_login(moderator)
+    _newest, _edited, shipped = versions(privacy)
+    base = f"/admin/articles/publisherpage/{privacy.pk}/history/"
+    assert client.get(f"{base}compare/", {"from": shipped.pk, "to": shipped.pk}).status_code == 200
+    assert client.post(f"{base}{shipped.pk}/restore/").status_code == 403
+    assert FlatPage.objects.get(pk=privacy.pk).title == "Your data"
