@@ -623,9 +623,25 @@ def test_the_articles_list_is_a_card_a_row_on_a_phone(page, live_server, editor,
     assert console_errors == []
 
 
-def test_a_pages_history_keeps_each_name_whole_on_a_phone(page, live_server):
-    """django-reversion's History table: Django lets its cells break inside words on a phone,
-    and the user column was squeezed until "admin" read "admi" / "n"."""
+WORD_LINES = """element => {
+    const range = document.createRange();
+    const found = [];
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.nodeValue.matchAll(/\\S+/g)) {
+            range.setStart(node, match.index);
+            range.setEnd(node, match.index + match[0].length);
+            found.push([match[0], range.getClientRects().length]);
+        }
+    }
+    return found;
+}"""
+
+
+def test_a_pages_history_keeps_each_word_whole_on_a_phone(page, live_server):
+    """History's table: Django lets its cells break inside words on a phone; the user column
+    was squeezed until "admin" read "admi" / "n", and "Restore this version" ran a letter a
+    line. Each version is a card there, inside the screen."""
     UserFactory(username="admin", is_staff=True, is_superuser=True)
     about = PublisherPage.objects.get(url="/about/")
     page.set_viewport_size(DESKTOP)
@@ -636,24 +652,15 @@ def test_a_pages_history_keeps_each_name_whole_on_a_phone(page, live_server):
     page.get_by_role("button", name="Save", exact=True).click()
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/admin/articles/publisherpage/{about.pk}/history/")
-    user = page.locator("#change-history tbody tr").last.locator("td").first
-    expect(user).to_have_text("admin")
-    words = user.evaluate(
-        """cell => {
-            const range = document.createRange();
-            const found = [];
-            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-                for (const match of node.nodeValue.matchAll(/\\S+/g)) {
-                    range.setStart(node, match.index);
-                    range.setEnd(node, match.index + match[0].length);
-                    found.push([match[0], range.getClientRects().length]);
-                }
-            }
-            return found;
-        }"""
-    )
-    assert words and all(lines == 1 for _, lines in words), words
+    newest = page.locator("#change-history tbody tr").first
+    expect(newest.locator("td").nth(2)).to_have_text("admin")
+    restore = page.get_by_role("button", name="Restore this version")
+    expect(restore).to_have_count(1)  # the shipped text, kept before the first edit
+    for element in (newest.locator("td").nth(2), restore):
+        words = element.evaluate(WORD_LINES)
+        assert words and all(lines == 1 for _, lines in words), words
+    table = page.locator("#change-history").bounding_box()
+    assert table["x"] >= 0 and table["x"] + table["width"] <= PHONE["width"], table
 
 
 def test_comparing_two_versions_fits_a_phone(page, live_server, editor):
