@@ -623,6 +623,34 @@ def test_the_articles_list_is_a_card_a_row_on_a_phone(page, live_server, editor,
     assert console_errors == []
 
 
+def test_the_articles_cards_sort_from_a_line_above_them(page, live_server, editor, console_errors):
+    """The cards hide the table's header, and with it the sorting links: on a phone a "Sort by"
+    line above the cards offers them, the column sorted first marked and reversed by a tap."""
+    ArticleFactory(title="Burning feet at night")
+    ArticleFactory(title="Aching hands")
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    sort = page.get_by_role("navigation", name="Sort the list")
+    # Newest first, as the list opens.
+    expect(sort.get_by_role("link")).to_have_text(
+        ["Title", "Publication ↓", "Medical review", "Updated"]
+    )
+    titles = page.locator("#result_list tbody .field-title")
+    sort.get_by_role("link", name="Title").click()
+    expect(titles).to_have_text(["Aching hands", "Burning feet at night"])
+    current = sort.get_by_role("link", name="Title, sorted ascending: reverse")
+    expect(current).to_have_attribute("aria-current", "true")
+    expect(current).to_have_text("Title ↑")
+    current.click()
+    expect(titles).to_have_text(["Burning feet at night", "Aching hands"])
+    expect(sort.get_by_role("link", name="Title, sorted descending: reverse")).to_be_visible()
+    page.set_viewport_size(DESKTOP)  # the headings sort there
+    expect(sort).to_be_hidden()
+    expect(page.locator("#result_list thead th.column-title")).to_be_visible()
+    assert console_errors == []
+
+
 WORD_LINES = """element => {
     const range = document.createRange();
     const found = [];
