@@ -39,17 +39,18 @@ class ArticlesConfig(AppConfig):
         )
 
         from articles.models import FooterLink, SiteSettings
-        from articles.site_pages import forget_footer_links, forget_site_settings
+        from articles.site_pages import forget_site_links, forget_site_settings
 
-        # A link changed, or the page it leads to (its address, its sites, its deletion).
+        # The header's and footer's links: a page changed (its address, its sites, its
+        # deletion), or its footer link.
         for model in (FooterLink, FlatPage, PublisherPage):
-            uid = f"articles.forget_footer_links.{model._meta.model_name}"
-            post_save.connect(forget_footer_links, sender=model, dispatch_uid=uid)
-            post_delete.connect(forget_footer_links, sender=model, dispatch_uid=uid)
+            uid = f"articles.forget_site_links.{model._meta.model_name}"
+            post_save.connect(forget_site_links, sender=model, dispatch_uid=uid)
+            post_delete.connect(forget_site_links, sender=model, dispatch_uid=uid)
         m2m_changed.connect(
-            forget_footer_links,
+            forget_site_links,
             sender=FlatPage.sites.through,
-            dispatch_uid="articles.forget_footer_links",
+            dispatch_uid="articles.forget_site_links",
         )
 
         uid = "articles.forget_site_settings"

@@ -117,7 +117,7 @@ class PublisherPage(FlatPage):
 class FooterLink(models.Model):
     """A page linked from every page's footer, in the words and order editors choose (a page
     without one is linked from nowhere but its address). Read once into the shared cache
-    (``articles.site_pages.footer_links``)."""
+    (``articles.site_pages.site_links``)."""
 
     page = models.OneToOneField(
         FlatPage, on_delete=models.CASCADE, related_name="footer_link", verbose_name=_("page")

@@ -1,5 +1,5 @@
-"""The publisher's pages (About, Editorial policy, Contact, Privacy) and the site settings
-they show, and the footer's links to those pages, read once into the shared cache like the
+"""The publisher's pages (About, Editorial policy, Contact, Privacy), the site settings they
+show, and the header's and footer's links to them, read once into the shared cache like the
 medical disclaimer."""
 
 from django.conf import settings
@@ -8,7 +8,7 @@ from django.urls import get_script_prefix
 from django.utils.encoding import iri_to_uri
 
 CACHE_KEY = "articles:site-settings"
-FOOTER_CACHE_KEY = "articles:footer-links"
+LINKS_CACHE_KEY = "articles:site-links"
 
 
 def site_settings() -> dict:
@@ -28,26 +28,34 @@ def forget_site_settings(**kwargs) -> None:
     cache.delete(CACHE_KEY)
 
 
-def footer_links(stored_only: bool = False) -> list[dict]:
-    """The footer's links (``url``, ``label``), in the editors' order: the pages with a footer
-    link on this site. ``stored_only``: what the cache holds, without asking the database."""
-    cached = cache.get(FOOTER_CACHE_KEY)
+def site_links(stored_only: bool = False) -> dict:
+    """What the header and footer link to: ``pages``, the addresses of this site's pages (the
+    header's About shows only while its page exists), and ``footer``, the footer's links
+    (``url``, ``label``) in the editors' order. ``stored_only``: what the cache holds, without
+    asking the database (empty if nothing)."""
+    cached = cache.get(LINKS_CACHE_KEY)
     if cached is None and stored_only:
-        return []
+        return {"pages": [], "footer": []}
     if cached is None:
-        from articles.models import FooterLink
+        from django.contrib.flatpages.models import FlatPage
 
         prefix = get_script_prefix().rstrip("/")
-        cached = [
-            {"url": iri_to_uri(prefix + url), "label": label}
-            for url, label in FooterLink.objects.filter(page__sites=settings.SITE_ID).values_list(
-                "page__url", "label"
+        rows = list(
+            FlatPage.objects.filter(sites=settings.SITE_ID).values_list(
+                "url", "footer_link__label", "footer_link__position"
             )
-        ]
-        cache.set(FOOTER_CACHE_KEY, cached, timeout=None)
+        )
+        linked = sorted((position, label, url) for url, label, position in rows if label)
+        cached = {
+            "pages": [url for url, _label, _position in rows],
+            "footer": [
+                {"url": iri_to_uri(prefix + url), "label": label} for _, label, url in linked
+            ],
+        }
+        cache.set(LINKS_CACHE_KEY, cached, timeout=None)
     return cached
 
 
-def forget_footer_links(**kwargs) -> None:
-    """Signal receiver: a footer link, or a page one leads to, changed."""
-    cache.delete(FOOTER_CACHE_KEY)
+def forget_site_links(**kwargs) -> None:
+    """Signal receiver: a footer link, or a page, changed."""
+    cache.delete(LINKS_CACHE_KEY)

@@ -12,7 +12,7 @@ def site_settings():
 
 
 @register.simple_tag
-def footer_links(stored_only=False):
-    """The footer's links to the publisher's pages, as editors chose them, from the cache;
-    ``stored_only`` (the outage page) reads nothing else."""
-    return site_pages.footer_links(stored_only)
+def site_links(stored_only=False):
+    """The pages the header and footer link to, as editors set them, from the cache;
+    ``stored_only`` (the outage pages) reads nothing else."""
+    return site_pages.site_links(stored_only)

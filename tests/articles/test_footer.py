@@ -1,4 +1,5 @@
-"""The footer's links: the publisher's pages editors put there, in their words and order."""
+"""The footer's links: the publisher's pages editors put there, in their words and order; and
+the header's About, there while its page is."""
 
 import importlib
 
@@ -110,9 +111,9 @@ def test_the_pages_list_says_which_pages_are_in_the_footer(admin_client):
 
 def test_the_footer_costs_no_query_once_read(client, django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert [link["label"] for link in site_pages.footer_links()] == SHIPPED
+        assert [link["label"] for link in site_pages.site_links()["footer"]] == SHIPPED
     with django_assert_num_queries(0):
-        site_pages.footer_links()
+        site_pages.site_links()
 
 
 def test_the_outage_page_shows_the_links_the_cache_holds_and_asks_nothing(
@@ -121,10 +122,12 @@ def test_the_outage_page_shows_the_links_the_cache_holds_and_asks_nothing(
     with django_assert_num_queries(0):
         cold = outage.outage_response(rf.get("/"), OperationalError("gone"))
     assert b"footer-links" not in cold.content
-    site_pages.footer_links()
+    site_pages.site_links()
     with django_assert_num_queries(0):
         warm = outage.outage_response(rf.get("/"), OperationalError("gone"))
     assert b'<a href="/privacy/">Privacy</a>' in warm.content
+    nav = BeautifulSoup(warm.content, "html.parser").select("header nav a")
+    assert [a.get_text() for a in nav] == ["Topics", "About"]
 
 
 def test_the_migration_links_the_shipped_pages_still_there():
@@ -147,3 +150,18 @@ def test_a_cached_page_shows_a_changed_link_at_once(client, settings):
     assert client.get(article.get_absolute_url())["X-Page-Cache"] == "hit"
     FooterLink.objects.filter(page__url="/privacy/").get().delete()
     assert "Privacy" not in labels(client, article.get_absolute_url())
+
+
+def header(client, url="/"):
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    return [a.get_text() for a in page.select("header nav a")]
+
+
+def test_the_headers_about_is_there_while_its_page_is(admin_client, client):
+    """Deleting the About page left the header's About answering 404 on every page."""
+    assert header(client) == ["Topics", "About"]
+    about = FlatPage.objects.get(url="/about/")
+    delete_url = f"/admin/articles/publisherpage/{about.pk}/delete/"
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert header(client) == ["Topics"]
+    assert header(client, "/topics/") == ["Topics"]
