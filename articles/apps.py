@@ -4,6 +4,22 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
+def forget_when_pages_change(receiver, *models) -> None:
+    """Connect a cache's ``receiver`` to every change of a publisher's page (and of
+    ``models``). The admin saves the proxy, and Django sends a proxy's signals for the proxy
+    alone: both are watched."""
+    from django.contrib.flatpages.models import FlatPage
+
+    from articles.models import PublisherPage
+
+    name = receiver.__name__
+    for model in (FlatPage, PublisherPage, *models):
+        uid = f"articles.{name}.{model._meta.model_name}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid)
+        post_delete.connect(receiver, sender=model, dispatch_uid=uid)
+    m2m_changed.connect(receiver, sender=FlatPage.sites.through, dispatch_uid=f"articles.{name}")
+
+
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles")
@@ -22,36 +38,14 @@ class ArticlesConfig(AppConfig):
             pagecache.invalidate, sender=Article.tags.through, dispatch_uid="pagecache-tags"
         )
 
-        from django.contrib.flatpages.models import FlatPage
-
         from articles.disclaimer import forget_medical_disclaimer
-        from articles.models import PublisherPage
-
-        # The admin saves the proxy, and Django sends a proxy's signals for the proxy alone.
-        for model in (FlatPage, PublisherPage):
-            uid = f"articles.forget_medical_disclaimer.{model._meta.model_name}"
-            post_save.connect(forget_medical_disclaimer, sender=model, dispatch_uid=uid)
-            post_delete.connect(forget_medical_disclaimer, sender=model, dispatch_uid=uid)
-        m2m_changed.connect(
-            forget_medical_disclaimer,
-            sender=FlatPage.sites.through,
-            dispatch_uid="articles.forget_medical_disclaimer",
-        )
-
         from articles.models import FooterLink, SiteSettings
         from articles.site_pages import forget_site_links, forget_site_settings
 
-        # The header's and footer's links: a page changed (its address, its sites, its
-        # deletion), or its footer link.
-        for model in (FooterLink, FlatPage, PublisherPage):
-            uid = f"articles.forget_site_links.{model._meta.model_name}"
-            post_save.connect(forget_site_links, sender=model, dispatch_uid=uid)
-            post_delete.connect(forget_site_links, sender=model, dispatch_uid=uid)
-        m2m_changed.connect(
-            forget_site_links,
-            sender=FlatPage.sites.through,
-            dispatch_uid="articles.forget_site_links",
-        )
+        # Both read pages into the cache: the disclaimer, and the header's and footer's links
+        # (a page's address, its sites, its deletion, its footer link).
+        forget_when_pages_change(forget_medical_disclaimer)
+        forget_when_pages_change(forget_site_links, FooterLink)
 
         uid = "articles.forget_site_settings"
         post_save.connect(forget_site_settings, sender=SiteSettings, dispatch_uid=uid)
