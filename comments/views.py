@@ -82,7 +82,7 @@ def _problem(request, target, form, reason, status, closed=False, database_away=
         "reason": reason,
         "text": request.POST.get("comment", ""),
         "closed": closed,
-        "database_away": database_away,  # the footer's links only if the cache holds them
+        "database_away": database_away,  # the header and footer: only what the cache holds
     }
     response = render(request, "comments/problem.html", context, status=status)
     issue_form_token(request, response)

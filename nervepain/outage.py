@@ -75,7 +75,7 @@ def outage_response(request, error) -> HttpResponse:
     no context processors (they may read the session or the user), so no database."""
     outage.failed(error)
     try:
-        # The footer's links only if the cache holds them.
+        # The header's and footer's links: only what the cache holds.
         html = render_to_string("503.html", {**site(request), "database_away": True})
     except Exception:  # the page that says we are down must never fail itself
         logger.exception("the 503 page could not be rendered")
