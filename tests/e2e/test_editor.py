@@ -572,6 +572,8 @@ def test_an_editor_adds_a_page_to_the_footer_from_a_phone(
     page.locator("#id_content").fill("We test every page with a screen reader.")
     expect(page.get_by_role("group", name="In the footer")).to_be_visible()
     footer_group = page.locator("#footer_link-0")  # not the hidden form Django copies from
+    # No unnamed "remove" cross: an empty link text adds no link.
+    expect(footer_group.locator(".inline-deletelink")).to_be_hidden()
     for field in (footer_group.get_by_label("Link text"), footer_group.get_by_label("Position")):
         box = field.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
