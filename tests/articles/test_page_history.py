@@ -96,3 +96,28 @@ def test_restoring_a_page_needs_the_right_to_change_pages(client, privacy):
     assert client.get(f"{base}compare/", {"from": shipped.pk, "to": shipped.pk}).status_code == 200
     assert client.post(f"{base}{shipped.pk}/restore/").status_code == 403
     assert FlatPage.objects.get(pk=privacy.pk).title == "Your data"
+
+
+def test_restoring_a_version_from_before_footer_links_keeps_the_page_in_the_footer(
+    admin_client, client
+):
+    """Versions saved before pages had footer links hold none: restoring one keeps the page
+    in the footer (django-reversion reverts a page through FlatPage's registration, which
+    follows no link, so nothing it holds is deleted)."""
+    import reversion
+
+    about = FlatPage.objects.get(url="/about/")
+    link = about.footer_link
+    link.delete()
+    with reversion.create_revision():  # a version as stop 26 kept them: no link
+        reversion.add_to_revision(about)
+    link.save()
+    save(admin_client, about, content="Rewritten.")
+    _newest, old = versions(about)
+    restore = f"/admin/articles/publisherpage/{about.pk}/history/{old.pk}/restore/"
+    assert admin_client.post(restore).status_code == 302
+    about.refresh_from_db()
+    assert about.content != "Rewritten."
+    assert about.footer_link.label == "About"
+    page = BeautifulSoup(client.get("/").content, "html.parser")
+    assert "About" in [a.get_text() for a in page.select("footer nav a")]
