@@ -20,6 +20,7 @@ from pathlib import Path
 import nh3
 from django.core.exceptions import ValidationError
 from django.utils.html import linebreaks, urlize
+from django.utils.text import normalize_newlines
 
 # Bidirectional overrides and isolates reorder what a reader sees ("Trojan Source").
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -55,8 +56,7 @@ def clean_comment_text(text: str) -> str:
     breaks as stored everywhere ("\\n": browsers send "\\r\\n", which the admin's text boxes
     store as "\\n", so a writer's unchanged text read as an edit once a moderator had saved
     the comment)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _BIDI_CONTROLS.sub("", text).strip()
+    return _BIDI_CONTROLS.sub("", normalize_newlines(text)).strip()
 
 
 def is_invisible(char: str) -> bool:

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
+from django.utils.text import normalize_newlines
 
 
 class AdminSite(admin.AdminSite):
@@ -51,9 +52,7 @@ class TextField(forms.CharField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        if isinstance(value, str):
-            value = value.replace("\r\n", "\n").replace("\r", "\n")
-        return value
+        return normalize_newlines(value) if isinstance(value, str) else value
 
     def has_changed(self, initial, data):
         # The stored text read as the box's would be (a trailing line break is dropped).
