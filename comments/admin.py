@@ -231,6 +231,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             "tabs": queue.tabs(state, request.GET, queue.pending_count(request)),
             "public_name": queue.reply_name(request),
             "keys": queue.KEYS,
+            "empty": queue.empty_state(state, request.GET),
+            "narrowed": queue.narrowed_to(request.GET),
         }
         return super().changelist_view(request, extra_context=extra_context)
 

@@ -133,6 +133,11 @@ def _capped_count(queryset, cap: int) -> tuple[int, bool]:
     return min(count, cap), count > cap
 
 
+# What narrows the list within a tab (the search, the filters, "All from this email" and "From
+# this IP"): kept when the moderator changes tabs.
+NARROWING = ("q", "article", "reason", "reason__exact", "user_email", "ip_address")
+
+
 def tabs(current: str, params, pending: int) -> list[dict]:
     """Pending, Published, Spam, Removed, All, each with its count and link.
 
@@ -145,7 +150,7 @@ def tabs(current: str, params, pending: int) -> list[dict]:
         counts[state] = _capped_count(Comment.objects.filter(state=state), cap)
     total = sum(n for n, _more in counts.values())
     counts["all"] = (total, any(more for _n, more in counts.values()))
-    kept = {k: v for k, v in params.items() if k in {"q", "article", "reason"}}
+    kept = {k: v for k, v in params.items() if k in NARROWING}
     result = []
     for value, label in [*S.choices, ("all", _("All"))]:
         count, more = counts[value]
@@ -160,6 +165,47 @@ def tabs(current: str, params, pending: int) -> list[dict]:
             }
         )
     return result
+
+
+_EMPTY = {
+    S.PENDING: _("No comments are waiting for moderation."),
+    S.PUBLISHED: _("No published comments."),
+    S.SPAM: _("No comments marked as spam."),
+    S.REMOVED: _("No removed comments."),
+    "all": _("No comments yet."),
+}
+_EMPTY_MATCHING = {
+    S.PENDING: _("No comments waiting for moderation match this search or filter."),
+    S.PUBLISHED: _("No published comments match this search or filter."),
+    S.SPAM: _("No spam comments match this search or filter."),
+    S.REMOVED: _("No removed comments match this search or filter."),
+    "all": _("No comments match this search or filter."),
+}
+
+
+def empty_state(current: str, params) -> dict:
+    """What an empty list says instead of a bare "0 comments": ``message``, and ``clear_url``
+    (the same tab without the search and filters) when they are what emptied it."""
+    state = current if current in _EMPTY else S.PENDING
+    filtered = any(params.get(name) for name in NARROWING)
+    if filtered:
+        return {"message": _EMPTY_MATCHING[state], "clear_url": "?" + urlencode({"state": state})}
+    return {"message": _EMPTY[state], "clear_url": None}
+
+
+def narrowed_to(params) -> list[dict]:
+    """The one commenter's email or IP address the list shows ("All from this email", "From
+    this IP"), which the filter panel does not: ``label``, ``value`` and ``url`` without it."""
+    shown = []
+    for name, label in (
+        ("user_email", _("Only comments from the email")),
+        ("ip_address", _("Only comments from the IP address")),
+    ):
+        value = params.get(name)
+        if value:
+            rest = {k: v for k, v in params.items() if k not in {name, "p"}}
+            shown.append({"label": label, "value": value, "url": "?" + urlencode(rest)})
+    return shown
 
 
 def prepare(comments, request) -> None:

@@ -105,6 +105,47 @@ def test_all_from_this_email_and_from_this_ip_filter_the_queue(moderator_client)
     assert list(moderator_client.get(CHANGELIST + by_ip).context["cl"].result_list) == [mine]
 
 
+def test_a_list_narrowed_to_one_email_or_ip_says_so_and_tabs_keep_it(moderator_client):
+    """The filter panel does not show "All from this email" or "From this IP": a line above
+    the list does, with a link back to everyone's; changing tabs keeps the list narrowed, as
+    it keeps the search, the reason and the article."""
+    CommentFactory(state="published", user_email="same@example.org")
+    params = {"state": "all", "user_email": "same@example.org", "reason__exact": "links", "q": "x"}
+    page = soup(moderator_client.get(CHANGELIST, params))
+    line = page.select_one(".queue-narrowed")
+    assert " ".join(line.get_text().split()) == (
+        "Only comments from the email same@example.org. Show everyone's"
+    )
+    assert line.a["href"] == "?state=all&reason__exact=links&q=x"
+    spam_tab = page.select_one('.queue-tabs a[data-state="spam"]')["href"]
+    assert spam_tab == "?user_email=same%40example.org&reason__exact=links&q=x&state=spam"
+    by_ip = soup(moderator_client.get(CHANGELIST, {"ip_address": "192.0.2.9"}))
+    assert "from the IP address 192.0.2.9" in by_ip.select_one(".queue-narrowed").get_text()
+    assert not soup(moderator_client.get(CHANGELIST)).select(".queue-narrowed")
+
+
+def test_an_empty_tab_says_so_instead_of_an_empty_table(moderator_client):
+    CommentFactory(state="published")
+    page = soup(moderator_client.get(CHANGELIST))
+    empty = page.select_one(".queue-empty")
+    assert empty.get_text(strip=True) == "No comments are waiting for moderation."
+    assert empty.a is None
+    # No bulk actions, table or "0 comments" over nothing.
+    assert not page.select("#result_list, .actions, .paginator")
+    spam = soup(moderator_client.get(CHANGELIST, {"state": "spam"})).select_one(".queue-empty")
+    assert spam.get_text(strip=True) == "No comments marked as spam."
+    assert soup(moderator_client.get(CHANGELIST, {"state": "published"})).select("#result_list")
+
+
+def test_a_search_that_finds_nothing_offers_to_clear_it(moderator_client):
+    CommentFactory(state="pending", comment="Ice helped.")
+    page = soup(moderator_client.get(CHANGELIST, {"state": "pending", "q": "heat"}))
+    empty = page.select_one(".queue-empty")
+    assert empty.p.get_text() == ("No comments waiting for moderation match this search or filter.")
+    assert empty.a.get_text() == "Clear the search and filters"
+    assert empty.a["href"] == "?state=pending"
+
+
 def test_row_actions_that_apply_to_each_state(moderator_client):
     expected = {
         "pending": ["Approve", "Spam", "Remove", "Reply", "Open"],
