@@ -141,10 +141,21 @@ class SiteSettingsAdmin(TextAsStored, admin.ModelAdmin):
         return False
 
 
+def related_filter(empty_label):
+    """A filter by a related object whose "none" choice says what it means, not "-"."""
+
+    class Filter(admin.RelatedFieldListFilter):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.empty_value_display = empty_label
+
+    return Filter
+
+
 @admin.register(Topic)
 class TopicAdmin(TextAsStored, admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
-    list_filter = ["parent"]
+    list_filter = [("parent", related_filter(_("None (a main topic)")))]
     list_select_related = ["parent"]
     list_editable = ["position"]
     search_fields = ["name", "description"]
@@ -356,7 +367,13 @@ class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionK
     # Four columns, as WordPress's Posts list keeps few: seven (publish date, last reviewed,
     # next review due and overdue apart) left the title one word a line at 1,280 px.
     list_display = ["title", "publication", "medical_review", "updated_at"]
-    list_filter = [PublicationFilter, ReviewStatusFilter, "topic", "published_at", "allow_comments"]
+    list_filter = [
+        PublicationFilter,
+        ReviewStatusFilter,
+        ("topic", related_filter(_("No topic"))),
+        "published_at",
+        "allow_comments",
+    ]
     list_select_related = ["author", "byline", "reviewed_by"]
     search_fields = ["title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}

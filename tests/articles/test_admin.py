@@ -236,3 +236,27 @@ def test_the_admin_is_named_after_the_site_not_django(admin_client, client):
     assert "<title>Site administration | nervepain admin</title>" in page
     assert "Django administration" not in page
     assert "nervepain administration" in client.get("/admin/login/").content.decode()
+
+
+def test_filters_by_topic_name_their_none_choice(admin_client):
+    """Django labels a filter's "none" choice "-"; articles without a topic and main topics
+    (no parent) are chosen by words that say so."""
+    from tests.factories import TopicFactory
+
+    main = TopicFactory(name="Nerve pain")
+    TopicFactory(name="Sciatica", parent=main)
+    ArticleFactory(title="Has a topic", topic=main)
+    ArticleFactory(title="Has none", topic=None)
+    page = BeautifulSoup(admin_client.get("/admin/articles/article/").content, "html.parser")
+    none = page.find("a", string="No topic")
+    assert none is not None
+    listed = BeautifulSoup(
+        admin_client.get("/admin/articles/article/" + none["href"]).content, "html.parser"
+    )
+    assert [a.get_text() for a in listed.select("#result_list tbody th a")] == ["Has none"]
+    topics = BeautifulSoup(admin_client.get("/admin/articles/topic/").content, "html.parser")
+    main_only = topics.find("a", string="None (a main topic)")
+    listed = BeautifulSoup(
+        admin_client.get("/admin/articles/topic/" + main_only["href"]).content, "html.parser"
+    )
+    assert [a.get_text() for a in listed.select("#result_list tbody th a")] == ["Nerve pain"]
