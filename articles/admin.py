@@ -31,6 +31,7 @@ from articles.models import (
     Article,
     CallToAction,
     FooterLink,
+    HeaderLink,
     Person,
     PublisherPage,
     Reference,
@@ -74,14 +75,35 @@ class PublisherPageForm(FlatpageForm):
         return super().clean()
 
 
-class FooterLinkInline(admin.StackedInline):
-    """Whether the page is linked from every page's footer, in which words and place."""
+class PageLinkInline(admin.StackedInline):
+    """Whether the page is linked from every page's header or footer, in which words and
+    place: ``heading``, ``intro`` and ``remove_label`` say which."""
 
-    model = FooterLink
     fields = ["label", "position"]
     max_num = 1
     extra = 1
-    template = "admin/articles/publisherpage/footer_link_inline.html"
+    template = "admin/articles/publisherpage/page_link_inline.html"
+
+
+class HeaderLinkInline(PageLinkInline):
+    model = HeaderLink
+    heading = _("In the header")
+    intro = _(
+        "Every page's header links to Topics, then to the pages given a link text here. Keep "
+        "to two or three, so that they fit on one line on a phone. About is 10."
+    )
+    remove_label = _("Remove from the header (the page stays)")
+
+
+class FooterLinkInline(PageLinkInline):
+    model = FooterLink
+    heading = _("In the footer")
+    intro = _(
+        "Every page ends with links to the pages given a link text here: the pages the site "
+        "came with are 10, 20, 30, 40 and 50. A page linked from neither header nor footer is "
+        "reached only from links in the text."
+    )
+    remove_label = _("Remove from the footer (the page stays)")
 
 
 @admin.register(PublisherPage)
@@ -92,14 +114,14 @@ class PublisherPageAdmin(
     bring one back; "Recover deleted pages" brings back a deleted page."""
 
     history_intro = _(
-        "Every saved version of this page: its text, its details and its footer link. Choose "
-        "two to compare them, or restore one."
+        "Every saved version of this page: its text, its details and its header and footer "
+        "links. Choose two to compare them, or restore one."
     )
 
     form = PublisherPageForm
-    inlines = [FooterLinkInline]
-    list_display = ["title", "url", "in_footer"]
-    list_select_related = ["footer_link"]
+    inlines = [HeaderLinkInline, FooterLinkInline]
+    list_display = ["title", "url", "in_header", "in_footer"]
+    list_select_related = ["header_link", "footer_link"]
     fieldsets = (
         (None, {"fields": ("url", "title", "content")}),
         *FlatPageAdmin.fieldsets[1:],
@@ -109,6 +131,11 @@ class PublisherPageAdmin(
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         obj.sites.add(settings.SITE_ID)
+
+    @admin.display(description=_("In the header"), ordering="header_link__position")
+    def in_header(self, page):
+        link = getattr(page, "header_link", None)
+        return link.label if link else None
 
     @admin.display(description=_("In the footer"), ordering="footer_link__position")
     def in_footer(self, page):

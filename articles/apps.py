@@ -39,13 +39,13 @@ class ArticlesConfig(AppConfig):
         )
 
         from articles.disclaimer import forget_medical_disclaimer
-        from articles.models import FooterLink, SiteSettings
+        from articles.models import FooterLink, HeaderLink, SiteSettings
         from articles.site_pages import forget_site_links, forget_site_settings
 
         # Both read pages into the cache: the disclaimer, and the header's and footer's links
-        # (a page's address, its sites, its deletion, its footer link).
+        # (a page's address, its sites, its deletion, its header and footer links).
         forget_when_pages_change(forget_medical_disclaimer)
-        forget_when_pages_change(forget_site_links, FooterLink)
+        forget_when_pages_change(forget_site_links, FooterLink, HeaderLink)
 
         uid = "articles.forget_site_settings"
         post_save.connect(forget_site_settings, sender=SiteSettings, dispatch_uid=uid)

@@ -1,6 +1,6 @@
 """Comparing and restoring saved versions of an article or a publisher's page in the admin
 (django-reversion keeps them: an article's body, details, references and review sign-off; a
-page's text, details and footer link; with who saved and when).
+page's text, details and header and footer links; with who saved and when).
 
 The history page lists every version; an editor or moderator picks two and sees, field by
 field, what changed between them (a line diff for the text), and restores one with a button.
@@ -33,11 +33,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from articles.models import DERIVED_FIELDS, Article, FooterLink, Reference
+from articles.models import DERIVED_FIELDS, Article, FooterLink, HeaderLink, Reference
 
 # Bookkeeping, not content: left out of the comparison.
 SKIPPED_FIELDS = {"id", "created_at", "updated_at", *DERIVED_FIELDS}
 REFERENCES_LABEL = gettext_lazy("References")
+HEADER_LINK_LABEL = gettext_lazy("Header link")
 FOOTER_LINK_LABEL = gettext_lazy("Footer link")
 RESTORE_PERMISSION = "articles.restore_article_version"
 
@@ -107,21 +108,31 @@ def _diff(old: str, new: str) -> list[tuple[str, str]]:
     return lines
 
 
-def _footer_link(version: Version) -> str:
-    links = _kept_with(version, FooterLink, "page_id")
-    return "\n".join(_("%(label)s (position %(position)s)") % data for _pk, data in sorted(links))
+def _page_link(model):
+    """What a page's version held of its link in ``model`` (the header's or the footer's)."""
+
+    def link(version: Version) -> str:
+        links = _kept_with(version, model, "page_id")
+        return "\n".join(
+            _("%(label)s (position %(position)s)") % data for _pk, data in sorted(links)
+        )
+
+    return link
 
 
 # What else a version holds, shown after the object's own fields.
 KEPT_WITH = {
     Article: [(REFERENCES_LABEL, _references)],
-    FlatPage: [(FOOTER_LINK_LABEL, _footer_link)],
+    FlatPage: [
+        (HEADER_LINK_LABEL, _page_link(HeaderLink)),
+        (FOOTER_LINK_LABEL, _page_link(FooterLink)),
+    ],
 }
 
 
 def compare_versions(old: Version, new: Version) -> list[FieldChange]:
     """What changed from ``old`` to ``new``: every differing field, then what was kept with
-    the object (an article's references, a page's footer link)."""
+    the object (an article's references, a page's header and footer links)."""
     changes = []
     model = old._model
     old_data, new_data = old.field_dict, new.field_dict

@@ -114,35 +114,54 @@ class PublisherPage(FlatPage):
         return self.title
 
 
-class FooterLink(models.Model):
-    """A page linked from every page's footer, in the words and order editors choose (a page
-    without one is linked from nowhere but its address). Read once into the shared cache
-    (``articles.site_pages.site_links``)."""
+class PageLink(models.Model):
+    """A page linked from a part of every page (the header, the footer), in the words and
+    order editors choose. Read once into the shared cache (``articles.site_pages.site_links``).
+    """
 
-    page = models.OneToOneField(
-        FlatPage, on_delete=models.CASCADE, related_name="footer_link", verbose_name=_("page")
-    )
     label = models.CharField(
         _("link text"),
         max_length=40,
-        help_text=_("A word or two, as readers see it in the footer: Privacy, Contact..."),
+        help_text=_("A word or two, as readers see the link: About, Privacy, Contact..."),
     )
     position = models.PositiveSmallIntegerField(
         _("position"),
         default=100,
-        help_text=_(
-            "Links run from the lowest number to the highest. The pages the site came with are "
-            "10, 20, 30, 40 and 50; 100 puts a link at the end."
-        ),
+        help_text=_("Links run from the lowest number to the highest; 100 puts a link at the end."),
     )
 
     class Meta:
-        verbose_name = _("footer link")
-        verbose_name_plural = _("footer links")
+        abstract = True
         ordering = ["position", "label"]
 
     def __str__(self):
         return self.label
+
+
+class FooterLink(PageLink):
+    """A page linked from every page's footer (a page with no link anywhere is reached only
+    from links in the text). The shipped pages are at 10, 20, 30, 40 and 50."""
+
+    page = models.OneToOneField(
+        FlatPage, on_delete=models.CASCADE, related_name="footer_link", verbose_name=_("page")
+    )
+
+    class Meta(PageLink.Meta):
+        verbose_name = _("footer link")
+        verbose_name_plural = _("footer links")
+
+
+class HeaderLink(PageLink):
+    """A page linked from every page's header, after Topics: kept to a few, as the header
+    shares a phone's width with the site's name (About, shipped at 10)."""
+
+    page = models.OneToOneField(
+        FlatPage, on_delete=models.CASCADE, related_name="header_link", verbose_name=_("page")
+    )
+
+    class Meta(PageLink.Meta):
+        verbose_name = _("header link")
+        verbose_name_plural = _("header links")
 
 
 # Versions of a proxy's objects are kept under its concrete model (django-reversion's

@@ -29,33 +29,38 @@ def forget_site_settings(**kwargs) -> None:
 
 
 def site_links(stored_only: bool = False) -> dict:
-    """What the header and footer link to: ``pages``, the addresses of this site's pages (the
-    header's About shows only while its page exists), and ``footer``, the footer's links
+    """What the header and footer link to: ``header`` and ``footer``, each a list of links
     (``url``, ``label``) in the editors' order. ``stored_only``: what the cache holds, without
-    asking the database (empty if nothing)."""
+    asking the database (no links if nothing)."""
     cached = cache.get(LINKS_CACHE_KEY)
     if cached is None and stored_only:
-        return {"pages": [], "footer": []}
+        return {"header": [], "footer": []}
     if cached is None:
         from django.contrib.flatpages.models import FlatPage
 
         prefix = get_script_prefix().rstrip("/")
-        rows = list(
-            FlatPage.objects.filter(sites=settings.SITE_ID).values_list(
-                "url", "footer_link__label", "footer_link__position"
-            )
+        rows = FlatPage.objects.filter(sites=settings.SITE_ID).values_list(
+            "url",
+            "header_link__label",
+            "header_link__position",
+            "footer_link__label",
+            "footer_link__position",
         )
-        linked = sorted((position, label, url) for url, label, position in rows if label)
+        header, footer = [], []
+        for url, header_label, header_position, footer_label, footer_position in rows:
+            url = iri_to_uri(prefix + url)
+            if header_label:
+                header.append((header_position, header_label, url))
+            if footer_label:
+                footer.append((footer_position, footer_label, url))
         cached = {
-            "pages": [url for url, _label, _position in rows],
-            "footer": [
-                {"url": iri_to_uri(prefix + url), "label": label} for _, label, url in linked
-            ],
+            part: [{"url": url, "label": label} for _, label, url in sorted(links)]
+            for part, links in (("header", header), ("footer", footer))
         }
         cache.set(LINKS_CACHE_KEY, cached, timeout=None)
     return cached
 
 
 def forget_site_links(**kwargs) -> None:
-    """Signal receiver: a footer link, or a page, changed."""
+    """Signal receiver: a header or footer link, or a page, changed."""
     cache.delete(LINKS_CACHE_KEY)

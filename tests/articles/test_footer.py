@@ -1,5 +1,5 @@
-"""The footer's links: the publisher's pages editors put there, in their words and order; and
-the header's About, there while its page is."""
+"""The header's and footer's links: the publisher's pages editors put there, in their words and
+order (the header's after Topics, starting with About), there while their pages are."""
 
 import importlib
 
@@ -10,7 +10,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.db import OperationalError
 
 from articles import site_pages
-from articles.models import FooterLink
+from articles.models import FooterLink, HeaderLink
 from nervepain import outage
 from tests.admin_forms import page_form
 from tests.factories import ArticleFactory
@@ -18,6 +18,7 @@ from tests.factories import ArticleFactory
 pytestmark = pytest.mark.django_db
 
 footer_migration = importlib.import_module("articles.migrations.0015_footer_links")
+header_migration = importlib.import_module("articles.migrations.0016_header_links")
 
 SHIPPED = ["About", "Editorial policy", "Contact", "Privacy", "Medical disclaimer"]
 
@@ -109,9 +110,11 @@ def test_the_pages_list_says_which_pages_are_in_the_footer(admin_client):
     assert rows["Accessibility statement"] == "-"
 
 
-def test_the_footer_costs_no_query_once_read(client, django_assert_num_queries):
+def test_the_header_and_footer_cost_one_query_then_none(client, django_assert_num_queries):
     with django_assert_num_queries(1):
-        assert [link["label"] for link in site_pages.site_links()["footer"]] == SHIPPED
+        links = site_pages.site_links()
+    assert [link["label"] for link in links["footer"]] == SHIPPED
+    assert links["header"] == [{"url": "/about/", "label": "About"}]
     with django_assert_num_queries(0):
         site_pages.site_links()
 
@@ -165,3 +168,76 @@ def test_the_headers_about_is_there_while_its_page_is(admin_client, client):
     assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
     assert header(client) == ["Topics"]
     assert header(client, "/topics/") == ["Topics"]
+
+
+def nav_links(client, url="/"):
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    return [(a.get_text(), a["href"], a.get("aria-current")) for a in page.select("header nav a")]
+
+
+def test_a_page_given_a_header_link_is_in_every_header_after_topics(admin_client, client):
+    article = ArticleFactory()
+    assert header(client, article.get_absolute_url()) == ["Topics", "About"]  # cached
+    contact = FlatPage.objects.get(url="/contact/")
+    form = page_form(contact, url=contact.url, title=contact.title, content=contact.content)
+    form |= {
+        "header_link-TOTAL_FORMS": "1",
+        "header_link-0-label": "Contact us",
+        "header_link-0-position": "5",
+    }
+    url = f"/admin/articles/publisherpage/{contact.pk}/change/"
+    assert admin_client.post(url, form).status_code == 302
+    for path in ("/", article.get_absolute_url(), "/topics/", "/search/?q=nerve"):
+        assert header(client, path) == ["Topics", "Contact us", "About"], path
+    assert nav_links(client, "/contact/") == [
+        ("Topics", "/topics/", None),
+        ("Contact us", "/contact/", "page"),
+        ("About", "/about/", None),
+    ]
+    assert "Contact" in labels(client)  # its footer link stays as it was
+
+
+def test_about_leaves_the_header_and_its_page_stays(admin_client, client):
+    about = FlatPage.objects.get(url="/about/")
+    form = page_form(about, url=about.url, title=about.title, content=about.content)
+    url = f"/admin/articles/publisherpage/{about.pk}/change/"
+    assert admin_client.post(url, form | {"header_link-0-DELETE": "on"}).status_code == 302
+    assert header(client) == ["Topics"]
+    assert client.get("/about/").status_code == 200
+    assert "About" in labels(client)
+
+
+def test_the_pages_form_says_where_each_link_goes(admin_client):
+    about = FlatPage.objects.get(url="/about/")
+    response = admin_client.get(f"/admin/articles/publisherpage/{about.pk}/change/")
+    page = BeautifulSoup(response.content, "html.parser")
+    headings = [h.get_text() for h in page.select(".page-link-group h2.inline-heading")]
+    assert headings == ["In the header", "In the footer"]
+    removes = [label.get_text() for label in page.select(".page-link-remove label")]
+    assert removes == [
+        "Remove from the header (the page stays)",
+        "Remove from the footer (the page stays)",
+    ]
+    assert page.select_one("#id_header_link-0-label")["value"] == "About"
+
+
+def test_the_pages_list_says_which_pages_are_in_the_header(admin_client):
+    page = BeautifulSoup(admin_client.get("/admin/articles/publisherpage/").content, "html.parser")
+    rows = {
+        row.select_one(".field-url").get_text(): row.select_one(".field-in_header").get_text()
+        for row in page.select("#result_list tbody tr")
+    }
+    assert rows["/about/"] == "About"
+    assert rows["/contact/"] == "-"
+
+
+def test_the_migration_puts_about_in_the_header_while_it_is_there():
+    HeaderLink.objects.all().delete()
+    header_migration.link_about(apps, None)
+    assert [(link.page.url, link.label, link.position) for link in HeaderLink.objects.all()] == [
+        ("/about/", "About", 10)
+    ]
+    HeaderLink.objects.all().delete()
+    FlatPage.objects.filter(url="/about/").delete()
+    header_migration.link_about(apps, None)
+    assert not HeaderLink.objects.exists()

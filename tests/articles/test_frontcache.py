@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from articles import frontcache
-from articles.models import Article, FooterLink, PublisherPage
+from articles.models import Article, FooterLink, HeaderLink, PublisherPage
 from comments.forms import FORM_COOKIE
 from comments.models import Comment, ModerationWord
 from tests.comments.conftest import form_data, send
@@ -321,11 +321,14 @@ def test_a_flatpage_purges_every_page(varnish, django_capture_on_commit_callback
     assert keys_purged() == [{"site"}]
 
 
-def test_a_footer_link_purges_every_page(varnish, django_capture_on_commit_callbacks):
-    """Every page has the footer."""
-    link = FooterLink.objects.get(page__url="/privacy/")
+@pytest.mark.parametrize("model", [FooterLink, HeaderLink])
+def test_a_header_or_footer_link_purges_every_page(
+    varnish, django_capture_on_commit_callbacks, model
+):
+    """Every page has the header and the footer."""
+    link = model.objects.get(page__url="/about/")
     with django_capture_on_commit_callbacks(execute=True):
-        link.label = "Your data"
+        link.label = "Who we are"
         link.save()
     assert keys_purged() == [{"site"}]
 

@@ -73,6 +73,19 @@ def test_two_versions_compare_field_by_field_with_the_footer_link(admin_client, 
     assert list(compared(admin_client, privacy, edited, newest)) == ["Title", "Footer link"]
 
 
+def test_a_header_link_is_compared_and_restored_with_the_page(admin_client, client):
+    about = FlatPage.objects.get(url="/about/")
+    save(admin_client, about, **{"header_link-0-label": "Who we are"})
+    save(admin_client, about, **{"header_link-0-label": "About us", "header_link-0-position": "1"})
+    newest, renamed, _first = versions(about)
+    changes = compared(admin_client, about, renamed, newest)
+    assert changes == {"Header link": "- Who we are (position 10)\n+ About us (position 1)\n"}
+    restore = f"/admin/articles/publisherpage/{about.pk}/history/{renamed.pk}/restore/"
+    assert admin_client.post(restore).status_code == 302
+    page = BeautifulSoup(client.get("/").content, "html.parser")
+    assert [a.get_text() for a in page.select("header nav a")] == ["Topics", "Who we are"]
+
+
 def test_restoring_a_version_brings_back_its_text_and_footer_link(admin_client, client, privacy):
     _newest, _edited, shipped = versions(privacy)
     restore = f"/admin/articles/publisherpage/{privacy.pk}/history/{shipped.pk}/restore/"
