@@ -5,6 +5,7 @@ from django.db.models import Case, Count, IntegerField, Q, When
 from django.utils.safestring import mark_safe
 
 from articles import disclaimer
+from articles.desk import desk
 from articles.markdown import has_own_numbers, render_markdown
 from articles.models import Article
 from articles.structured_data import (
@@ -119,3 +120,9 @@ def topic_neighbours(article):
 def site_json_ld():
     """The home page's JSON-LD: ``WebSite`` with its ``SearchAction``, and the publisher."""
     return json_ld_script(site_graph())
+
+
+@register.simple_tag
+def editors_desk():
+    """The admin home page's panels for editors (``articles.desk``)."""
+    return desk()
