@@ -41,6 +41,7 @@ from articles.models import (
 )
 from articles.readability import grade_hint, reading_grade
 from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
+from comments import queue
 from nervepain.admin_site import TextAsStored, TextField
 
 
@@ -391,9 +392,11 @@ class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionK
         "sign-off. Choose two to compare them, or restore one."
     )
     inlines = [ReferenceInline]
-    # Four columns, as WordPress's Posts list keeps few: seven (publish date, last reviewed,
-    # next review due and overdue apart) left the title one word a line at 1,280 px.
-    list_display = ["title", "publication", "medical_review", "updated_at"]
+    # Few columns, as WordPress's Posts list keeps: seven (publish date, last reviewed, next
+    # review due and overdue apart) left the title one word a line at 1,280 px. "Updated" shows
+    # the day alone and the title keeps 12rem, so that "Comments" (for those who may see
+    # them) fits beside the filters.
+    list_display = ["title", "publication", "medical_review", "updated"]
     list_filter = [
         PublicationFilter,
         ReviewStatusFilter,
@@ -408,6 +411,46 @@ class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionK
     # Tags stay a plain multiple select: the autocomplete widget's search box has no label.
     autocomplete_fields = ["author"]
     readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed", "publication"]
+
+    def get_list_display(self, request):
+        """With a "Comments" column for those who may see the comments it links to."""
+        if request.user.has_perm("comments.view_comment"):
+            return [*self.list_display, "discussion"]
+        return self.list_display
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if "discussion" in changelist.list_display:
+            articles = list(changelist.result_list)
+            counts = queue.counts_by_object(articles)
+            for article in articles:
+                article.comment_counts = counts.get(article.pk, (0, 0))
+        return changelist
+
+    @admin.display(description=_("Comments"))
+    def discussion(self, article):
+        """Published comments, and those waiting, each linked to the moderation queue."""
+        published, pending = article.comment_counts
+        queue_url = reverse("admin:comments_comment_changelist")
+        shown = format_html(
+            '<a href="{}?article={}&amp;state=published" title="{}">{}</a>',
+            queue_url,
+            article.pk,
+            ngettext("%(n)s published comment", "%(n)s published comments", published)
+            % {"n": published},
+            published,
+        )
+        if not pending:
+            return shown
+        return format_html(
+            '<span>{} <a class="comments-waiting" href="{}?article={}&amp;state=pending">{}</a>'
+            "</span>",
+            shown,
+            queue_url,
+            article.pk,
+            _("%(n)s waiting") % {"n": pending},
+        )
+
     fieldsets = [
         (
             None,
@@ -444,6 +487,17 @@ class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionK
             _("Scheduled for") if obj.is_scheduled else _("Published"),
             when.isoformat(),
             date_format(when, "DATETIME_FORMAT"),
+        )
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated(self, obj):
+        """The day, the time on hover: a narrow column leaves the title room."""
+        when = timezone.localtime(obj.updated_at)
+        return format_html(
+            '<time datetime="{}" title="{}">{}</time>',
+            when.isoformat(),
+            date_format(when, "DATETIME_FORMAT"),
+            date_format(when, "j M Y"),
         )
 
     @admin.display(description=_("medical review"), ordering="next_review_due")

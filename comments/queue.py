@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse
@@ -100,6 +101,29 @@ def pending_count(request) -> int:
     if not cache:
         cache.append(Comment.objects.pending().count())
     return cache[0]
+
+
+def counts_by_object(objects) -> dict[int, tuple[int, int]]:
+    """Published and pending comments on each of ``objects`` (articles, say), in one query:
+    ``{pk: (published, pending)}``, objects without any left out."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    rows = (
+        Comment.objects.filter(
+            content_type=ContentType.objects.get_for_model(objects[0]),
+            object_pk__in=[str(obj.pk) for obj in objects],
+            state__in=[S.PUBLISHED, S.PENDING],
+        )
+        .order_by()
+        .values_list("object_pk", "state")
+        .annotate(n=Count("pk"))
+    )
+    counts = {}
+    for object_pk, state, n in rows:
+        published, pending = counts.get(int(object_pk), (0, 0))
+        counts[int(object_pk)] = (n, pending) if state == S.PUBLISHED else (published, n)
+    return counts
 
 
 def actions_for(comment) -> list[Action]:

@@ -66,7 +66,7 @@ def test_changelist_says_when_each_article_was_reviewed_and_is_due(admin_client)
     ArticleFactory(title="Never one")
     page = BeautifulSoup(admin_client.get("/admin/articles/article/").content, "html.parser")
     headings = [th.get_text(" ", strip=True) for th in page.select("#result_list thead th")]
-    assert headings[1:] == ["Title", "Publication", "Medical review", "Updated"]
+    assert headings[1:] == ["Title", "Publication", "Medical review", "Updated", "Comments"]
     cells = {
         row.select_one("th a").get_text(): row.select_one("td.field-medical_review span")
         for row in page.select("#result_list tbody tr")
@@ -257,3 +257,54 @@ def test_filters_by_topic_name_their_none_choice(admin_client):
         admin_client.get("/admin/articles/topic/" + main_only["href"]).content, "html.parser"
     )
     assert [a.get_text() for a in listed.select("#result_list tbody th a")] == ["Nerve pain"]
+
+
+def test_the_list_counts_each_articles_comments_and_links_to_them(
+    admin_client, django_assert_num_queries
+):
+    """Like WordPress's Posts list: published comments, and those waiting, each a link to the
+    moderation queue for that article. One query for the whole page, however many rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import CommentFactory
+
+    busy = ArticleFactory(title="Busy one")
+    CommentFactory.create_batch(2, article=busy)
+    CommentFactory(article=busy, state="pending")
+    CommentFactory(article=busy, state="spam")
+    ArticleFactory(title="Quiet one")
+    page = BeautifulSoup(admin_client.get("/admin/articles/article/").content, "html.parser")
+    cells = {
+        row.select_one("th a").get_text(): row.select_one("td.field-discussion")
+        for row in page.select("#result_list tbody tr")
+    }
+    assert cells["Busy one"].get_text(" ", strip=True) == "2 1 waiting"
+    published, waiting = cells["Busy one"].select("a")
+    assert published["href"] == f"/admin/comments/comment/?article={busy.pk}&state=published"
+    assert published["title"] == "2 published comments"
+    assert waiting["href"] == f"/admin/comments/comment/?article={busy.pk}&state=pending"
+    assert cells["Quiet one"].get_text(strip=True) == "0"
+    queue = admin_client.get(waiting["href"]).context["cl"].result_list
+    assert [c.state for c in queue] == ["pending"]
+
+    with CaptureQueriesContext(connection) as two_articles:
+        admin_client.get("/admin/articles/article/")
+    for article in ArticleFactory.create_batch(5):
+        CommentFactory(article=article, state="pending")
+    with django_assert_num_queries(len(two_articles)):
+        admin_client.get("/admin/articles/article/")
+
+
+def test_editors_who_may_not_see_comments_get_no_comments_column(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.set(Permission.objects.filter(codename="view_article"))
+    client.force_login(editor)
+    ArticleFactory()
+    page = BeautifulSoup(client.get("/admin/articles/article/").content, "html.parser")
+    headings = [th.get_text(" ", strip=True) for th in page.select("#result_list thead th")]
+    assert headings == ["Title", "Publication", "Medical review", "Updated"]  # no checkboxes
