@@ -41,7 +41,6 @@ from articles.models import (
 )
 from articles.readability import grade_hint, reading_grade
 from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
-from comments import queue
 from nervepain.admin_site import TextAsStored, TextField
 
 
@@ -394,8 +393,8 @@ class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionK
     inlines = [ReferenceInline]
     # Few columns, as WordPress's Posts list keeps: seven (publish date, last reviewed, next
     # review due and overdue apart) left the title one word a line at 1,280 px. "Updated" shows
-    # the day alone and the title keeps 12rem, so that "Comments" (for those who may see
-    # them) fits beside the filters.
+    # the day alone and the title keeps 12rem, so that "Comments" (added by the comments app's
+    # admin, for those who may see them) fits beside the filters.
     list_display = ["title", "publication", "medical_review", "updated"]
     list_filter = [
         PublicationFilter,
@@ -411,46 +410,6 @@ class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionK
     # Tags stay a plain multiple select: the autocomplete widget's search box has no label.
     autocomplete_fields = ["author"]
     readonly_fields = ["reading_grade", "reviewed_by", "last_reviewed", "publication"]
-
-    def get_list_display(self, request):
-        """With a "Comments" column for those who may see the comments it links to."""
-        if request.user.has_perm("comments.view_comment"):
-            return [*self.list_display, "discussion"]
-        return self.list_display
-
-    def get_changelist_instance(self, request):
-        changelist = super().get_changelist_instance(request)
-        if "discussion" in changelist.list_display:
-            articles = list(changelist.result_list)
-            counts = queue.counts_by_object(articles)
-            for article in articles:
-                article.comment_counts = counts.get(article.pk, (0, 0))
-        return changelist
-
-    @admin.display(description=_("Comments"))
-    def discussion(self, article):
-        """Published comments, and those waiting, each linked to the moderation queue."""
-        published, pending = article.comment_counts
-        queue_url = reverse("admin:comments_comment_changelist")
-        shown = format_html(
-            '<a href="{}?article={}&amp;state=published" title="{}">{}</a>',
-            queue_url,
-            article.pk,
-            ngettext("%(n)s published comment", "%(n)s published comments", published)
-            % {"n": published},
-            published,
-        )
-        if not pending:
-            return shown
-        return format_html(
-            '<span>{} <a class="comments-waiting" href="{}?article={}&amp;state=pending">{}</a>'
-            "</span>",
-            shown,
-            queue_url,
-            article.pk,
-            _("%(n)s waiting") % {"n": pending},
-        )
-
     fieldsets = [
         (
             None,

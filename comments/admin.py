@@ -17,6 +17,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.admin import ArticleAdmin
+from articles.models import Article
 from comments import decisions, queue
 from comments.models import (
     Comment,
@@ -721,3 +723,52 @@ class CommentVersionAdmin(ReadOnlyAdmin):
     @admin.display(description=_("earlier text"))
     def text_excerpt(self, version):
         return Truncator(version.text).chars(200)  # the version's own page shows it whole
+
+
+# The articles list, with each article's comments: this app adds the column, as the articles
+# app does not know about comments (tests/test_layout.py).
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleWithCommentsAdmin(ArticleAdmin):
+    """Like WordPress's Posts list: each article's published comments, and those waiting,
+    each linked to the moderation queue for that article, for those who may see them."""
+
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        if request.user.has_perm("comments.view_comment"):
+            return [*list_display, "discussion"]
+        return list_display
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        if "discussion" in changelist.list_display:
+            articles = list(changelist.result_list)
+            counts = queue.counts_by_object(articles)
+            for article in articles:
+                article.comment_counts = counts.get(article.pk, (0, 0))
+        return changelist
+
+    @admin.display(description=_("Comments"))
+    def discussion(self, article):
+        published, pending = article.comment_counts
+        queue_url = reverse("admin:comments_comment_changelist")
+        shown = format_html(
+            '<a href="{}?article={}&amp;state=published" title="{}">{}</a>',
+            queue_url,
+            article.pk,
+            ngettext("%(n)s published comment", "%(n)s published comments", published)
+            % {"n": published},
+            published,
+        )
+        if not pending:
+            return shown
+        return format_html(
+            '<span>{} <a class="comments-waiting" href="{}?article={}&amp;state=pending">{}</a>'
+            "</span>",
+            shown,
+            queue_url,
+            article.pk,
+            _("%(n)s waiting") % {"n": pending},
+        )
