@@ -22,6 +22,7 @@ from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
+from articles.models import Article
 from comments import decisions
 from comments.health import HIGHLIGHTED_REASONS, highlight_matches
 from comments.models import Comment, CommentReport
@@ -218,18 +219,31 @@ def empty_state(current: str, params) -> dict:
 
 
 def narrowed_to(params) -> list[dict]:
-    """The one commenter's email or IP address the list shows ("All from this email", "From
-    this IP"), which the filter panel does not: ``label``, ``value`` and ``url`` without it."""
+    """The one article, email or IP address the list shows (from the Articles list's Comments
+    column, "All from this email", "From this IP"), said above the list: the filter panel
+    says nothing of the email and IP, and a phone shows it below the list. Each ``label``,
+    ``value`` and ``url`` (the list without it)."""
     shown = []
-    for name, label in (
-        ("user_email", _("Only comments from the email")),
-        ("ip_address", _("Only comments from the IP address")),
+    for name, label, everyone in (
+        ("article", _("Only comments on"), _("Show every article's")),
+        ("user_email", _("Only comments from the email"), _("Show everyone's")),
+        ("ip_address", _("Only comments from the IP address"), _("Show everyone's")),
     ):
         value = params.get(name)
         if value:
+            if name == "article":
+                value = _article_title(value) or value
             rest = {k: v for k, v in params.items() if k not in {name, "p"}}
-            shown.append({"label": label, "value": value, "url": "?" + urlencode(rest)})
+            shown.append(
+                {"label": label, "value": value, "url": "?" + urlencode(rest), "all": everyone}
+            )
     return shown
+
+
+def _article_title(pk: str) -> str | None:
+    if not pk.isdigit():
+        return None
+    return Article.objects.filter(pk=pk).values_list("title", flat=True).first()
 
 
 def prepare(comments, request) -> None:

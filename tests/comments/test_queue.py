@@ -124,6 +124,21 @@ def test_a_list_narrowed_to_one_email_or_ip_says_so_and_tabs_keep_it(moderator_c
     assert not soup(moderator_client.get(CHANGELIST)).select(".queue-narrowed")
 
 
+def test_a_list_narrowed_to_one_article_names_it(moderator_client):
+    """The Articles list's Comments column links here; the filter panel lists only the first
+    100 articles, and a phone shows it below the list."""
+    article = ArticleFactory(title="Burning feet at night")
+    CommentFactory(article=article, state="pending")
+    page = soup(moderator_client.get(CHANGELIST, {"article": str(article.pk), "state": "pending"}))
+    line = page.select_one(".queue-narrowed")
+    assert " ".join(line.get_text().split()) == (
+        "Only comments on Burning feet at night. Show every article's"
+    )
+    assert line.a["href"] == "?state=pending"
+    unknown = soup(moderator_client.get(CHANGELIST, {"article": "x"})).select_one(".queue-narrowed")
+    assert "Only comments on x." in unknown.get_text()
+
+
 def test_an_empty_tab_says_so_instead_of_an_empty_table(moderator_client):
     CommentFactory(state="published")
     page = soup(moderator_client.get(CHANGELIST))
