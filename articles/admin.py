@@ -18,7 +18,8 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -26,9 +27,11 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
 from articles import deletion, editor, history
+from articles.images import where_used
 from articles.markdown import analyse
 from articles.models import (
     Article,
+    BodyImage,
     CallToAction,
     FooterLink,
     HeaderLink,
@@ -187,6 +190,96 @@ class TopicAdmin(TextAsStored, admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(BodyImage)
+class BodyImageAdmin(admin.ModelAdmin):
+    """The images uploaded in the editors (WordPress's Media Library): each with where it is
+    shown and the Markdown that shows it; one no text shows can be deleted, with its copies.
+    Images are added from the editor's "Image" button, not here."""
+
+    list_display = ["thumbnail", "name", "size", "uploaded_at", "uploaded_by", "shown_in"]
+    list_display_links = ["thumbnail", "name"]
+    list_select_related = ["uploaded_by"]
+    search_fields = ["path"]
+    date_hierarchy = "uploaded_at"
+    fields = ["preview", "markdown", "size", "uploaded_at", "uploaded_by", "shown_in"]
+    readonly_fields = fields
+    actions = None  # one at a time, from its page, where "Delete" shows only for unused ones
+
+    class Media:
+        css = {"all": ["css/admin-editor.css"]}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # nothing to edit: its page shows it, with "Delete" when unused
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self._used(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        images = list(changelist.result_list)
+        for image, places in zip(images, where_used(images).values(), strict=True):
+            image.used_in = places
+        return changelist
+
+    @staticmethod
+    def _used(image) -> list[dict]:
+        if not hasattr(image, "used_in"):
+            image.used_in = where_used([image])[image.pk]
+        return image.used_in
+
+    @admin.display(description=_("image"))
+    def thumbnail(self, image):
+        return format_html(
+            '<img class="library-thumb" src="{}" alt="" width="96" height="{}" loading="lazy">',
+            image.url,
+            round(96 * image.height / image.width),
+        )
+
+    @admin.display(description=_("preview"))
+    def preview(self, image):
+        return format_html(
+            '<img class="library-preview" src="{}" alt="" width="{}" height="{}">',
+            image.url,
+            image.width,
+            image.height,
+        )
+
+    @admin.display(description=_("file"), ordering="path")
+    def name(self, image):
+        return str(image)
+
+    @admin.display(description=_("size"))
+    def size(self, image):
+        return f"{image.width} \N{MULTIPLICATION SIGN} {image.height}"
+
+    @admin.display(description=_("Markdown"))
+    def markdown(self, image):
+        return format_html(
+            '<code class="library-markdown">![{}]({})</code><div class="help">{}</div>',
+            _("describe the image"),
+            image.url,
+            _("Paste it into an article's text, with words that say what the image shows."),
+        )
+
+    @admin.display(description=_("shown in"))
+    def shown_in(self, image):
+        places = self._used(image)
+        if not places:
+            return _("Nothing: it can be deleted.")
+        lines = [
+            format_html('<a href="{}">{}</a>', place["url"], place["label"])
+            if place["url"]
+            else place["label"]
+            for place in places
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines))
 
 
 @admin.register(Tag)

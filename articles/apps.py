@@ -47,6 +47,11 @@ class ArticlesConfig(AppConfig):
         forget_when_pages_change(forget_medical_disclaimer)
         forget_when_pages_change(forget_site_links, FooterLink, HeaderLink)
 
+        from articles.images import delete_files
+        from articles.models import BodyImage
+
+        post_delete.connect(delete_files, sender=BodyImage, dispatch_uid="articles.delete_files")
+
         uid = "articles.forget_site_settings"
         post_save.connect(forget_site_settings, sender=SiteSettings, dispatch_uid=uid)
         post_delete.connect(forget_site_settings, sender=SiteSettings, dispatch_uid=uid)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,7 @@ from articles.markdown import (
     plain_text,
     reading_minutes,
     render_markdown,
+    responsive_widths,
     table_of_contents,
 )
 
@@ -781,3 +783,43 @@ class ArticleDraft(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.key}"
+
+
+class BodyImage(models.Model):
+    """An image uploaded in the article editor, as stored (``uploads/<random>-<w>x<h>.<ext>``,
+    with its narrower copies beside it): the editors' image library lists them, says which
+    articles show each, and deletes one no article shows, with its copies."""
+
+    shown_to_readers = False  # uploading or deleting one changes no page by itself
+
+    path = models.CharField(_("stored as"), max_length=255, unique=True)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.path.rsplit("/", 1)[-1]
+
+    @property
+    def url(self) -> str:
+        return default_storage.url(self.path)
+
+    def stored_files(self) -> list[str]:
+        """The image and its narrower copies, as the upload stored them."""
+        stem, _dot, extension = self.path.rpartition(".")
+        if extension == "gif":
+            return [self.path]
+        return [self.path, *(f"{stem}-{w}w.{extension}" for w in responsive_widths(self.width))]

@@ -19,6 +19,7 @@ from django.views import View
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from articles.markdown import render_markdown, responsive_widths
+from articles.models import BodyImage
 
 # Decoded format -> file extension. SVG is not a raster format and never decodes here.
 RASTER_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -59,8 +60,9 @@ class RasterImageForm(forms.Form):
         self.decoded = (image, image_format)
         return upload
 
-    def save(self, commit=True):
-        """Re-encode the decoded image and store it under a server-chosen name; return its URL.
+    def save(self, commit=True, uploaded_by=None):
+        """Re-encode the decoded image and store it under a server-chosen name, listed in the
+        editors' image library (``BodyImage``); return its URL.
 
         The name carries the stored size (``<random>-<width>x<height>.<ext>``) and narrower
         copies are stored beside it (``…-480w.<ext>``, ``…-960w.<ext>``), so the renderer can
@@ -82,6 +84,9 @@ class RasterImageForm(forms.Form):
                 default_storage.save(
                     f"{stem}-{width}w.{extension}", self._encode(copy, image_format)
                 )
+        BodyImage.objects.create(
+            path=stored, width=image.width, height=image.height, uploaded_by=uploaded_by
+        )
         return default_storage.url(stored)
 
     def as_stored_file(self, square: int | None = None) -> ContentFile:
@@ -135,5 +140,5 @@ class StaffImageUploadView(StaffOnlyMixin, View):
         form = RasterImageForm(request.POST, request.FILES)
         if not form.is_valid():
             return JsonResponse(form.errors, status=400)
-        url = form.save()
+        url = form.save(uploaded_by=request.user)
         return JsonResponse({"image_code": f"![]({url})", "url": url})

@@ -1,12 +1,20 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, override_settings
 
 from articles import pagecache
 from comments import views as comment_views
 from nervepain import outage
 from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """The test database is migrated on an empty media folder: the image library's migration
+    lists what storage holds (articles.0017), and a developer's own uploads are no test's."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("migrated-media")):
+        yield
 
 
 @pytest.fixture(autouse=True)

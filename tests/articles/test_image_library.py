@@ -1,0 +1,150 @@
+"""The editors' image library (Articles, Images): every image uploaded in an editor, where it
+is shown, and deleting one nothing shows, with its copies."""
+
+import importlib
+import io
+
+import pytest
+from bs4 import BeautifulSoup
+from django.apps import apps
+from django.contrib.flatpages.models import FlatPage
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.models import Article, ArticleDraft, BodyImage
+from tests.factories import ArticleFactory, CallToActionFactory
+
+pytestmark = pytest.mark.django_db
+
+LIBRARY = "/admin/articles/bodyimage/"
+migration = importlib.import_module("articles.migrations.0017_body_images")
+
+
+def upload(client, size=(1200, 800)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "red").save(buffer, "PNG")
+    response = client.post(
+        "/markdownx/upload/",
+        {"image": SimpleUploadedFile("knee.png", buffer.getvalue(), content_type="image/png")},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert response.status_code == 200
+    return response.json()["url"]
+
+
+def test_an_upload_is_listed_with_its_size_and_who_uploaded_it(admin_client, admin_user):
+    url = upload(admin_client)
+    image = BodyImage.objects.get()
+    assert url == f"/media/{image.path}"
+    assert (image.width, image.height, image.uploaded_by) == (1200, 800, admin_user)
+    assert image.stored_files() == [
+        image.path,
+        image.path.replace(".png", "-480w.png"),
+        image.path.replace(".png", "-960w.png"),
+    ]
+    assert all(default_storage.exists(name) for name in image.stored_files())
+    page = BeautifulSoup(admin_client.get(LIBRARY).content, "html.parser")
+    row = page.select_one("#result_list tbody tr")
+    assert row.select_one("img.library-thumb")["src"] == url
+    assert row.select_one(".field-size").get_text() == "1200 \N{MULTIPLICATION SIGN} 800"
+    assert row.select_one(".field-shown_in").get_text() == "Nothing: it can be deleted."
+
+
+def test_the_library_says_what_shows_each_image(admin_client):
+    shown, unused = upload(admin_client), upload(admin_client, (300, 200))
+    article = ArticleFactory(title="Knee exercises", body=f"Text.\n\n![A knee]({shown})\n")
+    FlatPage.objects.filter(url="/about/").update(content=f"![Us]({shown})")
+    CallToActionFactory(name="Physio offer", text=f"![Physio]({shown})")
+    page = BeautifulSoup(admin_client.get(LIBRARY).content, "html.parser")
+    cells = {
+        row.select_one("img")["src"]: row.select_one(".field-shown_in")
+        for row in page.select("#result_list tbody tr")
+    }
+    links = [(a.get_text(), a["href"]) for a in cells[shown].select("a")]
+    about = FlatPage.objects.get(url="/about/")
+    assert links[0] == ("Article: Knee exercises", f"/admin/articles/article/{article.pk}/change/")
+    assert links[1] == (
+        "Page: About nervepain",
+        f"/admin/articles/publisherpage/{about.pk}/change/",
+    )
+    assert links[2][0] == "Call-to-action: Physio offer"
+    assert cells[unused].get_text() == "Nothing: it can be deleted."
+
+
+def test_an_unused_image_is_deleted_with_its_copies(
+    admin_client, django_capture_on_commit_callbacks
+):
+    upload(admin_client)
+    image = BodyImage.objects.get()
+    files = image.stored_files()
+    page = BeautifulSoup(admin_client.get(f"{LIBRARY}{image.pk}/change/").content, "html.parser")
+    assert page.select_one("a.deletelink") is not None
+    assert (
+        f"![describe the image](/media/{image.path})"
+        in page.select_one(".library-markdown").get_text()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"{LIBRARY}{image.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not BodyImage.objects.exists()
+    assert not any(default_storage.exists(name) for name in files)
+
+
+@pytest.mark.parametrize("where", ["article", "draft"])
+def test_an_image_something_shows_cannot_be_deleted(admin_client, admin_user, where):
+    """Shown by an article, or only in an unsaved draft in the editor (its autosave)."""
+    url = upload(admin_client)
+    if where == "article":
+        ArticleFactory(body=f"![A knee]({url})")
+    else:
+        ArticleDraft.objects.create(user=admin_user, key="new", data={"body": f"![]({url})"})
+    image = BodyImage.objects.get()
+    page = BeautifulSoup(admin_client.get(f"{LIBRARY}{image.pk}/change/").content, "html.parser")
+    assert page.select_one("a.deletelink") is None
+    assert admin_client.post(f"{LIBRARY}{image.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert all(default_storage.exists(name) for name in image.stored_files())
+
+
+def test_images_are_not_added_or_changed_here(admin_client):
+    upload(admin_client)
+    image = BodyImage.objects.get()
+    assert admin_client.get(f"{LIBRARY}add/").status_code == 403
+    response = admin_client.post(f"{LIBRARY}{image.pk}/change/", {"path": "uploads/other.png"})
+    assert response.status_code == 403
+    image.refresh_from_db()
+    assert image.path.startswith("uploads/") and image.path != "uploads/other.png"
+
+
+def test_the_list_costs_the_same_queries_for_one_image_or_many(
+    admin_client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ArticleFactory(body=f"![]({upload(admin_client)})")
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(LIBRARY)
+    one_image = len(one)  # read now: the requests below empty the connection's log
+    for _ in range(4):
+        ArticleFactory(body=f"![]({upload(admin_client, (100, 100))})")
+    with django_assert_max_num_queries(one_image):
+        admin_client.get(LIBRARY)
+
+
+def test_the_migration_lists_the_images_uploaded_before_it():
+    for name in (
+        "uploads/0123456789abcdef0123456789abcdef-1200x800.jpg",
+        "uploads/0123456789abcdef0123456789abcdef-1200x800-480w.jpg",
+        "uploads/fedcba9876543210fedcba9876543210-64x64.gif",
+        "uploads/notes.txt",
+    ):
+        default_storage.save(name, io.BytesIO(b"x"))
+    migration.list_uploads(apps, None)
+    assert sorted(BodyImage.objects.values_list("path", "width", "height")) == [
+        ("uploads/0123456789abcdef0123456789abcdef-1200x800.jpg", 1200, 800),
+        ("uploads/fedcba9876543210fedcba9876543210-64x64.gif", 64, 64),
+    ]
+    migration.list_uploads(apps, None)  # again: nothing twice
+    assert BodyImage.objects.count() == 2
+    assert Article  # the library's rows stand alone: no article is needed
