@@ -15,6 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views import View
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -142,3 +144,25 @@ class StaffImageUploadView(StaffOnlyMixin, View):
             return JsonResponse(form.errors, status=400)
         url = form.save(uploaded_by=request.user)
         return JsonResponse({"image_code": f"![]({url})", "url": url})
+
+
+class StaffImageLibraryView(StaffOnlyMixin, View):
+    """The editor's image dialog's "choose one already uploaded": the newest uploads, each
+    with its address, a small copy to show and its size."""
+
+    SHOWN = 24
+
+    def get(self, request, *args, **kwargs):
+        images = []
+        for image in BodyImage.objects.all()[: self.SHOWN]:
+            files = image.stored_files()  # the image, then its copies, narrowest first
+            images.append(
+                {
+                    "url": image.url,
+                    "thumb": default_storage.url(files[1] if len(files) > 1 else files[0]),
+                    "width": image.width,
+                    "height": image.height,
+                    "uploaded": date_format(timezone.localtime(image.uploaded_at), "j M Y"),
+                }
+            )
+        return JsonResponse({"images": images})

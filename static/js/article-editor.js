@@ -486,7 +486,11 @@
   var imageAlt = imageDialog.querySelector('input[type="text"]');
   var imageError = imageDialog.querySelector(".errornote");
   var imageFileNote = imageDialog.querySelector(".editor-image-file");
+  var imageLibrary = imageDialog.querySelector(".editor-image-library");
+  var imageChoices = imageDialog.querySelector(".editor-image-choices");
+  var imageSubmit = imageForm.querySelector("[data-insert]");
   var pendingFile = null;
+  var chosenUrl = null;
 
   function openImageDialog(file) {
     pendingFile = file;
@@ -496,8 +500,66 @@
     imageChoose.closest("p").hidden = Boolean(file);
     imageFileNote.hidden = !file;
     imageFileNote.textContent = file ? "Image: " + (file.name || "pasted image") : "";
+    chooseFromLibrary(null);
+    imageLibrary.hidden = true;
+    if (!file) loadLibrary();
     openDialog("image");
     (file ? imageAlt : imageChoose).focus();
+  }
+
+  /* An image uploaded before (the image library), chosen instead of a file: inserted as is. */
+  function loadLibrary() {
+    fetch(config.dataset.libraryUrl, {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      return response.ok ? response.json() : { images: [] };
+    }).then(function (body) {
+      imageChoices.textContent = "";
+      body.images.forEach(function (image) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "editor-image-choice";
+        button.setAttribute("aria-pressed", "false");
+        button.dataset.url = image.url;
+        var thumb = document.createElement("img");
+        thumb.src = image.thumb;
+        thumb.alt = "";
+        thumb.width = 96;
+        thumb.height = Math.round(96 * image.height / image.width);
+        var label = document.createElement("span");
+        label.className = "visually-hidden";
+        label.textContent = "Uploaded " + image.uploaded + ", " + image.width + " by " + image.height + " pixels";
+        button.append(thumb, label);
+        imageChoices.append(button);
+      });
+      imageLibrary.hidden = body.images.length === 0 || Boolean(pendingFile);
+    }).catch(function () { imageLibrary.hidden = true; });
+  }
+
+  function chooseFromLibrary(button) {
+    chosenUrl = button ? button.dataset.url : null;
+    imageChoices.querySelectorAll(".editor-image-choice").forEach(function (choice) {
+      choice.setAttribute("aria-pressed", String(choice === button));
+    });
+    if (button) imageChoose.value = "";
+    imageSubmit.textContent = chosenUrl ? "Insert" : "Upload and insert";
+  }
+
+  imageChoices.addEventListener("click", function (event) {
+    var button = event.target.closest(".editor-image-choice");
+    if (!button) return;
+    chooseFromLibrary(button.getAttribute("aria-pressed") === "true" ? null : button);
+  });
+  imageChoose.addEventListener("change", function () {
+    if (imageChoose.files && imageChoose.files.length) chooseFromLibrary(null);
+  });
+
+  function insertMarkdownImage(alt, url) {
+    closeToInsert(imageDialog);
+    var pad = blockPadding();
+    var markdown = "![" + alt + "](" + url + ")";
+    replaceSelection(pad.head + markdown + pad.tail, pad.head.length + markdown.length);
   }
 
   function showImageError(message) {
@@ -516,11 +578,12 @@
   function insertImage() {
     var file = pendingFile || (imageChoose.files && imageChoose.files[0]);
     var alt = imageAlt.value.trim().replace(/[\[\]]/g, "");
-    if (!file) { showImageError("Choose an image file."); imageChoose.focus(); return; }
+    if (!file && !chosenUrl) { showImageError("Choose an image file, or one already uploaded."); imageChoose.focus(); return; }
     if (!alt) { showImageError("Describe the image: people who cannot see it read this instead."); imageAlt.focus(); return; }
+    if (!file) { insertMarkdownImage(alt, chosenUrl); return; }
     var data = new FormData();
     data.append("image", file);
-    var submit = imageForm.querySelector("[data-insert]");
+    var submit = imageSubmit;
     submit.disabled = true;
     submit.textContent = "Uploading…";
     fetch(config.dataset.uploadUrl, {
@@ -537,10 +600,7 @@
         return body;
       });
     }).then(function (body) {
-      closeToInsert(imageDialog);
-      var pad = blockPadding();
-      var markdown = "![" + alt + "](" + body.url + ")";
-      replaceSelection(pad.head + markdown + pad.tail, pad.head.length + markdown.length);
+      insertMarkdownImage(alt, body.url);
     }).catch(function (error) {
       showImageError(error.message || "The upload failed; your text is kept.");
     }).then(function () {

@@ -148,3 +148,14 @@ def test_the_migration_lists_the_images_uploaded_before_it():
     migration.list_uploads(apps, None)  # again: nothing twice
     assert BodyImage.objects.count() == 2
     assert Article  # the library's rows stand alone: no article is needed
+
+
+def test_the_editor_lists_the_newest_uploads_to_choose_from(admin_client, client):
+    first = upload(admin_client, (300, 200))
+    second = upload(admin_client)
+    images = admin_client.get("/markdownx/library/").json()["images"]
+    assert [image["url"] for image in images] == [second, first]
+    assert images[0]["thumb"] == second.replace(".png", "-480w.png")  # a small copy to show
+    assert images[1]["thumb"] == first  # no copy narrower than 300 pixels
+    assert (images[0]["width"], images[0]["height"]) == (1200, 800)
+    assert client.get("/markdownx/library/").status_code == 403  # staff only

@@ -315,6 +315,41 @@ def test_images_are_added_with_alt_text_required(page, live_server, editor, cons
     assert console_errors == []
 
 
+def test_an_image_uploaded_before_is_chosen_from_the_library(
+    page, live_server, editor, console_errors
+):
+    """The image dialog offers the images already uploaded; one chosen is inserted with its
+    description, without uploading it again."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.models import BodyImage
+    from articles.uploads import RasterImageForm
+
+    form = RasterImageForm(files={"image": SimpleUploadedFile("knee.png", png_bytes())})
+    assert form.is_valid()
+    url = form.save(uploaded_by=editor)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    text = page.locator("#id_body")
+    text.fill("Intro.\n")
+    text.press("Control+End")
+    page.get_by_role("button", name="Image", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Add an image")
+    library = dialog.get_by_role("group", name="Or choose one already uploaded")
+    choice = library.get_by_role("button", name=re.compile(r"^Uploaded .*, 1200 by 600 pixels$"))
+    choice.click()
+    expect(choice).to_have_attribute("aria-pressed", "true")
+    dialog.get_by_label("Describe the image").fill("A knee stretch on a mat")
+    watch_close(page, "image")
+    dialog.get_by_role("button", name="Insert", exact=True).click()
+    expect(dialog).to_be_hidden()
+    dialog_closed(page)
+    expect(text).to_have_value(f"Intro.\n\n![A knee stretch on a mat]({url})")
+    assert BodyImage.objects.count() == 1  # not uploaded again
+    assert console_errors == []
+
+
 def test_closing_the_tab_mid_edit_loses_nothing(browser, page, live_server, editor):
     """The text comes back in the same browser (its own copy) and in another (the server's)."""
     page.set_viewport_size(DESKTOP)
