@@ -1,6 +1,7 @@
 from urllib.parse import urlsplit
 
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
@@ -20,12 +21,15 @@ class NervepainConfig(AppConfig):
         post_migrate.connect(sync_site_record, sender=sites, dispatch_uid="sync_site_record")
 
 
-def sync_site_record(apps, using, **kwargs):
+def sync_site_record(using, apps=global_apps, **kwargs):
     """contrib.sites' record says what ``SITE_URL`` and ``SITE_NAME`` say, after every migrate.
 
     Our links, feeds and sitemap use ``SITE_URL``; the admin's "View on site" (Django's view)
     and its Sites list use the record, which otherwise stays "example.com", the placeholder
-    it starts with: "View on site" sent editors to http://example.com/articles/..."""
+    it starts with: "View on site" sent editors to http://example.com/articles/...
+
+    ``flush`` sends the signal without ``apps`` (as Django's own receivers allow): the
+    installed apps then."""
     Site = apps.get_model("sites", "Site")
     domain = urlsplit(settings.SITE_URL).netloc or "localhost"
     Site.objects.using(using).update_or_create(

@@ -49,3 +49,16 @@ def test_the_site_record_says_what_the_settings_say(settings):
     call_command("migrate", verbosity=0)
     site = Site.objects.get(pk=settings.SITE_ID)
     assert (site.domain, site.name) == ("nerve.example", "Nerve health")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_flush_empties_the_database_and_keeps_the_site_record(settings):
+    """``manage.py flush`` (and the browser tests' cleanup when run with the others) failed
+    with "sync_site_record() missing 1 required positional argument: 'apps'": flush sends
+    the signal without it."""
+    settings.SITE_URL, settings.SITE_NAME = "https://nerve.example", "Nerve health"
+    ArticleFactory()
+    call_command("flush", interactive=False, verbosity=0)
+    site = Site.objects.get(pk=settings.SITE_ID)
+    assert (site.domain, site.name) == ("nerve.example", "Nerve health")
+    assert not apps.get_model("articles", "Article").objects.exists()
