@@ -238,7 +238,7 @@ class BodyImageAdmin(admin.ModelAdmin):
     def thumbnail(self, image):
         return format_html(
             '<img class="library-thumb" src="{}" alt="" width="96" height="{}" loading="lazy">',
-            image.url,
+            image.thumb_url,
             round(96 * image.height / image.width),
         )
 

@@ -817,6 +817,12 @@ class BodyImage(models.Model):
     def url(self) -> str:
         return default_storage.url(self.path)
 
+    @property
+    def thumb_url(self) -> str:
+        """Its narrowest copy (480 pixels wide), or itself if it has none: for lists."""
+        files = self.stored_files()
+        return default_storage.url(files[1] if len(files) > 1 else files[0])
+
     def stored_files(self) -> list[str]:
         """The image and its narrower copies, as the upload stored them."""
         stem, _dot, extension = self.path.rpartition(".")

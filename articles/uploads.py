@@ -155,11 +155,10 @@ class StaffImageLibraryView(StaffOnlyMixin, View):
     def get(self, request, *args, **kwargs):
         images = []
         for image in BodyImage.objects.all()[: self.SHOWN]:
-            files = image.stored_files()  # the image, then its copies, narrowest first
             images.append(
                 {
                     "url": image.url,
-                    "thumb": default_storage.url(files[1] if len(files) > 1 else files[0]),
+                    "thumb": image.thumb_url,
                     "width": image.width,
                     "height": image.height,
                     "uploaded": date_format(timezone.localtime(image.uploaded_at), "j M Y"),
