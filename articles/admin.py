@@ -192,11 +192,44 @@ class TopicAdmin(TextAsStored, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class BodyImageForm(forms.ModelForm):
+    """Adding an image to the library without an article: checked, re-encoded and stored
+    with its copies as the editor's upload is (``RasterImageForm``)."""
+
+    image = forms.FileField(
+        label=_("Image file (JPEG, PNG, GIF or WebP)"),
+        help_text=_(
+            "Up to 5 MB. It is re-encoded (location data and anything hidden in the file are "
+            "dropped) and smaller copies are made for phones."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
+        ),
+    )
+
+    class Meta:
+        model = BodyImage
+        fields = []
+
+    uploaded_by = None  # BodyImageAdmin.save_form sets who
+
+    def clean_image(self):
+        self.raster = RasterImageForm(files={"image": self.cleaned_data["image"]})
+        if not self.raster.is_valid():
+            raise forms.ValidationError(self.raster.errors["image"])
+        return self.cleaned_data["image"]
+
+    def save(self, commit=True):
+        self.raster.save(uploaded_by=self.uploaded_by)
+        self.save_m2m = lambda: None  # the admin calls it after save(commit=False); none here
+        return self.raster.body_image
+
+
 @admin.register(BodyImage)
 class BodyImageAdmin(admin.ModelAdmin):
     """The images uploaded in the editors (WordPress's Media Library): each with where it is
     shown and the Markdown that shows it; one no text shows can be deleted, with its copies.
-    Images are added from the editor's "Image" button, not here."""
+    Images are added from the editor's "Image" button, or here ("Add image")."""
 
     list_display = ["thumbnail", "name", "size", "uploaded_at", "uploaded_by", "shown_in"]
     list_display_links = ["thumbnail", "name"]
@@ -210,8 +243,20 @@ class BodyImageAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin-editor.css"]}
 
-    def has_add_permission(self, request):
-        return False
+    def get_fields(self, request, obj=None):
+        return ["image"] if obj is None else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = BodyImageForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def save_form(self, request, form, change):
+        form.uploaded_by = request.user
+        return form.save(commit=False)
 
     def has_change_permission(self, request, obj=None):
         return False  # nothing to edit: its page shows it, with "Delete" when unused

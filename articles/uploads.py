@@ -86,7 +86,7 @@ class RasterImageForm(forms.Form):
                 default_storage.save(
                     f"{stem}-{width}w.{extension}", self._encode(copy, image_format)
                 )
-        BodyImage.objects.create(
+        self.body_image = BodyImage.objects.create(
             path=stored, width=image.width, height=image.height, uploaded_by=uploaded_by
         )
         return default_storage.url(stored)

@@ -107,10 +107,27 @@ def test_an_image_something_shows_cannot_be_deleted(admin_client, admin_user, wh
     assert all(default_storage.exists(name) for name in image.stored_files())
 
 
-def test_images_are_not_added_or_changed_here(admin_client):
+def test_an_image_is_added_here_as_the_editor_uploads_it(admin_client, admin_user):
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 500), "teal").save(buffer, "JPEG")
+    image_file = SimpleUploadedFile("ward.jpg", buffer.getvalue(), content_type="image/jpeg")
+    response = admin_client.post(f"{LIBRARY}add/", {"image": image_file})
+    assert response.status_code == 302
+    image = BodyImage.objects.get()
+    assert image.path.endswith("-1000x500.jpg")
+    assert (image.width, image.height, image.uploaded_by) == (1000, 500, admin_user)
+    assert all(default_storage.exists(name) for name in image.stored_files())
+
+    not_an_image = SimpleUploadedFile("notes.png", b"<script>", content_type="image/png")
+    response = admin_client.post(f"{LIBRARY}add/", {"image": not_an_image})
+    assert response.status_code == 200
+    assert "not an image we accept" in response.content.decode()
+    assert BodyImage.objects.count() == 1
+
+
+def test_an_image_is_not_changed_here(admin_client):
     upload(admin_client)
     image = BodyImage.objects.get()
-    assert admin_client.get(f"{LIBRARY}add/").status_code == 403
     response = admin_client.post(f"{LIBRARY}{image.pk}/change/", {"path": "uploads/other.png"})
     assert response.status_code == 403
     image.refresh_from_db()
