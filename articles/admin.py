@@ -182,6 +182,15 @@ def related_filter(empty_label):
     return Filter
 
 
+class TopicListForm(forms.ModelForm):
+    """A row of the Topics list: its position box is named by its topic (it has no label)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name = {"name": self.instance.name}
+        self.fields["position"].widget.attrs["aria-label"] = _("Position of %(name)s") % name
+
+
 @admin.register(Topic)
 class TopicAdmin(TextAsStored, admin.ModelAdmin):
     list_display = ["name", "parent", "position"]
@@ -190,6 +199,10 @@ class TopicAdmin(TextAsStored, admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", TopicListForm)
+        return super().get_changelist_form(request, **kwargs)
 
 
 class BodyImageForm(forms.ModelForm):
@@ -202,9 +215,7 @@ class BodyImageForm(forms.ModelForm):
             "Up to 5 MB. It is re-encoded (location data and anything hidden in the file are "
             "dropped) and smaller copies are made for phones."
         ),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}
-        ),
+        widget=forms.FileInput(attrs={"accept": ",".join(settings.MARKDOWNX_UPLOAD_CONTENT_TYPES)}),
     )
 
     class Meta:
@@ -232,7 +243,7 @@ class BodyImageAdmin(admin.ModelAdmin):
     Images are added from the editor's "Image" button, or here ("Add image")."""
 
     list_display = ["thumbnail", "name", "size", "uploaded_at", "uploaded_by", "shown_in"]
-    list_display_links = ["thumbnail", "name"]
+    list_display_links = ["name"]  # the thumbnail has no words of its own to name a link
     list_select_related = ["uploaded_by"]
     search_fields = ["path"]
     date_hierarchy = "uploaded_at"

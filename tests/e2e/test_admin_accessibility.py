@@ -1,0 +1,57 @@
+"""axe-core finds no WCAG 2.2 A/AA violation on the admin screens editors and moderators work
+in: the home page's desk, the lists (with the comments column, filters and editable
+positions), the image library and the moderation queue narrowed to one article."""
+
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from articles.uploads import RasterImageForm
+from tests.factories import ArticleFactory, CommentFactory, TopicFactory, UserFactory
+
+# serialized_rollback: data migrations (the shipped pages) survive the flush after each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+@pytest.fixture
+def workspace(transactional_db):
+    """An admin, an article with comments (one waiting), a draft, a topic and two images,
+    one shown by the article."""
+    admin = UserFactory(username="chief", is_staff=True, is_superuser=True)
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), "teal").save(buffer, "PNG")
+    upload = RasterImageForm(files={"image": SimpleUploadedFile("knee.png", buffer.getvalue())})
+    assert upload.is_valid()
+    url = upload.save(uploaded_by=admin)
+    article = ArticleFactory(title="Knee pain", body=f"Text.\n\n![A knee]({url})")
+    CommentFactory(article=article)
+    CommentFactory(article=article, state="pending")
+    ArticleFactory(title="A draft", draft=True)
+    TopicFactory(name="Back pain")
+    return article
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_admin_screens(page, live_server, workspace, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("chief")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    for path in (
+        "/admin/",
+        "/admin/articles/article/",
+        "/admin/articles/topic/",
+        "/admin/articles/bodyimage/",
+        "/admin/articles/bodyimage/add/",
+        f"/admin/comments/comment/?article={workspace.pk}&state=pending",
+        "/admin/comments/comment/?state=spam",
+    ):
+        page.goto(live_server.url + path)
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+        assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
