@@ -206,7 +206,7 @@ class TopicAdmin(TextAsStored, admin.ModelAdmin):
 
 
 class BodyImageForm(forms.ModelForm):
-    """Adding an image to the library without an article: checked, re-encoded and stored
+    """Adding an image to Articles, Images without an article: checked, re-encoded and stored
     with its copies as the editor's upload is (``RasterImageForm``)."""
 
     image = forms.FileField(
@@ -238,7 +238,7 @@ class BodyImageForm(forms.ModelForm):
 
 @admin.register(BodyImage)
 class BodyImageAdmin(admin.ModelAdmin):
-    """The images uploaded in the editors (WordPress's Media Library): each with where it is
+    """The images uploaded in the editors (like WordPress's Media screen): each with where it is
     shown and the Markdown that shows it; one no text shows can be deleted, with its copies.
     Images are added from the editor's "Image" button, or here ("Add image")."""
 
@@ -293,7 +293,7 @@ class BodyImageAdmin(admin.ModelAdmin):
     @admin.display(description=_("image"))
     def thumbnail(self, image):
         return format_html(
-            '<img class="library-thumb" src="{}" alt="" width="96" height="{}" loading="lazy">',
+            '<img class="image-thumb" src="{}" alt="" width="96" height="{}" loading="lazy">',
             image.thumb_url,
             round(96 * image.height / image.width),
         )
@@ -301,7 +301,7 @@ class BodyImageAdmin(admin.ModelAdmin):
     @admin.display(description=_("preview"))
     def preview(self, image):
         return format_html(
-            '<img class="library-preview" src="{}" alt="" width="{}" height="{}">',
+            '<img class="image-preview" src="{}" alt="" width="{}" height="{}">',
             image.url,
             image.width,
             image.height,
@@ -318,7 +318,7 @@ class BodyImageAdmin(admin.ModelAdmin):
     @admin.display(description=_("Markdown"))
     def markdown(self, image):
         return format_html(
-            '<code class="library-markdown">![{}]({})</code><div class="help">{}</div>',
+            '<code class="image-markdown">![{}]({})</code><div class="help">{}</div>',
             _("describe the image"),
             image.url,
             _("Paste it into an article's text, with words that say what the image shows."),

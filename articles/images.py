@@ -1,6 +1,6 @@
-"""The editors' image library: where each uploaded image is shown (the articles, pages and
-calls-to-action whose Markdown holds its address, and unsaved drafts), and its files removed
-from storage once its row is deleted."""
+"""The editors' uploaded images (Articles, Images): where each is shown (the articles, pages
+and calls-to-action whose Markdown holds its address, and unsaved drafts), and its files
+removed from storage once its row is deleted."""
 
 import operator
 from functools import reduce

@@ -786,9 +786,10 @@ class ArticleDraft(models.Model):
 
 
 class BodyImage(models.Model):
-    """An image uploaded in the article editor, as stored (``uploads/<random>-<w>x<h>.<ext>``,
-    with its narrower copies beside it): the editors' image library lists them, says which
-    articles show each, and deletes one no article shows, with its copies."""
+    """An image uploaded in an editor (an article's, a page's, a call-to-action's) or under
+    Articles, Images, as stored (``uploads/<random>-<w>x<h>.<ext>``, its narrower copies
+    beside it). That list says what shows each, and deletes one nothing shows, with its copies.
+    """
 
     shown_to_readers = False  # uploading or deleting one changes no page by itself
 

@@ -64,7 +64,7 @@ class RasterImageForm(forms.Form):
 
     def save(self, commit=True, uploaded_by=None):
         """Re-encode the decoded image and store it under a server-chosen name, listed in the
-        editors' image library (``BodyImage``); return its URL.
+        editors' uploaded images (``BodyImage``, Articles, Images); return its URL.
 
         The name carries the stored size (``<random>-<width>x<height>.<ext>``) and narrower
         copies are stored beside it (``…-480w.<ext>``, ``…-960w.<ext>``), so the renderer can
@@ -146,7 +146,7 @@ class StaffImageUploadView(StaffOnlyMixin, View):
         return JsonResponse({"image_code": f"![]({url})", "url": url})
 
 
-class StaffImageLibraryView(StaffOnlyMixin, View):
+class StaffUploadedImagesView(StaffOnlyMixin, View):
     """The editor's image dialog's "choose one already uploaded": the newest uploads, each
     with its address, a small copy to show and its size."""
 

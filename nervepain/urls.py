@@ -6,7 +6,7 @@ from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView, TemplateView
 
-from articles.uploads import StaffImageLibraryView, StaffImageUploadView, StaffMarkdownifyView
+from articles.uploads import StaffImageUploadView, StaffMarkdownifyView, StaffUploadedImagesView
 from articles.views import SearchView
 from comments.overview import overview as comments_overview
 from nervepain.login import admin_login
@@ -37,7 +37,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     # markdownx's endpoints, wrapped: staff only, sanitised preview, decoded uploads.
     path("markdownx/upload/", StaffImageUploadView.as_view(), name="markdownx_upload"),
-    path("markdownx/library/", StaffImageLibraryView.as_view(), name="markdownx_library"),
+    path("markdownx/uploaded/", StaffUploadedImagesView.as_view(), name="markdownx_uploaded"),
     path("markdownx/markdownify/", StaffMarkdownifyView.as_view(), name="markdownx_markdownify"),
     path("comments/", include("comments.urls")),
     # Browsers ask for these on pages that name no icon (the admin's, a feed). Not permanent:

@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
-    """The test database is migrated on an empty media folder: the image library's migration
+    """The test database is migrated on an empty media folder: the uploaded images' migration
     lists what storage holds (articles.0017), and a developer's own uploads are no test's."""
     with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("migrated-media")):
         yield

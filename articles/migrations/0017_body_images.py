@@ -1,4 +1,4 @@
-"""The editors' image library: a row for each image uploaded in the article editor. Images
+"""The editors' uploaded images (Articles, Images): a row for each image uploaded in the article editor. Images
 uploaded before it are found in storage (``uploads/``, on disk or in the bucket) by the names
 uploads are given (``<32 hex>-<width>x<height>.<ext>``; their ``-480w``/``-960w`` copies are
 not images of their own), and listed as uploaded when storage says they were stored.

@@ -486,7 +486,7 @@
   var imageAlt = imageDialog.querySelector('input[type="text"]');
   var imageError = imageDialog.querySelector(".errornote");
   var imageFileNote = imageDialog.querySelector(".editor-image-file");
-  var imageLibrary = imageDialog.querySelector(".editor-image-library");
+  var imageUploaded = imageDialog.querySelector(".editor-image-uploaded");
   var imageChoices = imageDialog.querySelector(".editor-image-choices");
   var imageSubmit = imageForm.querySelector("[data-insert]");
   var pendingFile = null;
@@ -500,16 +500,17 @@
     imageChoose.closest("p").hidden = Boolean(file);
     imageFileNote.hidden = !file;
     imageFileNote.textContent = file ? "Image: " + (file.name || "pasted image") : "";
-    chooseFromLibrary(null);
-    imageLibrary.hidden = true;
-    if (!file) loadLibrary();
+    chooseUploaded(null);
+    imageUploaded.hidden = true;
+    if (!file) loadUploaded();
     openDialog("image");
     (file ? imageAlt : imageChoose).focus();
   }
 
-  /* An image uploaded before (the image library), chosen instead of a file: inserted as is. */
-  function loadLibrary() {
-    fetch(config.dataset.libraryUrl, {
+  /* An image uploaded before (listed under Articles › Images), chosen instead of a file, is
+     inserted as it is. */
+  function loadUploaded() {
+    fetch(config.dataset.uploadedUrl, {
       credentials: "same-origin",
       headers: { "X-Requested-With": "XMLHttpRequest" }
     }).then(function (response) {
@@ -533,11 +534,11 @@
         button.append(thumb, label);
         imageChoices.append(button);
       });
-      imageLibrary.hidden = body.images.length === 0 || Boolean(pendingFile);
-    }).catch(function () { imageLibrary.hidden = true; });
+      imageUploaded.hidden = body.images.length === 0 || Boolean(pendingFile);
+    }).catch(function () { imageUploaded.hidden = true; });
   }
 
-  function chooseFromLibrary(button) {
+  function chooseUploaded(button) {
     chosenUrl = button ? button.dataset.url : null;
     imageChoices.querySelectorAll(".editor-image-choice").forEach(function (choice) {
       choice.setAttribute("aria-pressed", String(choice === button));
@@ -549,10 +550,10 @@
   imageChoices.addEventListener("click", function (event) {
     var button = event.target.closest(".editor-image-choice");
     if (!button) return;
-    chooseFromLibrary(button.getAttribute("aria-pressed") === "true" ? null : button);
+    chooseUploaded(button.getAttribute("aria-pressed") === "true" ? null : button);
   });
   imageChoose.addEventListener("change", function () {
-    if (imageChoose.files && imageChoose.files.length) chooseFromLibrary(null);
+    if (imageChoose.files && imageChoose.files.length) chooseUploaded(null);
   });
 
   function insertMarkdownImage(alt, url) {

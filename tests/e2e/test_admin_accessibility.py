@@ -1,6 +1,6 @@
 """axe-core finds no WCAG 2.2 A/AA violation on the admin screens editors and moderators work
 in: the home page's desk, the lists (with the comments column, filters and editable
-positions), the image library and the moderation queue narrowed to one article."""
+positions), the uploaded images and the moderation queue narrowed to one article."""
 
 import io
 

@@ -315,7 +315,7 @@ def test_images_are_added_with_alt_text_required(page, live_server, editor, cons
     assert console_errors == []
 
 
-def test_an_image_uploaded_before_is_chosen_from_the_library(
+def test_an_image_uploaded_before_is_chosen_instead_of_a_file(
     page, live_server, editor, console_errors
 ):
     """The image dialog offers the images already uploaded; one chosen is inserted with its
@@ -336,8 +336,8 @@ def test_an_image_uploaded_before_is_chosen_from_the_library(
     text.press("Control+End")
     page.get_by_role("button", name="Image", exact=True).click()
     dialog = page.get_by_role("dialog", name="Add an image")
-    library = dialog.get_by_role("group", name="Or choose one already uploaded")
-    choice = library.get_by_role("button", name=re.compile(r"^Uploaded .*, 1200 by 600 pixels$"))
+    uploaded = dialog.get_by_role("group", name="Or choose one already uploaded")
+    choice = uploaded.get_by_role("button", name=re.compile(r"^Uploaded .*, 1200 by 600 pixels$"))
     choice.click()
     expect(choice).to_have_attribute("aria-pressed", "true")
     dialog.get_by_label("Describe the image").fill("A knee stretch on a mat")
