@@ -137,12 +137,15 @@ class PublisherPageAdmin(
 
     @admin.display(description=_("In the header"), ordering="header_link__position")
     def in_header(self, page):
-        link = getattr(page, "header_link", None)
-        return link.label if link else None
+        return self._link_text(page, "header_link")
 
     @admin.display(description=_("In the footer"), ordering="footer_link__position")
     def in_footer(self, page):
-        link = getattr(page, "footer_link", None)
+        return self._link_text(page, "footer_link")
+
+    @staticmethod
+    def _link_text(page, link):
+        link = getattr(page, link, None)
         return link.label if link else None
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -16,25 +16,19 @@ def desk() -> list[dict]:
     """Three panels: ``key``, ``title``, ``empty`` (what an empty one says), ``count``,
     ``articles`` (at most ``SHOWN``, the most pressing first, each with its ``when``: the date
     that puts it there) and ``url`` (the whole list)."""
-    now, today = timezone.now(), timezone.localdate()
-    published = Q(status=Article.Status.PUBLISHED)
-    review_due = (
-        published
-        & Q(published_at__lte=now)
-        & (Q(next_review_due__lt=today) | Q(last_reviewed__isnull=True))
-    )
-    scheduled = published & Q(published_at__gt=now)
-    draft = Q(status=Article.Status.DRAFT)
+    now = timezone.now()
+    # The same rules as the Articles list's filters the panels link to (ArticleQuerySet).
+    review_due = Article.objects.published().review_overdue()
+    scheduled = Article.objects.scheduled()
+    drafts = Article.objects.drafts()
     counts = Article.objects.aggregate(
-        review=Count("pk", filter=review_due),
-        scheduled=Count("pk", filter=scheduled),
-        drafts=Count("pk", filter=draft),
+        review=Count("pk", filter=Q(pk__in=review_due.values("pk"))),
+        scheduled=Count("pk", filter=Q(pk__in=scheduled.values("pk"))),
+        drafts=Count("pk", filter=Q(pk__in=drafts.values("pk"))),
     )
-    articles = Article.objects.only(
-        "pk", "title", "status", "published_at", "updated_at", "last_reviewed", "next_review_due"
-    )
+    shown = ("pk", "title", "status", "published_at", "updated_at", "last_reviewed")
     # Never reviewed first, then the longest overdue.
-    due = articles.filter(review_due).order_by(
+    due = review_due.only(*shown, "next_review_due").order_by(
         F("last_reviewed").asc(nulls_first=True), "next_review_due", "title"
     )
     changelist = reverse("admin:articles_article_changelist")
@@ -53,7 +47,7 @@ def desk() -> list[dict]:
             "empty": "No article is scheduled to appear.",
             "count": counts["scheduled"],
             "articles": _with_when(
-                articles.filter(scheduled).order_by("published_at")[:SHOWN], _appears
+                scheduled.only(*shown).order_by("published_at")[:SHOWN], _appears
             ),
             "url": f"{changelist}?publication=scheduled",
         },
@@ -63,7 +57,7 @@ def desk() -> list[dict]:
             "empty": "No drafts.",
             "count": counts["drafts"],
             "articles": _with_when(
-                articles.filter(draft).order_by("-updated_at")[:SHOWN],
+                drafts.only(*shown).order_by("-updated_at")[:SHOWN],
                 lambda article: _updated(article, now),
             ),
             "url": f"{changelist}?publication=draft",

@@ -87,6 +87,15 @@ def responsive_widths(width: int) -> list[int]:
     return [w for w in RESPONSIVE_WIDTHS if w < width]
 
 
+def narrower_copies(name: str, width: int) -> list[tuple[int, str]]:
+    """The narrower copies of an upload (its stored name or its address) this wide: each
+    ``(width, name)``, ``<stem>-<width>w.<ext>``. A GIF has none: resizing drops its frames."""
+    stem, _dot, extension = name.rpartition(".")
+    if extension == "gif":
+        return []
+    return [(w, f"{stem}-{w}w.{extension}") for w in responsive_widths(width)]
+
+
 def is_reserved_id(value: str) -> bool:
     """True for an id the page template uses itself (comment permalinks, references, form)."""
     return value in RESERVED_IDS or bool(RESERVED_ID_PATTERN.match(value))
@@ -162,13 +171,12 @@ class _ResponsiveImages(Treeprocessor):
             match = UPLOADED_IMAGE.match(image.get("src", ""))
             if match is None:
                 continue
-            width, height, extension = int(match[1]), int(match[2]), match[3]
+            width, height = int(match[1]), int(match[2])
             image.set("width", str(width))
             image.set("height", str(height))
-            widths = responsive_widths(width) if extension != "gif" else []
-            if widths:
-                stem = image.get("src")[: -len(extension) - 1]
-                candidates = [f"{stem}-{w}w.{extension} {w}w" for w in widths]
+            copies = narrower_copies(image.get("src"), width)
+            if copies:
+                candidates = [f"{name} {w}w" for w, name in copies]
                 image.set("srcset", ", ".join([*candidates, f"{image.get('src')} {width}w"]))
                 image.set("sizes", IMAGE_SIZES)
 

@@ -18,10 +18,10 @@ from markdownx.models import MarkdownxField
 
 from articles.markdown import (
     analyse,
+    narrower_copies,
     plain_text,
     reading_minutes,
     render_markdown,
-    responsive_widths,
     table_of_contents,
 )
 
@@ -826,7 +826,4 @@ class BodyImage(models.Model):
 
     def stored_files(self) -> list[str]:
         """The image and its narrower copies, as the upload stored them."""
-        stem, _dot, extension = self.path.rpartition(".")
-        if extension == "gif":
-            return [self.path]
-        return [self.path, *(f"{stem}-{w}w.{extension}" for w in responsive_widths(self.width))]
+        return [self.path, *(name for _width, name in narrower_copies(self.path, self.width))]

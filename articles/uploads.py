@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.views import View
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from articles.markdown import render_markdown, responsive_widths
+from articles.markdown import narrower_copies, render_markdown
 from articles.models import BodyImage
 
 # Decoded format -> file extension. SVG is not a raster format and never decodes here.
@@ -79,13 +79,10 @@ class RasterImageForm(forms.Form):
         stem = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}-{image.width}x{image.height}"
         extension = RASTER_FORMATS[image_format]
         stored = default_storage.save(f"{stem}.{extension}", self._encode(image, image_format))
-        if image_format != "GIF":
-            for width in responsive_widths(image.width):
-                copy = image.copy()
-                copy.thumbnail((width, image.height))
-                default_storage.save(
-                    f"{stem}-{width}w.{extension}", self._encode(copy, image_format)
-                )
+        for width, name in narrower_copies(stored, image.width):
+            copy = image.copy()
+            copy.thumbnail((width, image.height))
+            default_storage.save(name, self._encode(copy, image_format))
         self.body_image = BodyImage.objects.create(
             path=stored, width=image.width, height=image.height, uploaded_by=uploaded_by
         )
