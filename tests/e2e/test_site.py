@@ -6,7 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from articles.models import Article, Person
+from articles.models import Article, HeaderLink, Person, PublisherPage
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -99,6 +99,29 @@ def test_every_page_type_fits_and_passes_axe(
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
     assert console_errors == []
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_a_header_with_many_links_wraps_whole_links_on_a_phone(page, live_server, site, width):
+    """Five links in the header: on a phone none is cut off at the edge or broken over two
+    lines, and the page does not scroll sideways."""
+    for position, (url, label) in enumerate(
+        [("/editorial-policy/", "Editorial policy"), ("/contact/", "Contact"),
+         ("/privacy/", "Privacy")], start=2
+    ):  # fmt: skip
+        HeaderLink.objects.create(
+            page=PublisherPage.objects.get(url=url), label=label, position=position * 10
+        )
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(live_server.url + "/")
+    links = page.get_by_role("navigation", name="Main").get_by_role("link")
+    expect(links).to_have_text(["Topics", "About", "Editorial policy", "Contact", "Privacy"])
+    line_height = links.first.bounding_box()["height"]
+    for link in links.all():
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, link.inner_text()
+        assert box["height"] <= line_height * 1.2, link.inner_text()  # one line each
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def test_scroll_to_top_shows_only_on_pages_longer_than_a_screen(page, live_server, site):
