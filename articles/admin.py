@@ -248,9 +248,17 @@ class BodyImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "name", "size", "uploaded_at", "uploaded_by", "shown_in"]
     list_display_links = ["name"]  # the thumbnail has no words of its own to name a link
     list_select_related = ["uploaded_by"]
-    search_fields = ["path"]
+    search_fields = ["original_name", "path"]
     date_hierarchy = "uploaded_at"
-    fields = ["preview", "markdown", "size", "uploaded_at", "uploaded_by", "shown_in"]
+    fields = [
+        "preview",
+        "markdown",
+        "original_name",
+        "size",
+        "uploaded_at",
+        "uploaded_by",
+        "shown_in",
+    ]
     readonly_fields = fields
     actions = None  # one at a time, from its page, where "Delete" shows only for unused ones
 
@@ -310,9 +318,12 @@ class BodyImageAdmin(admin.ModelAdmin):
             image.height,
         )
 
-    @admin.display(description=_("file"), ordering="path")
+    @admin.display(description=_("file"), ordering="original_name")
     def name(self, image):
-        return str(image)
+        if not image.original_name:
+            return image.stored_name
+        stored = _("stored as %s") % image.stored_name
+        return format_html('{}<div class="help">{}</div>', image.original_name, stored)
 
     @admin.display(description=_("size"))
     def size(self, image):

@@ -794,6 +794,9 @@ class BodyImage(models.Model):
     shown_to_readers = False  # uploading or deleting one changes no page by itself
 
     path = models.CharField(_("stored as"), max_length=255, unique=True)
+    # What the file was called where it came from ("knee-stretch.jpg"): how editors find it
+    # again. Staff see it; readers see only the stored name.
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     width = models.PositiveIntegerField(_("width"))
     height = models.PositiveIntegerField(_("height"))
     uploaded_by = models.ForeignKey(
@@ -812,6 +815,10 @@ class BodyImage(models.Model):
         ordering = ["-uploaded_at", "-pk"]
 
     def __str__(self):
+        return self.original_name or self.stored_name
+
+    @property
+    def stored_name(self) -> str:
         return self.path.rsplit("/", 1)[-1]
 
     @property

@@ -6,6 +6,7 @@ of a few raster formats whatever its name or declared type says, is re-encoded (
 metadata such as GPS positions) and is stored under a random name the server chooses.
 """
 
+import unicodedata
 import uuid
 from io import BytesIO
 
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -84,7 +86,11 @@ class RasterImageForm(forms.Form):
             copy.thumbnail((width, image.height))
             default_storage.save(name, self._encode(copy, image_format))
         self.body_image = BodyImage.objects.create(
-            path=stored, width=image.width, height=image.height, uploaded_by=uploaded_by
+            path=stored,
+            original_name=original_name(self.cleaned_data["image"].name),
+            width=image.width,
+            height=image.height,
+            uploaded_by=uploaded_by,
         )
         return default_storage.url(stored)
 
@@ -116,6 +122,14 @@ class RasterImageForm(forms.Form):
         return ContentFile(buffer.getvalue())
 
 
+def original_name(name: str | None) -> str:
+    """The name a file had where it came from, as the browser sent it: its last part, without
+    control characters, at most 255 characters."""
+    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if unicodedata.category(char)[0] != "C").strip()
+    return name[:255]
+
+
 class StaffOnlyMixin:
     """Answer 403 (not a login redirect: these are XHR endpoints) to anyone but staff."""
 
@@ -145,20 +159,30 @@ class StaffImageUploadView(StaffOnlyMixin, View):
 
 class StaffUploadedImagesView(StaffOnlyMixin, View):
     """The editor's image dialog's "choose one already uploaded": the newest uploads, each
-    with its address, a small copy to show and its size."""
+    with its address, a small copy to show, its name and size; ``q`` finds them by name,
+    ``offset`` skips those shown already, and ``more`` says whether others follow."""
 
     SHOWN = 24
 
     def get(self, request, *args, **kwargs):
-        images = []
-        for image in BodyImage.objects.all()[: self.SHOWN]:
-            images.append(
-                {
-                    "url": image.url,
-                    "thumb": image.thumb_url,
-                    "width": image.width,
-                    "height": image.height,
-                    "uploaded": date_format(timezone.localtime(image.uploaded_at), "j M Y"),
-                }
-            )
-        return JsonResponse({"images": images})
+        uploads = BodyImage.objects.all()
+        query = request.GET.get("q", "").strip()[:100]
+        for word in query.split():
+            uploads = uploads.filter(Q(original_name__icontains=word) | Q(path__icontains=word))
+        try:
+            offset = max(0, int(request.GET.get("offset", 0)))
+        except ValueError:
+            offset = 0
+        found = list(uploads[offset : offset + self.SHOWN + 1])
+        images = [
+            {
+                "url": image.url,
+                "thumb": image.thumb_url,
+                "name": str(image),
+                "width": image.width,
+                "height": image.height,
+                "uploaded": date_format(timezone.localtime(image.uploaded_at), "j M Y"),
+            }
+            for image in found[: self.SHOWN]
+        ]
+        return JsonResponse({"images": images, "more": len(found) > self.SHOWN})

@@ -502,41 +502,81 @@
     imageFileNote.textContent = file ? "Image: " + (file.name || "pasted image") : "";
     chooseUploaded(null);
     imageUploaded.hidden = true;
-    if (!file) loadUploaded();
+    imageFind.value = "";
+    if (!file) loadUploaded(false);
     openDialog("image");
     (file ? imageAlt : imageChoose).focus();
   }
 
   /* An image uploaded before (listed under Articles › Images), chosen instead of a file, is
-     inserted as it is. */
-  function loadUploaded() {
-    fetch(config.dataset.uploadedUrl, {
+     inserted as it is. The newest come first; "Find by file name" asks the server for the
+     matching ones, "Show more" for the next ones. */
+  var imageFind = imageDialog.querySelector('input[type="search"]');
+  var imageMore = imageDialog.querySelector(".editor-image-more");
+  var imageNone = imageDialog.querySelector(".editor-image-none");
+  var uploadedShown = 0;
+  var uploadedRequest = 0;
+  var findTimer = null;
+
+  function loadUploaded(more) {
+    var query = imageFind.value.trim();
+    var request = ++uploadedRequest;
+    var address = new URL(config.dataset.uploadedUrl, window.location.href);
+    if (query) address.searchParams.set("q", query);
+    if (more) address.searchParams.set("offset", String(uploadedShown));
+    fetch(address, {
       credentials: "same-origin",
       headers: { "X-Requested-With": "XMLHttpRequest" }
     }).then(function (response) {
-      return response.ok ? response.json() : { images: [] };
+      return response.ok ? response.json() : { images: [], more: false };
     }).then(function (body) {
-      imageChoices.textContent = "";
-      body.images.forEach(function (image) {
-        var button = document.createElement("button");
-        button.type = "button";
-        button.className = "editor-image-choice";
-        button.setAttribute("aria-pressed", "false");
-        button.dataset.url = image.url;
-        var thumb = document.createElement("img");
-        thumb.src = image.thumb;
-        thumb.alt = "";
-        thumb.width = 96;
-        thumb.height = Math.round(96 * image.height / image.width);
-        var label = document.createElement("span");
-        label.className = "visually-hidden";
-        label.textContent = "Uploaded " + image.uploaded + ", " + image.width + " by " + image.height + " pixels";
-        button.append(thumb, label);
-        imageChoices.append(button);
-      });
-      imageUploaded.hidden = body.images.length === 0 || Boolean(pendingFile);
-    }).catch(function () { imageUploaded.hidden = true; });
+      if (request !== uploadedRequest) return; // a newer search answered, or will
+      if (!more) {
+        imageChoices.textContent = "";
+        uploadedShown = 0;
+        if (chosenUrl) chooseUploaded(null);
+      }
+      var added = body.images.map(uploadedChoice);
+      imageChoices.append.apply(imageChoices, added);
+      if (more && added.length) added[0].focus(); // where the reader's eyes go next
+      uploadedShown += added.length;
+      imageMore.hidden = !body.more;
+      imageNone.textContent = uploadedShown || !query ? "" : "No uploaded image has a name with “" + query + "”.";
+      if (!query && !more) imageUploaded.hidden = uploadedShown === 0 || Boolean(pendingFile);
+    }).catch(function () { if (!query && !more) imageUploaded.hidden = true; });
   }
+
+  function uploadedChoice(image) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "editor-image-choice";
+    button.setAttribute("aria-pressed", "false");
+    button.dataset.url = image.url;
+    var thumb = document.createElement("img");
+    thumb.src = image.thumb;
+    thumb.alt = "";
+    thumb.width = 96;
+    thumb.height = Math.round(96 * image.height / image.width);
+    var name = document.createElement("span");
+    name.className = "editor-image-name";
+    name.textContent = image.name;
+    button.title = image.name;
+    button.setAttribute("aria-label", image.name + ", uploaded " + image.uploaded + ", " + image.width + " by " + image.height + " pixels");
+    button.append(thumb, name);
+    return button;
+  }
+
+  imageFind.addEventListener("input", function () {
+    clearTimeout(findTimer);
+    findTimer = setTimeout(function () { loadUploaded(false); }, 250);
+  });
+  imageFind.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault(); // not the article form's submit
+    clearTimeout(findTimer);
+    loadUploaded(false);
+  });
+  imageMore.addEventListener("click", function () { loadUploaded(true); });
 
   function chooseUploaded(button) {
     chosenUrl = button ? button.dataset.url : null;

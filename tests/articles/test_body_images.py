@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from articles.models import ArticleDraft, BodyImage
+from articles.uploads import StaffUploadedImagesView, original_name
 from tests.factories import ArticleFactory, CallToActionFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,12 +22,12 @@ IMAGES = "/admin/articles/bodyimage/"
 migration = importlib.import_module("articles.migrations.0017_body_images")
 
 
-def upload(client, size=(1200, 800)):
+def upload(client, size=(1200, 800), name="knee.png"):
     buffer = io.BytesIO()
     Image.new("RGB", size, "red").save(buffer, "PNG")
     response = client.post(
         "/markdownx/upload/",
-        {"image": SimpleUploadedFile("knee.png", buffer.getvalue(), content_type="image/png")},
+        {"image": SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")},
         HTTP_X_REQUESTED_WITH="XMLHttpRequest",
     )
     assert response.status_code == 200
@@ -38,6 +39,7 @@ def test_an_upload_is_listed_with_its_size_and_who_uploaded_it(admin_client, adm
     image = BodyImage.objects.get()
     assert url == f"/media/{image.path}"
     assert (image.width, image.height, image.uploaded_by) == (1200, 800, admin_user)
+    assert image.original_name == "knee.png"  # for staff; the stored name is the server's
     assert image.stored_files() == [
         image.path,
         image.path.replace(".png", "-480w.png"),
@@ -48,21 +50,24 @@ def test_an_upload_is_listed_with_its_size_and_who_uploaded_it(admin_client, adm
     row = page.select_one("#result_list tbody tr")
     assert row.select_one("img.image-thumb")["src"] == url.replace(".png", "-480w.png")
     assert row.select_one(".field-size").get_text() == "1200 \N{MULTIPLICATION SIGN} 800"
+    assert row.select_one(".field-name").get_text(" ", strip=True) == (
+        f"knee.png stored as {image.stored_name}"
+    )
     assert row.select_one(".field-shown_in").get_text() == "Nothing: it can be deleted."
 
 
 def test_the_list_says_what_shows_each_image(admin_client):
-    shown, unused = upload(admin_client), upload(admin_client, (300, 200))
+    shown = upload(admin_client, name="shown.png")
+    upload(admin_client, (300, 200), name="unused.png")
     article = ArticleFactory(title="Knee exercises", body=f"Text.\n\n![A knee]({shown})\n")
     FlatPage.objects.filter(url="/about/").update(content=f"![Us]({shown})")
     CallToActionFactory(name="Physio offer", text=f"![Physio]({shown})")
     page = BeautifulSoup(admin_client.get(IMAGES).content, "html.parser")
     cells = {
-        row.select_one(".field-name a").get_text(): row.select_one(".field-shown_in")
+        row.select_one(".field-name a").contents[0]: row.select_one(".field-shown_in")
         for row in page.select("#result_list tbody tr")
     }
-    shown, unused = shown.rsplit("/", 1)[1], unused.rsplit("/", 1)[1]
-    links = [(a.get_text(), a["href"]) for a in cells[shown].select("a")]
+    links = [(a.get_text(), a["href"]) for a in cells["shown.png"].select("a")]
     about = FlatPage.objects.get(url="/about/")
     assert links[0] == ("Article: Knee exercises", f"/admin/articles/article/{article.pk}/change/")
     assert links[1] == (
@@ -70,7 +75,7 @@ def test_the_list_says_what_shows_each_image(admin_client):
         f"/admin/articles/publisherpage/{about.pk}/change/",
     )
     assert links[2][0] == "Call-to-action: Physio offer"
-    assert cells[unused].get_text() == "Nothing: it can be deleted."
+    assert cells["unused.png"].get_text() == "Nothing: it can be deleted."
 
 
 def test_an_unused_image_is_deleted_with_its_copies(
@@ -176,3 +181,45 @@ def test_the_editor_lists_the_newest_uploads_to_choose_from(admin_client, client
     assert images[1]["thumb"] == first  # no copy narrower than 300 pixels
     assert (images[0]["width"], images[0]["height"]) == (1200, 800)
     assert client.get("/markdownx/uploaded/").status_code == 403  # staff only
+
+
+def test_the_editor_finds_uploads_by_name_a_page_at_a_time(admin_client, monkeypatch):
+    monkeypatch.setattr(StaffUploadedImagesView, "SHOWN", 2)
+    knee = upload(admin_client, (300, 200), "Knee stretch.png")
+    ankles = [upload(admin_client, (300, 200), f"ankle-{n}.png") for n in range(3)]
+    first = admin_client.get("/markdownx/uploaded/").json()
+    assert [image["url"] for image in first["images"]] == [ankles[2], ankles[1]]
+    assert first["images"][0]["name"] == "ankle-2.png"
+    assert first["more"] is True
+    rest = admin_client.get("/markdownx/uploaded/", {"offset": 2}).json()
+    assert [image["url"] for image in rest["images"]] == [ankles[0], knee]
+    assert rest["more"] is False
+    found = admin_client.get("/markdownx/uploaded/", {"q": "STRETCH knee"}).json()
+    assert [image["url"] for image in found["images"]] == [knee]  # every word, any case
+    assert admin_client.get("/markdownx/uploaded/", {"q": "knee ankle"}).json() == {
+        "images": [],
+        "more": False,
+    }
+    assert admin_client.get("/markdownx/uploaded/", {"offset": "x"}).json() == first
+
+
+def test_the_images_list_finds_an_image_by_its_original_name(admin_client):
+    upload(admin_client, name="hamstring-glide.png")
+    upload(admin_client, name="calf.png")
+    page = BeautifulSoup(admin_client.get(IMAGES, {"q": "hamstring"}).content, "html.parser")
+    names = [cell.contents[0] for cell in page.select("#result_list .field-name a")]
+    assert names == ["hamstring-glide.png"]
+
+
+@pytest.mark.parametrize(
+    "sent, kept",
+    [
+        ("C:\\Users\\ana\\Pictures\\knee.jpg", "knee.jpg"),
+        ("photos/knee.jpg", "knee.jpg"),
+        ("knee\u202e\x00gpj.png", "kneegpj.png"),  # no controls, no bidi overrides
+        ("x" * 300 + ".png", "x" * 255),
+        ("", ""),
+    ],
+)
+def test_an_original_name_is_the_files_own_name_without_controls(sent, kept):
+    assert original_name(sent) == kept

@@ -315,19 +315,25 @@ def test_images_are_added_with_alt_text_required(page, live_server, editor, cons
     assert console_errors == []
 
 
-def test_an_image_uploaded_before_is_chosen_instead_of_a_file(
+def test_an_image_uploaded_before_is_found_by_name_and_chosen_instead_of_a_file(
     page, live_server, editor, console_errors
 ):
-    """The image dialog offers the images already uploaded; one chosen is inserted with its
-    description, without uploading it again."""
+    """The image dialog offers the images already uploaded, newest first, 24 at a time; one
+    is found by its file name, and chosen it is inserted with its description, without
+    uploading it again."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from articles.models import BodyImage
     from articles.uploads import RasterImageForm
 
-    form = RasterImageForm(files={"image": SimpleUploadedFile("knee.png", png_bytes())})
-    assert form.is_valid()
-    url = form.save(uploaded_by=editor)
+    def stored(name, size):
+        form = RasterImageForm(files={"image": SimpleUploadedFile(name, png_bytes(size))})
+        assert form.is_valid()
+        return form.save(uploaded_by=editor)
+
+    url = stored("knee-stretch.png", (1200, 600))  # the oldest: not among the newest 24
+    for n in range(25):
+        stored(f"ankle-{n}.png", (120, 80))
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server)
     page.goto(live_server.url + "/admin/articles/article/add/")
@@ -337,7 +343,27 @@ def test_an_image_uploaded_before_is_chosen_instead_of_a_file(
     page.get_by_role("button", name="Image", exact=True).click()
     dialog = page.get_by_role("dialog", name="Add an image")
     uploaded = dialog.get_by_role("group", name="Or choose one already uploaded")
-    choice = uploaded.get_by_role("button", name=re.compile(r"^Uploaded .*, 1200 by 600 pixels$"))
+    expect(uploaded.get_by_role("button")).to_have_count(24)
+    expect(uploaded.get_by_role("button").first).to_have_accessible_name(
+        re.compile(r"^ankle-24\.png, uploaded .*, 120 by 80 pixels$")
+    )
+    dialog.get_by_role("button", name="Show more").click()
+    expect(uploaded.get_by_role("button")).to_have_count(26)
+    expect(uploaded.get_by_role("button").nth(24)).to_be_focused()
+    expect(dialog.get_by_role("button", name="Show more")).to_be_hidden()
+
+    find = dialog.get_by_label("Find by file name")
+    find.fill("nothing like it")
+    expect(dialog.get_by_role("status")).to_have_text(
+        "No uploaded image has a name with \N{LEFT DOUBLE QUOTATION MARK}nothing like it"
+        "\N{RIGHT DOUBLE QUOTATION MARK}."
+    )
+    expect(uploaded.get_by_role("button")).to_have_count(0)
+    find.fill("knee")
+    find.press("Enter")  # finds at once, and does not send the article's form
+    choice = uploaded.get_by_role("button", name=re.compile(r"^knee-stretch\.png, uploaded "))
+    expect(uploaded.get_by_role("button")).to_have_count(1)
+    expect(dialog.get_by_text("No uploaded image has")).to_be_hidden()
     choice.click()
     expect(choice).to_have_attribute("aria-pressed", "true")
     dialog.get_by_label("Describe the image").fill("A knee stretch on a mat")
@@ -346,7 +372,7 @@ def test_an_image_uploaded_before_is_chosen_instead_of_a_file(
     expect(dialog).to_be_hidden()
     dialog_closed(page)
     expect(text).to_have_value(f"Intro.\n\n![A knee stretch on a mat]({url})")
-    assert BodyImage.objects.count() == 1  # not uploaded again
+    assert BodyImage.objects.count() == 26  # not uploaded again
     assert console_errors == []
 
 
