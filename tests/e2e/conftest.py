@@ -19,14 +19,35 @@ HAVE_CHROMIUM = shutil.which(CHROMIUM) is not None
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _is_journey(item) -> bool:
+    return "tests/e2e/" in str(item.fspath).replace(os.sep, "/")
+
+
 def pytest_collection_modifyitems(config, items):
+    """Mark the journeys ``e2e`` (before ``-m`` selects by it)."""
     for item in items:
-        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+        if _is_journey(item):
             item.add_marker(pytest.mark.e2e)
             if not HAVE_CHROMIUM:
                 item.add_marker(
                     pytest.mark.skip(reason=f"no chromium at {CHROMIUM}: browser journeys skipped")
                 )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    """The journeys run in a session of their own (``make test`` runs two): among the other
+    tests, which set up the test database before Playwright starts, they got Django
+    connections without the serialized copy of the data migrations (the Moderators group,
+    the shipped pages) and failed by the hundred. A session that selected both says so and
+    skips the journeys."""
+    journeys = [item for item in session.items if _is_journey(item)]
+    if journeys and len(journeys) < len(session.items):
+        reason = (
+            "browser journeys run in a session of their own: pytest -m e2e (make test runs both)"
+        )
+        for item in journeys:
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session", autouse=True)
