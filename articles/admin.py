@@ -26,7 +26,7 @@ from django.utils.translation import ngettext
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
-from articles import deletion, editor, history
+from articles import arrange_links, deletion, editor, history
 from articles.images import where_used
 from articles.markdown import analyse
 from articles.models import (
@@ -92,8 +92,9 @@ class HeaderLinkInline(PageLinkInline):
     model = HeaderLink
     heading = _("In the header")
     intro = _(
-        "Every page's header links to Topics, then to the pages given a link text here. Keep "
-        "to two or three, so that they fit on one line on a phone. About is 10."
+        "Every page's header links to Topics, then to the pages given a link text here. Short "
+        "texts read best: on a phone, past two links they take a row of their own under the "
+        "site's name, and wrap. About is 10."
     )
     remove_label = _("Remove from the header (the page stays)")
 
@@ -123,6 +124,8 @@ class PublisherPageAdmin(
 
     form = PublisherPageForm
     inlines = [HeaderLinkInline, FooterLinkInline]
+    # django-reversion's ("Recover deleted pages"), with "Header and footer links" beside it.
+    change_list_template = "admin/articles/publisherpage/change_list.html"
     list_display = ["title", "url", "in_header", "in_footer"]
     list_select_related = ["header_link", "footer_link"]
     fieldsets = (
@@ -134,6 +137,14 @@ class PublisherPageAdmin(
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         obj.sites.add(settings.SITE_ID)
+
+    def get_urls(self):
+        links = self.admin_site.admin_view(self.links_view)
+        return [path("links/", links, name="articles_publisherpage_links"), *super().get_urls()]
+
+    def links_view(self, request):
+        """Every header and footer link on one screen, in order (``arrange_links``)."""
+        return arrange_links.arrange(self, request)
 
     @admin.display(description=_("In the header"), ordering="header_link__position")
     def in_header(self, page):

@@ -49,6 +49,7 @@ def test_admin_screens(page, live_server, workspace, width):
         "/admin/articles/topic/",
         "/admin/articles/bodyimage/",
         "/admin/articles/bodyimage/add/",
+        "/admin/articles/publisherpage/links/",
         f"/admin/comments/comment/?article={workspace.pk}&state=pending",
         "/admin/comments/comment/?state=spam",
     ):
