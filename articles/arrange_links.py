@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.history import keep_first_version
-from articles.models import FooterLink, HeaderLink
+from articles.models import FooterLink, HeaderLink, PublisherPage
 
 # (model, formset prefix, heading, where (for "Remove About from the header"), the fixed link
 # readers see before these, if any)
@@ -92,18 +92,21 @@ def arrange(model_admin, request):
 
 def _save(model_admin, request, formsets) -> bool:
     """Save what changed; each page concerned gets a version and a history line."""
-    changes = defaultdict(list)  # page -> its change message, as Django's admin writes them
+    changes = defaultdict(list)  # page id -> its change message, as Django's admin writes them
     for formset in formsets:
         for form in formset.initial_forms:
             link = form.instance
             kind = {"name": str(link._meta.verbose_name), "object": str(link)}
-            if formset.can_delete and formset._should_delete_form(form):
-                changes[link.page].append({"deleted": kind})
+            if formset.can_delete and form.cleaned_data.get("DELETE"):
+                changes[link.page_id].append({"deleted": kind})
             elif form.has_changed():
                 fields = [str(form.fields[name].label) for name in form.changed_data]
-                changes[link.page].append({"changed": {**kind, "fields": fields}})
+                changes[link.page_id].append({"changed": {**kind, "fields": fields}})
     if not changes:
         return False
+    # As the Pages admin knows them: their history lists what is logged for this model.
+    pages = PublisherPage.objects.in_bulk(changes)
+    changes = {pages[pk]: message for pk, message in changes.items()}
     with transaction.atomic():
         for page in changes:
             keep_first_version(page)

@@ -99,9 +99,11 @@ def test_reordering_and_renaming_shows_at_once_and_is_kept_as_each_pages_version
     assert kept == {"flatpage", "headerlink", "footerlink"}  # the page with both its links
     assert versions.count() == 2  # and before it, the page as it was (kept once)
     [entry] = LogEntry.objects.filter(object_id=str(contact_page.pk))
-    assert (
-        entry.get_change_message() == "Changed Link text and Position for header link “Contact us”."
-    )
+    message = "Changed Link text and Position for header link “Contact us”."
+    assert entry.get_change_message() == message
+    assert entry.content_type.model == "publisherpage"  # as the Pages admin logs its own
+    history = f"/admin/articles/publisherpage/{contact_page.pk}/history/"
+    assert "Header and footer links arranged." in admin_client.get(history).content.decode()
     about = FlatPage.objects.get(url="/about/")
     assert not Version.objects.get_for_object(about).exists()  # nothing of it changed
     assert not LogEntry.objects.filter(object_id=str(about.pk)).exists()
