@@ -27,7 +27,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
-from articles.images import where_used
+from articles.images import in_saved_versions, where_used
 from articles.markdown import analyse
 from articles.models import (
     Article,
@@ -269,9 +269,11 @@ class BodyImageAdmin(admin.ModelAdmin):
         "uploaded_at",
         "uploaded_by",
         "shown_in",
+        "in_versions",
     ]
     readonly_fields = fields
     actions = None  # one at a time, from its page, where "Delete" shows only for unused ones
+    delete_confirmation_template = "admin/articles/bodyimage/delete_confirmation.html"
 
     class Media:
         css = {"all": ["css/admin-editor.css"]}
@@ -293,6 +295,12 @@ class BodyImageAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # nothing to edit: its page shows it, with "Delete" when unused
+
+    def delete_view(self, request, object_id, extra_context=None):
+        image = self.get_object(request, unquote(object_id))
+        if image is not None:
+            extra_context = {**(extra_context or {}), "in_versions": self._versions(image)}
+        return super().delete_view(request, object_id, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and self._used(obj):
@@ -348,6 +356,35 @@ class BodyImageAdmin(admin.ModelAdmin):
             image.url,
             _("Paste it into an article's text, with words that say what the image shows."),
         )
+
+    @staticmethod
+    def _versions(image) -> list[dict]:
+        if not hasattr(image, "saved_versions"):
+            image.saved_versions = in_saved_versions(image)
+        return image.saved_versions
+
+    @admin.display(description=_("in saved versions"))
+    def in_versions(self, image):
+        places = self._versions(image)
+        if not places:
+            return _("None: no restored version will miss it.")
+        lines = format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    place["url"],
+                    place["label"],
+                    ngettext("%d version", "%d versions", place["versions"]) % place["versions"],
+                )
+                for place in places
+            ),
+        )
+        note = _(
+            "Restored or recovered once this image is deleted, these versions would show a "
+            "broken image."
+        )
+        return format_html('{}<div class="help">{}</div>', lines, note)
 
     @admin.display(description=_("shown in"))
     def shown_in(self, image):

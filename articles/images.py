@@ -1,14 +1,16 @@
 """The editors' uploaded images (Articles, Images): where each is shown (the articles, pages
-and calls-to-action whose Markdown holds its address, and unsaved drafts), and its files
-removed from storage once its row is deleted."""
+and calls-to-action whose Markdown holds its address, and unsaved drafts), which saved
+versions show it, and its files removed from storage once its row is deleted."""
 
 import operator
 from functools import reduce
 
+import reversion
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
+from reversion.models import Version
 
 from articles.models import Article, ArticleDraft, CallToAction, PublisherPage
 
@@ -41,6 +43,44 @@ def where_used(images) -> dict[int, list[dict]]:
     for image in images:
         if any(image.path in body for body in drafts):
             found[image.pk].append({"label": "An unsaved draft in the editor", "url": None})
+    return found
+
+
+def in_saved_versions(image) -> list[dict]:
+    """The articles and pages whose saved versions show the image, deleted ones included:
+    restored or recovered once the image is gone, such a version shows a broken image.
+    ``{"label", "url", "versions"}`` each, ``url`` their History (or the deleted ones' list).
+    It reads every version of those kinds: for one image's page, not for lists."""
+    found = []
+    for model, _field, _name, kind, url_name in SHOWN_IN:
+        if not reversion.is_registered(model):
+            continue
+        rows = list(
+            Version.objects.get_for_model(model)
+            .filter(serialized_data__contains=image.path)
+            .values("object_id")
+            .annotate(versions=Count("pk"), newest=Max("pk"))
+            .order_by("-newest")
+        )
+        if not rows:
+            continue
+        names = dict(
+            Version.objects.filter(pk__in=[row["newest"] for row in rows]).values_list(
+                "object_id", "object_repr"
+            )
+        )
+        ids = [row["object_id"] for row in rows]
+        stored = model._base_manager.filter(pk__in=ids).values_list("pk", flat=True)
+        there = {str(pk) for pk in stored}
+        recover = reverse(url_name.replace("_change", "_recoverlist"))
+        for row in rows:
+            object_id = row["object_id"]
+            label = f"{kind}: {names[object_id]}"
+            if object_id in there:
+                url = reverse(url_name.replace("_change", "_history"), args=[object_id])
+            else:
+                label, url = f"{label} (deleted)", recover
+            found.append({"label": label, "url": url, "versions": row["versions"]})
     return found
 
 

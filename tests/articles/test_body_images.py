@@ -5,6 +5,7 @@ import importlib
 import io
 
 import pytest
+import reversion
 from bs4 import BeautifulSoup
 from django.apps import apps
 from django.contrib.flatpages.models import FlatPage
@@ -223,3 +224,56 @@ def test_the_images_list_finds_an_image_by_its_original_name(admin_client):
 )
 def test_an_original_name_is_the_files_own_name_without_controls(sent, kept):
     assert original_name(sent) == kept
+
+
+def saved_version(obj, **changes):
+    """Change ``obj`` and keep the result as a version, as a save in the admin does."""
+    with reversion.create_revision():
+        for name, value in changes.items():
+            setattr(obj, name, value)
+        obj.save()
+
+
+def field_text(admin_client, image, field):
+    page = BeautifulSoup(admin_client.get(f"{IMAGES}{image.pk}/change/").content, "html.parser")
+    return page.select_one(f".field-{field} .readonly")
+
+
+def test_an_unused_image_says_which_saved_versions_still_show_it(
+    admin_client, django_capture_on_commit_callbacks
+):
+    url = upload(admin_client)
+    image = BodyImage.objects.get()
+    article = ArticleFactory(title="Knee exercises", body="Text.")
+    saved_version(article, body=f"Text.\n\n![A knee]({url})")
+    saved_version(article, body=f"More text.\n\n![A knee]({url})")
+    saved_version(article, body="More text, no picture.")  # what readers see now
+    about = FlatPage.objects.get(url="/about/")
+    saved_version(about, content=f"![Us]({url})")
+    about.delete()  # recoverable: its versions stay
+    cell = field_text(admin_client, image, "in_versions")
+    links = [(a.get_text(), a["href"]) for a in cell.select("a")]
+    assert links == [
+        ("Article: Knee exercises", f"/admin/articles/article/{article.pk}/history/"),
+        ("Page: /about/ -- About nervepain (deleted)", "/admin/articles/publisherpage/recover/"),
+    ]
+    assert "(2 versions)" in cell.get_text() and "(1 version)" in cell.get_text()
+
+    confirm = admin_client.get(f"{IMAGES}{image.pk}/delete/").content.decode()
+    warning = BeautifulSoup(confirm, "html.parser").select_one(".image-in-versions")
+    assert "they would show a broken image" in warning.get_text(" ", strip=True)
+    assert warning.select_one("a")["href"] == f"/admin/articles/article/{article.pk}/history/"
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(f"{IMAGES}{image.pk}/delete/", {"post": "yes"})
+    assert not BodyImage.objects.exists()  # it may still be deleted
+
+
+def test_an_image_no_version_shows_says_so(admin_client):
+    upload(admin_client)
+    image = BodyImage.objects.get()
+    ArticleFactory(title="Knee exercises", body="Text.")
+    assert field_text(admin_client, image, "in_versions").get_text() == (
+        "None: no restored version will miss it."
+    )
+    confirm = admin_client.get(f"{IMAGES}{image.pk}/delete/").content.decode()
+    assert "image-in-versions" not in confirm

@@ -9,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from articles.models import BodyImage
 from articles.uploads import RasterImageForm
 from tests.factories import ArticleFactory, CommentFactory, TopicFactory, UserFactory
 
@@ -49,6 +50,7 @@ def test_admin_screens(page, live_server, workspace, width):
         "/admin/articles/topic/",
         "/admin/articles/bodyimage/",
         "/admin/articles/bodyimage/add/",
+        f"/admin/articles/bodyimage/{BodyImage.objects.first().pk}/change/",
         "/admin/articles/publisherpage/links/",
         f"/admin/comments/comment/?article={workspace.pk}&state=pending",
         "/admin/comments/comment/?state=spam",
