@@ -18,18 +18,21 @@
     rows().forEach(function (row) {
       var cell = document.createElement("td");
       cell.className = "arrange-move";
-      [["up", "Move up"], ["down", "Move down"]].forEach(function (pair) {
+      ["up", "down"].forEach(function (way) {
         var button = document.createElement("button");
         button.type = "button";
         button.className = "button";
-        button.dataset.move = pair[0];
-        button.textContent = pair[0] === "up" ? "\u2191" : "\u2193";
-        button.setAttribute("aria-label", pair[1] + ": " + linkText(row));
+        button.dataset.move = way;
+        button.textContent = way === "up" ? "\u2191" : "\u2193";
         cell.append(button);
       });
       row.append(cell);
+      nameButtons(row);
     });
     update(table, false);
+    table.addEventListener("input", function (event) {
+      if (event.target.type === "text") nameButtons(event.target.closest("tr"));
+    });
 
     table.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-move]");
@@ -51,6 +54,14 @@
 
   function linkText(row) {
     return row.querySelector('input[type="text"]').value || "this link";
+  }
+
+  /* "Move up: About", by the link's text as it now reads. */
+  function nameButtons(row) {
+    row.querySelectorAll("button[data-move]").forEach(function (button) {
+      var way = button.dataset.move === "up" ? "Move up: " : "Move down: ";
+      button.setAttribute("aria-label", way + linkText(row));
+    });
   }
 
   /* With ``renumber`` (a row moved), positions 10, 20, 30... in the rows' order; the first

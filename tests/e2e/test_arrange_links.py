@@ -1,5 +1,5 @@
-"""Pages, "Header and footer links" in a browser: a link moved up with its button, saved, and
-readers' header in that order."""
+"""Pages, "Header and footer links" in a browser: a link moved up with its button, renamed,
+saved, and readers' header in that order."""
 
 import pytest
 from django.contrib.flatpages.models import FlatPage
@@ -30,10 +30,13 @@ def test_a_link_moved_up_and_saved_leads_the_header(page, live_server, width, co
     expect(header.get_by_role("button", name="Move up: Contact")).to_be_disabled()
     expect(header.get_by_label("Position of Contact")).to_have_value("10")
     expect(header.get_by_label("Position of About")).to_have_value("20")
+    header.get_by_label("Link text of Contact").fill("Contact us")  # its buttons follow
+    header.get_by_role("button", name="Move down: Contact us").click()
+    header.get_by_role("button", name="Move up: Contact us").click()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The header and footer links were saved.")).to_be_visible()
     page.goto(live_server.url + "/")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link")).to_have_text(
-        ["Topics", "Contact", "About"]
+        ["Topics", "Contact us", "About"]
     )
     assert console_errors == []
