@@ -296,11 +296,9 @@ class BodyImageAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # nothing to edit: its page shows it, with "Delete" when unused
 
-    def delete_view(self, request, object_id, extra_context=None):
-        image = self.get_object(request, unquote(object_id))
-        if image is not None:
-            extra_context = {**(extra_context or {}), "in_versions": self._versions(image)}
-        return super().delete_view(request, object_id, extra_context)
+    def render_delete_form(self, request, context):
+        context["in_versions"] = self._versions(context["object"])
+        return super().render_delete_form(request, context)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and self._used(obj):

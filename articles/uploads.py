@@ -6,7 +6,6 @@ of a few raster formats whatever its name or declared type says, is re-encoded (
 metadata such as GPS positions) and is stored under a random name the server chooses.
 """
 
-import unicodedata
 import uuid
 from io import BytesIO
 
@@ -87,7 +86,8 @@ class RasterImageForm(forms.Form):
             default_storage.save(name, self._encode(copy, image_format))
         self.body_image = BodyImage.objects.create(
             path=stored,
-            original_name=original_name(self.cleaned_data["image"].name),
+            # As Django's upload parser left it: no folders, no unprintable characters, 255 at most.
+            original_name=self.cleaned_data["image"].name or "",
             width=image.width,
             height=image.height,
             uploaded_by=uploaded_by,
@@ -120,14 +120,6 @@ class RasterImageForm(forms.Form):
         options["comment"] = b""
         image.save(buffer, image_format, **options)
         return ContentFile(buffer.getvalue())
-
-
-def original_name(name: str | None) -> str:
-    """The name a file had where it came from, as the browser sent it: its last part, without
-    control characters, at most 255 characters."""
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(char for char in name if unicodedata.category(char)[0] != "C").strip()
-    return name[:255]
 
 
 class StaffOnlyMixin:
