@@ -13,6 +13,7 @@
   var previewPane = root.querySelector(".editor-preview");
   var frame = root.querySelector(".editor-preview-frame");
   var stats = root.querySelector(".editor-stats");
+  var savedGrade = form.querySelector(".form-row.field-reading_grade");
   var DEBOUNCE_MS = 400;
   var LABEL = "label:";
 
@@ -63,6 +64,9 @@
       stats.querySelector('[data-stat="minutes"]').textContent = data.minutes + " min read";
       stats.querySelector('[data-stat="grade"]').textContent = data.grade;
       stats.hidden = false;
+      // The saved text's grade (the page's row for browsers without script) would only
+      // repeat this line, and go stale as the editor types.
+      if (savedGrade) savedGrade.hidden = true;
       if (data.grade_pending) setTimeout(schedule, 1500); // the grader is still loading
     }).catch(function () {
       stats.hidden = false;

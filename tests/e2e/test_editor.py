@@ -94,6 +94,24 @@ def test_text_and_preview_side_by_side_update_as_one_types(
     assert console_errors == []
 
 
+def test_the_live_reading_grade_takes_the_saved_ones_place(
+    page, live_server, editor, console_errors
+):
+    """The change page shows the saved text's grade for browsers without script; with the
+    editor's script, the line under the text says it (and follows the typing) instead."""
+    article = ArticleFactory(body="Walk a little each day. Rest when it burns.", author=editor)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    saved = page.locator(".form-row.field-reading_grade")
+    expect(saved).to_be_attached()
+    page.locator("#id_body").fill("Walk. Rest.")
+    expect(page.locator(".editor-stats")).to_contain_text("Grade", timeout=FIRST_GRADE_MS)
+    expect(saved).to_be_hidden()
+    expect(page.get_by_text("Reading grade:", exact=True)).to_be_hidden()
+    assert console_errors == []
+
+
 def test_narrow_screen_shows_text_or_preview_with_a_toggle(
     page, live_server, editor, console_errors
 ):
