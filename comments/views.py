@@ -75,11 +75,21 @@ def _target(request):
 
 
 def _problem(request, target, form, reason, status, closed=False, database_away=False):
-    """The form again, with what the reader typed, a fresh token and the reason."""
+    """The form again, with what the reader typed, a fresh token and the reason: above the
+    form, each field's error links to the field (the form is long on a phone)."""
+    field_errors = []
+    if form is not None and not closed:
+        field_errors = [
+            (field.auto_id, field.label, error)
+            for field in form.visible_fields()
+            if field.name != "honeypot"  # refused as automated, said in ``reason``
+            for error in field.errors
+        ]
     context = {
         "article": target,
         "form": form,
         "reason": reason,
+        "field_errors": field_errors,
         "text": request.POST.get("comment", ""),
         "closed": closed,
         "database_away": database_away,  # the header and footer: only what the cache holds
@@ -186,7 +196,7 @@ def post_comment(request):
                 "This form could not be checked. Your text is kept below: please send it again."
             )
         else:
-            reason = "Please correct the fields marked below."
+            reason = "Please correct the fields marked below:"
         return _problem(request, target, form, reason, 400)
 
     try:

@@ -139,6 +139,35 @@ def test_validation_errors_keep_everything_typed_and_name_the_field(post, articl
     assert page.find("input", attrs={"name": "email"}).has_attr("aria-invalid")
 
 
+def test_the_problem_page_lists_each_field_error_with_a_link_to_its_field(post, article):
+    """Above a form that is long on a phone, as NHS.UK's error summary does: each error,
+    in the form's order, linked to its field."""
+    response = post(article, name="", email="not-an-address", comment="   ")
+    summary = soup(response).select_one(".problem[role=alert]")
+    assert "Please correct the fields marked below:" in summary.get_text()
+    links = [(a["href"], a.get_text()) for a in summary.select(".problem-list a")]
+    assert links == [
+        ("#id_name", "Name: Please enter your name."),
+        ("#id_email", "Email: Enter a valid email address."),
+        ("#id_comment", "Comment: Please write a comment."),
+    ]
+    page = soup(response)
+    assert all(page.find(id=href[1:]) is not None for href, _text in links)
+
+
+@pytest.mark.parametrize("trait", ["honeypot", "too fast", "closed"])
+def test_a_refusal_that_is_not_about_a_field_lists_no_fields(settings, client, post, trait):
+    """A filled honeypot (the reader never sees that field), a token refusal or a closed
+    article: the reason says it all, and nothing in the form is marked."""
+    article = ArticleFactory(allow_comments=trait != "closed")
+    if trait == "too fast":
+        settings.COMMENTS_MIN_SECONDS = 3
+    response = post(article, honeypot="http://spam.example" if trait == "honeypot" else "")
+    assert response.status_code in (400, 403)
+    assert soup(response).select(".problem-list") == []
+    assert_text_kept(response)
+
+
 def test_empty_comment_is_refused_with_a_reason(post, article):
     response = post(article, comment="   ")
     assert response.status_code == 400

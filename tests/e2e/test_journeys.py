@@ -125,6 +125,36 @@ def test_reader_comments_and_replies(browser, page, live_server, seed_article, c
     assert console_errors == []
 
 
+def test_a_refused_comment_lists_its_errors_and_each_leads_to_its_field(
+    page, live_server, seed_article, console_errors
+):
+    """On a phone the comment box is a screen below the message: its link goes there (the
+    browser's own jump to a field: no script), with its label in view and the cursor in the
+    box, everything typed kept."""
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + seed_article.get_absolute_url())
+    form = page.locator("form.comment-form")
+    fill_comment(form, "Ann", "not-an-address", "\u200b\u200b")
+    page.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post Comment").click()
+
+    expect(page.get_by_role("heading", name="Your comment was not posted")).to_be_visible()
+    errors = page.locator(".problem-list a")
+    expect(errors).to_have_text(
+        ["Email: Enter a valid email address.", re.compile(r"^Comment: Your comment has no")]
+    )
+    errors.last.click()
+    text = page.locator("#id_comment")
+    expect(text).to_be_focused()
+    expect(text).to_have_value("\u200b\u200b")
+    expect(page.locator('label[for="id_comment"]')).to_be_in_viewport(ratio=1)
+    expect(page.locator("#id_email")).to_have_value("not-an-address")
+    # The one error is the page's own status: 400, as a refused post answers.
+    assert console_errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+
+
 def test_moderator_approves_from_the_queue(
     browser, page, live_server, seed_article, console_errors
 ):
