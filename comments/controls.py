@@ -81,7 +81,8 @@ def edit(comment: Comment, text: str) -> bool:
         raise ChangeRefusedError("Please write a comment.")
     if len(text) > COMMENT_MAX_LENGTH:
         raise ChangeRefusedError(
-            f"Your comment is {len(text)} characters long; the limit is {COMMENT_MAX_LENGTH}."
+            f"Your comment is {len(text)} characters long; the limit is {COMMENT_MAX_LENGTH}. "
+            "Please shorten it: your text is kept below."
         )
     if _words(text)[ModerationWord.Action.DISALLOW]:
         raise ChangeRefusedError(

@@ -66,6 +66,7 @@ def edit_comment(request, pk):
         "text": text,
         "error": error,
         "deadline": controls.edit_deadline(comment),
+        "max_length": controls.COMMENT_MAX_LENGTH,
     }
     return render(request, "comments/edit.html", context, status=400 if error else 200)
 

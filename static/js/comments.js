@@ -1,3 +1,37 @@
+// A comment box's count (NHS.UK's character count): the box has no maxlength, which would cut
+// a longer pasted text short without a word; this says how many characters are left, or how
+// many too many, and the server refuses a longer text with the text kept.
+(function () {
+  "use strict";
+  var NEAR = 0.2; // say how many are left from the last fifth of the limit
+  var timers = new WeakMap();
+
+  function count(box) {
+    var hint = document.getElementById(box.id + "_count");
+    if (!hint) return;
+    var limit = Number(box.dataset.maxlength);
+    var left = limit - Array.from(box.value).length; // characters, as the server counts
+    var message = hint.dataset.hint;
+    if (left < 0) {
+      message = "You have " + -left + (left === -1 ? " character" : " characters") + " too many.";
+    } else if (left <= limit * NEAR) {
+      message = "You have " + left + (left === 1 ? " character" : " characters") + " left.";
+    }
+    hint.classList.toggle("error", left < 0);
+    if (hint.textContent !== message) hint.textContent = message; // read out: aria-live
+  }
+
+  // Typing in any comment box, the ones opened in place later included; after a pause, so a
+  // screen reader is not told each keystroke.
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("textarea[data-maxlength]")) return;
+    clearTimeout(timers.get(box));
+    timers.set(box, setTimeout(function () { count(box); }, 300));
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("textarea[data-maxlength]"), count);
+})();
+
 // Progressive enhancement for "Leave a Reply": a Reply link moves the form under the comment.
 // Without JavaScript the link reloads the page with ?reply_to=ID, which does the same.
 (function () {

@@ -168,6 +168,43 @@ def test_a_refusal_that_is_not_about_a_field_lists_no_fields(settings, client, p
     assert_text_kept(response)
 
 
+def test_a_comment_over_the_limit_comes_back_whole_with_its_length(post, article):
+    """The box has no maxlength (a browser would cut a pasted story short without a word):
+    the server refuses a longer text and gives all of it back."""
+    story = ("My calves burned after every session. " * 80)[:3001]
+    response = post(article, comment=story)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    assert_text_kept(response, story)
+    [error] = [a.get_text() for a in soup(response).select(".problem-list a")]
+    assert error == (
+        "Comment: Your comment is 3001 characters long; the limit is 3000. Please shorten it: "
+        "your text is kept below."
+    )
+
+
+def test_line_breaks_count_once_against_the_limit(post, article):
+    """Browsers send each line break as two characters; the text is stored with one, and
+    counted as stored (as the page's count does)."""
+    lines = [f"Week {n:02d}: the burning eased a little more." for n in range(70)]
+    text = "\n".join(lines)
+    assert len(text) <= 3000 < len(text.replace("\n", "\r\n"))
+    response = post(article, comment=text.replace("\n", "\r\n"))
+    assert response.status_code == 303
+    assert Comment.objects.get().comment == text
+
+
+def test_the_comment_box_says_its_limit_and_does_not_cut_text(client, article):
+    page = soup(client.get(article.get_absolute_url()))
+    box = page.find("textarea", attrs={"name": "comment"})
+    assert not box.has_attr("maxlength")
+    assert box["data-maxlength"] == "3000"
+    count = page.find(id="id_comment_count")
+    assert "id_comment_count" in box["aria-describedby"].split()
+    assert count.get_text() == "You can enter up to 3,000 characters."
+    assert count["aria-live"] == "polite"
+
+
 def test_empty_comment_is_refused_with_a_reason(post, article):
     response = post(article, comment="   ")
     assert response.status_code == 400

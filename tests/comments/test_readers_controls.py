@@ -164,6 +164,23 @@ def test_the_edit_page_works_without_script(client, own_published):
     assert form.textarea.get_text() == "Ice helped more than heat."
 
 
+def test_an_edit_over_the_limit_comes_back_whole(client, own_published):
+    page = BeautifulSoup(client.get(f"/comments/{own_published.pk}/edit/").content, "html.parser")
+    box = page.select_one("form.edit-form textarea")
+    assert not box.has_attr("maxlength") and box["data-maxlength"] == "3000"
+    assert page.find(id="id_edit_comment_count").get_text() == (
+        "You can enter up to 3,000 characters."
+    )
+    longer = "x" * 3001
+    response = edit(client, own_published, longer)
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("form.edit-form textarea").get_text() == longer
+    assert "3001 characters long; the limit is 3000" in page.select_one(".problem").get_text()
+    own_published.refresh_from_db()
+    assert own_published.comment == "Ice helped more than heat."
+
+
 def test_edit_is_refused_after_the_window(client, own_published, settings):
     settings.COMMENTS_EDIT_MINUTES = 15
     Comment.objects.filter(pk=own_published.pk).update(

@@ -155,6 +155,37 @@ def test_a_refused_comment_lists_its_errors_and_each_leads_to_its_field(
     ]
 
 
+def test_a_long_story_is_counted_never_cut_and_comes_back_whole(
+    page, live_server, seed_article, console_errors
+):
+    """Pasting a story drafted elsewhere: a maxlength would have cut it at 3,000 characters
+    without a word. The count says how many are left, then how many too many."""
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + seed_article.get_absolute_url())
+    form = page.locator("form.comment-form")
+    count = page.locator("#id_comment_count")
+    expect(count).to_have_text("You can enter up to 3,000 characters.")
+    story = ("After the third session my calves burned for two days. " * 60)[:3100]
+    fill_comment(form, "Ann", "ann@example.org", story[:2990])
+    expect(count).to_have_text("You have 10 characters left.")
+    fill_comment(form, "Ann", "ann@example.org", story)
+    expect(page.locator("#id_comment")).to_have_value(story)
+    expect(count).to_have_text("You have 100 characters too many.")
+    expect(count).to_have_class(re.compile(r"\berror\b"))
+    page.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post Comment").click()
+
+    expect(page.locator(".problem-list a")).to_have_text(
+        [re.compile(r"^Comment: Your comment is 3100 characters long; the limit is 3000\.")]
+    )
+    expect(page.locator("#id_comment")).to_have_value(story)
+    expect(count).to_have_text("You have 100 characters too many.")
+    assert not Comment.objects.filter(user_name="Ann").exists()
+    assert console_errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+
+
 def test_moderator_approves_from_the_queue(
     browser, page, live_server, seed_article, console_errors
 ):
