@@ -26,6 +26,9 @@ from comments import health, notifications, rules
 from comments.models import Comment, CommentReport, CommentVersion, ModerationWord
 from comments.text import clean_comment_text, count_links, normalise_for_matching
 
+# What a reader may add to a report, as ``CommentReport.text`` holds it.
+REPORT_MAX_LENGTH = CommentReport._meta.get_field("text").max_length
+
 
 class ChangeRefusedError(Exception):
     """The edit or report is not accepted; the message says why, plainly."""
@@ -147,11 +150,17 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
         raise ChangeRefusedError("This comment is not shown any more; thank you all the same.")
     if reason not in CommentReport.Reason.values:
         raise ChangeRefusedError("Please choose why you are reporting this comment.")
+    text = clean_comment_text(text)
+    if len(text) > REPORT_MAX_LENGTH:
+        raise ChangeRefusedError(
+            f"What you wrote is {len(text)} characters long; the limit is {REPORT_MAX_LENGTH}. "
+            "Please shorten it: your text is kept below."
+        )
     with transaction.atomic():
         _, created = CommentReport.objects.get_or_create(
             comment=comment,
             reporter_key_hash=key_hash,
-            defaults={"reason": reason, "text": clean_comment_text(text)[:500]},
+            defaults={"reason": reason, "text": text},
         )
         if not created:
             return False

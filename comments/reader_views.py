@@ -96,6 +96,7 @@ def report_comment(request, pk):
         "reasons": CommentReport.Reason.choices,
         "chosen": request.POST.get("reason", ""),
         "text": request.POST.get("text", ""),
+        "max_length": controls.REPORT_MAX_LENGTH,
     }
     if request.method == "GET":
         return render(request, "comments/report.html", context)

@@ -10,7 +10,8 @@
     var hint = document.getElementById(box.id + "_count");
     if (!hint) return;
     var limit = Number(box.dataset.maxlength);
-    var left = limit - Array.from(box.value).length; // characters, as the server counts
+    // Characters, as the server counts them: without the spaces around the text.
+    var left = limit - Array.from(box.value.trim()).length;
     var message = hint.dataset.hint;
     if (left < 0) {
       message = "You have " + -left + (left === -1 ? " character" : " characters") + " too many.";

@@ -336,6 +336,24 @@ def test_a_report_without_a_reason_is_refused_with_the_text_kept(client, article
     assert "Please choose why" in content and "It is rude." in content
 
 
+def test_a_report_over_the_limit_comes_back_whole_and_records_nothing(client, article):
+    """Cut at 500 characters before (by the box, then again by the server, without a word)."""
+    comment = CommentFactory(article=article)
+    page = BeautifulSoup(client.get(f"/comments/{comment.pk}/report/").content, "html.parser")
+    box = page.find("textarea", attrs={"name": "text"})
+    assert not box.has_attr("maxlength") and box["data-maxlength"] == "500"
+    assert page.find(id="id_report_text_count").get_text() == "You can enter up to 500 characters."
+    details = "They tell readers to stop their pregabalin at once. " * 10
+    response = report(client, comment, text=details)
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find("textarea", attrs={"name": "text"}).get_text() == details
+    assert f"{len(details.strip())} characters long; the limit is 500" in page.get_text()
+    assert not CommentReport.objects.exists()
+    assert report(client, comment, text=details[:500]).status_code == 200
+    assert CommentReport.objects.get().text == details[:500].strip()
+
+
 def test_moderators_see_reports(article, moderator_client):
     comment = CommentFactory(article=article, state="pending", comment="Reported text")
     for reason in ("spam", "abusive"):
