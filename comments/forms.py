@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_comments.forms import COMMENT_MAX_LENGTH
 from django_comments.forms import CommentForm as BaseCommentForm
 
+from comments.models import Comment
 from comments.text import clean_comment_text, clean_display_name, has_visible_text
 
 # The form's one-time token travels in a cookie, not in the page: reader pages are cached and
@@ -47,6 +48,12 @@ class CommentTextField(forms.CharField):
         return normalize_newlines(super().to_python(value))
 
 
+class WebsiteField(forms.URLField):
+    """A commenter's website: a web address, never ``ftp:`` or another scheme."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class CommentForm(BaseCommentForm):
     """The "Leave a Reply" form.
 
@@ -68,7 +75,14 @@ class CommentForm(BaseCommentForm):
             )
         },
     )
-    url = forms.URLField(required=False, assume_scheme="https")
+    # As long as the columns they are saved in: a longer address reached the database and
+    # failed there (a 500 on PostgreSQL), where the reader now gets the form back.
+    email = forms.EmailField(max_length=Comment._meta.get_field("user_email").max_length)
+    url = WebsiteField(
+        required=False,
+        assume_scheme="https",
+        max_length=Comment._meta.get_field("user_url").max_length,
+    )
     reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     followup = forms.BooleanField(
         label=_("Email me when someone replies to me"),
@@ -95,7 +109,6 @@ class CommentForm(BaseCommentForm):
         self.fields["email"].help_text = _("Required, never shown to anyone but moderators.")
         self.fields["url"].label = _("Website")
         self.fields["url"].help_text = _("Optional.")
-        self.fields["url"].validators = [URLValidator(schemes=["http", "https"])]
         self.fields["comment"].label = _("Comment")
         self.fields["comment"].help_text = _(
             "Plain text. Please don't share details you would not want to be public."
@@ -108,6 +121,10 @@ class CommentForm(BaseCommentForm):
             ("comment", _("Please write a comment.")),
         ):
             self.fields[name].error_messages["required"] = message
+        for name in ("name", "email", "url"):
+            self.fields[name].error_messages["max_length"] = _(
+                "This is %(show_value)d characters long; the limit is %(limit_value)d."
+            )
 
     def generate_security_data(self):
         # Only the target: the same for every reader, so the page can be cached.

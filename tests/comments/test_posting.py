@@ -205,6 +205,40 @@ def test_the_comment_box_says_its_limit_and_does_not_cut_text(client, article):
     assert count["aria-live"] == "polite"
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "limit"),
+    [
+        ("name", "Annabel " * 7 + "Reader", 50),
+        ("email", "a" * 250 + "@example.org", 254),
+        ("url", "https://physio.example/" + "a" * 200, 200),
+    ],
+)
+def test_a_value_longer_than_its_column_comes_back_with_the_limit(
+    post, article, field, value, limit
+):
+    """A website address of 223 characters reached the database and failed there: a 500 on
+    PostgreSQL, the reader's text lost. The inputs have no maxlength either (a browser would
+    cut a pasted address short, leaving a broken link)."""
+    response = post(article, **{field: value})
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    page = soup(response)
+    box = page.find("input", attrs={"name": field})
+    assert box["value"] == value and not box.has_attr("maxlength")
+    [error] = [a.get_text() for a in page.select(".problem-list a")]
+    assert error.endswith(f"This is {len(value)} characters long; the limit is {limit}.")
+    assert_text_kept(response)
+
+
+@pytest.mark.parametrize("url", ["ftp://files.example/notes", "javascript:alert(1)"])
+def test_a_website_is_a_web_address(post, article, url):
+    response = post(article, url=url)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+    [error] = [a.get_text() for a in soup(response).select(".problem-list a")]
+    assert error == "Website: Enter a valid URL."
+
+
 def test_empty_comment_is_refused_with_a_reason(post, article):
     response = post(article, comment="   ")
     assert response.status_code == 400
