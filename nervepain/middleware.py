@@ -2,6 +2,7 @@
 
 import contextvars
 import gzip
+import ipaddress
 import logging
 import re
 import secrets
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.middleware import gzip as django_gzip
 from django.utils.cache import patch_vary_headers
 
+logger = logging.getLogger(__name__)
 request_id_var = contextvars.ContextVar("request_id", default="-")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -48,6 +50,8 @@ class ClientAddressMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    warned = False  # about an entry that is no address: once a process
+
     def __call__(self, request):
         request.client_ip = request.META.get("REMOTE_ADDR")
         proxies = settings.TRUSTED_PROXY_COUNT
@@ -55,8 +59,31 @@ class ClientAddressMiddleware:
             forwarded = request.headers.get("X-Forwarded-For", "").split(",")
             forwarded = [address.strip() for address in forwarded if address.strip()]
             if len(forwarded) >= proxies:
-                request.client_ip = forwarded[-proxies]
+                address = ip_address(forwarded[-proxies])
+                if address is not None:
+                    request.client_ip = address
+                elif not ClientAddressMiddleware.warned:
+                    ClientAddressMiddleware.warned = True
+                    logger.warning(
+                        "X-Forwarded-For entry %r is not an address (is DJANGO_TRUSTED_PROXIES "
+                        "the number of proxies in front?): using REMOTE_ADDR",
+                        forwarded[-proxies],
+                    )
         return self.get_response(request)
+
+
+def ip_address(entry: str) -> str | None:
+    """The address a proxy wrote, without the port some add ("203.0.113.5:51234",
+    "[2001:db8::1]:443"); None for anything else. Saved with a comment as it is: PostgreSQL's
+    ``inet`` refused a port, and every post failed."""
+    if entry.startswith("["):
+        entry = entry[1:].partition("]")[0]
+    elif entry.count(":") == 1:
+        entry = entry.partition(":")[0]
+    try:
+        return str(ipaddress.ip_address(entry))
+    except ValueError:
+        return None
 
 
 class RequestIdLogFilter(logging.Filter):

@@ -155,6 +155,31 @@ def test_proxy_address_is_taken_from_forwarded_for_when_configured(settings, cli
     assert latest().ip_address == "198.51.100.20"
 
 
+@pytest.mark.parametrize(
+    ("entry", "saved"),
+    [
+        ("198.51.100.20:51234", "198.51.100.20"),  # as some load balancers write it
+        ("[2001:db8::7]:443", "2001:db8::7"),
+        ("2001:db8::7", "2001:db8::7"),
+        ("unknown", "10.0.0.1"),  # no address: the proxy's own, and the post is saved
+    ],
+)
+def test_a_forwarded_address_is_saved_without_its_port(settings, client, article, entry, saved):
+    """PostgreSQL's inet refused "198.51.100.20:51234": every post behind such a proxy was a
+    500, the reader's text lost."""
+    from tests.comments.conftest import form_data, send
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = send(
+        client,
+        form_data(article),
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR=f"1.2.3.4, {entry}",
+    )
+    assert response.status_code == 303
+    assert latest().ip_address == saved
+
+
 def test_approving_a_parent_does_not_publish_its_held_replies(article, moderator_client):
     """xtd would cascade a parent's visibility onto its replies; ours keep their own state."""
     parent = CommentFactory(article=article, state=Comment.State.PENDING)
