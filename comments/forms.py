@@ -83,7 +83,10 @@ class CommentForm(BaseCommentForm):
         assume_scheme="https",
         max_length=Comment._meta.get_field("user_url").max_length,
     )
-    reply_to = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # A comment's id (an AutoField): a larger number names none, and SQLite refused it.
+    reply_to = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+    )
     followup = forms.BooleanField(
         label=_("Email me when someone replies to me"),
         required=False,

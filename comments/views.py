@@ -191,6 +191,11 @@ def post_comment(request):
             reason = "That was faster than we allow. Please wait a few seconds and send it again."
         elif form.has_token_error("expired"):
             reason = "This form had expired. Your text is kept below: please send it again."
+        elif "reply_to" in form.errors:  # a hidden field: no comment has such an id
+            reason = (
+                "The comment you replied to is not available on this article. "
+                "Your text is kept below: you can post it as a new comment."
+            )
         elif form.has_token_error("tampered") or "content_type" in form.errors:
             reason = (
                 "This form could not be checked. Your text is kept below: please send it again."

@@ -310,9 +310,15 @@ def test_reply_to_a_comment_that_is_not_public_is_refused(post, article, state):
     assert Comment.objects.count() == 1
 
 
-def test_reply_to_a_missing_comment_is_refused(post, article):
-    assert post(article, reply_to=999999).status_code == 400
+@pytest.mark.parametrize("reply_to", ["999999", "99999999999999999999", "-1", "first"])
+def test_reply_to_a_missing_comment_is_refused(post, article, reply_to):
+    """A number past any id was a 500 on SQLite (too large for its INTEGER), and one that is
+    no id asked the reader to correct fields none of which was marked."""
+    response = post(article, reply_to=reply_to)
+    assert response.status_code == 400
     assert not Comment.objects.exists()
+    assert "The comment you replied to is not available" in response.content.decode()
+    assert_text_kept(response)
 
 
 def test_double_submit_creates_one_comment(client, article):
