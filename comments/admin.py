@@ -180,6 +180,14 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")
 
+    def get_object(self, request, object_id, from_field=None):
+        # A number past SQLite's integers names no comment (the admin then says so): Django
+        # lets OverflowError through for a primary key that is a relation, as here.
+        try:
+            return super().get_object(request, object_id, from_field)
+        except OverflowError:
+            return None
+
     def get_ordering(self, request):
         # Urgent (crisis) comments lead the pending queue; the other tabs, with up to a
         # million rows, keep the plain date order their index serves.
@@ -243,11 +251,11 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path(
-                "<path:object_id>/moderate/<slug:action>/",
+                "<comment_id:object_id>/moderate/<slug:action>/",
                 wrap(self.moderate_view),
                 name=f"{prefix}_moderate",
             ),
-            path("<path:object_id>/reply/", wrap(self.reply_view), name=f"{prefix}_reply"),
+            path("<comment_id:object_id>/reply/", wrap(self.reply_view), name=f"{prefix}_reply"),
             path("undo/", wrap(self.undo_view), name=f"{prefix}_undo"),
             path("email/<str:token>/", wrap(self.email_view), name=f"{prefix}_email"),
             path("public-name/", wrap(self.public_name_view), name=f"{prefix}_public_name"),

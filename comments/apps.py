@@ -21,6 +21,12 @@ class CommentsConfig(AppConfig):
 
         self.register_front_cache_keys()
 
+        from django.urls import register_converter
+
+        from comments.converters import CommentIdConverter
+
+        register_converter(CommentIdConverter, "comment_id")
+
         from comments import rules
 
         rules.connect()  # the moderation lists are cached until one of them changes

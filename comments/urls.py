@@ -9,9 +9,9 @@ urlpatterns = [
     path("token/", views.form_token, name="token"),
     path("confirm/<str:token>/", views.confirm_email, name="confirm"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("<int:pk>/edit/", reader_views.edit_comment, name="edit"),
-    path("<int:pk>/delete/", reader_views.delete_comment, name="delete"),
-    path("<int:pk>/report/", reader_views.report_comment, name="report"),
+    path("<comment_id:pk>/edit/", reader_views.edit_comment, name="edit"),
+    path("<comment_id:pk>/delete/", reader_views.delete_comment, name="delete"),
+    path("<comment_id:pk>/report/", reader_views.report_comment, name="report"),
     path("feed/<int:pk>/", feeds.ArticleCommentsFeed(), name="feed_rss"),
     path("feed/<int:pk>/atom/", feeds.ArticleCommentsAtomFeed(), name="feed_atom"),
 ]
