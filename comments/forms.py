@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import URLValidator
 from django.forms.forms import NON_FIELD_ERRORS
-from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 from django_comments.forms import COMMENT_MAX_LENGTH
 from django_comments.forms import CommentForm as BaseCommentForm
@@ -40,12 +39,12 @@ def issue_form_token(request, response) -> None:
 
 
 class CommentTextField(forms.CharField):
-    """The comment box: its length counted as the text is stored, each line break one
-    character (browsers send two, which made a 3,000-character text with 40 line breaks
-    3,040 long)."""
+    """The comment box: its text as it is stored (``clean_comment_text``), so its length is
+    counted as stored: each line break one character (browsers send two, which made a
+    3,000-character text with 40 line breaks 3,040 long)."""
 
     def to_python(self, value):
-        return normalize_newlines(super().to_python(value))
+        return clean_comment_text(super().to_python(value))
 
 
 class WebsiteField(forms.URLField):
@@ -167,7 +166,7 @@ class CommentForm(BaseCommentForm):
         return self.cleaned_data["email"].strip()
 
     def clean_comment(self):
-        comment = clean_comment_text(super().clean_comment())
+        comment = super().clean_comment()  # as stored: CommentTextField
         if not comment:
             raise forms.ValidationError(_("Please write a comment."), code="required")
         if not has_visible_text(comment):

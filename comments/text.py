@@ -22,8 +22,10 @@ from django.core.exceptions import ValidationError
 from django.utils.html import linebreaks, urlize
 from django.utils.text import normalize_newlines
 
-# Bidirectional overrides and isolates reorder what a reader sees ("Trojan Source").
-_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# Bidirectional overrides and isolates reorder what a reader sees ("Trojan Source"); NUL, which
+# no reader means to type, PostgreSQL cannot store in text (an edit or report holding one was
+# a 500 there).
+_DROPPED = re.compile("[\x00\u202a-\u202e\u2066-\u2069]")
 # Default_Ignorable_Code_Point (Unicode DerivedCoreProperties.txt): never drawn, whatever the
 # font. Python's unicodedata does not carry the property, and it is stable by Unicode policy.
 _DEFAULT_IGNORABLE = re.compile(
@@ -52,11 +54,11 @@ COMMENT_LINK_REL = "nofollow ugc noopener"
 
 
 def clean_comment_text(text: str) -> str:
-    """Drop characters that reorder text; keep everything else the reader typed, its line
+    """Drop characters that reorder text, and NUL; keep everything else the reader typed, its line
     breaks as stored everywhere ("\\n": browsers send "\\r\\n", which the admin's text boxes
     store as "\\n", so a writer's unchanged text read as an edit once a moderator had saved
     the comment)."""
-    return _BIDI_CONTROLS.sub("", normalize_newlines(text)).strip()
+    return _DROPPED.sub("", normalize_newlines(text)).strip()
 
 
 def is_invisible(char: str) -> bool:

@@ -239,6 +239,12 @@ def test_a_website_is_a_web_address(post, article, url):
     assert error == "Website: Enter a valid URL."
 
 
+def test_a_nul_in_the_comment_is_dropped_as_it_is_saved(post, article):
+    """As in an edit: the comment is saved without it (no reader types one on purpose)."""
+    assert post(article, comment="Ice helped.\x00").status_code == 303
+    assert Comment.objects.get().comment == "Ice helped."
+
+
 def test_empty_comment_is_refused_with_a_reason(post, article):
     response = post(article, comment="   ")
     assert response.status_code == 400

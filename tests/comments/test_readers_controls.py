@@ -354,6 +354,16 @@ def test_a_report_over_the_limit_comes_back_whole_and_records_nothing(client, ar
     assert CommentReport.objects.get().text == details[:500].strip()
 
 
+def test_a_nul_in_an_edit_or_a_report_is_dropped(client, own_published, article):
+    """PostgreSQL cannot store NUL in text: either was a 500 there, the reader's text lost."""
+    assert edit(client, own_published, "Ice helped\x00 more.").status_code == 303
+    own_published.refresh_from_db()
+    assert own_published.comment == "Ice helped more."
+    other = CommentFactory(article=article)
+    assert report(client, other, text="It is rude.\x00").status_code == 200
+    assert CommentReport.objects.get().text == "It is rude."
+
+
 def test_moderators_see_reports(article, moderator_client):
     comment = CommentFactory(article=article, state="pending", comment="Reported text")
     for reason in ("spam", "abusive"):
