@@ -203,15 +203,21 @@ def autosave_view(model_admin, request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     saved = _article_for(model_admin, request)
+    # PostgreSQL's JSON holds no NUL character (a paste from a PDF may bring one): the draft
+    # was lost with a 500. Dropped here; saving the form refuses one with the field marked.
     data = {
-        name: request.POST.getlist(name) if len(request.POST.getlist(name)) > 1 else value
-        for name, value in list(request.POST.items())[:MAX_DRAFT_FIELDS]
+        _no_nul(name): [_no_nul(v) for v in values] if len(values) > 1 else _no_nul(values[-1])
+        for name, values in list(request.POST.lists())[:MAX_DRAFT_FIELDS]
         if name not in NOT_KEPT
     }
     draft, _created = ArticleDraft.objects.update_or_create(
         user=request.user, key=draft_key(saved), defaults={"data": data}
     )
     return JsonResponse({"saved_at": draft.saved_at.isoformat()})
+
+
+def _no_nul(text: str) -> str:
+    return text.replace("\x00", "")
 
 
 def discard_view(model_admin, request):

@@ -200,6 +200,14 @@ def test_autosave_keeps_the_form_per_person_and_article(staff_client, staff_user
     assert "csrfmiddlewaretoken" not in drafts["new"]
 
 
+def test_autosave_keeps_a_draft_holding_a_nul_character(staff_client, staff_user):
+    """Text pasted from a PDF may hold U+0000, which PostgreSQL's JSON refuses: the draft was
+    lost with a 500. It is kept without it."""
+    response = staff_client.post(AUTOSAVE, form_data(body="Pasted from a PDF\x00 text"))
+    assert response.status_code == 200
+    assert ArticleDraft.objects.get(user=staff_user).data["body"] == "Pasted from a PDF text"
+
+
 def test_autosave_changes_nothing_readers_or_history_see(staff_client):
     """No revision, no change to the article or its review date, the page cache untouched."""
     from reversion.models import Version
