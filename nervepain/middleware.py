@@ -47,10 +47,10 @@ class ClientAddressMiddleware:
     whatever the client claimed and is not trusted.
     """
 
+    warned = False  # about an entry that is no address: once a process
+
     def __init__(self, get_response):
         self.get_response = get_response
-
-    warned = False  # about an entry that is no address: once a process
 
     def __call__(self, request):
         request.client_ip = request.META.get("REMOTE_ADDR")
