@@ -180,6 +180,19 @@ def test_a_forwarded_address_is_saved_without_its_port(settings, client, article
     assert latest().ip_address == saved
 
 
+def test_an_entry_that_is_no_address_is_logged_once(settings, client, monkeypatch, caplog):
+    """It tells the operator the proxy count is off; a client can send any number of them."""
+    from nervepain.middleware import ClientAddressMiddleware
+
+    monkeypatch.setattr(ClientAddressMiddleware, "warned", False)
+    settings.TRUSTED_PROXY_COUNT = 2
+    for _ in range(3):
+        client.get("/", HTTP_X_FORWARDED_FOR="made-up, 198.51.100.20")
+    warnings = [r for r in caplog.records if "is not an address" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "'made-up'" in warnings[0].getMessage()
+
+
 def test_approving_a_parent_does_not_publish_its_held_replies(article, moderator_client):
     """xtd would cascade a parent's visibility onto its replies; ours keep their own state."""
     parent = CommentFactory(article=article, state=Comment.State.PENDING)
