@@ -155,14 +155,17 @@ class StaffUploadedImagesView(StaffOnlyMixin, View):
     ``offset`` skips those shown already, and ``more`` says whether others follow."""
 
     SHOWN = 24
+    # Far past any site's uploads; a larger offset overflowed the databases' integers (a 500).
+    MAX_OFFSET = 10**9
 
     def get(self, request, *args, **kwargs):
         uploads = BodyImage.objects.all()
-        query = request.GET.get("q", "").strip()[:100]
+        # No NUL: PostgreSQL refuses one in a query's text (a 500), and no name holds one.
+        query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
         for word in query.split():
             uploads = uploads.filter(Q(original_name__icontains=word) | Q(path__icontains=word))
         try:
-            offset = max(0, int(request.GET.get("offset", 0)))
+            offset = min(max(0, int(request.GET.get("offset", 0))), self.MAX_OFFSET)
         except ValueError:
             offset = 0
         found = list(uploads[offset : offset + self.SHOWN + 1])

@@ -202,6 +202,10 @@ def test_the_editor_finds_uploads_by_name_a_page_at_a_time(admin_client, monkeyp
         "more": False,
     }
     assert admin_client.get("/markdownx/uploaded/", {"offset": "x"}).json() == first
+    # Each was a 500: the offset overflowed the database's integers; PostgreSQL refused NUL.
+    far = admin_client.get("/markdownx/uploaded/", {"offset": "9" * 20}).json()
+    assert far == {"images": [], "more": False}
+    assert admin_client.get("/markdownx/uploaded/", {"q": "knee\x00"}).json() == found
 
 
 def test_the_images_list_finds_an_image_by_its_original_name(admin_client):
