@@ -24,7 +24,7 @@ from django_comments.forms import COMMENT_MAX_LENGTH
 
 from comments import health, notifications, rules
 from comments.models import Comment, CommentReport, CommentVersion, ModerationWord
-from comments.text import clean_comment_text, count_links, normalise_for_matching
+from comments.text import clean_comment_text, count_links, normalise_for_matching, too_long
 
 # What a reader may add to a report, as ``CommentReport.text`` holds it.
 REPORT_MAX_LENGTH = CommentReport._meta.get_field("text").max_length
@@ -83,10 +83,8 @@ def edit(comment: Comment, text: str) -> bool:
     if not text:
         raise ChangeRefusedError("Please write a comment.")
     if len(text) > COMMENT_MAX_LENGTH:
-        raise ChangeRefusedError(
-            f"Your comment is {len(text)} characters long; the limit is {COMMENT_MAX_LENGTH}. "
-            "Please shorten it: your text is kept below."
-        )
+        limits = {"show_value": len(text), "limit_value": COMMENT_MAX_LENGTH}
+        raise ChangeRefusedError(too_long("Your comment") % limits)
     if _words(text)[ModerationWord.Action.DISALLOW]:
         raise ChangeRefusedError(
             "Your comment contains words or details this site does not accept."
@@ -152,10 +150,8 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
         raise ChangeRefusedError("Please choose why you are reporting this comment.")
     text = clean_comment_text(text)
     if len(text) > REPORT_MAX_LENGTH:
-        raise ChangeRefusedError(
-            f"What you wrote is {len(text)} characters long; the limit is {REPORT_MAX_LENGTH}. "
-            "Please shorten it: your text is kept below."
-        )
+        limits = {"show_value": len(text), "limit_value": REPORT_MAX_LENGTH}
+        raise ChangeRefusedError(too_long("What you wrote") % limits)
     with transaction.atomic():
         _, created = CommentReport.objects.get_or_create(
             comment=comment,

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django_comments.forms import COMMENT_MAX_LENGTH
 from django_comments.forms import CommentForm as BaseCommentForm
 
+from comments.converters import MAX_COMMENT_ID
 from comments.models import Comment
-from comments.text import clean_comment_text, clean_display_name, has_visible_text
+from comments.text import clean_comment_text, clean_display_name, has_visible_text, too_long
 
 # The form's one-time token travels in a cookie, not in the page: reader pages are cached and
 # shared, so nothing in their HTML may belong to one reader. Every reader page sets a fresh token
@@ -67,12 +68,7 @@ class CommentForm(BaseCommentForm):
     comment = CommentTextField(
         widget=forms.Textarea,
         max_length=COMMENT_MAX_LENGTH,
-        error_messages={
-            "max_length": _(
-                "Your comment is %(show_value)d characters long; the limit is "
-                "%(limit_value)d. Please shorten it: your text is kept below."
-            )
-        },
+        error_messages={"max_length": too_long("Your comment")},
     )
     # As long as the columns they are saved in: a longer address reached the database and
     # failed there (a 500 on PostgreSQL), where the reader now gets the form back.
@@ -82,9 +78,8 @@ class CommentForm(BaseCommentForm):
         assume_scheme="https",
         max_length=Comment._meta.get_field("user_url").max_length,
     )
-    # A comment's id (an AutoField): a larger number names none, and SQLite refused it.
     reply_to = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=MAX_COMMENT_ID
     )
     followup = forms.BooleanField(
         label=_("Email me when someone replies to me"),

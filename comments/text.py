@@ -53,6 +53,16 @@ _CONFUSABLES = Path(__file__).resolve().parent / "data" / "confusables.txt"
 COMMENT_LINK_REL = "nofollow ugc noopener"
 
 
+def too_long(what: str) -> str:
+    """The refusal of a text over its limit, with the parameters Django's ``max_length``
+    check gives (``%(show_value)d``, ``%(limit_value)d``): the post form, the edit and the
+    report say it in the same words."""
+    return (
+        f"{what} is %(show_value)d characters long; the limit is %(limit_value)d. "
+        "Please shorten it: your text is kept below."
+    )
+
+
 def clean_comment_text(text: str) -> str:
     """Drop characters that reorder text, and NUL; keep everything else the reader typed, its line
     breaks as stored everywhere ("\\n": browsers send "\\r\\n", which the admin's text boxes
