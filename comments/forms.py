@@ -26,11 +26,14 @@ def new_form_token(served_at: float | None = None) -> str:
     return signing.dumps({"n": secrets.token_hex(16), "t": int(served_at)}, salt=_FORM_SALT)
 
 
-def issue_form_token(request, response) -> None:
-    """Give this response a fresh form token (called for every reader page, cached or not)."""
+def issue_form_token(request, response, served_at: float | None = None) -> None:
+    """Give this response a fresh form token.
+
+    ``served_at`` backdates it: the form shown again with a reader's text has been in front of
+    them since the page that first served it (``CommentForm.served_at``)."""
     response.set_cookie(
         FORM_COOKIE,
-        new_form_token(),
+        new_form_token(served_at),
         max_age=settings.COMMENTS_FORM_MAX_AGE,
         path="/",
         httponly=True,
@@ -98,6 +101,7 @@ class CommentForm(BaseCommentForm):
     def __init__(self, target_object, data=None, initial=None, token="", **kwargs):
         self.token = token
         self.nonce = ""
+        self.served_at = None  # when the page with this form was served, once the token is read
         super().__init__(target_object, data=data, initial=initial, **kwargs)
         del self.fields["timestamp"], self.fields["security_hash"]
         self.fields["name"].label = _("Name")
@@ -138,7 +142,8 @@ class CommentForm(BaseCommentForm):
             raise forms.ValidationError(
                 _("This form could not be checked. Please send it again."), code="tampered"
             ) from None
-        age = time.time() - token["t"]
+        self.served_at = token["t"]
+        age = time.time() - self.served_at
         if age > settings.COMMENTS_FORM_MAX_AGE:
             raise forms.ValidationError(
                 _("This form has expired. Your text is kept below: please send it again."),
@@ -186,3 +191,11 @@ class CommentForm(BaseCommentForm):
 
     def has_token_error(self, code: str) -> bool:
         return self.has_error(NON_FIELD_ERRORS, code)
+
+    def next_served_at(self) -> float | None:
+        """The time for the token of this form shown again (a refused post): the reader may
+        send it at once, as the time trap of the page they first had allows (never sooner),
+        and it expires a full lifetime from now. None: a token as new."""
+        if self.served_at is None:
+            return None
+        return max(self.served_at, time.time() - settings.COMMENTS_MIN_SECONDS)

@@ -74,28 +74,52 @@ def _target(request):
     return copy.copy(article)  # this request's own: nothing it sets on it is shared
 
 
+def _field_errors(form):
+    """Each visible field's errors, in the form's order: (the field's id, label, error)."""
+    return [
+        (field.auto_id, field.label, error)
+        for field in form.visible_fields()
+        if field.name != "honeypot"  # refused as automated: said in the reason
+        for error in field.errors
+    ]
+
+
+def _replying_to(target, form):
+    """The public comment a refused reply answers, to show it again; None (a new comment)
+    when the form named none, or one this article does not show."""
+    reply_id = getattr(form, "cleaned_data", {}).get("reply_to")
+    if not reply_id:
+        return None
+    found = (
+        Comment.objects.for_object(target)
+        .public()
+        .select_related(None)
+        .order_by()
+        .filter(pk=reply_id)
+        .values_list("user_name", flat=True)
+        .first()
+    )
+    return None if found is None else {"pk": reply_id, "user_name": found}
+
+
 def _problem(request, target, form, reason, status, closed=False, database_away=False):
     """The form again, with what the reader typed, a fresh token and the reason: above the
-    form, each field's error links to the field (the form is long on a phone)."""
-    field_errors = []
-    if form is not None and not closed:
-        field_errors = [
-            (field.auto_id, field.label, error)
-            for field in form.visible_fields()
-            if field.name != "honeypot"  # refused as automated, said in ``reason``
-            for error in field.errors
-        ]
+    form, each field's error links to the field (the form is long on a phone), and a reply
+    is still a reply to the same comment."""
+    shown = form is not None and not closed
     context = {
         "article": target,
         "form": form,
         "reason": reason,
-        "field_errors": field_errors,
+        "field_errors": _field_errors(form) if shown else [],
+        "replying_to": _replying_to(target, form) if shown else None,
         "text": request.POST.get("comment", ""),
         "closed": closed,
         "database_away": database_away,  # the header and footer: only what the cache holds
     }
     response = render(request, "comments/problem.html", context, status=status)
-    issue_form_token(request, response)
+    # The reader has had the form since the page that served it: no new wait to send it again.
+    issue_form_token(request, response, form.next_served_at() if form is not None else None)
     return response
 
 
@@ -184,29 +208,32 @@ def post_comment(request):
         return _problem(request, target, form, reason, 403, closed=True)
 
     if not form.is_valid():
+        # What the reader can act on first: a field to correct comes before the token (a
+        # new one comes with this page).
         if "honeypot" in form.errors:
             logger.info("comment refused: honeypot filled ip=%s", client_ip(request))
             reason = "Your comment looked automated and was not accepted."
-        elif form.has_token_error("too_fast"):
-            reason = "That was faster than we allow. Please wait a few seconds and send it again."
-        elif form.has_token_error("expired"):
-            reason = "This form had expired. Your text is kept below: please send it again."
         elif "reply_to" in form.errors:  # a hidden field: no comment has such an id
             reason = (
                 "The comment you replied to is not available on this article. "
                 "Your text is kept below: you can post it as a new comment."
             )
-        elif form.has_token_error("tampered") or "content_type" in form.errors:
+        elif _field_errors(form):
+            reason = "Please correct the fields marked below:"
+        elif form.has_token_error("too_fast"):
+            reason = "That was faster than we allow. Please wait a few seconds and send it again."
+        elif form.has_token_error("expired"):
+            reason = "This form had expired. Your text is kept below: please send it again."
+        else:  # the token's signature, or the article fields
             reason = (
                 "This form could not be checked. Your text is kept below: please send it again."
             )
-        else:
-            reason = "Please correct the fields marked below:"
         return _problem(request, target, form, reason, 400)
 
     try:
         parent = effective_parent(target, form.cleaned_data.get("reply_to") or 0)
     except ValueError as error:
+        form.cleaned_data["reply_to"] = None  # shown again as a new comment, as the reason says
         return _problem(request, target, form, str(error), 400)
 
     # A form sent twice is caught when its comment is saved (its one-time nonce is unique);

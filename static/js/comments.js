@@ -49,20 +49,40 @@
   var cancel = form.querySelector(".cancel-reply");
   var text = form.querySelector("textarea[name=comment]");
 
-  function moveUnder(item, id, author) {
-    (item.querySelector(":scope > .reply-link") || item.querySelector(":scope > .comment-text")).after(respond);
+  var opener = null; // the Reply link that moved the form: focus goes back to it on cancel
+
+  // The first field still to fill: the name and email when this browser does not remember
+  // them, else the comment (WordPress's comment-reply.js likewise focuses the first field).
+  function firstEmptyField() {
+    var fields = form.querySelectorAll("input[type=text], input[type=email], textarea");
+    for (var i = 0; i < fields.length; i++) {
+      if (fields[i].required && !fields[i].value.trim()) return fields[i];
+    }
+    return text;
+  }
+
+  // Under the comment's own links (Reply, Report), above its replies; the top of the form,
+  // with "Replying to", in view.
+  function moveUnder(item, id, author, link) {
+    item.insertBefore(respond, item.querySelector(":scope > ol.children"));
     replyTo.value = id;
     noteLink.textContent = author;
     noteLink.setAttribute("href", "#c" + id);
     note.hidden = false;
-    text.focus();
+    opener = link;
+    firstEmptyField().focus({ preventScroll: true });
+    respond.scrollIntoView({ block: "start" });
   }
 
+  // Back to a new comment: the form returns under the discussion if it moved (on the page of
+  // a refused reply it stays where it is).
   function restore() {
-    home.insertBefore(respond, homeNext);
+    if (respond.parentNode !== home) home.insertBefore(respond, homeNext);
     replyTo.value = "";
     note.hidden = true;
   }
+
+  cancel.hidden = false; // hidden on the page of a refused reply until script can cancel there
 
   // A page from a front cache comes without its form token cookie: fetch one the first time
   // the reader turns to the form (the server refuses a post without one, keeping the text).
@@ -108,13 +128,14 @@
     if (link) {
       event.preventDefault();
       var id = new URLSearchParams(link.search).get("reply_to");
-      moveUnder(document.getElementById("c" + id), id, document.getElementById("c" + id + "-a").textContent);
+      moveUnder(document.getElementById("c" + id), id, document.getElementById("c" + id + "-a").textContent, link);
       return;
     }
-    if (event.target === cancel && respond.parentNode !== home) {
+    if (event.target === cancel) {
       event.preventDefault();
       restore();
-      cancel.focus();
+      (opener && opener.isConnected ? opener : text).focus();
+      opener = null;
     }
   });
 })();

@@ -155,6 +155,64 @@ def test_the_problem_page_lists_each_field_error_with_a_link_to_its_field(post, 
     assert all(page.find(id=href[1:]) is not None for href, _text in links)
 
 
+def test_a_form_corrected_on_the_problem_page_can_be_sent_at_once(settings, client, article):
+    """The reader has had the form since the page that served it: the page that gives it back
+    with an error starts no new wait (a corrected email sent 1.6 s later was "too fast")."""
+    settings.COMMENTS_MIN_SECONDS = 3
+    token = new_form_token(served_at=time.time() - 60)
+    refused = send(client, form_data(article, email="ann@example"), token=token)
+    assert refused.status_code == 400
+    again = refused.cookies[FORM_COOKIE].value
+    assert again != token  # a new one-time nonce
+    assert send(client, form_data(article), token=again).status_code == 303
+    assert Comment.objects.count() == 1
+
+
+def test_a_form_sent_too_fast_keeps_its_wait_on_the_problem_page(settings, client, article):
+    """Sent back at once, the wait still counts from the page that served the form: a new
+    token on the problem page is no way around the time trap."""
+    settings.COMMENTS_MIN_SECONDS = 3
+    refused = send(client, form_data(article), token=new_form_token())
+    assert "faster than we allow" in refused.content.decode()
+    again = send(client, form_data(article), token=refused.cookies[FORM_COOKIE].value)
+    assert again.status_code == 400
+    assert "faster than we allow" in again.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_fields_to_correct_come_before_the_time_trap(settings, post, article):
+    """An empty form sent at once: the reader is asked for the fields, not told to wait."""
+    settings.COMMENTS_MIN_SECONDS = 3
+    response = post(article, name="", email="", comment="")
+    reason = soup(response).select_one(".problem[role=alert] p").get_text()
+    assert reason == "Please correct the fields marked below:"
+    assert "faster" not in response.content.decode()
+
+
+def test_a_refused_reply_is_still_a_reply_to_the_same_comment(post, article):
+    parent = CommentFactory(article=article, user_name="Bea Walker")
+    response = post(article, reply_to=parent.pk, email="not-an-address")
+    page = soup(response)
+    note = page.select_one(".replying-to")
+    assert not note.has_attr("hidden")
+    assert " ".join(note.get_text().split()).startswith("Replying to Bea Walker.")
+    assert page.find("input", attrs={"name": "reply_to"})["value"] == str(parent.pk)
+
+
+def test_a_reply_to_a_comment_no_longer_shown_comes_back_as_a_new_comment(client, post, article):
+    """The reason says "you can post it as a new comment": sending the page again does."""
+    gone = CommentFactory(article=article, state=Comment.State.REMOVED)
+    response = post(article, reply_to=gone.pk)
+    page = soup(response)
+    assert "post it as a new comment" in page.get_text()
+    assert page.select_one(".replying-to").has_attr("hidden")
+    assert page.find("input", attrs={"name": "reply_to"})["value"] == ""
+    data = {field["name"]: field.get("value", "") for field in page.select("form input")}
+    data["comment"] = page.find("textarea", attrs={"name": "comment"}).get_text()
+    assert send(client, data, token=response.cookies[FORM_COOKIE].value).status_code == 303
+    assert Comment.objects.exclude(pk=gone.pk).get().level == 0  # a thread of its own
+
+
 @pytest.mark.parametrize("trait", ["honeypot", "too fast", "closed"])
 def test_a_refusal_that_is_not_about_a_field_lists_no_fields(settings, client, post, trait):
     """A filled honeypot (the reader never sees that field), a token refusal or a closed

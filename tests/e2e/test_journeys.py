@@ -222,3 +222,64 @@ def test_moderator_approves_from_the_queue(
     expect(approved).not_to_contain_text("awaiting moderation")
     assert console_errors == []
     assert admin_errors == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-375", "desktop"])
+def test_reply_shows_whom_it_answers_and_cancel_returns_to_the_link(
+    page, live_server, seed_article, viewport, console_errors
+):
+    """As WordPress's comment-reply.js: the form opens under the comment's own links (Reply,
+    Report), the first field to fill has the cursor, "Replying to" is in view; Cancel puts the
+    cursor back on the Reply link that opened it."""
+    page.set_viewport_size(viewport)
+    page.goto(live_server.url + seed_article.get_absolute_url())
+    maria = Comment.objects.get(user_name="Maria")
+    reply_link = page.locator(f"#c{maria.pk} a.reply-link")
+    reply_link.click()
+
+    order = page.evaluate(
+        """id => Array.from(document.getElementById(id).children, e =>
+               e.matches("a.reply-link") ? "reply" : e.matches("a[href$='/report/']") ? "report"
+               : e.id === "respond" ? "form" : null).filter(Boolean)""",
+        f"c{maria.pk}",
+    )
+    assert order == ["reply", "report", "form"]
+    assert page.evaluate("document.activeElement.id") == "id_name"  # nothing filled in yet
+    note = page.locator("#respond .replying-to")
+    expect(note).to_be_in_viewport()
+    expect(note).to_contain_text("Replying to Maria.")
+
+    note.get_by_role("link", name="Cancel reply").click()
+    assert page.evaluate("document.activeElement.getAttribute('href')") == (
+        f"?reply_to={maria.pk}#respond"
+    )
+    expect(note).to_be_hidden()
+    assert page.locator("#respond input[name=reply_to]").input_value() == ""
+    assert console_errors == []
+
+
+def test_a_refused_reply_stays_a_reply_and_can_become_a_new_comment(
+    page, live_server, seed_article, console_errors
+):
+    """The problem page says whom the reply answers; Cancel there keeps everything typed."""
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + seed_article.get_absolute_url())
+    maria = Comment.objects.get(user_name="Maria")
+    page.locator(f"#c{maria.pk} a.reply-link").click()
+    form = page.locator("form.comment-form")
+    fill_comment(form, "Ann", "not-an-address", "Did rest help you?")
+    page.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post Comment").click()
+
+    note = page.locator("form.comment-form .replying-to")
+    expect(note).to_contain_text("Replying to Maria.")
+    note.get_by_role("link", name="Cancel reply").click()
+    expect(note).to_be_hidden()
+    assert page.locator("input[name=reply_to]").input_value() == ""
+    assert page.locator("textarea[name=comment]").input_value() == "Did rest help you?"
+    page.locator("input[name=email]").fill("ann@example.org")
+    page.get_by_role("button", name="Post Comment").click()
+    new = Comment.objects.get(comment="Did rest help you?")
+    assert new.level == 0
+    # The problem page answered 400: the browser logs that load; nothing else.
+    assert [e for e in console_errors if "400 (Bad Request)" not in e] == []
