@@ -1,3 +1,4 @@
+import functools
 import secrets
 import time
 
@@ -6,6 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import URLValidator
 from django.forms.forms import NON_FIELD_ERRORS
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django_comments.forms import COMMENT_MAX_LENGTH
 from django_comments.forms import CommentForm as BaseCommentForm
@@ -15,8 +17,8 @@ from comments.models import Comment
 from comments.text import clean_comment_text, clean_display_name, has_visible_text, too_long
 
 # The form's one-time token travels in a cookie, not in the page: reader pages are cached and
-# shared, so nothing in their HTML may belong to one reader. Every reader page sets a fresh token
-# (see ``issue_form_token``); it holds a random nonce and the time the page was served.
+# shared, so nothing in their HTML may belong to one reader. Every page with the form sets a
+# fresh token (see ``form_token_hook``); it holds a random nonce and the time the page was served.
 FORM_COOKIE = "np_form"
 _FORM_SALT = "comments.form-token"
 
@@ -40,6 +42,23 @@ def issue_form_token(request, response, served_at: float | None = None) -> None:
         secure=settings.SESSION_COOKIE_SECURE,
         samesite="Lax",
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _has_the_form(path_info: str, urlconf: str | None) -> bool:
+    try:
+        return resolve(path_info, urlconf).view_name in settings.COMMENTS_FORM_PAGES
+    except Resolver404:
+        return False
+
+
+def form_token_hook(request, response) -> None:
+    """The page cache's hook for reader pages, cached or not (``PAGE_CACHE_RESPONSE_HOOKS``):
+    a token for the pages that show the comment form (an article's); no cookie for a reader
+    who only browses the home page, topics, feeds or the sitemap."""
+    urlconf = getattr(request, "urlconf", None)
+    if response.status_code == 200 and _has_the_form(request.path_info, urlconf):
+        issue_form_token(request, response)
 
 
 class CommentTextField(forms.CharField):

@@ -296,7 +296,7 @@ PAGE_CACHE_BYPASS_COOKIES = {"sessionid", "csrftoken", "np_commenter", "np_remem
 # reply link's comment, the sitemap's page, and old WordPress post ids (?p=, ?page_id=).
 PAGE_CACHE_QUERY_PARAMETERS = {"page", "reply_to", "p", "page_id"}
 PAGE_CACHE_INVALIDATED_BY = ["articles", "comments", "flatpages", "sites"]
-PAGE_CACHE_RESPONSE_HOOKS = ["comments.forms.issue_form_token"]
+PAGE_CACHE_RESPONSE_HOOKS = ["comments.forms.form_token_hook"]
 # Parts of a page that are the same for everyone (the article, its structured data, the public
 # comment tree) are also cached, under the same version, for the readers the page cache cannot
 # serve (logged-in staff, commenters). 0 turns it off.
@@ -396,6 +396,7 @@ COMMENTS_XTD_CONFIRM_EMAIL = False
 COMMENTS_XTD_THREADED_EMAILS = False
 COMMENTS_MIN_SECONDS = env_int("COMMENTS_MIN_SECONDS", 3)  # time trap
 COMMENTS_FORM_MAX_AGE = 24 * 3600
+COMMENTS_FORM_PAGES = {"articles:detail"}  # the pages with the form: they set its token cookie
 COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 5)
 COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 600)
 COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0) or None

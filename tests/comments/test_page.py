@@ -131,3 +131,22 @@ def test_kept_endpoints_answer_anonymous_readers_safely(client):
         assert "Held secret text" not in response.content.decode()
     assert client.get("/comments/post/").status_code == 405
     assert comment.state == Comment.State.PENDING
+
+
+def test_only_a_page_with_the_form_sets_its_token_cookie(client, article, settings):
+    """The form's one-time token comes with an article's page, each time it is served (a
+    cached copy too), never with pages that have no form: a reader who only browses the
+    home page, topics, feeds or the sitemap gets no cookie."""
+    from comments.forms import FORM_COOKIE
+
+    settings.PAGE_CACHE_SECONDS = 300
+    tokens = []
+    for served in ("miss", "hit"):  # rendered, then from the page cache
+        response = client.get(article.get_absolute_url())
+        assert response["X-Page-Cache"] == served
+        tokens.append(response.cookies[FORM_COOKIE].value)
+    assert tokens[0] != tokens[1]
+    for address in ("/", "/topics/", "/feed/", "/sitemap.xml", "/articles/no-such-article/"):
+        client.cookies.clear()
+        for _ in range(2):  # rendered, then (but the 404) from the page cache
+            assert FORM_COOKIE not in client.get(address).cookies, address

@@ -355,3 +355,26 @@ def test_erase_takes_earlier_versions_spam_list_entries_and_sent_reports(ann):
     assert not CommentVersion.objects.exists()
     assert set(SpamSignature.objects.values_list("value", flat=True)) == {"bob@example.org"}
     assert list(CommentReport.objects.values_list("reporter_key_hash", flat=True)) == ["someone"]
+
+
+def test_the_privacy_page_names_every_cookie_the_site_sets(client):
+    """The form's token cookie, set by an article's page for every reader, is on the page
+    with the other two (articles.0019), once; the migration leaves a page editors rewrote."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.flatpages.models import FlatPage
+
+    migration = importlib.import_module("articles.migrations.0019_privacy_form_cookie")
+    text = client.get("/privacy/").content.decode()
+    for cookie in ("np_commenter", "np_remember", "np_form"):
+        assert text.count(f"<code>{cookie}</code>") == 1, cookie
+
+    page = FlatPage.objects.get(url="/privacy/")
+    migration.add(apps, None)  # twice: still once
+    assert FlatPage.objects.get(pk=page.pk).content == page.content
+    migration.remove(apps, None)
+    assert "np_form" not in FlatPage.objects.get(pk=page.pk).content
+    FlatPage.objects.filter(pk=page.pk).update(content="Our own words.")
+    migration.add(apps, None)
+    assert FlatPage.objects.get(pk=page.pk).content == "Our own words."
