@@ -23,6 +23,10 @@ class LatestArticlesFeed(Feed):
 
     subtitle = description
 
+    def author_name(self):
+        # Atom requires an author for the feed or for every entry: the publisher's name.
+        return settings.SITE_NAME
+
     def link(self):
         return absolute(reverse("articles:list"))
 
@@ -30,7 +34,7 @@ class LatestArticlesFeed(Feed):
         return absolute(reverse("articles:feed_rss"))
 
     def items(self):
-        return Article.objects.published().select_related("author")[:FEED_LENGTH]
+        return Article.objects.published().select_related("author__profile", "byline")[:FEED_LENGTH]
 
     def item_title(self, item):
         return item.title
@@ -48,7 +52,15 @@ class LatestArticlesFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
+        """Who the article's byline names (``includes/byline.html``), with credentials."""
+        writer = item.writer
+        if writer is not None:
+            return f"{writer.name}, {writer.credentials}" if writer.credentials else writer.name
         return (item.author.get_full_name() if item.author else "") or None
+
+    def item_author_link(self, item):
+        writer = item.writer
+        return absolute(writer.get_absolute_url()) if writer and writer.is_public else None
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
@@ -81,7 +93,11 @@ class TopicFeed(LatestArticlesFeed):
         return absolute(reverse("articles:topic_feed", kwargs={"slug": obj.slug}))
 
     def items(self, obj):
-        return Article.objects.published().in_topic(obj).select_related("author")[:FEED_LENGTH]
+        return (
+            Article.objects.published()
+            .in_topic(obj)
+            .select_related("author__profile", "byline")[:FEED_LENGTH]
+        )
 
 
 class TagFeed(LatestArticlesFeed):
@@ -105,4 +121,8 @@ class TagFeed(LatestArticlesFeed):
         return absolute(reverse("articles:tag_feed", kwargs={"slug": obj.slug}))
 
     def items(self, obj):
-        return Article.objects.published().filter(tags=obj).select_related("author")[:FEED_LENGTH]
+        return (
+            Article.objects.published()
+            .filter(tags=obj)
+            .select_related("author__profile", "byline")[:FEED_LENGTH]
+        )

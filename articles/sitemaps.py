@@ -1,11 +1,14 @@
-"""sitemap.xml: published articles with their last-modified date, the topics and tags that
-list any, the public profiles and the publisher's pages."""
+"""sitemap.xml: the home page and the topics index, published articles with their
+last-modified date, the topics and tags that list any, the public profiles and the
+publisher's pages."""
 
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
 
 from articles.models import Article, Person, Tag, Topic
 
@@ -19,6 +22,24 @@ class SiteSitemap(Sitemap):
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
+
+
+class IndexSitemap(SiteSitemap):
+    """The pages that lead to every article: the home page and the topics index."""
+
+    def items(self):
+        return ["articles:list", "articles:topics"]
+
+    def location(self, item):
+        return reverse(item)
+
+    @functools.cached_property
+    def _latest_change(self):
+        latest = Article.objects.published().order_by("-updated_at").only("updated_at").first()
+        return latest.updated_at if latest else None
+
+    def lastmod(self, item):
+        return self._latest_change  # they change when an article is published or updated
 
 
 class ArticleSitemap(SiteSitemap):
@@ -60,6 +81,7 @@ class PageSitemap(SiteSitemap):
 
 
 SITEMAPS = {
+    "index": IndexSitemap,
     "articles": ArticleSitemap,
     "topics": TopicSitemap,
     "tags": TagSitemap,

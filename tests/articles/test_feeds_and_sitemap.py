@@ -49,6 +49,17 @@ def test_sitemap_lists_published_articles_with_last_modified(client, articles):
     }
 
 
+def test_sitemap_starts_with_the_home_page_and_the_topics_index(client, articles):
+    """The pages that lead to every article, dated by the latest article's change."""
+    urls = ET.fromstring(client.get("/sitemap.xml").content).findall(f"{SITEMAP}url")
+    first = {url.find(f"{SITEMAP}loc").text: url.find(f"{SITEMAP}lastmod").text for url in urls[:2]}
+    newest = max(articles["newer"].updated_at, articles["older"].updated_at)
+    assert first == {
+        f"{SITE}/": newest.date().isoformat(),
+        f"{SITE}/topics/": newest.date().isoformat(),
+    }
+
+
 def test_sitemap_lists_the_publishers_pages_anyone_may_read(client):
     from django.contrib.flatpages.models import FlatPage
 
@@ -88,6 +99,32 @@ def test_rss_feed_has_published_articles_newest_first(client, articles):
     assert newest.find("description").text == "Newer summary."
     assert newest.find("pubDate").text is not None
     assert "Mia Writer" in newest.find("{http://purl.org/dc/elements/1.1/}creator").text
+
+
+def test_feeds_name_whom_the_byline_names_and_the_atom_feed_has_an_author(client, articles):
+    """RFC 4287: an Atom feed without an author needs one in every entry; the byline's person
+    (a team, a profile with credentials) is the entries' author, linked to their page."""
+    from articles.models import Person
+
+    team = Person.objects.create(name="The editorial team", slug="team", is_public=True)
+    nurse = Person.objects.create(name="Kim Lee", slug="kim", credentials="RN")
+    articles["newer"].byline = team
+    articles["newer"].save()
+    articles["older"].byline = nurse
+    articles["older"].save()
+
+    feed = ET.fromstring(client.get("/feed/atom/").content)
+    assert feed.find(f"{ATOM}author/{ATOM}name").text == "nervepain"
+    authors = [
+        (e.find(f"{ATOM}author/{ATOM}name").text, e.findtext(f"{ATOM}author/{ATOM}uri"))
+        for e in feed.findall(f"{ATOM}entry")
+    ]
+    assert authors == [("The editorial team", f"{SITE}/people/team/"), ("Kim Lee, RN", None)]
+    channel = ET.fromstring(client.get("/feed/").content).find("channel")
+    creators = [
+        i.findtext("{http://purl.org/dc/elements/1.1/}creator") for i in channel.iter("item")
+    ]
+    assert creators == ["The editorial team", "Kim Lee, RN"]
 
 
 def test_atom_feed_has_published_articles_with_update_dates(client, articles):
