@@ -157,3 +157,18 @@ def test_postgres_keeps_the_stored_vector_up_to_date(client):
     article.body = "Trigeminal neuralgia is a facial pain."
     article.save()
     assert results(client, "neuralgia")[0] == ["Old title"]
+
+
+def test_the_search_pages_own_examples_find_the_seed_article(client):
+    """The empty search page suggests a condition, a symptom and a treatment to try: each
+    finds the article the site ships ("sciatica" found nothing)."""
+    import re
+
+    from django.core.management import call_command
+
+    call_command("load_seed")
+    intro = soup(client.get("/search/")).find(string=re.compile("Try a condition"))
+    examples = re.findall(r"“([^”]+)”", intro)
+    assert len(examples) == 3
+    for example in examples:
+        assert results(client, example)[0], example
