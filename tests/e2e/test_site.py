@@ -101,6 +101,37 @@ def test_every_page_type_fits_and_passes_axe(
     assert console_errors == []
 
 
+@pytest.mark.parametrize("name", [*PAGES, "topics"])
+def test_text_at_twice_the_size_still_fits_a_phone(page, live_server, site, name):
+    """WCAG 1.4.4 and 1.4.10: a reader who sets the browser's text size to 200% reads every
+    page without scrolling sideways (the topic cards had a 13rem minimum: 416 px wide)."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + PAGES.get(name, "/topics/"))
+    page.evaluate("document.documentElement.style.fontSize = '200%'")  # the browser's setting
+    page.keyboard.press("End")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_page_is_about_its_length_before_the_discussion_is_laid_out(
+    page, live_server, site, width
+):
+    """The discussion is laid out only near the screen: its estimated height comes from its
+    number of comments, so End and the scrollbar reach about the end (with a fixed 60rem, 30
+    comments made a 375px page look 40% of its length: End landed in the middle of them)."""
+    article = Article.objects.get()
+    for n in range(30):
+        CommentFactory(
+            article=article, comment=" ".join(["My pain eased after rest."] * (3 + n % 12))
+        )
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + article.get_absolute_url())
+    estimated = page.evaluate("document.documentElement.scrollHeight")
+    page.evaluate("document.querySelector('.discussion').style.contentVisibility = 'visible'")
+    laid_out = page.evaluate("document.documentElement.scrollHeight")
+    assert abs(estimated - laid_out) / laid_out < 0.25, (estimated, laid_out)
+
+
 @pytest.mark.parametrize("width", [320, 375])
 def test_a_header_with_many_links_wraps_whole_links_on_a_phone(page, live_server, site, width):
     """Five links in the header: on a phone none is cut off at the edge or broken over two
