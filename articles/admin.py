@@ -513,6 +513,24 @@ class ArticleEditorWidget(forms.Textarea):
         return context
 
 
+def _last_saved_by(article, saved) -> str:
+    """Who saved the article at ``saved``, as the editors know them: the user of the version
+    recorded then (a save outside the admin records none: "Someone")."""
+    versions = reversion.models.Version.objects.get_for_object(article)
+    newest = versions.select_related("revision__user").first()
+    if newest is None or abs(newest.revision.date_created - saved).total_seconds() > 60:
+        return _("Someone")
+    user = newest.revision.user
+    return (user.get_full_name() or user.get_username()) if user else _("Someone")
+
+
+def _saved_at(when) -> str:
+    when = timezone.localtime(when)
+    if when.date() == timezone.localdate():
+        return date_format(when, "TIME_FORMAT")
+    return date_format(when, "DATETIME_FORMAT")
+
+
 class ArticleAdminForm(forms.ModelForm):
     # Declared: markdownx's form field would put its own widget back in place of the editor.
     body = TextField(
@@ -531,8 +549,15 @@ class ArticleAdminForm(forms.ModelForm):
         ),
     )
 
+    # The version the editor opened (its "updated" time). Saving over a newer one, another
+    # editor's save since (or this editor's, in another tab), is refused once with everything
+    # typed kept; Save again replaces it knowingly. WordPress locks a post being edited instead.
+    edited_from = forms.CharField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and "edited_from" in self.fields:
+            self.fields["edited_from"].initial = self.instance.updated_at.isoformat()
         # The admin's date and time boxes carry no label of their own.
         field = self.fields.get("published_at")  # absent for those who may only view
         widget = field.widget if field is not None else None
@@ -543,6 +568,29 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_featured_image(self):
         """Checked and re-encoded like the body's uploads."""
         return checked_image(self.cleaned_data.get("featured_image"))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        opened = cleaned_data.get("edited_from")
+        saved = self.instance.updated_at if self.instance.pk is not None else None
+        if opened and saved is not None and opened != saved.isoformat():
+            # This page now stands on the saved version: a second Save replaces it.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("edited_from")] = saved.isoformat()
+            message = _(
+                "%(who)s saved this article at %(when)s, after you opened it. Nothing you "
+                "changed is saved yet: it is all below. To keep their changes, compare the "
+                "versions in History and copy yours into the newest one; to replace their "
+                "version with yours, press Save again (theirs stays in History)."
+            )
+            who, when = _last_saved_by(self.instance, saved), _saved_at(saved)
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    message, code="newer_version", params={"who": who, "when": when}
+                ),
+            )
+        return cleaned_data
 
     class Meta:
         model = Article
@@ -622,7 +670,18 @@ class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionK
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "summary", "topic", "tags", "body", "reading_grade"]},
+            {
+                "fields": [
+                    "edited_from",  # hidden
+                    "title",
+                    "slug",
+                    "summary",
+                    "topic",
+                    "tags",
+                    "body",
+                    "reading_grade",
+                ]
+            },
         ),
         (_("Featured image"), {"fields": ["featured_image", "featured_image_alt"]}),
         (

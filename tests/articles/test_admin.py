@@ -308,3 +308,73 @@ def test_editors_who_may_not_see_comments_get_no_comments_column(client):
     page = BeautifulSoup(client.get("/admin/articles/article/").content, "html.parser")
     headings = [th.get_text(" ", strip=True) for th in page.select("#result_list thead th")]
     assert headings == ["Title", "Publication", "Medical review", "Updated"]  # no checkboxes
+
+
+def change_form(client, article):
+    """The article's change form as the page sends it back: every field as shown."""
+    url = f"/admin/articles/article/{article.pk}/change/"
+    return change_form_from(BeautifulSoup(client.get(url).content, "html.parser"))
+
+
+def change_form_from(page):
+    form = page.select_one("form#article_form")
+    data = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name = field["name"]
+        if field.name == "textarea":
+            data[name] = field.get_text().removeprefix("\n")
+        elif field.name == "select":
+            chosen = [o["value"] for o in field.select("option[selected]")]
+            data[name] = chosen if field.has_attr("multiple") else (chosen or [""])[0]
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.get("type") not in ("submit", "file", "button"):
+            data[name] = field.get("value", "")
+    return data
+
+
+def test_saving_over_a_version_saved_since_is_refused_once_with_everything_kept(client, admin_user):
+    """Two editors open the same article; the first saves a paragraph, the second a new
+    summary: the second is told who saved and when, keeps what they typed, and replaces the
+    first's version only by saving again (it was silently lost)."""
+    from django.contrib.auth import get_user_model
+
+    article = ArticleFactory(body="First paragraph.", summary="Old summary.")
+    other = get_user_model().objects.create_superuser(
+        "bea", "bea@example.org", "x", first_name="Bea", last_name="Editor"
+    )
+    client.force_login(admin_user)
+    mine = change_form(client, article) | {"summary": "My new summary."}
+
+    bea = type(client)()
+    bea.force_login(other)
+    theirs = change_form(bea, article) | {"body": "First paragraph.\n\nBea's paragraph."}
+    assert bea.post(f"/admin/articles/article/{article.pk}/change/", theirs).status_code == 302
+
+    refused = client.post(f"/admin/articles/article/{article.pk}/change/", mine)
+    assert refused.status_code == 200
+    page = BeautifulSoup(refused.content, "html.parser")
+    error = page.select_one(".errorlist.nonfield").get_text()
+    assert error.startswith("Bea Editor saved this article at ")
+    assert "press Save again" in error
+    assert page.select_one("#id_summary")["value"] == "My new summary."
+    article.refresh_from_db()
+    assert "Bea's paragraph." in article.body and article.summary == "Old summary."
+
+    again = change_form_from(page)
+    assert client.post(f"/admin/articles/article/{article.pk}/change/", again).status_code == 302
+    article.refresh_from_db()
+    assert article.summary == "My new summary." and "Bea's paragraph." not in article.body
+
+
+def test_saving_the_version_one_opened_is_not_a_conflict(admin_client):
+    article = ArticleFactory()
+    data = change_form(admin_client, article) | {"summary": "Changed."}
+    assert (
+        admin_client.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 302
+    )
+    data = change_form(admin_client, article) | {"summary": "Changed again."}
+    assert (
+        admin_client.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 302
+    )
