@@ -569,6 +569,20 @@ class ArticleAdminForm(forms.ModelForm):
         """Checked and re-encoded like the body's uploads."""
         return checked_image(self.cleaned_data.get("featured_image"))
 
+    def _post_clean(self):
+        super()._post_clean()  # the model's checks: the featured image's description
+        # A browser cannot send a file again from a form that comes back with an error: say
+        # so where the image was chosen, or the next save goes without it, silently.
+        name = self.add_prefix("featured_image")
+        if self.files.get(name) and self.errors and name not in self.errors:
+            self.add_error(
+                "featured_image",
+                _(
+                    "Choose the image again before you save: a browser does not keep a file "
+                    "chosen in a form that comes back to be corrected."
+                ),
+            )
+
     def clean(self):
         cleaned_data = super().clean()
         opened = cleaned_data.get("edited_from")

@@ -130,3 +130,18 @@ def test_admin_refuses_a_file_that_is_not_an_image_and_one_without_description(a
     response = admin_client.post(url, admin_post(article, featured_image=image_file()))
     assert response.context["adminform"].form.errors["featured_image_alt"]
     assert not Article.objects.get(pk=article.pk).featured_image
+
+
+def test_a_form_sent_back_for_a_correction_asks_for_the_image_again(admin_client):
+    """The browser drops a chosen file when the form comes back with an error: the next save
+    went without the image, with 'changed successfully'. The image's field now says so."""
+    article = ArticleFactory()
+    url = f"/admin/articles/article/{article.pk}/change/"
+    response = admin_client.post(url, admin_post(article, featured_image=image_file()))
+    errors = response.context["adminform"].form.errors
+    assert errors["featured_image_alt"]
+    assert errors["featured_image"] == [
+        "Choose the image again before you save: a browser does not keep a file chosen in a "
+        "form that comes back to be corrected."
+    ]
+    assert admin_client.post(url, admin_post(article, summary="No image.")).status_code == 302
