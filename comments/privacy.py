@@ -94,6 +94,7 @@ def export_commenter(email: str) -> dict:
                 "ip_address": comment.ip_address,
                 "text": comment.comment,
                 "state": comment.state,
+                "moderation": {"reason": comment.reason, "detail": comment.reason_detail},
                 "in_reply_to": comment.parent_id if comment.is_reply else None,
                 "reply_emails": comment.followup,
                 "moderated_at": _iso(comment.moderated_at),
@@ -111,16 +112,29 @@ def export_commenter(email: str) -> dict:
             if comment.followup
         ],
         "email_verified_at": _iso(verified.verified_at) if verified else None,
-        "trusted_since": [
-            _iso(created)
-            for created in TrustedCommenter.objects.filter(email__iexact=email)
+        "trusted": [
+            {"as_name": name, "since": _iso(created)}
+            for name, created in TrustedCommenter.objects.filter(email__iexact=email)
             .order_by("created_at")
-            .values_list("created_at", flat=True)
+            .values_list("name", "created_at")
+        ],
+        # Reports sent from the browsers these comments came from (an erasure deletes them).
+        "reports_sent": [
+            {
+                "comment": report.comment_id,
+                "reason": report.reason,
+                "details": report.text,
+                "reported_at": _iso(report.created_at),
+            }
+            for report in CommentReport.objects.filter(
+                reporter_key_hash__in={c.commenter_key_hash for c in comments} - {""}
+            ).order_by("created_at")
         ],
         "cookies": (
-            "np_commenter (a random key recognising your browser; we keep only its hash) and "
-            "np_remember (your name, email and website, only if you ticked 'remember me') "
-            "live in your browser; delete them there."
+            "np_commenter (a random key recognising your browser; we keep only its hash), "
+            "np_remember (your name, email and website, only if you ticked 'remember me') and "
+            "np_form (the comment form's one-time token) live in your browser; delete them "
+            "there."
         ),
     }
 
@@ -182,6 +196,9 @@ def erase_commenter(email: str, *, keep_text: bool, by: str, dry_run: bool = Fal
             comment.ip_address = None
             comment.commenter_key_hash = ""
             comment.followup = False
+            # Why it was held quotes the text (the words a rule matched) or the name it was
+            # trusted under: it goes with either.
+            comment.reason_detail = ""
             if not keep_text:
                 comment.comment = ERASED_TEXT
             comment.save()  # renders comment_html again

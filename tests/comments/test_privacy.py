@@ -95,8 +95,28 @@ def test_export_holds_everything_about_the_commenter_and_nothing_else(ann):
     assert reply["state"] == "pending"
     assert data["subscriptions"] == [{"comment": ann["first"].pk, "article": first["article"]}]
     assert data["email_verified_at"] is not None
-    assert len(data["trusted_since"]) == 1
+    assert [entry["as_name"] for entry in data["trusted"]] == [""]
     assert "bob@example.org" not in json.dumps(data)
+
+
+def test_export_holds_what_an_erasure_takes_as_the_commenters(ann):
+    """Why each comment was held (it may quote the text or a name), the names trusted, the
+    reports sent from the commenter's browser: erasure deletes them, so the copy has them."""
+    from comments.models import CommentReport
+
+    Comment.objects.filter(pk=ann["reply"].pk).update(reason="crisis", reason_detail="want to die")
+    TrustedCommenter.objects.filter(email="ann@example.org").update(name="Ann Realname")
+    CommentReport.objects.create(
+        comment=ann["bob"][0], reason="other", text="I, Ann, report this.",
+        reporter_key_hash=ann["first"].commenter_key_hash,
+    )  # fmt: skip
+    CommentReport.objects.create(comment=ann["first"], reason="spam", reporter_key_hash="bob")
+    data = export_commenter("ann@example.org")
+    assert data["comments"][1]["moderation"] == {"reason": "crisis", "detail": "want to die"}
+    assert [entry["as_name"] for entry in data["trusted"]] == ["Ann Realname"]
+    assert [(r["comment"], r["details"]) for r in data["reports_sent"]] == [
+        (ann["bob"][0].pk, "I, Ann, report this.")
+    ]
 
 
 def test_privacy_export_command_prints_json_and_logs_without_the_address(ann, caplog):
@@ -121,8 +141,11 @@ def test_privacy_export_command_writes_a_file(ann, tmp_path):
 
 
 def test_erase_removes_identity_text_and_subscriptions(ann, client, caplog):
-    """Name, email, website, IP, browser key and reply emails go; the text is replaced; the
+    """Name, email, website, IP, browser key and reply emails go; the text is replaced, and
+    why a comment was held (the words a rule matched, a name it was trusted under); the
     comments keep their place in the threads; other commenters are untouched."""
+    Comment.objects.filter(pk=ann["first"].pk).update(reason="crisis", reason_detail="want to die")
+    Comment.objects.filter(pk=ann["reply"].pk).update(reason_detail="trusted as Ann Realname")
     out = io.StringIO()
     with caplog.at_level(logging.INFO, logger="comments.privacy"):
         call_command("privacy_erase", "ANN@example.org", stdout=out)
@@ -132,6 +155,7 @@ def test_erase_removes_identity_text_and_subscriptions(ann, client, caplog):
     for original in (ann["first"], ann["reply"]):
         erased = Comment.objects.get(pk=original.pk)
         assert erased.user_name == ERASED_NAME
+        assert erased.reason_detail == ""  # it quoted the words a rule matched
         assert (erased.user_email, erased.user_url, erased.ip_address) == ("", "", None)
         assert erased.commenter_key_hash == ""
         assert not erased.followup
@@ -152,8 +176,10 @@ def test_erase_removes_identity_text_and_subscriptions(ann, client, caplog):
 
 
 def test_erase_can_keep_the_text_anonymous(ann):
+    Comment.objects.filter(pk=ann["first"].pk).update(reason_detail="trusted as Ann Realname")
     call_command("privacy_erase", "ann@example.org", "--keep-text", stdout=io.StringIO())
     kept = Comment.objects.get(pk=ann["first"].pk)
+    assert kept.reason_detail == ""
     assert kept.comment == "My story: pain after every session."
     assert (kept.user_name, kept.user_email, kept.ip_address) == (ERASED_NAME, "", None)
 
