@@ -25,7 +25,7 @@ from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Comment, VerifiedEmail
-from comments.trust import sign_comment
+from comments.trust import CONFIRM_MAX_AGE, sign_comment
 from nervepain import cache
 from nervepain.cache import counters
 
@@ -232,7 +232,13 @@ def notify_reply(comment_id: int, attempt: int = 1) -> str:
 @task()
 def request_confirmation(comment_id: int, attempt: int = 1) -> str:
     """Ask a commenter who opted in to confirm their address. No reader text in this mail."""
-    comment = Comment.objects.filter(pk=comment_id, followup=True).first()
+    # Never for spam (the spam list caught it: the address may be anyone's) nor a comment
+    # removed before this job ran.
+    comment = (
+        Comment.objects.filter(pk=comment_id, followup=True)
+        .exclude(state__in=[Comment.State.SPAM, Comment.State.REMOVED])
+        .first()
+    )
     if comment is None or VerifiedEmail.objects.filter(email=comment.user_email.lower()).exists():
         return "not needed"
     # One confirmation request per address per day: the form cannot be used to mail-bomb.
@@ -246,7 +252,11 @@ def request_confirmation(comment_id: int, attempt: int = 1) -> str:
         attempt,
         f"[{settings.SITE_NAME}] Confirm your email for reply notifications",
         "comments/email/confirm.txt",
-        {"article": comment.content_object, "confirm_url": confirm_url},
+        {
+            "article": comment.content_object,
+            "confirm_url": confirm_url,
+            "days": CONFIRM_MAX_AGE // 86400,
+        },
         [comment.user_email],
     )
     return "sent"

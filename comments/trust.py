@@ -74,6 +74,10 @@ def _set_cookie(response, name, value, salt):
     )
 
 
+# A link to confirm an address works this long (the email and the expired page say so).
+CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
 def sign_comment(comment_id: int, purpose: str) -> str:
     """A token for links in email (confirm an address, unsubscribe): signed and timestamped."""
     return signing.TimestampSigner(salt=f"comments.{purpose}").sign(str(comment_id))

@@ -31,8 +31,9 @@ from comments.threads import effective_parent
 
 logger = logging.getLogger(__name__)
 
-CONFIRM_MAX_AGE = 7 * 24 * 3600
-UNSUBSCRIBE_MAX_AGE = 90 * 24 * 3600
+# Unsubscribe links never expire: the one in a years-old email (and its List-Unsubscribe
+# header, RFC 8058) must still stop the emails; the link can do nothing else.
+UNSUBSCRIBE_MAX_AGE = None
 
 
 def client_ip(request) -> str | None:
@@ -360,12 +361,32 @@ def _email_link(request, token, purpose, max_age, template, change):
     comment_id = trust.unsign_comment(token, purpose, max_age)
     comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
     if comment is None:
-        return render(request, "comments/link_expired.html", status=400)
+        return _link_expired(request, token, purpose)
     if request.method == "POST":
         change(comment)
     return render(request, template, {"done": request.method == "POST", "token": token})
 
 
+def _link_expired(request, token, purpose):
+    """A link past its time (or altered). A confirmation link that was ours offers a new one,
+    sent to the same address (at most once a day, as any confirmation)."""
+    comment_id = trust.unsign_comment(token, purpose, None) if purpose == "confirm" else None
+    comment = Comment.objects.filter(pk=comment_id, followup=True).first() if comment_id else None
+    sent = False
+    if comment is not None and request.method == "POST" and "resend" in request.POST:
+        notifications.after_commit(notifications.request_confirmation, comment.pk)
+        sent = True
+    context = {
+        "can_resend": comment is not None,
+        "sent": sent,
+        "days": trust.CONFIRM_MAX_AGE // 86400,
+    }
+    return render(request, "comments/link_expired.html", context, status=200 if sent else 400)
+
+
+# No CSRF cookie: the signed token authorises the confirmation (whoever holds it could send
+# it anyway), and a year-long csrftoken would make Varnish pass every later page to Django.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def confirm_email(request, token):
     """Confirm a commenter's address, so reply notifications may be sent to it."""
@@ -373,7 +394,7 @@ def confirm_email(request, token):
         request,
         token,
         "confirm",
-        CONFIRM_MAX_AGE,
+        trust.CONFIRM_MAX_AGE,
         "comments/confirm.html",
         lambda comment: VerifiedEmail.objects.get_or_create(email=comment.user_email.lower()),
     )
