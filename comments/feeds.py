@@ -22,6 +22,19 @@ def commented_article(pk):
     raise Http404("No such article.")
 
 
+def _not_on_the_page(public) -> list[int]:
+    """Public replies the article's page does not show: under a comment it does not show
+    (held, spam or removed), as ``comments.render.visible_rows`` leaves out (almost always
+    none)."""
+    shown, hidden = set(), []
+    for pk, parent_id in public.order_by("level").values_list("pk", "parent_id"):
+        if parent_id in (0, pk) or parent_id in shown:
+            shown.add(pk)
+        else:
+            hidden.append(pk)
+    return hidden
+
+
 class ArticleCommentsFeed(Feed):
     """RSS 2.0: the newest public comments of one article."""
 
@@ -43,10 +56,9 @@ class ArticleCommentsFeed(Feed):
         return absolute(reverse("comments:feed_rss", args=[article.pk]))
 
     def items(self, article):
+        public = Comment.objects.for_object(article).public().select_related(None)
         comments = list(
-            Comment.objects.for_object(article)
-            .public()
-            .select_related(None)
+            public.exclude(pk__in=_not_on_the_page(public))
             .only("pk", "user_name", "submit_date", "comment_html")
             .order_by("-submit_date", "-pk")[:FEED_LENGTH]
         )

@@ -397,6 +397,25 @@ def test_the_feed_holds_public_comments_only_and_no_emails(client, path, kind):
         assert hidden not in content
 
 
+@pytest.mark.parametrize("gone", ["removed", "spam", "pending"])
+@pytest.mark.parametrize("path", ["", "atom/"])
+def test_the_feed_leaves_out_replies_the_page_does_not_show(client, path, gone):
+    """A reply under a comment its writer deleted (or a moderator held, removed or marked as
+    spam) is not on the page: the feeds published it, linking to #c<id>, not on the page."""
+    article = ArticleFactory()
+    top = CommentFactory(article=article, comment="Ann's story")
+    reply = CommentFactory(article=article, parent=top, comment="Bob's answer")
+    deeper = CommentFactory(article=article, parent=reply, comment="Cal's answer")
+    kept = CommentFactory(article=article, comment="Dee's story")
+    Comment.objects.filter(pk=top.pk).update(state=gone)
+    page = client.get(article.get_absolute_url()).content.decode()
+    content = client.get(f"/comments/feed/{article.pk}/{path}").content.decode()
+    for hidden in (reply, deeper):
+        assert f'id="c{hidden.pk}"' not in page
+        assert f"#c{hidden.pk}" not in content
+    assert f"#c{kept.pk}" in content
+
+
 def test_the_feed_costs_the_same_queries_for_any_number_of_comments(
     client, django_assert_num_queries
 ):
@@ -404,10 +423,10 @@ def test_the_feed_costs_the_same_queries_for_any_number_of_comments(
     article = ArticleFactory()
     CommentFactory.create_batch(2, article=article)
     client.get(f"/comments/feed/{article.pk}/")
-    with django_assert_num_queries(2):  # the article, the comments
+    with django_assert_num_queries(3):  # the article, the threads' shape, the comments
         client.get(f"/comments/feed/{article.pk}/")
     CommentFactory.create_batch(20, article=article)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(f"/comments/feed/{article.pk}/")
 
 
