@@ -102,6 +102,11 @@ class Comment(XtdComment):
     reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices, blank=True)
     reason_detail = models.CharField(_("reason detail"), max_length=200, blank=True)
     comment_html = models.TextField(editable=False, default="")
+    # A reply to a comment at the deepest level is placed under that comment's parent
+    # (``comments.threads.effective_parent``): the comment it answers, if not its parent.
+    replied_to = models.PositiveIntegerField(
+        _("in reply to"), null=True, blank=True, editable=False
+    )
     urgent = models.BooleanField(
         _("urgent"),
         default=False,

@@ -188,11 +188,13 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
 
 @task()
 def notify_reply(comment_id: int, attempt: int = 1) -> str:
-    """Tell the author of the parent comment, if they opted in and proved their address."""
+    """Tell the author of the comment answered (the parent, or the one at the deepest level
+    the reply was written to), if they opted in and proved their address."""
     reply = Comment.objects.filter(pk=comment_id, state=Comment.State.PUBLISHED).first()
     if reply is None or not reply.is_reply or reply.reply_notified_at:
         return "not due"
-    parent = Comment.objects.filter(pk=reply.parent_id, state=Comment.State.PUBLISHED).first()
+    answered = reply.replied_to or reply.parent_id
+    parent = Comment.objects.filter(pk=answered, state=Comment.State.PUBLISHED).first()
     if (
         parent is None
         or not parent.followup

@@ -26,6 +26,7 @@ FIELDS = [
     "urgent",
     "site_note",
     "commenter_key_hash",
+    "replied_to",
 ]
 _PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
 
@@ -87,7 +88,9 @@ def render_tree(
     badge = f' <span class="badge">From {escape(site_name)}</span>'
     support = None
     for row in visible_rows(rows):
-        pk, _parent, level, state, name, url, submitted, text, from_site, urgent, note, key = row
+        pk, _parent, level, state, name, url, submitted, text, from_site, urgent, note, key, to = (
+            row
+        )
         if level > previous_level:
             parts.append('<ol class="children">' if previous_level >= 0 else "")
         else:
@@ -114,6 +117,8 @@ def render_tree(
                 '<p class="awaiting" role="status">Your comment is awaiting moderation. '
                 "Only you can see it, in this browser.</p>"
             )
+        if to in names:  # placed under the comment above the one it answers (deepest level)
+            parts.append(f'<p class="in-reply-to">In reply to <a href="#c{to}">{names[to]}</a></p>')
         parts.append(f'<div class="comment-text">{text}</div>')
         if note:
             parts.append(f'<p class="site-note">{badge.strip()} {escape(note)}</p>')

@@ -231,8 +231,9 @@ def post_comment(request):
             )
         return _problem(request, target, form, reason, 400)
 
+    reply_to = form.cleaned_data.get("reply_to") or 0
     try:
-        parent = effective_parent(target, form.cleaned_data.get("reply_to") or 0)
+        parent = effective_parent(target, reply_to)
     except ValueError as error:
         form.cleaned_data["reply_to"] = None  # shown again as a new comment, as the reason says
         return _problem(request, target, form, str(error), 400)
@@ -261,6 +262,7 @@ def post_comment(request):
     comment.content_object = target  # its address is the article's: no query to find it
     comment.ip_address = ip
     comment.parent_id = parent.pk if parent else 0
+    comment.replied_to = reply_to if parent and parent.pk != reply_to else None
     comment.commenter_key_hash = trust.hash_commenter_key(key)
     if request.user.is_authenticated:
         comment.user = request.user

@@ -212,6 +212,37 @@ def test_reply_notifies_only_the_parent_author(
     assert unsubscribe.strip("<>") in message.body
 
 
+def test_a_reply_at_the_deepest_level_notifies_whom_it_answers(
+    client, staff_user, article, django_capture_on_commit_callbacks
+):
+    """Alice, then Barb, then Cara at the deepest level; Dan answers Cara. The reply is placed
+    under Barb (beside Cara) but it is Cara who is told, and the page says whom it answers
+    (Barb got the email and Cara nothing)."""
+    alice = CommentFactory(article=article, user_name="Alice")
+    barb = CommentFactory(article=article, parent=alice, user_name="Barb",
+                          followup=True, user_email="barb@example.org")  # fmt: skip
+    cara = CommentFactory(article=article, parent=barb, user_name="Cara",
+                          followup=True, user_email="cara@example.org")  # fmt: skip
+    VerifiedEmail.objects.create(email="barb@example.org")
+    VerifiedEmail.objects.create(email="cara@example.org")
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, form_data(article, reply_to=cara.pk, name="Dan", comment="Cara, rest helps."))
+    dan = Comment.objects.get(user_name="Dan")
+    assert (dan.parent_id, dan.replied_to) == (barb.pk, cara.pk)
+    assert [m.to for m in mail.outbox] == [["cara@example.org"]]
+    item = client.get(article.get_absolute_url()).content.decode().split(f'id="c{dan.pk}"')[1]
+    assert f'<p class="in-reply-to">In reply to <a href="#c{cara.pk}">Cara</a></p>' in item
+
+
+def test_a_direct_reply_names_nobody_else(client, staff_user, article):
+    parent = CommentFactory(article=article, user_name="Bea")
+    client.force_login(staff_user)
+    send(client, form_data(article, reply_to=parent.pk, comment="Glad it eased."))
+    assert Comment.objects.get(comment="Glad it eased.").replied_to is None
+    assert "in-reply-to" not in client.get(article.get_absolute_url()).content.decode()
+
+
 def test_unverified_address_gets_no_reply_email(
     client, staff_user, article, django_capture_on_commit_callbacks
 ):
@@ -327,3 +358,13 @@ def test_an_urgent_comment_uses_none_of_the_minutes_emails(
         send(client, data, REMOTE_ADDR=f"192.0.2.{n}")
     assert Comment.objects.filter(urgent=True).count() == 1
     assert DBTaskResult.objects.filter(task_path__endswith="notify_moderators").count() == 3
+
+
+def test_a_site_reply_at_the_deepest_level_says_whom_it_answers(article, staff_user):
+    from comments.decisions import reply_as_site
+
+    alice = CommentFactory(article=article)
+    barb = CommentFactory(article=article, parent=alice)
+    cara = CommentFactory(article=article, parent=barb)
+    reply, _changed = reply_as_site(cara, "Thank you, Cara.", staff_user)
+    assert (reply.parent_id, reply.replied_to) == (barb.pk, cara.pk)
