@@ -223,6 +223,39 @@ def erase_commenter(email: str, *, keep_text: bool, by: str, dry_run: bool = Fal
     return result
 
 
+REMOVED_TEXT = "[removed]"
+
+
+def empty_old_removed(days: int, *, dry_run: bool = False) -> int:
+    """Empty comments removed (by their writer or a moderator) more than ``days`` days ago of
+    their writer's data: name, email, website, IP address, browser key, text, earlier texts
+    and why they were held. Kept that long for moderators (abuse, an Undo); the rows stay, so
+    the threads keep their shape. Return how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    old = Comment.objects.select_related(None).filter(
+        state=Comment.State.REMOVED, moderated_at__lt=cutoff
+    )
+    old = old.exclude(user_name=ERASED_NAME, comment=REMOVED_TEXT, user_email="")
+    if dry_run:
+        return old.count()
+    emptied = 0
+    for pk in list(old.order_by("pk").values_list("pk", flat=True)):
+        with transaction.atomic():
+            comment = old.select_for_update().filter(pk=pk).first()
+            if comment is None:  # restored, or emptied meanwhile
+                continue
+            comment.user = None
+            comment.user_name, comment.user_email, comment.user_url = ERASED_NAME, "", ""
+            comment.ip_address, comment.commenter_key_hash = None, ""
+            comment.followup, comment.reason_detail = False, ""
+            comment.comment = REMOVED_TEXT
+            comment.save()  # renders comment_html again
+            CommentVersion.objects.filter(comment=comment).delete()
+            emptied += 1
+    logger.info("emptied removed comments=%d older_than_days=%d", emptied, days)
+    return emptied
+
+
 def clear_old_ips(days: int, *, dry_run: bool = False) -> int:
     """Empty the IP address of comments submitted more than ``days`` days ago; return how many."""
     cutoff = timezone.now() - datetime.timedelta(days=days)

@@ -404,3 +404,38 @@ def test_the_privacy_page_names_every_cookie_the_site_sets(client):
     FlatPage.objects.filter(pk=page.pk).update(content="Our own words.")
     migration.add(apps, None)
     assert FlatPage.objects.get(pk=page.pk).content == "Our own words."
+
+
+def test_comments_removed_long_ago_are_emptied_of_their_writers_data(ann, client, settings):
+    """A comment its writer deleted (or a moderator removed) was kept with the name, email,
+    IP and text, and a copy of the text, for ever: `make clear-spam` empties it after the
+    retention period; the row stays for the thread's shape, a recent removal is kept."""
+    from comments import controls
+    from comments.models import CommentVersion
+
+    settings.COMMENTS_SPAM_RETENTION_DAYS = 30
+    controls.delete_own(ann["first"])  # Ann deletes her story
+    recent = CommentFactory(article=ann["article"], state="removed", comment="Recent words")
+    Comment.objects.filter(pk=recent.pk).update(moderated_at=timezone.now())
+    long_ago = timezone.now() - datetime.timedelta(days=31)
+    Comment.objects.filter(pk=ann["first"].pk).update(moderated_at=long_ago)
+
+    call_command("delete_old_spam", "--dry-run", stdout=(out := io.StringIO()))
+    assert "empty 1 comment(s) removed before then" in out.getvalue()
+    assert Comment.objects.get(pk=ann["first"].pk).user_email == "Ann@Example.org"
+
+    call_command("delete_old_spam", stdout=io.StringIO())
+    emptied = Comment.objects.get(pk=ann["first"].pk)
+    assert (emptied.user_name, emptied.user_email, emptied.user_url) == (ERASED_NAME, "", "")
+    assert (emptied.ip_address, emptied.commenter_key_hash, emptied.comment) == (
+        None,
+        "",
+        "[removed]",
+    )
+    assert "My story" not in emptied.comment_html
+    assert not CommentVersion.objects.filter(comment=emptied).exists()
+    assert emptied.state == Comment.State.REMOVED
+    assert Comment.objects.get(pk=recent.pk).comment == "Recent words"
+    bob_unchanged(ann)
+    call_command("delete_old_spam", "--dry-run", stdout=(out := io.StringIO()))
+    assert "empty 0 comment(s)" in out.getvalue()
