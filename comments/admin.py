@@ -94,9 +94,41 @@ class CommentAdminForm(forms.ModelForm):
         ),
     )
 
+    # The decision button pressed with the form on the comment's page, if any (an Action of
+    # comments.queue, set by CommentAdmin.get_form): the edits and the reply go with it.
+    decision = None
+
     class Meta:
         model = Comment
         fields = ["user_name", "user_url", "comment"]
+
+    def clean(self):
+        """A reply the site cannot publish is refused here, so the page comes back with every
+        word typed still in it (it was dropped with an error message after saving)."""
+        cleaned = super().clean()
+        if cleaned.get("reply", "").strip():
+            approving = self.decision is not None and self.decision.state == Comment.State.PUBLISHED
+            if self.decision is not None and not approving:
+                self.add_error(
+                    "reply",
+                    _(
+                        "A reply is published only with Approve or Save. Clear the reply first "
+                        "to choose “%(action)s”."
+                    )
+                    % {"action": self.decision.label},
+                )
+            elif not approving and self.instance.state not in (
+                Comment.State.PENDING,
+                Comment.State.PUBLISHED,
+            ):
+                self.add_error(
+                    "reply",
+                    _(
+                        "Only published or pending comments can be replied to: Approve publishes "
+                        "this one with your reply."
+                    ),
+                )
+        return cleaned
 
 
 class PublicNameForm(forms.ModelForm):
@@ -204,6 +236,21 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
     def has_privacy_permission(self, request):
         return request.user.has_perm("comments.privacy_request")
 
+    def get_actions(self, request):
+        """Django's permanent "Delete selected" (no Undo) only where WordPress offers it: under
+        Spam and Removed, last. Elsewhere Remove sets a comment aside, and can be undone. The
+        tab is in the address, for the list and for its form's POST alike, so an action posted
+        from another tab is not one of the choices and does nothing."""
+        actions = super().get_actions(request)
+        delete = actions.pop("delete_selected", None)  # present only with the delete permission
+        if delete is not None and request.GET.get("state") in (
+            Comment.State.SPAM,
+            Comment.State.REMOVED,
+        ):
+            function, name, _description = delete
+            actions[name] = (function, name, _("Delete selected comments permanently"))
+        return actions
+
     def lookup_allowed(self, lookup, value, request=None):
         # The card's "all from this email" / "from this IP" links.
         return lookup in {"user_email", "ip_address"} or super().lookup_allowed(
@@ -266,14 +313,23 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         if not (self.has_moderate_permission(request) and self.has_change_permission(request, obj)):
             raise PermissionDenied
 
-    def _back(self, request, obj=None):
-        """Where a decision without script returns: the page it came from (same site only)."""
+    def _back(self, request, obj=None, anchor=None):
+        """Where a decision without script returns: the page it came from (same site only),
+        at ``anchor`` ("#moderated") instead of its own if given."""
         target = request.POST.get("next") or request.GET.get("next")
         if target and url_has_allowed_host_and_scheme(
             target, {request.get_host()}, require_https=request.is_secure()
         ):
+            if anchor:
+                target = target.partition("#")[0] + anchor
             return redirect(target)
         return redirect(reverse("admin:comments_comment_changelist"))
+
+    @staticmethod
+    def _from_article(request) -> bool:
+        """The decision came from the article page's in-place controls (not from the admin)."""
+        target = request.POST.get("next", "")
+        return bool(target) and not target.startswith(reverse("admin:index"))
 
     def _undo_message(self, request, text, changed, state):
         if not changed:
@@ -300,17 +356,52 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         comment = get_object_or_404(Comment.objects.select_related("moderated_by"), pk=object_id)
         self._check(request, comment)
         state = queue.ACTIONS[action].state
+        # Without script the queue's row form brings the card's reply box along: a reply typed
+        # there is never dropped. Approve publishes it with the comment (WordPress's "Approve
+        # and Reply"); any other decision changes nothing and gives the text back.
+        text = request.POST.get(f"reply-{comment.pk}", request.POST.get("reply", "")).strip()
+        if text and state != Comment.State.PUBLISHED:
+            return self._refuse_reply(request, comment, queue.ACTIONS[action], text)
         changed = decisions.decide([comment], state, request.user)
+        if text:
+            decisions.reply_as_site(comment, text, request.user)  # now published: cannot fail
         if _is_fragment(request):
             token = decisions.undo_token(changed, state) if changed else ""
             return queue.card_response(
                 request, comment, done=state if changed else None, undo=token
             )
-        # Messages show in the admin only; from the article page the result is in place.
-        if request.POST.get("next", "").startswith(reverse("admin:index")) or not request.POST.get(
-            "next"
+        self._undo_message(request, self._done(len(changed), state), changed, state)
+        if text:
+            self.message_user(request, _("Your reply is published."), messages.SUCCESS)
+        if self._from_article(request) and comment.state not in (
+            Comment.State.PUBLISHED,
+            Comment.State.PENDING,
         ):
-            self._undo_message(request, self._done(len(changed), state), changed, state)
+            # The article page no longer shows a spam or removed comment: land on the message
+            # above its discussion (templates/articles/article_detail.html), which has Undo.
+            return self._back(request, comment, anchor="#moderated")
+        return self._back(request, comment)
+
+    def _refuse_reply(self, request, comment, action, text):
+        """A decision other than Approve, posted with a reply typed for the comment: nothing
+        changes, and the moderator gets their text back to publish or copy."""
+        if _is_fragment(request):  # the script asked first, and keeps the text in the box
+            return HttpResponseBadRequest(
+                _("Nothing was changed: a reply is published only with Approve. Clear it first.")
+            )
+        self.message_user(
+            request,
+            format_html(
+                "{} <q>{}</q>",
+                _(
+                    "Nothing was changed: only Approve publishes a reply. Press “%(action)s” "
+                    "again to go ahead without it. Your reply was:"
+                )
+                % {"action": action.label},
+                text,
+            ),
+            messages.ERROR,
+        )
         return self._back(request, comment)
 
     def reply_view(self, request, object_id):
@@ -425,7 +516,16 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
 
     # The comment's own page
 
+    def _decision(self, request):
+        """The decision button pressed on the comment's page: it posts the whole form, so the
+        edits and the reply are saved with the decision instead of being lost."""
+        if request.method != "POST":
+            return None
+        return queue.ACTIONS.get(request.POST.get("_decision", ""))
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self._decision(request) is not None and not self.has_moderate_permission(request):
+            raise PermissionDenied
         comment = self.get_object(request, object_id)
         extra = {}
         if comment is not None:
@@ -446,18 +546,48 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         reply = copy.deepcopy(form.base_fields["reply"])
         reply.label = _("Reply as %(name)s") % {"name": queue.reply_name(request)}
         form.base_fields["reply"] = reply
+        form.decision = self._decision(request)  # a class made for this request
         return form
 
     def save_model(self, request, obj, form, change):
+        """Save the edits, then the decision pressed with them and the reply: Approve first,
+        so that a spam or removed comment can be replied to once approved (the form refuses a
+        reply with any other decision)."""
         super().save_model(request, obj, form, change)
+        decision = getattr(form, "decision", None)
+        changed = {}
+        if decision is not None and decision.state == Comment.State.PUBLISHED:
+            changed = decisions.decide([obj], decision.state, request.user)
         text = form.cleaned_data.get("reply", "").strip()
         if text:
             try:
-                decisions.reply_as_site(obj, text, request.user)
+                _reply, approved = decisions.reply_as_site(obj, text, request.user)
             except ValueError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
+                changed = {**approved, **changed}
                 self.message_user(request, _("Your reply is published."), messages.SUCCESS)
+        if decision is not None and decision.state != Comment.State.PUBLISHED:
+            changed = decisions.decide([obj], decision.state, request.user)
+        request._comment_decided = changed  # for response_change's message and Undo
+
+    def log_change(self, request, obj, message):
+        # A decision pressed without edits is in the history as the decision (decisions.decide
+        # logs it), not also as "No fields changed."
+        if message or self._decision(request) is None:
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        """After a decision on the comment's page: its message with Undo, back on the page."""
+        decision = self._decision(request)
+        if decision is None:
+            return super().response_change(request, obj)
+        changed = getattr(request, "_comment_decided", {})
+        self._undo_message(
+            request, self._done(len(changed), decision.state), changed, decision.state
+        )
+        return self._back(request, obj)
 
     # Bulk actions (they honour "select all n" across pages: the queryset is the whole
     # selection, not the page)

@@ -58,9 +58,32 @@
     return fresh;
   }
 
+  // What a decision does to a reply typed but not published, in the words of its question.
+  const DISCARDING = {
+    unapprove: "send the comment back to pending",
+    spam: "mark the comment as spam",
+    remove: "remove the comment",
+  };
+
   async function act(card, button, fromKeyboard) {
     const body = new FormData();
     const reply = card.querySelector("textarea");
+    // A typed reply is never lost to a decision: Approve publishes it too (WordPress's
+    // "Approve and Reply": publishing a reply approves a pending comment); any other
+    // decision asks first, as WordPress does before discarding an unsaved reply.
+    if (reply && reply.value.trim() && !button.classList.contains("qc-send")) {
+      if (button.classList.contains("qc-approve")) {
+        button = card.querySelector(".qc-send");
+      } else {
+        const action = button.getAttribute("formaction").split("/").slice(-2)[0];
+        const doing = DISCARDING[action] || "go ahead";
+        if (!window.confirm("Your reply is not published. Discard it and " + doing + "?")) {
+          openReply(card);
+          return;
+        }
+        reply.value = "";
+      }
+    }
     if (reply && button.classList.contains("qc-send")) body.set(reply.name, reply.value);
     button.disabled = true;
     let response;
@@ -151,13 +174,44 @@
   });
 
   // Keyboard moderation, on the queue only.
+
+  // Inputs that take no typing: a key pressed on them (a row's checkbox just ticked with the
+  // mouse) is a shortcut. Every other input, a textarea, a select or an editable element
+  // keeps its keys.
+  const NOT_TYPED = new Set(["checkbox", "radio", "button", "submit", "reset", "image", "file",
+    "range", "color", "hidden"]);
+
   function typing(target) {
-    return target.closest("input, textarea, select, [contenteditable]") !== null;
+    if (target.closest("textarea, select, [contenteditable]:not([contenteditable='false'])")) {
+      return true;
+    }
+    return target.matches("input") && !NOT_TYPED.has(target.type);
   }
 
+  // The card the keys act on: the one focused, or the one whose row holds the focus (its
+  // checkbox, say).
   function current() {
     const active = document.activeElement;
-    return active ? active.closest("#result_list .qc") : null;
+    const row = active ? active.closest("#result_list tbody tr") : null;
+    return row ? row.querySelector(".qc") : null;
+  }
+
+  function openReply(card) {
+    const details = card.querySelector("details.qc-reply");
+    if (!details) return false;
+    details.open = true;
+    details.querySelector("textarea").focus();
+    return true;
+  }
+
+  // Esc in a reply box closes it (asking first if it holds a reply) and gives the keys back
+  // to its card.
+  function closeReply(details) {
+    const box = details.querySelector("textarea");
+    if (box.value.trim() && !window.confirm("Discard your reply?")) return;
+    box.value = "";
+    details.open = false;
+    focusCard(details.closest(".qc"));
   }
 
   function openKeys() {
@@ -167,6 +221,12 @@
 
   document.addEventListener("keydown", function (event) {
     if (!document.getElementById("qc-actions")) return;
+    const replying = event.target.closest("details.qc-reply[open]");
+    if (event.key === "Escape" && replying) {
+      event.preventDefault();
+      closeReply(replying);
+      return;
+    }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
     if (document.querySelector("dialog[open]")) return;
     const key = event.key;
@@ -187,12 +247,7 @@
         act(card, button, true);
       }
     } else if (card && key === "r") {
-      const details = card.querySelector("details.qc-reply");
-      if (details) {
-        event.preventDefault();
-        details.open = true;
-        details.querySelector("textarea").focus();
-      }
+      if (openReply(card)) event.preventDefault();
     } else if (card && key === "x") {
       const box = card.closest("tr").querySelector("input.action-select");
       if (box) {

@@ -1,0 +1,181 @@
+"""The queue in a real browser, where the audit found work lost or keys dead: a reply typed
+before a decision, keys after ticking a row with the mouse, Esc in a reply box, the colour of
+a spam card's text, and moderating on the article page. No console error (CSP) anywhere."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.e2e.test_moderation import QUEUE, card, logged_in
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
+
+# serialized_rollback: data migrations (the Moderators group) survive the flush after each test.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def mod(transactional_db):
+    user = UserFactory(username="mod", is_staff=True, email="mod@example.org")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+def site_replies(parent):
+    return list(Comment.objects.filter(parent_id=parent.pk, from_site=True))
+
+
+def test_approve_with_a_typed_reply_publishes_the_reply_too(browser, live_server, mod):
+    """The reply box says publishing approves; pressing Approve instead did approve, and
+    threw the reply away."""
+    parent = CommentFactory(state="pending", comment="Does heat help?")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, parent)
+    row.get_by_text("Reply", exact=True).click()
+    row.get_by_label(re.compile("Reply as")).fill("Some readers find it does.")
+    row.get_by_role("button", name="Approve").click()
+    expect(card(page, parent)).to_contain_text("Reply published.")
+    expect(card(page, parent)).to_have_attribute("data-state", "published")
+    tabs = page.locator(".queue-tabs")
+    expect(tabs.locator('a[data-state="pending"]')).to_contain_text("Pending (0)")
+    expect(tabs.locator('a[data-state="published"]')).to_contain_text("Published (2)")
+    [reply] = site_replies(parent)
+    assert reply.comment == "Some readers find it does."
+    assert errors == []
+
+
+def test_spam_with_a_typed_reply_asks_before_discarding_it(browser, live_server, mod):
+    parent = CommentFactory(state="pending")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, parent)
+    row.get_by_text("Reply", exact=True).click()
+    box = row.get_by_label(re.compile("Reply as"))
+    box.fill("Words I meant to send")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.once("dialog", lambda d: answer(d, accept=False))
+    row.get_by_role("button", name="Spam").click()
+    expect(box).to_be_focused()  # "no": back in the reply, nothing changed
+    expect(box).to_have_value("Words I meant to send")
+    assert asked == ["Your reply is not published. Discard it and mark the comment as spam?"]
+    parent.refresh_from_db()
+    assert parent.state == "pending"
+
+    page.once("dialog", lambda d: answer(d, accept=True))
+    row.get_by_role("button", name="Spam").click()
+    expect(card(page, parent)).to_have_attribute("data-state", "spam")
+    assert site_replies(parent) == []
+    assert errors == []
+
+
+def test_keys_still_work_after_ticking_a_row_with_the_mouse(browser, live_server, mod):
+    article = ArticleFactory()
+    for _ in range(3):
+        CommentFactory(article=article, state="pending")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    pks = [int(pk) for pk in page.locator("#result_list .qc").evaluate_all(
+        "cards => cards.map(c => c.dataset.pk)")]  # fmt: skip
+    first = page.locator(f"#qc-{pks[0]}")
+    box = first.locator("xpath=ancestor::tr//input[@type='checkbox']")
+    box.click()  # the mouse: focus stays on the checkbox
+    expect(box).to_be_checked()
+    expect(box).to_be_focused()
+    page.keyboard.press("j")  # from the ticked row to the next
+    expect(page.locator(f"#qc-{pks[1]}")).to_be_focused()
+    page.keyboard.press("a")
+    expect(page.locator(f"#qc-{pks[1]}")).to_have_attribute("data-state", "published")
+    # A text field still keeps its keys: the search box.
+    page.locator("#searchbar").fill("")
+    page.locator("#searchbar").press("a")
+    expect(page.locator("#searchbar")).to_have_value("a")
+    assert Comment.objects.filter(state="published").count() == 1
+    assert errors == []
+
+
+def test_escape_closes_a_reply_box_opened_with_r(browser, live_server, mod):
+    comment = CommentFactory(state="pending")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, comment)
+    reply = row.locator("details.qc-reply")
+    page.keyboard.press("j")
+    page.keyboard.press("r")
+    expect(row.locator("textarea")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(reply).not_to_have_attribute("open", "")
+    expect(row).to_be_focused()  # the keys are the card's again
+
+    page.keyboard.press("r")
+    page.keyboard.type("half a thought")
+    page.once("dialog", lambda d: d.accept())  # "Discard your reply?"
+    page.keyboard.press("Escape")
+    expect(reply).not_to_have_attribute("open", "")
+    expect(row).to_be_focused()
+    expect(row.locator("textarea")).to_have_value("")
+    page.keyboard.press("a")  # approves, with no reply left to publish
+    expect(row).to_have_attribute("data-state", "published")
+    assert site_replies(comment) == []
+    assert errors == []
+
+
+def test_a_spam_card_reads_in_the_normal_text_colour(browser, live_server, mod):
+    """The card's state class was the Spam button's: every word of a spam card in dark red."""
+    spam = CommentFactory(state="spam", comment="Cheap pills")
+    held = CommentFactory(state="pending", comment="Ordinary words")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE + "?state=all")
+    colour = "el => getComputedStyle(el).color"
+    spam_text = card(page, spam).locator(".qc-text").evaluate(colour)
+    held_text = card(page, held).locator(".qc-text").evaluate(colour)
+    assert spam_text == held_text
+    # The Spam button keeps its own colour.
+    button = card(page, held).get_by_role("button", name="Spam").evaluate(colour)
+    assert button == "rgb(138, 26, 18)"
+    assert spam_text != button
+    assert errors == []
+
+
+def test_approve_on_the_comment_page_publishes_the_typed_reply(browser, live_server, mod):
+    parent = CommentFactory(state="pending")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(f"{live_server.url}{QUEUE}{parent.pk}/change/")
+    page.get_by_label(re.compile("Reply as")).fill("Thank you for telling us.")
+    page.locator(".comment-decisions").get_by_role("button", name="Approve").click()
+    messages = page.locator(".messagelist")
+    expect(messages).to_contain_text("Your reply is published.")
+    expect(messages).to_contain_text("1 comment approved.")
+    expect(page).to_have_url(re.compile(rf"/{parent.pk}/change/$"))
+    [reply] = site_replies(parent)
+    assert reply.comment == "Thank you for telling us."
+    assert errors == []
+
+
+def test_spam_on_the_article_page_says_so_with_undo(browser, live_server, mod):
+    article = ArticleFactory()
+    held = CommentFactory(article=article, state="pending", comment="Cheap pills here")
+    url = live_server.url + article.get_absolute_url()
+    page, errors = logged_in(browser, live_server, mod, viewport={"width": 375, "height": 800})
+    page.goto(url)
+    page.locator(f"#c{held.pk}").get_by_role("button", name="Spam").click()
+    expect(page).to_have_url(re.compile(r"#moderated$"))  # the comment is gone; its message
+    message = page.locator("#moderated")
+    expect(message).to_contain_text("1 comment marked as spam.")
+    expect(message).to_be_in_viewport()
+    expect(page.locator(f"#c{held.pk}")).to_have_count(0)
+    message.get_by_role("link", name="Undo").click()
+    page.get_by_role("button", name="Undo").click()  # no script here: Undo asks once
+    expect(page).to_have_url(re.compile(rf"#c{held.pk}$"))
+    expect(page.locator("#moderated")).to_contain_text("1 comment put back.")
+    expect(page.locator(f"#c{held.pk} .moderate-here")).to_be_visible()
+    held.refresh_from_db()
+    assert held.state == "pending"
+    assert errors == []
