@@ -18,6 +18,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -568,6 +569,11 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_featured_image(self):
         """Checked and re-encoded like the body's uploads."""
         return checked_image(self.cleaned_data.get("featured_image"))
+
+    @cached_property
+    def changed_data(self):
+        # Not the article's: a change of edited_from is no change to record in its history.
+        return [name for name in super().changed_data if name != "edited_from"]
 
     def _post_clean(self):
         super()._post_clean()  # the model's checks: the featured image's description

@@ -58,7 +58,7 @@
       if (main) {
         // The server rendered it with the public page's sanitiser and templates.
         main.innerHTML = data.html;
-        syncScroll();
+        alignFrame();
       }
       stats.querySelector('[data-stat="words"]').textContent = data.words + " words";
       stats.querySelector('[data-stat="minutes"]').textContent = data.minutes + " min read";
@@ -81,31 +81,49 @@
   }
 
   /* --- Scrolling together ----------------------------------------------------------- */
-  var scrolling = null;
+  // Each side's scroll moves the other, and that move fires a scroll event of its own: an
+  // echo, which must not move the first side back (the text snapped back towards the top as
+  // the preview, smooth-scrolling, reported where it was on the way). So the script remembers
+  // where it put each side, and a scroll event finding that side still there is its own echo;
+  // anything else is the editor's scrolling, never reverted.
+  var textPutAt = null;
+  var framePutAt = null;
 
   function ratio(top, height, visible) {
     var range = height - visible;
     return range > 0 ? top / range : 0;
   }
 
-  function syncScroll() {
+  function near(position, putAt) {
+    return putAt !== null && Math.abs(position - putAt) <= 1;
+  }
+
+  // The preview to the text's place (after a scroll of the text, or a new preview).
+  function alignFrame() {
     var win = frame.contentWindow;
     var doc = frame.contentDocument;
-    if (!win || !doc || scrolling === "frame") return;
-    scrolling = "text";
+    if (!win || !doc) return;
     var r = ratio(text.scrollTop, text.scrollHeight, text.clientHeight);
-    win.scrollTo(0, r * (doc.documentElement.scrollHeight - win.innerHeight));
-    requestAnimationFrame(function () { scrolling = null; });
+    var before = win.scrollY;
+    win.scrollTo(0, Math.round(r * (doc.documentElement.scrollHeight - win.innerHeight)));
+    if (win.scrollY !== before) framePutAt = win.scrollY; // no move, no echo to expect
+  }
+
+  function syncScroll() {
+    if (near(text.scrollTop, textPutAt)) return; // the echo of syncFromFrame's move
+    textPutAt = null;
+    alignFrame();
   }
 
   function syncFromFrame() {
     var win = frame.contentWindow;
     var doc = frame.contentDocument;
-    if (scrolling === "text") return;
-    scrolling = "frame";
+    if (near(win.scrollY, framePutAt)) return; // the echo of alignFrame's move
+    framePutAt = null;
     var r = ratio(win.scrollY, doc.documentElement.scrollHeight, win.innerHeight);
-    text.scrollTop = r * (text.scrollHeight - text.clientHeight);
-    requestAnimationFrame(function () { scrolling = null; });
+    var before = text.scrollTop;
+    text.scrollTop = Math.round(r * (text.scrollHeight - text.clientHeight));
+    if (text.scrollTop !== before) textPutAt = text.scrollTop;
   }
 
   /* --- Narrow screens: text or preview, with a toggle ------------------------------ */
@@ -124,6 +142,10 @@
 
   function startPreview() {
     var doc = frame.contentDocument;
+    // The public stylesheet scrolls smoothly (html{scroll-behavior:smooth}); the script's
+    // scrolls of the preview must land at once, in the same frame as the text's. Set from
+    // script (CSSOM), which the CSP allows, where a style attribute would not be.
+    doc.documentElement.style.scrollBehavior = "auto";
     doc.addEventListener("click", function (event) {
       // Links in the preview open in a new tab; in-page links (contents, citations) scroll.
       var link = event.target.closest("a[href]");
@@ -758,6 +780,35 @@
   }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
+
+  // Django's related-object popups (the "+" and pencil beside a select) and the author's
+  // autocomplete change a select with jQuery's trigger("change"), which listeners added with
+  // addEventListener never hear: listen with Django's jQuery too. It hears the browser's own
+  // changes as well (those carry an originalEvent; the listeners above have them) and, as the
+  // page loads, a trigger on every related select that changes nothing: only a select whose
+  // value or label differs from the last seen is a change.
+  var seen = new WeakMap();
+  function selectState(select) {
+    var option = select.selectedOptions && select.selectedOptions[0];
+    return select.value + "\n" + (option ? option.textContent : "");
+  }
+  Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
+    seen.set(select, selectState(select));
+  });
+  var jQuery = window.django && window.django.jQuery;
+  if (jQuery) {
+    jQuery(form).on("change", function (event) {
+      var select = event.target.closest && event.target.closest("select");
+      if (!select) return;
+      var state = selectState(select);
+      var before = seen.get(select);
+      seen.set(select, state);
+      if (event.originalEvent || state === before) return;
+      schedule();
+      changed();
+    });
+  }
+
   // Closing the tab or switching away: send what is pending at once.
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "hidden" && autosaveTimer) {

@@ -1,0 +1,290 @@
+"""The article editor in a browser: scrolling text and preview together, the References
+template row, the Save buttons in view, and a call-to-action added from its popup."""
+
+import pytest
+from playwright.sync_api import expect
+
+from articles.models import Article
+from tests.e2e.test_editor import (  # noqa: F401 (fixtures)
+    DESKTOP,
+    FIRST_GRADE_MS,
+    PHONE,
+    _editor_requests_settle,
+    console_errors,
+    editor,
+    log_in,
+    preview,
+)
+from tests.factories import ArticleFactory, CallToActionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+# Sixty paragraphs: a text many times taller than its box, and a preview taller still.
+LONG_BODY = "\n\n".join(
+    f"## Part {n}\n\n" + f"Paragraph {n}. Walk a little each day and rest when it burns. " * 5
+    for n in range(1, 61)
+)
+# Longer than any smooth scroll the browser or the preview's stylesheet animates.
+SETTLE_MS = 500
+
+BELOW = "e => e.scrollHeight - e.scrollTop - e.clientHeight"  # the text below the box
+FOCUSED = """() => ({
+  name: document.activeElement.name || document.activeElement.tagName,
+  in_buttons: Boolean(document.activeElement.closest(".submit-row")),
+  ...document.activeElement.getBoundingClientRect().toJSON()
+})"""
+TEXT_RATIO = "e => e.scrollTop / (e.scrollHeight - e.clientHeight)"
+FRAME_TOP = "f => f.contentWindow.scrollY"
+FRAME_RATIO = """f => f.contentWindow.scrollY /
+  (f.contentDocument.documentElement.scrollHeight - f.contentWindow.innerHeight)"""
+
+
+def open_long_article(page, live_server, editor):  # noqa: F811 (the fixture's value)
+    article = ArticleFactory(body=LONG_BODY, author=editor)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    expect(preview(page).locator("h2#part-60")).to_be_attached(timeout=FIRST_GRADE_MS)
+    return article
+
+
+def test_the_text_stays_where_the_keyboard_or_a_script_scrolls_it(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """Text and preview side by side: PageDown, a script and typing at the end move the text,
+    the preview follows, and the preview's own (smooth) scrolling never pulls the text back."""
+    open_long_article(page, live_server, editor)
+    text = page.locator("#id_body")
+    frame = page.locator("iframe.editor-preview-frame")
+    text.click(position={"x": 40, "y": 20})
+    for _ in range(6):
+        page.keyboard.press("PageDown")
+    page.wait_for_timeout(SETTLE_MS)
+    height = text.evaluate("e => e.clientHeight")
+    top = text.evaluate("e => e.scrollTop")
+    assert top > 3 * height, (top, height)  # six pages down, not snapped back to the top
+    page.wait_for_timeout(SETTLE_MS)
+    assert abs(text.evaluate("e => e.scrollTop") - top) <= 1
+    assert abs(frame.evaluate(FRAME_RATIO) - text.evaluate(TEXT_RATIO)) < 0.02
+
+    # Put somewhere by a script (what the toolbar and the image dialog do).
+    text.evaluate("e => { e.scrollTop = 2000; }")
+    page.wait_for_timeout(SETTLE_MS)
+    assert abs(text.evaluate("e => e.scrollTop") - 2000) <= 1
+    assert abs(frame.evaluate(FRAME_RATIO) - text.evaluate(TEXT_RATIO)) < 0.02
+
+    # Typing at the end keeps the last line in view (less than a line, the box's padding, below).
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" The last words.")
+    page.wait_for_timeout(SETTLE_MS)
+    assert text.evaluate(BELOW) < 24
+    expect(preview(page)).to_contain_text("The last words.", timeout=FIRST_GRADE_MS)
+    page.wait_for_timeout(SETTLE_MS)
+    assert text.evaluate(BELOW) < 24
+    assert frame.evaluate(FRAME_RATIO) > 0.98
+    assert console_errors == []
+
+
+def test_scrolling_the_preview_moves_the_text_and_stays(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """The wheel, the keys or a smooth scroll over the preview scroll it, the text follows, and
+    neither jumps back (the text's echo once stopped the preview where it was)."""
+    open_long_article(page, live_server, editor)
+    text = page.locator("#id_body")
+    frame = page.locator("iframe.editor-preview-frame")
+
+    def in_step():
+        return abs(frame.evaluate(FRAME_RATIO) - text.evaluate(TEXT_RATIO)) < 0.02
+
+    frame.scroll_into_view_if_needed()
+    box = frame.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(4):
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(SETTLE_MS)
+    top = frame.evaluate(FRAME_TOP)
+    assert top >= 1200, top
+    assert text.evaluate("e => e.scrollTop") > 0
+    assert in_step()
+
+    # The keys, in the preview (its margin clicked: no link there).
+    page.mouse.click(box["x"] + 3, box["y"] + 3)
+    for _ in range(3):
+        page.keyboard.press("PageDown")
+    page.wait_for_timeout(SETTLE_MS)
+    assert frame.evaluate(FRAME_TOP) >= top + 3 * 0.8 * box["height"] - 50
+    top = frame.evaluate(FRAME_TOP)
+    assert in_step()
+
+    # A smooth scroll, as a desktop browser animates the wheel and the keys.
+    frame.evaluate("f => f.contentWindow.scrollBy({top: 1000, behavior: 'smooth'})")
+    page.wait_for_timeout(2 * SETTLE_MS)
+    assert abs(frame.evaluate(FRAME_TOP) - (top + 1000)) <= 1
+    top = frame.evaluate(FRAME_TOP)
+    assert in_step()
+    page.wait_for_timeout(SETTLE_MS)
+    assert abs(frame.evaluate(FRAME_TOP) - top) <= 1
+
+    # And back up a little: the text follows that too.
+    before = text.evaluate("e => e.scrollTop")
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -300)
+    page.wait_for_timeout(SETTLE_MS)
+    assert frame.evaluate(FRAME_TOP) < top
+    assert text.evaluate("e => e.scrollTop") < before
+    assert in_step()
+    assert console_errors == []
+
+
+def test_references_template_row_stays_hidden_on_a_phone_and_added_rows_are_saved(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """Django's hidden row (the template "Add another Reference" copies) is not a card one
+    could type into (and lose on saving); a row added with the link is saved."""
+    article = ArticleFactory(body="Walk [@nhs].", author=editor)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    group = page.locator("#references-group")
+    expect(page.locator("#references-empty")).to_be_attached()
+    expect(page.locator("#references-empty")).to_be_hidden()
+    expect(group.locator("tr.form-row:visible")).to_have_count(1)  # the one extra row
+    page.get_by_role("button", name="Add another Reference").click()
+    expect(group.locator("tr.form-row:visible")).to_have_count(2)
+    expect(page.locator("#references-empty")).to_be_hidden()
+    row = page.locator("#references-1")
+    row.locator("td.field-key input").fill("nhs")
+    row.locator("td.field-title input").fill("Peripheral neuropathy")
+    row.locator("td.field-publisher input").fill("NHS")
+    row.locator("td.field-url input").fill("https://www.nhs.uk/conditions/peripheral-neuropathy/")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+    assert list(Article.objects.get().references.values_list("key", flat=True)) == ["nhs"]
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("size", [DESKTOP, PHONE], ids=["1280", "375"])
+def test_the_save_buttons_stay_in_view_while_editing(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+    size,
+):
+    """As WordPress's Update and Ghost's Publish: with the caret in the body the Save button is
+    on screen; scrolled to the end, the buttons sit below the last field, covering nothing."""
+    article = ArticleFactory(body=LONG_BODY, author=editor)
+    page.set_viewport_size(size)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    page.locator("#id_body").click(position={"x": 40, "y": 20})
+    save = page.get_by_role("button", name="Save", exact=True)
+    box = save.evaluate("e => e.getBoundingClientRect().toJSON()")
+    inner = page.evaluate("[window.innerWidth, window.innerHeight]")
+    assert box["top"] >= 0 and box["bottom"] <= inner[1], (box, inner)
+    assert box["left"] >= 0 and box["right"] <= inner[0], (box, inner)
+    # Not a quarter of a phone's screen taken from the text.
+    row = page.locator(".submit-row").bounding_box()
+    assert row["height"] <= inner[1] / 4, row
+
+    page.keyboard.press("Control+End")  # the caret at the end stays in view above the buttons
+    page.keyboard.type(" The last words.")
+    body = page.locator("#id_body").bounding_box()
+    caret_bottom = body["y"] + body["height"] - 8  # the last line, at the box's foot
+    assert caret_bottom <= page.locator(".submit-row").bounding_box()["y"], body
+
+    # A field reached with Tab below the window's foot comes into view above the buttons.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.locator("#id_topic").focus()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["in_buttons"]:
+            break
+        if focused["height"] < inner[1] / 2:  # not the text or its preview, taller than that
+            assert focused["bottom"] <= row["y"] + 1, focused
+
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    add_reference = page.get_by_role("button", name="Add another Reference").bounding_box()
+    row = page.locator(".submit-row").bounding_box()
+    assert add_reference["y"] + add_reference["height"] <= row["y"], (add_reference, row)
+    assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+    assert console_errors == []
+
+
+def test_a_call_to_action_added_in_its_popup_reaches_the_preview_and_the_draft(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """Django's "+" popup puts the new call-to-action in the select with jQuery's
+    trigger("change"), which the editor's own listeners do not hear."""
+    article = ArticleFactory(body="Walk a little each day.", author=editor)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    expect(preview(page).locator("article.article h1")).to_be_visible(timeout=FIRST_GRADE_MS)
+    with page.expect_popup() as opened:
+        page.locator("#add_id_call_to_action").click()
+    popup = opened.value
+    popup.get_by_label("Name:").fill("Share your story")
+    popup.get_by_label("Heading:").fill("Tell us how it went")
+    popup.locator("#id_text").fill("We read **every** story.")
+    popup.get_by_label("Button label:").fill("Write to us")
+    popup.get_by_label("Button link:").fill("#respond")
+    popup.get_by_role("button", name="Save", exact=True).click()
+    popup.wait_for_event("close")
+    expect(page.locator("#id_call_to_action option:checked")).to_have_text("Share your story")
+    expect(preview(page)).to_contain_text("Tell us how it went", timeout=FIRST_GRADE_MS)
+    expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    assert console_errors == []
+
+
+def test_a_select_changed_by_jquery_refreshes_the_preview_only_if_it_changed(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """What RelatedObjectLookups.js does after a popup (a new option chosen, then
+    ``$(select).trigger("change")``) refreshes the preview and keeps a draft; the same trigger,
+    which it fires on every related select as the page loads, changing nothing, sends nothing."""
+    CallToActionFactory(name="Share your story", heading="Tell us how it went")
+    article = ArticleFactory(body="Walk a little each day.", author=editor)
+    page.set_viewport_size(DESKTOP)
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+
+    def count(kind):
+        return len([url for url in sent if f"/editor/{kind}/" in url])
+
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    expect(page.locator(".editor-stats")).to_contain_text("Grade", timeout=FIRST_GRADE_MS)
+    page.wait_for_timeout(2000)  # a preview or autosave the load caused would have gone
+    previews = count("preview")
+    assert count("autosave") == 0
+    page.evaluate("django.jQuery('#id_topic, #id_call_to_action').trigger('change')")
+    page.wait_for_timeout(1000)
+    assert (count("preview"), count("autosave")) == (previews, 0)
+
+    page.evaluate("""() => {
+      const select = document.getElementById("id_call_to_action");
+      select.value = select.options[1].value;
+      django.jQuery(select).trigger("change");
+    }""")
+    expect(preview(page)).to_contain_text("Tell us how it went")
+    expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    assert console_errors == []
