@@ -14,10 +14,6 @@ from nervepain.login import admin_login
 # A database error outside a view is the "back in a minute" page too (nervepain.outage).
 handler500 = "nervepain.outage.server_error"
 
-# Moderators and editors work in the site's admin, not "Django administration".
-admin.site.site_header = f"{settings.SITE_NAME} administration"
-admin.site.site_title = f"{settings.SITE_NAME} admin"
-
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}login/", admin_login),
     # The moderators' overview: an admin page of the comments app, outside CommentAdmin.
