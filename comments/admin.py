@@ -534,6 +534,10 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 "thread": queue.thread(comment),
                 "public_name": queue.reply_name(request),
                 "can_moderate": self.has_moderate_permission(request),
+                # "3 earlier versions", linked to them, if its writer edited it.
+                "earlier_versions": comment.versions.count()
+                if request.user.has_perm("comments.view_commentversion")
+                else 0,
             }
         return super().change_view(
             request, object_id, form_url, extra_context={**extra, **(extra_context or {})}
@@ -765,6 +769,18 @@ class CrisisSupportAdmin(TextAsStored, admin.ModelAdmin):
 
     list_display = ["heading"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "resources":
+            # The format, with the forms people write a helpline in (the model refuses a line
+            # it cannot show). Set here: the model's help text is part of its migrations.
+            kwargs["help_text"] = _(
+                "One a line: a text, or a text, a vertical bar and a phone number or a web "
+                "address: Samaritans (UK) | 116 123, Lifeline | www.lifeline.org.au, "
+                "Samaritans | https://www.samaritans.org/. A phone number is shown with its "
+                "text and calls it when tapped."
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def has_add_permission(self, request):
         return not CrisisSupport.objects.exists() and super().has_add_permission(request)
 
@@ -838,14 +854,41 @@ class CommentReportAdmin(ReadOnlyAdmin):
         return comment_link(obj.comment_id, Truncator(obj.comment.comment).chars(80))
 
 
+class VersionsOfCommentFilter(admin.SimpleListFilter):
+    """The earlier versions of one comment, as its page links to them ("3 earlier versions"):
+    named, with "All" to go back. No choices otherwise: every edited comment would be one."""
+
+    title = _("comment")
+    parameter_name = "comment"
+    comment = None  # the comment filtered to, if it exists (the list's heading names it)
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        if not value:
+            return []
+        try:
+            self.comment = Comment.objects.filter(pk=value).first()
+        except (ValueError, OverflowError):  # not a number, or past SQLite's integers
+            self.comment = None
+        return [(value, str(self.comment) if self.comment else _("comment %s") % value)]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(comment=self.comment) if self.comment else queryset.none()
+        return queryset
+
+
 @admin.register(CommentVersion)
 class CommentVersionAdmin(ReadOnlyAdmin):
     """Every earlier text of a comment its writer edited or deleted."""
 
     list_display = ["comment_name", "change", "state_then", "changed_at", "text_excerpt"]
-    list_filter = ["change"]
+    # The version's own page from its date: the first column, linked to the comment, sat in an
+    # empty link of Django's (a link in a link, which browsers split).
+    list_display_links = ["changed_at"]
+    list_filter = [VersionsOfCommentFilter, "change"]
     list_select_related = ["comment"]
-    search_fields = ["text"]
+    search_fields = ["text", "comment__user_name"]  # what it said, or who wrote it
     fields = ["comment", "change", "state", "changed_at", "text"]
 
     @admin.display(description=_("comment"), ordering="comment")

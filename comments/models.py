@@ -4,6 +4,7 @@ import re
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -377,6 +378,10 @@ DEFAULT_CRISIS_RESOURCES = (
     "Call your local emergency number (for example 911, 999, 112 or 000)\n"
     "Find a free, confidential helpline in your country | https://findahelpline.com/"
 )
+# What moderators write after a resource's "|" besides a full address: a phone number (digits,
+# spaces, "+" first, "-" and parentheses) and a domain without "https://" (www.lifeline.org.au).
+PHONE_NUMBER = re.compile(r"\+?[\d\s()-]+", re.ASCII)
+BARE_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?:[/?#]\S*)?", re.I)
 
 
 class CrisisSupport(models.Model):
@@ -410,16 +415,65 @@ class CrisisSupport(models.Model):
         """The site's text, or the defaults if nobody has edited it yet (nothing is saved)."""
         return cls.objects.filter(pk=1).first() or cls(pk=1)
 
+    def clean(self):
+        # A line the crisis box cannot link is refused here, naming it, rather than shown
+        # cut: "Samaritans | 116 123" once showed "Samaritans" alone, the number lost.
+        errors = [
+            ValidationError(
+                _(
+                    'Line %(number)s, "%(line)s": after the "|" write a web address '
+                    "(https://www.samaritans.org or www.samaritans.org) or a phone number "
+                    "(116 123 or +44 116 123). This line could not be shown as a link."
+                ),
+                params={"number": number, "line": line.strip()},
+            )
+            for number, line in enumerate(self.resources.splitlines(), start=1)
+            if self.resource_link(line) is None
+        ]
+        if errors:
+            raise ValidationError({"resources": errors})
+
+    @staticmethod
+    def resource_link(line: str) -> tuple[str, str] | None:
+        """(text, address) of one resource line, or None if what follows its "|" cannot be a
+        link. A phone number becomes a tel: link whose text shows the number (a reader on a
+        computer cannot follow it); a domain without a scheme, an https:// address."""
+        text, _bar, address = (part.strip() for part in line.partition("|"))
+        if not address:
+            return text, ""
+        number = ""
+        if address.lower().startswith("tel:"):
+            number = address[4:].strip()
+        elif PHONE_NUMBER.fullmatch(address):
+            number = address
+        if number:
+            digits = "".join(re.findall(r"\d", number, re.ASCII))
+            if not PHONE_NUMBER.fullmatch(number) or len(digits) < 3:
+                return None
+            if digits not in "".join(re.findall(r"\d", text, re.ASCII)):
+                text = f"{text.rstrip(':')}: {number}" if text else number
+            return text, f"tel:{'+' if number.startswith('+') else ''}{digits}"
+        if address.lower().startswith(("https://", "http://")):
+            try:
+                URLValidator(schemes=["http", "https"])(address)
+            except ValidationError:
+                return None
+        elif BARE_DOMAIN.fullmatch(address):
+            address = f"https://{address}"
+        else:
+            return None
+        return text or address, address
+
     def links(self) -> list[tuple[str, str]]:
-        """(text, address) for each resource line; address is "" for a line without one."""
+        """(text, address) for each resource line; address is "" for a line without one.
+
+        A line that cannot be a link (the admin refuses one, but an older text may hold it) is
+        shown whole as text: a helpline's number is never dropped."""
         result = []
         for line in self.resources.splitlines():
-            text, _bar, address = (part.strip() for part in line.partition("|"))
-            if not text:
-                continue
-            if not address.lower().startswith(("https://", "http://", "tel:")):
-                address = ""
-            result.append((text, address))
+            text, address = self.resource_link(line) or (line.strip(), "")
+            if text:
+                result.append((text, address))
         return result
 
 
