@@ -1,9 +1,11 @@
 from contextlib import nullcontext
 
 import reversion
+from bs4 import BeautifulSoup
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +15,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
@@ -28,8 +31,9 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
+from articles.disclaimer import DISCLAIMER_URL
 from articles.images import in_saved_versions, where_used
-from articles.markdown import analyse
+from articles.markdown import analyse, render_markdown
 from articles.models import (
     Article,
     BodyImage,
@@ -47,15 +51,96 @@ from articles.readability import grade_hint, reading_grade
 from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
 from nervepain.admin_site import TextAsStored, TextField
 
+# A browser cannot send a file again from a form that comes back with an error: said where the
+# file was chosen, or the next save goes without it, silently.
+FILE_NOT_KEPT = _(
+    "Choose the image again before you save: a browser does not keep a file chosen in a form "
+    "that comes back to be corrected."
+)
+
+
+def ask_for_file_again(form, field: str) -> None:
+    """Call from ``_post_clean``: a file chosen in ``field`` of a form with errors elsewhere
+    gets ``FILE_NOT_KEPT``, so the editor knows to choose it again."""
+    if form.files.get(form.add_prefix(field)) and form.errors and field not in form.errors:
+        form.add_error(field, FILE_NOT_KEPT)
+
+
+def refuse_undescribed_images(text: str) -> str:
+    """A text field's ``clean_<field>``: Markdown (or HTML) showing an image with no
+    description is refused, naming the image. markdownx's box inserts a dropped image as
+    ``![](…)``; the article editor asks for the description, these boxes cannot."""
+    html = BeautifulSoup(render_markdown(text or ""), "html.parser")
+    undescribed = [
+        image.get("src") or _("an image from another site")
+        for image in html.find_all("img")
+        if not image.get("alt", "").strip()
+    ]
+    if undescribed:
+        raise forms.ValidationError(
+            _(
+                "Describe every image, between the square brackets: ![what it shows](…). "
+                "People who cannot see an image read that instead. Without one: %(images)s."
+            ),
+            code="undescribed_image",
+            params={"images": ", ".join(undescribed)},
+        )
+    return text
+
+
+class CallToActionForm(forms.ModelForm):
+    def clean_text(self):
+        return refuse_undescribed_images(self.cleaned_data.get("text", ""))
+
 
 @admin.register(CallToAction)
 class CallToActionAdmin(TextAsStored, admin.ModelAdmin):
-    list_display = ["name", "heading", "button_label", "button_url"]
+    """Each row says how many articles show it; deleting one names the articles that lose it
+    (they keep their text and stay published, with no call-to-action)."""
+
+    form = CallToActionForm
+    list_display = ["name", "heading", "button_label", "button_url", "used_by"]
     search_fields = ["name", "heading", "text"]
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+    actions = ["delete_selected"]  # Django's, with the articles that lose them named
 
     class Media:
         css = {"all": ["css/admin-editor.css"]}  # the text's preview, framed like the box
+
+    def get_queryset(self, request):
+        # Counted in the list's one query, not one per row.
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description=_("used by"), ordering="article_count")
+    def used_by(self, cta):
+        count = cta.article_count
+        if not count:
+            return _("No article")
+        return ngettext("%(count)d article", "%(count)d articles", count) % {"count": count}
+
+    @staticmethod
+    def losing(ctas) -> list[dict]:
+        """The articles that lose each call-to-action deleted (``name``, ``articles``): one
+        query, in name and title order."""
+        articles = Article.objects.filter(call_to_action__in=ctas).select_related("call_to_action")
+        groups = {}
+        for article in articles.order_by("call_to_action__name", "title"):
+            name = article.call_to_action.name
+            groups.setdefault(name, {"name": name, "articles": []})["articles"].append(article)
+        return list(groups.values())
+
+    def render_delete_form(self, request, context):
+        context["losing"] = self.losing([context["object"]])
+        return super().render_delete_form(request, context)
+
+    @admin.action(
+        permissions=["delete"], description=admin_actions.delete_selected.short_description
+    )
+    def delete_selected(self, request, queryset):
+        response = admin_actions.delete_selected(self, request, queryset)
+        if response is not None:  # the confirmation page: not rendered yet
+            response.context_data["losing"] = self.losing(queryset)
+        return response
 
 
 # The publisher's pages (About, Editorial policy, Contact, Privacy, Medical disclaimer) are
@@ -65,12 +150,60 @@ class CallToActionAdmin(TextAsStored, admin.ModelAdmin):
 admin.site.unregister(FlatPage)
 
 
+# The pages the site itself links to or reads, at an address its code names: moved or
+# deleted, each breaks what is said here. Names kept with the addresses in nervepain/urls.py
+# (templates link to them with {% url %}); tests/articles/test_admin_fixes.py checks that every
+# such page a template links to is listed.
+FIXED_PAGES = {
+    DISCLAIMER_URL: _("every article shows this page's text, which the site reads at %(url)s"),
+    "/privacy/": _("the comment form under every article links to %(url)s"),
+    "/contact/": _("the page readers see when an email link has expired links to %(url)s"),
+    "/editorial-policy/": _("a team's profile page links to %(url)s"),
+}
+
+
+def fixed_page_reason(page) -> str | None:
+    """Why the site needs ``page`` at its stored address, or None if it does not."""
+    reason = FIXED_PAGES.get(page.url) if page.pk is not None else None
+    return reason % {"url": page.url} if reason else None
+
+
 class PublisherPageForm(FlatpageForm):
     """The site has one ``Site``: a page is on it, with no "Sites" box naming that record
-    ("example.com"), and one page per address."""
+    ("example.com"), and one page per address. A page the site links to or reads keeps its
+    address (``FIXED_PAGES``); its title and text still change."""
 
     class Meta(FlatpageForm.Meta):
         fields = ["url", "title", "content", "registration_required", "template_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fixed_reason = fixed_page_reason(self.instance)
+        if self.fixed_reason and "url" in self.fields:
+            self.fields["url"].widget.attrs["readonly"] = True
+            self.fields["url"].help_text = _(
+                "This address cannot change: %(reason)s. The title and text can."
+            ) % {"reason": self.fixed_reason}
+
+    def clean_url(self):
+        url = super().clean_url()
+        # The stored address: the instance takes the form's values only after clean().
+        if self.fixed_reason and url != self.instance.url:
+            # The box (read-only) shows the stored address again: Save then keeps the rest.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("url")] = self.instance.url
+            raise forms.ValidationError(
+                _(
+                    "This address cannot change: %(reason)s. It is back to %(url)s: save again "
+                    "to keep your other changes."
+                ),
+                code="fixed_address",
+                params={"reason": self.fixed_reason, "url": self.instance.url},
+            )
+        return url
+
+    def clean_content(self):
+        return refuse_undescribed_images(self.cleaned_data.get("content", ""))
 
     def clean(self):
         url = self.cleaned_data.get("url")
@@ -138,6 +271,17 @@ class PublisherPageAdmin(
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         obj.sites.add(settings.SITE_ID)
+
+    def get_deleted_objects(self, objs, request):
+        """A page the site links to or reads is protected, with the reason: its delete page
+        (and the list's "Delete selected") refuse, saying what would break."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        needed = [
+            _("Page “%(title)s”: %(reason)s") % {"title": page.title, "reason": reason}
+            for page in objs
+            if (reason := fixed_page_reason(page))
+        ]
+        return deleted, model_count, perms_needed, [*protected, *needed]
 
     def get_urls(self):
         links = self.admin_site.admin_view(self.links_view)
@@ -424,6 +568,10 @@ class PersonAdminForm(forms.ModelForm):
         position."""
         return checked_image(self.cleaned_data.get("photo"), square=PROFILE_PHOTO_SIZE)
 
+    def _post_clean(self):
+        super()._post_clean()
+        ask_for_file_again(self, "photo")
+
 
 @admin.register(Person)
 class PersonAdmin(TextAsStored, admin.ModelAdmin):
@@ -450,6 +598,12 @@ class PersonAdmin(TextAsStored, admin.ModelAdmin):
         "is_public",
         "user",
     ]
+
+    def get_view_on_site_url(self, obj=None):
+        """Only a public person has a page to view: for anyone else the link led to a 404."""
+        if obj is not None and not obj.is_public:
+            return None
+        return super().get_view_on_site_url(obj)
 
     @admin.display(description=_("stored photo"))
     def photo_preview(self, person):
@@ -577,17 +731,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def _post_clean(self):
         super()._post_clean()  # the model's checks: the featured image's description
-        # A browser cannot send a file again from a form that comes back with an error: say
-        # so where the image was chosen, or the next save goes without it, silently.
-        name = self.add_prefix("featured_image")
-        if self.files.get(name) and self.errors and name not in self.errors:
-            self.add_error(
-                "featured_image",
-                _(
-                    "Choose the image again before you save: a browser does not keep a file "
-                    "chosen in a form that comes back to be corrected."
-                ),
-            )
+        ask_for_file_again(self, "featured_image")
 
     def clean(self):
         cleaned_data = super().clean()

@@ -61,8 +61,23 @@ def _formsets(request, data=None):
         formset_class.where = where
         queryset = model.objects.select_related("page").order_by("position", "label", "pk")
         formset = formset_class(data, prefix=prefix, queryset=queryset)
-        groups.append({"heading": heading, "first": first, "formset": formset})
+        groups.append({"heading": heading, "first": first, "formset": formset, "rows": formset})
     return groups
+
+
+def _as_sent(formset) -> list:
+    """The rows in the order the editor left them, by the positions sent (the screen's script
+    renumbers them 10, 20, 30... as rows move); one whose position is not a number stays where
+    it was stored. Shown in stored order, the next move undid the earlier ones."""
+
+    def sent_position(numbered):
+        index, form = numbered
+        try:
+            return int(form["position"].value()), index
+        except (TypeError, ValueError):
+            return form.instance.position, index
+
+    return [form for _index, form in sorted(enumerate(formset.forms), key=sent_position)]
 
 
 def arrange(model_admin, request):
@@ -81,6 +96,9 @@ def arrange(model_admin, request):
         else:
             messages.info(request, _("Nothing was changed."))
         return redirect(request.path)
+    if data is not None:  # back with an error: the rows as the editor arranged them
+        for group in groups:
+            group["rows"] = _as_sent(group["formset"])
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Header and footer links"),

@@ -1,6 +1,6 @@
 """The editors' uploaded images (Articles, Images): where each is shown (the articles, pages
-and calls-to-action whose Markdown holds its address, and unsaved drafts), which saved
-versions show it, and its files removed from storage once its row is deleted."""
+and calls-to-action whose Markdown holds its address, or a size copy's, and unsaved drafts),
+which saved versions show it, and its files removed from storage once its row is deleted."""
 
 import operator
 from functools import reduce
@@ -22,6 +22,19 @@ SHOWN_IN = [
 ]
 
 
+def stem(image) -> str:
+    """What every stored file of the image begins with, and nothing else's: its stored name
+    without the extension (``uploads/<random>-<w>x<h>``). A text may hold any of them: the
+    image, or a size copy (``…-480w.jpg``, the address a reader's "copy image address" gives).
+    One LIKE on it finds them all, at the cost of one for the image alone."""
+    return image.path.rpartition(".")[0]
+
+
+def shows(text: str, image) -> bool:
+    """Whether ``text`` holds the address of the image or of one of its size copies."""
+    return any(name in text for name in image.stored_files())
+
+
 def where_used(images) -> dict[int, list[dict]]:
     """For each image, what shows it: ``{"label", "url"}`` each (``url`` None for an unsaved
     draft). One query per kind of text, however many images."""
@@ -30,18 +43,18 @@ def where_used(images) -> dict[int, list[dict]]:
     if not images:
         return found
     for model, field, name, kind, url_name in SHOWN_IN:
-        holds_any = reduce(operator.or_, (Q(**{f"{field}__contains": i.path}) for i in images))
+        holds_any = reduce(operator.or_, (Q(**{f"{field}__contains": stem(i)}) for i in images))
         rows = model.objects.filter(holds_any).order_by(name).values_list("pk", name, field)
         for pk, label, text in rows:
             for image in images:
-                if image.path in text:
+                if shows(text, image):
                     url = reverse(url_name, args=[pk])
                     found[image.pk].append({"label": f"{kind}: {label}", "url": url})
     drafts = [
         str(data.get("body", "")) for data in ArticleDraft.objects.values_list("data", flat=True)
     ]
     for image in images:
-        if any(image.path in body for body in drafts):
+        if any(shows(body, image) for body in drafts):
             found[image.pk].append({"label": "An unsaved draft in the editor", "url": None})
     return found
 
@@ -57,7 +70,7 @@ def in_saved_versions(image) -> list[dict]:
             continue
         rows = list(
             Version.objects.get_for_model(model)
-            .filter(serialized_data__contains=image.path)
+            .filter(serialized_data__contains=stem(image))
             .values("object_id")
             .annotate(versions=Count("pk"), newest=Max("pk"))
             .order_by("-newest")

@@ -84,16 +84,17 @@ def test_a_deleted_page_leaves_no_dead_link_and_comes_back_with_it(admin_client,
 
     from articles.models import PublisherPage
 
-    assert "Contact" in labels(client)
-    contact = FlatPage.objects.get(url="/contact/")
-    delete_url = f"/admin/articles/publisherpage/{contact.pk}/delete/"
+    # About: the pages the site links to itself (Contact, Privacy...) cannot be deleted.
+    assert "About" in labels(client)
+    about = FlatPage.objects.get(url="/about/")
+    delete_url = f"/admin/articles/publisherpage/{about.pk}/delete/"
     assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
-    assert "Contact" not in labels(client)
+    assert "About" not in labels(client)
     assert all(client.get(href).status_code == 200 for _, href in footer(client))
 
     [deleted] = Version.objects.get_deleted(PublisherPage)
-    form = page_form(url="/contact/", title=contact.title, content=contact.content)
-    form["template_name"] = contact.template_name
+    form = page_form(url="/about/", title=about.title, content=about.content)
+    form["template_name"] = about.template_name
     recover_url = f"/admin/articles/publisherpage/recover/{deleted.pk}/"
     assert admin_client.post(recover_url, form).status_code == 302
     assert labels(client) == SHIPPED

@@ -1,0 +1,341 @@
+"""Admin defects fixed together: images shown through a size copy, the pages the site needs at
+their addresses, calls-to-action deleted from under articles, people without a profile, the
+header and footer links after an error, and images without a description in pages and
+calls-to-action."""
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+import reversion
+from bs4 import BeautifulSoup
+from django.contrib.flatpages import views as flatpage_views
+from django.contrib.flatpages.models import FlatPage
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import resolve, reverse
+from PIL import Image
+
+from articles.admin import FILE_NOT_KEPT, FIXED_PAGES
+from articles.disclaimer import DISCLAIMER_URL
+from articles.images import where_used
+from articles.models import Article, ArticleDraft, BodyImage, HeaderLink
+from tests.admin_forms import page_form
+from tests.articles.test_arrange_links import SCREEN, row_prefix, screen_form
+from tests.factories import ArticleFactory, CallToActionFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+IMAGES = "/admin/articles/bodyimage/"
+PAGES = "/admin/articles/publisherpage/"
+CTAS = "/admin/articles/calltoaction/"
+UPLOAD = "/media/uploads/0123456789abcdef0123456789abcdef-64x64.png"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def jpeg(size=(1600, 900), name="knee.jpg"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+@pytest.fixture
+def image(admin_client):
+    """An image added under Articles, Images: stored with its 480 and 960 pixel copies."""
+    assert admin_client.post(f"{IMAGES}add/", {"image": jpeg()}).status_code == 302
+    return BodyImage.objects.get()
+
+
+def copy_url(image, width):
+    return f"/media/{image.path.replace('.jpg', f'-{width}w.jpg')}"
+
+
+# -- 1. An image shown through one of its size copies is in use -----------------------------
+
+
+@pytest.mark.parametrize("where", ["page", "article", "call-to-action", "draft"])
+def test_an_image_shown_by_a_size_copy_is_in_use_and_cannot_be_deleted(
+    admin_client, admin_user, image, where
+):
+    """A reader's "copy image address" gives a size copy (…-1600x900-480w.jpg): a page
+    showing it was not counted, the image was "Nothing: it can be deleted", and deleting it
+    left the page with a broken image (404)."""
+    markdown = f"![A knee]({copy_url(image, 480)})"
+    if where == "page":
+        FlatPage.objects.filter(url="/about/").update(content=markdown)
+        label = "Page: About nervepain"
+    elif where == "article":
+        ArticleFactory(title="Knee exercises", body=markdown)
+        label = "Article: Knee exercises"
+    elif where == "call-to-action":
+        CallToActionFactory(name="Physio offer", text=markdown)
+        label = "Call-to-action: Physio offer"
+    else:
+        ArticleDraft.objects.create(user=admin_user, key="new", data={"body": markdown})
+        label = "An unsaved draft in the editor"
+    row = soup(admin_client.get(IMAGES)).select_one("#result_list tbody tr")
+    assert row.select_one(".field-shown_in").get_text() == label
+    page = soup(admin_client.get(f"{IMAGES}{image.pk}/change/"))
+    assert page.select_one("a.deletelink") is None
+    assert admin_client.post(f"{IMAGES}{image.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert BodyImage.objects.exists()
+    assert all(default_storage.exists(name) for name in image.stored_files())
+
+
+def test_saved_versions_showing_a_size_copy_are_listed(admin_client, image):
+    article = ArticleFactory(title="Knee exercises", body="Text.")
+    with reversion.create_revision():
+        article.body = f"![A knee]({copy_url(image, 960)})"
+        article.save()
+    Article.objects.filter(pk=article.pk).update(body="No picture now.")
+    page = soup(admin_client.get(f"{IMAGES}{image.pk}/change/"))
+    cell = page.select_one(".field-in_versions .readonly")
+    assert [a.get_text() for a in cell.select("a")] == ["Article: Knee exercises"]
+
+
+def test_finding_size_copies_costs_no_more_queries(admin_client, django_assert_num_queries):
+    """One query per kind of text (articles, pages, calls-to-action) and one for the drafts,
+    however many images and copies."""
+    for _ in range(3):
+        admin_client.post(f"{IMAGES}add/", {"image": jpeg()})
+    images = list(BodyImage.objects.all())
+    ArticleFactory(body=f"![A knee]({copy_url(images[0], 480)})")
+    with django_assert_num_queries(4):
+        found = where_used(images)
+    assert [len(found[image.pk]) for image in images] == [1, 0, 0]
+
+
+# -- 2. The pages the site links to or reads keep their addresses ---------------------------
+
+
+@pytest.mark.parametrize("url", [DISCLAIMER_URL, "/privacy/", "/contact/", "/editorial-policy/"])
+def test_a_page_the_site_needs_keeps_its_address_with_the_reason(admin_client, client, url):
+    """Moved to /disclaimer/, the medical disclaimer left every article; Privacy moved, the
+    comment form's link under every article answered 404."""
+    page = FlatPage.objects.get(url=url)
+    change = f"{PAGES}{page.pk}/change/"
+    field = soup(admin_client.get(change)).select_one("#id_url")
+    assert field.has_attr("readonly")
+    data = page_form(page, url="/moved/", title="Renamed", content="New **text**.")
+    response = admin_client.post(change, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    [error] = form.errors["url"]
+    assert error.startswith("This address cannot change: ") and url in error
+    assert soup(response).select_one("#id_content").get_text().strip() == "New **text**."
+    assert soup(response).select_one("#id_url")["value"] == url  # Save again keeps the rest
+    assert FlatPage.objects.get(pk=page.pk).url == url  # nothing saved
+    assert client.get(url).status_code == 200
+    # Its title and text change as before.
+    data = page_form(page, url=url, title="Renamed", content="New **text**.")
+    assert admin_client.post(change, data).status_code == 302
+    page.refresh_from_db()
+    assert (page.url, page.title) == (url, "Renamed")
+
+
+def test_the_disclaimer_stays_on_articles_when_its_address_is_changed(admin_client, client):
+    article = ArticleFactory()
+    page = FlatPage.objects.get(url=DISCLAIMER_URL)
+    data = page_form(page, url="/disclaimer/", title=page.title, content=page.content)
+    admin_client.post(f"{PAGES}{page.pk}/change/", data)
+    html = soup(client.get(article.get_absolute_url()))
+    assert html.select_one("article section.disclaimer") is not None
+
+
+@pytest.mark.parametrize("url", ["/privacy/", DISCLAIMER_URL])
+def test_a_page_the_site_needs_cannot_be_deleted_and_says_why(admin_client, client, url):
+    """Their delete pages listed only "Footer link": the comment form's link and the
+    disclaimer went with them."""
+    page = FlatPage.objects.get(url=url)
+    delete = f"{PAGES}{page.pk}/delete/"
+    confirm = soup(admin_client.get(delete))
+    text = confirm.select_one("#content").get_text(" ", strip=True)
+    assert f"The page “{page.title}” cannot be deleted" in text
+    assert f"Page “{page.title}”: " in text and url in text
+    assert confirm.select_one('#content input[type="submit"]') is None
+    admin_client.post(delete, {"post": "yes"})
+    assert FlatPage.objects.filter(url=url).exists()
+    # Nor among others, from the list.
+    about = FlatPage.objects.get(url="/about/")
+    action = {"action": "delete_selected", "_selected_action": [page.pk, about.pk]}
+    response = admin_client.post(PAGES, {**action, "post": "yes"})
+    assert "cannot be deleted" in soup(response).select_one("#content").get_text(" ")
+    assert FlatPage.objects.filter(pk__in=[page.pk, about.pk]).count() == 2
+
+
+def test_a_page_the_site_does_not_need_can_move_and_go(admin_client, client):
+    about = FlatPage.objects.get(url="/about/")
+    data = page_form(about, url="/about-us/", title=about.title, content=about.content)
+    assert admin_client.post(f"{PAGES}{about.pk}/change/", data).status_code == 302
+    assert client.get("/about-us/").status_code == 200
+    assert admin_client.post(f"{PAGES}{about.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not FlatPage.objects.filter(pk=about.pk).exists()
+
+
+def test_every_page_a_template_links_to_is_kept_at_its_address():
+    """A page served by a named route (nervepain/urls.py) that a template links to with
+    {% url %} must be in FIXED_PAGES, or moving it breaks that link."""
+    linked = set()
+    for template in TEMPLATES.rglob("*.html"):
+        for name in re.findall(r"{% url '([\w-]+)' %}", template.read_text()):
+            match = resolve(reverse(name))
+            if match.func is flatpage_views.flatpage:
+                linked.add(match.kwargs["url"])
+    assert linked == {"/privacy/", "/contact/", "/editorial-policy/"}
+    assert linked | {DISCLAIMER_URL} == set(FIXED_PAGES)
+
+
+# -- 3. Deleting a call-to-action names the articles that lose it ---------------------------
+
+
+def test_the_list_counts_each_call_to_actions_articles_in_one_query(
+    admin_client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    used = CallToActionFactory(name="Physio offer")
+    ArticleFactory.create_batch(2, call_to_action=used)
+    CallToActionFactory(name="Unused")
+    cells = {
+        row.select_one(".field-name").get_text(): row.select_one(".field-used_by").get_text()
+        for row in soup(admin_client.get(CTAS)).select("#result_list tbody tr")
+    }
+    assert cells == {"Physio offer": "2 articles", "Unused": "No article"}
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(CTAS)
+    for n in range(5):
+        ArticleFactory(call_to_action=CallToActionFactory(name=f"Offer {n}"))
+    with django_assert_max_num_queries(len(few)):
+        admin_client.get(CTAS)
+
+
+def test_deleting_a_call_to_action_names_the_articles_that_lose_it(admin_client):
+    """It listed only "Calls-to-action: 1", and the published article lost it silently."""
+    cta = CallToActionFactory(name="Physio offer")
+    published = ArticleFactory(title="Knee exercises", call_to_action=cta)
+    draft = ArticleFactory(title="Ankle draft", call_to_action=cta, draft=True)
+    ArticleFactory(title="Unrelated", call_to_action=CallToActionFactory())
+    warning = soup(admin_client.get(f"{CTAS}{cta.pk}/delete/")).select_one(".calltoaction-losing")
+    links = [(a.get_text(), a["href"]) for a in warning.select("a")]
+    assert links == [
+        ("Ankle draft", f"/admin/articles/article/{draft.pk}/change/"),
+        ("Knee exercises", f"/admin/articles/article/{published.pk}/change/"),
+    ]
+    text = warning.get_text(" ", strip=True)
+    assert "Knee exercises (Published)" in text and "Ankle draft (Draft)" in text
+
+    # "Delete selected calls-to-action" says which articles lose which.
+    action = {"action": "delete_selected", "_selected_action": [cta.pk]}
+    response = admin_client.post(CTAS, action)
+    warning = soup(response).select_one(".calltoaction-losing")
+    assert "Knee exercises (Published): loses “Physio offer”" in warning.get_text()
+    assert "Unrelated" not in warning.get_text()
+    admin_client.post(CTAS, {**action, "post": "yes"})  # still allowed, now knowingly
+    published.refresh_from_db()
+    assert published.call_to_action is None
+
+
+def test_a_call_to_action_no_article_shows_deletes_without_a_warning(admin_client):
+    cta = CallToActionFactory()
+    assert (
+        soup(admin_client.get(f"{CTAS}{cta.pk}/delete/")).select_one(".calltoaction-losing") is None
+    )
+
+
+# -- 4. People: no "View on site" without a profile; the photo asked for again ---------------
+
+
+def test_view_on_site_is_offered_only_for_a_public_profile(admin_client, client):
+    """A person without a public profile has no page: the link answered 404."""
+    private = PersonFactory(is_public=False)
+    page = soup(admin_client.get(f"/admin/articles/person/{private.pk}/change/"))
+    assert page.select_one("a.viewsitelink") is None
+    assert client.get(private.get_absolute_url()).status_code == 404
+    public = PersonFactory()
+    page = soup(admin_client.get(f"/admin/articles/person/{public.pk}/change/"))
+    assert page.select_one("a.viewsitelink") is not None
+
+
+def test_a_person_form_sent_back_asks_for_the_photo_again(admin_client):
+    """The chosen photo was dropped, unannounced, when a bad link sent the form back."""
+    data = {
+        "name": "Dr Ada Nerve",
+        "slug": "ada-nerve",
+        "kind": "person",
+        "same_as": "not a web address",
+        "photo": jpeg((400, 400), "me.jpg"),
+    }
+    response = admin_client.post("/admin/articles/person/add/", data)
+    errors = response.context["adminform"].form.errors
+    assert errors["same_as"]
+    assert errors["photo"] == [str(FILE_NOT_KEPT)]
+    assert str(FILE_NOT_KEPT).startswith("Choose the image again before you save")
+
+
+# -- 5. Header and footer links after an error: as the editor arranged them ------------------
+
+
+def test_links_sent_back_with_an_error_stay_in_the_order_they_were_moved_to(admin_client):
+    """Shown in stored order, the rows undid the editor's moves: the next move and Save put
+    them back."""
+    for url, label, position in [("/contact/", "Contact", 20), ("/privacy/", "Privacy", 30)]:
+        HeaderLink.objects.create(
+            page=FlatPage.objects.get(url=url), label=label, position=position
+        )
+    _page, data = screen_form(admin_client)
+    # Privacy moved to the top (the script renumbers 10, 20, 30), Contact's text emptied.
+    for label, position in [("Privacy", "10"), ("About", "20"), ("Contact", "30")]:
+        data[row_prefix(data, "header", label) + "position"] = position
+    data[row_prefix(data, "header", "Contact") + "label"] = ""
+    response = admin_client.post(SCREEN, data)
+    assert response.status_code == 200
+    table = soup(response).select("table[data-arrange]")[0]
+    rows = [
+        row.select_one("input[name$=-label]")["aria-label"] for row in table.select("tr[data-link]")
+    ]
+    assert rows == ["Link text of Privacy", "Link text of About", "Link text of Contact"]
+    positions = [
+        row.select_one("input[name$=-position]")["value"] for row in table.select("tr[data-link]")
+    ]
+    assert positions == ["10", "20", "30"]
+
+
+# -- 6. Images without a description in pages and calls-to-action ----------------------------
+
+
+def test_a_page_with_an_undescribed_image_is_refused_with_its_text_kept(admin_client):
+    """markdownx's box inserts a dropped image as ![](…): readers who cannot see it got
+    nothing, though the guide says a description is asked for."""
+    page = FlatPage.objects.get(url="/about/")
+    content = f"Our team.\n\n![]({UPLOAD})"
+    data = page_form(page, url="/about/", title=page.title, content=content)
+    response = admin_client.post(f"{PAGES}{page.pk}/change/", data)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["content"]
+    assert error.startswith("Describe every image")
+    assert UPLOAD in error
+    assert soup(response).select_one("#id_content").get_text().strip() == content
+    described = content.replace("![]", "![The editorial team]")
+    data = page_form(page, url="/about/", title=page.title, content=described)
+    assert admin_client.post(f"{PAGES}{page.pk}/change/", data).status_code == 302
+
+
+def test_a_call_to_action_with_an_undescribed_image_is_refused(admin_client):
+    data = {
+        "name": "Offer",
+        "heading": "Physio",
+        "text": f'Book one. <img src="{UPLOAD}">',  # HTML works too: no alt
+        "button_label": "Go",
+        "button_url": "#respond",
+    }
+    response = admin_client.post(f"{CTAS}add/", data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["text"][0].startswith("Describe every image")
+    data["text"] = f"Book one. ![A physiotherapist]({UPLOAD})"
+    assert admin_client.post(f"{CTAS}add/", data).status_code == 302
