@@ -47,6 +47,7 @@ def test_admin_screens(page, live_server, workspace, width):
     for path in (
         "/admin/",
         "/admin/articles/article/",
+        "/admin/articles/article/?q=Knee",  # "1 result (2 total)": the link told by colour alone
         "/admin/articles/topic/",
         "/admin/articles/bodyimage/",
         "/admin/articles/bodyimage/add/",
