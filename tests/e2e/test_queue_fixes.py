@@ -23,6 +23,16 @@ def mod(transactional_db):
     return user
 
 
+def reply_typed(browser, live_server, mod, comment, text):
+    """The queue, with ``text`` typed in the comment's reply box: (page, console errors, card)."""
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, comment)
+    row.get_by_text("Reply", exact=True).click()
+    row.get_by_label(re.compile("Reply as")).fill(text)
+    return page, errors, row
+
+
 def site_replies(parent):
     return list(Comment.objects.filter(parent_id=parent.pk, from_site=True))
 
@@ -31,11 +41,7 @@ def test_approve_with_a_typed_reply_publishes_the_reply_too(browser, live_server
     """The reply box says publishing approves; pressing Approve instead did approve, and
     threw the reply away."""
     parent = CommentFactory(state="pending", comment="Does heat help?")
-    page, errors = logged_in(browser, live_server, mod)
-    page.goto(live_server.url + QUEUE)
-    row = card(page, parent)
-    row.get_by_text("Reply", exact=True).click()
-    row.get_by_label(re.compile("Reply as")).fill("Some readers find it does.")
+    page, errors, row = reply_typed(browser, live_server, mod, parent, "Some readers find it does.")
     row.get_by_role("button", name="Approve").click()
     expect(card(page, parent)).to_contain_text("Reply published.")
     expect(card(page, parent)).to_have_attribute("data-state", "published")
@@ -49,12 +55,8 @@ def test_approve_with_a_typed_reply_publishes_the_reply_too(browser, live_server
 
 def test_spam_with_a_typed_reply_asks_before_discarding_it(browser, live_server, mod):
     parent = CommentFactory(state="pending")
-    page, errors = logged_in(browser, live_server, mod)
-    page.goto(live_server.url + QUEUE)
-    row = card(page, parent)
-    row.get_by_text("Reply", exact=True).click()
+    page, errors, row = reply_typed(browser, live_server, mod, parent, "Words I meant to send")
     box = row.get_by_label(re.compile("Reply as"))
-    box.fill("Words I meant to send")
     asked = []
 
     def answer(dialog, accept):
