@@ -112,10 +112,11 @@ def connect_invalidation() -> None:
 
 
 @functools.lru_cache(maxsize=1024)
-def _namespace(path_info: str, urlconf: str | None) -> str | None:
-    """The URL namespace of a path (remembered: resolving cost ~35 us of a ~400 us hit)."""
+def view_name(path_info: str, urlconf: str | None) -> str | None:
+    """The view name of a path, "namespace:name" (remembered: resolving cost ~35 us of a
+    ~400 us hit); None for no page. For this cache and its response hooks."""
     try:
-        return resolve(path_info, urlconf).namespace
+        return resolve(path_info, urlconf).view_name
     except Resolver404:
         return None
 
@@ -362,7 +363,7 @@ class PageCacheMiddleware:
 
     def _is_reader_page(self, request) -> bool:
         urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
-        return _namespace(request.path_info, urlconf) == "articles"
+        return (view_name(request.path_info, urlconf) or "").startswith("articles:")
 
     def _cacheable_request(self, request) -> bool:
         if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):

@@ -9,6 +9,7 @@ from django.utils.feedgenerator import Atom1Feed
 from comments.models import Comment, comment_url
 from comments.moderation import moderator
 from comments.notifications import absolute
+from comments.render import visible_rows
 
 FEED_LENGTH = 50
 
@@ -23,16 +24,11 @@ def commented_article(pk):
 
 
 def _not_on_the_page(public) -> list[int]:
-    """Public replies the article's page does not show: under a comment it does not show
-    (held, spam or removed), as ``comments.render.visible_rows`` leaves out (almost always
-    none)."""
-    shown, hidden = set(), []
-    for pk, parent_id in public.order_by("level").values_list("pk", "parent_id"):
-        if parent_id in (0, pk) or parent_id in shown:
-            shown.add(pk)
-        else:
-            hidden.append(pk)
-    return hidden
+    """Public replies the article's page does not show: those ``visible_rows`` leaves out,
+    under a comment it does not show (held, spam or removed); almost always none."""
+    rows = list(public.order_by("level").values_list("pk", "parent_id"))  # parents first
+    shown = {row[0] for row in visible_rows(rows)}
+    return [pk for pk, _parent in rows if pk not in shown]
 
 
 class ArticleCommentsFeed(Feed):

@@ -1,4 +1,3 @@
-import functools
 import secrets
 import time
 
@@ -7,11 +6,11 @@ from django.conf import settings
 from django.core import signing
 from django.core.validators import URLValidator
 from django.forms.forms import NON_FIELD_ERRORS
-from django.urls import Resolver404, resolve
 from django.utils.translation import gettext_lazy as _
 from django_comments.forms import COMMENT_MAX_LENGTH
 from django_comments.forms import CommentForm as BaseCommentForm
 
+from articles import pagecache
 from comments.converters import MAX_COMMENT_ID
 from comments.models import Comment
 from comments.text import clean_comment_text, clean_display_name, has_visible_text, too_long
@@ -44,20 +43,14 @@ def issue_form_token(request, response, served_at: float | None = None) -> None:
     )
 
 
-@functools.lru_cache(maxsize=1024)
-def _has_the_form(path_info: str, urlconf: str | None) -> bool:
-    try:
-        return resolve(path_info, urlconf).view_name in settings.COMMENTS_FORM_PAGES
-    except Resolver404:
-        return False
-
-
 def form_token_hook(request, response) -> None:
     """The page cache's hook for reader pages, cached or not (``PAGE_CACHE_RESPONSE_HOOKS``):
     a token for the pages that show the comment form (an article's); no cookie for a reader
     who only browses the home page, topics, feeds or the sitemap."""
-    urlconf = getattr(request, "urlconf", None)
-    if response.status_code == 200 and _has_the_form(request.path_info, urlconf):
+    if response.status_code != 200:
+        return
+    page = pagecache.view_name(request.path_info, getattr(request, "urlconf", None))
+    if page in settings.COMMENTS_FORM_PAGES:
         issue_form_token(request, response)
 
 

@@ -48,7 +48,7 @@ def reload_urls():
 
     importlib.reload(nervepain.urls)
     clear_url_caches()
-    pagecache._namespace.cache_clear()
+    pagecache.view_name.cache_clear()
 
 
 @pytest.fixture(params=["production", "debug"])
