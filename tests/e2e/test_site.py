@@ -112,6 +112,32 @@ def test_text_at_twice_the_size_still_fits_a_phone(page, live_server, site, name
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+@pytest.mark.parametrize("size", ["100%", "200%"])
+@pytest.mark.parametrize("path", ["/", "/search/?q=nerve+pain"])
+def test_a_search_box_shows_its_whole_text_on_a_phone(page, live_server, site, path, size):
+    """At twice the text size a box beside its button was 80 px wide and showed "Sear" (the
+    header's) or "nerv" (the search page's): when there is no room for both, the button goes
+    under the box."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + path)
+    page.evaluate(f"document.documentElement.style.fontSize = '{size}'")
+    search = page.get_by_role("search")
+    expect(search).to_have_count(1)
+    room, needed = search.locator("input").evaluate(
+        """input => {
+            const style = getComputedStyle(input);
+            const context = document.createElement("canvas").getContext("2d");
+            context.font = `${style.fontSize} ${style.fontFamily}`;
+            const padding = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+            const text = input.value || input.placeholder;
+            return [input.clientWidth - padding, context.measureText(text).width];
+        }"""
+    )
+    assert room >= needed, (room, needed)
+    button = search.get_by_role("button", name="Search").bounding_box()
+    assert button["x"] + button["width"] <= 375
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_page_is_about_its_length_before_the_discussion_is_laid_out(
     page, live_server, site, width
