@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -277,8 +277,50 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
-        queue.prepare(list(changelist.result_list), request)
+        comments = list(changelist.result_list)
+        queue.prepare(comments, request)
+        self._restore_drafts(request, comments)
         return changelist
+
+    def _restore_drafts(self, request, comments):
+        """Replies typed in other cards when a decision was posted without script
+        (``queue.keep_drafts``): back in their boxes, unpublished, and said so; one whose card
+        is not on this page any more is quoted, so that no typed word is lost."""
+        drafts = queue.take_drafts(request)
+        if not drafts:
+            return
+        shown = {c.pk: c for c in comments if c.pk in drafts and queue.can_reply(c)}
+        for pk, comment in shown.items():
+            comment.queue["draft"] = drafts[pk]
+        if shown:
+            # Each name links to its card, to find the box on a long page.
+            names = format_html_join(
+                ", ", '<a href="#qc-{}">{}</a>', ((c.pk, c.user_name) for c in shown.values())
+            )
+            text = ngettext(
+                "Your reply to %(names)s is not published: it is still in its box below.",
+                "Your replies to %(names)s are not published: they are still in their boxes below.",
+                len(shown),
+            )
+            self.message_user(
+                request, format_html(text.replace("%(names)s", "{}"), names), messages.WARNING
+            )
+        missing = [pk for pk in drafts if pk not in shown]
+        names = dict(Comment.objects.filter(pk__in=missing).values_list("pk", "user_name"))
+        for pk in missing:
+            self.message_user(
+                request,
+                format_html(
+                    "{} <q>{}</q>",
+                    _(
+                        "Your reply to %(name)s is not published, and their comment is not on "
+                        "this page to reply to. Your reply was:"
+                    )
+                    % {"name": names.get(pk, _("comment %(pk)s") % {"pk": pk})},
+                    drafts[pk],
+                ),
+                messages.WARNING,
+            )
 
     def changelist_view(self, request, extra_context=None):
         state = request.GET.get("state", Comment.State.PENDING)
@@ -355,6 +397,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             return HttpResponseBadRequest("Unknown action.")
         comment = get_object_or_404(Comment.objects.select_related("moderated_by"), pk=object_id)
         self._check(request, comment)
+        if not _is_fragment(request):
+            queue.keep_drafts(request, comment.pk)
         state = queue.ACTIONS[action].state
         # Without script the queue's row form brings the card's reply box along: a reply typed
         # there is never dropped. Approve publishes it with the comment (WordPress's "Approve
@@ -410,6 +454,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             return HttpResponse(status=405, headers={"Allow": "POST"})
         parent = get_object_or_404(Comment, pk=object_id)
         self._check(request, parent)
+        if not _is_fragment(request):
+            queue.keep_drafts(request, parent.pk)
         text = request.POST.get(f"reply-{parent.pk}", request.POST.get("reply", "")).strip()
         if not text:
             error = _("Write the reply first: it was empty, so nothing was published.")

@@ -278,6 +278,35 @@ def prepare(comments, request) -> None:
         comment.queue = {**shared, "parent": parent}
 
 
+# Replies typed in other cards' boxes when a decision was posted without script (the queue's
+# one row form sends every box): kept in the session for the page that comes back.
+DRAFTS_KEY = "comments_queue_drafts"
+MAX_DRAFTS = 100  # a page shows 20 cards; more is not a queue page's form
+
+
+def keep_drafts(request, decided_pk: int | None = None) -> None:
+    """Keep the replies typed in the other cards' boxes (``reply-<pk>``) of a decision posted
+    without script: they were not what the moderator pressed a button for, so they are neither
+    published nor dropped, but shown again in their boxes (``take_drafts``)."""
+    drafts = {}
+    for name, text in request.POST.items():
+        pk = name.removeprefix("reply-")
+        if pk == name or not pk.isdigit() or int(pk) == decided_pk or not text.strip():
+            continue
+        drafts[pk] = text
+        if len(drafts) >= MAX_DRAFTS:
+            break
+    if drafts:
+        request.session[DRAFTS_KEY] = {**request.session.get(DRAFTS_KEY, {}), **drafts}
+
+
+def take_drafts(request) -> dict[int, str]:
+    """The replies ``keep_drafts`` kept, once: {comment pk: text}."""
+    if request.method != "GET" or DRAFTS_KEY not in request.session:
+        return {}
+    return {int(pk): text for pk, text in request.session.pop(DRAFTS_KEY).items()}
+
+
 def _first_line(text: str) -> str:
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return Truncator(line).words(14, truncate="…")
@@ -339,6 +368,7 @@ def card_context(comment, extra: dict) -> dict:
         "buttons": extra.get("buttons", True),
         "notice": extra.get("notice", ""),
         "undo": extra.get("undo", ""),
+        "draft": extra.get("draft", ""),
     }
 
 

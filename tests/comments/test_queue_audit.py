@@ -1,0 +1,136 @@
+"""A moderator clearing the queue without script loses no reply typed under another card."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from comments import decisions
+from comments.models import Comment
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/comments/comment/"
+FRAGMENT = {"HTTP_X_FRAGMENT": "row"}
+
+
+def soup(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def messages_of(response):
+    return [str(m) for m in response.wsgi_request._messages]
+
+
+def site_replies(parent):
+    return list(Comment.objects.filter(parent_id=parent.pk, from_site=True))
+
+
+def queue_form(client, url=CHANGELIST):
+    """What the queue's one row form sends without script: every card's reply box, as shown
+    (``{}`` for the boxes, to fill in), and the hidden fields."""
+    page = soup(client.get(url))
+    fields = {i["name"]: i.get("value", "") for i in page.select("#qc-actions input")}
+    boxes = {t["name"]: t.get_text() for t in page.select("textarea[form=qc-actions]")}
+    return {**fields, **boxes}
+
+
+def box(page, comment):
+    return page.find("textarea", attrs={"name": f"reply-{comment.pk}"})
+
+
+# 1. A reply typed under another card, when a decision is posted without script
+
+
+@pytest.mark.parametrize("action", ["approve", "spam", "remove"])
+def test_a_decision_keeps_the_reply_typed_under_another_card_in_its_box(moderator_client, action):
+    """The queue's row buttons post one form for the page, with every card's reply box: the
+    text typed under another card was silently dropped. It is neither published (that would
+    approve a comment the moderator did not decide on) nor lost: the page comes back with it
+    in its box, open, and says so."""
+    decided = CommentFactory(state="pending", user_name="Ann")
+    other = CommentFactory(state="pending", user_name="Bob")
+    data = queue_form(moderator_client)
+    data[f"reply-{other.pk}"] = "Half-written answer for Bob"
+    response = moderator_client.post(
+        f"{CHANGELIST}{decided.pk}/moderate/{action}/", data, follow=True
+    )
+    decided.refresh_from_db()
+    other.refresh_from_db()
+    assert decided.state == queue_state(action)
+    assert other.state == Comment.State.PENDING
+    assert site_replies(other) == []
+    page = soup(response)
+    assert box(page, other).get_text() == "Half-written answer for Bob"
+    assert box(page, other).find_parent("details").has_attr("open")
+    [kept] = [m for m in messages_of(response) if "Bob" in m]
+    assert BeautifulSoup(kept, "html.parser").get_text() == (
+        "Your reply to Bob is not published: it is still in its box below."
+    )
+    assert BeautifulSoup(kept, "html.parser").a["href"] == f"#qc-{other.pk}"  # to find it
+    # Once: the next page view has an empty box again.
+    assert box(soup(moderator_client.get(CHANGELIST)), other).get_text() == ""
+
+
+def queue_state(action):
+    return {"approve": "published", "spam": "spam", "remove": "removed"}[action]
+
+
+def test_publishing_one_reply_keeps_the_reply_typed_under_another_card(moderator_client):
+    first = CommentFactory(state="pending", user_name="Ann")
+    other = CommentFactory(state="pending", user_name="Bob")
+    data = queue_form(moderator_client)
+    data[f"reply-{first.pk}"] = "For Ann"
+    data[f"reply-{other.pk}"] = "For Bob, not yet"
+    response = moderator_client.post(f"{CHANGELIST}{first.pk}/reply/", data, follow=True)
+    [reply] = site_replies(first)
+    assert reply.comment == "For Ann"
+    assert site_replies(other) == []
+    assert box(soup(response), other).get_text() == "For Bob, not yet"  # Ann's is published
+
+
+def test_a_refused_decision_keeps_the_other_reply_but_not_its_own(moderator_client):
+    """Spam with the card's own reply typed is refused ("press Spam again to go ahead without
+    it"): that box comes back empty, so pressing Spam again works; another card's reply stays."""
+    decided = CommentFactory(state="pending", user_name="Ann")
+    other = CommentFactory(state="pending", user_name="Bob")
+    data = queue_form(moderator_client)
+    data[f"reply-{decided.pk}"] = "For Ann"
+    data[f"reply-{other.pk}"] = "For Bob"
+    response = moderator_client.post(f"{CHANGELIST}{decided.pk}/moderate/spam/", data, follow=True)
+    page = soup(response)
+    assert box(page, decided).get_text() == ""
+    assert box(page, other).get_text() == "For Bob"
+    again = queue_form(moderator_client)  # the page as it came back
+    again.update({f"reply-{other.pk}": "For Bob"})
+    moderator_client.post(f"{CHANGELIST}{decided.pk}/moderate/spam/", again)
+    decided.refresh_from_db()
+    assert decided.state == Comment.State.SPAM
+
+
+def test_a_kept_reply_whose_comment_left_the_page_is_quoted(moderator_client, moderator):
+    """Someone else marked the other comment as spam meanwhile: no box to put the reply back
+    in, so the message gives the text back."""
+    decided = CommentFactory(state="pending")
+    other = CommentFactory(state="pending", user_name="Bob")
+    data = queue_form(moderator_client)
+    data[f"reply-{other.pk}"] = "Words for <Bob>"
+    decisions.decide([other], Comment.State.SPAM, moderator)
+    response = moderator_client.post(
+        f"{CHANGELIST}{decided.pk}/moderate/approve/", data, follow=True
+    )
+    assert box(soup(response), other) is None
+    [quoted] = [m for m in messages_of(response) if "Bob" in m]
+    assert "not published" in quoted
+    assert "<q>Words for &lt;Bob&gt;</q>" in quoted
+
+
+def test_the_script_sends_one_box_and_keeps_nothing(moderator_client):
+    decided = CommentFactory(state="pending")
+    other = CommentFactory(state="pending")
+    moderator_client.post(
+        f"{CHANGELIST}{decided.pk}/moderate/approve/",
+        {f"reply-{other.pk}": "stray"},
+        **FRAGMENT,
+    )
+    assert box(soup(moderator_client.get(CHANGELIST)), other).get_text() == ""
+
