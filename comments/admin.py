@@ -498,6 +498,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 "token": token,
                 "next": request.GET.get("next", ""),
             }
+            context["back_url"], context["back_label"] = self._undo_back(request, record)
             return TemplateResponse(request, "admin/comments/comment/undo.html", context)
         restored = decisions.undo(record, request.user)
         if _is_fragment(request) and len(restored) == 1:
@@ -511,6 +512,28 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         if _is_fragment(request):  # the script reloads the page, which shows the message
             return HttpResponse(status=204)
         return self._back(request)
+
+    def _undo_back(self, request, record):
+        """The Undo page's way back without undoing: where the decision was made (same site
+        only), named. On the article page, at the comment, or at the discussion if the decision
+        took the comment off the page; else the queue's page (its tab and filters) or the
+        comment's own page."""
+        queue_url = reverse("admin:comments_comment_changelist")
+        target = request.GET.get("next", "")
+        if not target or not url_has_allowed_host_and_scheme(
+            target, {request.get_host()}, require_https=request.is_secure()
+        ):
+            return queue_url, _("Back to the queue")
+        path = target.partition("?")[0].partition("#")[0]
+        if not path.startswith(reverse("admin:index")):
+            if record["to"] not in (Comment.State.PUBLISHED, Comment.State.PENDING):
+                target = target.partition("#")[0] + "#comments"
+            return target, _("Back to the article")
+        if path == queue_url:
+            return target, _("Back to the queue")
+        if path.startswith(queue_url) and path.endswith("/change/"):
+            return target, _("Back to the comment")
+        return queue_url, _("Back to the queue")
 
     def email_view(self, request, token):
         """A link from the moderators' email: a page with one button; only its POST decides.

@@ -1,4 +1,5 @@
-"""A moderator clearing the queue without script loses no reply typed under another card."""
+"""A moderator clearing the queue without script loses no reply typed under another card; the
+Undo page goes back where the moderator came from."""
 
 import pytest
 from bs4 import BeautifulSoup
@@ -134,3 +135,62 @@ def test_the_script_sends_one_box_and_keeps_nothing(moderator_client):
     )
     assert box(soup(moderator_client.get(CHANGELIST)), other).get_text() == ""
 
+
+# 2. The Undo page's way back
+
+
+def undo_page(client, response):
+    """The Undo page linked from the decision's message (no script: a page that asks)."""
+    [message] = [m for m in messages_of(response) if "Undo" in m]
+    href = BeautifulSoup(message, "html.parser").select_one("a.undo-link")["href"]
+    page = soup(client.get(href))
+    return page.select_one(".decision-confirm form a")
+
+
+def in_place(client, comment, action):
+    url = comment.content_object.get_absolute_url()
+    page = soup(client.get(url))
+    forms = page.find(id=f"c{comment.pk}").select(".moderate-here form")
+    form = next(f for f in forms if f["action"].endswith(f"/{action}/"))
+    data = {i["name"]: i.get("value", "") for i in form.select("input")}
+    return client.post(form["action"], data, follow=True)
+
+
+def test_undo_from_the_article_page_goes_back_to_the_comment_on_the_article(moderator_client):
+    """It said "Back to the queue", and went there, after a decision made on the article."""
+    held = CommentFactory(state="pending")
+    url = held.content_object.get_absolute_url()
+    back = undo_page(moderator_client, in_place(moderator_client, held, "approve"))
+    assert back.get_text() == "Back to the article"
+    assert back["href"] == f"{url}#c{held.pk}"
+
+
+@pytest.mark.parametrize("action", ["spam", "remove"])
+def test_undo_of_spam_from_the_article_page_goes_back_to_the_discussion(moderator_client, action):
+    """The comment is off the page until undone: back at the discussion, where it was."""
+    held = CommentFactory(state="pending")
+    url = held.content_object.get_absolute_url()
+    back = undo_page(moderator_client, in_place(moderator_client, held, action))
+    assert back.get_text() == "Back to the article"
+    assert back["href"] == f"{url}#comments"
+
+
+def test_undo_from_the_queue_goes_back_to_the_same_queue_page(moderator_client):
+    comment = CommentFactory(state="published")
+    queue_page = f"{CHANGELIST}?state=published"
+    data = {**queue_form(moderator_client, queue_page), "next": queue_page}
+    response = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/moderate/unapprove/", data, follow=True
+    )
+    back = undo_page(moderator_client, response)
+    assert back.get_text() == "Back to the queue"
+    assert back["href"] == queue_page
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "javascript:x"])
+def test_the_undo_pages_way_back_stays_on_the_site(moderator_client, next_url):
+    token = decisions.undo_token({CommentFactory(state="spam").pk: "pending"}, "spam")
+    page = soup(moderator_client.get(f"{CHANGELIST}undo/", {"token": token, "next": next_url}))
+    back = page.select_one(".decision-confirm form a")
+    assert back.get_text() == "Back to the queue"
+    assert back["href"] == CHANGELIST
