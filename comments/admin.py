@@ -323,6 +323,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             )
 
     def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":  # a bulk action: the reply boxes come with it
+            queue.keep_drafts(request)
         state = request.GET.get("state", Comment.State.PENDING)
         extra_context = {
             **(extra_context or {}),

@@ -279,25 +279,36 @@ def prepare(comments, request) -> None:
 
 
 # Replies typed in other cards' boxes when a decision was posted without script (the queue's
-# one row form sends every box): kept in the session for the page that comes back.
+# one form sends every box): kept in the session for the page that comes back.
 DRAFTS_KEY = "comments_queue_drafts"
 MAX_DRAFTS = 100  # a page shows 20 cards; more is not a queue page's form
 
 
 def keep_drafts(request, decided_pk: int | None = None) -> None:
-    """Keep the replies typed in the other cards' boxes (``reply-<pk>``) of a decision posted
-    without script: they were not what the moderator pressed a button for, so they are neither
-    published nor dropped, but shown again in their boxes (``take_drafts``)."""
+    """Keep the replies typed in the cards' boxes (``reply-<pk>``) when the queue's form is
+    posted without script, but for the card decided on (``decided_pk``), whose box went with
+    its decision: they were not what the moderator pressed a button for, so they are neither
+    published nor dropped, but shown again in their boxes (``take_drafts``).
+
+    The queue's form carries every box, so a post from it replaces what was kept before; a post
+    without boxes (from another page) leaves that alone."""
+    boxes = {
+        name.removeprefix("reply-"): text
+        for name, text in request.POST.items()
+        if name.startswith("reply-")
+    }
+    if not boxes:
+        return
     drafts = {}
-    for name, text in request.POST.items():
-        pk = name.removeprefix("reply-")
-        if pk == name or not pk.isdigit() or int(pk) == decided_pk or not text.strip():
-            continue
-        drafts[pk] = text
-        if len(drafts) >= MAX_DRAFTS:
-            break
+    for pk, text in boxes.items():
+        if pk.isdigit() and int(pk) != decided_pk and text.strip():
+            drafts[pk] = text
+            if len(drafts) >= MAX_DRAFTS:
+                break
     if drafts:
-        request.session[DRAFTS_KEY] = {**request.session.get(DRAFTS_KEY, {}), **drafts}
+        request.session[DRAFTS_KEY] = drafts
+    else:
+        request.session.pop(DRAFTS_KEY, None)
 
 
 def take_drafts(request) -> dict[int, str]:

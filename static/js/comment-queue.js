@@ -167,7 +167,7 @@
       return;
     }
     const button = event.target.closest(".qc button[formaction]");
-    if (button && button.getAttribute("form") === "qc-actions") {
+    if (button && button.getAttribute("form") === "changelist-form") {
       event.preventDefault();
       act(button.closest(".qc"), button, event.detail === 0);
     }
@@ -220,7 +220,7 @@
   }
 
   document.addEventListener("keydown", function (event) {
-    if (!document.getElementById("qc-actions")) return;
+    if (!document.getElementById("queue-keys")) return; // the queue, not the comment's page
     const replying = event.target.closest("details.qc-reply[open]");
     if (event.key === "Escape" && replying) {
       event.preventDefault();
@@ -256,6 +256,13 @@
       }
     }
   });
+
+  // A reply box is not one of the list's "editable fields": the bulk actions' form carries it,
+  // and the server gives it back, so Django's warning that running an action loses changes
+  // (actions.js, set off by any change in the list) would be wrong.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches(".qc-reply textarea")) event.stopPropagation();
+  }, true);
 
   document.addEventListener("DOMContentLoaded", function () {
     const opener = document.querySelector("[data-keys-open]");

@@ -27,11 +27,12 @@ def site_replies(parent):
 
 
 def queue_form(client, url=CHANGELIST):
-    """What the queue's one row form sends without script: every card's reply box, as shown
-    (``{}`` for the boxes, to fill in), and the hidden fields."""
+    """What the queue's form sends without script when a card's button is pressed: its hidden
+    fields and every card's reply box, as shown (to fill in)."""
     page = soup(client.get(url))
-    fields = {i["name"]: i.get("value", "") for i in page.select("#qc-actions input")}
-    boxes = {t["name"]: t.get_text() for t in page.select("textarea[form=qc-actions]")}
+    form = page.find("form", id="changelist-form")
+    fields = {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+    boxes = {t["name"]: t.get_text() for t in page.select("textarea[form=changelist-form]")}
     return {**fields, **boxes}
 
 
@@ -134,6 +135,52 @@ def test_the_script_sends_one_box_and_keeps_nothing(moderator_client):
         **FRAGMENT,
     )
     assert box(soup(moderator_client.get(CHANGELIST)), other).get_text() == ""
+
+
+def test_a_bulk_action_keeps_the_replies_typed_in_the_cards(moderator_client):
+    """The bulk actions' form is the one the cards' boxes belong to: Go takes them along, and
+    the page comes back with them (it dropped them, without script, in silence)."""
+    selected = CommentFactory(state="pending")
+    other = CommentFactory(state="pending", user_name="Bob")
+    data = queue_form(moderator_client)
+    data.update(
+        {
+            f"reply-{other.pk}": "For Bob",
+            "action": "mark_spam",
+            "_selected_action": [selected.pk],
+            "index": "0",
+        }
+    )
+    response = moderator_client.post(CHANGELIST, data, follow=True)
+    selected.refresh_from_db()
+    assert selected.state == Comment.State.SPAM
+    assert box(soup(response), other).get_text() == "For Bob"
+    assert site_replies(other) == []
+
+
+def test_the_cards_buttons_and_boxes_belong_to_the_bulk_actions_form(moderator_client):
+    comment = CommentFactory(state="pending")
+    page = soup(moderator_client.get(CHANGELIST))
+    card = page.find(id=f"qc-{comment.pk}")
+    controls = card.select("button[formaction], textarea")
+    assert len(controls) == 5  # Approve, Spam, Remove, the reply and Publish reply
+    assert {c["form"] for c in controls} == {"changelist-form"}
+    assert page.select("#changelist-form input[name=next]")
+
+
+def test_a_reply_published_since_is_not_given_back(moderator_client):
+    """What was kept is replaced by the boxes of the next post from the queue: a reply
+    published meanwhile does not come back in its box."""
+    decided = CommentFactory(state="pending")
+    other = CommentFactory(state="pending", user_name="Bob")
+    data = queue_form(moderator_client)
+    data[f"reply-{other.pk}"] = "For Bob"
+    moderator_client.post(f"{CHANGELIST}{decided.pk}/moderate/approve/", data)
+    moderator_client.post(f"{CHANGELIST}{other.pk}/reply/", data)  # the box still held it
+    assert [r.comment for r in site_replies(other)] == ["For Bob"]
+    response = moderator_client.get(f"{CHANGELIST}?state=all")
+    assert box(soup(response), other).get_text() == ""
+    assert not [m for m in messages_of(response) if "not published" in m]
 
 
 # 2. The Undo page's way back
