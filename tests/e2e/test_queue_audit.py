@@ -1,6 +1,6 @@
-"""Clearing the queue in a real browser, where a moderator lost work: without script, a reply
-typed under one card and a decision on another (a row's or a bulk one); with script, a bulk
-action with a reply typed."""
+"""Clearing the queue in a real browser, where a moderator lost work or could not read: without
+script, a reply typed under one card and a decision on another (a row's or a bulk one); with
+script, a bulk action with a reply typed; the dark theme in the queue."""
 
 import re
 
@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from comments.models import Comment
+from tests.e2e.test_accessibility import assert_no_violations
 from tests.e2e.test_moderation import QUEUE, card, logged_in
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -79,5 +80,41 @@ def test_a_bulk_action_keeps_the_reply_typed_in_a_card(browser, live_server, mod
     assert asked == []
     first.refresh_from_db()
     assert first.state == Comment.State.SPAM
+    assert errors == []
+
+
+@pytest.fixture
+def held_for_words(transactional_db):
+    """Held comments whose matched words the queue marks, and one held for links."""
+    article = ArticleFactory(title="Sleep and nerve pain")
+    CommentFactory(
+        article=article,
+        state="pending",
+        reason="crisis",
+        reason_detail="giving up",
+        urgent=True,
+        comment="Some nights I am giving up on all of it.",
+    )
+    CommentFactory(
+        article=article,
+        state="pending",
+        reason="medical",
+        reason_detail="stop taking",
+        comment="Just stop taking your pregabalin.",
+    )
+    CommentFactory(article=article, state="pending", reason="links")
+    return article
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_queue_in_the_dark_theme(browser, live_server, mod, held_for_words, width):
+    """The words a comment was held for were white on the highlight's pale yellow, and the
+    Spam and Remove buttons dark red on near black."""
+    page, errors = logged_in(
+        browser, live_server, mod, color_scheme="dark", viewport={"width": width, "height": 800}
+    )
+    page.goto(live_server.url + QUEUE)
+    expect(page.locator(".qc-highlighted mark").first).to_have_text("giving up")
+    assert_no_violations(page)
     assert errors == []
 
