@@ -1,6 +1,6 @@
 """Clearing the queue in a real browser, where a moderator lost work or could not read: without
 script, a reply typed under one card and a decision on another (a row's or a bulk one); with
-script, a bulk action with a reply typed; the dark theme in the queue."""
+script, a bulk action with a reply typed; the dark theme, in the queue and on the article."""
 
 import re
 
@@ -118,3 +118,16 @@ def test_the_queue_in_the_dark_theme(browser, live_server, mod, held_for_words, 
     assert_no_violations(page)
     assert errors == []
 
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_held_comments_on_the_article_in_the_dark_theme(
+    browser, live_server, mod, held_for_words, width
+):
+    """A held comment's name and text were the dark theme's light text on a pale yellow."""
+    page, errors = logged_in(
+        browser, live_server, mod, color_scheme="dark", viewport={"width": width, "height": 800}
+    )
+    page.goto(live_server.url + held_for_words.get_absolute_url())
+    expect(page.locator(".moderate-here").first).to_be_visible()
+    assert_no_violations(page)
+    assert errors == []
