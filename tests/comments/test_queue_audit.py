@@ -234,6 +234,23 @@ def test_undo_from_the_queue_goes_back_to_the_same_queue_page(moderator_client):
     assert back["href"] == queue_page
 
 
+def test_undo_from_the_comments_page_goes_back_to_it(moderator_client):
+    comment = CommentFactory(state="pending")
+    page_url = f"{CHANGELIST}{comment.pk}/change/"
+    data = {
+        "user_name": comment.user_name,
+        "user_url": "",
+        "comment": comment.comment,
+        "reply": "",
+        "next": page_url,
+        "_decision": "spam",
+    }
+    response = moderator_client.post(page_url, data, follow=True)
+    back = undo_page(moderator_client, response)
+    assert back.get_text() == "Back to the comment"
+    assert back["href"] == page_url
+
+
 @pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "javascript:x"])
 def test_the_undo_pages_way_back_stays_on_the_site(moderator_client, next_url):
     token = decisions.undo_token({CommentFactory(state="spam").pk: "pending"}, "spam")
