@@ -31,7 +31,6 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
-from articles.disclaimer import DISCLAIMER_URL
 from articles.images import in_saved_versions, where_used
 from articles.markdown import analyse, render_markdown
 from articles.models import (
@@ -48,6 +47,7 @@ from articles.models import (
     Topic,
 )
 from articles.readability import grade_hint, reading_grade
+from articles.site_pages import FIXED_PAGES, fixed_page_reason  # noqa: F401 (named here before)
 from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
 from nervepain.admin_site import TextAsStored, TextField
 
@@ -148,24 +148,6 @@ class CallToActionAdmin(TextAsStored, admin.ModelAdmin):
 # same function when shown (HTML written before still renders as it did). Editors find them as
 # "Pages", under Articles (the proxy ``PublisherPage``), not under "Flat Pages".
 admin.site.unregister(FlatPage)
-
-
-# The pages the site itself links to or reads, at an address its code names: moved or
-# deleted, each breaks what is said here. Names kept with the addresses in nervepain/urls.py
-# (templates link to them with {% url %}); tests/articles/test_admin_fixes.py checks that every
-# such page a template links to is listed.
-FIXED_PAGES = {
-    DISCLAIMER_URL: _("every article shows this page's text, which the site reads at %(url)s"),
-    "/privacy/": _("the comment form under every article links to %(url)s"),
-    "/contact/": _("the page readers see when an email link has expired links to %(url)s"),
-    "/editorial-policy/": _("a team's profile page links to %(url)s"),
-}
-
-
-def fixed_page_reason(page) -> str | None:
-    """Why the site needs ``page`` at its stored address, or None if it does not."""
-    reason = FIXED_PAGES.get(page.url) if page.pk is not None else None
-    return reason % {"url": page.url} if reason else None
 
 
 class PublisherPageForm(FlatpageForm):

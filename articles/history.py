@@ -6,7 +6,9 @@ The history page lists every version; an editor or moderator picks two and sees,
 field, what changed between them (a line diff for the text), and restores one with a button.
 Restoring an article is its own permission (``articles.restore_article_version``), so a
 moderator can undo a bad edit without being able to edit articles; a page is restored by whoever
-may change pages. A restore is recorded as a new version, so it can be undone in turn.
+may change pages. A restore is recorded as a new version, so it can be undone in turn. A page
+keeps its address when the site needs it there (``FIXED_PAGES``) or another page has the
+version's address now; the message says so.
 
 ``FirstVersionKept`` (articles and the publisher's pages) records an object saved outside the
 admin as it was, before its first change there.
@@ -34,6 +36,7 @@ from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from articles.models import DERIVED_FIELDS, Article, FooterLink, HeaderLink, Reference
+from articles.site_pages import fixed_address_reason
 
 # Bookkeeping, not content: left out of the comparison.
 SKIPPED_FIELDS = {"id", "created_at", "updated_at", *DERIVED_FIELDS}
@@ -200,16 +203,38 @@ def restore_view(model_admin, request, object_id, version_id):
     version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
     message = _("Restored the version saved on %(date)s.") % {"date": _saved_on(version)}
     with transaction.atomic(), reversion.create_revision():
+        address = obj.url if isinstance(obj, FlatPage) else None
         version.revision.revert(delete=True)
         # Reverting writes the stored rows as they were; saving renders an article's body
         # again with the restored references and records the result as the newest version.
         obj = type(obj).objects.get(pk=obj.pk)
+        if address is not None and (kept := _keep_address(obj, address)):
+            message = f"{message} {kept}"
         obj.save()
         reversion.set_user(request.user)
         reversion.set_comment(message)
         model_admin.log_change(request, obj, message)
     messages.success(request, message)
     return HttpResponseRedirect(_url(model_admin, "history", quote(obj.pk)))
+
+
+def _keep_address(page, address: str) -> str | None:
+    """A page restored from a version that had another address keeps ``address`` (its own
+    until now) when the site needs the page there (``FIXED_PAGES``: moved, a link or the
+    disclaimer breaks) or another page has the old one now (two pages at one address: that
+    address fails). Says so, or None if the restored address stands."""
+    restored = page.url
+    if restored == address:
+        return None
+    reason = fixed_address_reason(address)
+    taken = FlatPage.objects.filter(url=restored).exclude(pk=page.pk).exists()
+    if not (reason or taken):
+        return None
+    page.url = address
+    why = reason or _("another page is at %(url)s now") % {"url": restored}
+    return _(
+        "The page keeps its address, %(address)s (the version restored had %(url)s): %(why)s."
+    ) % {"address": address, "url": restored, "why": why}
 
 
 def compare_view(model_admin, request, object_id):

@@ -6,9 +6,35 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import get_script_prefix
 from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext_lazy as _
+
+from articles.disclaimer import DISCLAIMER_URL
 
 CACHE_KEY = "articles:site-settings"
 LINKS_CACHE_KEY = "articles:site-links"
+
+# The pages the site itself links to or reads, at an address its code names: moved or
+# deleted, each breaks what is said here. Names kept with the addresses in nervepain/urls.py
+# (templates link to them with {% url %}); tests/articles/test_admin_fixes.py checks that every
+# such page a template links to is listed. The admin's form, its delete pages and History's
+# restore keep them where they are.
+FIXED_PAGES = {
+    DISCLAIMER_URL: _("every article shows this page's text, which the site reads at %(url)s"),
+    "/privacy/": _("the comment form under every article links to %(url)s"),
+    "/contact/": _("the page readers see when an email link has expired links to %(url)s"),
+    "/editorial-policy/": _("a team's profile page links to %(url)s"),
+}
+
+
+def fixed_address_reason(url: str) -> str | None:
+    """Why the site needs a page at ``url``, or None if it does not."""
+    reason = FIXED_PAGES.get(url)
+    return reason % {"url": url} if reason else None
+
+
+def fixed_page_reason(page) -> str | None:
+    """Why the site needs ``page`` at its stored address, or None if it does not."""
+    return fixed_address_reason(page.url) if page.pk is not None else None
 
 
 def site_settings() -> dict:

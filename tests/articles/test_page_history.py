@@ -134,3 +134,66 @@ def test_restoring_a_version_from_before_footer_links_keeps_the_page_in_the_foot
     assert about.footer_link.label == "About"
     page = BeautifulSoup(client.get("/").content, "html.parser")
     assert "About" in [a.get_text() for a in page.select("footer nav a")]
+
+
+def a_version_at(page, url, **fields):
+    """A version of ``page`` saved at another address (before the site named its address, or
+    before it moved), then the page as it was, saved again in the admin's way."""
+    import reversion
+
+    now = {name: getattr(page, name) for name in ("url", *fields)}
+    for name, value in {"url": url, **fields}.items():
+        setattr(page, name, value)
+    with reversion.create_revision():
+        page.save()
+    for name, value in now.items():
+        setattr(page, name, value)
+    with reversion.create_revision():
+        page.save()
+    return versions(page)[1]
+
+
+def test_restoring_a_fixed_page_keeps_its_address_and_says_so(admin_client, client):
+    """The privacy page, at /privacy-policy/ in an old version: restored, it keeps /privacy/,
+    which the comment form links to, and the message says why; its text comes back."""
+    privacy = FlatPage.objects.get(url="/privacy/")
+    old = a_version_at(privacy, "/privacy-policy/", content="What we kept in **2019**.")
+    restore = f"/admin/articles/publisherpage/{privacy.pk}/history/{old.pk}/restore/"
+    response = admin_client.post(restore, follow=True)
+    privacy.refresh_from_db()
+    assert privacy.url == "/privacy/"
+    assert privacy.content == "What we kept in **2019**."
+    message = [str(m) for m in response.context["messages"]][-1]
+    assert "The page keeps its address, /privacy/ (the version restored had /privacy-policy/)" in (
+        message
+    )
+    assert "the comment form under every article links to /privacy/" in message
+    assert "2019" in client.get("/privacy/").content.decode()
+    assert client.get("/privacy-policy/").status_code == 404
+    assert versions(privacy)[0].field_dict["url"] == "/privacy/"  # recorded as it now is
+
+
+def test_restoring_keeps_a_page_off_an_address_another_page_has_now(admin_client, client):
+    """A page restored to an address another page took since would make two pages at one
+    address (that address fails): it keeps its own, and says so."""
+    about = FlatPage.objects.get(url="/about/")
+    old = a_version_at(about, "/contact/")
+    restore = f"/admin/articles/publisherpage/{about.pk}/history/{old.pk}/restore/"
+    response = admin_client.post(restore, follow=True)
+    about.refresh_from_db()
+    assert about.url == "/about/"
+    message = [str(m) for m in response.context["messages"]][-1]
+    assert "(the version restored had /contact/): another page is at /contact/ now." in message
+    assert client.get("/contact/").status_code == 200
+
+
+def test_restoring_a_page_brings_back_an_address_nothing_needs(admin_client, client):
+    """Any other page's address is part of its version, restored like its text."""
+    about = FlatPage.objects.get(url="/about/")
+    old = a_version_at(about, "/about-us/")
+    restore = f"/admin/articles/publisherpage/{about.pk}/history/{old.pk}/restore/"
+    response = admin_client.post(restore, follow=True)
+    about.refresh_from_db()
+    assert about.url == "/about-us/"
+    assert "keeps its address" not in [str(m) for m in response.context["messages"]][-1]
+    assert client.get("/about-us/").status_code == 200
