@@ -88,24 +88,39 @@ def refuse_undescribed_images(text: str) -> str:
     return text
 
 
+class CallToActionTextWidget(AdminMarkdownxWidget):
+    """The call-to-action's text: markdownx's box (it takes a dropped or pasted image), and
+    below it the whole box as readers see it after an article (heading, text, button), drawn
+    by the public template in the public stylesheet (``static/js/article-editor.js``). Without
+    that script, markdownx's preview of the text alone."""
+
+    template_name = "articles/widgets/call_to_action_text.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["frame_url"] = reverse("admin:articles_calltoaction_preview_frame")
+        return context
+
+
 class CallToActionForm(forms.ModelForm):
     def clean_text(self):
         return refuse_undescribed_images(self.cleaned_data.get("text", ""))
 
 
 @admin.register(CallToAction)
-class CallToActionAdmin(TextAsStored, admin.ModelAdmin):
+class CallToActionAdmin(editor.EditorForm, TextAsStored, admin.ModelAdmin):
     """Each row says how many articles show it; deleting one names the articles that lose it
-    (they keep their text and stay published, with no call-to-action)."""
+    (they keep their text and stay published, with no call-to-action). Its form previews the
+    box and keeps unsaved changes as the article editor does (``articles.editor``)."""
 
     form = CallToActionForm
     list_display = ["name", "heading", "button_label", "button_url", "used_by"]
     search_fields = ["name", "heading", "text"]
-    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {models.TextField: {"widget": CallToActionTextWidget}}
     actions = ["delete_selected"]  # Django's, with the articles that lose them named
 
     class Media:
-        css = {"all": ["css/admin-editor.css"]}  # the text's preview, framed like the box
+        css = {"all": ["css/admin-editor.css"]}  # the preview, framed
 
     def get_queryset(self, request):
         # Counted in the list's one query, not one per row.
@@ -787,7 +802,13 @@ class ReferenceInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionKept, VersionAdmin):
+class ArticleAdmin(
+    editor.EditorForm,  # the editor's previews; autosave's drafts offered back
+    TextAsStored,
+    history.VersionsCompared,
+    history.FirstVersionKept,
+    VersionAdmin,
+):
     form = ArticleAdminForm
     history_intro = _(
         "Every saved version of this article: its body, its details and its medical review "
@@ -899,19 +920,6 @@ class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionK
         """A new article is written by the person writing it, unless they choose otherwise."""
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        """The form offers back what autosave kept of unsaved changes (``articles.editor``)."""
-        extra_context = extra_context or {}
-        if request.method == "GET":
-            article = self.get_object(request, unquote(object_id)) if object_id else None
-            extra_context["autosaved"] = editor.pending_draft(request, article)
-            extra_context["saved_editor_tokens"] = editor.saved_tokens(request)
-        return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        editor.forget_draft(request, form.instance, was_new=not change)
-
     def save_model(self, request, obj, form, change):
         if not change and obj.author_id is None:
             obj.author = request.user
@@ -931,11 +939,7 @@ class ArticleAdmin(TextAsStored, history.VersionsCompared, history.FirstVersionK
             self.admin_site.admin_view(self.unpublish_view),
             name=f"{prefix}_unpublish",
         )
-        return [
-            unpublish,
-            *editor.editor_urls(self),
-            *super().get_urls(),
-        ]
+        return [unpublish, *super().get_urls()]
 
     # -- unpublishing, and deleting what other apps keep about an article ---------------------
     # An article that readers' data depends on (its comments) cannot be deleted unless the

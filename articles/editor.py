@@ -1,7 +1,8 @@
 """The article editor's server side: previews drawn by the public page's own templates.
 
 The admin's article form posts its current content (saved or not, references included) to
-these views, which are for staff who may add or change articles only:
+these views, which are for staff who may add or change articles only (a call-to-action's form
+has its own preview, the frame and autosave, for staff who may add or change those):
 
 - ``preview``: JSON for the side-by-side preview: the article as readers would see it (the
   same renderer, sanitiser and ``includes/article.html`` as the public page), with its word
@@ -12,14 +13,18 @@ these views, which are for staff who may add or change articles only:
 - ``autosave`` / ``discard``: keep (or forget) what the form holds as the person's
   ``ArticleDraft``, so a closed tab or an expired session loses nothing; the form offers it
   back on the next visit. An autosave never touches the article itself.
+- ``call_to_action_preview``: JSON for a call-to-action's preview: the box as readers see it
+  after an article (``includes/call_to_action.html``), heading, text and button.
 """
 
 import datetime
 import threading
 
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -27,13 +32,25 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from articles.markdown import analyse, table_of_contents
-from articles.models import Article, ArticleDraft, CallToAction, Person, Reference, Topic
+from articles.markdown import analyse, render_markdown, table_of_contents
+from articles.models import (
+    Article,
+    ArticleDraft,
+    CallToAction,
+    Person,
+    Reference,
+    Topic,
+    validate_link,
+)
 from articles.readability import grade_hint, reading_grade
 
 REFERENCES_PREFIX = "references"
-# Form fields an autosave keeps: not the CSRF token, the buttons or the files.
-NOT_KEPT = {"csrfmiddlewaretoken", "object_id", "editor_token", "_save", "_continue", "_addanother"}
+# Form fields an autosave keeps: not the CSRF token, the buttons or the files. It keeps the
+# editing session's ``editor_token``: the browser that kept a copy of its own tells by it
+# whether the server's draft was written since, elsewhere.
+NOT_KEPT = {"csrfmiddlewaretoken", "object_id", "_save", "_continue", "_addanother"}
+# A person's drafts: an article's key is its id (or "new"); another kind's starts with this.
+DRAFT_PREFIXES = {Article: "", CallToAction: "cta:"}
 # The editing sessions (a random token per opened form) whose form was saved, kept in the
 # person's session so the browser can drop its own copy of them.
 SAVED_TOKENS = "articles_editor_saved_tokens"
@@ -107,8 +124,8 @@ def article_from_post(request, saved: Article | None) -> Article:
 
 
 def _article_for(model_admin, request):
-    """The saved article the form edits (``object_id``), or None for a new one; refused
-    (403) to staff who may not change it, or add one."""
+    """The saved article (or call-to-action) the form edits (``object_id``), or None for a new
+    one; refused (403) to staff who may not change it, or add one."""
     object_id = request.POST.get("object_id", "")
     if object_id:
         saved = model_admin.get_object(request, unquote(object_id))
@@ -192,9 +209,31 @@ def reader_view(model_admin, request):
     return TemplateResponse(request, "articles/article_preview.html", {"article": article})
 
 
-def draft_key(article: Article | None) -> str:
-    """Which of a person's drafts belongs to this form: the article's id, or "new"."""
-    return str(article.pk) if article is not None else ArticleDraft.NEW
+def call_to_action_preview_view(model_admin, request):
+    """POST the call-to-action form: the box readers see after an article, as the form
+    describes it, drawn by the public template."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    saved = _article_for(model_admin, request)
+    data = request.POST
+    cta = CallToAction() if saved is None else CallToAction.objects.get(pk=saved.pk)
+    cta.heading = data.get("heading", "").strip()
+    cta.text = data.get("text", "")
+    cta.text_html = render_markdown(cta.text)
+    cta.button_label = data.get("button_label", "").strip()
+    cta.button_url = data.get("button_url", "").strip()
+    try:
+        validate_link(cta.button_url)
+    except ValidationError:
+        cta.button_url = ""  # saving refuses it; the preview's button leads nowhere
+    html = render_to_string("includes/call_to_action.html", {"cta": cta}, request=request)
+    return JsonResponse({"html": html})
+
+
+def draft_key(obj, model=Article) -> str:
+    """Which of a person's drafts belongs to this form: the article's id, or "new"; for a
+    call-to-action, the same after "cta:"."""
+    return DRAFT_PREFIXES[model] + (str(obj.pk) if obj is not None else ArticleDraft.NEW)
 
 
 def autosave_view(model_admin, request):
@@ -211,7 +250,7 @@ def autosave_view(model_admin, request):
         if name not in NOT_KEPT
     }
     draft, _created = ArticleDraft.objects.update_or_create(
-        user=request.user, key=draft_key(saved), defaults={"data": data}
+        user=request.user, key=draft_key(saved, model_admin.model), defaults={"data": data}
     )
     return JsonResponse({"saved_at": draft.saved_at.isoformat()})
 
@@ -225,22 +264,34 @@ def discard_view(model_admin, request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     saved = _article_for(model_admin, request)
-    ArticleDraft.objects.filter(user=request.user, key=draft_key(saved)).delete()
+    ArticleDraft.objects.filter(user=request.user, key=draft_key(saved, model_admin.model)).delete()
     return JsonResponse({"discarded": True})
 
 
-def pending_draft(request, article: Article | None) -> ArticleDraft | None:
-    """The person's autosaved draft for this form, if it is newer than the article."""
-    draft = ArticleDraft.objects.filter(user=request.user, key=draft_key(article)).first()
-    if draft is None or (article is not None and draft.saved_at <= article.updated_at):
+def _last_saved(obj):
+    """When ``obj`` was last saved: its ``updated_at``, or for a model without one (a
+    call-to-action) the admin's last record of a change to it (None if none)."""
+    if hasattr(obj, "updated_at"):
+        return obj.updated_at
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    )
+    return entries.order_by("-action_time").values_list("action_time", flat=True).first()
+
+
+def pending_draft(request, obj, model=Article) -> ArticleDraft | None:
+    """The person's autosaved draft for this form, if it is newer than the saved object."""
+    draft = ArticleDraft.objects.filter(user=request.user, key=draft_key(obj, model)).first()
+    saved = _last_saved(obj) if obj is not None and draft is not None else None
+    if draft is None or (saved is not None and draft.saved_at <= saved):
         return None
     return draft
 
 
-def forget_draft(request, article: Article, *, was_new: bool) -> None:
-    """The article was saved: the draft it was written from is no longer needed, here or in
-    the browser that wrote it (told by the form's ``editor_token``)."""
-    keys = [draft_key(article)] + ([ArticleDraft.NEW] if was_new else [])
+def forget_draft(request, obj, *, was_new: bool, model=Article) -> None:
+    """The article (or call-to-action) was saved: the draft it was written from is no longer
+    needed, here or in the browser that wrote it (told by the form's ``editor_token``)."""
+    keys = [draft_key(obj, model)] + ([draft_key(None, model)] if was_new else [])
     ArticleDraft.objects.filter(user=request.user, key__in=keys).delete()
     token = request.POST.get("editor_token", "")[:40]
     if token:
@@ -253,12 +304,16 @@ def saved_tokens(request) -> str:
 
 
 def editor_urls(model_admin) -> list:
-    """The editor's preview URLs, to put before the admin's own (its catch-all is last)."""
+    """The editor's preview URLs, to put before the admin's own (its catch-all is last): an
+    article's, or a call-to-action's (its own preview; no reader's page)."""
     opts = model_admin.model._meta
     prefix = f"{opts.app_label}_{opts.model_name}"
     wrap = model_admin.admin_site.admin_view
+    is_article = model_admin.model is Article
 
     def preview(request):
+        if not is_article:
+            return call_to_action_preview_view(model_admin, request)
         return preview_view(model_admin, request)
 
     def frame(request):
@@ -273,10 +328,32 @@ def editor_urls(model_admin) -> list:
     def discard(request):
         return discard_view(model_admin, request)
 
+    reader_url = path("editor/reader/", wrap(reader), name=f"{prefix}_reader_preview")
     return [
         path("editor/preview/", wrap(preview), name=f"{prefix}_preview"),
         path("editor/frame/", wrap(frame), name=f"{prefix}_preview_frame"),
-        path("editor/reader/", wrap(reader), name=f"{prefix}_reader_preview"),
+        *([reader_url] if is_article else []),
         path("editor/autosave/", wrap(autosave), name=f"{prefix}_autosave"),
         path("editor/autosave/discard/", wrap(discard), name=f"{prefix}_autosave_discard"),
     ]
+
+
+class EditorForm:
+    """For a ``ModelAdmin`` whose change form runs ``static/js/article-editor.js`` (articles,
+    calls-to-action; listed first): the editor's URLs, and the form offering back what
+    autosave kept of unsaved changes."""
+
+    def get_urls(self):
+        return [*editor_urls(self), *super().get_urls()]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if request.method == "GET":
+            obj = self.get_object(request, unquote(object_id)) if object_id else None
+            extra_context["autosaved"] = pending_draft(request, obj, self.model)
+            extra_context["saved_editor_tokens"] = saved_tokens(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        forget_draft(request, form.instance, was_new=not change, model=self.model)

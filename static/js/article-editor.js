@@ -1,18 +1,21 @@
 /* The article editor (admin add/change pages): the Markdown text beside a preview drawn by
    the public page's own templates, updated as the editor types and scrolled with the text.
+   A call-to-action's form runs it too: its preview (the box readers see after an article)
+   and the same autosave; the body's own tools (scrolling together, the phone's toggle,
+   references, toolbar, images) are the article's alone.
    Reads its addresses from #article-editor-config; nothing inline, so the CSP stays 'self'. */
 (function () {
   "use strict";
 
   var config = document.getElementById("article-editor-config");
-  var root = document.querySelector("[data-article-editor]");
-  if (!config || !root) return;
-  var form = root.closest("form");
-  var text = root.querySelector("textarea");
-  var panes = root.querySelector(".editor-panes");
-  var previewPane = root.querySelector(".editor-preview");
-  var frame = root.querySelector(".editor-preview-frame");
-  var stats = root.querySelector(".editor-stats");
+  if (!config) return;
+  var form = config.closest("form");
+  var root = form.querySelector("[data-article-editor]"); // the article's body; null for a call-to-action
+  var text = (root || form).querySelector("textarea");
+  var panes = root && root.querySelector(".editor-panes");
+  var previewPane = form.querySelector(".editor-preview");
+  var frame = previewPane.querySelector(".editor-preview-frame");
+  var stats = root && root.querySelector(".editor-stats");
   var savedGrade = form.querySelector(".form-row.field-reading_grade");
   var DEBOUNCE_MS = 400;
   var LABEL = "label:";
@@ -58,8 +61,11 @@
       if (main) {
         // The server rendered it with the public page's sanitiser and templates.
         main.innerHTML = data.html;
-        alignFrame();
+        if (root) alignFrame();
+        else fitFrame(main);
       }
+      previewNote.hidden = true;
+      if (!stats) return;
       stats.querySelector('[data-stat="words"]').textContent = data.words + " words";
       stats.querySelector('[data-stat="minutes"]').textContent = data.minutes + " min read";
       stats.querySelector('[data-stat="grade"]').textContent = data.grade;
@@ -69,10 +75,34 @@
       if (savedGrade) savedGrade.hidden = true;
       if (data.grade_pending) setTimeout(schedule, 1500); // the grader is still loading
     }).catch(function () {
-      stats.hidden = false;
-      stats.querySelector('[data-stat="grade"]').textContent =
-        "The preview could not be updated (are you still logged in?). Your text is kept.";
+      var failed = "The preview could not be updated (are you still logged in?). Your text is kept.";
+      if (stats) {
+        stats.hidden = false;
+        stats.querySelector('[data-stat="grade"]').textContent = failed;
+      } else {
+        previewNote.textContent = failed;
+        previewNote.hidden = false;
+      }
     });
+  }
+
+  // Where a preview that failed says so: the article's reading aids, or under the box.
+  var previewNote = stats ? document.createElement("p") : previewPane.appendChild(document.createElement("p"));
+  previewNote.className = "editor-preview-note";
+  previewNote.hidden = true;
+
+  // A call-to-action's frame is as tall as the box it shows, with the margins it has after an
+  // article; not a window of its own to scroll, nor a page's height (CSSOM styles from script,
+  // which the CSP allows).
+  function fitFrame(main) {
+    var box = main.lastElementChild;
+    if (!box) return;
+    main.style.minHeight = "0";
+    main.style.paddingBottom = "0";
+    var below = parseFloat(frame.contentWindow.getComputedStyle(box).marginBottom) || 0;
+    var border = frame.offsetHeight - frame.clientHeight;
+    var bottom = box.getBoundingClientRect().bottom + frame.contentWindow.scrollY;
+    frame.style.height = Math.ceil(bottom + below + border) + "px";
   }
 
   function schedule() {
@@ -127,18 +157,20 @@
   }
 
   /* --- Narrow screens: text or preview, with a toggle ------------------------------ */
-  var toggle = document.createElement("button");
-  toggle.type = "button";
-  toggle.className = "button editor-toggle";
-  toggle.setAttribute("aria-pressed", "false");
-  toggle.textContent = "Show preview";
-  toggle.addEventListener("click", function () {
-    var showing = panes.classList.toggle("show-preview");
-    toggle.setAttribute("aria-pressed", showing ? "true" : "false");
-    toggle.textContent = showing ? "Show text" : "Show preview";
-    if (showing) refresh();
-  });
-  root.insertBefore(toggle, panes);
+  if (root) {
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "button editor-toggle";
+    toggle.setAttribute("aria-pressed", "false");
+    toggle.textContent = "Show preview";
+    toggle.addEventListener("click", function () {
+      var showing = panes.classList.toggle("show-preview");
+      toggle.setAttribute("aria-pressed", showing ? "true" : "false");
+      toggle.textContent = showing ? "Show text" : "Show preview";
+      if (showing) refresh();
+    });
+    root.insertBefore(toggle, panes);
+  }
 
   function startPreview() {
     var doc = frame.contentDocument;
@@ -154,23 +186,244 @@
         window.open(link.href, "_blank", "noopener");
       }
     });
-    frame.contentWindow.addEventListener("scroll", syncFromFrame, { passive: true });
+    if (root) frame.contentWindow.addEventListener("scroll", syncFromFrame, { passive: true });
     refresh();
   }
 
   previewPane.hidden = false;
-  panes.classList.add("has-preview");
+  if (panes) panes.classList.add("has-preview");
+  // A call-to-action's text box is markdownx's: its preview of the text alone gives way.
+  var textOnly = form.querySelector(".markdownx-preview");
+  if (!root && textOnly) textOnly.hidden = true;
   if (frame.contentDocument && frame.contentDocument.readyState === "complete" && frameMain()) {
     startPreview();
   } else {
     frame.addEventListener("load", startPreview, { once: true });
   }
-  text.addEventListener("input", schedule);
-  text.addEventListener("scroll", syncScroll, { passive: true });
-  form.addEventListener("input", function (event) {
-    if (event.target !== text) schedule(); // a reference, the title: the preview shows them
-  });
+  if (root) text.addEventListener("scroll", syncScroll, { passive: true });
+  // The text, the title, a reference, the heading or the button: the preview shows them.
+  form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
+
+  /* --- Autosave: in this browser at once, on the server every few seconds ------------ */
+  var AUTOSAVE_MS = 2000;
+  var draftKey = "nervepain:" + (config.dataset.kind || "article") + "-draft:" +
+    config.dataset.user + ":" + (config.dataset.objectId || "new");
+  var autosaveStatus = document.createElement("span");
+  autosaveStatus.className = "editor-autosave";
+  var statusAfter = stats || previewPane;
+  statusAfter.parentNode.insertBefore(autosaveStatus, statusAfter.nextSibling);
+  var autosaveTimer = null;
+  var restoring = false;
+  // This opened form's token: sent with the save, so the next page can tell this browser
+  // that what it kept was saved.
+  var editToken = Math.random().toString(36).slice(2) + Date.now().toString(36);
+
+  function snapshot() {
+    var data = {};
+    formData().forEach(function (value, name) {
+      if (name === "csrfmiddlewaretoken" || name === "object_id") return;
+      if (name in data) data[name] = [].concat(data[name], value);
+      else data[name] = value;
+    });
+    return data;
+  }
+
+  function differs(data) {
+    var now = snapshot();
+    var names = Object.keys(now).concat(Object.keys(data));
+    return names.some(function (name) {
+      return JSON.stringify(now[name] === undefined ? "" : now[name]) !==
+        JSON.stringify(data[name] === undefined ? "" : data[name]);
+    });
+  }
+
+  function keepLocally() {
+    try {
+      localStorage.setItem(draftKey, JSON.stringify({
+        saved_at: new Date().toISOString(), token: editToken, data: snapshot()
+      }));
+    } catch (error) { /* storage full or off: the server copy still works */ }
+  }
+
+  function timeText(iso) {
+    var when = new Date(iso);
+    return when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  }
+
+  function autosave(beacon) {
+    var data = formData();
+    if (beacon && navigator.sendBeacon) {
+      navigator.sendBeacon(config.dataset.autosaveUrl, data);
+      return;
+    }
+    fetch(config.dataset.autosaveUrl, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: { "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("application/json") < 0) throw new Error("not saved");
+      return response.json();
+    }).then(function (body) {
+      autosaveStatus.textContent = "Draft kept at " + timeText(body.saved_at) + ".";
+    }).catch(function () {
+      autosaveStatus.textContent = "Draft kept in this browser only (are you still logged in?).";
+    });
+  }
+
+  function changed() {
+    if (restoring) return;
+    keepLocally();
+    clearTimeout(autosaveTimer);
+    autosaveTimer = setTimeout(function () { autosave(false); }, AUTOSAVE_MS);
+  }
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+
+  // markdownx (a call-to-action's text box) changes the text without an input event: an
+  // image dropped or pasted, its Tab and Ctrl+D keys. It redraws its own preview after each:
+  // a redraw with a text not seen yet is a change.
+  var markdownx = root ? null : text.closest(".markdownx");
+  if (markdownx) {
+    var drawn = text.value;
+    form.addEventListener("input", function () { drawn = text.value; });
+    markdownx.addEventListener("markdownx.update", function () {
+      if (text.value === drawn) return;
+      drawn = text.value;
+      schedule();
+      changed();
+    });
+  }
+
+  // Django's related-object popups (the "+" and pencil beside a select) and the author's
+  // autocomplete change a select with jQuery's trigger("change"), which listeners added with
+  // addEventListener never hear: listen with Django's jQuery too. It hears the browser's own
+  // changes as well (those carry an originalEvent; the listeners above have them) and, as the
+  // page loads, a trigger on every related select that changes nothing: only a select whose
+  // value or label differs from the last seen is a change.
+  var seen = new WeakMap();
+  function selectState(select) {
+    var option = select.selectedOptions && select.selectedOptions[0];
+    return select.value + "\n" + (option ? option.textContent : "");
+  }
+  Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
+    seen.set(select, selectState(select));
+  });
+  var jQuery = window.django && window.django.jQuery;
+  if (jQuery) {
+    jQuery(form).on("change", function (event) {
+      var select = event.target.closest && event.target.closest("select");
+      if (!select) return;
+      var state = selectState(select);
+      var before = seen.get(select);
+      seen.set(select, state);
+      if (event.originalEvent || state === before) return;
+      schedule();
+      changed();
+    });
+  }
+
+  // Closing the tab or switching away: send what is pending at once.
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && autosaveTimer) {
+      clearTimeout(autosaveTimer);
+      autosaveTimer = null;
+      autosave(true);
+    }
+  });
+  window.addEventListener("pagehide", function () {
+    if (autosaveTimer) { clearTimeout(autosaveTimer); autosaveTimer = null; autosave(true); }
+  });
+  form.addEventListener("submit", function () {
+    clearTimeout(autosaveTimer);
+    autosaveTimer = null;
+    var token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "editor_token";
+    token.value = editToken;
+    form.appendChild(token);
+  });
+
+  function restore(data) {
+    restoring = true;
+    var total = data["references-TOTAL_FORMS"];
+    var totalInput = form.querySelector('[name="references-TOTAL_FORMS"]');
+    var addRow = document.querySelector("#references-group .add-row a");
+    while (totalInput && addRow && total && parseInt(totalInput.value, 10) < parseInt(total, 10)) {
+      addRow.click();
+    }
+    Array.prototype.forEach.call(form.elements, function (field) {
+      var name = field.name;
+      if (!name || field.type === "file" || field.type === "submit" || field.type === "button" ||
+          name === "csrfmiddlewaretoken" || /-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/.test(name)) return;
+      var value = data[name];
+      if (field.type === "checkbox" || field.type === "radio") {
+        var values = [].concat(value === undefined ? [] : value);
+        field.checked = values.indexOf(field.value) >= 0;
+      } else if (field.tagName === "SELECT" && field.multiple) {
+        var chosen = [].concat(value === undefined ? [] : value);
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = chosen.indexOf(option.value) >= 0;
+        });
+      } else if (value !== undefined) {
+        if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(String(value)) + '"]')) {
+          // An autocomplete list only holds the chosen option: add the restored one.
+          var option = document.createElement("option");
+          option.value = value;
+          option.textContent = data[LABEL + name] || value;
+          field.appendChild(option);
+        }
+        field.value = value;
+      }
+    });
+    restoring = false;
+    if (refsBody) sortByNumber(null);
+    schedule();
+    changed();
+  }
+
+  var offer = form.querySelector(".autosave-offer");
+  var serverDraftNode = document.getElementById("article-autosaved");
+  var serverDraft = serverDraftNode ? {
+    saved_at: config.dataset.autosavedAt, data: JSON.parse(serverDraftNode.textContent)
+  } : null;
+  var localDraft = null;
+  try { localDraft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { localDraft = null; }
+  var savedTokens = (config.dataset.savedTokens || "").split(" ");
+  if (localDraft && localDraft.token && savedTokens.indexOf(localDraft.token) >= 0) {
+    localStorage.removeItem(draftKey); // saved since: nothing was lost
+    localDraft = null;
+  }
+  // What this browser kept is the latest typing; a draft equal to the form (saved since, or
+  // restored) is nothing to offer.
+  var candidates = [localDraft, serverDraft].filter(function (draft) {
+    return draft && draft.data && differs(draft.data);
+  });
+  if (localDraft && candidates.indexOf(localDraft) < 0) localStorage.removeItem(draftKey);
+  var offered = candidates[0];
+  if (offered && offer) {
+    offer.querySelector("time").textContent = timeText(offered.saved_at);
+    offer.querySelector("time").setAttribute("datetime", offered.saved_at);
+    offer.hidden = false;
+    offer.querySelector("[data-restore]").addEventListener("click", function () {
+      offer.hidden = true;
+      restore(offered.data);
+      text.focus();
+    });
+    offer.querySelector("[data-discard]").addEventListener("click", function () {
+      offer.hidden = true;
+      localStorage.removeItem(draftKey);
+      var data = new FormData();
+      data.set("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
+      data.set("object_id", config.dataset.objectId || "");
+      fetch(config.dataset.discardUrl, { method: "POST", body: data, credentials: "same-origin" });
+      text.focus();
+    });
+  }
+
+  window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };
+
+  if (!root) return; // a call-to-action's form: the rest is the article body's editor
 
   /* --- References: reorder by dragging a row's handle, its arrow keys, or its number ---- */
   var refs = document.getElementById("references-group");
@@ -707,205 +960,4 @@
 
   toolbar.hidden = false;
   hint.hidden = false;
-
-  /* --- Autosave: in this browser at once, on the server every few seconds ------------ */
-  var AUTOSAVE_MS = 2000;
-  var draftKey = "nervepain:article-draft:" + config.dataset.user + ":" + (config.dataset.objectId || "new");
-  var autosaveStatus = document.createElement("span");
-  autosaveStatus.className = "editor-autosave";
-  stats.parentNode.insertBefore(autosaveStatus, stats.nextSibling);
-  var autosaveTimer = null;
-  var restoring = false;
-  // This opened form's token: sent with the save, so the next page can tell this browser
-  // that what it kept was saved.
-  var editToken = Math.random().toString(36).slice(2) + Date.now().toString(36);
-
-  function snapshot() {
-    var data = {};
-    formData().forEach(function (value, name) {
-      if (name === "csrfmiddlewaretoken" || name === "object_id") return;
-      if (name in data) data[name] = [].concat(data[name], value);
-      else data[name] = value;
-    });
-    return data;
-  }
-
-  function differs(data) {
-    var now = snapshot();
-    var names = Object.keys(now).concat(Object.keys(data));
-    return names.some(function (name) {
-      return JSON.stringify(now[name] === undefined ? "" : now[name]) !==
-        JSON.stringify(data[name] === undefined ? "" : data[name]);
-    });
-  }
-
-  function keepLocally() {
-    try {
-      localStorage.setItem(draftKey, JSON.stringify({
-        saved_at: new Date().toISOString(), token: editToken, data: snapshot()
-      }));
-    } catch (error) { /* storage full or off: the server copy still works */ }
-  }
-
-  function timeText(iso) {
-    var when = new Date(iso);
-    return when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-  }
-
-  function autosave(beacon) {
-    var data = formData();
-    if (beacon && navigator.sendBeacon) {
-      navigator.sendBeacon(config.dataset.autosaveUrl, data);
-      return;
-    }
-    fetch(config.dataset.autosaveUrl, {
-      method: "POST", body: data, credentials: "same-origin",
-      headers: { "X-Requested-With": "XMLHttpRequest" }
-    }).then(function (response) {
-      var type = response.headers.get("Content-Type") || "";
-      if (!response.ok || type.indexOf("application/json") < 0) throw new Error("not saved");
-      return response.json();
-    }).then(function (body) {
-      autosaveStatus.textContent = "Draft kept at " + timeText(body.saved_at) + ".";
-    }).catch(function () {
-      autosaveStatus.textContent = "Draft kept in this browser only (are you still logged in?).";
-    });
-  }
-
-  function changed() {
-    if (restoring) return;
-    keepLocally();
-    clearTimeout(autosaveTimer);
-    autosaveTimer = setTimeout(function () { autosave(false); }, AUTOSAVE_MS);
-  }
-  form.addEventListener("input", changed);
-  form.addEventListener("change", changed);
-
-  // Django's related-object popups (the "+" and pencil beside a select) and the author's
-  // autocomplete change a select with jQuery's trigger("change"), which listeners added with
-  // addEventListener never hear: listen with Django's jQuery too. It hears the browser's own
-  // changes as well (those carry an originalEvent; the listeners above have them) and, as the
-  // page loads, a trigger on every related select that changes nothing: only a select whose
-  // value or label differs from the last seen is a change.
-  var seen = new WeakMap();
-  function selectState(select) {
-    var option = select.selectedOptions && select.selectedOptions[0];
-    return select.value + "\n" + (option ? option.textContent : "");
-  }
-  Array.prototype.forEach.call(form.querySelectorAll("select"), function (select) {
-    seen.set(select, selectState(select));
-  });
-  var jQuery = window.django && window.django.jQuery;
-  if (jQuery) {
-    jQuery(form).on("change", function (event) {
-      var select = event.target.closest && event.target.closest("select");
-      if (!select) return;
-      var state = selectState(select);
-      var before = seen.get(select);
-      seen.set(select, state);
-      if (event.originalEvent || state === before) return;
-      schedule();
-      changed();
-    });
-  }
-
-  // Closing the tab or switching away: send what is pending at once.
-  document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && autosaveTimer) {
-      clearTimeout(autosaveTimer);
-      autosaveTimer = null;
-      autosave(true);
-    }
-  });
-  window.addEventListener("pagehide", function () {
-    if (autosaveTimer) { clearTimeout(autosaveTimer); autosaveTimer = null; autosave(true); }
-  });
-  form.addEventListener("submit", function () {
-    clearTimeout(autosaveTimer);
-    autosaveTimer = null;
-    var token = document.createElement("input");
-    token.type = "hidden";
-    token.name = "editor_token";
-    token.value = editToken;
-    form.appendChild(token);
-  });
-
-  function restore(data) {
-    restoring = true;
-    var total = data["references-TOTAL_FORMS"];
-    var totalInput = form.querySelector('[name="references-TOTAL_FORMS"]');
-    var addRow = document.querySelector("#references-group .add-row a");
-    while (totalInput && addRow && total && parseInt(totalInput.value, 10) < parseInt(total, 10)) {
-      addRow.click();
-    }
-    Array.prototype.forEach.call(form.elements, function (field) {
-      var name = field.name;
-      if (!name || field.type === "file" || field.type === "submit" || field.type === "button" ||
-          name === "csrfmiddlewaretoken" || /-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$/.test(name)) return;
-      var value = data[name];
-      if (field.type === "checkbox" || field.type === "radio") {
-        var values = [].concat(value === undefined ? [] : value);
-        field.checked = values.indexOf(field.value) >= 0;
-      } else if (field.tagName === "SELECT" && field.multiple) {
-        var chosen = [].concat(value === undefined ? [] : value);
-        Array.prototype.forEach.call(field.options, function (option) {
-          option.selected = chosen.indexOf(option.value) >= 0;
-        });
-      } else if (value !== undefined) {
-        if (field.tagName === "SELECT" && !field.querySelector('option[value="' + CSS.escape(String(value)) + '"]')) {
-          // An autocomplete list only holds the chosen option: add the restored one.
-          var option = document.createElement("option");
-          option.value = value;
-          option.textContent = data[LABEL + name] || value;
-          field.appendChild(option);
-        }
-        field.value = value;
-      }
-    });
-    restoring = false;
-    if (refsBody) sortByNumber(null);
-    schedule();
-    changed();
-  }
-
-  var offer = form.querySelector(".autosave-offer");
-  var serverDraftNode = document.getElementById("article-autosaved");
-  var serverDraft = serverDraftNode ? {
-    saved_at: config.dataset.autosavedAt, data: JSON.parse(serverDraftNode.textContent)
-  } : null;
-  var localDraft = null;
-  try { localDraft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { localDraft = null; }
-  var savedTokens = (config.dataset.savedTokens || "").split(" ");
-  if (localDraft && localDraft.token && savedTokens.indexOf(localDraft.token) >= 0) {
-    localStorage.removeItem(draftKey); // saved since: nothing was lost
-    localDraft = null;
-  }
-  // What this browser kept is the latest typing; a draft equal to the form (saved since, or
-  // restored) is nothing to offer.
-  var candidates = [localDraft, serverDraft].filter(function (draft) {
-    return draft && draft.data && differs(draft.data);
-  });
-  if (localDraft && candidates.indexOf(localDraft) < 0) localStorage.removeItem(draftKey);
-  var offered = candidates[0];
-  if (offered && offer) {
-    offer.querySelector("time").textContent = timeText(offered.saved_at);
-    offer.querySelector("time").setAttribute("datetime", offered.saved_at);
-    offer.hidden = false;
-    offer.querySelector("[data-restore]").addEventListener("click", function () {
-      offer.hidden = true;
-      restore(offered.data);
-      text.focus();
-    });
-    offer.querySelector("[data-discard]").addEventListener("click", function () {
-      offer.hidden = true;
-      localStorage.removeItem(draftKey);
-      var data = new FormData();
-      data.set("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
-      data.set("object_id", config.dataset.objectId || "");
-      fetch(config.dataset.discardUrl, { method: "POST", body: data, credentials: "same-origin" });
-      text.focus();
-    });
-  }
-
-  window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };
 })();

@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
 
 from articles import editor
-from articles.models import Article, ArticleDraft
-from tests.factories import ArticleFactory, ReferenceFactory, UserFactory
+from articles.models import Article, ArticleDraft, CallToAction
+from tests.factories import ArticleFactory, CallToActionFactory, ReferenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -312,3 +312,102 @@ def test_the_form_has_a_preview_as_a_reader_button(staff_client):
     button = page.select_one("button[formaction]")
     assert button["formaction"] == READER and button["formtarget"] == "_blank"
     assert page.select_one("input[name=object_id]")["value"] == ""
+
+
+# -- A call-to-action's form: its box previewed as readers see it, and the same autosave ------
+
+CTA = "/admin/articles/calltoaction/"
+CTA_PREVIEW = f"{CTA}editor/preview/"
+CTA_AUTOSAVE = f"{CTA}editor/autosave/"
+
+
+def cta_data(**fields):
+    return {
+        "name": "Physio stories",
+        "heading": "Had physio lately?",
+        "text": "Tell us **what helped**.",
+        "button_label": "Share your story",
+        "button_url": "#respond",
+        "object_id": "",
+        **fields,
+    }
+
+
+def test_a_call_to_actions_preview_is_the_box_readers_see(staff_client):
+    """Heading, text and button, drawn by the article page's own template, unsaved."""
+    saved = CallToActionFactory(heading="Saved heading")
+    data = cta_data(object_id=str(saved.pk))
+    response = staff_client.post(CTA_PREVIEW, data)
+    box = html_of(response).select_one("aside.cta")
+    assert response.status_code == 200
+    assert box.h2.get_text() == "Had physio lately?"
+    assert box.select_one(".cta-text strong").get_text() == "what helped"
+    button = box.select_one("a.button")
+    assert (button.get_text(), button["href"]) == ("Share your story", "#respond")
+    assert CallToAction.objects.get(pk=saved.pk).heading == "Saved heading"
+    # A link saving would refuse leads nowhere in the preview either.
+    unsafe = staff_client.post(CTA_PREVIEW, cta_data(button_url="javascript:alert(1)"))
+    assert "javascript" not in unsafe.json()["html"]
+
+
+def test_a_call_to_actions_form_runs_the_editors_preview_and_autosave(staff_client):
+    cta = CallToActionFactory()
+    page = BeautifulSoup(staff_client.get(f"{CTA}{cta.pk}/change/").content, "html.parser")
+    assert page.select_one("script[src$='js/article-editor.js']").has_attr("defer")
+    config = page.select_one("#article-editor-config")
+    assert config["data-kind"] == "calltoaction" and config["data-object-id"] == str(cta.pk)
+    assert config["data-preview-url"] == CTA_PREVIEW
+    assert config["data-autosave-url"] == CTA_AUTOSAVE
+    frame = page.select_one(".field-text .cta-preview iframe.editor-preview-frame")
+    assert frame["src"] == f"{CTA}editor/frame/"
+    assert staff_client.get(frame["src"]).status_code == 200
+    assert page.select_one(".autosave-offer[hidden]")
+
+
+def test_a_call_to_actions_draft_is_kept_offered_and_forgotten_once_saved(admin_client, admin_user):
+    """Kept per person and call-to-action, apart from the articles' drafts; offered on the
+    next visit; gone once the call-to-action is saved."""
+    cta = CallToActionFactory()
+    admin_client.post(AUTOSAVE, form_data(body="An article's draft"))
+    admin_client.post(CTA_AUTOSAVE, cta_data(object_id=str(cta.pk), heading="Typed, not saved"))
+    admin_client.post(CTA_AUTOSAVE, cta_data(heading="A new one"))
+    drafts = {draft.key: draft.data for draft in ArticleDraft.objects.filter(user=admin_user)}
+    assert drafts.keys() == {"new", f"cta:{cta.pk}", "cta:new"}
+    assert drafts[f"cta:{cta.pk}"]["heading"] == "Typed, not saved"
+    url = f"{CTA}{cta.pk}/change/"
+    page = BeautifulSoup(admin_client.get(url).content, "html.parser")
+    assert json.loads(page.select_one("script#article-autosaved").string)["heading"] == (
+        "Typed, not saved"
+    )
+    response = admin_client.post(url, cta_data(heading="Saved now", editor_token="tab-9"))
+    assert response.status_code == 302
+    assert set(ArticleDraft.objects.values_list("key", flat=True)) == {"new", "cta:new"}
+    page = BeautifulSoup(admin_client.get(url).content, "html.parser")
+    assert not page.select("script#article-autosaved")
+    assert page.select_one("#article-editor-config")["data-saved-tokens"] == "tab-9"
+
+
+def test_a_call_to_actions_draft_older_than_its_last_save_is_not_offered(
+    admin_client, admin_user, client
+):
+    """Someone saved the call-to-action after the draft was kept: the draft is stale."""
+    cta = CallToActionFactory()
+    admin_client.post(CTA_AUTOSAVE, cta_data(object_id=str(cta.pk), heading="Stale"))
+    other = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(other)
+    assert client.post(f"{CTA}{cta.pk}/change/", cta_data(heading="Theirs")).status_code == 302
+    page = admin_client.get(f"{CTA}{cta.pk}/change/").content.decode()
+    assert "article-autosaved" not in page
+
+
+def test_a_call_to_actions_preview_and_autosave_are_for_those_who_may_edit_it(client):
+    cta = CallToActionFactory()
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_calltoaction", "change_article"])
+    )
+    client.force_login(viewer)
+    data = cta_data(object_id=str(cta.pk))
+    assert client.post(CTA_PREVIEW, data).status_code == 403
+    assert client.post(CTA_AUTOSAVE, data).status_code == 403
+    assert not ArticleDraft.objects.exists()

@@ -576,27 +576,79 @@ def test_article_add_and_change_pages_have_no_axe_violations(page, live_server, 
         expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
 
 
-def test_a_call_to_action_previews_its_text_in_a_box_like_the_readers(
+def test_a_call_to_action_previews_its_box_as_readers_see_it_and_keeps_unsaved_changes(
     page, live_server, editor, console_errors
 ):
-    """The text's live preview (django-markdownx's, below the text box) is labelled and framed
-    like the reader's call-to-action box, not loose text that reads as more of the form, and
-    fits a phone."""
+    """Its preview is the box readers see after an article (heading, text and button, in the
+    public stylesheet), updated as one types, whole on a phone; what is typed and not saved
+    comes back after the tab closes, as in the article editor."""
     cta = CallToActionFactory(text="Tell us **how it went**.")
+    article = ArticleFactory(call_to_action=cta)
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server)
     page.goto(f"{live_server.url}/admin/articles/calltoaction/{cta.pk}/change/")
+    page.get_by_label("Heading:").fill("Had physio lately?")
     page.locator("#id_text").fill("Tell us **what helped**.")
-    preview = page.locator(".markdownx-preview")
-    expect(preview.locator("strong")).to_have_text("what helped")
-    style = preview.evaluate(
-        "e => [getComputedStyle(e).borderTopStyle, getComputedStyle(e, '::before').content]"
-    )
-    assert style == ["dashed", '"Preview of the text"'], style
+    page.get_by_label("Button label:").fill("Share your story")
+    box = page.frame_locator("iframe.editor-preview-frame").locator("aside.cta")
+    expect(box.locator("h2")).to_have_text("Had physio lately?")
+    expect(box.locator(".cta-text strong")).to_have_text("what helped")
+    expect(box.locator("a.button")).to_have_text("Share your story")
+    expect(page.locator(".markdownx-preview")).to_be_hidden()  # the text alone: gone
+    looks = """e => [getComputedStyle(e).borderTopStyle, getComputedStyle(e).backgroundColor,
+        getComputedStyle(e.querySelector('a.button')).backgroundColor]"""
+    reader = page.context.new_page()
+    reader.goto(live_server.url + article.get_absolute_url())
+    assert box.evaluate(looks) == reader.locator("aside.cta").evaluate(looks)
+    reader.close()
+    frame = page.locator("iframe.editor-preview-frame")
     page.set_viewport_size(PHONE)
-    box = preview.bounding_box()
-    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    page.locator("#id_text").fill("Tell us **what helped**, and what did not.")
+    expect(box.locator(".cta-text")).to_contain_text("what did not")
+    shown = frame.bounding_box()
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"], shown
+    # The frame is as tall as the box: nothing of it hidden below a scroll of its own.
+    wait_until(
+        lambda: frame.evaluate(
+            "f => f.contentDocument.documentElement.scrollHeight <= f.clientHeight"
+        )
+    )
+
+    expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    context = page.context
+    page.close()
+    again = context.new_page()
+    again.goto(f"{live_server.url}/admin/articles/calltoaction/{cta.pk}/change/")
+    expect(again.locator(".autosave-offer")).to_contain_text("Restore unsaved changes from")
+    again.get_by_role("button", name="Restore").click()
+    expect(again.get_by_label("Heading:")).to_have_value("Had physio lately?")
+    expect(again.locator("#id_text")).to_have_value("Tell us **what helped**, and what did not.")
+    expect(again.frame_locator("iframe.editor-preview-frame").locator("aside.cta h2")).to_have_text(
+        "Had physio lately?"
+    )
+    again.get_by_role("button", name="Save and continue editing").click()
+    expect(again.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(again.locator(".autosave-offer")).to_be_hidden()
     assert console_errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_call_to_action_add_and_change_pages_have_no_axe_violations(
+    page, live_server, editor, width
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    cta = CallToActionFactory()
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server)
+    for path in ("add/", f"{cta.pk}/change/"):
+        page.goto(f"{live_server.url}/admin/articles/calltoaction/{path}")
+        page.locator("#id_text").fill("Tell us **what helped**.")
+        preview = page.frame_locator("iframe.editor-preview-frame").locator("aside.cta strong")
+        expect(preview).to_have_text("what helped")
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        assert results.violations_count == 0, results.generate_report()
+        expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
 
 
 def test_a_publisher_page_shows_its_text_and_preview_side_by_side(
