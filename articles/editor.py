@@ -352,6 +352,11 @@ class EditorForm:
             obj = self.get_object(request, unquote(object_id)) if object_id else None
             extra_context["autosaved"] = pending_draft(request, obj, self.model)
             extra_context["saved_editor_tokens"] = saved_tokens(request)
+        else:
+            # Sent back to be corrected (a save that succeeds redirects): the form holds what
+            # was typed, nothing to offer back, in the same editing session.
+            extra_context["sent_back"] = True
+            extra_context["editor_token"] = request.POST.get("editor_token", "")[:40]
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):

@@ -215,9 +215,12 @@
   statusAfter.parentNode.insertBefore(autosaveStatus, statusAfter.nextSibling);
   var autosaveTimer = null;
   var restoring = false;
-  // This opened form's token: sent with the save, so the next page can tell this browser
-  // that what it kept was saved.
-  var editToken = Math.random().toString(36).slice(2) + Date.now().toString(36);
+  // This editing session's token: sent with the save, so the next page can tell this browser
+  // that what it kept was saved. A form sent back to be corrected (a refused save) is the
+  // same session: what this browser kept before sending it is dropped once it is saved.
+  var sentBack = "sentBack" in config.dataset;
+  var editToken = config.dataset.editorToken ||
+    Math.random().toString(36).slice(2) + Date.now().toString(36);
 
   function snapshot() {
     var data = {};
@@ -395,11 +398,14 @@
     localDraft = null;
   }
   // What this browser kept is the latest typing; a draft equal to the form (saved since, or
-  // restored) is nothing to offer.
-  var candidates = [localDraft, serverDraft].filter(function (draft) {
+  // restored) is nothing to offer. A form sent back to be corrected (a newer version saved
+  // meanwhile, a field to fix) holds what was typed already, all of it: nothing to offer;
+  // restored there, a draft would also bring back the version it was typed on, and "Save
+  // again" would be refused again. What this browser kept stays until the form is saved.
+  var candidates = sentBack ? [] : [localDraft, serverDraft].filter(function (draft) {
     return draft && draft.data && differs(draft.data);
   });
-  if (localDraft && candidates.indexOf(localDraft) < 0) localStorage.removeItem(draftKey);
+  if (localDraft && !sentBack && candidates.indexOf(localDraft) < 0) localStorage.removeItem(draftKey);
   var offered = candidates[0];
   if (offered && offer) {
     offer.querySelector("time").textContent = timeText(offered.saved_at);

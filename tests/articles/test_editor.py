@@ -411,3 +411,22 @@ def test_a_call_to_actions_preview_and_autosave_are_for_those_who_may_edit_it(cl
     assert client.post(CTA_PREVIEW, data).status_code == 403
     assert client.post(CTA_AUTOSAVE, data).status_code == 403
     assert not ArticleDraft.objects.exists()
+
+
+def test_a_form_sent_back_to_be_corrected_is_the_same_editing_session(admin_client):
+    """A refused save comes back holding what was typed: the script is told so (it offers no
+    unsaved changes over it) and keeps the session's token, so what the browser kept before
+    sending is dropped once the form is saved."""
+    from tests.articles.test_admin import change_form
+
+    article = ArticleFactory()
+    url = f"/admin/articles/article/{article.pk}/change/"
+    opened = change_form(admin_client, article) | {"summary": "Mine.", "editor_token": "tab-7"}
+    Article.objects.get(pk=article.pk).save()  # someone else's save meanwhile
+    refused = admin_client.post(url, opened)
+    assert refused.status_code == 200
+    config = BeautifulSoup(refused.content, "html.parser").select_one("#article-editor-config")
+    assert config.has_attr("data-sent-back") and config["data-editor-token"] == "tab-7"
+    assert not BeautifulSoup(admin_client.get(url).content, "html.parser").select_one(
+        "#article-editor-config[data-sent-back]"
+    )

@@ -288,3 +288,35 @@ def test_a_select_changed_by_jquery_refreshes_the_preview_only_if_it_changed(
     expect(preview(page)).to_contain_text("Tell us how it went")
     expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
     assert console_errors == []
+
+
+def test_a_save_refused_for_a_newer_version_offers_nothing_to_restore(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """The form sent back because someone saved after it was opened holds everything typed:
+    no "Restore unsaved changes" over it (restoring brought back the old version's mark, and
+    the "Save again" the message advises was refused again). Saved again, it replaces their
+    version, and nothing is offered afterwards."""
+    article = ArticleFactory(body="Walk a little each day.", author=editor)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    page.get_by_label("Summary:").fill("Why walking helps.")
+    expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    Article.objects.get(pk=article.pk).save()  # someone else's save meanwhile
+
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.get_by_text("after you opened it")).to_be_visible()
+    expect(page.get_by_label("Summary:")).to_have_value("Why walking helps.")
+    expect(page.locator(".editor-stats")).to_be_visible(timeout=FIRST_GRADE_MS)  # script ran
+    expect(page.locator(".autosave-offer")).to_be_hidden()
+
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(".editor-stats")).to_be_visible(timeout=FIRST_GRADE_MS)
+    expect(page.locator(".autosave-offer")).to_be_hidden()
+    assert Article.objects.get(pk=article.pk).summary == "Why walking helps."
+    assert console_errors == []
