@@ -222,10 +222,12 @@
   var editToken = config.dataset.editorToken ||
     Math.random().toString(36).slice(2) + Date.now().toString(36);
 
+  var NOT_COMPARED = ["csrfmiddlewaretoken", "object_id", "editor_token"];
+
   function snapshot() {
     var data = {};
     formData().forEach(function (value, name) {
-      if (name === "csrfmiddlewaretoken" || name === "object_id") return;
+      if (NOT_COMPARED.indexOf(name) >= 0) return;
       if (name in data) data[name] = [].concat(data[name], value);
       else data[name] = value;
     });
@@ -234,7 +236,9 @@
 
   function differs(data) {
     var now = snapshot();
-    var names = Object.keys(now).concat(Object.keys(data));
+    var names = Object.keys(now).concat(Object.keys(data)).filter(function (name) {
+      return NOT_COMPARED.indexOf(name) < 0; // the server's copy holds the session's token
+    });
     return names.some(function (name) {
       return JSON.stringify(now[name] === undefined ? "" : now[name]) !==
         JSON.stringify(data[name] === undefined ? "" : data[name]);
@@ -256,6 +260,7 @@
 
   function autosave(beacon) {
     var data = formData();
+    data.set("editor_token", editToken); // whose copy it is, for the browser that kept its own
     if (beacon && navigator.sendBeacon) {
       navigator.sendBeacon(config.dataset.autosaveUrl, data);
       return;
@@ -390,6 +395,7 @@
   var serverDraft = serverDraftNode ? {
     saved_at: config.dataset.autosavedAt, data: JSON.parse(serverDraftNode.textContent)
   } : null;
+  if (serverDraft) serverDraft.token = serverDraft.data.editor_token;
   var localDraft = null;
   try { localDraft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { localDraft = null; }
   var savedTokens = (config.dataset.savedTokens || "").split(" ");
@@ -397,8 +403,8 @@
     localStorage.removeItem(draftKey); // saved since: nothing was lost
     localDraft = null;
   }
-  // What this browser kept is the latest typing; a draft equal to the form (saved since, or
-  // restored) is nothing to offer. A form sent back to be corrected (a newer version saved
+  // What this browser kept is its own latest typing; a draft equal to the form (saved since,
+  // or restored) is nothing to offer. A form sent back to be corrected (a newer version saved
   // meanwhile, a field to fix) holds what was typed already, all of it: nothing to offer;
   // restored there, a draft would also bring back the version it was typed on, and "Save
   // again" would be refused again. What this browser kept stays until the form is saved.
@@ -407,6 +413,14 @@
   });
   if (localDraft && !sentBack && candidates.indexOf(localDraft) < 0) localStorage.removeItem(draftKey);
   var offered = candidates[0];
+  // The server's copy was written by another session (another browser, a phone, another
+  // tab) after this browser's: that is the latest typing. Offered this browser's, restoring
+  // it replaced the server's copy, and the other session's work was lost. (This browser's
+  // own session sends the server what it keeps, so its copy is never older than that.)
+  if (candidates.length === 2 && serverDraft.token !== localDraft.token &&
+      Date.parse(serverDraft.saved_at) > Date.parse(localDraft.saved_at)) {
+    offered = serverDraft;
+  }
   if (offered && offer) {
     offer.querySelector("time").textContent = timeText(offered.saved_at);
     offer.querySelector("time").setAttribute("datetime", offered.saved_at);

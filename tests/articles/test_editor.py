@@ -200,6 +200,13 @@ def test_autosave_keeps_the_form_per_person_and_article(staff_client, staff_user
     assert "csrfmiddlewaretoken" not in drafts["new"]
 
 
+def test_autosave_keeps_whose_editing_session_wrote_the_draft(staff_client, staff_user):
+    """The browser with a copy of its own tells by it whether another browser (a phone)
+    wrote the server's draft since."""
+    staff_client.post(AUTOSAVE, form_data(editor_token="tab-phone"))
+    assert ArticleDraft.objects.get(user=staff_user).data["editor_token"] == "tab-phone"
+
+
 def test_autosave_keeps_a_draft_holding_a_nul_character(staff_client, staff_user):
     """Text pasted from a PDF may hold U+0000, which PostgreSQL's JSON refuses: the draft was
     lost with a 500. It is kept without it."""

@@ -320,3 +320,41 @@ def test_a_save_refused_for_a_newer_version_offers_nothing_to_restore(
     expect(page.locator(".autosave-offer")).to_be_hidden()
     assert Article.objects.get(pk=article.pk).summary == "Why walking helps."
     assert console_errors == []
+
+
+def test_unsaved_changes_made_on_a_phone_since_are_offered_on_the_desktop(
+    browser,
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """Begun on a desktop, carried on from a phone (the server's draft restored there and
+    added to): back on the desktop, the phone's draft is offered, not the desktop's own older
+    copy, whose restoring replaced the server's draft and lost the phone's words."""
+    article = ArticleFactory(body="Walk a little each day.", author=editor)
+    url = live_server.url + f"/admin/articles/article/{article.pk}/change/"
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(url)
+    page.locator("#id_body").fill("Walk a little each day. Typed at the desk.")
+    expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    desk = page.context
+    page.close()
+
+    phone = browser.new_context(viewport=PHONE).new_page()
+    log_in(phone, live_server)
+    phone.goto(url)
+    phone.get_by_role("button", name="Restore").click()
+    phone.locator("#id_body").press("End")
+    phone.keyboard.type(" Typed on the bus.")
+    expect(phone.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    phone.close()
+
+    again = desk.new_page()
+    again.goto(url)
+    again.get_by_role("button", name="Restore").click()
+    expect(again.locator("#id_body")).to_have_value(
+        "Walk a little each day. Typed at the desk. Typed on the bus."
+    )
+    assert console_errors == []
