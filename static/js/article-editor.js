@@ -342,7 +342,10 @@
   window.addEventListener("pagehide", function () {
     if (autosaveTimer) { clearTimeout(autosaveTimer); autosaveTimer = null; autosave(true); }
   });
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    // "Preview as a reader" sends the form to another address, in a new tab: no save. The
+    // autosave due goes on (cancelled, the server's copy lacked the last words typed).
+    if (event.submitter && event.submitter.hasAttribute("formaction")) return;
     clearTimeout(autosaveTimer);
     autosaveTimer = null;
     var token = document.createElement("input");

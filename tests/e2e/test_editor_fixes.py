@@ -358,3 +358,27 @@ def test_unsaved_changes_made_on_a_phone_since_are_offered_on_the_desktop(
         "Walk a little each day. Typed at the desk. Typed on the bus."
     )
     assert console_errors == []
+
+
+def test_preview_as_a_reader_leaves_the_autosave_due_to_go(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """Words typed just before "Preview as a reader" reach the server's draft (the preview's
+    submit cancelled the autosave due, so they were kept in this browser alone)."""
+    from articles.models import ArticleDraft
+
+    article = ArticleFactory(body="Walk a little each day.", author=editor)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    page.locator("#id_body").fill("Walk a little each day. Then rest.")
+    with page.expect_popup() as opened:
+        page.get_by_role("button", name="Preview as a reader").click()
+    expect(opened.value.locator(".preview-banner")).to_be_visible()
+    opened.value.close()
+    expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    assert ArticleDraft.objects.get().data["body"] == "Walk a little each day. Then rest."
+    assert console_errors == []
