@@ -745,7 +745,7 @@
 
   toolbar.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-action]");
-    if (!button) return;
+    if (!button || button.disabled) return;
     if (["cite", "image", "shortcuts"].indexOf(button.dataset.action) < 0) text.focus();
     actions[button.dataset.action]();
   });
@@ -764,6 +764,16 @@
     tools[next].tabIndex = 0;
     tools[next].focus();
   });
+
+  // A narrow screen showing the preview hides the text: the toolbar changed it unseen (a
+  // heading, a link, an image where the caret was left). Its buttons wait for "Show text".
+  var narrow = window.matchMedia("(max-width: 1099px)"); // as admin-editor.css
+  function toolsFollowTheText() {
+    var textHidden = narrow.matches && panes.classList.contains("show-preview");
+    tools.forEach(function (button) { button.disabled = textHidden; });
+  }
+  narrow.addEventListener("change", toolsFollowTheText);
+  toggle.addEventListener("click", toolsFollowTheText);
 
   text.addEventListener("keydown", function (event) {
     if (!(event.ctrlKey || event.metaKey)) return;

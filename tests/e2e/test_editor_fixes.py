@@ -382,3 +382,32 @@ def test_preview_as_a_reader_leaves_the_autosave_due_to_go(
     expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
     assert ArticleDraft.objects.get().data["body"] == "Walk a little each day. Then rest."
     assert console_errors == []
+
+
+def test_on_a_phone_the_toolbar_waits_while_the_preview_hides_the_text(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """With "Show preview" the text is hidden: the toolbar's buttons wait for "Show text" (they
+    inserted "**bold text**" or a link into the hidden text, unseen). Side by side on a wide
+    screen, both are in view and the toolbar works."""
+    article = ArticleFactory(body="Walk a little each day.", author=editor)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    bold = page.get_by_role("button", name="Bold")
+    page.get_by_role("button", name="Show preview").click()
+    expect(preview(page).locator("article.article h1")).to_be_visible(timeout=FIRST_GRADE_MS)
+    expect(bold).to_be_disabled()
+    expect(page.get_by_role("button", name="Link")).to_be_disabled()
+    bold.click(force=True)
+    bold.dispatch_event("click")
+    expect(page.locator("#id_body")).to_have_value("Walk a little each day.")
+    page.get_by_role("button", name="Show text").click()
+    expect(bold).to_be_enabled()
+    page.get_by_role("button", name="Show preview").click()
+    page.set_viewport_size(DESKTOP)  # text and preview side by side
+    expect(bold).to_be_enabled()
+    assert console_errors == []
