@@ -400,6 +400,7 @@ def test_a_call_to_actions_draft_older_than_its_last_save_is_not_offered(
     """Someone saved the call-to-action after the draft was kept: the draft is stale."""
     cta = CallToActionFactory()
     admin_client.post(CTA_AUTOSAVE, cta_data(object_id=str(cta.pk), heading="Stale"))
+    assert "article-autosaved" in admin_client.get(f"{CTA}{cta.pk}/change/").content.decode()
     other = UserFactory(is_staff=True, is_superuser=True)
     client.force_login(other)
     assert client.post(f"{CTA}{cta.pk}/change/", cta_data(heading="Theirs")).status_code == 302
