@@ -47,7 +47,7 @@ from articles.models import (
     Topic,
 )
 from articles.readability import grade_hint, reading_grade
-from articles.site_pages import FIXED_PAGES, fixed_page_reason  # noqa: F401 (named here before)
+from articles.site_pages import fixed_page_reason
 from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
 from nervepain.admin_site import TextAsStored, TextField
 

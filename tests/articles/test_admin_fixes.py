@@ -17,10 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve, reverse
 from PIL import Image
 
-from articles.admin import FILE_NOT_KEPT, FIXED_PAGES
+from articles.admin import FILE_NOT_KEPT
 from articles.disclaimer import DISCLAIMER_URL
 from articles.images import where_used
 from articles.models import Article, ArticleDraft, BodyImage, HeaderLink
+from articles.site_pages import FIXED_PAGES
 from tests.admin_forms import page_form
 from tests.articles.test_arrange_links import SCREEN, row_prefix, screen_form
 from tests.factories import ArticleFactory, CallToActionFactory, PersonFactory
