@@ -88,7 +88,15 @@ def refuse_undescribed_images(text: str) -> str:
     return text
 
 
-class CallToActionTextWidget(AdminMarkdownxWidget):
+class MarkdownBox(AdminMarkdownxWidget):
+    """markdownx's box with its live preview, where Tab moves on to the next field as in every
+    other box (markdownx indents with it: a keyboard could not leave the box)."""
+
+    class Media:
+        js = ["js/markdown-box.js"]
+
+
+class CallToActionTextWidget(MarkdownBox):
     """The call-to-action's text: markdownx's box (it takes a dropped or pasted image), and
     below it the whole box as readers see it after an article (heading, text, button), drawn
     by the public template in the public stylesheet (``static/js/article-editor.js``). Without
@@ -303,7 +311,7 @@ class PublisherPageAdmin(
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "content":
-            kwargs["widget"] = AdminMarkdownxWidget
+            kwargs["widget"] = MarkdownBox
             kwargs["help_text"] = _(
                 "Markdown, like an article's text (HTML also works). Links to other pages of "
                 "the site start with /, for example /editorial-policy/."
