@@ -50,8 +50,10 @@ def where_used(images) -> dict[int, list[dict]]:
                 if shows(text, image):
                     url = reverse(url_name, args=[pk])
                     found[image.pk].append({"label": f"{kind}: {label}", "url": url})
+    # An article's draft keeps its text as "body", a call-to-action's as "text".
     drafts = [
-        str(data.get("body", "")) for data in ArticleDraft.objects.values_list("data", flat=True)
+        str(data.get("body", "")) + str(data.get("text", ""))
+        for data in ArticleDraft.objects.values_list("data", flat=True)
     ]
     for image in images:
         if any(shows(body, image) for body in drafts):

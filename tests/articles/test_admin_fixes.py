@@ -59,7 +59,9 @@ def copy_url(image, width):
 # -- 1. An image shown through one of its size copies is in use -----------------------------
 
 
-@pytest.mark.parametrize("where", ["page", "article", "call-to-action", "draft"])
+@pytest.mark.parametrize(
+    "where", ["page", "article", "call-to-action", "draft", "call-to-action draft"]
+)
 def test_an_image_shown_by_a_size_copy_is_in_use_and_cannot_be_deleted(
     admin_client, admin_user, image, where
 ):
@@ -76,8 +78,11 @@ def test_an_image_shown_by_a_size_copy_is_in_use_and_cannot_be_deleted(
     elif where == "call-to-action":
         CallToActionFactory(name="Physio offer", text=markdown)
         label = "Call-to-action: Physio offer"
-    else:
+    elif where == "draft":
         ArticleDraft.objects.create(user=admin_user, key="new", data={"body": markdown})
+        label = "An unsaved draft in the editor"
+    else:
+        ArticleDraft.objects.create(user=admin_user, key="cta:new", data={"text": markdown})
         label = "An unsaved draft in the editor"
     row = soup(admin_client.get(IMAGES)).select_one("#result_list tbody tr")
     assert row.select_one(".field-shown_in").get_text() == label
