@@ -94,6 +94,12 @@ def test_preview_shows_callouts_contents_and_reading_aids(staff_client):
     assert data["grade"].startswith("Grade ")
 
 
+def test_preview_of_a_new_article_has_no_separator_before_its_reading_time(staff_client):
+    """Not published, never saved: no dates, and the meta line read "· 1 min read"."""
+    meta = html_of(staff_client.post(PREVIEW, form_data())).select_one("p.meta")
+    assert " ".join(meta.get_text().split()) == "1 min read"
+
+
 def test_preview_does_not_wait_for_the_grader_to_load(staff_client, monkeypatch):
     """Loading textstat takes seconds: the preview comes at once and says the grade is coming."""
     import threading
