@@ -37,11 +37,12 @@ serve: venv
 	DJANGO_PORT=$(PORT) scripts/serve.sh
 
 ## serve-front: `make serve` behind Varnish (deploy/varnish/default.vcl) on http://127.0.0.1:8000/,
-## gunicorn on 127.0.0.1:8001 and a worker sending the front-cache purges
+## gunicorn on 127.0.0.1:8001 and the workers sending email and front-cache purges (no `make worker`)
 serve-front: venv
 	scripts/serve-front.sh
 
-## worker: run queued background work (email and front-cache purges) for `make serve`
+## worker: run queued background work for `make serve`: email, and the front-cache purges where a
+## front cache is configured (DJANGO_FRONT_CACHE_*)
 worker: venv
 	DJANGO_PORT=$(PORT) scripts/serve.sh worker
 

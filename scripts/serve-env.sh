@@ -33,3 +33,40 @@ with admin.cursor() as cursor:
         cursor.execute(f'CREATE DATABASE "{name}"')
 PY
 }
+
+# Stopping what a script started in the background (stop_on_signals, then the pids in
+# $children): Ctrl-C reaches every process of the terminal's group at once, so the script only
+# waits for them (one more signal would make a task worker drop the task it is running);
+# SIGTERM (a process manager, `kill`) reaches the script alone, so it passes it on, once.
+# Either way the script exits 0; when one of them stops on its own, run_until_one_stops stops
+# the others and exits with its status.
+children=()
+stop_children() { kill -TERM "${children[@]}" 2>/dev/null || true; }
+stop_on_signals() {
+  trap 'wait || true; '"${1:-}" EXIT
+  trap 'exit 0' INT
+  trap 'stop_children; exit 0' TERM
+}
+run_until_one_stops() {
+  local status=0
+  wait -n "${children[@]}" || status=$?
+  stop_children
+  exit "$status"
+}
+
+# start_workers: `make worker`'s task workers. Email on the default queue; front-cache purges
+# on their own, polled every 0.1 s so a change reaches Varnish or the CDN within a fraction of
+# a second, never behind a slow email. The purge worker runs only where a front cache is
+# configured: one without would take the purges a web process queued, and drop them.
+start_workers() {
+  stop_on_signals
+  "$venv/bin/python" manage.py db_worker --queue-name default & children+=($!)
+  if DJANGO_SETTINGS_MODULE=nervepain.settings "$venv/bin/python" -c \
+    'from django.conf import settings; exit(not settings.FRONT_CACHES)'; then
+    "$venv/bin/python" manage.py db_worker --queue-name frontcache --interval 0.1 --no-reload &
+    children+=($!)
+  else
+    echo "worker: no front cache configured (DJANGO_FRONT_CACHE_*): no purge worker here"
+  fi
+  run_until_one_stops
+}

@@ -17,11 +17,6 @@ case "${1:-web}" in
   worker)
     # Started beside `make serve` on a fresh checkout, the schema may not exist yet: wait for it.
     .venv/bin/python manage.py wait_for_schema --timeout "${WORKER_SCHEMA_TIMEOUT:-300}"
-    # Email on the default queue; front-cache purges on their own, polled every 0.1 s so a
-    # change reaches Varnish or the CDN within a fraction of a second, never behind a slow email.
-    .venv/bin/python manage.py db_worker --queue-name frontcache --interval 0.1 --no-reload &
-    purger=$!
-    trap 'kill $purger 2>/dev/null' EXIT INT TERM
-    .venv/bin/python manage.py db_worker --queue-name default
+    start_workers
     ;;
 esac
