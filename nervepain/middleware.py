@@ -88,7 +88,8 @@ def ip_address(entry: str) -> str | None:
 
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
-        record.request_id = request_id_var.get()
+        # A 4xx is logged (django.request) after the middleware has returned: its request says.
+        record.request_id = getattr(getattr(record, "request", None), "id", request_id_var.get())
         return True
 
 

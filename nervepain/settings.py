@@ -431,6 +431,12 @@ LOGGING = {
                 "request_id=%(request_id)s %(message)s"
             )
         },
+        # runserver's own request lines (`make run`), as Django writes them.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "stdout": {
@@ -438,7 +444,17 @@ LOGGING = {
             "formatter": "keyvalue",
             "filters": ["request_id"],
             "stream": "ext://sys.stdout",
-        }
+        },
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Without Django's own handlers (in debug mode a plain copy of each line on stderr;
+        # mail to ADMINS, which we do not set), its events are the one line above, once.
+        "django": {"handlers": []},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # gunicorn drops the body Django writes for HEAD (Django leaves that to the server) and
+        # warned about it on every HEAD request; this logger says nothing else.
+        "gunicorn.http.wsgi": {"level": "ERROR"},
+    },
 }

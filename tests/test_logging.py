@@ -2,12 +2,21 @@
 
 import io
 import logging
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.urls import path
 
 from nervepain.middleware import RequestIdLogFilter
+from tests.webnodes import free_ports, wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def boom(request):
@@ -50,3 +59,78 @@ def test_every_response_names_its_request_id(client):
     assert client.get("/", HTTP_X_REQUEST_ID="abc-123")["X-Request-ID"] == "abc-123"
     # An id that could forge log fields is replaced.
     assert client.get("/", HTTP_X_REQUEST_ID="x level=ERROR")["X-Request-ID"] != "x level=ERROR"
+
+
+@pytest.mark.django_db
+def test_a_not_found_page_is_logged_with_its_request_id(client, log_output):
+    """Django 5.2 logs 4xx responses after the middleware has returned: the line still names
+    the request, as the access log's line for it does."""
+    response = client.get("/no-such-page/", HTTP_X_REQUEST_ID="req-404")
+    assert response.status_code == 404
+    line = log_output.getvalue().splitlines()[0]
+    assert "level=WARNING" in line and "Not Found: /no-such-page/" in line
+    assert "request_id=req-404" in line
+
+
+def clean_env(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **extra}
+
+
+def test_in_debug_mode_each_django_event_is_one_line(tmp_path):
+    """`make run` printed every django.* event twice: Django's own console handler (stderr),
+    then ours (stdout)."""
+    done = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "import logging; logging.getLogger('django.request').warning('Not Found: /x/')",
+        ],
+        cwd=ROOT,
+        env=clean_env(tmp_path, DJANGO_DEBUG="1"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    output = done.stdout + done.stderr
+    assert output.count("Not Found: /x/") == 1, output
+    assert "level=WARNING logger=django.request" in done.stdout
+
+
+def test_gunicorn_logs_no_warning_for_a_head_request(tmp_path):
+    """Django answers HEAD with the GET's body for the server to drop; gunicorn drops it and
+    logged a warning for each one (a monitor's HEAD every minute, a warning every minute)."""
+    (port,) = free_ports(1)
+    log = tmp_path / "gunicorn.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "nervepain.wsgi",
+                "-c",
+                "nervepain/gunicorn_conf.py",
+            ],
+            cwd=ROOT,
+            env=clean_env(
+                tmp_path, DJANGO_DEBUG="1", GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1"
+            ),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_for(base + "/robots.txt")
+            request = urllib.request.Request(base + "/robots.txt", method="HEAD")
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200
+            time.sleep(0.5)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    output = log.read_text()
+    assert 'method=HEAD path="/robots.txt" status=200' in output  # the access log has it
+    assert "no-body response" not in output, output
