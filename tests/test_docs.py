@@ -103,3 +103,30 @@ def test_the_readme_is_a_first_screen():
     assert len(readme.splitlines()) <= 150
     assert "make run" in readme
     assert "make test" in readme
+
+
+# Where the site reads its environment: the settings, gunicorn's, and the scripts `make serve`,
+# `make worker` and `make serve-front` run (`${NAME:-default}`).
+CONFIGURATION = [ROOT / "nervepain" / "settings.py", ROOT / "nervepain" / "gunicorn_conf.py"]
+SERVE_SCRIPTS = [ROOT / "scripts" / name for name in ("serve-env.sh", "serve.sh", "serve-front.sh")]
+READ = re.compile(
+    r"(?:os\.environ(?:\.get)?\s*[\[(]\s*|env_(?:int|bool|list)\(\s*)\"([A-Z][A-Z0-9_]+)\""
+)
+# Not the site's: the folder of the Makefile's virtualenv, and the system's temporary folder.
+NOT_SETTINGS = {"VENV", "TMPDIR"}
+
+
+def test_every_variable_the_site_reads_is_documented():
+    """An operator finds every variable in docs/deploying.md, not by reading the code."""
+    read = {name for path in CONFIGURATION for name in READ.findall(path.read_text())}
+    for script in SERVE_SCRIPTS:
+        read |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]+):?-", script.read_text()))
+    assert {"DJANGO_DEBUG", "WEB_CONCURRENCY", "WORKER_SCHEMA_TIMEOUT"} <= read
+    documented = set(
+        re.findall(r"`([A-Z][A-Z0-9_]+)", (ROOT / "docs" / "deploying.md").read_text())
+    )
+    # "`DJANGO_LOGIN_ATTEMPTS_LIMIT` / `_WINDOW`": the second is the first's prefix and _WINDOW.
+    for line in (ROOT / "docs" / "deploying.md").read_text().splitlines():
+        for first, suffix in re.findall(r"`([A-Z][A-Z0-9_]+)` / `(_[A-Z0-9_]+)`", line):
+            documented.add(first.rsplit("_", suffix.count("_"))[0] + suffix)
+    assert read - NOT_SETTINGS - documented == set()
