@@ -155,8 +155,17 @@ def purge(keys: list[str], attempt: int = 1, only: list[str] | None = None) -> s
     A cache that fails is logged and tried again with backoff (5, 10, 20, 40, 80 s, on a task
     backend that can defer: the database queue); the error is re-raised for the queue to record.
     """
+    caches = backends()
+    if not caches:
+        # Queued by a web process with a front cache, taken by a worker started without its
+        # settings (DJANGO_FRONT_CACHE_*): nothing was sent, which must not read as purged.
+        logger.warning(
+            "front cache purge not sent: no front cache configured in this worker keys=%s",
+            " ".join(keys),
+        )
+        raise PurgeError("no front cache configured in this worker (DJANGO_FRONT_CACHE_*)")
     failed = []
-    for name, backend in backends().items():
+    for name, backend in caches.items():
         if only is not None and name not in only:
             continue
         try:

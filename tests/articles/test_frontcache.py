@@ -447,6 +447,16 @@ def test_a_failed_purge_is_logged_and_retried_later_for_that_cache_only(settings
     assert len(varnish.calls) == 2
 
 
+def test_a_worker_without_a_front_cache_says_the_purge_was_not_sent(settings, caplog):
+    """A worker started without DJANGO_FRONT_CACHE_* took the web's purges, sent nothing, and
+    logged "front cache purged": now a warning, and the task fails (the queue records it)."""
+    settings.FRONT_CACHES = {}
+    with caplog.at_level(logging.INFO), pytest.raises(frontcache.PurgeError):
+        frontcache.purge.call(["home", "article:7"])
+    assert "front cache purge not sent: no front cache configured" in caplog.text
+    assert "front cache purged" not in caplog.text
+
+
 def test_the_last_attempt_is_not_retried(varnish):
     varnish.status = 503
     with pytest.raises(frontcache.PurgeError):
