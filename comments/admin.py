@@ -357,6 +357,14 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         if not (self.has_moderate_permission(request) and self.has_change_permission(request, obj)):
             raise PermissionDenied
 
+    def _back_to_next_card(self, request, decided):
+        """Back to the queue's page at the card after the one decided on (``queue.landing``);
+        anywhere else (the article, the comment's page), back as ``_back`` goes."""
+        target = request.POST.get("next", "").partition("#")[0]
+        if target.partition("?")[0] == reverse("admin:comments_comment_changelist"):
+            return self._back(request, decided, anchor=queue.landing(request, decided.pk) or None)
+        return self._back(request, decided)
+
     def _back(self, request, obj=None, anchor=None):
         """Where a decision without script returns: the page it came from (same site only),
         at ``anchor`` ("#moderated") instead of its own if given."""
@@ -426,7 +434,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             # The article page no longer shows a spam or removed comment: land on the message
             # above its discussion (templates/articles/article_detail.html), which has Undo.
             return self._back(request, comment, anchor="#moderated")
-        return self._back(request, comment)
+        return self._back_to_next_card(request, comment)
 
     def _refuse_reply(self, request, comment, action, text):
         """A decision other than Approve, posted with a reply typed for the comment: nothing
@@ -475,7 +483,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         if _is_fragment(request):
             return queue.card_response(request, parent, replied=reply)
         self.message_user(request, _("Your reply is published."), messages.SUCCESS)
-        return self._back(request, parent)
+        return self._back_to_next_card(request, parent)
 
     def undo_view(self, request):
         """Put comments back as they were before a decision. GET asks; POST does it."""

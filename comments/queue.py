@@ -318,6 +318,24 @@ def take_drafts(request) -> dict[int, str]:
     return {int(pk): text for pk, text in request.session.pop(DRAFTS_KEY).items()}
 
 
+def landing(request, decided_pk: int) -> str:
+    """Where the queue's page comes back after a decision posted without script: at the card
+    after the one decided on, or the one before it if it was the last (``#qc-<pk>``), so that
+    the keyboard goes on from there instead of from the top of the page; "" if no other card
+    was shown. The form says the page's order in its ``shown`` fields (the cards' pks)."""
+    shown = []
+    for value in request.POST.getlist("shown")[:MAX_DRAFTS]:
+        if value.isdigit() and int(value) not in shown:
+            shown.append(int(value))
+    if decided_pk not in shown:
+        return ""
+    others = [pk for pk in shown if pk != decided_pk]
+    if not others:
+        return ""
+    at = shown.index(decided_pk)
+    return f"#qc-{others[min(at, len(others) - 1)]}"
+
+
 def _first_line(text: str) -> str:
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return Truncator(line).words(14, truncate="…")
