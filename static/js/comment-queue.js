@@ -264,6 +264,28 @@
     if (event.target.matches(".qc-reply textarea")) event.stopPropagation();
   }, true);
 
+  // A reply typed but not published is lost by leaving the page (a tab, a page of the list,
+  // Open, the article, Back): the browser asks first, as WordPress's Comments screen does. Not
+  // when the page's own form is sent (a bulk action): the server gives every box back. A
+  // published reply leaves an empty box behind (its card is replaced).
+  let sending = false;
+  window.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented && event.target.id === "changelist-form") sending = true;
+  });
+  window.addEventListener("pageshow", function () {
+    sending = false; // back from the next page (the back-forward cache)
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (sending) return;
+    const typed = Array.from(document.querySelectorAll(".qc-reply textarea")).some(function (box) {
+      return box.value.trim() !== "";
+    });
+    if (typed) {
+      event.preventDefault();
+      event.returnValue = ""; // older browsers ask only with this set
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     const opener = document.querySelector("[data-keys-open]");
     if (opener) {
