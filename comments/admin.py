@@ -280,6 +280,14 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         comments = list(changelist.result_list)
         queue.prepare(comments, request)
         self._restore_drafts(request, comments)
+        # After a decision without script the page's messages go above the next card, where
+        # the page comes back (queue.landing); at the top if that card is not on the page.
+        landing = queue.take_landing(request)
+        changelist.messages_above_card = False
+        for comment in comments:
+            if comment.pk == landing:
+                comment.queue["landing_messages"] = list(messages.get_messages(request))
+                changelist.messages_above_card = True
         return changelist
 
     def _restore_drafts(self, request, comments):

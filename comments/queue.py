@@ -318,11 +318,18 @@ def take_drafts(request) -> dict[int, str]:
     return {int(pk): text for pk, text in request.session.pop(DRAFTS_KEY).items()}
 
 
+LANDING_KEY = "comments_queue_landing"
+
+
 def landing(request, decided_pk: int) -> str:
     """Where the queue's page comes back after a decision posted without script: at the card
-    after the one decided on, or the one before it if it was the last (``#qc-<pk>``), so that
-    the keyboard goes on from there instead of from the top of the page; "" if no other card
-    was shown. The form says the page's order in its ``shown`` fields (the cards' pks)."""
+    after the one decided on, or the one before it if it was the last, so that the keyboard
+    goes on from there instead of from the top of the page; "" if no other card was shown.
+    The form says the page's order in its ``shown`` fields (the cards' pks).
+
+    The page's messages (the decision and its Undo) are shown just above that card, where the
+    decided one was, instead of at the top of the page out of sight (``take_landing``): the
+    fragment is theirs, ``#qc-<pk>-landing``, and the session says which card."""
     shown = []
     for value in request.POST.getlist("shown")[:MAX_DRAFTS]:
         if value.isdigit() and int(value) not in shown:
@@ -332,8 +339,16 @@ def landing(request, decided_pk: int) -> str:
     others = [pk for pk in shown if pk != decided_pk]
     if not others:
         return ""
-    at = shown.index(decided_pk)
-    return f"#qc-{others[min(at, len(others) - 1)]}"
+    pk = others[min(shown.index(decided_pk), len(others) - 1)]
+    request.session[LANDING_KEY] = pk
+    return f"#qc-{pk}-landing"
+
+
+def take_landing(request) -> int | None:
+    """The card ``landing`` chose, once."""
+    if request.method != "GET":
+        return None
+    return request.session.pop(LANDING_KEY, None)
 
 
 def _first_line(text: str) -> str:
@@ -398,6 +413,7 @@ def card_context(comment, extra: dict) -> dict:
         "notice": extra.get("notice", ""),
         "undo": extra.get("undo", ""),
         "draft": extra.get("draft", ""),
+        "landing_messages": extra.get("landing_messages", ()),
     }
 
 

@@ -3,6 +3,7 @@ top of the page (some 27 Tabs from the first card's Approve)."""
 
 import pytest
 
+from comments import decisions
 from comments.models import Comment
 from tests.comments.test_queue_audit import CHANGELIST, queue_form, soup
 from tests.factories import CommentFactory
@@ -33,12 +34,12 @@ def test_a_decision_comes_back_at_the_next_card(moderator_client, action):
     for _ in range(3):
         CommentFactory(state="pending")
     data = shown(moderator_client)
-    first, second, third = in_order(data)
+    _first, second, third = in_order(data)
     if action == "reply/":
         data[f"reply-{second}"] = "Thank you."
     response = moderator_client.post(f"{CHANGELIST}{second}/{action}", data)
     assert response.status_code == 302
-    assert response.url == f"{CHANGELIST}#qc-{third}"
+    assert response.url == f"{CHANGELIST}#qc-{third}-landing"
 
 
 def test_the_last_card_comes_back_at_the_one_before_and_the_only_one_at_the_top(
@@ -49,7 +50,7 @@ def test_the_last_card_comes_back_at_the_one_before_and_the_only_one_at_the_top(
     data = shown(moderator_client)
     first, last = in_order(data)
     response = moderator_client.post(f"{CHANGELIST}{last}/moderate/approve/", data)
-    assert response.url == f"{CHANGELIST}#qc-{first}"
+    assert response.url == f"{CHANGELIST}#qc-{first}-landing"
     data = shown(moderator_client)
     assert in_order(data) == [first]
     response = moderator_client.post(f"{CHANGELIST}{first}/moderate/approve/", data)
@@ -62,7 +63,7 @@ def test_the_tab_and_filters_are_kept(moderator_client):
     data = shown(moderator_client, url)
     first, second = in_order(data)
     response = moderator_client.post(f"{CHANGELIST}{first}/moderate/not_spam/", data)
-    assert response.url == f"{url}#qc-{second}"
+    assert response.url == f"{url}#qc-{second}-landing"
     assert {a.pk, b.pk} == {first, second}
 
 
@@ -85,3 +86,35 @@ def test_a_decision_from_elsewhere_is_not_sent_to_a_card(moderator_client):
     )
     assert response.url == CHANGELIST
     assert Comment.objects.filter(state="published").count() == 2
+
+
+def test_the_decision_and_its_undo_are_shown_above_the_next_card(moderator_client):
+    """Where the page comes back, the message is in sight (and read first), not at the top."""
+    for _ in range(3):
+        CommentFactory(state="pending")
+    data = shown(moderator_client)
+    _first, second, third = in_order(data)
+    response = moderator_client.post(f"{CHANGELIST}{second}/moderate/approve/", data, follow=True)
+    page = soup(response)
+    [landing] = page.select(".messagelist")
+    assert landing["id"] == f"qc-{third}-landing"
+    assert landing.find_next_sibling("article")["id"] == f"qc-{third}"
+    assert landing.get_text(" ", strip=True) == "1 comment approved. Undo"
+    assert landing.select_one("a.undo-link")["href"].startswith(f"{CHANGELIST}undo/?token=")
+    # Once: the next page shows no message, and the messages are at the top again.
+    page = soup(moderator_client.get(CHANGELIST))
+    assert page.select(".messagelist") == []
+
+
+def test_if_the_next_card_is_gone_the_message_stays_at_the_top(moderator_client, moderator):
+    for _ in range(3):
+        CommentFactory(state="pending")
+    data = shown(moderator_client)
+    _first, second, third = in_order(data)
+    response = moderator_client.post(f"{CHANGELIST}{second}/moderate/approve/", data)
+    decisions.decide([Comment.objects.get(pk=third)], Comment.State.SPAM, moderator)
+    page = soup(moderator_client.get(response.url))
+    [top] = page.select(".messagelist")
+    assert top.get("id") is None
+    assert top.find_parent("td") is None
+    assert "1 comment approved." in top.get_text()

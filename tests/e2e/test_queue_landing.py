@@ -63,23 +63,29 @@ def test_without_script_a_decision_comes_back_at_the_next_card(browser, live_ser
         "cards => cards.map(c => c.dataset.pk)")]  # fmt: skip
     decided, following = order[1], order[2]
     card(page, Comment(pk=decided)).get_by_role("button", name="Approve").click()
-    expect(page).to_have_url(re.compile(rf"{QUEUE}#qc-{following}$"))
-    expect(page.locator(".messagelist")).to_contain_text("1 comment approved. Undo")
+    expect(page).to_have_url(re.compile(rf"{QUEUE}#qc-{following}-landing$"))
+    # The decision and its Undo, where the decided card was, just above the next one.
+    landing = page.locator(f"#qc-{following}-landing")
+    expect(landing).to_have_text("1 comment approved. Undo")
+    expect(landing).to_be_in_viewport()
+    assert page.evaluate("document.querySelector(':target').id") == f"qc-{following}-landing"
+    assert page.evaluate("document.querySelectorAll('.messagelist').length") == 1
     landed = card(page, Comment(pk=following))
     expect(landed).to_be_in_viewport()
-    assert page.evaluate("document.querySelector(':target').id") == f"qc-{following}"
 
-    # From there the keyboard goes on in that card: its links (email, "All from this email",
-    # IP, the article), then Approve; from the top of the page it was some 27 Tabs.
-    presses = 0
+    # From there the keyboard goes on: Undo, that card's links (email, "All from this email",
+    # IP, the article), then its Approve; from the top of the page it was some 27 Tabs.
+    page.keyboard.press("Tab")
+    expect(landing.get_by_role("link", name="Undo")).to_be_focused()
+    presses = 1
     approve = landed.get_by_role("button", name="Approve")
-    while presses < 10:
+    while presses < 12:
         page.keyboard.press("Tab")
         presses += 1
         assert page.evaluate("document.activeElement.closest('.qc')?.id") == f"qc-{following}"
         if approve.evaluate("b => b === document.activeElement"):
             break
-    assert presses == 5
+    assert presses == 6
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(rf"{QUEUE}#qc-{order[3]}$"))
+    expect(page).to_have_url(re.compile(rf"{QUEUE}#qc-{order[3]}-landing$"))
     assert Comment.objects.filter(state="published").count() == 2
