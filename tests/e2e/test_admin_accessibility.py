@@ -8,7 +8,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from playwright.sync_api import expect
 
 from articles.models import BodyImage
 from articles.uploads import RasterImageForm
@@ -60,28 +59,3 @@ def test_admin_screens(page, live_server, workspace, width):
         page.goto(live_server.url + path)
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
         assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
-
-
-@pytest.mark.parametrize(
-    "path", ["/admin/articles/publisherpage/add/", "/admin/articles/calltoaction/add/"]
-)
-def test_tab_leaves_a_markdown_box(page, live_server, path):
-    """WCAG 2.1.2: markdownx took Tab to indent and Shift+Tab to unindent, so a keyboard could
-    not leave a page's or a call-to-action's text. Tab moves on; Ctrl+] still indents."""
-    UserFactory(username="chief", is_staff=True, is_superuser=True)
-    page.goto(live_server.url + "/admin/login/?next=" + path)
-    page.get_by_label("Username").fill("chief")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
-    box = page.locator("textarea.markdownx-editor")
-    box.fill("Some text")
-    box.press("Tab")
-    expect(box).not_to_be_focused()
-    assert box.input_value() == "Some text"
-    box.focus()
-    box.press("Shift+Tab")
-    expect(box).not_to_be_focused()
-    assert box.input_value() == "Some text"
-    box.focus()
-    box.press("Control+]")
-    assert box.input_value() != "Some text"  # indented

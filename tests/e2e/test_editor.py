@@ -865,3 +865,24 @@ def test_the_articles_list_fits_a_desktop_screen(page, live_server, editor):
         "a => a.getBoundingClientRect().height / parseFloat(getComputedStyle(a).lineHeight)"
     )
     assert lines <= 3.05, lines  # 8 lines, a word or two each, before
+
+
+@pytest.mark.parametrize("kind", ["publisherpage", "calltoaction"])
+def test_tab_leaves_a_markdown_box(page, live_server, editor, kind):
+    """WCAG 2.1.2: markdownx took Tab to indent and Shift+Tab to unindent, so a keyboard could
+    not leave a page's or a call-to-action's text. Tab moves on; Ctrl+] still indents."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/{kind}/add/")
+    box = page.locator("textarea.markdownx-editor")
+    box.fill("Some text")
+    box.press("Tab")
+    expect(box).not_to_be_focused()
+    assert box.input_value() == "Some text"
+    box.focus()
+    box.press("Shift+Tab")
+    expect(box).not_to_be_focused()
+    assert box.input_value() == "Some text"
+    box.focus()
+    box.press("Control+]")
+    assert box.input_value() != "Some text"  # indented
