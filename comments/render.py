@@ -41,8 +41,9 @@ def visible_rows(rows):
             yield row
 
 
-def crisis_box(support, pk) -> str:
-    """The crisis resources shown under a writer's own urgent held comment (only to them)."""
+def crisis_box(support, pk, heading="h3") -> str:
+    """The crisis resources shown under a writer's own urgent held comment (only to them), or
+    above the form of a refused one (``heading`` then fits that page's outline)."""
     items = "".join(
         f'<li><a href="{escape(address)}">{escape(text)}</a></li>'
         if address
@@ -51,7 +52,7 @@ def crisis_box(support, pk) -> str:
     )
     return (
         f'<section class="crisis" aria-labelledby="c{pk}-crisis">'
-        f'<h3 id="c{pk}-crisis">{escape(support.heading)}</h3>'
+        f'<{heading} id="c{pk}-crisis">{escape(support.heading)}</{heading}>'
         f"<p>{escape(support.message)}</p>"
         f"{f'<ul>{items}</ul>' if items else ''}</section>"
     )

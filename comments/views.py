@@ -19,14 +19,16 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_comments.models import Comment as ContribComment
 
-from comments import notifications, trust
+from comments import health, notifications, trust
 from comments.forms import FORM_COOKIE, CommentForm, issue_form_token
-from comments.models import Comment, VerifiedEmail, comment_url
+from comments.models import Comment, CrisisSupport, VerifiedEmail, comment_url
 from comments.moderation import CommentRefusedError, moderator_for, over_rate_limit
+from comments.render import crisis_box
 from comments.threads import effective_parent
 
 logger = logging.getLogger(__name__)
@@ -103,18 +105,29 @@ def _replying_to(target, form):
     return None if found is None else {"pk": reply_id, "user_name": found}
 
 
+def _crisis_box(text, database_away):
+    """The crisis resources, if the refused text matched a crisis phrase: its writer may be
+    in danger now, whatever was wrong with the form (an email left out, a form too old)."""
+    if database_away or not text.strip() or not health.crisis_phrases_in(text):
+        return ""
+    return SafeString(crisis_box(CrisisSupport.current(), "problem", heading="h2"))
+
+
 def _problem(request, target, form, reason, status, closed=False, database_away=False):
     """The form again, with what the reader typed, a fresh token and the reason: above the
     form, each field's error links to the field (the form is long on a phone), and a reply
-    is still a reply to the same comment."""
+    is still a reply to the same comment. A text that matched a crisis phrase comes with the
+    crisis resources first, as it would under the posted comment."""
     shown = form is not None and not closed
+    text = request.POST.get("comment", "")
     context = {
         "article": target,
         "form": form,
         "reason": reason,
         "field_errors": _field_errors(form) if shown else [],
         "replying_to": _replying_to(target, form) if shown else None,
-        "text": request.POST.get("comment", ""),
+        "text": text,
+        "crisis": _crisis_box(text, database_away),
         "closed": closed,
         "database_away": database_away,  # the header and footer: only what the cache holds
     }

@@ -178,3 +178,29 @@ def test_staff_own_comments_are_not_matched(staff_client, article):
     """Moderators quoting a phrase in a reply as themselves are not held."""
     send(staff_client, form_data(article, comment=CRISIS_TEXT))
     assert latest().state == Comment.State.PUBLISHED
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"email": ""}, {"name": ""}, {"comment": CRISIS_TEXT + " " + "x" * 3000}],
+    ids=["no email", "no name", "too long"],
+)
+def test_a_refused_crisis_comment_still_shows_the_resources_first(post, article, fields):
+    """Someone who wrote that they want to die and left out their email was told only "Your
+    comment was not posted": the resources come first on that page too, before the form."""
+    response = post(article, **{"comment": CRISIS_TEXT, **fields})
+    assert response.status_code == 400
+    page = BeautifulSoup(response.content, "html.parser")
+    section = page.select_one(".crisis")
+    assert "local emergency number" in section.get_text()
+    assert section.find("a", href="https://findahelpline.com/") is not None
+    assert section.find("h2").get_text() == "You are not alone"  # under the page's h1
+    assert page.find("h1").find_next(class_="crisis") is section
+    assert section.find_next(class_="problem") is not None  # then what to correct
+    assert not Comment.objects.exists()
+
+
+def test_a_refused_ordinary_comment_shows_no_crisis_resources(post, article):
+    response = post(article, email="")
+    assert response.status_code == 400
+    assert crisis_section(response) is None
