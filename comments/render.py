@@ -41,17 +41,19 @@ def visible_rows(rows):
             yield row
 
 
-def crisis_box(support, pk, heading="h3") -> str:
+def crisis_box(support, pk, heading="h3", focus=False) -> str:
     """The crisis resources shown under a writer's own urgent held comment (only to them), or
-    above the form of a refused one (``heading`` then fits that page's outline)."""
+    above the form of a refused one (``heading`` then fits that page's outline, and ``focus``
+    puts the keyboard and a screen reader there when the page opens)."""
     items = "".join(
         f'<li><a href="{escape(address)}">{escape(text)}</a></li>'
         if address
         else f"<li>{escape(text)}</li>"
         for text, address in support.links()
     )
+    focused = ' tabindex="-1" autofocus' if focus else ""
     return (
-        f'<section class="crisis" aria-labelledby="c{pk}-crisis">'
+        f'<section class="crisis" aria-labelledby="c{pk}-crisis"{focused}>'
         f'<{heading} id="c{pk}-crisis">{escape(support.heading)}</{heading}>'
         f"<p>{escape(support.message)}</p>"
         f"{f'<ul>{items}</ul>' if items else ''}</section>"

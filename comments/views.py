@@ -110,7 +110,7 @@ def _crisis_box(text, database_away):
     in danger now, whatever was wrong with the form (an email left out, a form too old)."""
     if database_away or not text.strip() or not health.crisis_phrases_in(text):
         return ""
-    return SafeString(crisis_box(CrisisSupport.current(), "problem", heading="h2"))
+    return SafeString(crisis_box(CrisisSupport.current(), "problem", heading="h2", focus=True))
 
 
 def _problem(request, target, form, reason, status, closed=False, database_away=False):

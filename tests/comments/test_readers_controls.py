@@ -176,7 +176,10 @@ def test_an_edit_over_the_limit_comes_back_whole(client, own_published):
     assert response.status_code == 400
     page = BeautifulSoup(response.content, "html.parser")
     assert page.select_one("form.edit-form textarea").get_text() == longer
-    assert "3001 characters long; the limit is 3000" in page.select_one(".problem").get_text()
+    problem = page.select_one(".problem")
+    assert "3001 characters long; the limit is 3000" in problem.get_text()
+    # The page opens on the message, as the refused comment's page does (NHS.UK's summary).
+    assert problem.has_attr("autofocus") and problem["tabindex"] == "-1"
     own_published.refresh_from_db()
     assert own_published.comment == "Ice helped more than heat."
 

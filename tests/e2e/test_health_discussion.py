@@ -3,6 +3,7 @@ its window, readers' reports, and the moderators' overview; axe-core on every ne
 
 import datetime
 import io
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -87,6 +88,36 @@ def test_a_crisis_comment_shows_resources_to_its_writer_alone_and_leads_the_queu
     expect(first_row).to_contain_text("want to die")
     expect(first_row.locator("mark")).to_have_text("want to die")
     assert console_errors == []
+
+
+def test_a_refused_crisis_comment_opens_on_the_resources_on_a_phone(
+    page, live_server, article, console_errors
+):
+    """Left out the email while writing that they want to die: the page of the refused
+    comment opens on the crisis resources (in view, with the focus, so a screen reader reads
+    them first), then says what to correct; the text is kept."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(live_server.url + article.get_absolute_url())
+    form = page.locator("#respond form.comment-form")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Ann")
+    form.get_by_role("textbox", name="Comment", exact=True).fill(CRISIS_TEXT)
+    page.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post Comment").click()
+
+    resources = page.get_by_role("region", name="You are not alone")
+    expect(resources).to_be_focused()
+    expect(resources.get_by_role("heading", name="You are not alone")).to_be_in_viewport()
+    expect(resources.get_by_role("link", name="Find a free, confidential helpline")).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(resources.get_by_role("link", name="Find a free, confidential helpline")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name=re.compile("^Email: Please enter"))).to_be_focused()
+    expect(page.locator("#id_comment")).to_have_value(CRISIS_TEXT)
+    assert_no_violations(page)
+    assert not Comment.objects.filter(user_name="Ann").exists()
+    assert console_errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
 
 
 def test_the_writer_edits_within_the_window_and_not_after(

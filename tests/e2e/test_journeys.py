@@ -155,6 +155,33 @@ def test_a_refused_comment_lists_its_errors_and_each_leads_to_its_field(
     ]
 
 
+def test_a_refused_comment_opens_with_focus_on_what_went_wrong(
+    page, live_server, seed_article, console_errors
+):
+    """The page of a refused comment opened with the focus at the top of the page: a screen
+    reader user heard the site's header, not why their comment was not posted (an alert on a
+    new page is not reliably read). As NHS.UK's error summary does, the focus is on the
+    message; the next Tab is its link to the field."""
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + seed_article.get_absolute_url())
+    form = page.locator("form.comment-form")
+    fill_comment(form, "", "ann@example.org", "Which dose of gabapentin worked for you?")
+    page.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post Comment").click()
+
+    problem = page.locator(".problem")
+    expect(problem).to_be_focused()
+    expect(problem).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Name: Please enter your name.")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#id_name")).to_be_focused()
+    expect(page.locator("#id_comment")).to_have_value("Which dose of gabapentin worked for you?")
+    assert console_errors == [
+        "Failed to load resource: the server responded with a status of 400 (Bad Request)"
+    ]
+
+
 def test_a_long_story_is_counted_never_cut_and_comes_back_whole(
     page, live_server, seed_article, console_errors
 ):
