@@ -28,7 +28,9 @@ def _comment(pk, *states):
 
 
 def _too_late(request, comment):
-    context = {"article": comment.content_object}
+    """The refusal, with an edit's text given back: it may have been written as the window
+    closed, and it is the writer's to copy, not ours to drop."""
+    context = {"article": comment.content_object, "text": request.POST.get("comment", "")}
     return render(request, "comments/too_late.html", context, status=403)
 
 
@@ -38,9 +40,8 @@ def _own(request, pk):
     if not controls.can_change(comment, trust.commenter_key_hash(request)):
         return comment, _too_late(request, comment)
     if request.method == "POST" and not _from_this_site(request):
-        return comment, render(
-            request, "comments/too_late.html", {"reason": FOREIGN_FORM}, status=403
-        )
+        context = {"reason": FOREIGN_FORM, "text": request.POST.get("comment", "")}
+        return comment, render(request, "comments/too_late.html", context, status=403)
     return comment, None
 
 

@@ -192,6 +192,11 @@ def test_edit_is_refused_after_the_window(client, own_published, settings):
     response = edit(client, own_published, "Too late to change.")
     assert response.status_code == 403
     assert "can no longer be changed" in response.content.decode()
+    # The changed text, typed as the window closed, is given back to copy, with a way on.
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.find("textarea", id="kept-text").get_text() == "Too late to change."
+    assert page.find("label", attrs={"for": "kept-text"}) is not None
+    assert page.select_one(".problem a")["href"] == "/contact/"
     own_published.refresh_from_db()
     assert own_published.comment == "Ice helped more than heat."
 

@@ -166,6 +166,37 @@ def test_the_writer_edits_within_the_window_and_not_after(
     assert Comment.objects.get(pk=comment.pk).comment == "Ice helped me most, not heat."
 
 
+def test_an_edit_saved_after_the_window_gives_the_text_back_on_a_phone(
+    page, live_server, article, console_errors
+):
+    """The edit page opened at minute 14, the change written in three: "Save changes" was
+    refused and the new text was gone. It comes back, to copy, in a box that fits the phone."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    comment = post_comment(page, live_server.url + article.get_absolute_url(), "Heat helped me.")
+    page.goto(f"{live_server.url}/comments/{comment.pk}/edit/")
+    changed = "Actually ice helped me more than heat, after the third session."
+    page.get_by_label("Your comment").fill(changed)
+    Comment.objects.filter(pk=comment.pk).update(
+        submit_date=timezone.now() - datetime.timedelta(minutes=16)
+    )
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(
+        page.get_by_role("heading", name="This comment can no longer be changed")
+    ).to_be_visible()
+    kept = page.get_by_label("Your changed text, to copy")
+    expect(kept).to_have_value(changed)
+    box = kept.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 375
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    expect(page.get_by_role("link", name="write to the site's moderators")).to_be_visible()
+    assert_no_violations(page)
+    assert Comment.objects.get(pk=comment.pk).comment == "Heat helped me."
+    assert console_errors == [
+        "Failed to load resource: the server responded with a status of 403 (Forbidden)"
+    ]
+
+
 def test_three_readers_reporting_send_a_comment_back_to_pending(
     browser, live_server, article, console_errors
 ):
