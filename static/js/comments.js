@@ -33,6 +33,21 @@
   Array.prototype.forEach.call(document.querySelectorAll("textarea[data-maxlength]"), count);
 })();
 
+// Landing on one's own comment that matched a crisis phrase (the page after posting): the
+// crisis resources take the focus, so a screen reader reads them first; an alert on a new page
+// is not reliably read, and a phone's screen reader does not always follow the #c link.
+(function () {
+  "use strict";
+  var item = /^#c\d+$/.test(window.location.hash) && document.getElementById(window.location.hash.slice(1));
+  var resources = item && item.querySelector(":scope > .crisis");
+  if (!resources) return;
+  resources.tabIndex = -1;
+  // After the load: the browser's own jump to the #c link, then, moves the focus to the page.
+  window.addEventListener("load", function () {
+    resources.focus({ preventScroll: true }); // the jump brought the comment into view
+  });
+})();
+
 // Progressive enhancement for "Leave a Reply": a Reply link moves the form under the comment.
 // Without JavaScript the link reloads the page with ?reply_to=ID, which does the same.
 (function () {

@@ -72,6 +72,9 @@ def test_a_crisis_comment_shows_resources_to_its_writer_alone_and_leads_the_queu
 
     resources = page.locator(f"#c{crisis.pk} .crisis")
     expect(resources).to_be_visible()
+    # Focused on landing: a screen reader reads the resources first, then the held note.
+    expect(resources).to_be_focused()
+    expect(resources.get_by_role("heading", name="You are not alone")).to_be_in_viewport()
     expect(resources).to_contain_text("call your local emergency number")
     expect(resources.get_by_role("link", name="Find a free, confidential helpline")).to_be_visible()
     assert_no_violations(page)
