@@ -187,6 +187,7 @@ def test_an_edit_saved_after_the_window_gives_the_text_back_on_a_phone(
     expect(
         page.get_by_role("heading", name="This comment can no longer be changed")
     ).to_be_visible()
+    expect(page.locator(".problem")).to_be_focused()  # read first, as on the other refusals
     kept = page.get_by_label("Your changed text, to copy")
     expect(kept).to_have_value(changed)
     box = kept.bounding_box()
