@@ -6,24 +6,16 @@ from bs4 import BeautifulSoup
 
 from comments import decisions
 from comments.models import Comment
+from tests.comments.test_queue_fixes import (
+    CHANGELIST,
+    FRAGMENT,
+    messages_of,
+    site_replies,
+    soup,
+)
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
-
-CHANGELIST = "/admin/comments/comment/"
-FRAGMENT = {"HTTP_X_FRAGMENT": "row"}
-
-
-def soup(response):
-    return BeautifulSoup(response.content, "html.parser")
-
-
-def messages_of(response):
-    return [str(m) for m in response.wsgi_request._messages]
-
-
-def site_replies(parent):
-    return list(Comment.objects.filter(parent_id=parent.pk, from_site=True))
 
 
 def queue_form(client, url=CHANGELIST):
