@@ -626,11 +626,14 @@ class CommentVersion(models.Model):
 
 class CommentReport(models.Model):
     """A reader's report of a public comment. Reports from ``COMMENTS_REPORTS_TO_HOLD``
-    different browsers since the comment's last moderation send it back to the queue."""
+    different browsers since the comment's last moderation send it back to the queue; a reader
+    worried about the writer tells the moderators at once instead (see ``controls.report``)."""
 
     shown_to_readers = False  # moderators' records: cached pages stay as they are
 
     class Reason(models.TextChoices):
+        # Not a complaint: the moderators hear at once, and it never hides the comment.
+        WORRIED = "worried", _("I'm worried about the person who wrote it")
         SPAM = "spam", _("Spam")
         MEDICAL = "medical", _("Harmful medical advice")
         ABUSIVE = "abusive", _("Abusive or hurtful")

@@ -24,7 +24,7 @@ from django_tasks import task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from comments.models import Comment, VerifiedEmail
+from comments.models import Comment, CommentReport, VerifiedEmail, comment_url
 from comments.trust import CONFIRM_MAX_AGE, sign_comment
 from nervepain import cache
 from nervepain.cache import counters
@@ -128,6 +128,17 @@ def _over_burst_limit() -> bool:
     return this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
 
 
+def _moderators() -> list[str]:
+    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
+    return sorted(
+        set(
+            users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True)).values_list(
+                "email", flat=True
+            )
+        )
+    )
+
+
 @task()
 def notify_moderators(comment_id: int, attempt: int = 1) -> str:
     """Tell moderators a comment is waiting (queued for a few a minute: ``comment_held``).
@@ -138,14 +149,7 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
     comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PENDING).first()
     if comment is None:
         return "no longer pending"
-    users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-    recipients = sorted(
-        set(
-            users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True)).values_list(
-                "email", flat=True
-            )
-        )
-    )
+    recipients = _moderators()
     if not recipients:
         return "no moderators"
     context = {
@@ -180,6 +184,49 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
         attempt,
         subject,
         "comments/email/moderators.txt",
+        context,
+        recipients,
+    )
+    return "sent"
+
+
+def reader_worried(comment: Comment) -> None:
+    """A reader is worried about a public comment's writer: mail the moderators at once,
+    whatever the burst limit (called for the first such report since the last decision)."""
+    after_commit(notify_worried, comment.pk)
+
+
+@task()
+def notify_worried(comment_id: int, attempt: int = 1) -> str:
+    """Tell moderators that readers are worried about a public comment's writer, with what
+    they wrote to the moderators. The comment stays public: this asks a person to look."""
+    comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PUBLISHED).first()
+    if comment is None:
+        return "no longer public"
+    recipients = _moderators()
+    if not recipients:
+        return "no moderators"
+    reports = comment.reports.filter(reason=CommentReport.Reason.WORRIED)
+    if comment.moderated_at:
+        reports = reports.filter(created_at__gt=comment.moderated_at)
+    context = {
+        "comment": comment,
+        "article": comment.content_object,
+        "notes": [text for text in reports.order_by("created_at").values_list("text", flat=True)],
+        "comment_url": absolute(comment_url(comment.content_object, comment.pk)),
+        "admin_url": absolute(
+            reverse(
+                f"admin:{Comment._meta.app_label}_{Comment._meta.model_name}_change",
+                args=[comment.pk],
+            )
+        ),
+    }
+    _send(
+        notify_worried,
+        comment_id,
+        attempt,
+        f"[{settings.SITE_NAME}] URGENT: a reader is worried about a commenter",
+        "comments/email/worried.txt",
         context,
         recipients,
     )

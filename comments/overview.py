@@ -15,9 +15,10 @@ from django.db.models.functions import TruncDate
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, CommentReport
 
 DAYS = 30
+WORRIED_DAYS = 7
 
 # Outcomes, in the order they are stacked and listed.
 OUTCOMES = [
@@ -158,6 +159,18 @@ def overview(request):
     pending = Comment.objects.pending()
     queue = pending.aggregate(count=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
     oldest = pending.select_related(None).order_by("submit_date").only("pk", "submit_date").first()
+    # Readers worried about a writer whose comment is still shown: a person to look at, not a
+    # rule's catch (such reports never hide the comment, so the queue does not show it).
+    worried = (
+        CommentReport.objects.filter(
+            reason=CommentReport.Reason.WORRIED,
+            created_at__gte=now - datetime.timedelta(days=WORRIED_DAYS),
+            comment__state=Comment.State.PUBLISHED,
+        )
+        .values("comment")
+        .distinct()
+        .count()
+    )
     bars = per_day(since, timezone.localdate(now))
     rules = by_rule(since)
     context = {
@@ -165,6 +178,8 @@ def overview(request):
         "title": "Moderation overview",
         "pending_count": queue["count"],
         "urgent_count": queue["urgent"],
+        "worried_count": worried,
+        "worried_days": WORRIED_DAYS,
         "oldest": oldest,
         "oldest_wait": duration(now - oldest.submit_date) if oldest else "",
         "median": duration(median_decision(now - datetime.timedelta(days=DAYS))),

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from comments import controls, trust
-from comments.models import Comment, CommentReport, comment_url
+from comments.models import Comment, CommentReport, CrisisSupport, comment_url
 from comments.views import _from_this_site, _see_other, client_ip
 
 FOREIGN_FORM = "This form was sent from another website, so it was not accepted."
@@ -117,6 +117,9 @@ def report_comment(request, pk):
         return render(
             request, "comments/report.html", {**context, "error": str(refused)}, status=400
         )
+    if context["chosen"] == CommentReport.Reason.WORRIED:
+        # The reporter may know the writer, or be the one nearest them: the site's resources.
+        context["resources"] = CrisisSupport.current().links()
     response = render(request, "comments/reported.html", {**context, "again": not counted})
     trust.set_commenter_key(response, key)
     return response

@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from comments.models import Comment
+from comments.models import Comment, CommentReport
 from comments.overview import duration
 from tests.factories import CommentFactory, UserFactory
 
@@ -75,6 +75,35 @@ def test_the_overview_shows_what_needs_attention(moderator_client, history):
     assert numbers["Median time to a decision (30 days)"] == "4 h 0 min"  # of 2 h, 4 h, 6 h
 
 
+def test_the_overview_counts_shown_comments_whose_writer_a_reader_is_worried_about(
+    moderator_client, history
+):
+    """Such reports never hide a comment, so the queue does not show it: the overview does."""
+    name = "Readers worried about a writer (7 days)"
+    assert figures(soup(moderator_client.get(URL)))[name] == "0"
+    shown, removed = (
+        make("published", submitted=ago(days=1)),
+        make("removed", submitted=ago(days=1)),
+    )
+    for n, (comment, reason, when) in enumerate(
+        [
+            (shown, "worried", ago(hours=2)),
+            (shown, "worried", ago(hours=1)),  # the same comment: counted once
+            (removed, "worried", ago(hours=1)),  # no longer shown
+            (history, "spam", ago(hours=1)),  # a complaint, not a worry
+            (CommentFactory(), "worried", ago(days=8)),  # too long ago
+        ]
+    ):
+        CommentReport.objects.create(
+            comment=comment, reason=reason, reporter_key_hash=str(n), created_at=when
+        )
+    page = soup(moderator_client.get(URL))
+    assert figures(page)[name] == "1"
+    link = page.find("a", href="/admin/comments/commentreport/?reason__exact=worried")
+    assert link.get_text() == "1"
+    assert "worried about the person" in moderator_client.get(link["href"]).content.decode()
+
+
 def test_comments_per_day_are_stacked_by_outcome(moderator_client, history):
     page = soup(moderator_client.get(URL))
     chart = page.select_one("svg.chart")
@@ -129,12 +158,13 @@ def test_no_inline_style_and_no_script(moderator_client, history):
 def test_the_overview_costs_the_same_queries_for_any_amount_of_comments(
     moderator_client, history, django_assert_max_num_queries
 ):
+    # 13: one of them counts the shown comments whose writer a reader is worried about.
     moderator_client.get(URL)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         moderator_client.get(URL)
     for _ in range(20):
         make("spam", submitted=ago(days=5), reason="spam_list")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         moderator_client.get(URL)
 
 

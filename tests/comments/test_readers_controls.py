@@ -9,7 +9,13 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from comments.models import Comment, CommentReport, CommentVersion, ModerationWord
+from comments.models import (
+    Comment,
+    CommentReport,
+    CommentVersion,
+    CrisisSupport,
+    ModerationWord,
+)
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -283,7 +289,7 @@ def test_the_report_form_offers_the_reasons(client, article):
     comment = CommentFactory(article=article)
     soup = BeautifulSoup(client.get(f"/comments/{comment.pk}/report/").content, "html.parser")
     values = [radio["value"] for radio in soup.select("input[name=reason]")]
-    assert values == ["spam", "medical", "abusive", "other"]
+    assert values == ["worried", "spam", "medical", "abusive", "other"]
     assert soup.find("textarea", attrs={"name": "text"}) is not None
 
 
@@ -326,6 +332,61 @@ def test_reports_before_an_approval_do_not_count_after_it(article, moderator):
     report(Client(), comment)
     comment.refresh_from_db()
     assert comment.state == Comment.State.PUBLISHED
+
+
+def test_a_reader_worried_about_the_writer_tells_the_moderators_at_once(
+    caches, article, moderator, settings, django_capture_on_commit_callbacks
+):
+    """One report is enough, whatever the emails-a-minute limit; the comment and the replies
+    under it stay shown (worried reports never count towards hiding it); later worried
+    reports since the last decision send no more email."""
+    settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE = 0
+    comment = CommentFactory(article=article, comment="Some days I see no point.")
+    reply = CommentFactory(article=article, parent=comment, comment="We're here for you.")
+    reader, url = Client(), article.get_absolute_url()
+    reader.get(url)
+    for n in range(settings.COMMENTS_REPORTS_TO_HOLD + 1):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = report(Client(), comment, "worried", text=f"I know her {n}")
+        assert response.status_code == 200
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PUBLISHED
+    shown = reader.get(url).content.decode()
+    assert "I see no point" in shown and "here for you" in shown
+    assert reply.pk and [m.to for m in mail.outbox] == [["mod@example.org"]]
+    message = mail.outbox[0]
+    assert "URGENT: a reader is worried" in message.subject
+    assert "Some days I see no point." in message.body
+    assert "What the reader wrote to you: I know her 0" in message.body
+    assert f"{url}#c{comment.pk}" in message.body
+    assert f"/admin/comments/comment/{comment.pk}/change/" in message.body
+
+
+def test_worried_reports_do_not_count_with_the_others_and_mail_again_after_a_decision(
+    article, moderator, django_capture_on_commit_callbacks
+):
+    comment = CommentFactory(article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        for reason in ["worried", "spam", "abusive"]:
+            report(Client(), comment, reason)
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PUBLISHED  # two complaints, not three
+    comment.moderate(Comment.State.PUBLISHED, moderator, note="We are thinking of you.")
+    with django_capture_on_commit_callbacks(execute=True):
+        report(Client(), comment, "worried")
+    assert len([m for m in mail.outbox if "worried" in m.subject]) == 2
+
+
+def test_the_worried_reader_gets_the_sites_crisis_resources(client, article):
+    CrisisSupport.objects.update_or_create(pk=1, defaults={"resources": "Samaritans | 116 123"})
+    comment = CommentFactory(article=article)
+    soup = BeautifulSoup(report(client, comment, "worried").content, "html.parser")
+    box = soup.select_one("section.crisis")
+    assert "danger now" in box.h2.get_text()
+    assert box.find("a", href="tel:116123").get_text() == "Samaritans: 116 123"
+    assert "told at once" in soup.find(role="status").get_text()  # not "hidden"
+    other = BeautifulSoup(report(client, CommentFactory(article=article)).content, "html.parser")
+    assert other.select_one("section.crisis") is None
 
 
 def test_reports_are_rate_limited_like_posting(settings, article):
