@@ -183,6 +183,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         "moderated_at",
         "from_site",
         "replies_by_email",
+        "readers_reports",
     ]
     fieldsets = [
         (None, {"fields": ["article", "user_name", "user_email", "user_url", "comment"]}),
@@ -196,12 +197,33 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                     "moderated_by",
                     "moderated_at",
                     "from_site",
+                    "readers_reports",
                 ]
             },
         ),
         (_("Details"), {"fields": ["submit_date", "ip_address", "replies_by_email"]}),
         (_("Reply"), {"fields": ["reply"]}),
     ]
+
+    @admin.display(description=_("Readers' reports"))
+    def readers_reports(self, obj):
+        """Why readers reported it, most frequent first, linking to the reports: a moderator
+        who follows the "a reader is worried" email lands here and must see why."""
+        counts = {}
+        for reason in obj.reports.values_list("reason", flat=True):
+            counts[reason] = counts.get(reason, 0) + 1
+        if not counts:
+            return _("None")
+        labels = dict(CommentReport.Reason.choices)
+        url = reverse("admin:comments_commentreport_changelist") + f"?comment__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">{}</a>',
+            url,
+            "; ".join(
+                f"{labels.get(reason, reason)}: {n}"
+                for reason, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            ),
+        )
 
     @admin.display(description=_("Replies by email"), boolean=True)
     def replies_by_email(self, obj):

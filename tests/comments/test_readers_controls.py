@@ -447,6 +447,22 @@ def test_moderators_see_reports(article, moderator_client):
     assert "spam" * 8 not in reports  # which browser reported stays out of sight
 
 
+def test_a_comments_own_page_says_why_readers_reported_it(article, moderator_client):
+    """Where the "a reader is worried" email leads: a published comment has no card there."""
+    comment = CommentFactory(article=article)
+    url = f"/admin/comments/comment/{comment.pk}/change/"
+
+    def field():
+        return page(moderator_client, url).select_one(".field-readers_reports .readonly")
+
+    assert field().get_text(strip=True) == "None"
+    for n, reason in enumerate(["worried", "spam", "worried"]):
+        CommentReport.objects.create(comment=comment, reason=reason, reporter_key_hash=str(n))
+    link = field().a
+    assert link.get_text() == "I'm worried about the person who wrote it: 2; Spam: 1"
+    assert link["href"] == f"/admin/comments/commentreport/?comment__id__exact={comment.pk}"
+
+
 # The comments feed
 
 
