@@ -125,6 +125,22 @@ def delete_own(comment: Comment) -> None:
         comment.moderate(Comment.State.REMOVED, None)
 
 
+def public_replies(comment: Comment) -> int:
+    """How many public replies are shown under the comment, at any depth: the page shows no
+    reply whose parent it does not show, so deleting the comment hides them too."""
+    count, parents = 0, [comment.pk]
+    while parents:
+        parents = list(
+            Comment.objects.select_related(None)
+            .order_by()
+            .filter(parent_id__in=parents, state=Comment.State.PUBLISHED)
+            .exclude(pk__in=parents)  # a thread's first comment is its own parent
+            .values_list("pk", flat=True)
+        )
+        count += len(parents)
+    return count
+
+
 def over_report_limit(ip: str | None) -> bool:
     """Count one report for this IP; True past COMMENTS_RATE_LIMIT per COMMENTS_RATE_WINDOW
     (the posting limits, counted apart). Fails open like posting's limit."""

@@ -8,9 +8,12 @@ page cache for the rest of their visit. Edit and delete also need this browser's
 key, a SameSite=Lax cookie that another site's form never sends.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from comments import controls, trust
 from comments.models import Comment, CommentReport, CrisisSupport, comment_url
@@ -81,9 +84,32 @@ def delete_comment(request, pk):
         return refusal
     if request.method == "POST":
         controls.delete_own(comment)
-        return _see_other(f"{comment.content_object.get_absolute_url()}#comments")
-    context = {"comment": comment, "article": comment.content_object}
+        # Not the article: a page that may be shared (cached) cannot say "yours was deleted".
+        return _see_other(reverse("comments:deleted", args=[comment.pk]))
+    context = {
+        "comment": comment,
+        "article": comment.content_object,
+        "replies": controls.public_replies(comment),
+    }
     return render(request, "comments/delete.html", context)
+
+
+@require_GET
+def comment_deleted(request, pk):
+    """The writer's confirmation that their comment is gone (after the POST, so a reload
+    deletes nothing again). Only the browser that wrote and withdrew it gets the page."""
+    comment = _comment(pk, Comment.State.REMOVED)
+    key_hash = trust.commenter_key_hash(request)
+    if (
+        comment.reason != Comment.Reason.WITHDRAWN
+        or not key_hash
+        or comment.commenter_key_hash != key_hash
+    ):
+        raise Http404("No comment of this browser's was deleted here.")
+    context = {"article": comment.content_object, "replies": controls.public_replies(comment)}
+    response = render(request, "comments/deleted.html", context)
+    patch_cache_control(response, private=True, no_store=True)  # one browser's own page
+    return response
 
 
 @csrf_exempt

@@ -11,6 +11,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("<comment_id:pk>/edit/", reader_views.edit_comment, name="edit"),
     path("<comment_id:pk>/delete/", reader_views.delete_comment, name="delete"),
+    path("<comment_id:pk>/deleted/", reader_views.comment_deleted, name="deleted"),
     path("<comment_id:pk>/report/", reader_views.report_comment, name="report"),
     path("feed/<int:pk>/", feeds.ArticleCommentsFeed(), name="feed_rss"),
     path("feed/<int:pk>/atom/", feeds.ArticleCommentsAtomFeed(), name="feed_atom"),

@@ -236,6 +236,51 @@ def test_delete_hides_the_comment_and_its_replies_at_once(
     assert CommentVersion.objects.get(comment=own_published).change == "deleted"
 
 
+def test_after_deleting_the_writer_is_told_it_worked(caches, client, own_published, other_reader):
+    """The delete lands on a page of its own saying it was done (not the article, whose page
+    may be a shared copy), focused, with the way back; a reload deletes nothing again, and
+    no other browser gets the page."""
+    response = client.post(f"/comments/{own_published.pk}/delete/")
+    assert response.status_code == 303
+    assert response["Location"] == f"/comments/{own_published.pk}/deleted/"
+    landed = client.get(response["Location"])
+    assert landed.status_code == 200
+    assert "private" in landed["Cache-Control"]
+    soup = BeautifulSoup(landed.content, "html.parser")
+    assert soup.h1.get_text() == "Your comment was deleted"
+    status = soup.find(attrs={"role": "status"})
+    assert status.has_attr("autofocus") and status["tabindex"] == "-1"
+    assert "no longer shown to anyone" in status.get_text()
+    assert "repl" not in status.get_text()  # it had none
+    url = own_published.content_object.get_absolute_url()
+    assert soup.find("a", href=f"{url}#comments").get_text() == "Back to the discussion"
+    assert client.get(response["Location"]).status_code == 200  # a reload only shows it again
+    assert CommentVersion.objects.filter(comment=own_published).count() == 1
+    assert other_reader.get(response["Location"]).status_code == 404
+
+
+def test_deleting_a_comment_with_replies_says_they_go_too(client, own_published, article):
+    """The page shows no reply under a comment it no longer shows: the writer is told before
+    and after, with the number of public replies (a held one is not theirs to know of)."""
+    reply = CommentFactory(article=article, parent=own_published)
+    CommentFactory(article=article, parent=reply)
+    CommentFactory(article=article, parent=own_published, state=Comment.State.PENDING)
+    asking = page(client, f"/comments/{own_published.pk}/delete/")
+    assert "nor the 2 replies under it" in asking.get_text()
+    response = client.post(f"/comments/{own_published.pk}/delete/")
+    landed = page(client, response["Location"])
+    assert "nor the 2 replies under it" in landed.find(attrs={"role": "status"}).get_text()
+
+
+def test_the_deleted_page_is_only_for_a_comment_its_writer_deleted(
+    client, own_published, moderator
+):
+    """A comment a moderator removed, or one still shown, has no "you deleted it" page."""
+    assert client.get(f"/comments/{own_published.pk}/deleted/").status_code == 404
+    own_published.moderate(Comment.State.REMOVED, moderator)
+    assert client.get(f"/comments/{own_published.pk}/deleted/").status_code == 404
+
+
 def test_delete_is_refused_after_the_window(client, own_published):
     Comment.objects.filter(pk=own_published.pk).update(
         submit_date=timezone.now() - datetime.timedelta(minutes=20)
