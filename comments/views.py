@@ -259,7 +259,7 @@ def post_comment(request):
     if known_key:
         resent = _same_comment_sent_before(target, parent, form.cleaned_data)
         if resent is not None:  # the comment exists already
-            return _see_other(comment_url(target, resent))
+            return _sent_before(request, target, known_key, *resent)
 
     is_staff = request.user.is_authenticated and request.user.is_staff
     ip = client_ip(request)
@@ -332,7 +332,8 @@ def _sent_with_this_form(nonce):
 
 
 def _same_comment_sent_before(target, parent, data):
-    """The id of the same text from the same address, in the same place, in the last day.
+    """The (id, state, commenter key hash) of the same text from the same address, in the
+    same place, in the last day.
 
     Read from django-comments' own table first, without the joins: there is almost never
     such a comment, and the whole check is then one small query."""
@@ -350,7 +351,27 @@ def _same_comment_sent_before(target, parent, data):
         return None
     same = Comment.objects.filter(pk__in=candidates).exclude(state=Comment.State.REMOVED)
     same = same.filter(parent_id=parent.pk) if parent else same.filter(level=0)
-    return same.select_related(None).order_by("pk").values_list("pk", flat=True).first()
+    fields = ("pk", "state", "commenter_key_hash")
+    return same.select_related(None).order_by("pk").values_list(*fields).first()
+
+
+def _sent_before(request, target, key, pk, state, key_hash):
+    """The same text came again from the same address: to the comment, if this browser can
+    see it there (public, or held and written here); else a page that says it was received
+    already. That page says nothing the sender did not know: not the comment, nor whether
+    a moderator has read it (spam and held alike are simply not public)."""
+    if key_hash == trust.hash_commenter_key(key) and state in (
+        Comment.State.PUBLISHED,
+        Comment.State.PENDING,
+    ):
+        return _see_other(comment_url(target, pk))
+    text = request.POST.get("comment", "")
+    context = {
+        "article": target,
+        "shown_at": comment_url(target, pk) if state == Comment.State.PUBLISHED else "",
+        "crisis": _crisis_box(text, False),
+    }
+    return render(request, "comments/already_sent.html", context)
 
 
 def _duplicate(request, target, form, existing):

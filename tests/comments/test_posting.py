@@ -1,6 +1,7 @@
 """Posting a comment through the real view: outcomes, refusals, and nothing typed lost."""
 
 import datetime
+import re
 import time
 
 import pytest
@@ -402,6 +403,73 @@ def test_back_and_send_again_creates_one_comment(client, article):
     assert Comment.objects.count() == 1
     assert again.status_code == 303
     assert again["Location"] == first["Location"]
+
+
+@pytest.fixture
+def second_browser(other_reader, article):
+    """The writer's other browser (a phone, say), which has posted here before: it has a
+    commenter key of its own."""
+    send(other_reader, form_data(article, email="ann.phone@example.org", comment="Earlier."))
+    return other_reader
+
+
+def already_sent(response):
+    """What the second browser is told: the page, its focused status, and the comment links."""
+    page = soup(response)
+    status = page.find(attrs={"role": "status"})
+    comment = re.compile(r"#c\d+$")
+    return page, status, [a["href"] for a in page.find_all("a", href=comment)]
+
+
+@pytest.mark.parametrize("state", [Comment.State.PENDING, Comment.State.SPAM])
+def test_the_same_comment_from_another_browser_is_told_it_was_received(
+    client, second_browser, article, state
+):
+    """A held comment is shown only in the browser that wrote it: the other browser, sent
+    to it, found nothing. It is told the comment was received, and nothing the sender did
+    not know already (not the comment, nor whether a moderator has read it)."""
+    send(client, form_data(article))
+    first = Comment.objects.get(comment=TEXT)
+    Comment.objects.filter(pk=first.pk).update(state=state)
+    response = send(second_browser, form_data(article))
+    assert response.status_code == 200
+    assert Comment.objects.filter(comment=TEXT).count() == 1
+    page, status, links = already_sent(response)
+    assert page.h1.get_text() == "You already sent this comment"
+    assert status.has_attr("autofocus") and status["tabindex"] == "-1"
+    assert "not posted a second time" in status.get_text()
+    assert "seen only in the browser it was sent from" in status.get_text()
+    assert TEXT not in page.get_text() and "Ann Reader" not in page.get_text()
+    assert links == []  # no way to the held comment
+    assert page.find("a", href="/articles/nerve-pain/#comments") is not None
+    assert second_browser.get("/articles/nerve-pain/").content.decode().count(TEXT) == 0
+
+
+def test_the_same_comment_from_another_browser_after_publication_links_to_it(
+    client, second_browser, article, moderator
+):
+    send(client, form_data(article))
+    first = Comment.objects.get(comment=TEXT)
+    first.moderate(Comment.State.PUBLISHED, moderator)
+    response = send(second_browser, form_data(article))
+    assert response.status_code == 200
+    assert Comment.objects.filter(comment=TEXT).count() == 1
+    _page, status, links = already_sent(response)
+    assert "not posted a second time" in status.get_text()
+    assert links == [f"/articles/nerve-pain/#c{first.pk}"]
+
+
+def test_the_same_crisis_comment_from_another_browser_comes_with_the_resources(
+    client, second_browser, article
+):
+    """Its writer may be in danger now: the resources come first, as under the comment."""
+    text = "Some days I want to die."
+    send(client, form_data(article, comment=text))
+    response = send(second_browser, form_data(article, comment=text))
+    page = soup(response)
+    crisis = page.select_one(".crisis")
+    assert crisis is not None and crisis.has_attr("autofocus")
+    assert not page.find(attrs={"role": "status"}).has_attr("autofocus")
 
 
 def test_the_same_words_later_in_another_place_are_a_new_comment(client, article):
