@@ -400,7 +400,8 @@ def _email_link(request, token, purpose, max_age, template, change):
         return _link_expired(request, token, purpose)
     if request.method == "POST":
         change(comment)
-    return render(request, template, {"done": request.method == "POST", "token": token})
+    context = {"done": request.method == "POST", "token": token, "article": comment.content_object}
+    return render(request, template, context)
 
 
 def _link_expired(request, token, purpose):

@@ -4,6 +4,7 @@ import logging
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core import mail
 from django.utils import timezone
 
@@ -115,6 +116,30 @@ def test_confirm_link_changes_nothing_on_get_and_verifies_on_post(client, articl
     assert not VerifiedEmail.objects.exists()
     assert client.post(url).status_code == 200
     assert VerifiedEmail.objects.filter(email="bea@example.org").exists()
+
+
+@pytest.mark.parametrize(
+    "purpose, title, done",
+    [
+        ("confirm", "Confirm your email", "your address is confirmed"),
+        ("unsubscribe", "Unsubscribe", "You are unsubscribed"),
+    ],
+)
+def test_an_email_link_says_what_it_did_and_leads_back(
+    client, article, settings, purpose, title, done
+):
+    """The page names the site as every other page does, opens on what was done (focused,
+    as the other pages after an action), and leads back to the discussion."""
+    settings.SITE_NAME = "Nerve Help"
+    comment = CommentFactory(article=article, followup=True)
+    url = f"/comments/{purpose}/{sign_comment(comment.pk, purpose)}/"
+    page = BeautifulSoup(client.post(url).content, "html.parser")
+    assert page.title.get_text() == f"{title} | Nerve Help"
+    status = page.find(attrs={"role": "status"})
+    assert done in status.get_text()
+    assert status.has_attr("autofocus") and status["tabindex"] == "-1"
+    back = page.find("a", href="/articles/nerve-pain/#comments")
+    assert back.get_text() == "Back to the discussion on Nerve pain"
 
 
 @pytest.mark.parametrize("purpose", ["confirm", "unsubscribe"])
