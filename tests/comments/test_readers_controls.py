@@ -33,6 +33,10 @@ def latest():
     return Comment.objects.latest("submit_date", "pk")
 
 
+def page_after(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
 def page(client, url):
     return BeautifulSoup(client.get(url).content, "html.parser")
 
@@ -356,6 +360,15 @@ def test_reports_from_three_browsers_send_a_comment_back_to_pending(
         assert visible is (n < 2)
     assert comment.reason == Comment.Reason.REPORTED
     assert [m.to for m in mail.outbox] == [["mod@example.org"]]
+
+
+def test_the_report_page_opens_on_the_thanks(client, article):
+    """Like the other pages after an action, the page opens with the focus on what was done."""
+    comment = CommentFactory(article=article)
+    for _ in range(2):
+        status = page_after(report(client, comment)).find(attrs={"role": "status"})
+        assert status.has_attr("autofocus") and status["tabindex"] == "-1"
+    assert "already reported" in status.get_text()
 
 
 def test_one_browser_reporting_twice_counts_once(client, article):
