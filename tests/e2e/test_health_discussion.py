@@ -201,6 +201,55 @@ def test_an_edit_saved_after_the_window_gives_the_text_back_on_a_phone(
     ]
 
 
+def test_deleting_on_a_phone_says_it_was_deleted(page, live_server, article, console_errors):
+    """Deleting used to land on the article with nothing said ("Delete my comment"): now on a
+    page that opens on the outcome, then leads back to a discussion without the comment."""
+    page.set_viewport_size({"width": 375, "height": 740})
+    comment = post_comment(page, live_server.url + article.get_absolute_url(), "Heat helped me.")
+    page.locator(f"#c{comment.pk}").get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete my comment").click()
+
+    expect(page.get_by_role("heading", name="Your comment was deleted")).to_be_visible()
+    status = page.get_by_role("status")
+    expect(status).to_be_focused()
+    expect(status).to_contain_text("no longer shown to anyone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_no_violations(page)
+    page.reload()  # a GET: nothing is sent again
+    expect(status).to_be_focused()
+    page.get_by_role("link", name="Back to the discussion").click()
+    expect(page.locator(f"#c{comment.pk}")).to_have_count(0)
+    assert console_errors == []
+
+
+def test_the_same_comment_from_a_second_browser_is_told_it_was_received(
+    browser, page, live_server, article, console_errors
+):
+    """Sent again from the phone (a browser that has commented here before), the held
+    comment was a link to nothing the phone could see, with nothing said."""
+    url = live_server.url + article.get_absolute_url()
+    post_comment(page, url, "Gabapentin made me dizzy at first.")
+    phone = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+    post_comment(phone, url, "An earlier comment from the phone.", email="ann.phone@example.org")
+    form = phone.locator("#respond form.comment-form")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Ann")
+    form.get_by_role("textbox", name="Email", exact=True).fill("ann@example.org")
+    form.get_by_role("textbox", name="Comment", exact=True).fill(
+        "Gabapentin made me dizzy at first."
+    )
+    phone.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post Comment").click()
+
+    expect(phone.get_by_role("heading", name="You already sent this comment")).to_be_visible()
+    status = phone.get_by_role("status")
+    expect(status).to_be_focused()
+    expect(status).to_contain_text("not posted a second time")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert_no_violations(phone)
+    assert Comment.objects.filter(comment="Gabapentin made me dizzy at first.").count() == 1
+    phone.context.close()
+
+
 def test_three_readers_reporting_send_a_comment_back_to_pending(
     browser, live_server, article, console_errors
 ):
