@@ -257,7 +257,7 @@ def post_comment(request):
     nonce = form.nonce
     known_key = trust.commenter_key(request)
     if known_key:
-        resent = _same_comment_sent_before(target, parent, form.cleaned_data)
+        resent = _same_comment_sent_before(target, parent, form.cleaned_data, known_key)
         if resent is not None:  # the comment exists already
             return _sent_before(request, target, known_key, *resent)
 
@@ -331,9 +331,9 @@ def _sent_with_this_form(nonce):
     )
 
 
-def _same_comment_sent_before(target, parent, data):
+def _same_comment_sent_before(target, parent, data, key):
     """The (id, state, commenter key hash) of the same text from the same address, in the
-    same place, in the last day.
+    same place, in the last day: this browser's own first, if there are several.
 
     Read from django-comments' own table first, without the joins: there is almost never
     such a comment, and the whole check is then one small query."""
@@ -352,18 +352,26 @@ def _same_comment_sent_before(target, parent, data):
     same = Comment.objects.filter(pk__in=candidates).exclude(state=Comment.State.REMOVED)
     same = same.filter(parent_id=parent.pk) if parent else same.filter(level=0)
     fields = ("pk", "state", "commenter_key_hash")
-    return same.select_related(None).order_by("pk").values_list(*fields).first()
+    found = list(same.select_related(None).order_by("pk").values_list(*fields))
+    return min(found, key=lambda row: _where(key, *row), default=None)
+
+
+def _where(key, pk, state, key_hash) -> int:
+    """0: this browser's own comment, shown to it; 1: a public comment; 2: neither."""
+    if key_hash == trust.hash_commenter_key(key) and state in (
+        Comment.State.PENDING,
+        Comment.State.PUBLISHED,
+    ):
+        return 0
+    return 1 if state == Comment.State.PUBLISHED else 2
 
 
 def _sent_before(request, target, key, pk, state, key_hash):
-    """The same text came again from the same address: to the comment, if this browser can
-    see it there (public, or held and written here); else a page that says it was received
+    """The same text came again from the same address: to the comment, if this browser
+    wrote it and sees it there (back, then send); else a page that says it was received
     already. That page says nothing the sender did not know: not the comment, nor whether
     a moderator has read it (spam and held alike are simply not public)."""
-    if key_hash == trust.hash_commenter_key(key) and state in (
-        Comment.State.PUBLISHED,
-        Comment.State.PENDING,
-    ):
+    if _where(key, pk, state, key_hash) == 0:
         return _see_other(comment_url(target, pk))
     text = request.POST.get("comment", "")
     context = {

@@ -459,6 +459,21 @@ def test_the_same_comment_from_another_browser_after_publication_links_to_it(
     assert links == [f"/articles/nerve-pain/#c{first.pk}"]
 
 
+def test_sent_again_where_it_was_written_twice_lands_on_this_browsers_own(
+    client, other_reader, article
+):
+    """A browser's first post is not looked up (it has no key), so the same text can be held
+    twice; sent a third time from the second browser, it lands on the one that browser sees,
+    not on the first browser's."""
+    send(client, form_data(article))
+    send(other_reader, form_data(article))
+    _first, second = Comment.objects.filter(comment=TEXT).order_by("pk")
+    response = send(other_reader, form_data(article))
+    assert response.status_code == 303
+    assert response["Location"] == f"/articles/nerve-pain/#c{second.pk}"
+    assert Comment.objects.filter(comment=TEXT).count() == 2
+
+
 def test_the_same_crisis_comment_from_another_browser_comes_with_the_resources(
     client, second_browser, article
 ):
