@@ -109,6 +109,7 @@ def test_admin_path_is_configurable(client, admin_at):
 
 def test_failed_logins_are_rate_limited_per_account(client, settings):
     settings.LOGIN_ATTEMPTS_LIMIT = 3
+    settings.SITE_NAME = "Nerve Health Clinic"
     UserFactory(username="editor", is_staff=True)
     wrong = {"username": "editor", "password": "wrong", "next": "/admin/"}
     for _ in range(3):
@@ -116,6 +117,7 @@ def test_failed_logins_are_rate_limited_per_account(client, settings):
     locked = client.post("/admin/login/", {**wrong, "password": "correct horse battery staple"})
     assert locked.status_code == 429
     assert "Too many sign-in attempts" in locked.content.decode()
+    assert "<title>Too many attempts | Nerve Health Clinic</title>" in locked.content.decode()
     # Another account from the same address is not locked yet.
     UserFactory(username="other", is_staff=True)
     right = {"username": "other", "password": "correct horse battery staple", "next": "/admin/"}

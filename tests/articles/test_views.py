@@ -62,8 +62,11 @@ def test_staff_preview_unpublished_articles_marked_as_preview(staff_client, trai
     assert wording in banner.get_text()
 
 
-def test_unknown_slug_is_404(client):
-    assert client.get("/articles/nothing-here/").status_code == 404
+def test_unknown_slug_is_404(client, settings):
+    settings.SITE_NAME = "Nerve Health Clinic"
+    response = client.get("/articles/nothing-here/")
+    assert response.status_code == 404
+    assert soup(response).title.get_text() == "Page not found | Nerve Health Clinic"
 
 
 @pytest.mark.parametrize("url_of", [lambda a: "/", lambda a: a.get_absolute_url()])
