@@ -1,6 +1,8 @@
 """The page cache serves anonymous readers and is never stale."""
 
 import datetime
+import time
+from types import SimpleNamespace
 
 import pytest
 import redis
@@ -454,3 +456,36 @@ def test_a_page_whose_comments_never_close_keeps_the_usual_lifetimes(settings, c
     settings.PAGE_CACHE_SHARED_SECONDS = 6 * 3600
     response = get(client, ArticleFactory().get_absolute_url())
     assert "s-maxage=21600" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize(("before", "after"), [(60, 6 * 3600), (6 * 3600, 60)])
+def test_a_new_front_cache_lifetime_reaches_pages_cached_before_it(settings, client, before, after):
+    """Configuring a front cache (s-maxage 60 s becomes six hours), or taking it away, is
+    what a front cache is told at once, also for pages the page cache stored before: they
+    handed on their old lifetime for up to ``PAGE_CACHE_SECONDS``, and a CDN no longer
+    purged kept pages six hours."""
+    settings.PAGE_CACHE_SHARED_SECONDS = before
+    url = ArticleFactory().get_absolute_url()
+    assert f"s-maxage={before}" in get(client, url)["Cache-Control"]
+    settings.PAGE_CACHE_SHARED_SECONDS = after
+    again = get(client, url)
+    assert again["X-Page-Cache"] == "hit"
+    assert again["Cache-Control"] == f"public, max-age=0, s-maxage={after}"
+
+
+def test_a_cached_copy_tells_front_caches_the_time_left_until_the_page_changes(
+    settings, client, monkeypatch
+):
+    """A page whose comments close in 90 s, served from the page cache 60 s later, may be
+    kept by a front cache for the 30 s left, not for the 90 s it was stored with."""
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 14
+    settings.PAGE_CACHE_SHARED_SECONDS = 6 * 3600
+    published = timezone.now() - datetime.timedelta(days=14) + datetime.timedelta(seconds=90)
+    url = ArticleFactory(published_at=published).get_absolute_url()
+    get(client, url)
+    real_time = time.time
+    monkeypatch.setattr(pagecache, "time", SimpleNamespace(time=lambda: real_time() + 60))
+    later = get(client, url)
+    assert later["X-Page-Cache"] == "hit"
+    max_age = int(later["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert 0 < max_age <= 30
