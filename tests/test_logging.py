@@ -1,5 +1,6 @@
 """Logs: one key=value line per event on stdout, errors carrying the request id."""
 
+import contextlib
 import io
 import logging
 import os
@@ -99,12 +100,13 @@ def test_in_debug_mode_each_django_event_is_one_line(tmp_path):
     assert "level=WARNING logger=django.request" in done.stdout
 
 
-def test_gunicorn_logs_no_warning_for_a_head_request(tmp_path):
-    """Django answers HEAD with the GET's body for the server to drop; gunicorn drops it and
-    logged a warning for each one (a monitor's HEAD every minute, a warning every minute)."""
+@contextlib.contextmanager
+def gunicorn_server(tmp_path):
+    """One gunicorn worker with the production configuration file (debug on, so no collected
+    static files are needed): yields its address; its log is in ``tmp_path / "gunicorn.log"``
+    once the block ends."""
     (port,) = free_ports(1)
-    log = tmp_path / "gunicorn.log"
-    with log.open("w") as out:
+    with (tmp_path / "gunicorn.log").open("w") as out:
         server = subprocess.Popen(
             [
                 sys.executable,
@@ -124,13 +126,33 @@ def test_gunicorn_logs_no_warning_for_a_head_request(tmp_path):
         try:
             base = f"http://127.0.0.1:{port}"
             wait_for(base + "/robots.txt")
-            request = urllib.request.Request(base + "/robots.txt", method="HEAD")
-            with urllib.request.urlopen(request, timeout=10) as response:
-                assert response.status == 200
+            yield base
             time.sleep(0.5)
         finally:
             server.terminate()
             server.wait(timeout=20)
-    output = log.read_text()
+
+
+def test_gunicorn_logs_no_warning_for_a_head_request(tmp_path):
+    """Django answers HEAD with the GET's body for the server to drop; gunicorn drops it and
+    logged a warning for each one (a monitor's HEAD every minute, a warning every minute)."""
+    with gunicorn_server(tmp_path) as base:
+        request = urllib.request.Request(base + "/robots.txt", method="HEAD")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+    output = (tmp_path / "gunicorn.log").read_text()
     assert 'method=HEAD path="/robots.txt" status=200' in output  # the access log has it
     assert "no-body response" not in output, output
+
+
+def test_gunicorn_logs_the_bytes_of_a_static_file(tmp_path):
+    """Files (whitenoise's static files, uploaded images) were sent by sendfile(), which
+    gunicorn does not count: the access log said bytes=0 for every one of them."""
+    with gunicorn_server(tmp_path) as base:
+        response = urllib.request.urlopen(base + "/static/css/site.css", timeout=10)
+        with response:
+            assert response.status == 200
+            size = len(response.read())
+    output = (tmp_path / "gunicorn.log").read_text()
+    assert size > 1000
+    assert f'path="/static/css/site.css" status=200 bytes={size} ' in output, output
