@@ -1,4 +1,5 @@
-"""Request ids for logs, the security headers Django does not set by itself, and gzip."""
+"""Request ids for logs, a health check, the security headers Django does not set by itself,
+and gzip."""
 
 import contextvars
 import gzip
@@ -9,6 +10,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware import gzip as django_gzip
 from django.utils.cache import patch_vary_headers
 
@@ -36,6 +38,30 @@ class RequestIdMiddleware:
         finally:
             request_id_var.reset(token)
         response["X-Request-ID"] = request.id
+        return response
+
+
+HEALTH_CHECK_PATH = "/-/health"
+
+
+class HealthCheckMiddleware:
+    """``GET /-/health``: "ok" while this process answers, for Varnish's probe of each node
+    (scripts/varnish-backends.sh) or a load balancer's.
+
+    Answered before anything reads the Host header or redirects to HTTPS: a probe names the
+    node by its address, over plain HTTP, which production settings refuse (ALLOWED_HOSTS) or
+    redirect. Touches neither the database nor the cache: a node serving cached pages through
+    a database outage stays in the round robin.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info != HEALTH_CHECK_PATH or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        response = HttpResponse(b"ok\n", content_type="text/plain; charset=utf-8")
+        response["Cache-Control"] = "no-store"
         return response
 
 

@@ -86,6 +86,8 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "nervepain.middleware.RequestIdMiddleware",
+    # Before anything reads the Host header or redirects to HTTPS: probes name a node's address.
+    "nervepain.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "nervepain.middleware.SecurityHeadersMiddleware",
     "nervepain.middleware.ClientAddressMiddleware",

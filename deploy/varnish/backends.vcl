@@ -4,7 +4,7 @@ backend web1 {
     .port = "8001";
     .connect_timeout = 1s;
     .first_byte_timeout = 35s;
-    .probe = { .url = "/robots.txt"; .interval = 2s; .timeout = 1s; .window = 3; .threshold = 2; .initial = 2; }
+    .probe = { .url = "/-/health"; .interval = 2s; .timeout = 1s; .window = 3; .threshold = 2; .initial = 2; }
 }
 sub vcl_init {
     web.add_backend(web1);
