@@ -130,3 +130,18 @@ def test_every_variable_the_site_reads_is_documented():
         for first, suffix in re.findall(r"`([A-Z][A-Z0-9_]+)` / `(_[A-Z0-9_]+)`", line):
             documented.add(first.rsplit("_", suffix.count("_"))[0] + suffix)
     assert read - NOT_SETTINGS - documented == set()
+
+
+def test_commands_in_the_docs_run_manage_py_with_the_virtualenv():
+    """A command block an operator copies runs ``.venv/bin/python manage.py``: ``manage.py``
+    alone is no command (not on PATH; ``./manage.py`` names the system's Python, without the
+    site's packages). The worker services' ``sh -c 'manage.py wait_for_schema && ...'``
+    failed with "manage.py: not found"."""
+    bare = [
+        line.strip()
+        for page in PAGES
+        for block in re.findall(r"```.*?```", page.read_text(), flags=re.DOTALL)
+        for line in block.splitlines()
+        if re.search(r"(?<!python )(?<!\S)\S*manage\.py\b", line)
+    ]
+    assert bare == []
