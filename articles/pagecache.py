@@ -35,6 +35,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from django.apps import apps
@@ -56,6 +57,16 @@ from articles import frontcache
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
+RELEASE_KEY = "pagecache:release"
+# What pages are rendered from besides the data: these settings, every ``ARTICLE_*`` and
+# ``COMMENTS_*`` one, and the code, templates and static files (``release()``).
+_PAGE_SETTINGS = {
+    "SITE_URL", "SITE_NAME", "SITE_DESCRIPTION", "LANGUAGE_CODE", "TIME_ZONE", "STATIC_URL",
+    "MEDIA_URL", "STORAGES",
+}  # fmt: skip
+_PAGE_SETTING_PREFIXES = ("ARTICLE_", "COMMENTS_")
+_SOURCE_FOLDERS = ("articles", "comments", "nervepain", "wordpress", "templates")
+_SOURCE_SUFFIXES = {".py", ".html", ".txt", ".xml", ".md"}
 _SKIPPED_HEADERS = {"set-cookie", "date", "x-request-id"}
 # Every query parameter the site writes is a positive integer: no sign, space or leading zero.
 _PARAMETER_VALUE = re.compile(r"[1-9][0-9]{0,9}")
@@ -96,6 +107,57 @@ def invalidate(instance=None, **kwargs) -> None:
     _bump()
     transaction.on_commit(_bump, robust=True)
     frontcache.changed(instance)
+
+
+def _stable(value) -> str:
+    """A repr that is the same in every process (sets and dicts sorted)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {_stable(v)}" for k, v in sorted(value.items())) + "}"
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(_stable(item) for item in value)) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_stable(item) for item in value) + "]"
+    return repr(value)
+
+
+def release() -> str:
+    """A fingerprint of what this process renders pages with, besides the data: its code and
+    templates, the static files' manifest (their hashed names) and the settings pages show."""
+    digest = hashlib.sha256()
+    for name in sorted(dir(settings)):
+        if name in _PAGE_SETTINGS or name.startswith(_PAGE_SETTING_PREFIXES):
+            digest.update(f"{name}={_stable(getattr(settings, name))}\n".encode())
+    root = Path(settings.BASE_DIR)
+    files = [
+        path
+        for folder in _SOURCE_FOLDERS
+        for path in sorted((root / folder).rglob("*"))
+        if path.suffix in _SOURCE_SUFFIXES and "__pycache__" not in path.parts
+    ]
+    files.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
+    for path in files:
+        if path.is_file():
+            digest.update(
+                f"{path.relative_to(root) if path.is_relative_to(root) else path}\n".encode()
+            )
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def refresh_for_release(force: bool = False) -> bool:
+    """Make every cached page stale, and purge the front caches, if the pages were cached by
+    another release or configuration (``release()``), or with ``force``; True if it did.
+
+    Run before a web process starts serving (``manage.py refresh_pages``): a new release's
+    pages would otherwise keep the old ones' links and static file names for up to
+    ``PAGE_CACHE_SECONDS``, and front caches for hours. Started again unchanged, the cache
+    is kept (adding a web node purges nothing)."""
+    current = release()
+    if not force and cache.get(RELEASE_KEY) == current:
+        return False
+    invalidate()
+    cache.set(RELEASE_KEY, current, timeout=None)
+    return True
 
 
 def connect_invalidation() -> None:

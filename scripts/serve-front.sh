@@ -22,6 +22,7 @@ createdb_if_missing "$DATABASE_URL"
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py migrate --noinput -v0
 .venv/bin/python manage.py load_seed
+.venv/bin/python manage.py refresh_pages
 .venv/bin/gunicorn nervepain.wsgi -c nervepain/gunicorn_conf.py & children+=($!)
 .venv/bin/python manage.py db_worker --queue-name default & children+=($!)
 .venv/bin/python manage.py db_worker --queue-name frontcache --interval 0.1 --no-reload & children+=($!)

@@ -12,6 +12,7 @@ case "${1:-web}" in
     .venv/bin/python manage.py collectstatic --noinput -v0
     .venv/bin/python manage.py migrate --noinput -v0
     .venv/bin/python manage.py load_seed
+    .venv/bin/python manage.py refresh_pages
     exec .venv/bin/gunicorn nervepain.wsgi -c nervepain/gunicorn_conf.py
     ;;
   worker)

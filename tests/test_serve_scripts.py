@@ -21,6 +21,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,59 @@ def test_serve_front_sends_email_and_purges_on_its_own_and_stops_on_ctrl_c(tmp_p
             cursor.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         admin.close()
         redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+@pytest.mark.skipif(not services_up(REDIS_URL), reason="needs PostgreSQL and Redis")
+def test_serve_started_again_with_another_site_address_serves_no_page_cached_before(
+    tmp_path, scripts
+):
+    """`make serve` started again with a new release or configuration (here
+    `DJANGO_SITE_URL`): pages the previous run left in Redis named the old address (canonical
+    link, feeds) for up to `DJANGO_PAGE_CACHE_SECONDS`, and a front cache then kept them for
+    hours. Started again unchanged, it keeps them."""
+    import psycopg2
+    import redis
+
+    db_name = f"nervepain_serve_again_{os.getpid()}"
+    (port,) = free_ports(1)
+    base = f"http://127.0.0.1:{port}"
+    admin = psycopg2.connect(f"{PG}/postgres")
+    admin.autocommit = True
+    pages = []
+    try:
+        for site_url in (
+            "http://old.example.org",
+            "http://new.example.org",
+            "http://new.example.org",
+        ):
+            env = script_env(
+                tmp_path,
+                DATABASE_URL=f"{PG}/{db_name}",
+                REDIS_URL=REDIS_URL,
+                DJANGO_PORT=str(port),
+                DJANGO_SITE_URL=site_url,
+                WEB_CONCURRENCY="1",
+            )
+            site = scripts("scripts/serve.sh", env=env)
+            site.wait_for_output("Booting worker", timeout=180)
+            wait_for(base + "/robots.txt")
+            with urllib.request.urlopen(base + "/", timeout=10) as response:
+                pages.append((response.headers["X-Page-Cache"], response.read().decode()))
+            with urllib.request.urlopen(base + "/", timeout=10) as response:
+                pages.append((response.headers["X-Page-Cache"], response.read().decode()))
+            os.killpg(site.process.pid, signal.SIGTERM)
+            assert site.exit_status() == 0, site.output
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
+        admin.close()
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    old, new = '"http://old.example.org/"', '"http://new.example.org/"'
+    assert [(state, old in html, new in html) for state, html in pages] == [
+        ("miss", True, False),
+        ("hit", True, False),
+        ("miss", False, True),  # the old address's page: no longer served
+        ("hit", False, True),
+        ("hit", False, True),  # started again unchanged: the cache is kept
+        ("hit", False, True),
+    ]

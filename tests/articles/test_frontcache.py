@@ -1,6 +1,7 @@
 """Front caches keep anonymous pages for hours and are purged, by surrogate key, on change."""
 
 import datetime
+import io
 import json
 import logging
 import threading
@@ -8,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.contrib.flatpages.models import FlatPage
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from django_tasks import default_task_backend
@@ -496,3 +498,29 @@ def test_a_token_the_browser_holds_is_kept(client):
     client.cookies[FORM_COOKIE] = "held"
     response = client.get("/comments/token/")
     assert FORM_COOKIE not in response.cookies
+
+
+def test_refresh_pages_purges_every_page_once_the_pages_settings_change(
+    settings, varnish, django_capture_on_commit_callbacks
+):
+    """`manage.py refresh_pages` (run by `make serve` before gunicorn starts): pages cached
+    with another site address, or by another release, are made stale and purged from front
+    caches; started again unchanged, nothing is purged (adding a web node costs no refill)."""
+    out = io.StringIO()
+
+    def refresh(*args):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("refresh_pages", *args, stdout=out)
+
+    refresh()  # the first start: nothing known, all purged
+    default_task_backend.clear()
+    refresh()
+    assert keys_purged() == []
+    settings.SITE_URL = "https://new.example.org"
+    refresh("--dry-run")
+    assert keys_purged() == []
+    assert out.getvalue().splitlines()[-1] == "Cached pages would be made stale."
+    refresh()
+    assert keys_purged() == [{"site"}]
+    refresh("--force")
+    assert keys_purged() == [{"site"}, {"site"}]

@@ -1,11 +1,13 @@
 """The page cache serves anonymous readers and is never stale."""
 
 import datetime
+import io
 import time
 from types import SimpleNamespace
 
 import pytest
 import redis
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -489,3 +491,18 @@ def test_a_cached_copy_tells_front_caches_the_time_left_until_the_page_changes(
     assert later["X-Page-Cache"] == "hit"
     max_age = int(later["Cache-Control"].split("s-maxage=")[1].split(",")[0])
     assert 0 < max_age <= 30
+
+
+def test_refresh_pages_makes_pages_cached_by_another_release_stale(settings, client):
+    """A page cached before the site's address (or the code, templates or static files)
+    changed is rendered again once `manage.py refresh_pages` has run; otherwise it is kept."""
+    url = ArticleFactory().get_absolute_url()
+    call_command("refresh_pages", stdout=io.StringIO())
+    get(client, url)
+    call_command("refresh_pages", stdout=io.StringIO())
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    settings.SITE_URL = "https://new.example.org"
+    call_command("refresh_pages", stdout=io.StringIO())
+    again = get(client, url)
+    assert again["X-Page-Cache"] == "miss"
+    assert b'href="https://new.example.org/' in again.content
