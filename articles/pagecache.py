@@ -128,18 +128,17 @@ def release() -> str:
         if name in _PAGE_SETTINGS or name.startswith(_PAGE_SETTING_PREFIXES):
             digest.update(f"{name}={_stable(getattr(settings, name))}\n".encode())
     root = Path(settings.BASE_DIR)
-    files = [
-        path
+    files = {
+        str(path.relative_to(root)): path
         for folder in _SOURCE_FOLDERS
         for path in sorted((root / folder).rglob("*"))
         if path.suffix in _SOURCE_SUFFIXES and "__pycache__" not in path.parts
-    ]
-    files.append(Path(settings.STATIC_ROOT) / "staticfiles.json")
-    for path in files:
+    }
+    # Named alike on every node, wherever its STATIC_ROOT is.
+    files["static manifest"] = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    for name, path in files.items():
         if path.is_file():
-            digest.update(
-                f"{path.relative_to(root) if path.is_relative_to(root) else path}\n".encode()
-            )
+            digest.update(f"{name}\n".encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
