@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
@@ -96,11 +97,12 @@ class MarkdownBox(AdminMarkdownxWidget):
         js = ["js/markdown-box.js"]
 
 
-class CallToActionTextWidget(MarkdownBox):
-    """The call-to-action's text: markdownx's box (it takes a dropped or pasted image), and
-    below it the whole box as readers see it after an article (heading, text, button), drawn
-    by the public template in the public stylesheet (``static/js/article-editor.js``). Without
-    that script, markdownx's preview of the text alone."""
+class CallToActionTextWidget(AdminTextareaWidget):
+    """The call-to-action's text, and below it the whole box as readers see it after an
+    article (heading, text, button), drawn by the public template in the public stylesheet
+    (``static/js/article-editor.js``, which also takes a dropped or pasted image). Not
+    markdownx's box: its own preview of the text alone went to the server at every pause in
+    the typing, to be hidden."""
 
     template_name = "articles/widgets/call_to_action_text.html"
 

@@ -1,8 +1,9 @@
 /* The article editor (admin add/change pages): the Markdown text beside a preview drawn by
    the public page's own templates, updated as the editor types and scrolled with the text.
-   A call-to-action's form runs it too: its preview (the box readers see after an article)
-   and the same autosave; the body's own tools (scrolling together, the phone's toggle,
-   references, toolbar, images) are the article's alone.
+   A call-to-action's form runs it too: its preview (the box readers see after an article),
+   the same autosave, and an image dropped or pasted into its text uploaded; the body's own
+   tools (scrolling together, the phone's toggle, references, toolbar, image dialog) are the
+   article's alone.
    Reads its addresses from #article-editor-config; nothing inline, so the CSP stays 'self'. */
 (function () {
   "use strict";
@@ -288,21 +289,6 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
 
-  // markdownx (a call-to-action's text box) changes the text without an input event: an
-  // image dropped or pasted, its Tab and Ctrl+D keys. It redraws its own preview after each:
-  // a redraw with a text not seen yet is a change.
-  var markdownx = root ? null : text.closest(".markdownx");
-  if (markdownx) {
-    var drawn = text.value;
-    form.addEventListener("input", function () { drawn = text.value; });
-    markdownx.addEventListener("markdownx.update", function () {
-      if (text.value === drawn) return;
-      drawn = text.value;
-      schedule();
-      changed();
-    });
-  }
-
   // Django's related-object popups (the "+" and pencil beside a select) and the author's
   // autocomplete change a select with jQuery's trigger("change"), which listeners added with
   // addEventListener never hear: listen with Django's jQuery too. It hears the browser's own
@@ -446,7 +432,88 @@
 
   window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };
 
-  if (!root) return; // a call-to-action's form: the rest is the article body's editor
+  // Replace the selection with `replacement` (undoable, like typing), then select
+  // [selectFrom, selectTo) within it.
+  function replaceSelection(replacement, selectFrom, selectTo) {
+    var start = text.selectionStart;
+    text.focus();
+    if (!document.execCommand || !document.execCommand("insertText", false, replacement)) {
+      text.setRangeText(replacement, start, text.selectionEnd, "end");
+      text.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+    if (selectFrom !== undefined) {
+      text.setSelectionRange(start + selectFrom, start + (selectTo === undefined ? selectFrom : selectTo));
+    }
+  }
+
+  // Blocks need a blank line before and after them to be read as blocks.
+  function blockPadding() {
+    var before = text.value.slice(0, text.selectionStart);
+    var after = text.value.slice(text.selectionEnd);
+    return {
+      head: before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n"),
+      tail: after === "" || /^\n\n/.test(after) ? "" : (/^\n/.test(after) ? "\n" : "\n\n")
+    };
+  }
+
+  function imageFrom(items) {
+    for (var i = 0; items && i < items.length; i++) {
+      var item = items[i];
+      var file = item.getAsFile ? (item.kind === "file" ? item.getAsFile() : null) : item;
+      if (file && /^image\//.test(file.type)) return file;
+    }
+    return null;
+  }
+
+  /* --- A call-to-action's text: an image dropped or pasted is uploaded and inserted -- */
+  function uploadImage(file) {
+    var data = new FormData();
+    data.append("image", file);
+    return fetch(config.dataset.uploadUrl, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": form.querySelector('[name="csrfmiddlewaretoken"]').value, "X-Requested-With": "XMLHttpRequest" }
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) {
+          var reasons = body.image || body.__all__ || ["The upload failed (" + response.status + ")."];
+          throw new Error(reasons.join(" "));
+        }
+        return body;
+      });
+    });
+  }
+
+  if (!root) {
+    var ctaNote = document.createElement("p");
+    ctaNote.className = "help editor-image-note";
+    ctaNote.setAttribute("role", "status");
+    text.parentNode.insertBefore(ctaNote, text.nextSibling);
+    var ctaImage = function (event, file) {
+      if (!file) return;
+      event.preventDefault();
+      ctaNote.textContent = "Uploading " + (file.name || "the image") + "…";
+      uploadImage(file).then(function (body) {
+        // On a line of its own, the caret between the brackets: its description comes next.
+        var pad = blockPadding();
+        replaceSelection(pad.head + "![](" + body.url + ")" + pad.tail, pad.head.length + 2);
+        ctaNote.textContent = "Describe the image between the square brackets: people who cannot see it read that instead.";
+      }).catch(function (error) {
+        ctaNote.textContent = error.message || "The upload failed; your text is kept.";
+      });
+    };
+    text.addEventListener("dragover", function (event) {
+      if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) event.preventDefault();
+    });
+    text.addEventListener("drop", function (event) {
+      ctaImage(event, event.dataTransfer && imageFrom(event.dataTransfer.files));
+    });
+    text.addEventListener("paste", function (event) {
+      ctaImage(event, event.clipboardData && imageFrom(event.clipboardData.items));
+    });
+    return; // the rest is the article body's editor
+  }
 
   /* --- References: reorder by dragging a row's handle, its arrow keys, or its number ---- */
   var refs = document.getElementById("references-group");
@@ -578,20 +645,6 @@
   var toolbar = root.querySelector(".editor-toolbar");
   var hint = root.querySelector(".editor-hint");
 
-  // Replace the selection with `replacement` (undoable, like typing), then select
-  // [selectFrom, selectTo) within it.
-  function replaceSelection(replacement, selectFrom, selectTo) {
-    var start = text.selectionStart;
-    text.focus();
-    if (!document.execCommand || !document.execCommand("insertText", false, replacement)) {
-      text.setRangeText(replacement, start, text.selectionEnd, "end");
-      text.dispatchEvent(new Event("input", { bubbles: true }));
-    }
-    if (selectFrom !== undefined) {
-      text.setSelectionRange(start + selectFrom, start + (selectTo === undefined ? selectFrom : selectTo));
-    }
-  }
-
   function selected() { return text.value.slice(text.selectionStart, text.selectionEnd); }
 
   function wrap(mark, placeholder) {
@@ -607,16 +660,6 @@
     if (end < 0) end = value.length;
     text.setSelectionRange(start, end);
     return value.slice(start, end);
-  }
-
-  // Blocks need a blank line before and after them to be read as blocks.
-  function blockPadding() {
-    var before = text.value.slice(0, text.selectionStart);
-    var after = text.value.slice(text.selectionEnd);
-    return {
-      head: before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n"),
-      tail: after === "" || /^\n\n/.test(after) ? "" : (/^\n/.test(after) ? "\n" : "\n\n")
-    };
   }
 
   function prefixLines(prefixFor, strip) {
@@ -934,25 +977,10 @@
     if (!file && !chosenUrl) { showImageError("Choose an image file, or one already uploaded."); imageChoose.focus(); return; }
     if (!alt) { showImageError("Describe the image: people who cannot see it read this instead."); imageAlt.focus(); return; }
     if (!file) { insertMarkdownImage(alt, chosenUrl); return; }
-    var data = new FormData();
-    data.append("image", file);
     var submit = imageSubmit;
     submit.disabled = true;
     submit.textContent = "Uploading…";
-    fetch(config.dataset.uploadUrl, {
-      method: "POST",
-      body: data,
-      credentials: "same-origin",
-      headers: { "X-CSRFToken": form.querySelector('[name="csrfmiddlewaretoken"]').value, "X-Requested-With": "XMLHttpRequest" }
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        if (!response.ok) {
-          var reasons = body.image || body.__all__ || ["The upload failed (" + response.status + ")."];
-          throw new Error(reasons.join(" "));
-        }
-        return body;
-      });
-    }).then(function (body) {
+    uploadImage(file).then(function (body) {
       insertMarkdownImage(alt, body.url);
     }).catch(function (error) {
       showImageError(error.message || "The upload failed; your text is kept.");
@@ -962,14 +990,6 @@
     });
   }
 
-  function imageFrom(items) {
-    for (var i = 0; items && i < items.length; i++) {
-      var item = items[i];
-      var file = item.getAsFile ? (item.kind === "file" ? item.getAsFile() : null) : item;
-      if (file && /^image\//.test(file.type)) return file;
-    }
-    return null;
-  }
   text.addEventListener("dragover", function (event) {
     if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0) {
       event.preventDefault();
