@@ -49,7 +49,7 @@ class LatestArticlesFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        return item.updated_at
+        return item.modified_at
 
     def item_author_name(self, item):
         """Who the article's byline names (``includes/byline.html``), with credentials."""

@@ -551,6 +551,14 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
+    @property
+    def modified_at(self):
+        """When the article last changed for readers: its last save, or its publication when
+        that came later (an article saved, then published on its scheduled date)."""
+        if self.published_at and (self.updated_at is None or self.published_at > self.updated_at):
+            return self.published_at
+        return self.updated_at
+
     @classmethod
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)

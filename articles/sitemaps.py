@@ -44,10 +44,14 @@ class IndexSitemap(SiteSitemap):
 
 class ArticleSitemap(SiteSitemap):
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("-published_at")
+        return (
+            Article.objects.published()
+            .only("slug", "published_at", "updated_at")
+            .order_by("-published_at")
+        )
 
     def lastmod(self, item):
-        return item.updated_at
+        return item.modified_at
 
 
 def _listing(model, lookup):

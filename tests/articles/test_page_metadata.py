@@ -312,3 +312,30 @@ def test_breadcrumbs_reading_time_and_contents(client, article):
     for link in toc.find_all("a"):
         assert page.find(id=link["href"][1:]) is not None
     assert toc.select_one("a[href='#overuse']").find_parent("ol").find_parent("li") is not None
+
+
+def test_an_article_scheduled_then_published_was_not_updated_before_it_came_out(client):
+    """An article saved on the 6th, scheduled for the 7th, went out on the 7th: its page said
+    "Published 7 … · Last updated 6 …", and its JSON-LD, feed entry and sitemap dated the change
+    before the publication. Its last change, for readers, is its publication."""
+    from django.utils import timezone
+
+    from articles.models import Article
+
+    now = timezone.now()
+    article = ArticleFactory(published_at=now - datetime.timedelta(hours=1))
+    Article.objects.filter(pk=article.pk).update(updated_at=now - datetime.timedelta(days=1))
+    article.refresh_from_db()
+    page = soup(client.get(article.get_absolute_url()))
+    published, updated = page.select_one(".meta").find_all("time")
+    assert updated["datetime"] == published["datetime"] == article.published_at.isoformat()
+    graph = graph_of(page)
+    for node in ("Article", "MedicalWebPage"):
+        assert graph[node]["dateModified"] == article.published_at.isoformat()
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    entry = ET.fromstring(client.get("/feed/atom/").content).find(f"{atom}entry")
+    assert entry.find(f"{atom}updated").text == entry.find(f"{atom}published").text
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert f"<lastmod>{article.published_at.date().isoformat()}</lastmod>" in sitemap
