@@ -430,6 +430,16 @@
     });
   }
 
+  // Ctrl+S (⌘S on a Mac) saves and keeps the form open, as in Ghost, WordPress or a word
+  // processor: the browser's own "Save page as" would save a copy of this page, not the text.
+  document.addEventListener("keydown", function (event) {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.code !== "KeyS") return;
+    var stay = form.querySelector('[name="_continue"]');
+    if (!stay || form.querySelector("dialog[open]")) return;
+    event.preventDefault();
+    form.requestSubmit(stay);
+  });
+
   window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };
 
   // Replace the selection with `replacement` (undoable, like typing), then select

@@ -634,6 +634,36 @@ def test_a_call_to_action_previews_its_box_as_readers_see_it_and_keeps_unsaved_c
     assert console_errors == []
 
 
+@pytest.mark.parametrize("kind", ["article", "calltoaction"])
+def test_ctrl_s_saves_and_keeps_the_form_open(page, live_server, editor, console_errors, kind):
+    """Ctrl+S (⌘S on a Mac) saves as "Save and continue editing" does, from the text or any
+    field, as in Ghost, WordPress and a word processor; it opened the browser's "Save page as"
+    (a copy of the admin page on disk) and saved nothing."""
+    from articles.models import CallToAction
+
+    if kind == "article":
+        obj = ArticleFactory(body="First words.", author=editor)
+        field = "#id_body"
+    else:
+        obj = CallToActionFactory(text="First words.")
+        field = "#id_text"
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/{kind}/{obj.pk}/change/")
+    text = page.locator(field)
+    text.click()
+    text.press("Control+End")
+    page.keyboard.type(" Then more.")
+    page.keyboard.press("Control+s")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page).to_have_url(re.compile(rf"/{kind}/{obj.pk}/change/$"))
+    model = Article if kind == "article" else CallToAction
+    saved = model.objects.get(pk=obj.pk)
+    assert (saved.body if kind == "article" else saved.text) == "First words. Then more."
+    expect(page.locator(".autosave-offer")).to_be_hidden()  # nothing left unsaved
+    assert console_errors == []
+
+
 MARKDOWNX_PREVIEW = "/markdownx/markdownify/"
 
 DROP_IMAGE = """([selector, data]) => {
