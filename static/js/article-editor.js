@@ -62,6 +62,10 @@
       if (main) {
         // The server rendered it with the public page's sanitiser and templates.
         main.innerHTML = data.html;
+        // One Tab stop, the frame (where the arrow keys scroll it), not one per link of the
+        // contents, citations and references between the text and the rest of the form.
+        Array.prototype.forEach.call(main.querySelectorAll("a[href], button, summary, input, select, textarea, [tabindex]"),
+          function (element) { element.tabIndex = -1; });
         if (root) alignFrame();
         else fitFrame(main);
       }
