@@ -444,6 +444,16 @@
     form.requestSubmit(stay);
   });
 
+  // A save refused for a field: the caret goes to the first field to correct, not to the
+  // title, where the next words typed would go. After "load": Django's add form focuses its
+  // first field from an async script.
+  window.addEventListener("load", function () {
+    var invalid = Array.prototype.find.call(form.querySelectorAll('[aria-invalid="true"]'), function (field) {
+      return field.offsetParent !== null && !field.disabled;
+    });
+    if (invalid) invalid.focus();
+  });
+
   window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };
 
   // Replace the selection with `replacement` (undoable, like typing), then select

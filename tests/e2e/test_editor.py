@@ -691,6 +691,23 @@ def test_tab_passes_the_preview_in_one_step(page, live_server, editor, console_e
     assert console_errors == []
 
 
+def test_a_refused_save_puts_the_caret_in_the_field_to_correct(
+    page, live_server, editor, console_errors
+):
+    """A new article saved without its summary came back with the caret in the title (the add
+    form's first field), where the next words typed went; it goes to the summary."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Title:").fill("Cold feet at night")
+    page.locator("#id_body").fill("Nerves in the feet fire at night.")
+    page.keyboard.press("Control+s")
+    expect(page.locator("p.errornote").first).to_be_visible()
+    expect(page.get_by_label("Summary:")).to_be_focused()
+    expect(page.get_by_label("Title:")).to_have_value("Cold feet at night")
+    assert console_errors == []
+
+
 MARKDOWNX_PREVIEW = "/markdownx/markdownify/"
 
 DROP_IMAGE = """([selector, data]) => {
