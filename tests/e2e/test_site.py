@@ -112,6 +112,47 @@ def test_text_at_twice_the_size_still_fits_a_phone(page, live_server, site, name
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+# Where a reader's text goes at 200% on a phone: the width of the text's own box (content box).
+TEXT_WIDTH = """selector => {
+    const element = document.querySelector(selector);
+    const style = getComputedStyle(element);
+    return element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+}"""
+
+
+@pytest.mark.parametrize(
+    "path, selector",
+    [
+        ("/", ".featured h2"),
+        ("article", ".toc ol ol li"),
+        ("article", ".cta-text"),
+        ("article", ".children .children .comment-text"),
+    ],
+)
+def test_text_at_twice_the_size_keeps_two_thirds_of_a_phone(
+    page, live_server, site, path, selector
+):
+    """WCAG 1.4.4: at twice the text size the margins and indents around the text grew with it
+    (rem), and on a 375 px phone left a 51 px title 231 px ("Physica" | "l", "Therap" | "y?"), a
+    contents entry 167 px ("Understandi" | "ng", "Overstimula" | "tion"), the call to action
+    227 px and a reply to a reply 195 px. Gutters now stop growing at a share of the screen
+    (as NHS.UK's fixed gutters do) while the text itself still doubles: each keeps at least
+    two thirds of the screen."""
+    parent = CommentFactory(article=site, user_name="Margaret")
+    reply = CommentFactory(article=site, parent=parent, user_name="Dev")
+    CommentFactory(article=site, parent=reply, user_name="Margaret", comment="Glad to hear it.")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + (site.get_absolute_url() if path == "article" else path))
+    page.evaluate("document.documentElement.style.fontSize = '200%'")  # the browser's setting
+    page.keyboard.press("End")  # lay out the discussion (content-visibility)
+    assert page.evaluate(TEXT_WIDTH, selector) >= 375 * 2 / 3
+    assert page.locator(selector).first.evaluate("e => getComputedStyle(e).fontSize") in (
+        "32px",  # body text (the contents, the call to action, the reply): doubled
+        "51.2px",  # the featured title: 1.6rem, doubled
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
 @pytest.mark.parametrize("size", ["100%", "200%"])
 @pytest.mark.parametrize("path", ["/", "/search/?q=nerve+pain"])
 def test_a_search_box_shows_its_whole_text_on_a_phone(page, live_server, site, path, size):
@@ -216,3 +257,4 @@ def test_print_shows_publisher_and_address_without_navigation(page, live_server,
         expect(page.locator(hidden)).to_be_hidden()
     page.emulate_media(media="screen")
     expect(page.locator(".print-source")).to_be_hidden()
+
