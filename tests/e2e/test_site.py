@@ -258,3 +258,18 @@ def test_print_shows_publisher_and_address_without_navigation(page, live_server,
     page.emulate_media(media="screen")
     expect(page.locator(".print-source")).to_be_hidden()
 
+
+@pytest.mark.parametrize("width, hyphens", [(187, "auto"), (375, "manual"), (1280, "manual")])
+def test_headings_break_between_syllables_only_when_the_text_is_large_for_the_screen(
+    page, live_server, site, width, hyphens
+):
+    """A 375 px phone zoomed to 200% lays the page out 187 px wide: a long word in a heading
+    ("Management" at 1.6rem) is wider than the line and was split anywhere ("Manageme" | "nt").
+    There headings hyphenate by the page's language (the browser's dictionary places the break);
+    at an ordinary size they never do."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + site.get_absolute_url())
+    assert page.locator("html").get_attribute("lang") == "en"
+    for heading in ("h1", ".article-body h2", ".cta h2"):
+        style = page.locator(heading).first.evaluate("e => getComputedStyle(e).hyphens")
+        assert style == hyphens, heading
