@@ -273,3 +273,24 @@ def test_headings_break_between_syllables_only_when_the_text_is_large_for_the_sc
     for heading in ("h1", ".article-body h2", ".cta h2"):
         style = page.locator(heading).first.evaluate("e => getComputedStyle(e).hyphens")
         assert style == hyphens, heading
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_comment_forms_boxes_are_big_enough_to_hit(page, live_server, site, width):
+    """WCAG 2.5.8: the form's two checkboxes and the report form's reasons were the browser's
+    13 px boxes; they are at least 24 px, and a label that wraps, and its hint, line up after
+    the box instead of running under it."""
+    page.set_viewport_size({"width": width, "height": 800})
+    comment = CommentFactory(article=site)
+    for path, name in [
+        (site.get_absolute_url(), "Remember my name and email in this browser"),
+        (f"/comments/{comment.pk}/report/", "Harmful medical advice"),
+    ]:
+        page.goto(live_server.url + path)
+        page.keyboard.press("End")  # lay out the discussion (content-visibility)
+        box = page.get_by_label(name)
+        target = box.bounding_box()
+        assert target["width"] >= 24 and target["height"] >= 24, (path, target)
+        row = box.locator("xpath=..")
+        for text in row.locator("label, .hint").all():
+            assert text.bounding_box()["x"] >= target["x"] + target["width"], text.inner_text()
