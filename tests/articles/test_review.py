@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from bs4 import BeautifulSoup
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from articles.models import Article
 from tests.factories import ArticleFactory, PersonFactory
@@ -176,6 +176,19 @@ def test_page_shows_reviewer_review_date_and_last_update(client, reviewed):
     updated = meta.find_all("time")[-1]
     assert "Last updated" in meta.get_text()
     assert updated["datetime"] == reviewed.updated_at.isoformat()
+
+
+def test_an_article_updated_on_the_day_it_was_published_gives_that_date_once(client):
+    """ "Published 6 December 2026 · Last updated 6 December 2026" said the same thing twice;
+    the update's date shows once it is another day."""
+    article = ArticleFactory(published_at=timezone.now())
+    meta = " ".join(
+        BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+        .select_one(".meta")
+        .get_text()
+        .split()
+    )
+    assert meta == f"Published {dateformat.format(timezone.localtime(), 'j F Y')} · 1 min read"
 
 
 def test_page_says_when_an_article_is_not_reviewed(client):
