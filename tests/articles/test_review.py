@@ -191,8 +191,19 @@ def test_an_article_updated_on_the_day_it_was_published_gives_that_date_once(cli
     assert meta == f"Published {dateformat.format(timezone.localtime(), 'j F Y')} · 1 min read"
 
 
+def test_the_page_ends_with_when_it_was_reviewed_and_is_next_due(client, reviewed):
+    """As NHS.UK's pages end: "Page last reviewed" and "Next review due", both dated."""
+    page = BeautifulSoup(client.get(reviewed.get_absolute_url()).content, "html.parser")
+    review = page.select_one("article .page-review")
+    assert " ".join(review.get_text(" ").split()) == (
+        "Page last reviewed: 10 March 2026 Next review due: 10 March 2027"
+    )
+    assert [t["datetime"] for t in review.find_all("time")] == ["2026-03-10", "2027-03-10"]
+
+
 def test_page_says_when_an_article_is_not_reviewed(client):
     article = ArticleFactory()
     page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
     assert "not been medically reviewed" in page.select_one(".review").get_text()
     assert "Medically reviewed by" not in page.get_text()
+    assert page.select_one(".page-review") is None
