@@ -76,17 +76,21 @@ RELATED_COUNT = 4
 
 
 @register.simple_tag
-def related_articles(article):
+def related_articles(article, shown=()):
     """Up to four published articles like this one: those sharing its topic and most tags
-    first, then those sharing tags, newest first among equals. One query."""
+    first, then those sharing tags, newest first among equals. One query.
+
+    ``shown``: articles the page links to just above (the previous and next in the topic),
+    left out rather than listed twice in a row."""
     tag_ids = [tag.pk for tag in article.tag_list]
     if not tag_ids and not article.topic_id:
         return []
     same_topic = Q(topic_id=article.topic_id) if article.topic_id else Q(pk__in=[])
+    left_out = [article.pk, *(other.pk for other in shown if other is not None)]
     return list(
         Article.objects.published()
         .for_lists()
-        .exclude(pk=article.pk)
+        .exclude(pk__in=left_out)
         .annotate(
             shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
             in_topic=Case(When(same_topic, then=1), default=0, output_field=IntegerField()),

@@ -135,7 +135,23 @@ def test_related_articles_put_same_topic_and_shared_tags_first(client, neuropath
     ArticleFactory(title="Draft", topic=neuropathy, tags=[a, b], draft=True)
     page = soup(client.get(article.get_absolute_url()))
     titles = [a.get_text() for a in page.select(".related li > a")]
-    assert titles == ["Topic and tag", "Topic only", "Two tags", "One tag"]
+    # "Topic only" is the previous in the topic, linked just above: not listed again.
+    assert titles == ["Topic and tag", "Two tags", "One tag"]
+
+
+def test_related_articles_leave_out_the_previous_and_next_just_above(client, neuropathy):
+    """ "Previous in Peripheral neuropathy: X", then "Related articles: X" said it twice."""
+    article = ArticleFactory(topic=neuropathy, published_at=days_ago(2))
+    before = ArticleFactory(title="Before", topic=neuropathy, published_at=days_ago(3))
+    after = ArticleFactory(title="After", topic=neuropathy, published_at=days_ago(1))
+    ArticleFactory(title="Older", topic=neuropathy, published_at=days_ago(4))
+    page = soup(client.get(article.get_absolute_url()))
+    nav = page.select_one("nav.in-topic")
+    assert [a["href"] for a in nav.select("a")] == [
+        before.get_absolute_url(),
+        after.get_absolute_url(),
+    ]
+    assert [a.get_text() for a in page.select(".related li > a")] == ["Older"]
 
 
 def test_previous_and_next_in_the_topic(client, neuropathy):
