@@ -127,6 +127,10 @@ def report_comment(request, pk):
     }
     if request.method == "GET":
         return render(request, "comments/report.html", context)
+    if context["chosen"] == CommentReport.Reason.WORRIED:
+        # The reporter may know the writer, or be the one nearest them: the site's resources,
+        # on the thanks or above a refusal (a rate limit must not leave them with nothing).
+        context["resources"] = CrisisSupport.current().links()
     if not _from_this_site(request):
         return render(
             request, "comments/report.html", {**context, "error": FOREIGN_FORM}, status=403
@@ -143,9 +147,6 @@ def report_comment(request, pk):
         return render(
             request, "comments/report.html", {**context, "error": str(refused)}, status=400
         )
-    if context["chosen"] == CommentReport.Reason.WORRIED:
-        # The reporter may know the writer, or be the one nearest them: the site's resources.
-        context["resources"] = CrisisSupport.current().links()
     response = render(request, "comments/reported.html", {**context, "again": not counted})
     trust.set_commenter_key(response, key)
     return response

@@ -455,6 +455,20 @@ def test_reports_are_rate_limited_like_posting(settings, article):
     assert CommentReport.objects.count() == 2
 
 
+def test_a_worried_reader_turned_away_by_the_rate_limit_still_gets_the_resources(settings, article):
+    settings.COMMENTS_RATE_LIMIT = 1
+    first, second = CommentFactory.create_batch(2, article=article)
+    report(Client(), first)
+    response = report(Client(), second, "worried", text="She is my sister.")
+    assert response.status_code == 429
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "try again in a few minutes" in soup.find(role="alert").get_text()
+    assert "danger now" in soup.select_one("section.crisis h2").get_text()
+    assert soup.find("textarea", attrs={"name": "text"}).get_text() == "She is my sister."
+    other = BeautifulSoup(report(Client(), second, "spam").content, "html.parser")
+    assert other.select_one("section.crisis") is None
+
+
 def test_a_report_without_a_reason_is_refused_with_the_text_kept(client, article):
     comment = CommentFactory(article=article)
     response = report(client, comment, reason="", text="It is rude.")
