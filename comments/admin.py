@@ -952,15 +952,66 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(CommentReport)
 class CommentReportAdmin(ReadOnlyAdmin):
-    list_display = ["comment_excerpt", "reason", "text", "created_at"]
-    list_filter = ["reason", "created_at"]
+    """Readers' reports, where the overview's "readers worried about a writer" leads: each row
+    says which comment (its page in the admin), on which article (the comment there), who
+    wrote it, whether readers still see it, and why it was reported, the worried ones marked.
+    Like WordPress's Comments screen, a row leads where the moderator acts."""
+
+    # WordPress's columns (what, by whom, in response to, when) after the report: few enough
+    # to read beside the sidebar and the filters at 1,280 px, each a line on a phone.
+    list_display = ["shown_reason", "comment_excerpt", "on_article", "created_at"]
+    # The report's own page would say no more than its row: the comment's page is where to act.
+    list_display_links = None
+    list_filter = ["reason", "comment__state", "created_at"]
     list_select_related = ["comment"]
-    search_fields = ["comment__comment", "text"]
+    search_fields = ["comment__comment", "comment__user_name", "text"]
+    ordering = ["-created_at", "-pk"]
     fields = ["comment", "reason", "text", "created_at"]
+
+    def get_queryset(self, request):
+        # Each row's article, in one query for the page whatever the number of reports.
+        return super().get_queryset(request).prefetch_related("comment__content_object")
+
+    @admin.display(description=_("report"), ordering="reason")
+    def shown_reason(self, obj):
+        """Why the reader reported it (a worried reader marked out), and what they wrote."""
+        if obj.reason == CommentReport.Reason.WORRIED:
+            reason = format_html(
+                '<strong class="report-worried">{}</strong>', _("Worried about the writer")
+            )
+        else:
+            reason = obj.get_reason_display()
+        if not obj.text:
+            return reason
+        # One element a cell: on a phone each cell is a grid of its label and its content.
+        return format_html('<div>{}<q class="report-text">{}</q></div>', reason, obj.text)
 
     @admin.display(description=_("comment"))
     def comment_excerpt(self, obj):
-        return comment_link(obj.comment_id, Truncator(obj.comment.comment).chars(80))
+        """The comment's start, linked to its page in the admin, with its writer and whether
+        readers see it now."""
+        comment = obj.comment
+        return format_html(
+            '<div>{}<span class="report-by">{} <span class="qc-state qc-state-{}">{}</span></span>'
+            "</div>",
+            comment_link(comment.pk, Truncator(comment.comment).chars(80)),
+            _("by %(name)s") % {"name": comment.user_name},
+            comment.state,
+            comment.get_state_display(),
+        )
+
+    @admin.display(description=_("in response to"))
+    def on_article(self, obj):
+        """The article's title, linked to the comment where readers see it."""
+        article = obj.comment.content_object
+        if article is None:
+            return "-"
+        return format_html(
+            '<a href="{}" title="{}">{}</a>',
+            obj.comment.get_absolute_url(),
+            _("The comment on the article"),
+            Truncator(str(article)).chars(60),
+        )
 
 
 class VersionsOfCommentFilter(admin.SimpleListFilter):

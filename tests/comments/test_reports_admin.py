@@ -1,0 +1,98 @@
+"""Comments > Reports: where the overview's "readers worried about a writer" leads, a list a
+moderator acts from (the comment's page, the comment on the article), as WordPress's Comments
+screen is."""
+
+import datetime
+
+import pytest
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from comments.models import CommentReport
+from tests.factories import ArticleFactory, CommentFactory
+
+REPORTS = "/admin/comments/commentreport/"
+
+
+def rows(client, url=REPORTS):
+    response = client.get(url)
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser").select("#result_list tbody tr")
+
+
+def make_report(comment, reason="spam", text="", key="k", **fields):
+    return CommentReport.objects.create(
+        comment=comment, reason=reason, text=text, reporter_key_hash=key, **fields
+    )
+
+
+@pytest.mark.django_db
+def test_a_row_says_which_comment_whose_where_and_why(moderator_client):
+    article = ArticleFactory(title="Burning feet at night")
+    comment = CommentFactory(
+        article=article, user_name="Maria Lopez", comment="I cannot keep doing this any more."
+    )
+    make_report(comment, "worried", text="Please check on her.")
+    [row] = rows(moderator_client)
+    reason = row.select_one(".field-shown_reason")
+    assert reason.select_one(".report-worried").get_text() == "Worried about the writer"
+    assert "Please check on her." in reason.get_text()
+    cell = row.select_one(".field-comment_excerpt")
+    assert cell.a["href"] == f"/admin/comments/comment/{comment.pk}/change/"
+    assert cell.a.get_text() == "I cannot keep doing this any more."
+    assert "by Maria Lopez" in cell.get_text()
+    assert cell.select_one(".qc-state-published").get_text() == "Published"
+    on_article = row.select_one(".field-on_article a")
+    assert on_article["href"] == f"{article.get_absolute_url()}#c{comment.pk}"
+    assert on_article.get_text() == "Burning feet at night"
+    # The report's own page says nothing more: no link to it (the comment's page is where to act).
+    assert not row.select(f'a[href*="/commentreport/{comment.reports.get().pk}/"]')
+
+
+@pytest.mark.django_db
+def test_only_worried_reports_are_marked(moderator_client):
+    make_report(CommentFactory(), "abusive", text="rude")
+    [row] = rows(moderator_client)
+    assert not row.select(".report-worried")
+    assert "Abusive or hurtful" in row.select_one(".field-shown_reason").get_text()
+
+
+@pytest.mark.django_db
+def test_the_newest_report_comes_first_and_the_reason_filters(moderator_client):
+    now = timezone.now()
+    old = make_report(CommentFactory(comment="Old one"), "worried", key="a")
+    CommentReport.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(days=2))
+    make_report(CommentFactory(comment="Spam one"), "spam", key="b")
+    make_report(CommentFactory(comment="New one"), "worried", key="c")
+    excerpts = [r.select_one(".field-comment_excerpt a").get_text() for r in rows(moderator_client)]
+    assert excerpts == ["New one", "Spam one", "Old one"]
+    worried = rows(moderator_client, f"{REPORTS}?reason__exact=worried")
+    assert [r.select_one(".field-comment_excerpt a").get_text() for r in worried] == [
+        "New one",
+        "Old one",
+    ]
+
+
+@pytest.mark.django_db
+def test_reports_can_be_narrowed_to_comments_still_shown(moderator_client):
+    make_report(CommentFactory(comment="Shown"), "worried", key="a")
+    make_report(CommentFactory(comment="Held", state="pending"), "worried", key="b")
+    url = f"{REPORTS}?reason__exact=worried&comment__state__exact=published"
+    shown = rows(moderator_client, url)
+    assert [r.select_one(".field-comment_excerpt a").get_text() for r in shown] == ["Shown"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 20])
+def test_the_list_costs_the_same_queries_for_1_or_20_reports(
+    moderator_client, django_assert_num_queries, n
+):
+    """Each row names its comment's article: fetched for the whole page at once, not a query a
+    row (20 reports on 20 articles would be 40 more queries)."""
+    for i in range(n):
+        make_report(CommentFactory(article=ArticleFactory()), "worried", key=str(i))
+    moderator_client.get(REPORTS)  # sessions, content types: warm
+    # Session, user, 2 permissions, 2 counts, sidebar's 3 checks, the page's reports (with
+    # their comments), and their articles.
+    with django_assert_num_queries(11):
+        assert len(rows(moderator_client)) == n
