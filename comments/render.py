@@ -69,6 +69,7 @@ def render_tree(
     crisis_support=None,
     key_hash: str = "",
     editable_since=None,
+    admin_url: str = "",
 ) -> tuple[SafeString, int, dict]:
     """Return (the ``<ol>`` of comments, how many are public, {public pk: author name}).
 
@@ -85,6 +86,12 @@ def render_tree(
     Every public comment has a Report link. The comments this browser wrote (``key_hash``)
     after ``editable_since`` get Edit and Delete links: only that browser's page has them,
     and such a page is never shared (see ``articles.pagecache``).
+
+    ``admin_url`` (a moderator's page: the comment admin's address before the pk) gives each
+    public comment a "Moderate" link to its page in the admin instead of Report, as WordPress
+    shows "Edit" under each comment to those who may moderate: the "a reader is worried" email
+    leads to the comment on the article, and its page in the admin is where to write to its
+    writer, reply as the site or hold it.
     """
     base = reverse("comments:report", args=[0]).removesuffix("0/report/")
     parts, public, names, previous_level = [], 0, {}, -1
@@ -138,8 +145,13 @@ def render_tree(
                     f'<a class="reply-link" href="?reply_to={pk}#respond" '
                     f'aria-describedby="c{pk}-a">Reply</a>'
                 )
-            # No class and no aria-describedby: 41 bytes a comment (CSS finds it by its href).
-            parts.append(f' <a href="{base}{pk}/report/">Report</a>')
+            if admin_url:
+                parts.append(
+                    f' <a class="moderate-link" href="{admin_url}{pk}/change/">Moderate</a>'
+                )
+            else:
+                # No class and no aria-describedby: 41 bytes a comment (CSS finds it by its href).
+                parts.append(f' <a href="{base}{pk}/report/">Report</a>')
     if previous_level >= 0:
         parts.append("</li>" + "</ol></li>" * previous_level)
     html = '<ol class="comment-list">' + "".join(parts) + "</ol>" if parts else ""

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -93,7 +94,13 @@ def _moderator_tree(request, article, is_open):
         )
         for comment in held
     }
-    return render_tree(rows, can_reply=is_open, site_name=settings.SITE_NAME, controls=controls)
+    return render_tree(
+        rows,
+        can_reply=is_open,
+        site_name=settings.SITE_NAME,
+        controls=controls,
+        admin_url=reverse("admin:comments_comment_changelist"),
+    )
 
 
 @register.inclusion_tag("comments/discussion.html", takes_context=True)
