@@ -1,5 +1,6 @@
 import copy
 import json
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -174,7 +175,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
     readonly_fields = [
         "state",
         "article",
-        "user_email",
+        "writer_email",
         "ip_address",
         "submit_date",
         "reason",
@@ -186,7 +187,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         "readers_reports",
     ]
     fieldsets = [
-        (None, {"fields": ["article", "user_name", "user_email", "user_url", "comment"]}),
+        (None, {"fields": ["article", "user_name", "writer_email", "user_url", "comment"]}),
         (
             _("Moderation"),
             {
@@ -223,6 +224,20 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 f"{labels.get(reason, reason)}: {n}"
                 for reason, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
             ),
+        )
+
+    @admin.display(description=_("User's email address"))
+    def writer_email(self, obj):
+        """A mailto link: "write to its writer", one tap from the "a reader is worried" email
+        on a phone, the subject naming the article."""
+        if not obj.user_email:
+            return "-"
+        subject = _("Your comment on %(article)s") % {"article": obj.content_object}
+        return format_html(
+            '<a href="mailto:{}?subject={}">{}</a>',
+            quote(obj.user_email, safe="@"),
+            quote(str(subject)),
+            obj.user_email,
         )
 
     @admin.display(description=_("Replies by email"), boolean=True)
@@ -658,6 +673,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         # of the field: the form class shares its declared fields with every request.
         reply = copy.deepcopy(form.base_fields["reply"])
         reply.label = _("Reply as %(name)s") % {"name": queue.reply_name(request)}
+        # The site's crisis resources, for the comment page's script to offer to put in the
+        # reply (comment-queue.js): a moderator answering a worried reader need not retype them.
+        reply.widget.attrs["data-crisis-reply"] = CrisisSupport.current().as_reply()
         form.base_fields["reply"] = reply
         form.decision = self._decision(request)  # a class made for this request
         return form

@@ -464,6 +464,15 @@ class CrisisSupport(models.Model):
             return None
         return text or address, address
 
+    def as_reply(self) -> str:
+        """The message and the resources as plain text, for a moderator's reply under a
+        comment (the reply's text links its web addresses; a phone's text shows its number)."""
+        lines = [
+            f"- {text}: {address}" if address and not address.startswith("tel:") else f"- {text}"
+            for text, address in self.links()
+        ]
+        return "\n".join([self.message.strip(), "", *lines]).strip()
+
     def links(self) -> list[tuple[str, str]]:
         """(text, address) for each resource line; address is "" for a line without one.
 

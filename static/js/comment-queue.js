@@ -286,11 +286,32 @@
     }
   });
 
+  // The comment's page: a button that puts the site's crisis resources (Comments > Crisis
+  // support, in the box's data-crisis-reply) in the reply, after what is typed there, for a
+  // moderator answering a reader's worry about the writer. Without script, no button.
+  function offerCrisisReply(box) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "crisis-reply-insert";
+    button.textContent = "Insert the crisis resources";
+    button.addEventListener("click", function () {
+      const typed = box.value.replace(/\s+$/, "");
+      box.value = (typed ? typed + "\n\n" : "") + box.dataset.crisisReply;
+      // Tall enough to read the whole reply before saving it (a CSSOM style: CSP allows it).
+      box.style.height = box.scrollHeight + 4 + "px";
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    });
+    // Under the box (the admin sets its label and box side by side), above its help.
+    (box.closest(".flex-container") || box).insertAdjacentElement("afterend", button);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     const opener = document.querySelector("[data-keys-open]");
     if (opener) {
       opener.hidden = false;
       opener.addEventListener("click", openKeys);
     }
+    document.querySelectorAll("textarea[data-crisis-reply]").forEach(offerCrisisReply);
   });
 })();

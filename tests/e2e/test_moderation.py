@@ -286,3 +286,32 @@ def test_the_moderators_lists_fit_a_wide_screen_with_their_long_values(
     results = page.locator(".results").bounding_box()
     assert table["x"] + table["width"] <= results["x"] + results["width"] + 1, (table, results)
     assert errors == []
+
+
+def test_replying_to_a_worried_readers_comment_with_the_crisis_resources_keyboard_only(
+    browser, live_server, moderator
+):
+    """From the "a reader is worried" email to a reply under the comment on a phone, without
+    retyping the helplines: the article's Moderate, then Tab from the reply box to "Insert
+    the crisis resources", Enter, and Save."""
+    from comments.models import CrisisSupport
+
+    comment = CommentFactory(article=ArticleFactory(), comment="I can't do this any more.")
+    page, errors = logged_in(
+        browser, live_server, moderator, viewport={"width": 375, "height": 800}
+    )
+    page.goto(f"{live_server.url}{comment.get_absolute_url()}")
+    page.locator(f"#c{comment.pk} .moderate-link").click()
+    box = page.locator("#id_reply")
+    box.focus()
+    page.keyboard.type("We read what you wrote.")
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Insert the crisis resources")
+    page.keyboard.press("Enter")
+    expected = "We read what you wrote.\n\n" + CrisisSupport.current().as_reply()
+    expect(box).to_have_value(expected)
+    expect(box).to_be_focused()
+    page.locator("input[name=_save]").click()
+    reply = Comment.objects.get(parent_id=comment.pk, from_site=True)
+    assert reply.comment.splitlines() == expected.splitlines()  # the browser sends CRLF
+    assert errors == []

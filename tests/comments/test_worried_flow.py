@@ -1,0 +1,112 @@
+"""What a moderator may do from the "a reader is worried" email's links (docs/moderating.md):
+write to the writer, reply under the comment as the site with the crisis resources, or hold
+it, for a comment readers still see."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from comments.models import Comment, CommentReport, CrisisSupport
+from tests.factories import ArticleFactory, CommentFactory
+
+
+def soup(response):
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+@pytest.fixture
+def worried(db):
+    """A published comment a reader is worried about."""
+    comment = CommentFactory(
+        article=ArticleFactory(title="Living with TN"),
+        user_name="Maria",
+        user_email="maria@example.org",
+        comment="I don't know how much longer I can do this.",
+    )
+    CommentReport.objects.create(comment=comment, reason="worried", reporter_key_hash="a")
+    return comment
+
+
+def change_url(comment):
+    return f"/admin/comments/comment/{comment.pk}/change/"
+
+
+def test_holding_a_published_comment_from_its_page(moderator_client, worried):
+    response = moderator_client.post(
+        change_url(worried),
+        {
+            "user_name": worried.user_name,
+            "user_url": "",
+            "comment": worried.comment,
+            "reply": "",
+            "_decision": "unapprove",
+            "next": change_url(worried),
+        },
+    )
+    assert response.status_code == 302
+    worried.refresh_from_db()
+    assert worried.state == Comment.State.PENDING
+
+
+def test_the_writers_email_is_a_link_to_write_to_them(moderator_client, worried):
+    """docs: "you may write to its writer (their email is on the comment's page)": on a phone
+    a plain address had to be copied by hand into a new message."""
+    field = soup(moderator_client.get(change_url(worried))).select_one(".field-writer_email")
+    link = field.select_one("a")
+    assert link.get_text() == "maria@example.org"
+    assert (
+        link["href"] == "mailto:maria@example.org?subject=Your%20comment%20on%20Living%20with%20TN"
+    )
+
+
+def test_an_erased_writer_has_no_email_link(moderator_client, worried):
+    Comment.objects.filter(pk=worried.pk).update(user_email="")
+    field = soup(moderator_client.get(change_url(worried))).select_one(".field-writer_email")
+    assert field.select_one("a") is None
+
+
+def test_the_reply_box_carries_the_sites_crisis_resources_for_its_script(moderator_client, worried):
+    """The page's script offers "Insert the crisis resources" from this attribute: the
+    moderator replying under a worried reader's comment need not retype the helplines."""
+    support = CrisisSupport.current()
+    support.message = "We are glad you wrote."
+    support.resources = (
+        "Samaritans (UK) | 116 123\nFind a helpline | findahelpline.com\nTalk to your GP"
+    )
+    support.save()
+    box = soup(moderator_client.get(change_url(worried))).select_one("textarea[name=reply]")
+    assert box["data-crisis-reply"] == (
+        "We are glad you wrote.\n\n"
+        "- Samaritans (UK): 116 123\n"
+        "- Find a helpline: https://findahelpline.com\n"
+        "- Talk to your GP"
+    )
+
+
+def test_a_reply_with_the_crisis_resources_is_published_under_the_comment(
+    moderator_client, worried, client
+):
+    text = CrisisSupport.current().as_reply()
+    response = moderator_client.post(
+        change_url(worried),
+        {"user_name": worried.user_name, "user_url": "", "comment": worried.comment, "reply": text},
+    )
+    assert response.status_code == 302
+    reply = Comment.objects.get(parent_id=worried.pk, from_site=True)
+    assert reply.state == Comment.State.PUBLISHED
+    page = soup(client.get(worried.get_absolute_url()))
+    assert page.select_one(f'#c{reply.pk} a[href="https://findahelpline.com/"]') is not None
+
+
+def test_on_the_article_a_moderator_can_open_a_public_comments_admin_page(
+    moderator_client, worried, client
+):
+    """The email's "Read it on the article" leads here: a moderator had only Reply and Report
+    under a published comment, nothing to reach its writer's email, the site's reply or Hold."""
+    url = worried.content_object.get_absolute_url()
+    item = soup(moderator_client.get(url)).select_one(f"#c{worried.pk}")
+    assert item.select_one("a.moderate-link")["href"] == change_url(worried)
+    assert not item.select('a[href$="/report/"]')
+    reader = soup(client.get(url)).select_one(f"#c{worried.pk}")
+    assert not reader.select("a.moderate-link")
+    assert reader.select('a[href$="/report/"]')
