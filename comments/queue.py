@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -260,14 +260,17 @@ def prepare(comments, request) -> None:
         }
     reports = {}
     if comments:
-        reports = dict(
-            CommentReport.objects.filter(comment__in=[c.pk for c in comments])
+        # A reader worried about the writer is no complaint: the card says so apart.
+        worried = Q(reason=CommentReport.Reason.WORRIED)
+        reports = {
+            pk: (n, w)
+            for pk, n, w in CommentReport.objects.filter(comment__in=[c.pk for c in comments])
             .values_list("comment")
-            .annotate(n=Count("pk"))
-            .values_list("comment", "n")
-        )
+            .annotate(n=Count("pk"), w=Count("pk", filter=worried))
+            .values_list("comment", "n", "w")
+        }
     for comment in comments:
-        comment.report_count = reports.get(comment.pk, 0)
+        comment.report_count, comment.worried_count = reports.get(comment.pk, (0, 0))
     name = reply_name(request) if comments else ""
     shared = {"reply_name": name, "admin_base": _admin_base(), "article_urls": {}}
     for comment in comments:
@@ -404,6 +407,7 @@ def card_context(comment, extra: dict) -> dict:
         "actions": actions_for(comment),
         # What needs a moderator's eye: urgent (crisis), readers' reports, the matched words.
         "reports": getattr(comment, "report_count", 0),
+        "worried": getattr(comment, "worried_count", 0),
         "highlighted": highlight_matches(comment)
         if comment.reason in HIGHLIGHTED_REASONS and comment.reason_detail
         else "",

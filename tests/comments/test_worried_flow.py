@@ -110,3 +110,26 @@ def test_on_the_article_a_moderator_can_open_a_public_comments_admin_page(
     reader = soup(client.get(url)).select_one(f"#c{worried.pk}")
     assert not reader.select("a.moderate-link")
     assert reader.select('a[href$="/report/"]')
+
+
+def test_the_queue_card_tells_a_worry_from_complaints(moderator_client, worried):
+    """ "2 reports" alone read as two complaints, on a comment a reader is worried about."""
+    CommentReport.objects.create(comment=worried, reason="spam", reporter_key_hash="b")
+    page = soup(moderator_client.get("/admin/comments/comment/?state=published"))
+    card = page.select_one(f"#qc-{worried.pk}")
+    assert card.select_one(".qc-reports").get_text() == "2 reports"
+    marker = card.select_one("a.qc-worried")
+    assert marker.get_text() == "A reader is worried about the writer"
+    assert marker["href"] == (
+        f"/admin/comments/commentreport/?comment__id__exact={worried.pk}&reason__exact=worried"
+    )
+    CommentReport.objects.create(comment=worried, reason="worried", reporter_key_hash="c")
+    page = soup(moderator_client.get("/admin/comments/comment/?state=published"))
+    marker = page.select_one(f"#qc-{worried.pk} a.qc-worried")
+    assert marker.get_text() == "2 readers are worried about the writer"
+
+
+def test_a_card_without_worried_reports_has_no_marker(moderator_client, worried):
+    CommentReport.objects.filter(comment=worried).update(reason="abusive")
+    page = soup(moderator_client.get("/admin/comments/comment/?state=published"))
+    assert page.select_one(f"#qc-{worried.pk} a.qc-worried") is None
