@@ -1,3 +1,4 @@
+import datetime
 from contextlib import nullcontext
 
 import reversion
@@ -693,6 +694,25 @@ def _saved_at(when) -> str:
     return date_format(when, "DATETIME_FORMAT")
 
 
+def scheduled(article) -> str:
+    """ "Scheduled for" the article's publish date and time."""
+    when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+    return _("Scheduled for %(when)s") % {"when": when}
+
+
+def publication_outcome(article) -> str:
+    """What saving did for readers, for the message after a save: published now (or since a
+    date), scheduled for a date and time, or kept as a draft."""
+    if article.status == Article.Status.DRAFT or article.published_at is None:
+        return _("Saved as a draft: readers do not see it.")
+    when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+    if article.is_scheduled:
+        return _("%(scheduled)s: readers see it from then.") % {"scheduled": scheduled(article)}
+    if timezone.now() - article.published_at < datetime.timedelta(minutes=1):
+        return _("Published now: readers see it.")
+    return _("Published since %(when)s: readers see it.") % {"when": when}
+
+
 class ArticleAdminForm(forms.ModelForm):
     # Declared: markdownx's form field would put its own widget back in place of the editor.
     body = TextField(
@@ -726,6 +746,17 @@ class ArticleAdminForm(forms.ModelForm):
         if hasattr(widget, "widgets"):
             widget.widgets[0].attrs["aria-label"] = _("Publish date: day (YYYY-MM-DD)")
             widget.widgets[1].attrs["aria-label"] = _("Publish date: time (HH:MM:SS)")
+        # "Published" with a publish date to come is scheduled: the choice says so, as the
+        # message after saving does (it said "Published" of an article readers cannot see).
+        status = self.fields.get("status")
+        if status is not None and self.instance.pk is not None and self.instance.is_scheduled:
+            status.choices = [
+                (
+                    value,
+                    scheduled(self.instance) if value == Article.Status.PUBLISHED else label,
+                )
+                for value, label in status.choices
+            ]
 
     def clean_featured_image(self):
         """Checked and re-encoded like the body's uploads."""
@@ -941,6 +972,22 @@ class ArticleAdmin(
                 next_due = form.cleaned_data.get("next_review_due")
             obj.sign_off_review(reviewer, on=timezone.localdate(), next_due=next_due)
         super().save_model(request, obj, form, change)
+
+    # The message after a save says what it did for readers, not only "changed successfully":
+    # a publish date to come schedules the article, which the message did not tell.
+    def response_add(self, request, obj, post_url_continue=None):
+        request.publication_outcome = publication_outcome(obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        request.publication_outcome = publication_outcome(obj)
+        return super().response_change(request, obj)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        outcome = getattr(request, "publication_outcome", None)
+        if outcome and level == messages.SUCCESS:
+            message = format_html("{} {}", message, outcome)
+        return super().message_user(request, message, level, *args, **kwargs)
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"

@@ -378,3 +378,50 @@ def test_saving_the_version_one_opened_is_not_a_conflict(admin_client):
     assert (
         admin_client.post(f"/admin/articles/article/{article.pk}/change/", data).status_code == 302
     )
+
+
+def saved_message(client, article, **fields):
+    """The message shown after saving the article's change form with ``fields`` changed."""
+    data = change_form(client, article) | fields
+    response = client.post(f"/admin/articles/article/{article.pk}/change/", data, follow=True)
+    assert response.redirect_chain, response.context["adminform"].form.errors
+    return " ".join(str(message) for message in response.context["messages"])
+
+
+def test_the_message_after_a_save_says_scheduled_with_the_date_and_time(admin_client):
+    """An article saved as published with a publish date to come is scheduled: the message
+    says so, with the date and time (it said only "changed successfully", as for one that
+    went live), and the Status select says "Scheduled for" that date, not "Published"."""
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    when = timezone.localtime(timezone.now() + datetime.timedelta(days=3)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    message = saved_message(
+        admin_client,
+        article,
+        status="published",
+        published_at_0=when.date().isoformat(),
+        published_at_1="09:30:00",
+    )
+    assert "was changed successfully" in message
+    assert f"Scheduled for {formats.date_format(when, 'DATETIME_FORMAT')}" in message
+    assert "readers see it from then" in message
+
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/article/{article.pk}/change/").content, "html.parser"
+    )
+    chosen = page.select_one("#id_status option[selected]")
+    assert chosen["value"] == "published"
+    assert chosen.get_text() == f"Scheduled for {formats.date_format(when, 'DATETIME_FORMAT')}"
+
+
+def test_the_message_after_a_save_says_published_now_or_saved_as_a_draft(admin_client):
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    assert "Saved as a draft: readers do not see it." in saved_message(admin_client, draft)
+    assert "Published now: readers see it." in saved_message(
+        admin_client, draft, status="published", published_at_0="", published_at_1=""
+    )
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/article/{draft.pk}/change/").content, "html.parser"
+    )
+    assert page.select_one("#id_status option[selected]").get_text() == "Published"
