@@ -182,13 +182,24 @@ def _restore_url(model_admin, obj, version) -> str:
 def history_rows(model_admin, obj) -> list[dict]:
     """The history page's rows: each version with its restore address."""
     return [
-        {"version": version, "restore_url": _restore_url(model_admin, obj, version)}
+        {
+            "version": version,
+            "saved_on": saved_on(version),
+            "restore_url": _restore_url(model_admin, obj, version),
+        }
         for version in versions_of(obj)
     ]
 
 
-def _saved_on(version: Version) -> str:
-    return formats.date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
+# The admin's DATETIME_FORMAT (nervepain.formats) to the second: two saves in the same minute
+# (a Save, then a quick correction) were two rows of History, and a restore's message, that
+# read the same.
+SAVED_ON_FORMAT = "j M Y, H:i:s"
+
+
+def saved_on(version: Version) -> str:
+    """When the version was saved, to the second ("6 Dec 2026, 09:44:03")."""
+    return formats.date_format(timezone.localtime(version.revision.date_created), SAVED_ON_FORMAT)
 
 
 def restore_view(model_admin, request, object_id, version_id):
@@ -201,7 +212,7 @@ def restore_view(model_admin, request, object_id, version_id):
     if not can_restore(request, model_admin):
         raise PermissionDenied
     version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
-    message = _("Restored the version saved on %(date)s.") % {"date": _saved_on(version)}
+    message = _("Restored the version saved on %(date)s.") % {"date": saved_on(version)}
     with transaction.atomic(), reversion.create_revision():
         address = obj.url if isinstance(obj, FlatPage) else None
         version.revision.revert(delete=True)
@@ -263,6 +274,8 @@ def compare_view(model_admin, request, object_id):
         "object": obj,
         "old": old,
         "new": new,
+        "old_saved_on": saved_on(old),
+        "new_saved_on": saved_on(new),
         "old_restore_url": _restore_url(model_admin, obj, old),
         "new_restore_url": _restore_url(model_admin, obj, new),
         "changes": compare_versions(old, new),

@@ -267,3 +267,38 @@ def test_articles_deleted_together_from_the_list_keep_a_version_to_recover(admin
     assert not Article.objects.filter(pk=article.pk).exists()
     [deleted] = Version.objects.get_deleted(Article)
     assert deleted.field_dict["title"] == "Imported, never edited here"
+
+
+def test_two_saves_in_the_same_minute_are_told_apart_by_their_seconds(
+    admin_client, moderator_client, edited
+):
+    """History, the comparison and a restore's message show when each version was saved to
+    the second: two saves in one minute read the same ("6 Dec 2026, 10:15")."""
+    import datetime
+
+    from django.utils import timezone
+
+    newest, signed, *_older = versions(edited)
+    minute = timezone.make_aware(datetime.datetime(2026, 12, 6, 10, 15))
+    for version, second in ((signed, 7), (newest, 42)):
+        version.revision.date_created = minute.replace(second=second)
+        version.revision.save()
+
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/article/{edited.pk}/history/").content, "html.parser"
+    )
+    times = [row.get_text() for row in page.select("#change-history tbody th")]
+    assert times[:2] == ["6 Dec 2026, 10:15:42", "6 Dec 2026, 10:15:07"]
+    assert page.select_one("input[name=to]")["aria-label"] == "Compare to 6 Dec 2026, 10:15:42"
+
+    compared = admin_client.get(
+        f"/admin/articles/article/{edited.pk}/history/compare/",
+        {"from": signed.pk, "to": newest.pk},
+    ).content.decode()
+    assert "10:15:07" in compared and "10:15:42" in compared
+
+    response = moderator_client.post(
+        f"/admin/articles/article/{edited.pk}/history/{signed.pk}/restore/", follow=True
+    )
+    message = " ".join(str(m) for m in response.context["messages"])
+    assert message == "Restored the version saved on 6 Dec 2026, 10:15:07."
