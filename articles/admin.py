@@ -746,6 +746,13 @@ class ArticleAdminForm(forms.ModelForm):
         if hasattr(widget, "widgets"):
             widget.widgets[0].attrs["aria-label"] = _("Publish date: day (YYYY-MM-DD)")
             widget.widgets[1].attrs["aria-label"] = _("Publish date: time (HH:MM:SS)")
+        # The summary's count (static/js/article-editor.js) says how many characters are left or
+        # too many; a maxlength cut a pasted summary short without a word. The server refuses a
+        # longer one, with the text kept.
+        summary = self.fields.get("summary")
+        if summary is not None and summary.max_length:
+            summary.widget.attrs.pop("maxlength", None)
+            summary.widget.attrs["data-maxlength"] = summary.max_length
         # "Published" with a publish date to come is scheduled: the choice says so, as the
         # message after saving does (it said "Published" of an article readers cannot see).
         status = self.fields.get("status")

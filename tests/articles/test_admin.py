@@ -425,3 +425,21 @@ def test_the_message_after_a_save_says_published_now_or_saved_as_a_draft(admin_c
         admin_client.get(f"/admin/articles/article/{draft.pk}/change/").content, "html.parser"
     )
     assert page.select_one("#id_status option[selected]").get_text() == "Published"
+
+
+def test_the_summary_box_is_counted_not_cut_and_the_server_refuses_a_longer_one(admin_client):
+    """The summary box has no maxlength, which cut a pasted summary short without a word: the
+    editor's script counts it (``data-maxlength``), and the server still refuses more than 160
+    characters, with the text kept to shorten."""
+    article = ArticleFactory()
+    url = f"/admin/articles/article/{article.pk}/change/"
+    box = BeautifulSoup(admin_client.get(url).content, "html.parser").select_one("#id_summary")
+    assert box["data-maxlength"] == "160" and not box.has_attr("maxlength")
+    long_summary = "Nerve pain. " * 14  # 168 characters, 167 without the last space
+    response = admin_client.post(
+        url, change_form(admin_client, article) | {"summary": long_summary}
+    )
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "at most 160 characters (it has 167)" in page.select_one(".field-summary").get_text()
+    assert page.select_one("#id_summary")["value"] == long_summary

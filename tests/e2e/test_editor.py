@@ -1012,3 +1012,41 @@ def test_tab_leaves_a_markdown_box(page, live_server, editor, kind):
         box.focus()
         box.press("Control+]")
         assert box.input_value() != "Some text"  # indented
+
+
+def test_the_summary_counts_its_characters_and_tells_a_screen_reader_after_a_pause(
+    page, live_server, editor, console_errors
+):
+    """The summary is the meta description (160 characters), counted under its box as the
+    comment boxes are: the count on screen follows each key; the polite live region a screen
+    reader hears changes once the typing pauses, not at every key; past the limit the count
+    says how many too many (the box no longer cuts a paste short)."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    summary = page.locator("#id_summary")
+    count = page.locator("#id_summary_count")
+    spoken = page.locator(".field-summary [aria-live=polite]")
+    expect(count).to_have_text("You have 160 characters left.")
+    expect(count).to_have_attribute("aria-hidden", "true")  # spoken by the live region alone
+    page.evaluate(
+        """() => {
+            const region = document.querySelector(".field-summary [aria-live=polite]");
+            window.spokenChanges = 0;
+            new MutationObserver(() => { window.spokenChanges += 1; })
+                .observe(region, {childList: true, characterData: true, subtree: true});
+        }"""
+    )
+    summary.press_sequentially("Why nerve pain flares", delay=40)
+    expect(count).to_have_text("You have 139 characters left.")
+    assert spoken.text_content() == ""  # still typing: nothing said yet
+    expect(spoken).to_have_text("You have 139 characters left.")
+    assert page.evaluate("window.spokenChanges") == 1
+
+    summary.fill("Nerve pain. " * 14)  # 167 characters without the last space
+    expect(count).to_have_text("You have 7 characters too many.")
+    expect(count).to_have_class(re.compile(r"\berror\b"))
+    assert len(summary.input_value()) == 168  # not cut at 160
+    expect(spoken).to_have_text("You have 7 characters too many.")
+    assert console_errors == []
+
