@@ -489,6 +489,29 @@
     return null;
   }
 
+  /* --- A file let go beside the drop targets: not opened in place of the form --------- */
+  // Only the text box takes a dropped image (and the featured image's box its file): a file
+  // dropped anywhere else, the preview included, was opened by the browser in place of this
+  // page. Autosave kept the text, but the editor was gone. The pointer says "no drop" there.
+  function carriesFiles(event) {
+    return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0;
+  }
+  function refuseStrayFile(event) {
+    if (event.defaultPrevented || !carriesFiles(event)) return; // a drop target took it
+    if (event.target.matches && event.target.matches('input[type="file"]')) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "none";
+  }
+  function guardDrops(doc) {
+    if (!doc || doc.articleEditorGuarded) return;
+    doc.articleEditorGuarded = true;
+    doc.addEventListener("dragover", refuseStrayFile);
+    doc.addEventListener("drop", refuseStrayFile);
+  }
+  guardDrops(document);
+  frame.addEventListener("load", function () { guardDrops(frame.contentDocument); });
+  guardDrops(frame.contentDocument);
+
   /* --- The summary's count: the meta description, 160 characters at most ------------ */
   // As the comment boxes count (comments.js): the box has no maxlength, which cut a pasted
   // summary short without a word; the count says how many characters are left, or how many

@@ -1050,3 +1050,38 @@ def test_the_summary_counts_its_characters_and_tells_a_screen_reader_after_a_pau
     expect(spoken).to_have_text("You have 7 characters too many.")
     assert console_errors == []
 
+
+DROP_A_FILE = """([selector, inFrame]) => {
+    const doc = inFrame
+        ? document.querySelector("iframe.editor-preview-frame").contentDocument
+        : document;
+    const target = doc.querySelector(selector);
+    const files = new DataTransfer();
+    files.items.add(new File(["%PDF-1.4"], "leaflet.pdf", {type: "application/pdf"}));
+    const over = new DragEvent("dragover", {dataTransfer: files, bubbles: true, cancelable: true});
+    const drop = new DragEvent("drop", {dataTransfer: files, bubbles: true, cancelable: true});
+    target.dispatchEvent(over);
+    target.dispatchEvent(drop);
+    return [over.defaultPrevented, drop.defaultPrevented];
+}"""
+
+
+@pytest.mark.parametrize("kind", ["article", "calltoaction"])
+def test_a_file_dropped_beside_the_text_box_does_not_leave_the_form(
+    page, live_server, editor, console_errors, kind
+):
+    """A file let go outside the editor's drop targets (a heading, another box, the preview)
+    was the browser's to open in place of the form: the form now refuses it there (the
+    browser's default prevented), while the featured image's file box still takes a file."""
+    obj = ArticleFactory(author=editor) if kind == "article" else CallToActionFactory()
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/{kind}/{obj.pk}/change/")
+    expect(page.locator("iframe.editor-preview-frame")).to_be_visible()
+    for selector in ("#content h1", "fieldset", "#id_text, #id_title"):
+        assert page.evaluate(DROP_A_FILE, [selector, False]) == [True, True], selector
+    wait_until(lambda: page.evaluate(DROP_A_FILE, ["body", True]) == [True, True])
+    if kind == "article":
+        assert page.evaluate(DROP_A_FILE, ["#id_featured_image", False]) == [False, False]
+    assert page.url.endswith(f"/{obj.pk}/change/")
+    assert console_errors == []
