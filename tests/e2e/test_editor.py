@@ -1085,3 +1085,34 @@ def test_a_file_dropped_beside_the_text_box_does_not_leave_the_form(
         assert page.evaluate(DROP_A_FILE, ["#id_featured_image", False]) == [False, False]
     assert page.url.endswith(f"/{obj.pk}/change/")
     assert console_errors == []
+
+
+def test_the_save_bar_is_one_compact_row_on_a_phone_with_every_action(
+    page, live_server, editor, console_errors
+):
+    """On a phone the sticky Save bar took two rows (about 100 px of the screen, more of it
+    once the keyboard is open): it is one row of short words there, every action kept, each
+    button named by the words it shows; a wide screen keeps Django's words."""
+    article = ArticleFactory(author=editor)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    row = page.locator(".submit-row")
+    names = ["Save", "Save & new", "Save & edit"]
+    actions = [page.get_by_role("button", name=name, exact=True) for name in names]
+    actions.append(row.get_by_role("link", name="Delete"))
+    boxes = [action.bounding_box() for action in actions]
+    assert len({round(box["y"]) for box in boxes}) == 1, boxes  # one row
+    assert row.bounding_box()["height"] <= 60, row.bounding_box()
+    assert all(box["height"] >= 44 for box in boxes), boxes  # still a finger's target
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    page.set_viewport_size(DESKTOP)
+    for name in ("Save", "Save and add another", "Save and continue editing"):
+        expect(page.get_by_role("button", name=name, exact=True)).to_be_visible()
+    page.set_viewport_size(PHONE)
+    page.locator("#id_summary").fill("Saved from a phone.")
+    page.get_by_role("button", name="Save & edit", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert page.url.endswith(f"/{article.pk}/change/")
+    assert console_errors == []
