@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
@@ -91,7 +92,8 @@ class CommentAdminForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "Published at once under this comment, marked as from the site. "
-            "Replying to a pending comment approves it."
+            "Replying to a pending comment approves it, and marks readers' worry about its "
+            "writer as handled."
         ),
     )
 
@@ -209,15 +211,21 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
     @admin.display(description=_("Readers' reports"))
     def readers_reports(self, obj):
         """Why readers reported it, most frequent first, linking to the reports: a moderator
-        who follows the "a reader is worried" email lands here and must see why."""
+        who follows the "a reader is worried" email lands here and must see why. The last
+        handling of a worry is said after them (whom, when)."""
         counts = {}
-        for reason in obj.reports.values_list("reason", flat=True):
+        handled = None
+        for reason, at, by in obj.reports.values_list(
+            "reason", "handled_at", "handled_by__username"
+        ):
             counts[reason] = counts.get(reason, 0) + 1
+            if at and (handled is None or at > handled[0]):
+                handled = (at, by)
         if not counts:
             return _("None")
         labels = dict(CommentReport.Reason.choices)
         url = reverse("admin:comments_commentreport_changelist") + f"?comment__id__exact={obj.pk}"
-        return format_html(
+        reports = format_html(
             '<a href="{}">{}</a>',
             url,
             "; ".join(
@@ -225,6 +233,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 for reason, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
             ),
         )
+        if handled is None:
+            return reports
+        return format_html('{}<div class="report-handled">{}</div>', reports, handled_by(*handled))
 
     @admin.display(description=_("User's email address"))
     def writer_email(self, obj):
@@ -392,6 +403,11 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 name=f"{prefix}_moderate",
             ),
             path("<comment_id:object_id>/reply/", wrap(self.reply_view), name=f"{prefix}_reply"),
+            path(
+                "<comment_id:object_id>/worry-handled/",
+                wrap(self.worry_handled_view),
+                name=f"{prefix}_worry_handled",
+            ),
             path("undo/", wrap(self.undo_view), name=f"{prefix}_undo"),
             path("email/<str:token>/", wrap(self.email_view), name=f"{prefix}_email"),
             path("public-name/", wrap(self.public_name_view), name=f"{prefix}_public_name"),
@@ -530,6 +546,34 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         self.message_user(request, _("Your reply is published."), messages.SUCCESS)
         return self._back_to_next_card(request, parent)
 
+    def worry_handled_view(self, request, object_id):
+        """ "Mark the worry as handled" (POST): the moderator replied to, or wrote to, the
+        writer readers are worried about. The comment's unhandled worried reports are marked
+        handled by them; a later worried report emails the moderators again."""
+        if request.method != "POST":
+            return HttpResponse(status=405, headers={"Allow": "POST"})
+        comment = get_object_or_404(Comment, pk=object_id)
+        self._check(request, comment)
+        count = decisions.handle_worry(comment, request.user)
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "The worry of %(count)d reader is marked as handled. A new worried report "
+                    "will email the moderators again.",
+                    "The worry of %(count)d readers is marked as handled. A new worried report "
+                    "will email the moderators again.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, _("No reader's worry was waiting: nothing was changed."), messages.INFO
+            )
+        return self._back(request, comment)
+
     def undo_view(self, request):
         """Put comments back as they were before a decision. GET asks; POST does it."""
         token = request.POST.get("token") or request.GET.get("token", "")
@@ -658,6 +702,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 "thread": queue.thread(comment),
                 "public_name": queue.reply_name(request),
                 "can_moderate": self.has_moderate_permission(request),
+                # "2 readers are worried about the writer", with "Mark the worry as handled".
+                "unhandled_worries": comment.reports.unhandled_worries().count(),
                 # "3 earlier versions", linked to them, if its writer edited it.
                 "earlier_versions": comment.versions.count()
                 if request.user.has_perm("comments.view_commentversion")
@@ -922,6 +968,32 @@ class MedicalClaimPatternAdmin(admin.ModelAdmin):
     search_fields = ["pattern"]
 
 
+def handled_by(at, username):
+    """ "Handled by ana, 6 Dec 2026 10:30": who dealt with a worry, and when."""
+    return _("Handled by %(name)s, %(when)s") % {
+        "name": username or _("a former moderator"),
+        "when": date_format(timezone.localtime(at), "DATETIME_FORMAT"),
+    }
+
+
+class WorryFilter(admin.SimpleListFilter):
+    """Worried reports a moderator has handled, or not yet (the overview's figure and the
+    queue card's marker count those not yet handled)."""
+
+    title = _("worry")
+    parameter_name = "worry"
+
+    def lookups(self, request, model_admin):
+        return [("unhandled", _("Not yet handled")), ("handled", _("Handled"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unhandled":
+            return queryset.unhandled_worries()
+        if self.value() == "handled":
+            return queryset.filter(handled_at__isnull=False)
+        return queryset
+
+
 def comment_link(comment_id, label):
     """A link to a comment's page in the admin. Unlike a foreign key's column (which never
     wraps), it lets a list of comments' records fit beside its other columns."""
@@ -980,11 +1052,11 @@ class CommentReportAdmin(ReadOnlyAdmin):
     list_display = ["shown_reason", "comment_excerpt", "on_article", "created_at"]
     # The report's own page would say no more than its row: the comment's page is where to act.
     list_display_links = None
-    list_filter = ["reason", "comment__state", "created_at"]
-    list_select_related = ["comment"]
+    list_filter = ["reason", WorryFilter, "comment__state", "created_at"]
+    list_select_related = ["comment", "handled_by"]
     search_fields = ["comment__comment", "comment__user_name", "text"]
     ordering = ["-created_at", "-pk"]
-    fields = ["comment", "reason", "text", "created_at"]
+    fields = ["comment", "reason", "text", "created_at", "handled_at", "handled_by"]
 
     def get_queryset(self, request):
         # Each row's article, in one query for the page whatever the number of reports.
@@ -999,10 +1071,17 @@ class CommentReportAdmin(ReadOnlyAdmin):
             )
         else:
             reason = obj.get_reason_display()
-        if not obj.text:
+        handled = ""
+        if obj.handled_at:
+            handled = format_html(
+                '<span class="report-handled">{}</span>',
+                handled_by(obj.handled_at, obj.handled_by and obj.handled_by.get_username()),
+            )
+        if not obj.text and not handled:
             return reason
+        text = format_html('<q class="report-text">{}</q>', obj.text) if obj.text else ""
         # One element a cell: on a phone each cell is a grid of its label and its content.
-        return format_html('<div>{}<q class="report-text">{}</q></div>', reason, obj.text)
+        return format_html("<div>{}{}{}</div>", reason, text, handled)
 
     @admin.display(description=_("comment"))
     def comment_excerpt(self, obj):

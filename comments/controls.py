@@ -160,9 +160,10 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
     Reports from ``COMMENTS_REPORTS_TO_HOLD`` different browsers since the last moderation
     decision send the comment back to the queue and tell the moderators.
 
-    A reader worried about the writer is no complaint: the first such report since the last
-    decision emails the moderators at once (the writer may be in crisis, in words no crisis
-    phrase caught), and it never counts towards hiding the comment, nor the replies under it.
+    A reader worried about the writer is no complaint: the first such report not yet handled
+    (``decisions.handle_worry``) since the last decision emails the moderators at once (the
+    writer may be in crisis, in words no crisis phrase caught), and it never counts towards
+    hiding the comment, nor the replies under it.
     """
     if comment.state != Comment.State.PUBLISHED:
         raise ChangeRefusedError("This comment is not shown any more; thank you all the same.")
@@ -185,7 +186,7 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
             reports = reports.filter(created_at__gt=comment.moderated_at)
         worried = CommentReport.Reason.WORRIED
         if reason == worried:
-            if reports.filter(reason=worried).count() == 1:
+            if reports.unhandled_worries().count() == 1:
                 notifications.reader_worried(comment)
             return True
         count = reports.exclude(reason=worried).count()

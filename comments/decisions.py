@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments import notifications
-from comments.models import Comment, ModeratorProfile
+from comments.models import Comment, CommentReport, ModeratorProfile
 from comments.moderation import trust_commenter
 from comments.threads import effective_parent
 
@@ -139,8 +139,28 @@ def reply_as_site(parent: Comment, text: str, user) -> tuple[Comment, dict[int, 
     )
     reply.save()
     notifications.comment_became_public(reply)
-    _log(user, [parent], "Replied as the site.")
+    # Answering under the comment is dealing with the readers' worry about its writer.
+    handled = handle_worry(parent, user, log=False)
+    _log(user, [parent], "Replied as the site." + (f" {WORRY_HANDLED}" if handled else ""))
     return reply, changed
+
+
+WORRY_HANDLED = "Readers' worry about the writer marked as handled."
+
+
+@transaction.atomic
+def handle_worry(comment: Comment, user, log: bool = True) -> int:
+    """Mark the readers' unhandled worried reports of ``comment`` as dealt with by ``user``
+    (who replied as the site or wrote to the writer); return how many. A worried report made
+    after this one emails the moderators again (``controls.report``)."""
+    count = (
+        CommentReport.objects.filter(comment=comment)
+        .unhandled_worries()
+        .update(handled_at=timezone.now(), handled_by=user)
+    )
+    if count and log:
+        _log(user, [comment], WORRY_HANDLED)
+    return count
 
 
 # The moderators' email links: which comment, which decision; the link only opens a page

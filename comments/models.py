@@ -633,10 +633,18 @@ class CommentVersion(models.Model):
         return f"{self.comment_id} {self.get_change_display()} {self.changed_at:%Y-%m-%d %H:%M}"
 
 
+class CommentReportQuerySet(models.QuerySet):
+    def unhandled_worries(self):
+        """Readers worried about the writer whom no moderator has answered yet: what the
+        overview, the queue card and the "a reader is worried" email count."""
+        return self.filter(reason=CommentReport.Reason.WORRIED, handled_at__isnull=True)
+
+
 class CommentReport(models.Model):
     """A reader's report of a public comment. Reports from ``COMMENTS_REPORTS_TO_HOLD``
     different browsers since the comment's last moderation send it back to the queue; a reader
-    worried about the writer tells the moderators at once instead (see ``controls.report``)."""
+    worried about the writer tells the moderators at once instead (see ``controls.report``),
+    until a moderator marks the worry handled (``decisions.handle_worry``)."""
 
     shown_to_readers = False  # moderators' records: cached pages stay as they are
 
@@ -655,6 +663,20 @@ class CommentReport(models.Model):
     text = models.CharField(_("details"), max_length=500, blank=True)
     reporter_key_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+    # Worried reports only: when and by whom a moderator dealt with the worry (replied as the
+    # site, or wrote to the writer). Other reports are settled by a decision on the comment.
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True, editable=False)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = CommentReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report")

@@ -24,7 +24,7 @@ from django_tasks import task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from comments.models import Comment, CommentReport, VerifiedEmail, comment_url
+from comments.models import Comment, VerifiedEmail, comment_url
 from comments.trust import CONFIRM_MAX_AGE, sign_comment
 from nervepain import cache
 from nervepain.cache import counters
@@ -192,7 +192,8 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
 
 def reader_worried(comment: Comment) -> None:
     """A reader is worried about a public comment's writer: mail the moderators at once,
-    whatever the burst limit (called for the first such report since the last decision)."""
+    whatever the burst limit (called for the first such report not yet handled since the last
+    decision)."""
     after_commit(notify_worried, comment.pk)
 
 
@@ -206,7 +207,7 @@ def notify_worried(comment_id: int, attempt: int = 1) -> str:
     recipients = _moderators()
     if not recipients:
         return "no moderators"
-    reports = comment.reports.filter(reason=CommentReport.Reason.WORRIED)
+    reports = comment.reports.unhandled_worries()
     if comment.moderated_at:
         reports = reports.filter(created_at__gt=comment.moderated_at)
     context = {

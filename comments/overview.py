@@ -18,7 +18,6 @@ from django.utils import timezone
 from comments.models import Comment, CommentReport
 
 DAYS = 30
-WORRIED_DAYS = 7
 
 # Outcomes, in the order they are stacked and listed.
 OUTCOMES = [
@@ -160,13 +159,12 @@ def overview(request):
     queue = pending.aggregate(count=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
     oldest = pending.select_related(None).order_by("submit_date").only("pk", "submit_date").first()
     # Readers worried about a writer whose comment is still shown: a person to look at, not a
-    # rule's catch (such reports never hide the comment, so the queue does not show it).
+    # rule's catch (such reports never hide the comment, so the queue does not show it). No
+    # time window: a worry stays here until a moderator handles it, however old (a window
+    # would let one nobody answered drop out of sight after a week).
     worried = (
-        CommentReport.objects.filter(
-            reason=CommentReport.Reason.WORRIED,
-            created_at__gte=now - datetime.timedelta(days=WORRIED_DAYS),
-            comment__state=Comment.State.PUBLISHED,
-        )
+        CommentReport.objects.unhandled_worries()
+        .filter(comment__state=Comment.State.PUBLISHED)
         .values("comment")
         .distinct()
         .count()
@@ -179,7 +177,6 @@ def overview(request):
         "pending_count": queue["count"],
         "urgent_count": queue["urgent"],
         "worried_count": worried,
-        "worried_days": WORRIED_DAYS,
         "oldest": oldest,
         "oldest_wait": duration(now - oldest.submit_date) if oldest else "",
         "median": duration(median_decision(now - datetime.timedelta(days=DAYS))),

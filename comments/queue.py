@@ -260,8 +260,9 @@ def prepare(comments, request) -> None:
         }
     reports = {}
     if comments:
-        # A reader worried about the writer is no complaint: the card says so apart.
-        worried = Q(reason=CommentReport.Reason.WORRIED)
+        # A reader worried about the writer is no complaint: the card says so apart, until a
+        # moderator handles the worry.
+        worried = Q(reason=CommentReport.Reason.WORRIED, handled_at__isnull=True)
         reports = {
             pk: (n, w)
             for pk, n, w in CommentReport.objects.filter(comment__in=[c.pk for c in comments])

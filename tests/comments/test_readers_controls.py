@@ -435,6 +435,43 @@ def test_worried_reports_do_not_count_with_the_others_and_mail_again_after_a_dec
     assert len([m for m in mail.outbox if "worried" in m.subject]) == 2
 
 
+def test_a_worry_after_the_last_one_was_handled_mails_again(
+    article, moderator, django_capture_on_commit_callbacks
+):
+    """Replying under the comment is no decision: a second reader worried a day after the
+    moderator had answered the first emailed nobody. Once handled, the next worry does; several
+    unhandled ones email once, with what each reader wrote."""
+    from comments import decisions
+
+    comment = CommentFactory(article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        report(Client(), comment, "worried", text="first")
+    decisions.reply_as_site(comment, "We are here for you.", moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        report(Client(), comment, "worried", text="second")
+        report(Client(), comment, "worried", text="third")
+    worried = [m for m in mail.outbox if "worried" in m.subject]
+    assert len(worried) == 2
+    assert "second" in worried[1].body and "third" in worried[1].body
+    assert "first" not in worried[1].body  # already handled
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PUBLISHED
+
+
+def test_a_worry_marked_handled_by_hand_mails_again_on_the_next_one(
+    article, moderator, django_capture_on_commit_callbacks
+):
+    from comments import decisions
+
+    comment = CommentFactory(article=article)
+    with django_capture_on_commit_callbacks(execute=True):
+        report(Client(), comment, "worried")
+    assert decisions.handle_worry(comment, moderator) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        report(Client(), comment, "worried")
+    assert len([m for m in mail.outbox if "worried" in m.subject]) == 2
+
+
 def test_the_worried_reader_gets_the_sites_crisis_resources(client, article):
     CrisisSupport.objects.update_or_create(pk=1, defaults={"resources": "Samaritans | 116 123"})
     comment = CommentFactory(article=article)

@@ -9,7 +9,7 @@ from bs4 import BeautifulSoup
 from django.utils import timezone
 
 from comments.models import CommentReport
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 REPORTS = "/admin/comments/commentreport/"
 
@@ -96,3 +96,36 @@ def test_the_list_costs_the_same_queries_for_1_or_20_reports(
     # their comments), and their articles.
     with django_assert_num_queries(11):
         assert len(rows(moderator_client)) == n
+
+
+@pytest.mark.django_db
+def test_a_handled_worry_says_by_whom_and_when_and_the_list_filters_on_it(moderator_client):
+    """A moderator reading the list could not tell a worry someone had answered from one
+    nobody had."""
+    moderator = UserFactory(username="ana")
+    when = timezone.make_aware(datetime.datetime(2026, 3, 4, 10, 30))
+    make_report(
+        CommentFactory(comment="Answered"),
+        "worried",
+        key="a",
+        handled_at=when,
+        handled_by=moderator,
+    )
+    make_report(CommentFactory(comment="Waiting"), "worried", key="b")
+    make_report(CommentFactory(comment="Complaint"), "spam", key="c")
+    by_excerpt = {
+        r.select_one(".field-comment_excerpt a").get_text(): r for r in rows(moderator_client)
+    }
+    done = by_excerpt["Answered"].select_one(".field-shown_reason .report-handled")
+    assert done.get_text() == "Handled by ana, 4 Mar 2026, 10:30"
+    assert not by_excerpt["Waiting"].select(".report-handled")
+    assert not by_excerpt["Complaint"].select(".report-handled")
+
+    def listed(query):
+        return [
+            r.select_one(".field-comment_excerpt a").get_text()
+            for r in rows(moderator_client, f"{REPORTS}?worry={query}")
+        ]
+
+    assert listed("unhandled") == ["Waiting"]  # complaints are not worries
+    assert listed("handled") == ["Answered"]

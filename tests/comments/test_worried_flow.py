@@ -4,9 +4,12 @@ it, for a comment readers still see."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.test import Client
 
 from comments.models import Comment, CommentReport, CrisisSupport
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 
 def soup(response):
@@ -122,6 +125,7 @@ def test_the_queue_card_tells_a_worry_from_complaints(moderator_client, worried)
     assert marker.get_text() == "A reader is worried about the writer"
     assert marker["href"] == (
         f"/admin/comments/commentreport/?comment__id__exact={worried.pk}&reason__exact=worried"
+        "&worry=unhandled"
     )
     CommentReport.objects.create(comment=worried, reason="worried", reporter_key_hash="c")
     page = soup(moderator_client.get("/admin/comments/comment/?state=published"))
@@ -133,3 +137,106 @@ def test_a_card_without_worried_reports_has_no_marker(moderator_client, worried)
     CommentReport.objects.filter(comment=worried).update(reason="abusive")
     page = soup(moderator_client.get("/admin/comments/comment/?state=published"))
     assert page.select_one(f"#qc-{worried.pk} a.qc-worried") is None
+
+
+def handled_url(comment):
+    return f"/admin/comments/comment/{comment.pk}/worry-handled/"
+
+
+def unhandled(comment):
+    return CommentReport.objects.filter(comment=comment).unhandled_worries().count()
+
+
+def test_the_comments_page_offers_to_mark_the_worry_as_handled(moderator_client, worried):
+    """A moderator who replied or wrote to the writer had no way to say so: the overview, the
+    card and the email went on as if nobody had."""
+    page = soup(moderator_client.get(change_url(worried)))
+    box = page.select_one(".worry-box")
+    assert "A reader is worried about the writer." in box.get_text()
+    button = box.select_one("button.worry-handled")
+    assert button.get_text() == "Mark the worry as handled"
+    # Its own form, after the page's (Enter in a field still saves the page).
+    form = page.select_one(f"form#{button['form']}")
+    assert form["method"] == "post" and form["action"] == handled_url(worried)
+    assert form.select_one("input[name=csrfmiddlewaretoken]") is not None
+    assert form.find_parent("form") is None
+
+
+def test_marking_the_worry_as_handled(moderator_client, moderator, worried):
+    CommentReport.objects.create(comment=worried, reason="worried", reporter_key_hash="b")
+    spam = CommentReport.objects.create(comment=worried, reason="spam", reporter_key_hash="c")
+    response = moderator_client.post(handled_url(worried), {"next": change_url(worried)})
+    assert response.status_code == 302 and response["Location"] == change_url(worried)
+    reports = CommentReport.objects.filter(comment=worried, reason="worried")
+    assert {(r.handled_by, r.handled_at is not None) for r in reports} == {(moderator, True)}
+    spam.refresh_from_db()
+    assert spam.handled_at is None  # a complaint is settled by a decision, not by this
+    worried.refresh_from_db()
+    assert worried.state == Comment.State.PUBLISHED and worried.moderated_at is None
+    entry = LogEntry.objects.get(object_id=str(worried.pk))
+    assert entry.user == moderator
+    assert entry.change_message == "Readers' worry about the writer marked as handled."
+    page = soup(moderator_client.get(change_url(worried)))
+    assert "The worry of 2 readers is marked as handled." in page.select_one(".messagelist").text
+    assert page.select_one(".worry-box") is None
+    assert "Handled by" in page.select_one(".field-readers_reports").get_text()
+
+
+def test_marking_the_worry_as_handled_is_a_post_for_moderators_only(client, worried):
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="comments", codename__in=["view_comment", "change_comment"]
+        )
+    )
+    client.force_login(viewer)
+    page = soup(client.get(change_url(worried)))
+    assert page.select_one(".worry-box") is not None  # told, but not offered the button
+    assert page.select_one("button.worry-handled") is None
+    assert client.post(handled_url(worried)).status_code == 403
+    assert unhandled(worried) == 1
+
+
+def test_marking_the_worry_as_handled_refuses_a_get_and_checks_csrf(moderator, worried):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(moderator)
+    assert browser.get(handled_url(worried)).status_code == 405
+    assert browser.post(handled_url(worried)).status_code == 403
+    assert unhandled(worried) == 1
+
+
+def test_replying_as_the_site_on_the_comments_page_handles_the_worry(
+    moderator_client, moderator, worried
+):
+    form = soup(moderator_client.get(change_url(worried)))
+    assert "marks readers' worry about its writer as handled" in form.select_one(
+        "#id_reply_helptext"
+    ).get_text(" ", strip=True)
+    moderator_client.post(
+        change_url(worried),
+        {"user_name": worried.user_name, "user_url": "", "comment": worried.comment, "reply": "Hi"},
+    )
+    assert unhandled(worried) == 0
+    assert CommentReport.objects.get(comment=worried).handled_by == moderator
+    assert LogEntry.objects.filter(
+        object_id=str(worried.pk),
+        change_message="Replied as the site. Readers' worry about the writer marked as handled.",
+    ).exists()
+
+
+def test_replying_from_the_queue_handles_the_worry(moderator_client, worried):
+    response = moderator_client.post(
+        f"/admin/comments/comment/{worried.pk}/reply/", {"reply": "We are here."}
+    )
+    assert response.status_code == 302
+    assert unhandled(worried) == 0
+
+
+def test_the_queue_card_counts_only_worries_not_yet_handled(moderator_client, worried, moderator):
+    moderator_client.post(handled_url(worried))
+    page = soup(moderator_client.get("/admin/comments/comment/?state=published"))
+    assert page.select_one(f"#qc-{worried.pk} a.qc-worried") is None
+    CommentReport.objects.create(comment=worried, reason="worried", reporter_key_hash="b")
+    page = soup(moderator_client.get("/admin/comments/comment/?state=published"))
+    marker = page.select_one(f"#qc-{worried.pk} a.qc-worried")
+    assert marker.get_text() == "A reader is worried about the writer"
