@@ -91,9 +91,9 @@ class CommentAdminForm(forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
-            "Published at once under this comment, marked as from the site. "
-            "Replying to a pending comment approves it, and marks readers' worry about its "
-            "writer as handled."
+            "Published at once under this comment, marked as from the site; it marks "
+            "readers' worry about its writer as handled. Replying to a pending comment "
+            "approves it."
         ),
     )
 
@@ -969,8 +969,8 @@ class MedicalClaimPatternAdmin(admin.ModelAdmin):
 
 
 def handled_by(at, username):
-    """ "Handled by ana, 6 Dec 2026 10:30": who dealt with a worry, and when."""
-    return _("Handled by %(name)s, %(when)s") % {
+    """ "Worry handled by ana, 6 Dec 2026, 10:30": who dealt with a worry, and when."""
+    return _("Worry handled by %(name)s, %(when)s") % {
         "name": username or _("a former moderator"),
         "when": date_format(timezone.localtime(at), "DATETIME_FORMAT"),
     }

@@ -117,7 +117,7 @@ def test_a_handled_worry_says_by_whom_and_when_and_the_list_filters_on_it(modera
         r.select_one(".field-comment_excerpt a").get_text(): r for r in rows(moderator_client)
     }
     done = by_excerpt["Answered"].select_one(".field-shown_reason .report-handled")
-    assert done.get_text() == "Handled by ana, 4 Mar 2026, 10:30"
+    assert done.get_text() == "Worry handled by ana, 4 Mar 2026, 10:30"
     assert not by_excerpt["Waiting"].select(".report-handled")
     assert not by_excerpt["Complaint"].select(".report-handled")
 

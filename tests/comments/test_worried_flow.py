@@ -179,7 +179,7 @@ def test_marking_the_worry_as_handled(moderator_client, moderator, worried):
     page = soup(moderator_client.get(change_url(worried)))
     assert "The worry of 2 readers is marked as handled." in page.select_one(".messagelist").text
     assert page.select_one(".worry-box") is None
-    assert "Handled by" in page.select_one(".field-readers_reports").get_text()
+    assert "Worry handled by" in page.select_one(".field-readers_reports").get_text()
 
 
 def test_marking_the_worry_as_handled_is_a_post_for_moderators_only(client, worried):
