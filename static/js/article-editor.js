@@ -436,11 +436,23 @@
 
   // Ctrl+S (⌘S on a Mac) saves and keeps the form open, as in Ghost, WordPress or a word
   // processor: the browser's own "Save page as" would save a copy of this page, not the text.
+  // Pressed again before the page comes back (twice, or held down), it sends nothing more: a
+  // second save found the first and was refused as a save by someone else since.
+  var saving = false;
+  form.addEventListener("submit", function (event) {
+    // "Preview as a reader" opens a new tab: this page stays, and may still save.
+    if (event.defaultPrevented || (event.submitter && event.submitter.hasAttribute("formaction"))) return;
+    saving = true;
+  });
+  window.addEventListener("pageshow", function () {
+    saving = false; // back from the next page (the back-forward cache)
+  });
   document.addEventListener("keydown", function (event) {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.code !== "KeyS") return;
     var stay = form.querySelector('[name="_continue"]');
     if (!stay || form.querySelector("dialog[open]")) return;
     event.preventDefault();
+    if (saving || event.repeat) return;
     form.requestSubmit(stay);
   });
 

@@ -666,6 +666,31 @@ def test_ctrl_s_saves_and_keeps_the_form_open(page, live_server, editor, console
     assert console_errors == []
 
 
+def test_ctrl_s_pressed_twice_saves_once(page, live_server, editor, console_errors):
+    """Ctrl+S pressed again before the page came back (a double press, a held key) sent the
+    form twice: the second save found the first and answered "Please correct the error below.
+    <you> saved this article after you opened it", the writer's own save taken for another's."""
+    article = ArticleFactory(body="First words.", author=editor)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    posts = []
+    page.on("request", lambda r: r.method == "POST" and "/change/" in r.url and posts.append(r))
+    text = page.locator("#id_body")
+    text.click()
+    text.press("Control+End")
+    page.keyboard.type(" Then more.")
+    with page.expect_request(lambda r: r.method == "POST" and "/change/" in r.url):
+        page.keyboard.press("Control+s")
+    page.keyboard.press("Control+s")  # as the first save is on its way
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.get_by_text("Please correct the error below.")).to_have_count(0)
+    assert len(posts) == 1
+    article.refresh_from_db()
+    assert article.body == "First words. Then more."
+    assert console_errors == []
+
+
 def test_tab_passes_the_preview_in_one_step(page, live_server, editor, console_errors):
     """From the text, Tab reached the rest of the form only after every link of the preview
     (its contents, each citation and reference: 34 presses for the seed article); the preview
