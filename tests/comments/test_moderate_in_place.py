@@ -3,8 +3,11 @@ Approve / Spam / Remove; readers never do, whatever the page cache holds."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.http import HttpResponse
 from django.test import Client
 
+from comments.models import hash_commenter_key
+from comments.trust import COMMENTER_COOKIE, set_commenter_key
 from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,9 +74,43 @@ def test_the_moderator_page_never_reaches_readers_through_the_caches(
         assert "Public words" in reader_html
         assert "Held words" not in reader_html
         assert "moderate-here" not in reader_html
+        assert "moderate-link" not in reader_html
         assert "csrfmiddlewaretoken" not in reader_html
     other_reader = Client()
     assert "Held words" not in other_reader.get(url).content.decode()
+
+
+def test_a_commenters_page_after_a_moderators_has_report_not_moderate(moderator_client, caching):
+    """A commenter's page (its own held comment in place) is built apart from the public one:
+    the moderators' Moderate links reach neither."""
+    public = CommentFactory(state="published", comment="Public words")
+    article = public.content_object
+    commenter = Client()
+    signed = HttpResponse()
+    set_commenter_key(signed, "k" * 32)
+    commenter.cookies[COMMENTER_COOKIE] = signed.cookies[COMMENTER_COOKIE].value
+    CommentFactory(
+        article=article,
+        state="pending",
+        comment="My held words",
+        commenter_key_hash=hash_commenter_key("k" * 32),
+    )
+    url = article.get_absolute_url()
+    assert "moderate-link" in moderator_client.get(url).content.decode()
+    html = page(commenter, url)
+    assert "My held words" in html.get_text()
+    assert not html.select("a.moderate-link")
+    assert html.select_one(f'#c{public.pk} a[href$="/report/"]') is not None
+
+
+def test_each_moderate_link_says_whose_comment_it_opens(moderator_client):
+    """Under each comment, as Reply is: a screen reader's list of links read "Moderate,
+    Moderate, Moderate", not whose comment each opens."""
+    comment = CommentFactory(state="published", user_name="Maria")
+    html = page(moderator_client, comment.content_object.get_absolute_url())
+    link = html.select_one(f"#c{comment.pk} a.moderate-link")
+    assert link["aria-describedby"] == f"c{comment.pk}-a"
+    assert html.find(id=f"c{comment.pk}-a").get_text() == "Maria"
 
 
 def test_staff_without_the_moderation_permission_see_the_readers_page(client):
