@@ -447,14 +447,23 @@
   window.addEventListener("pageshow", function () {
     saving = false; // back from the next page (the back-forward cache)
   });
-  document.addEventListener("keydown", function (event) {
+  function saveKey(event) {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.code !== "KeyS") return;
     var stay = form.querySelector('[name="_continue"]');
     if (!stay || form.querySelector("dialog[open]")) return;
     event.preventDefault();
     if (saving || event.repeat) return;
     form.requestSubmit(stay);
-  });
+  }
+  // The preview too (a Tab stop of its own): its keys go to its own document.
+  function listenForSaveKey(doc) {
+    if (!doc || doc.articleEditorSaveKey) return;
+    doc.articleEditorSaveKey = true;
+    doc.addEventListener("keydown", saveKey);
+  }
+  listenForSaveKey(document);
+  frame.addEventListener("load", function () { listenForSaveKey(frame.contentDocument); });
+  listenForSaveKey(frame.contentDocument);
 
   // A save refused for a field: the caret goes to the first field to correct, not to the
   // title, where the next words typed would go. After "load": Django's add form focuses its

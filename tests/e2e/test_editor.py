@@ -691,6 +691,36 @@ def test_ctrl_s_pressed_twice_saves_once(page, live_server, editor, console_erro
     assert console_errors == []
 
 
+@pytest.mark.parametrize("kind", ["article", "calltoaction"])
+def test_ctrl_s_saves_from_the_preview(page, live_server, editor, console_errors, kind):
+    """The preview is a Tab stop of its own, scrolled with the arrow keys: with the focus in
+    it, Ctrl+S went to the browser ("Save page as") and saved nothing."""
+    from articles.models import CallToAction
+
+    if kind == "article":
+        obj = ArticleFactory(body="First words.", author=editor)
+        field = "#id_body"
+    else:
+        obj = CallToActionFactory(text="First words.")
+        field = "#id_text"
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/{kind}/{obj.pk}/change/")
+    text = page.locator(field)
+    text.click()
+    text.press("Control+End")
+    page.keyboard.type(" Then more.")
+    preview = page.frame_locator("iframe.editor-preview-frame")
+    expect(preview.get_by_text("First words. Then more.")).to_be_visible()
+    page.locator("iframe.editor-preview-frame").click(position={"x": 20, "y": 20})
+    page.keyboard.press("Control+s")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    model = Article if kind == "article" else CallToAction
+    saved = model.objects.get(pk=obj.pk)
+    assert (saved.body if kind == "article" else saved.text) == "First words. Then more."
+    assert console_errors == []
+
+
 def test_tab_passes_the_preview_in_one_step(page, live_server, editor, console_errors):
     """From the text, Tab reached the rest of the form only after every link of the preview
     (its contents, each citation and reference: 34 presses for the seed article); the preview
