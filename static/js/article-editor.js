@@ -453,7 +453,28 @@
     if (!stay || form.querySelector("dialog[open]")) return;
     event.preventDefault();
     if (saving || event.repeat) return;
+    keepCaret();
     form.requestSubmit(stay);
+  }
+  // Saved mid-sentence, the form comes back with the caret where it was (see "load" below),
+  // as a word processor's does: not nowhere, where the next words typed went.
+  var CARET_KEY = "articleEditorCaret";
+  function editorPage() { return location.pathname.replace(/(\d+\/change|add)\/$/, ""); }
+  function keepCaret() {
+    var field = document.activeElement;
+    if (!field || field.form !== form || !field.name || typeof field.selectionStart !== "number") return;
+    try {
+      sessionStorage.setItem(CARET_KEY, JSON.stringify({
+        page: editorPage(), name: field.name, start: field.selectionStart, end: field.selectionEnd, scroll: field.scrollTop
+      }));
+    } catch (error) { /* storage refused: the save goes on */ }
+  }
+  function takeCaret() {
+    try {
+      var caret = JSON.parse(sessionStorage.getItem(CARET_KEY) || "null");
+      sessionStorage.removeItem(CARET_KEY);
+      return caret && caret.page === editorPage() ? caret : null;
+    } catch (error) { return null; }
   }
   // The preview too (a Tab stop of its own): its keys go to its own document.
   function listenForSaveKey(doc) {
@@ -472,7 +493,17 @@
     var invalid = Array.prototype.find.call(form.querySelectorAll('[aria-invalid="true"]'), function (field) {
       return field.offsetParent !== null && !field.disabled;
     });
-    if (invalid) invalid.focus();
+    var caret = takeCaret();
+    if (invalid) {
+      invalid.focus();
+    } else if (caret && document.querySelector(".messagelist .success")) {
+      var field = form.elements.namedItem(caret.name);
+      if (field && typeof field.setSelectionRange === "function") {
+        field.focus();
+        field.setSelectionRange(caret.start, caret.end);
+        field.scrollTop = caret.scroll;
+      }
+    }
   });
 
   window.articleEditor = { form: form, text: text, refresh: schedule, formData: formData };

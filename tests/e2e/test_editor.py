@@ -692,6 +692,31 @@ def test_ctrl_s_pressed_twice_saves_once(page, live_server, editor, console_erro
 
 
 @pytest.mark.parametrize("kind", ["article", "calltoaction"])
+def test_after_ctrl_s_the_caret_is_where_it_was(page, live_server, editor, console_errors, kind):
+    """Saved with Ctrl+S mid-sentence, the form came back with the focus nowhere: the next
+    words typed went nowhere, and the writer had to find their place in the text again."""
+    if kind == "article":
+        obj = ArticleFactory(body="First words. Last words.", author=editor)
+        field = "#id_body"
+    else:
+        obj = CallToActionFactory(text="First words. Last words.")
+        field = "#id_text"
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/{kind}/{obj.pk}/change/")
+    text = page.locator(field)
+    text.click()
+    text.evaluate("box => box.setSelectionRange(12, 12)")  # after "First words."
+    page.keyboard.type(" Middle.")
+    page.keyboard.press("Control+s")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    expect(page.locator(field)).to_be_focused()
+    page.keyboard.type(" More.")
+    expect(page.locator(field)).to_have_value("First words. Middle. More. Last words.")
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("kind", ["article", "calltoaction"])
 def test_ctrl_s_saves_from_the_preview(page, live_server, editor, console_errors, kind):
     """The preview is a Tab stop of its own, scrolled with the arrow keys: with the focus in
     it, Ctrl+S went to the browser ("Save page as") and saved nothing."""
