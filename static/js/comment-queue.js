@@ -296,7 +296,10 @@
     button.textContent = "Insert the crisis resources";
     button.addEventListener("click", function () {
       const typed = box.value.replace(/\s+$/, "");
-      box.value = (typed ? typed + "\n\n" : "") + box.dataset.crisisReply;
+      // Pressed again (or after typing below them): the resources are there once, not twice.
+      if (!typed.replace(/\r\n/g, "\n").includes(box.dataset.crisisReply)) {
+        box.value = (typed ? typed + "\n\n" : "") + box.dataset.crisisReply;
+      }
       // Tall enough to read the whole reply before saving it (a CSSOM style: CSP allows it).
       box.style.height = box.scrollHeight + 4 + "px";
       box.focus();

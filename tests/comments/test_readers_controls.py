@@ -482,6 +482,12 @@ def test_the_worried_reader_gets_the_sites_crisis_resources(client, article):
     assert "told at once" in soup.find(role="status").get_text()  # not "hidden"
     other = BeautifulSoup(report(client, CommentFactory(article=article)).content, "html.parser")
     assert other.select_one("section.crisis") is None
+    CrisisSupport.objects.filter(pk=1).update(resources="")  # none listed: no "these services"
+    box = BeautifulSoup(
+        report(client, CommentFactory(article=article), "worried").content, "html.parser"
+    ).select_one("section.crisis")
+    assert box.ul is None
+    assert "these services" not in box.get_text() and "emergency number" in box.get_text()
 
 
 def test_reports_are_rate_limited_like_posting(settings, article):

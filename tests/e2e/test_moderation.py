@@ -311,6 +311,9 @@ def test_replying_to_a_worried_readers_comment_with_the_crisis_resources_keyboar
     expected = "We read what you wrote.\n\n" + CrisisSupport.current().as_reply()
     expect(box).to_have_value(expected)
     expect(box).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # again: the resources stay there once
+    expect(box).to_have_value(expected)
     page.locator("input[name=_save]").click()
     reply = Comment.objects.get(parent_id=comment.pk, from_site=True)
     assert reply.comment.splitlines() == expected.splitlines()  # the browser sends CRLF
