@@ -153,6 +153,20 @@ def test_text_at_twice_the_size_keeps_two_thirds_of_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
+def test_dates_and_reading_time_stay_whole_at_twice_the_size(page, live_server, site):
+    """At 200% on a phone "Page last reviewed: 1 | November 2026" and "3 | min read" broke
+    inside: a date, or "3 min read", moves to the next line whole."""
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + site.get_absolute_url())
+    page.evaluate("document.documentElement.style.fontSize = '200%'")
+    lines = page.evaluate(
+        """() => [...document.querySelectorAll(
+            ".meta time, .meta .reading-time, .review time, .page-review time"
+        )].map(e => [e.textContent, new Set([...e.getClientRects()].map(r => r.top)).size])"""
+    )
+    assert len(lines) >= 4 and all(n == 1 for _text, n in lines), lines
+
+
 @pytest.mark.parametrize("size", ["100%", "200%"])
 @pytest.mark.parametrize("path", ["/", "/search/?q=nerve+pain"])
 def test_a_search_box_shows_its_whole_text_on_a_phone(page, live_server, site, path, size):
