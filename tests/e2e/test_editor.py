@@ -636,22 +636,33 @@ def test_a_call_to_action_previews_its_box_as_readers_see_it_and_keeps_unsaved_c
     assert console_errors == []
 
 
+def _open_editor(page, live_server, editor, kind, text):
+    """An article or a call-to-action whose text is ``text``, open in its form: (it, its
+    text box's selector)."""
+    if kind == "article":
+        obj, field = ArticleFactory(body=text, author=editor), "#id_body"
+    else:
+        obj, field = CallToActionFactory(text=text), "#id_text"
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/{kind}/{obj.pk}/change/")
+    return obj, field
+
+
+def _saved_text(kind, obj):
+    from articles.models import CallToAction
+
+    if kind == "article":
+        return Article.objects.get(pk=obj.pk).body
+    return CallToAction.objects.get(pk=obj.pk).text
+
+
 @pytest.mark.parametrize("kind", ["article", "calltoaction"])
 def test_ctrl_s_saves_and_keeps_the_form_open(page, live_server, editor, console_errors, kind):
     """Ctrl+S (⌘S on a Mac) saves as "Save and continue editing" does, from the text or any
     field, as in Ghost, WordPress and a word processor; it opened the browser's "Save page as"
     (a copy of the admin page on disk) and saved nothing."""
-    from articles.models import CallToAction
-
-    if kind == "article":
-        obj = ArticleFactory(body="First words.", author=editor)
-        field = "#id_body"
-    else:
-        obj = CallToActionFactory(text="First words.")
-        field = "#id_text"
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/articles/{kind}/{obj.pk}/change/")
+    obj, field = _open_editor(page, live_server, editor, kind, "First words.")
     text = page.locator(field)
     text.click()
     text.press("Control+End")
@@ -659,9 +670,7 @@ def test_ctrl_s_saves_and_keeps_the_form_open(page, live_server, editor, console
     page.keyboard.press("Control+s")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     expect(page).to_have_url(re.compile(rf"/{kind}/{obj.pk}/change/$"))
-    model = Article if kind == "article" else CallToAction
-    saved = model.objects.get(pk=obj.pk)
-    assert (saved.body if kind == "article" else saved.text) == "First words. Then more."
+    assert _saved_text(kind, obj) == "First words. Then more."
     expect(page.locator(".autosave-offer")).to_be_hidden()  # nothing left unsaved
     assert console_errors == []
 
@@ -695,15 +704,7 @@ def test_ctrl_s_pressed_twice_saves_once(page, live_server, editor, console_erro
 def test_after_ctrl_s_the_caret_is_where_it_was(page, live_server, editor, console_errors, kind):
     """Saved with Ctrl+S mid-sentence, the form came back with the focus nowhere: the next
     words typed went nowhere, and the writer had to find their place in the text again."""
-    if kind == "article":
-        obj = ArticleFactory(body="First words. Last words.", author=editor)
-        field = "#id_body"
-    else:
-        obj = CallToActionFactory(text="First words. Last words.")
-        field = "#id_text"
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/articles/{kind}/{obj.pk}/change/")
+    _obj, field = _open_editor(page, live_server, editor, kind, "First words. Last words.")
     text = page.locator(field)
     text.click()
     text.evaluate("box => box.setSelectionRange(12, 12)")  # after "First words."
@@ -720,17 +721,7 @@ def test_after_ctrl_s_the_caret_is_where_it_was(page, live_server, editor, conso
 def test_ctrl_s_saves_from_the_preview(page, live_server, editor, console_errors, kind):
     """The preview is a Tab stop of its own, scrolled with the arrow keys: with the focus in
     it, Ctrl+S went to the browser ("Save page as") and saved nothing."""
-    from articles.models import CallToAction
-
-    if kind == "article":
-        obj = ArticleFactory(body="First words.", author=editor)
-        field = "#id_body"
-    else:
-        obj = CallToActionFactory(text="First words.")
-        field = "#id_text"
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/articles/{kind}/{obj.pk}/change/")
+    obj, field = _open_editor(page, live_server, editor, kind, "First words.")
     text = page.locator(field)
     text.click()
     text.press("Control+End")
@@ -740,9 +731,7 @@ def test_ctrl_s_saves_from_the_preview(page, live_server, editor, console_errors
     page.locator("iframe.editor-preview-frame").click(position={"x": 20, "y": 20})
     page.keyboard.press("Control+s")
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
-    model = Article if kind == "article" else CallToAction
-    saved = model.objects.get(pk=obj.pk)
-    assert (saved.body if kind == "article" else saved.text) == "First words. Then more."
+    assert _saved_text(kind, obj) == "First words. Then more."
     assert console_errors == []
 
 
