@@ -181,9 +181,7 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
         )
         if not created:
             return False
-        reports = comment.reports.all()
-        if comment.moderated_at:
-            reports = reports.filter(created_at__gt=comment.moderated_at)
+        reports = comment.reports_since_decision()
         worried = CommentReport.Reason.WORRIED
         if reason == worried:
             if reports.unhandled_worries().count() == 1:

@@ -220,6 +220,12 @@ class Comment(XtdComment):
     def is_reply(self) -> bool:
         return bool(self.parent_id) and self.parent_id != self.pk
 
+    def reports_since_decision(self):
+        """Readers' reports made after the last moderator's decision on it (all, if none yet):
+        what sends it back to the queue, and whether a worry about its writer is new."""
+        reports = self.reports.all()
+        return reports.filter(created_at__gt=self.moderated_at) if self.moderated_at else reports
+
     def moderate(self, state: str, user, note: str | None = None) -> bool:
         """Move to ``state``, recording who decided and when. Return True if it changed.
 

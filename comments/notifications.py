@@ -207,9 +207,7 @@ def notify_worried(comment_id: int, attempt: int = 1) -> str:
     recipients = _moderators()
     if not recipients:
         return "no moderators"
-    reports = comment.reports.unhandled_worries()
-    if comment.moderated_at:
-        reports = reports.filter(created_at__gt=comment.moderated_at)
+    reports = comment.reports_since_decision().unhandled_worries()
     context = {
         "comment": comment,
         "article": comment.content_object,
