@@ -144,14 +144,32 @@ def public_replies(comment: Comment) -> int:
 def over_report_limit(ip: str | None) -> bool:
     """Count one report for this IP; True past COMMENTS_RATE_LIMIT per COMMENTS_RATE_WINDOW
     (the posting limits, counted apart). Fails open like posting's limit."""
-    key = f"comments:report-rate:{ip or 'unknown'}"
-    cache.add(key, 0, timeout=settings.COMMENTS_RATE_WINDOW)
+    return _over_limit(
+        f"comments:report-rate:{ip or 'unknown'}",
+        settings.COMMENTS_RATE_LIMIT,
+        settings.COMMENTS_RATE_WINDOW,
+    )
+
+
+def over_worried_limit(ip: str | None) -> bool:
+    """Count one worried report for this IP; True past COMMENTS_WORRIED_REPORT_LIMIT per
+    COMMENTS_WORRIED_REPORT_WINDOW. A worry is not held to the ordinary report limit (it hides
+    nothing, and the writer may be in danger), only to this ceiling, counted apart."""
+    return _over_limit(
+        f"comments:worried-rate:{ip or 'unknown'}",
+        settings.COMMENTS_WORRIED_REPORT_LIMIT,
+        settings.COMMENTS_WORRIED_REPORT_WINDOW,
+    )
+
+
+def _over_limit(key: str, limit: int, window: int) -> bool:
+    cache.add(key, 0, timeout=window)
     try:
         count = cache.incr(key)
     except ValueError:
-        cache.add(key, 1, timeout=settings.COMMENTS_RATE_WINDOW)
+        cache.add(key, 1, timeout=window)
         count = 1
-    return count > settings.COMMENTS_RATE_LIMIT
+    return count > limit
 
 
 def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool:

@@ -135,7 +135,15 @@ def report_comment(request, pk):
         return render(
             request, "comments/report.html", {**context, "error": FOREIGN_FORM}, status=403
         )
-    if controls.over_report_limit(client_ip(request)):
+    worried = context["chosen"] == CommentReport.Reason.WORRIED
+    if worried and controls.over_worried_limit(client_ip(request)):
+        error = (
+            "You have sent many worried reports in a short time, so this one was not sent to "
+            "the moderators. Please try again later."
+        )
+        return render(request, "comments/report.html", {**context, "error": error}, status=429)
+    # A worry hides nothing and may be urgent: the ordinary report limit does not turn it away.
+    if not worried and controls.over_report_limit(client_ip(request)):
         error = "You have sent several reports in a short time. Please try again in a few minutes."
         return render(request, "comments/report.html", {**context, "error": error}, status=429)
     key = trust.commenter_key(request) or trust.new_commenter_key()

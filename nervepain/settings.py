@@ -420,6 +420,11 @@ COMMENTS_SPAM_RETENTION_DAYS = env_int("COMMENTS_SPAM_RETENTION_DAYS", 30)
 COMMENTS_EDIT_MINUTES = env_int("COMMENTS_EDIT_MINUTES", 15)
 # Reports from this many different browsers send a public comment back to the queue.
 COMMENTS_REPORTS_TO_HOLD = env_int("COMMENTS_REPORTS_TO_HOLD", 3)
+# A reader's worry about a comment's writer is recorded past the report limit above (it hides
+# nothing, and the writer may be in danger): it has its own ceiling per IP, this many worried
+# reports per this many seconds.
+COMMENTS_WORRIED_REPORT_LIMIT = env_int("COMMENTS_WORRIED_REPORT_LIMIT", 10)
+COMMENTS_WORRIED_REPORT_WINDOW = env_int("COMMENTS_WORRIED_REPORT_WINDOW", 3600)
 
 # One line per event on stdout, key=value, with the request id: `grep request_id=abc`.
 LOGGING = {
