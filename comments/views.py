@@ -253,10 +253,13 @@ def post_comment(request):
 
     # A form sent twice is caught when its comment is saved (its one-time nonce is unique);
     # the same text sent again from this browser (back, then send) is found here. A browser
-    # that brings no commenter key has posted nothing (every post leaves one): nothing to find.
+    # that brings no commenter key has posted nothing (every post leaves one), so it is not
+    # looked up, unless the text matched a crisis phrase: the writer may then be sending it
+    # again from another device (or after clearing cookies), and a second copy would put the
+    # same urgent comment twice in the queue and email the moderators about it twice.
     nonce = form.nonce
     known_key = trust.commenter_key(request)
-    if known_key:
+    if known_key or health.crisis_phrases_in(form.cleaned_data["comment"]):
         resent = _same_comment_sent_before(target, parent, form.cleaned_data, known_key)
         if resent is not None:  # the comment exists already
             return _sent_before(request, target, known_key, *resent)

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core import mail
 from django.utils import timezone
 
 from articles.models import Article
@@ -485,6 +486,31 @@ def test_the_same_crisis_comment_from_another_browser_comes_with_the_resources(
     crisis = page.select_one(".crisis")
     assert crisis is not None and crisis.has_attr("autofocus")
     assert not page.find(attrs={"role": "status"}).has_attr("autofocus")
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_the_same_crisis_comment_from_a_browser_without_a_key_is_not_held_twice(
+    client, other_reader, article, moderator, published, django_capture_on_commit_callbacks
+):
+    """The writer's phone (or the same browser, cookies cleared) has no commenter key: it was
+    not looked up, so the same urgent comment was held twice, the moderators were emailed
+    twice and the queue showed it twice. It is told it was received, with the resources."""
+    text = "Some days I want to die."
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, form_data(article, comment=text))
+    first = Comment.objects.get(comment=text)
+    if published:
+        first.moderate(Comment.State.PUBLISHED, moderator)
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(other_reader, form_data(article, comment=text))
+    assert response.status_code == 200
+    assert Comment.objects.filter(comment=text).count() == 1
+    assert len(mail.outbox) == sent
+    page, status, links = already_sent(response)
+    assert "not posted a second time" in status.get_text()
+    assert len(page.select(".crisis")) == 1
+    assert links == ([f"/articles/nerve-pain/#c{first.pk}"] if published else [])
 
 
 def test_the_same_words_later_in_another_place_are_a_new_comment(client, article):
