@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from comments import controls, trust
 from comments.models import Comment, CommentReport, CrisisSupport, comment_url
+from comments.render import worried_box
 from comments.views import _from_this_site, _see_other, client_ip
 
 FOREIGN_FORM = "This form was sent from another website, so it was not accepted."
@@ -130,7 +131,7 @@ def report_comment(request, pk):
     if context["chosen"] == CommentReport.Reason.WORRIED:
         # The reporter may know the writer, or be the one nearest them: the site's resources,
         # on the thanks or above a refusal (a rate limit must not leave them with nothing).
-        context["resources"] = CrisisSupport.current().links()
+        context["crisis"] = worried_box(CrisisSupport.current().links())
     if not _from_this_site(request):
         return render(
             request, "comments/report.html", {**context, "error": FOREIGN_FORM}, status=403

@@ -41,23 +41,47 @@ def visible_rows(rows):
             yield row
 
 
-def crisis_box(support, pk, heading="h3", focus=False) -> str:
-    """The crisis resources shown under a writer's own urgent held comment (only to them), or
-    above the form of a refused one (``heading`` then fits that page's outline, and ``focus``
-    puts the keyboard and a screen reader there when the page opens)."""
+def crisis_section(box_id, heading, message, links, level="h3", focus=False) -> str:
+    """The one crisis box, wherever a reader is shown the site's resources: ``heading`` and
+    ``message`` over the ``links`` ((text, address) pairs, ``CrisisSupport.links``). ``level``
+    fits the page's outline; ``focus`` puts the keyboard and a screen reader there when the
+    page opens."""
     items = "".join(
         f'<li><a href="{escape(address)}">{escape(text)}</a></li>'
         if address
         else f"<li>{escape(text)}</li>"
-        for text, address in support.links()
+        for text, address in links
     )
     focused = ' tabindex="-1" autofocus' if focus else ""
     return (
-        f'<section class="crisis" aria-labelledby="c{pk}-crisis"{focused}>'
-        f'<{heading} id="c{pk}-crisis">{escape(support.heading)}</{heading}>'
-        f"<p>{escape(support.message)}</p>"
+        f'<section class="crisis" aria-labelledby="{box_id}"{focused}>'
+        f'<{level} id="{box_id}">{escape(heading)}</{level}>'
+        f"<p>{escape(message)}</p>"
         f"{f'<ul>{items}</ul>' if items else ''}</section>"
     )
+
+
+def crisis_box(support, pk, heading="h3", focus=False) -> str:
+    """The crisis resources shown under a writer's own urgent held comment (only to them), or
+    above the form of a refused one (``heading`` then fits that page's outline, and ``focus``
+    puts the keyboard and a screen reader there when the page opens)."""
+    return crisis_section(
+        f"c{pk}-crisis", support.heading, support.message, support.links(), heading, focus
+    )
+
+
+def worried_box(links) -> SafeString:
+    """The resources for a reader who reported being worried about a comment's writer
+    (``comments.reader_views``), on the thanks or above a refusal: what to do when none are
+    listed, too."""
+    if links:
+        message = "If you know them, or how to reach them, please don't wait for us: these "
+        message += "services can help you, and them."
+    else:
+        message = "If you know them, or how to reach them, please don't wait for us: call "
+        message += "your local emergency number."
+    heading = "If you think they are in danger now"
+    return SafeString(crisis_section("danger-heading", heading, message, links, "h2"))
 
 
 def render_tree(

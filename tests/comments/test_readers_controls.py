@@ -490,6 +490,27 @@ def test_the_worried_reader_gets_the_sites_crisis_resources(client, article):
     assert "these services" not in box.get_text() and "emergency number" in box.get_text()
 
 
+def test_the_worried_readers_box_is_the_writers_crisis_box(client, article):
+    """One source for the crisis box (comments.render.crisis_section): the worried reader's
+    resources were a template of their own, a near-copy that could drift from the writer's."""
+    from comments.render import crisis_box, crisis_section
+
+    CrisisSupport.objects.update_or_create(
+        pk=1, defaults={"resources": "Samaritans <UK> | 116 123\nTalk to your GP"}
+    )
+    support, comment = CrisisSupport.current(), CommentFactory(article=article)
+    box = page_after(report(client, comment, "worried")).select_one("section.crisis")
+    message = (
+        "If you know them, or how to reach them, please don't wait for us: these services "
+        "can help you, and them."
+    )
+    heading = "If you think they are in danger now"
+    same = crisis_section("danger-heading", heading, message, support.links(), "h2")
+    assert box == BeautifulSoup(same, "html.parser").section
+    writers = BeautifulSoup(crisis_box(support, comment.pk), "html.parser").section
+    assert box.ul == writers.ul and "Samaritans &lt;UK&gt;: 116 123" in str(box.ul)
+
+
 def test_reports_are_rate_limited_like_posting(settings, article):
     settings.COMMENTS_RATE_LIMIT = 2
     comments = CommentFactory.create_batch(3, article=article)
