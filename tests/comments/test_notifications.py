@@ -305,6 +305,17 @@ def test_reapproving_does_not_notify_twice(
     assert len([m for m in mail.outbox if m.to == ["bea@example.org"]]) == 1
 
 
+@pytest.mark.parametrize("purpose", ["confirm", "unsubscribe"])
+def test_an_email_links_button_stands_apart_from_the_link_back(client, article, purpose):
+    """The button sat in its form with no paragraph's margin: on a phone, "Back to the
+    discussion" touched its lower edge, one slip from unsubscribing. A paragraph, as on the
+    expired link's page and the other readers' forms."""
+    comment = CommentFactory(article=article, followup=True)
+    url = f"/comments/{purpose}/{sign_comment(comment.pk, purpose)}/"
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    assert page.select_one("form button.button").parent.name == "p"
+
+
 def test_unsubscribe_changes_nothing_on_get_and_stops_mail_on_post(client, article):
     parent, _ = reply_setup(article)
     url = f"/comments/unsubscribe/{sign_comment(parent.pk, 'unsubscribe')}/"
