@@ -93,6 +93,30 @@ def test_a_crisis_comment_shows_resources_to_its_writer_alone_and_leads_the_queu
     assert console_errors == []
 
 
+def test_the_same_crisis_comment_from_a_second_browser_is_received_once(
+    browser, page, live_server, article, console_errors
+):
+    """The writer sends it again from their phone (no commenter key there): it was held a
+    second time, a second urgent email and a second row in the queue. Now that browser is
+    told it was received, with the resources first."""
+    url = live_server.url + article.get_absolute_url()
+    first = post_comment(page, url, CRISIS_TEXT)
+    phone = browser.new_context(viewport={"width": 375, "height": 800}).new_page()
+    phone.goto(url)
+    form = phone.locator("#respond form.comment-form")
+    form.get_by_role("textbox", name="Name", exact=True).fill("Ann")
+    form.get_by_role("textbox", name="Email", exact=True).fill("ann@example.org")
+    form.get_by_role("textbox", name="Comment", exact=True).fill(CRISIS_TEXT)
+    phone.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post Comment").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("You already sent this comment")
+    expect(phone.locator(".crisis")).to_have_count(1)
+    expect(phone.locator(".crisis")).to_be_focused()
+    assert list(Comment.objects.values_list("pk", flat=True).filter(urgent=True)) == [first.pk]
+    assert_no_violations(phone)
+    assert console_errors == []
+
+
 def test_a_refused_crisis_comment_opens_on_the_resources_on_a_phone(
     page, live_server, article, console_errors
 ):
