@@ -162,12 +162,12 @@ def overview(request):
     # rule's catch (such reports never hide the comment, so the queue does not show it). No
     # time window: a worry stays here until a moderator handles it, however old (a window
     # would let one nobody answered drop out of sight after a week).
+    # Both figures: the reports are what the link lists (one row each), the comments are the
+    # people to look at. One number alone read as the other's ("2" above a list of 3 rows).
     worried = (
         CommentReport.objects.unhandled_worries()
         .filter(comment__state=Comment.State.PUBLISHED)
-        .values("comment")
-        .distinct()
-        .count()
+        .aggregate(reports=Count("pk"), comments=Count("comment", distinct=True))
     )
     bars = per_day(since, timezone.localdate(now))
     rules = by_rule(since)
@@ -176,7 +176,8 @@ def overview(request):
         "title": "Moderation overview",
         "pending_count": queue["count"],
         "urgent_count": queue["urgent"],
-        "worried_count": worried,
+        "worried_reports": worried["reports"],
+        "worried_comments": worried["comments"],
         "oldest": oldest,
         "oldest_wait": duration(now - oldest.submit_date) if oldest else "",
         "median": duration(median_decision(now - datetime.timedelta(days=DAYS))),
