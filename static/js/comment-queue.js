@@ -110,11 +110,52 @@
       addToTab("published", 1); // the reply itself, published as the site
       addToTab("all", 1);
     }
+    const done = pageDone();
     if (fromKeyboard) {
-      focusCard(nextCard(fresh) || fresh);
+      const next = nextCard(fresh);
+      if (next) focusCard(next);
+      else if (done) done.querySelector("a, strong").focus();
+      else focusCard(fresh);
     } else {
       fresh.focus({ preventScroll: true });
     }
+  }
+
+  // On the Pending tab, once no card on the page is waiting: the decided cards stay (for
+  // Undo) but have left the queue, so the list's own page links now skip comments (page 2
+  // starts 20 further on) or lead nowhere. Say the page is done and link to the queue's
+  // first page, same search and filters, where the next waiting comments now are; a key
+  // decision on the last card moves there, so Enter goes on. Undo takes it away again.
+  function pageDone() {
+    const tab = document.querySelector('.queue-tabs a[data-state="pending"]');
+    let notice = document.getElementById("qc-page-done");
+    const waiting = cards().some(function (card) {
+      return card.dataset.state === "pending";
+    });
+    if (!tab || tab.getAttribute("aria-current") !== "page" || waiting) {
+      if (notice) notice.remove();
+      return null;
+    }
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.id = "qc-page-done";
+      notice.className = "queue-page-done";
+      notice.setAttribute("role", "status");
+      document.getElementById("result_list").insertAdjacentElement("afterend", notice);
+    }
+    const count = tab.querySelector(".count");
+    const none = count && count.textContent === "(0)";
+    notice.textContent = "Every comment on this page is decided. ";
+    const next = document.createElement(none ? "strong" : "a");
+    next.tabIndex = -1;
+    if (none) {
+      next.textContent = "No comments are waiting for moderation.";
+    } else {
+      next.href = tab.href;
+      next.textContent = "Next waiting comments";
+    }
+    notice.appendChild(next);
+    return notice;
   }
 
   // The Pending tab and the sidebar's badge follow each decision.
@@ -153,6 +194,7 @@
       const before = card.dataset.state;
       const fresh = replaceCard(card, await response.text());
       moveCount(before, fresh.dataset.state);
+      pageDone();
       focusCard(fresh);
     } else {
       window.location.reload();

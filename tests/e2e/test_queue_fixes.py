@@ -181,3 +181,34 @@ def test_spam_on_the_article_page_says_so_with_undo(browser, live_server, mod):
     held.refresh_from_db()
     assert held.state == "pending"
     assert errors == []
+
+
+def test_deciding_the_last_waiting_card_of_a_page_leads_to_the_next_ones(browser, live_server, mod):
+    """The decided cards stay on the page (for Undo) but leave the queue: after the last one
+    the focus stayed on it, j went nowhere, and the list's page links now skipped comments or
+    led to an error. The page says it is done, and Enter goes to the next waiting ones."""
+    article = ArticleFactory()
+    held = [CommentFactory(article=article, state="pending") for _ in range(22)]
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE + "?p=2")  # the 2 oldest of 22: 20 a page
+    expect(page.locator("#result_list .qc")).to_have_count(2)
+    cards = page.locator("#result_list .qc")
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(cards.first).to_have_attribute("data-state", "published")
+    expect(page.locator("#qc-page-done")).to_have_count(0)  # one still waiting here
+    page.keyboard.press("a")
+    done = page.locator("#qc-page-done")
+    expect(done).to_contain_text("Every comment on this page is decided.")
+    link = done.get_by_role("link", name="Next waiting comments")
+    expect(link).to_be_focused()
+    # Undo puts a comment back in the queue: the page is no longer done, until it is again.
+    page.locator("#result_list .qc a.undo-link").last.click()
+    expect(done).to_have_count(0)
+    page.keyboard.press("a")
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"state=pending"))
+    expect(page.locator('#result_list .qc[data-state="pending"]')).to_have_count(20)
+    assert Comment.objects.filter(pk__in=[c.pk for c in held], state="pending").count() == 20
+    assert errors == []
