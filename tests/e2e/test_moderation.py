@@ -75,6 +75,10 @@ def test_clearing_a_ten_comment_queue_with_the_keyboard_only(browser, live_serve
             expect(page.locator(f"#qc-{in_order[n + 1]}")).to_be_focused()
     assert keys == 11
     assert Comment.objects.filter(state="published", moderated_by=moderator).count() == 10
+    # After the last one, the page says the queue is empty, where the focus went.
+    expect(page.locator("#qc-page-done :focus")).to_have_text(
+        "No comments are waiting for moderation."
+    )
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     assert errors == []
