@@ -184,6 +184,30 @@
     if (!from || !to || from === to) return;
     addToTab(from, -1);
     addToTab(to, 1);
+    const shown = document.querySelector('.queue-tabs a[aria-current="page"]');
+    const tab = shown ? shown.dataset.state : "";
+    if (tab === from) countListed(-1);
+    else if (tab === to) countListed(1);
+  }
+
+  // The list's own counts ("20 results" by the search box, "20 comments" under the list)
+  // follow a card leaving the tab or coming back, as WordPress's "n items" does: they said
+  // 20 beside "Pending (12)".
+  function countListed(step) {
+    const places = document.querySelectorAll("#changelist-search .quiet, #changelist .paginator");
+    places.forEach(function (place) {
+      place.childNodes.forEach(function (node) {
+        if (node.nodeType !== Node.TEXT_NODE) return;
+        node.textContent = node.textContent.replace(
+          /(\d[\d,]*) (results?|comments?)\b/,
+          function (all, number, noun) {
+            const n = Math.max(0, parseInt(number.replace(/,/g, ""), 10) + step);
+            const one = noun.replace(/s$/, "");
+            return n.toLocaleString("en-US") + " " + (n === 1 ? one : one + "s");
+          }
+        );
+      });
+    });
   }
 
   async function undo(link) {

@@ -212,3 +212,33 @@ def test_deciding_the_last_waiting_card_of_a_page_leads_to_the_next_ones(browser
     expect(page.locator('#result_list .qc[data-state="pending"]')).to_have_count(20)
     assert Comment.objects.filter(pk__in=[c.pk for c in held], state="pending").count() == 20
     assert errors == []
+
+
+def test_the_lists_own_counts_follow_each_decision_and_undo(browser, live_server, mod):
+    """The tabs followed each decision but "3 results" by the search box and "3 comments"
+    under the list did not: beside "Pending (1)" they said 3."""
+    article = ArticleFactory()
+    held = [CommentFactory(article=article, state="pending") for _ in range(3)]
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    found = page.locator("#changelist-search .quiet")
+    under = page.locator("#changelist .paginator")
+    expect(found).to_contain_text("3 results")
+    for comment in held[:2]:
+        card(page, comment).get_by_role("button", name="Approve").click()
+        expect(card(page, comment)).to_have_attribute("data-state", "published")
+    expect(page.locator('.queue-tabs a[data-state="pending"]')).to_contain_text("Pending (1)")
+    expect(found).to_contain_text("1 result (")
+    expect(under).to_contain_text("1 comment")
+    expect(under).not_to_contain_text("1 comments")
+    card(page, held[0]).get_by_role("link", name="Undo").click()
+    expect(card(page, held[0])).to_have_attribute("data-state", "pending")
+    expect(found).to_contain_text("2 results")
+    expect(under).to_contain_text("2 comments")
+    # On the All tab a decided comment stays listed: its counts stay too.
+    page.goto(live_server.url + QUEUE + "?state=all")
+    expect(under).to_contain_text("3 comments")
+    card(page, held[0]).get_by_role("button", name="Spam").click()
+    expect(card(page, held[0])).to_have_attribute("data-state", "spam")
+    expect(under).to_contain_text("3 comments")
+    assert errors == []
