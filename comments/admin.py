@@ -478,8 +478,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         if text and state != Comment.State.PUBLISHED:
             return self._refuse_reply(request, comment, queue.ACTIONS[action], text)
         changed = decisions.decide([comment], state, request.user)
-        if text:
-            decisions.reply_as_site(comment, text, request.user)  # now published: cannot fail
+        if text:  # the comment is now published: the reply cannot fail
+            reply, _changed = decisions.reply_as_site(comment, text, request.user)
         if _is_fragment(request):
             token = decisions.undo_token(changed, state) if changed else ""
             return queue.card_response(
@@ -487,7 +487,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             )
         self._undo_message(request, self._done(len(changed), state), changed, state)
         if text:
-            self.message_user(request, _("Your reply is published."), messages.SUCCESS)
+            self._reply_published(request, reply)
         if self._from_article(request) and comment.state not in (
             Comment.State.PUBLISHED,
             Comment.State.PENDING,
@@ -543,8 +543,22 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             return self._back(request, parent)
         if _is_fragment(request):
             return queue.card_response(request, parent, replied=reply)
-        self.message_user(request, _("Your reply is published."), messages.SUCCESS)
+        self._reply_published(request, reply)
         return self._back_to_next_card(request, parent)
+
+    def _reply_published(self, request, reply):
+        """ "Your reply is published", with its page: a reply has no Undo (readers may have read
+        it), its page is where to correct or remove it."""
+        self.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                _("Your reply is published."),
+                reverse("admin:comments_comment_change", args=[reply.pk]),
+                _("Open your reply"),
+            ),
+            messages.SUCCESS,
+        )
 
     def worry_handled_view(self, request, object_id):
         """ "Mark the worry as handled" (POST): the moderator replied to, or wrote to, the

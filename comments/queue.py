@@ -417,6 +417,7 @@ def card_context(comment, extra: dict) -> dict:
         "buttons": extra.get("buttons", True),
         "notice": extra.get("notice", ""),
         "undo": extra.get("undo", ""),
+        "reply_url": extra.get("reply_url", ""),
         "draft": extra.get("draft", ""),
         "landing_messages": extra.get("landing_messages", ()),
     }
@@ -444,6 +445,10 @@ def card_response(request, comment, *, done=None, undo="", replied=None, undone=
     elif undone:
         notice = _("Put back.")
     extra = {**comment.queue, "notice": notice, "undo": undo_url(undo) if undo else ""}
+    if replied is not None:
+        # A reply has no Undo (readers may have read it): its page is where to correct it or
+        # remove it, one click away rather than a search for it.
+        extra["reply_url"] = reverse("admin:comments_comment_change", args=[replied.pk])
     response = HttpResponse(render_card(comment, extra))
     # The script updates the Pending tab and the sidebar's badge from this.
     response["X-Pending-Count"] = str(Comment.objects.pending().count())

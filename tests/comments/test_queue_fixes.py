@@ -329,3 +329,28 @@ def test_readers_never_get_the_message_area(client, moderator_client):
     action, data = in_place_form(moderator_client, held, "remove")
     moderator_client.post(action, data)
     assert soup(client.get(url)).find(id="moderated") is None
+
+
+def test_a_published_reply_links_to_its_page_where_it_can_be_corrected(moderator_client):
+    """A reply has no Undo: "Reply published." left a moderator who saw a typo searching the
+    list for it. The card (with script) and the message (without) open the reply's page."""
+    parent = CommentFactory(state="pending")
+    card = moderator_client.post(
+        f"{CHANGELIST}{parent.pk}/reply/",
+        {f"reply-{parent.pk}": "Ask yuor physio.", "next": CHANGELIST},
+        HTTP_X_FRAGMENT="row",
+    )
+    [reply] = site_replies(parent)
+    url = f"{CHANGELIST}{reply.pk}/change/"
+    notice = BeautifulSoup(card.content, "html.parser").select_one(".qc-notice")
+    assert notice.get_text(" ", strip=True) == "Reply published. Open your reply"
+    assert notice.find("a", string="Open your reply")["href"] == url
+    # Without script: a reply alone, and Approve with a typed reply.
+    other = CommentFactory(state="pending")
+    for path in (f"{other.pk}/reply/", f"{other.pk}/moderate/approve/"):
+        response = moderator_client.post(
+            CHANGELIST + path, {f"reply-{other.pk}": "Thank you.", "next": CHANGELIST}, follow=True
+        )
+        newest = Comment.objects.filter(parent_id=other.pk, from_site=True).latest("pk")
+        link = f'<a href="{CHANGELIST}{newest.pk}/change/">Open your reply</a>'
+        assert f"Your reply is published. {link}" in messages_of(response)
