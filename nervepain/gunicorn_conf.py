@@ -2,6 +2,10 @@
 
 import os
 
+from gunicorn import glogging
+
+from nervepain import client_address
+
 # `make serve PORT=8123` sets DJANGO_PORT; the site's own links follow it (settings.SITE_URL).
 bind = os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('DJANGO_PORT') or 8000}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -31,7 +35,32 @@ access_log_format = (
 # admin's 325 KB xregexp.js). Hashed static files are kept a year by browsers and front caches.
 # With TLS in gunicorn, sendfile() is off regardless.
 sendfile = False
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies in front (Varnish, HAProxy, a TLS proxy): gunicorn believes their
+# X-Forwarded-Proto, and the access log's remote= is then the client's address from their
+# X-Forwarded-For (DJANGO_TRUSTED_PROXIES entries from the end), by the rule Django uses for
+# rate limits (nervepain/client_address.py). From anywhere else, the peer's own address.
+forwarded_allow_ips = ",".join(client_address.trusted_from_env())
+trusted_proxy_count = int(os.environ.get("DJANGO_TRUSTED_PROXIES") or 0)
+
+
+class AccessLogger(glogging.Logger):
+    """gunicorn's logger, with remote= (``%(h)s``) the client behind our proxies."""
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        atoms["h"] = (
+            client_address.client_address(
+                environ.get("REMOTE_ADDR"),
+                environ.get("HTTP_X_FORWARDED_FOR", ""),
+                trusted_proxy_count,
+                self.cfg.forwarded_allow_ips,
+            )[0]
+            or "-"
+        )
+        return atoms
+
+
+logger_class = AccessLogger
 # gunicorn's control socket has one default path per user, so several servers on one machine
 # (bench, load test, two-process test) would take it from each other; nothing here uses it.
 control_socket_disable = True

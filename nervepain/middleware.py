@@ -3,7 +3,6 @@ and gzip."""
 
 import contextvars
 import gzip
-import ipaddress
 import logging
 import re
 import secrets
@@ -13,6 +12,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.middleware import gzip as django_gzip
 from django.utils.cache import patch_vary_headers
+
+from nervepain.client_address import client_address
 
 logger = logging.getLogger(__name__)
 request_id_var = contextvars.ContextVar("request_id", default="-")
@@ -66,11 +67,14 @@ class HealthCheckMiddleware:
 
 
 class ClientAddressMiddleware:
-    """Set ``request.client_ip``: REMOTE_ADDR, or our own proxy's entry in X-Forwarded-For.
+    """Set ``request.client_ip``: REMOTE_ADDR, or our own proxy's entry in X-Forwarded-For when
+    the request comes from one of our proxies (nervepain/client_address.py, the rule gunicorn's
+    access log follows too).
 
     With TRUSTED_PROXY_COUNT proxies in front, each appends the address it saw, so the one
     written by our outermost proxy is that many entries from the end; anything before it is
-    whatever the client claimed and is not trusted.
+    whatever the client claimed and is not trusted; a request from an address not in
+    TRUSTED_PROXY_ADDRESSES is its own address, whatever its header says.
     """
 
     warned = False  # about an entry that is no address: once a process
@@ -79,37 +83,20 @@ class ClientAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.client_ip = request.META.get("REMOTE_ADDR")
-        proxies = settings.TRUSTED_PROXY_COUNT
-        if proxies:
-            forwarded = request.headers.get("X-Forwarded-For", "").split(",")
-            forwarded = [address.strip() for address in forwarded if address.strip()]
-            if len(forwarded) >= proxies:
-                address = ip_address(forwarded[-proxies])
-                if address is not None:
-                    request.client_ip = address
-                elif not ClientAddressMiddleware.warned:
-                    ClientAddressMiddleware.warned = True
-                    logger.warning(
-                        "X-Forwarded-For entry %r is not an address (is DJANGO_TRUSTED_PROXIES "
-                        "the number of proxies in front?): using REMOTE_ADDR",
-                        forwarded[-proxies],
-                    )
+        request.client_ip, bad_entry = client_address(
+            request.META.get("REMOTE_ADDR"),
+            request.headers.get("X-Forwarded-For", ""),
+            settings.TRUSTED_PROXY_COUNT,
+            settings.TRUSTED_PROXY_ADDRESSES,
+        )
+        if bad_entry is not None and not ClientAddressMiddleware.warned:
+            ClientAddressMiddleware.warned = True
+            logger.warning(
+                "X-Forwarded-For entry %r is not an address (is DJANGO_TRUSTED_PROXIES "
+                "the number of proxies in front?): using REMOTE_ADDR",
+                bad_entry,
+            )
         return self.get_response(request)
-
-
-def ip_address(entry: str) -> str | None:
-    """The address a proxy wrote, without the port some add ("203.0.113.5:51234",
-    "[2001:db8::1]:443"); None for anything else. Saved with a comment as it is: PostgreSQL's
-    ``inet`` refused a port, and every post failed."""
-    if entry.startswith("["):
-        entry = entry[1:].partition("]")[0]
-    elif entry.count(":") == 1:
-        entry = entry.partition(":")[0]
-    try:
-        return str(ipaddress.ip_address(entry))
-    except ValueError:
-        return None
 
 
 class RequestIdLogFilter(logging.Filter):

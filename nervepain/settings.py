@@ -259,8 +259,12 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "nervepain <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# How many proxies in front append to X-Forwarded-For (0: trust REMOTE_ADDR only).
+# How many proxies in front append to X-Forwarded-For (0: trust REMOTE_ADDR only), and the
+# addresses (or networks) a request must come from for that header to be read at all: the
+# variable gunicorn reads for the same trust, so its access log names the same client
+# (nervepain/client_address.py).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
+TRUSTED_PROXY_ADDRESSES = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
 
 # Page cache for anonymous readers (articles.pagecache). 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)

@@ -74,7 +74,8 @@ def test_a_not_found_page_is_logged_with_its_request_id(client, log_output):
 
 
 def clean_env(tmp_path, **extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    ours = ("DJANGO_", "DATABASE_URL", "FORWARDED_ALLOW_IPS")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     return {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", **extra}
 
 
@@ -101,10 +102,10 @@ def test_in_debug_mode_each_django_event_is_one_line(tmp_path):
 
 
 @contextlib.contextmanager
-def gunicorn_server(tmp_path):
+def gunicorn_server(tmp_path, **env):
     """One gunicorn worker with the production configuration file (debug on, so no collected
-    static files are needed): yields its address; its log is in ``tmp_path / "gunicorn.log"``
-    once the block ends."""
+    static files are needed), and any more environment given: yields its address; its log is
+    in ``tmp_path / "gunicorn.log"`` once the block ends."""
     (port,) = free_ports(1)
     with (tmp_path / "gunicorn.log").open("w") as out:
         server = subprocess.Popen(
@@ -118,7 +119,11 @@ def gunicorn_server(tmp_path):
             ],
             cwd=ROOT,
             env=clean_env(
-                tmp_path, DJANGO_DEBUG="1", GUNICORN_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1"
+                tmp_path,
+                DJANGO_DEBUG="1",
+                GUNICORN_BIND=f"127.0.0.1:{port}",
+                WEB_CONCURRENCY="1",
+                **env,
             ),
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -156,3 +161,28 @@ def test_gunicorn_logs_the_bytes_of_a_static_file(tmp_path):
     output = (tmp_path / "gunicorn.log").read_text()
     assert size > 1000
     assert f'path="/static/css/site.css" status=200 bytes={size} ' in output, output
+
+
+@pytest.mark.parametrize(
+    ("allowed", "logged"),
+    [
+        (None, "198.51.100.7"),  # the default: a proxy on this machine (Varnish, make serve-front)
+        ("10.0.0.5,192.0.2.0/24", "127.0.0.1"),  # not one of ours: its header is not believed
+    ],
+)
+def test_gunicorn_logs_the_client_behind_a_trusted_proxy(tmp_path, allowed, logged):
+    """remote= was the proxy's address (Varnish's, 127.0.0.1) for every request: abuse could
+    not be traced to a reader. It is now the entry our proxy appended to X-Forwarded-For, only
+    on a request from an address in FORWARDED_ALLOW_IPS; the made-up entry before it is never
+    taken, and Django reads the same address (nervepain/client_address.py)."""
+    env = {"DJANGO_TRUSTED_PROXIES": "1"}
+    if allowed is not None:
+        env["FORWARDED_ALLOW_IPS"] = allowed
+    with gunicorn_server(tmp_path, **env) as base:
+        request = urllib.request.Request(
+            base + "/robots.txt", headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.7"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+    output = (tmp_path / "gunicorn.log").read_text()
+    assert f'access remote={logged} method=GET path="/robots.txt" status=200' in output, output

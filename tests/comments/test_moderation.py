@@ -146,6 +146,7 @@ def test_proxy_address_is_taken_from_forwarded_for_when_configured(settings, cli
     from tests.comments.conftest import form_data, send
 
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.0.0.0/24"]  # FORWARDED_ALLOW_IPS
     send(
         client,
         form_data(article),
@@ -153,6 +154,19 @@ def test_proxy_address_is_taken_from_forwarded_for_when_configured(settings, cli
         HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.20",
     )
     assert latest().ip_address == "198.51.100.20"
+
+
+def test_forwarded_for_is_not_believed_from_an_address_that_is_not_our_proxy(
+    settings, client, article
+):
+    """A reader reaching gunicorn directly (a web node's address) chose their own address,
+    one for each post past the rate limit: only our proxies' header is read."""
+    from tests.comments.conftest import form_data, send
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_ADDRESSES = ["127.0.0.1", "::1"]  # the default: this machine's
+    send(client, form_data(article), REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert latest().ip_address == "203.0.113.7"
 
 
 @pytest.mark.parametrize(
@@ -170,6 +184,7 @@ def test_a_forwarded_address_is_saved_without_its_port(settings, client, article
     from tests.comments.conftest import form_data, send
 
     settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_ADDRESSES = ["10.0.0.1"]
     response = send(
         client,
         form_data(article),
