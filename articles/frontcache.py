@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
+from nervepain.media import surrogate_key
+
 logger = logging.getLogger(__name__)
 
 SITE_KEY = "site"
@@ -88,6 +90,14 @@ def keys_for(instance) -> set[str]:
 
 def configured() -> bool:
     return bool(settings.FRONT_CACHES)
+
+
+def forget_files(names: Iterable[str]) -> None:
+    """Purge deleted uploaded files (stored names) from the front caches, which keep an image
+    for a year (nervepain/media.py). Called once the files are gone: a reader's request
+    between the purge and the deletion would put them back."""
+    if configured():
+        purge.enqueue(sorted({surrogate_key(name) for name in names}))
 
 
 def changed(instance) -> None:

@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from reversion.models import Version
 
+from articles import frontcache
 from articles.models import Article, ArticleDraft, CallToAction, PublisherPage
 
 # What may show an image: the model, its Markdown field, its name, and how the admin names it.
@@ -100,6 +101,13 @@ def in_saved_versions(image) -> list[dict]:
 
 
 def delete_files(sender, instance, **kwargs):
-    """Signal receiver: an image's row is gone; its file and copies go once that commits."""
+    """Signal receiver: an image's row is gone; its file and copies go once that commits, and
+    then from the front caches too (they keep an image for a year)."""
     names = instance.stored_files()
-    transaction.on_commit(lambda: [default_storage.delete(name) for name in names])
+
+    def delete():
+        for name in names:
+            default_storage.delete(name)
+        frontcache.forget_files(names)
+
+    transaction.on_commit(delete)

@@ -17,9 +17,12 @@ query and is never cached or compressed again. What it serves is narrow on purpo
   document the browser were to build from the bytes.
 
 Everything else under ``MEDIA_URL`` is a plain-text 404. Names are never reused (uploads get a
-random name), so a year's immutable caching is safe.
+random name), so a year's immutable caching is safe. A front cache keeps an image that long
+(deploy/varnish/default.vcl): each carries a surrogate key of its own (``surrogate_key``), by
+which its deletion purges it (``articles.frontcache.forget_files``).
 """
 
+import hashlib
 import logging
 import os
 import re
@@ -72,6 +75,13 @@ MEDIA_HEADERS = {
     ),
 }
 IMAGE_CACHE_CONTROL = "public, max-age=31536000, immutable"
+MEDIA_KEY = "media"  # every uploaded image, for a front cache
+
+
+def surrogate_key(name: str) -> str:
+    """A stored file's own surrogate key: its name (``uploads/…-480w.jpg``) hashed, since keys
+    are letters, digits, ``:``, ``_`` and ``-`` only."""
+    return f"{MEDIA_KEY}:{hashlib.sha256(name.encode()).hexdigest()[:32]}"
 
 
 class MediaMiddleware:
@@ -122,6 +132,9 @@ def serve_media(request, name: str) -> HttpResponse:
         response["Content-Disposition"] = f'inline; filename="{path.name}"'  # name is [\w.-]
     response["Last-Modified"] = http_date(status.st_mtime)
     response["Cache-Control"] = IMAGE_CACHE_CONTROL
+    keys = f"{MEDIA_KEY} {surrogate_key(name)}"  # as articles.frontcache.tag() puts them
+    response["Surrogate-Key"] = keys
+    response["xkey"] = keys
     return _with_media_headers(response)
 
 

@@ -163,3 +163,40 @@ def test_only_the_web_nodes_may_purge(site):
     assert front_page(site)[1] == "hit"
     assert ban("127.0.0.1") == 200
     assert front_page(site)[1] == "miss"
+
+
+def front_get(site, path):
+    """An anonymous GET through Varnish: (status, X-Front-Cache, body bytes)."""
+    connection = http.client.HTTPConnection(site.front.removeprefix("http://"), timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, response.getheader("X-Front-Cache"), body
+
+
+@needs_varnish
+def test_uploaded_images_are_kept_and_a_deleted_one_is_gone_within_a_second(site):
+    """Every image request reached gunicorn: /media/ was never kept. Now an image is kept (its
+    name is never reused), and deleting it bans it by its own key."""
+    name = site.manage(
+        "import io, uuid; from PIL import Image; "
+        "from django.core.files.base import ContentFile; "
+        "from django.core.files.storage import default_storage; "
+        "from articles.models import BodyImage; "
+        "png = io.BytesIO(); Image.new('RGB', (4, 4)).save(png, 'PNG'); "
+        "name = default_storage.save(f'uploads/{uuid.uuid4().hex}-4x4.png', "
+        "ContentFile(png.getvalue())); "
+        "BodyImage.objects.create(path=name, width=4, height=4); print(name)"
+    ).split()[-1]  # after the shell's "N objects imported automatically"
+    path = f"/media/{name}"
+    status, state, body = front_get(site, path)
+    assert (status, state) == (200, "miss") and body.startswith(b"\x89PNG")
+    status, state, again = front_get(site, path)
+    assert (status, state, again) == (200, "hit", body)
+
+    site.manage(
+        f"from articles.models import BodyImage; BodyImage.objects.get(path={name!r}).delete()"
+    )
+    assert eventually(lambda: front_get(site, path)[0] == 404, within=1.0) is not None
+    assert front_get(site, "/media/uploads/missing-4x4.png")[:2] == (404, "miss")

@@ -116,6 +116,7 @@ def running_site(db_name, redis_url, nodes=2, front=True, extra_env=None):
         "COMMENTS_MIN_SECONDS": "0",
         "COMMENTS_RATE_LIMIT": "4",
         "DJANGO_STATIC_ROOT": str(workdir / "static"),
+        "DJANGO_MEDIA_ROOT": str(workdir / "media"),
         "DJANGO_TASKS_BACKEND": "database",
         **(extra_env or {}),
     }

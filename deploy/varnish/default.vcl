@@ -2,10 +2,11 @@ vcl 4.1;
 # Varnish in front of nervepain's web nodes (Debian's varnish 7).
 #
 # Anonymous reader pages are kept for as long as Django says (Cache-Control: s-maxage, six hours
-# when purging is configured) and dropped by surrogate key the moment something they show
-# changes: the site sends "BAN /" with the keys in an xkey header (articles/frontcache.py,
-# DJANGO_FRONT_CACHE_VARNISH). Only what Django marks public and tags with keys is kept;
-# everything else (the admin, posts, pages for a logged-in user or a commenter) goes to Django.
+# when purging is configured), uploaded images (/media/) a year, and both dropped by surrogate
+# key the moment something they show changes or the image is deleted: the site sends "BAN /"
+# with the keys in an xkey header (articles/frontcache.py, DJANGO_FRONT_CACHE_VARNISH). Only
+# what Django marks public and tags with keys is kept; everything else (the admin, posts, pages
+# for a logged-in user or a commenter) goes to Django.
 #
 # backends.vcl, beside this file or on vcl_path, names the web nodes, adds them to the "web"
 # round-robin director (a node failing its health probe is skipped) and lists the addresses allowed to purge (acl purgers): the web nodes
@@ -58,6 +59,13 @@ sub vcl_recv {
 
 sub vcl_backend_response {
     if (bereq.uncacheable) {
+        return (deliver);
+    }
+    # Uploaded images (nervepain/media.py): random names never reused, so a changed image has a
+    # new address; kept as long as Django says (a year), and banned by their own xkey when
+    # deleted (articles.frontcache.forget_files). A 404 is not kept: the file may come later.
+    if (bereq.url ~ "^/media/" && beresp.status == 200 && beresp.http.xkey
+        && beresp.http.Cache-Control ~ "public" && !beresp.http.Set-Cookie) {
         return (deliver);
     }
     if (beresp.http.xkey && beresp.http.Cache-Control ~ "public") {

@@ -369,6 +369,36 @@ def test_a_rolled_back_change_purges_nothing(varnish, django_capture_on_commit_c
     assert keys_purged() == []
 
 
+def test_an_uploaded_image_carries_its_own_key_and_its_deletion_purges_it(
+    client, settings, tmp_path, varnish, django_capture_on_commit_callbacks
+):
+    """Front caches keep an image a year (deploy/varnish/default.vcl): a deleted one (a photo
+    that showed too much) stayed served from there. The key on the image is the one its
+    deletion purges, once the file is gone."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from PIL import Image
+
+    from articles.models import BodyImage
+
+    settings.MEDIA_ROOT = tmp_path
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(png, "PNG")
+    name = default_storage.save("uploads/0123abcd-4x4.png", ContentFile(png.getvalue()))
+    image = BodyImage.objects.create(path=name, width=4, height=4)
+    response = client.get(f"/media/{name}")
+    assert response.status_code == 200
+    keys = response["xkey"].split()
+    assert response["Surrogate-Key"] == response["xkey"]
+    assert keys[0] == "media" and keys[1].startswith("media:")
+    assert keys_purged() == []  # serving it purges nothing
+
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
+    assert not (tmp_path / name).exists()
+    assert keys_purged() == [{keys[1]}]
+
+
 # The purge requests each backend sends
 
 
