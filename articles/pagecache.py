@@ -143,20 +143,38 @@ def release() -> str:
     return digest.hexdigest()
 
 
+def _node_key() -> str:
+    return f"pagecache:release:node:{settings.NODE_NAME}"
+
+
+def needs_refresh(current: str) -> bool:
+    """Whether pages cached now may come from another release or configuration than
+    ``current``: the cache was last refreshed for another, or this node ran another before.
+
+    The second is a rolling deploy: the first node restarted refreshes the cache, but the old
+    nodes go on caching old pages until each is restarted, when its own release (kept per
+    node, ``NODE_NAME``, in the never-evicted counters cache) says it changed. A node never
+    seen before (one added) goes by the cache's release alone."""
+    before = caches["counters"].get(_node_key())
+    return cache.get(RELEASE_KEY) != current or (before is not None and before != current)
+
+
 def refresh_for_release(force: bool = False) -> bool:
     """Make every cached page stale, and purge the front caches, if the pages were cached by
-    another release or configuration (``release()``), or with ``force``; True if it did.
+    another release or configuration (``release()``: ``needs_refresh``), or with ``force``;
+    True if it did.
 
     Run before a web process starts serving (``manage.py refresh_pages``): a new release's
     pages would otherwise keep the old ones' links and static file names for up to
     ``PAGE_CACHE_SECONDS``, and front caches for hours. Started again unchanged, the cache
     is kept (adding a web node purges nothing)."""
     current = release()
-    if not force and cache.get(RELEASE_KEY) == current:
-        return False
-    invalidate()
-    cache.set(RELEASE_KEY, current, timeout=None)
-    return True
+    refresh = force or needs_refresh(current)
+    if refresh:
+        invalidate()
+        cache.set(RELEASE_KEY, current, timeout=None)
+    caches["counters"].set(_node_key(), current, timeout=None)
+    return refresh
 
 
 def connect_invalidation() -> None:

@@ -6,6 +6,7 @@ variable.
 """
 
 import os
+import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -369,6 +370,11 @@ if not (LOCAL_PORT.isascii() and LOCAL_PORT.isdigit() and 0 < int(LOCAL_PORT) < 
 # The public address of the site, for links in email (https in production). Unset, the local
 # server's own address, so links follow `make run PORT=...`.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip() or f"http://127.0.0.1:{LOCAL_PORT}"
+# This web node's name, for `manage.py refresh_pages` (the release it last ran is kept per node,
+# so a rolling deploy refreshes the cache as each node moves on): unique per gunicorn.
+NODE_NAME = os.environ.get("DJANGO_NODE_NAME", "").strip() or (
+    f"{socket.gethostname()}:{os.environ.get('GUNICORN_BIND') or LOCAL_PORT}"
+)
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "nervepain")
 # The site's one-line description: the home page's meta description and the feeds' subtitle.
 SITE_DESCRIPTION = "Health information you can trust, and a kind place to talk about it."

@@ -530,6 +530,33 @@ def test_a_token_the_browser_holds_is_kept(client):
     assert FORM_COOKIE not in response.cookies
 
 
+def test_a_rolling_deploy_refreshes_as_each_node_moves_to_the_new_release(
+    settings, varnish, django_capture_on_commit_callbacks, monkeypatch
+):
+    """Restarted one by one, only the first node refreshed the cache: the old nodes went on
+    caching old pages (old links, old static names) under the new release, kept for hours,
+    until someone remembered `refresh_pages --force`. Each node now keeps the release it ran,
+    and refreshes when it moves on; restarted unchanged, or added, it keeps the cache."""
+    from articles import pagecache
+
+    def start(node, release):
+        settings.NODE_NAME = node
+        monkeypatch.setattr(pagecache, "release", lambda: release)
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("refresh_pages", stdout=io.StringIO())
+
+    start("web1", "old")
+    start("web2", "old")
+    default_task_backend.clear()
+    start("web1", "new")  # web2 still serves (and caches) the old release's pages
+    assert keys_purged() == [{"site"}]
+    start("web2", "new")  # the last old node: what it cached meanwhile goes
+    assert keys_purged() == [{"site"}, {"site"}]
+    start("web1", "new")  # a restart
+    start("web3", "new")  # a node added
+    assert keys_purged() == [{"site"}, {"site"}]
+
+
 def test_refresh_pages_purges_every_page_once_the_pages_settings_change(
     settings, varnish, django_capture_on_commit_callbacks
 ):
