@@ -5,6 +5,7 @@ Local defaults (``make run``) are SQLite, local-memory cache and console email. 
 variable.
 """
 
+import ipaddress
 import os
 import socket
 from pathlib import Path
@@ -266,6 +267,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (nervepain/client_address.py).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
 TRUSTED_PROXY_ADDRESSES = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+for _proxy in set(TRUSTED_PROXY_ADDRESSES) - {"*"}:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"FORWARDED_ALLOW_IPS: {_proxy!r} is no address or network (10.0.0.5, 10.0.0.0/24)."
+        ) from None
 
 # Page cache for anonymous readers (articles.pagecache). 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 300)

@@ -42,6 +42,16 @@ def test_debug_mode_starts_without_a_key():
     assert run_manage("check", DJANGO_DEBUG="1").returncode == 0
 
 
+def test_a_proxy_that_is_no_address_stops_the_start():
+    """A host name in FORWARDED_ALLOW_IPS made every request a 500 (gunicorn refuses it too)."""
+    result = run_manage("check", DJANGO_DEBUG="1", FORWARDED_ALLOW_IPS="10.0.0.5,varnish.internal")
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS: 'varnish.internal' is no address" in result.stderr
+    assert (
+        run_manage("check", DJANGO_DEBUG="1", FORWARDED_ALLOW_IPS="10.0.0.0/24,::1").returncode == 0
+    )
+
+
 # A value for each variable docs/deploying.md names as the least a production configuration
 # needs. The caches point at two Redis servers, as the docs ask; whether they answer only changes
 # an Info line (the counters' policy could not be read), never a warning.
