@@ -447,8 +447,12 @@
   window.addEventListener("pageshow", function () {
     saving = false; // back from the next page (the back-forward cache)
   });
+  // By the letter the key types (event.key), not by where it sits (event.code, a US
+  // keyboard's place): on a Dvorak keyboard the key in the S place types "o", and the "s" key
+  // saved nothing. Either case: Caps Lock may be on.
   function saveKey(event) {
-    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey || event.code !== "KeyS") return;
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
+    if (String(event.key).toLowerCase() !== "s") return;
     var stay = form.querySelector('[name="_continue"]');
     if (!stay || form.querySelector("dialog[open]")) return;
     event.preventDefault();

@@ -700,6 +700,45 @@ def test_ctrl_s_pressed_twice_saves_once(page, live_server, editor, console_erro
     assert console_errors == []
 
 
+# A key press as a keyboard layout sends it: ``key`` the letter it types, ``code`` its place on
+# a US keyboard. True when nothing took it (the browser would do its own thing with it).
+PRESS_A_KEY = """([selector, init]) => document.querySelector(selector).dispatchEvent(
+    new KeyboardEvent("keydown", {...init, bubbles: true, cancelable: true}))"""
+
+
+@pytest.mark.parametrize("kind", ["article", "calltoaction"])
+def test_ctrl_s_is_the_key_that_types_s_on_any_layout(
+    page, live_server, editor, console_errors, kind
+):
+    """Ctrl+S was the key in a US keyboard's S place (event.code): on a Dvorak keyboard,
+    where that key types "o", Ctrl+O saved and Ctrl+S (the "s" key, in the US ";" place) went
+    to the browser's "Save page as". It is the key that types "s", either case, Ctrl or ⌘."""
+    obj, field = _open_editor(page, live_server, editor, kind, "First words.")
+    posts = []
+    page.on("request", lambda r: r.method == "POST" and "/change/" in r.url and posts.append(r))
+    text = page.locator(field)
+    text.click()
+    text.press("Control+End")
+    page.keyboard.type(" Then more.")
+    dvorak_o = {"key": "o", "code": "KeyS", "ctrlKey": True}
+    assert page.evaluate(PRESS_A_KEY, [field, dvorak_o]) is True  # not taken: no save
+    dvorak_s = {"key": "s", "code": "Semicolon", "ctrlKey": True}
+    with page.expect_navigation():
+        assert page.evaluate(PRESS_A_KEY, [field, dvorak_s]) is False
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert _saved_text(kind, obj) == "First words. Then more."
+    assert len(posts) == 1
+
+    page.locator(field).press("Control+End")
+    page.keyboard.type(" Last.")
+    caps_lock_mac = {"key": "S", "code": "Semicolon", "metaKey": True}
+    with page.expect_navigation():
+        assert page.evaluate(PRESS_A_KEY, [field, caps_lock_mac]) is False
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert _saved_text(kind, obj) == "First words. Then more. Last."
+    assert console_errors == []
+
+
 @pytest.mark.parametrize("kind", ["article", "calltoaction"])
 def test_after_ctrl_s_the_caret_is_where_it_was(page, live_server, editor, console_errors, kind):
     """Saved with Ctrl+S mid-sentence, the form came back with the focus nowhere: the next
