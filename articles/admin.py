@@ -756,6 +756,11 @@ class ArticleAdminForm(forms.ModelForm):
         # "Published" with a publish date to come is scheduled: the choice says so, as the
         # message after saving does (it said "Published" of an article readers cannot see).
         status = self.fields.get("status")
+        if status is not None:
+            # The editor's script (article-editor.js) words the choice as the publish date is
+            # edited, with these; the server decides again on save.
+            status.widget.attrs["data-published"] = Article.Status.PUBLISHED.label
+            status.widget.attrs["data-scheduled"] = _("Scheduled for %(when)s")
         if status is not None and self.instance.pk is not None and self.instance.is_scheduled:
             status.choices = [
                 (

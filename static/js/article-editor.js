@@ -378,6 +378,7 @@
       }
     });
     restoring = false;
+    followPublishDate();
     if (refsBody) sortByNumber(null);
     schedule();
     changed();
@@ -605,6 +606,48 @@
       }, 1000);
     });
   }
+
+  /* --- The Status choice follows the publish date ----------------------------------- */
+  // "Published" with a publish date still to come is scheduled: the server words a saved
+  // article's choice "Scheduled for <date, time>" (articles/admin.py). Editing the date
+  // changed nothing until the save: a date set to come still read "Published" (and a date
+  // brought back, "Scheduled for" the old one). The choice reads what saving will do as the
+  // date is typed or picked; the server decides again on save.
+  var statusBox = form.querySelector('select[name="status"][data-scheduled]');
+  var publishedOption = statusBox && statusBox.querySelector('option[value="published"]');
+  var dayBox = form.querySelector('input[name="published_at_0"]');
+  var timeBox = form.querySelector('input[name="published_at_1"]');
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function followPublishDate() {
+    if (!publishedOption || !dayBox || !timeBox) return;
+    var dayText = dayBox.value.trim();
+    var timeText = timeBox.value.trim();
+    var label = statusBox.dataset.published; // no date: now, on publishing
+    if (dayText || timeText) {
+      // As the calendar and the clock write them; any other form the save reads or refuses.
+      var day = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(dayText);
+      var time = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(timeText);
+      if (!day || !time || +day[2] < 1 || +day[2] > 12) return;
+      // The boxes hold the site's time, as Django's "Now" does: the page says its offset from
+      // UTC, in seconds (data-admin-utc-offset).
+      var offset = Number(document.body.dataset.adminUtcOffset) || 0;
+      var when = Date.UTC(+day[1], day[2] - 1, +day[3], +time[1], +time[2], +(time[3] || 0)) - offset * 1000;
+      if (when > Date.now()) {
+        // The admin's DATETIME_FORMAT (nervepain/formats): "1 Mar 2027, 09:30".
+        var hour = ("0" + +time[1]).slice(-2);
+        label = statusBox.dataset.scheduled.replace(
+          "%(when)s", +day[3] + " " + MONTHS[day[2] - 1] + " " + day[1] + ", " + hour + ":" + time[2]
+        );
+      }
+    }
+    if (publishedOption.textContent !== label) publishedOption.textContent = label;
+  }
+  // Django's calendar, clock, "Today" and "Now" set a box without an event, then focus it.
+  [dayBox, timeBox].forEach(function (box) {
+    if (!box) return;
+    ["input", "change", "focus"].forEach(function (type) { box.addEventListener(type, followPublishDate); });
+  });
+  followPublishDate(); // a form sent back to be corrected holds the date typed
 
   /* --- A call-to-action's text: an image dropped or pasted is uploaded and inserted -- */
   function uploadImage(file) {

@@ -561,6 +561,45 @@ def test_an_editor_writes_schedules_and_publishes_an_article(
     assert console_errors == []
 
 
+def test_the_status_choice_follows_the_publish_date_as_it_is_edited(
+    page, live_server, editor, console_errors
+):
+    """The Status choice said what the saved article was: a scheduled one's date brought back
+    to today still read "Scheduled for" the old date, and a date set to come still read
+    "Published" until the save. It reads what saving will do as the date is typed or picked
+    (Django's "Today" and "Now" too), in the words the save then uses."""
+    coming = timezone.localtime() + datetime.timedelta(days=3)
+    article = ArticleFactory(
+        author=editor,
+        status=Article.Status.PUBLISHED,
+        published_at=coming.replace(hour=9, minute=30, second=0, microsecond=0),
+    )
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    chosen = page.get_by_label("Status:").locator("option:checked")
+    expect(chosen).to_have_text(f"Scheduled for {coming:%-d %b %Y}, 09:30")
+
+    dates = page.locator(".field-published_at")
+    dates.get_by_role("link", name="Today").click()
+    dates.get_by_role("link", name="Now").click()
+    expect(chosen).to_have_text("Published")
+
+    next_year = timezone.localdate() + datetime.timedelta(days=365)
+    page.locator("#id_published_at_0").fill(next_year.isoformat())
+    page.locator("#id_published_at_1").fill("7:05")
+    expect(chosen).to_have_text(f"Scheduled for {next_year:%-d %b %Y}, 07:05")
+    said = chosen.text_content()
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"{said}: readers see it from then.")
+    expect(chosen).to_have_text(said)  # the server's words are the script's
+
+    page.locator("#id_published_at_0").fill("")
+    page.locator("#id_published_at_1").fill("")
+    expect(chosen).to_have_text("Published")  # empty: now, on publishing
+    assert console_errors == []
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_article_add_and_change_pages_have_no_axe_violations(page, live_server, editor, width):
     from axe_playwright_python.sync_playwright import Axe
