@@ -501,6 +501,15 @@
     var caret = takeCaret();
     if (invalid) {
       invalid.focus();
+    } else if (offer && offer.contains(document.activeElement)) {
+      // Django's add form focuses its first field (async: before or after this script shows
+      // the offer of unsaved changes), which could be the offer's Restore button: the title
+      // typed went nowhere, and its first space restored the draft. The offer stays, above.
+      var first = Array.prototype.find.call(form.elements, function (field) {
+        return /^(INPUT|SELECT|TEXTAREA)$/.test(field.tagName) && field.type !== "hidden" &&
+          !field.disabled && field.offsetParent !== null;
+      });
+      if (first) first.focus();
     } else if (caret && document.querySelector(".messagelist .success")) {
       var field = form.elements.namedItem(caret.name);
       if (field && typeof field.setSelectionRange === "function") {

@@ -442,6 +442,41 @@ def test_closing_the_tab_mid_edit_loses_nothing(browser, page, live_server, edit
     assert Article.objects.get().title == "Sleep and nerve pain"
 
 
+@pytest.mark.parametrize(
+    ("kind", "prefix", "first", "text"),
+    [("article", "", "Title:", "#id_body"), ("calltoaction", "cta:", "Name:", "#id_text")],
+)
+def test_a_new_form_with_unsaved_changes_offered_opens_with_the_focus_on_its_first_field(
+    page, live_server, editor, console_errors, kind, prefix, first, text
+):
+    """Django's add form focuses its first field from a script of its own, which could run
+    once the offer of unsaved changes was shown: its Restore button took the focus, the title
+    typed went nowhere and the title's first space restored the old draft. The first field has
+    the focus; the offer stays above it, a Shift+Tab away."""
+    from articles.models import ArticleDraft
+
+    ArticleDraft.objects.create(
+        user=editor, key=prefix + ArticleDraft.NEW, data={"title": "Sleep", "name": "Sleep"}
+    )
+
+    def later(route):  # Django's script arrives last, as on a slow connection
+        time.sleep(0.5)
+        route.continue_()
+
+    page.route("**/admin/js/change_form.js", later)
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/{kind}/add/")
+    expect(page.locator(".autosave-offer")).to_be_visible()
+    expect(page.get_by_label(first)).to_be_focused()
+    page.keyboard.type("Walking with nerve pain")
+    expect(page.get_by_label(first)).to_have_value("Walking with nerve pain")
+    expect(page.locator(".autosave-offer")).to_be_visible()  # nothing restored
+    page.keyboard.press("Shift+Tab")
+    expect(page.get_by_role("button", name="Discard them")).to_be_focused()
+    assert console_errors == []
+
+
 def article_html(frame_or_page):
     """The article as drawn: header, contents, body, references, disclaimer, call-to-action;
     without the preview's tabindex="-1" on its links (one Tab stop for the whole preview)."""
