@@ -1011,12 +1011,15 @@
   narrow.addEventListener("change", toolsFollowTheText);
   toggle.addEventListener("click", toolsFollowTheText);
 
+  // The letters by what the key types (event.key), as Ctrl+S: on a Dvorak keyboard the key in a
+  // US keyboard's B place types "x". The digits by their place (event.code): with Shift, or Alt
+  // (AltGr on many layouts), the key types something else, a "*" or a "²".
   text.addEventListener("keydown", function (event) {
     if (!(event.ctrlKey || event.metaKey)) return;
     var key = event.code;
     var action = null;
     if (!event.shiftKey && !event.altKey) {
-      action = { KeyB: "bold", KeyI: "italic", KeyK: "link" }[key];
+      action = { b: "bold", i: "italic", k: "link" }[String(event.key).toLowerCase()];
     } else if (event.altKey && !event.shiftKey) {
       action = { Digit2: "h2", Digit3: "h3" }[key];
     } else if (event.shiftKey && !event.altKey) {

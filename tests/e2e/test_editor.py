@@ -813,6 +813,30 @@ def test_ctrl_s_is_the_key_that_types_s_on_any_layout(
     assert console_errors == []
 
 
+def test_the_formatting_shortcuts_are_the_keys_that_type_their_letters(
+    page, live_server, editor, console_errors
+):
+    """Ctrl+B, Ctrl+I and Ctrl+K were the keys in a US keyboard's B, I and K places, as Ctrl+S
+    was: on a Dvorak keyboard Ctrl+X made text bold and Ctrl+B did nothing."""
+    article = ArticleFactory(body="", author=editor, draft=True)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    text = page.locator("#id_body")
+    text.click()
+    dvorak_x = {"key": "x", "code": "KeyB", "ctrlKey": True}
+    assert page.evaluate(PRESS_A_KEY, ["#id_body", dvorak_x]) is True  # not taken
+    expect(text).to_have_value("")
+    dvorak_b = {"key": "b", "code": "KeyN", "ctrlKey": True}
+    assert page.evaluate(PRESS_A_KEY, ["#id_body", dvorak_b]) is False
+    expect(text).to_have_value("**bold text**")
+    text.fill("")
+    caps_lock_i = {"key": "I", "code": "KeyC", "metaKey": True}
+    assert page.evaluate(PRESS_A_KEY, ["#id_body", caps_lock_i]) is False
+    expect(text).to_have_value("_italic text_")
+    assert console_errors == []
+
+
 @pytest.mark.parametrize("kind", ["article", "calltoaction"])
 def test_after_ctrl_s_the_caret_is_where_it_was(page, live_server, editor, console_errors, kind):
     """Saved with Ctrl+S mid-sentence, the form came back with the focus nowhere: the next
