@@ -277,6 +277,10 @@ class Analysis:
 
     headings: list[dict] = field(default_factory=list)
     text: str = ""
+    # The same words with a full stop after each heading, list item or cell that lacks one, as
+    # search stores and quotes them: "Why feet matter. High blood sugar…", not "Why feet
+    # matter High blood sugar…". ``text`` stays as written: the reading grade counts sentences.
+    search_text: str = ""
 
     @property
     def word_count(self) -> int:
@@ -287,6 +291,9 @@ _BLOCK_TAGS = {
     "blockquote", "br", "dd", "div", "dt", "h2", "h3", "h4", "h5", "h6", "hr", "li", "p", "pre",
     "section", "td", "th", "tr",
 }  # fmt: skip
+# Blocks a reader takes as a whole line, ended by a full stop where the writer left none.
+_ENDED_BLOCKS = {"caption", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "li", "p", "td", "th"}
+_BLOCK_END = "\x1f"  # a control character: plain_text() turns any left into a space
 
 
 class _Reader(HTMLParser):
@@ -322,6 +329,8 @@ class _Reader(HTMLParser):
             self.heading["title"] = " ".join("".join(self.heading_text).split())
             self.analysis.headings.append(self.heading)
             self.heading = None
+        if tag in _ENDED_BLOCKS:
+            self.parts.append(_BLOCK_END)
         if tag in _BLOCK_TAGS:
             self.parts.append(" ")
 
@@ -334,7 +343,12 @@ class _Reader(HTMLParser):
 
     def close(self):
         super().close()
-        self.analysis.text = " ".join("".join(self.parts).split())
+        text = "".join(self.parts)
+        self.analysis.text = " ".join(text.replace(_BLOCK_END, " ").split())
+        # A block's end after a letter or digit (spaces between) gets a full stop; after
+        # punctuation ("Look for:", "Why?") or another block's end, nothing.
+        ended = re.sub(r"(\w)\s*" + _BLOCK_END, r"\1.", text).replace(_BLOCK_END, " ")
+        self.analysis.search_text = " ".join(ended.split())
 
 
 def analyse(html_text: str) -> Analysis:

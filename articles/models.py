@@ -676,7 +676,7 @@ class Article(models.Model):
         self.toc = table_of_contents(analysis.headings)
         self.word_count = analysis.word_count
         self.search_headings = plain_text(" ".join(h["title"] for h in analysis.headings))
-        self.search_text = plain_text(analysis.text)
+        self.search_text = plain_text(analysis.search_text)
 
     def update_search_vector(self) -> None:
         """Store the weighted document site search reads (PostgreSQL only: elsewhere search

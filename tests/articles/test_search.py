@@ -172,3 +172,23 @@ def test_the_search_pages_own_examples_find_the_seed_article(client):
     assert len(examples) == 3
     for example in examples:
         assert results(client, example)[0], example
+
+
+def test_snippets_end_headings_and_list_items_with_a_full_stop(client):
+    """A heading or list item quoted in a result ends as the reader reads it on the page, not
+    run into the next sentence ("Why feet matter High blood sugar…"); punctuation the writer
+    put there is left alone."""
+    ArticleFactory(
+        title="Feet",
+        body=(
+            "## Why feet matter\n\nHigh blood sugar can hurt your feet.\n\n"
+            "## Check your feet every day\n\nLook for:\n\n- cuts\n- blisters\n\n"
+            "## Is it serious?\n\nSee a GP about feet that tingle"
+        ),
+    )
+    _, page = results(client, "feet")
+    text = " ".join(page.select_one(".snippet").get_text().split())
+    assert "Why feet matter. High blood sugar can hurt your feet. Check your feet every day." in (
+        text
+    )
+    assert "Look for: cuts. blisters. Is it serious? See a GP about feet that tingle." in text
