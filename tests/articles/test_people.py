@@ -77,7 +77,7 @@ def test_review_line_links_the_reviewer(client, ada):
     article.save()
     review = soup(client.get(article.get_absolute_url())).select_one("p.review")
     assert " ".join(review.get_text().split()) == (
-        "Medically reviewed by Dr Ada Nerve, MD, 10 March 2026"
+        "Medically reviewed by Dr Ada Nerve, MD, on 10 March 2026"
     )
     assert review.a["href"] == "/people/ada-nerve/"
 

@@ -165,10 +165,12 @@ def test_admin_lists_articles_whose_review_is_overdue(admin_client):
 
 
 def test_page_shows_reviewer_review_date_and_last_update(client, reviewed):
+    """The review line says "on" before the date: after a list of credentials, a bare date read
+    as one more of them ("MD, FRCP, 2 October 2026")."""
     page = BeautifulSoup(client.get(reviewed.get_absolute_url()).content, "html.parser")
     review = page.select_one(".review")
     assert " ".join(review.get_text().split()) == (
-        "Medically reviewed by Dr Ada Nerve, MD, 10 March 2026"
+        "Medically reviewed by Dr Ada Nerve, MD, on 10 March 2026"
     )
     assert review.a["href"] == reviewed.reviewed_by.get_absolute_url()
     assert review.time["datetime"] == "2026-03-10"
