@@ -150,3 +150,18 @@ def test_only_a_page_with_the_form_sets_its_token_cookie(client, article, settin
         client.cookies.clear()
         for _ in range(2):  # rendered, then (but the 404) from the page cache
             assert FORM_COOKIE not in client.get(address).cookies, address
+
+
+def test_the_form_says_which_comments_a_moderator_reads_first(client, article):
+    """The note under the form says what moderation does: a first comment waits for a
+    moderator, an approved commenter's next ones appear at once, so "Comments are reviewed
+    before they appear" told them something untrue; on an article that holds every comment,
+    it says so."""
+    note = soup(client.get(article.get_absolute_url())).select_one("#comment-privacy")
+    assert "A moderator reads your first comment before it appears." in note.get_text()
+    assert "Comments are reviewed before they appear" not in note.get_text()
+
+    article.moderate_all_comments = True
+    article.save()
+    note = soup(client.get(article.get_absolute_url())).select_one("#comment-privacy")
+    assert "A moderator reads every comment on this article before it appears." in note.get_text()
