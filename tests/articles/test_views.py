@@ -183,3 +183,17 @@ def test_seed_style_page_has_contents_reading_time_and_breadcrumbs(client):
     assert page.select_one("nav.breadcrumbs").find("a", string="Home")["href"] == "/"
     assert page.select_one(".reading-time").get_text() == "1 min read"
     assert [a["href"] for a in page.select("nav.toc a")] == ["#one", "#two"]
+
+
+def test_page_not_found_says_what_to_check_and_offers_search_and_topics(client):
+    """As NHS.UK's: a reader who lands on a wrong address is told what to check and given a
+    way on (a search box, the topics, the home page), not one line and a link."""
+    page = soup(client.get("/articles/nothing-here/"))
+    main = page.find("main")
+    text = " ".join(main.get_text().split())
+    assert "If you typed the address, check it is spelled correctly." in text
+    assert main.select_one("form[role=search][action='/search/'] input[name=q]") is not None
+    assert main.select_one("a[href='/topics/']") is not None
+    assert main.select_one("a[href='/']") is not None
+    # One search box on the page: the header's gives way to this one.
+    assert len(page.select("form[role=search]")) == 1
