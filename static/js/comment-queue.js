@@ -32,10 +32,22 @@
     card.scrollIntoView({ block: "nearest" });
   }
 
+  // A card still waiting for a decision: on a tab of one state (Pending, Spam...), a card
+  // still in it; on All, one not decided on this page.
+  function waiting(card) {
+    const tab = document.querySelector('.queue-tabs a[aria-current="page"]');
+    const state = tab ? tab.dataset.state : "";
+    if (state && state !== "all") return card.dataset.state === state;
+    return !card.classList.contains("qc-done");
+  }
+
+  // The card a key decision moves on to: the next one still waiting (cards decided with the
+  // mouse before are skipped), else the first waiting one above.
   function nextCard(card) {
     const all = cards();
     const i = all.indexOf(card);
-    return all[i + 1] || null;
+    const after = all.slice(i + 1).concat(all.slice(0, i));
+    return after.find(waiting) || null;
   }
 
   function showError(card, text) {

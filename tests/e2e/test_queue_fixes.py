@@ -242,3 +242,38 @@ def test_the_lists_own_counts_follow_each_decision_and_undo(browser, live_server
     expect(card(page, held[0])).to_have_attribute("data-state", "spam")
     expect(under).to_contain_text("3 comments")
     assert errors == []
+
+
+def test_a_key_decision_skips_cards_already_decided_with_the_mouse(browser, live_server, mod):
+    """After a key decision the focus went to the next card on the page even if the mouse had
+    decided it already: a second key then acted on a decided comment. It goes to the next card
+    still waiting, and once none is, to the page's "Next waiting comments"."""
+    article = ArticleFactory()
+    for _ in range(3):
+        CommentFactory(article=article, state="pending")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    order = page.locator("#result_list .qc")
+    expect(order).to_have_count(3)
+    ids = [order.nth(i).get_attribute("id") for i in range(3)]
+    top, middle, bottom = (page.locator(f"#{pk}") for pk in ids)
+    middle.get_by_role("button", name="Spam").click()
+    expect(middle).to_have_attribute("data-state", "spam")
+    page.keyboard.press("k")  # from the card just decided, up to the first
+    expect(top).to_be_focused()
+    page.keyboard.press("a")
+    expect(top).to_have_attribute("data-state", "published")
+    expect(bottom).to_be_focused()  # not the spam card between them
+    bottom.get_by_role("button", name="Remove").click()
+    expect(bottom).to_have_attribute("data-state", "removed")
+    # Undo the first, decide it again by key: none waits after it, nor above, nor anywhere.
+    top.get_by_role("link", name="Undo").click()
+    expect(top).to_have_attribute("data-state", "pending")
+    page.keyboard.press("a")
+    expect(top).to_have_attribute("data-state", "published")
+    expect(page.locator("#qc-page-done :focus")).to_have_text(
+        "No comments are waiting for moderation."
+    )
+    states = dict(Comment.objects.values_list("pk", "state"))
+    assert sorted(states.values()) == ["published", "removed", "spam"]
+    assert errors == []
