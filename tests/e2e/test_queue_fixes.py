@@ -277,3 +277,31 @@ def test_a_key_decision_skips_cards_already_decided_with_the_mouse(browser, live
     states = dict(Comment.objects.values_list("pk", "state"))
     assert sorted(states.values()) == ["published", "removed", "spam"]
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_opening_the_reply_box_moves_no_button(browser, live_server, mod, width):
+    """The open reply box took a line of its own with its Reply button, below Open: the
+    buttons moved under the pointer. The row stays as it was; the box opens below it."""
+    held = CommentFactory(state="pending")
+    page, errors = logged_in(browser, live_server, mod, viewport={"width": width, "height": 900})
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    buttons = [
+        row.get_by_role("button", name="Approve"),
+        row.get_by_role("button", name="Spam"),
+        row.get_by_text("Reply", exact=True),
+        row.get_by_role("link", name="Open"),
+    ]
+    before = [b.bounding_box() for b in buttons]
+    buttons[2].click()
+    box = row.get_by_label(re.compile("Reply as"))
+    expect(box).to_be_visible()
+    assert [b.bounding_box() for b in buttons] == before
+    # The box and its Publish button are below the row, within the card.
+    assert box.bounding_box()["y"] >= max(b["y"] + b["height"] for b in before)
+    assert row.get_by_role("button", name="Publish reply").is_visible()
+    buttons[2].click()
+    expect(box).to_be_hidden()
+    assert [b.bounding_box() for b in buttons] == before
+    assert errors == []
