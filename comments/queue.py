@@ -6,6 +6,7 @@ comments (with their moderator), their articles (one query per content type), th
 (one query), and the tab counts.
 """
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -367,6 +368,16 @@ def _ago(moment, now) -> str:
 
 
 FOLD_CHARS = 700  # longer comments show their start and "Show more"
+PREVIEW_WORDS = 60
+
+
+def _preview(text: str) -> str:
+    """The start of a long comment, cut after a word, its line breaks kept (the card shows
+    them as paragraphs): Truncator's words() joined the paragraphs into one."""
+    words = list(re.finditer(r"\S+", text))
+    if len(words) <= PREVIEW_WORDS:
+        return text
+    return text[: words[PREVIEW_WORDS - 1].end()] + "…"
 
 
 def _admin_base() -> str:
@@ -397,7 +408,7 @@ def card_context(comment, extra: dict) -> dict:
         "parent_line": _first_line(parent.comment) if parent is not None else "",
         "parent_url": f"{base}{parent.pk}/change/" if parent is not None else "",
         "ago": _ago(comment.submit_date, now),
-        "preview": Truncator(comment.comment).words(60, truncate="…") if long else "",
+        "preview": _preview(comment.comment) if long else "",
         "email_filter": "?" + urlencode({"state": "all", "user_email": comment.user_email}),
         "ip_filter": "?" + urlencode({"state": "all", "ip_address": comment.ip_address})
         if comment.ip_address

@@ -89,8 +89,30 @@ def test_long_text_is_folded_at_a_word_with_the_whole_text_behind_show_more(mode
     card = soup(moderator_client.get(CHANGELIST)).select_one(f"#qc-{comment.pk}")
     preview = card.select_one(".qc-preview").get_text()
     assert preview.endswith("word59…")
-    assert card.select_one(".qc-more summary").get_text() == "Show more"
+    assert card.select_one(".qc-more summary .qc-more-label").get_text() == "Show more"
     assert "word199" in card.select_one(".qc-more .qc-text").get_text()
+
+
+def test_a_long_comments_preview_keeps_its_paragraphs(moderator_client):
+    """The preview ran the paragraphs together into one: a moderator read "...some of it.
+    First, the medication" as one sentence."""
+    first = "I have had nerve pain for <six> years and want to share what helped me. " * 2
+    second = "First, the medication helped at night but made me drowsy. " * 2
+    third = "Second, the physical therapy. " * 40
+    text = f"{first.strip()}\n\n{second.strip()}\n\n{third.strip()}"
+    comment = CommentFactory(state="pending", comment=text)
+    card = soup(moderator_client.get(CHANGELIST)).select_one(f"#qc-{comment.pk}")
+    paragraphs = [p.get_text() for p in card.select(".qc-preview p")]
+    assert len(paragraphs) == 3
+    assert paragraphs[0] == first.strip()  # escaped: <six> is text, not a tag
+    assert paragraphs[1] == second.strip()
+    assert paragraphs[2].startswith("Second, the physical therapy.")
+    assert paragraphs[2].endswith("…")
+    words = " ".join(paragraphs).split()
+    assert len(words) == 60
+    summary = card.select_one(".qc-more summary")
+    assert summary.select_one(".qc-more-label").get_text() == "Show more"
+    assert summary.select_one(".qc-less-label").get_text() == "Show less"
 
 
 def test_all_from_this_email_and_from_this_ip_filter_the_queue(moderator_client):

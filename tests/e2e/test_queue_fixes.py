@@ -305,3 +305,50 @@ def test_opening_the_reply_box_moves_no_button(browser, live_server, mod, width)
     expect(box).to_be_hidden()
     assert [b.bounding_box() for b in buttons] == before
     assert errors == []
+
+
+def disclosure(page, selector):
+    """What the browser tells a screen reader about a summary: (name, expanded). Playwright's
+    own role queries give a summary no role; Chromium's accessibility tree does."""
+    session = page.context.new_cdp_session(page)
+    found = session.send(
+        "Runtime.evaluate", {"expression": f"document.querySelector({selector!r})"}
+    )
+    node = session.send("DOM.describeNode", {"objectId": found["result"]["objectId"]})
+    tree = session.send(
+        "Accessibility.getPartialAXTree",
+        {"backendNodeId": node["node"]["backendNodeId"], "fetchRelatives": False},
+    )
+    ax = tree["nodes"][0]
+    props = {p["name"]: p["value"].get("value") for p in ax.get("properties", [])}
+    session.detach()
+    return ax["role"]["value"], ax["name"]["value"], props.get("expanded")
+
+
+def test_a_long_comments_toggle_says_show_less_under_the_open_text(browser, live_server, mod):
+    """Opened, a long comment kept "Show more" at the top of its text, and nothing near the
+    buttons closed it again. The toggle says what it will do and sits under the text."""
+    long = "\n\n".join(
+        f"Paragraph {n}. " + "Some words about my nerve pain. " * 4 for n in range(6)
+    )
+    held = CommentFactory(state="pending", comment=long)
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    summary = f"#qc-{held.pk} .qc-more > summary"
+    toggle = page.locator(summary)
+    expect(toggle).to_have_text("Show more", use_inner_text=True)
+    assert disclosure(page, summary) == ("DisclosureTriangle", "Show more", False)
+    expect(row.locator(".qc-preview p")).to_have_count(3)  # the paragraphs stay apart
+    toggle.click()
+    expect(toggle).to_have_text("Show less", use_inner_text=True)
+    assert disclosure(page, summary) == ("DisclosureTriangle", "Show less", True)
+    text = row.locator(".qc-more .qc-text").bounding_box()
+    under = toggle.bounding_box()
+    approve = row.get_by_role("button", name="Approve").bounding_box()
+    assert text["y"] + text["height"] <= under["y"] < approve["y"]  # under the text
+    assert approve["y"] - (under["y"] + under["height"]) < 40  # by the buttons
+    toggle.click()
+    expect(toggle).to_have_text("Show more", use_inner_text=True)
+    expect(row.locator(".qc-preview")).to_be_visible()
+    assert errors == []
