@@ -118,6 +118,7 @@
     const before = card.dataset.state;
     const fresh = replaceCard(card, await response.text());
     moveCount(before, fresh.dataset.state);
+    syncSelection();
     if (button.classList.contains("qc-send")) {
       addToTab("published", 1); // the reply itself, published as the site
       addToTab("all", 1);
@@ -220,7 +221,72 @@
         );
       });
     });
+    // The bulk actions' "Select all 35 comments" and "All 35 selected" (every page of the
+    // tab, as the server counts it when the action runs) said 35 after cards had left.
+    document.querySelectorAll(".actions .question a, .actions .all").forEach(function (place) {
+      place.textContent = place.textContent.replace(/\d[\d,]*/, function (number) {
+        const n = Math.max(0, parseInt(number.replace(/,/g, ""), 10) + step);
+        return n.toLocaleString("en-US");
+      });
+    });
   }
+
+  // A card still in the tab shown (a decided one has left Pending; on All every card stays).
+  function inTab(card) {
+    const tab = document.querySelector('.queue-tabs a[aria-current="page"]');
+    const state = tab ? tab.dataset.state : "";
+    return !state || state === "all" || card.dataset.state === state;
+  }
+
+  // The bulk actions' "0 of 20 selected" counts the rows still in the tab: a card that left it
+  // (decided, with Undo) has its tick box unticked and off until Undo brings it back, so a
+  // bulk action, or "select all on this page", leaves it as decided. It said 20 after every
+  // card on the page had left Pending.
+  function syncSelection() {
+    const counter = document.querySelector(".actions .action-counter");
+    let listed = 0;
+    let ticked = 0;
+    cards().forEach(function (card) {
+      const box = card.closest("tr").querySelector("input.action-select");
+      if (!box) return;
+      const stays = inTab(card);
+      if (!stays && box.checked) {
+        box.checked = false;
+        box.closest("tr").classList.remove("selected");
+      }
+      box.disabled = !stays;
+      if (stays) listed += 1;
+      if (box.checked) ticked += 1;
+    });
+    if (!counter || counter.dataset.actionsIcnt === undefined) return;
+    // Every row still in the tab ticked is "all on this page": the toggle says so and "Select
+    // all n" is offered, as Django does when every box is ticked (it counted the ones off).
+    const toggle = document.getElementById("action-toggle");
+    const across = document.querySelector(".actions input.select-across");
+    const all = listed > 0 && ticked === listed;
+    if (toggle) toggle.checked = all;
+    if (!across || across.value !== "1") {
+      document.querySelectorAll(".actions .question").forEach(function (question) {
+        question.classList.toggle("hidden", !all);
+      });
+    }
+    counter.dataset.actionsIcnt = String(listed);
+    counter.textContent = counter.textContent.replace(
+      /^(\s*)\d[\d,]*(\D+)\d[\d,]*/,
+      function (all, space, between) {
+        return space + ticked + between + listed;
+      }
+    );
+  }
+
+  // Django's "select all on this page" (and a shift-click's range) ticks every box, the ones
+  // off too: untick those again, and count again.
+  document.addEventListener("click", function (event) {
+    if (event.target.id === "action-toggle") syncSelection();
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("#result_list input.action-select")) syncSelection();
+  });
 
   async function undo(link) {
     const card = link.closest(".qc");
@@ -230,6 +296,7 @@
       const before = card.dataset.state;
       const fresh = replaceCard(card, await response.text());
       moveCount(before, fresh.dataset.state);
+      syncSelection();
       pageDone();
       focusCard(fresh);
     } else {

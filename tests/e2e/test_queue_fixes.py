@@ -352,3 +352,42 @@ def test_a_long_comments_toggle_says_show_less_under_the_open_text(browser, live
     expect(toggle).to_have_text("Show more", use_inner_text=True)
     expect(row.locator(".qc-preview")).to_be_visible()
     assert errors == []
+
+
+def test_the_bulk_selection_counts_follow_cards_leaving_pending(browser, live_server, mod):
+    """ "Select all 22 comments" and "0 of 20 selected" kept counting the rows as the page
+    loaded after cards had been decided and left Pending. A decided card's tick box is off
+    (a bulk action would decide it again) until Undo brings it back."""
+    article = ArticleFactory()
+    held = [CommentFactory(article=article, state="pending") for _ in range(22)]
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    counter = page.locator(".actions .action-counter")
+    expect(counter).to_have_text("0 of 20 selected")
+    rows = page.locator("#result_list .qc")
+    first, second = rows.nth(0), rows.nth(1)
+    first.get_by_role("button", name="Approve").click()
+    expect(first).to_have_attribute("data-state", "published")
+    second.get_by_role("button", name="Spam").click()
+    expect(second).to_have_attribute("data-state", "spam")
+    expect(counter).to_have_text("0 of 18 selected")
+    boxes = page.locator("#result_list input.action-select")
+    expect(boxes.nth(0)).to_be_disabled()
+    expect(boxes.nth(2)).to_be_enabled()
+    page.locator("#action-toggle").click()
+    expect(counter).to_have_text("18 of 18 selected")
+    expect(boxes.nth(0)).not_to_be_checked()
+    select_all = page.locator(".actions .question a")
+    expect(select_all).to_have_text("Select all 20 comments")
+    first.get_by_role("link", name="Undo").click()
+    expect(first).to_have_attribute("data-state", "pending")
+    expect(boxes.nth(0)).to_be_enabled()
+    expect(counter).to_have_text("18 of 19 selected")
+    expect(select_all).to_have_text("Select all 21 comments")
+    boxes.nth(0).check()
+    expect(counter).to_have_text("19 of 19 selected")
+    select_all.click()
+    expect(page.locator(".actions .all")).to_have_text("All 21 selected")
+    states = dict(Comment.objects.filter(pk__in=[c.pk for c in held]).values_list("pk", "state"))
+    assert sorted(states.values()).count("pending") == 21
+    assert errors == []
