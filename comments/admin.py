@@ -39,6 +39,7 @@ from nervepain.admin_site import TextAsStored
 
 NOTE_MAX_LENGTH = Comment._meta.get_field("site_note").max_length
 DEFAULT_NOTE = "Please talk to your doctor before changing any medication or treatment."
+WORRIES_SHOWN = 3  # the worried readers' own words on the comment's page, newest first
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -711,13 +712,19 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         comment = self.get_object(request, object_id)
         extra = {}
         if comment is not None:
+            worries = comment.reports.unhandled_worries()
             extra = {
                 "row_actions": queue.actions_for(comment),
                 "thread": queue.thread(comment),
                 "public_name": queue.reply_name(request),
                 "can_moderate": self.has_moderate_permission(request),
                 # "2 readers are worried about the writer", with "Mark the worry as handled".
-                "unhandled_worries": comment.reports.unhandled_worries().count(),
+                "unhandled_worries": worries.count(),
+                # What they wrote, newest first: what the moderator reads before writing to the
+                # writer (the box said only how many). A few; the reports list has them all.
+                "worry_reports": list(worries.order_by("-created_at", "-pk")[:WORRIES_SHOWN])
+                if request.user.has_perm("comments.view_commentreport")
+                else [],
                 # "3 earlier versions", linked to them, if its writer edited it.
                 "earlier_versions": comment.versions.count()
                 if request.user.has_perm("comments.view_commentversion")

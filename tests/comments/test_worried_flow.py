@@ -2,11 +2,15 @@
 write to the writer, reply under the comment as the site with the crisis resources, or hold
 it, for a comment readers still see."""
 
+import datetime
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.test import Client
+from django.utils import timezone
 
 from comments.models import Comment, CommentReport, CrisisSupport
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -160,6 +164,56 @@ def test_the_comments_page_offers_to_mark_the_worry_as_handled(moderator_client,
     assert form["method"] == "post" and form["action"] == handled_url(worried)
     assert form.select_one("input[name=csrfmiddlewaretoken]") is not None
     assert form.find_parent("form") is None
+
+
+def test_the_comments_page_shows_what_the_worried_readers_wrote(moderator_client, worried):
+    """The box said "2 readers are worried" but not what they wrote: the moderator had to go
+    to the reports list to read it before writing to the writer. Their words, escaped, newest
+    first; a few, with a link to all of them."""
+    now = timezone.now()
+    worried.reports.update(created_at=now - datetime.timedelta(hours=5))
+    CommentReport.objects.create(
+        comment=worried,
+        reason="worried",
+        text="She said <b>goodbye</b> in another thread too.",
+        reporter_key_hash="b",
+        created_at=now - datetime.timedelta(hours=1),
+    )
+    CommentReport.objects.create(
+        comment=worried, reason="spam", text="Not a worry", reporter_key_hash="c"
+    )
+    box = soup(moderator_client.get(change_url(worried))).select_one(".worry-box")
+    items = box.select(".worry-words li")
+    assert [li.select_one("blockquote, .worry-nothing").get_text() for li in items] == [
+        "She said <b>goodbye</b> in another thread too.",  # as text, not bold
+        "They wrote nothing more.",
+    ]
+    assert box.select_one(".worry-words b") is None
+    assert box.find("a", string=re.compile("worried reports")) is None  # both are shown
+    for n in range(3):
+        CommentReport.objects.create(
+            comment=worried, reason="worried", text=f"Worry {n}", reporter_key_hash=f"w{n}"
+        )
+    box = soup(moderator_client.get(change_url(worried))).select_one(".worry-box")
+    shown = [q.get_text() for q in box.select(".worry-words blockquote")]
+    assert shown == ["Worry 2", "Worry 1", "Worry 0"]
+    link = box.find("a", string="All 5 worried reports")
+    assert link["href"] == (
+        "/admin/comments/commentreport/"
+        f"?comment__id__exact={worried.pk}&reason__exact=worried&worry=unhandled"
+    )
+
+
+def test_the_worried_readers_words_need_the_reports_permission(client, worried):
+    worried.reports.update(text="Private words")
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="comments", codename="view_comment")
+    )
+    client.force_login(viewer)
+    page = soup(client.get(change_url(worried)))
+    assert page.select_one(".worry-box") is not None
+    assert "Private words" not in page.get_text()
 
 
 def test_marking_the_worry_as_handled(moderator_client, moderator, worried):
