@@ -293,6 +293,31 @@
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
 
+  // Django's calendar, clock, "Today" and "Now" (DateTimeShortcuts.js) write a date or time
+  // box's value and focus it, with no input or change event: the draft kept, the server's copy
+  // and the preview missed a date picked that way until the next key typed. The boxes' values
+  // are remembered; one found different when a box takes the focus, or after a click anywhere
+  // (a click on a link that keeps the focus where it was), is announced as typing would be.
+  var pickedBoxes = Array.prototype.slice.call(form.querySelectorAll("input.vDateField, input.vTimeField"));
+  var pickedValues = new WeakMap();
+  function notePickedValues() {
+    pickedBoxes.forEach(function (box) { pickedValues.set(box, box.value); });
+  }
+  function announcePicked() {
+    pickedBoxes.forEach(function (box) {
+      if (pickedValues.get(box) === box.value) return;
+      pickedValues.set(box, box.value);
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+      box.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+  notePickedValues();
+  pickedBoxes.forEach(function (box) {
+    box.addEventListener("focus", announcePicked);
+    box.addEventListener("input", function () { pickedValues.set(box, box.value); });
+  });
+  document.addEventListener("click", function () { setTimeout(announcePicked, 0); });
+
   // Django's related-object popups (the "+" and pencil beside a select) and the author's
   // autocomplete change a select with jQuery's trigger("change"), which listeners added with
   // addEventListener never hear: listen with Django's jQuery too. It hears the browser's own
@@ -378,6 +403,7 @@
       }
     });
     restoring = false;
+    notePickedValues(); // a restored date is no date picked
     followPublishDate();
     if (refsBody) sortByNumber(null);
     schedule();

@@ -635,6 +635,37 @@ def test_the_status_choice_follows_the_publish_date_as_it_is_edited(
     assert console_errors == []
 
 
+def test_a_date_picked_with_the_calendar_or_clock_is_kept_as_a_change(
+    page, live_server, editor, console_errors
+):
+    """Django's calendar, clock, "Today" and "Now" set the publish date's boxes without an
+    input event: autosave kept nothing until the next key typed, and a tab closed after
+    picking a date lost it. A date or time picked so is a change, as one typed is."""
+    article = ArticleFactory(
+        author=editor,
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() - datetime.timedelta(days=10),
+    )
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    page.goto(url)
+    dates = page.locator(".field-published_at")
+    dates.get_by_role("link", name="Choose a Time").click()
+    page.locator(".clockbox").get_by_role("link", name="Noon").click()
+    expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    dates.get_by_role("link", name="Today").click()
+    today = timezone.localdate().isoformat()
+    expect(page.locator("#id_published_at_0")).to_have_value(today)
+    wait_until(lambda: today in (page.evaluate("Object.values({...localStorage}).join()") or ""))
+
+    page.goto(url)
+    page.get_by_role("button", name="Restore").click()
+    expect(page.locator("#id_published_at_0")).to_have_value(today)
+    expect(page.locator("#id_published_at_1")).to_have_value(re.compile(r"^12:00"))
+    assert console_errors == []
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_article_add_and_change_pages_have_no_axe_violations(page, live_server, editor, width):
     from axe_playwright_python.sync_playwright import Axe
