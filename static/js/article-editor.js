@@ -479,13 +479,22 @@
   // saved nothing. Either case: Caps Lock may be on.
   function saveKey(event) {
     if (!(event.ctrlKey || event.metaKey) || event.altKey || event.shiftKey) return;
-    if (String(event.key).toLowerCase() !== "s") return;
+    if (shortcutLetter(event) !== "s") return;
     var stay = form.querySelector('[name="_continue"]');
     if (!stay || form.querySelector("dialog[open]")) return;
     event.preventDefault();
     if (saving || event.repeat) return;
     keepCaret();
     form.requestSubmit(stay);
+  }
+  // A key typing a letter of another alphabet (Russian: Ctrl+S types "ы", Greek "σ") has no
+  // Latin letter to match: there, as in Word or Google Docs, the shortcut is the key in the
+  // Latin letter's place (event.code), as the Latin layout the writer switches to would type it.
+  function shortcutLetter(event) {
+    var letter = String(event.key).toLowerCase();
+    if (/^[a-z]$/.test(letter) || !/^\p{L}$/u.test(letter)) return letter;
+    var place = /^Key([A-Z])$/.exec(event.code || "");
+    return place ? place[1].toLowerCase() : letter;
   }
   // Saved mid-sentence, the form comes back with the caret where it was (see "load" below),
   // as a word processor's does: not nowhere, where the next words typed went.
@@ -1038,14 +1047,14 @@
   toggle.addEventListener("click", toolsFollowTheText);
 
   // The letters by what the key types (event.key), as Ctrl+S: on a Dvorak keyboard the key in a
-  // US keyboard's B place types "x". The digits by their place (event.code): with Shift, or Alt
+  // US keyboard's B place types "x"; on a Russian one, by its place (shortcutLetter). The digits by their place (event.code): with Shift, or Alt
   // (AltGr on many layouts), the key types something else, a "*" or a "²".
   text.addEventListener("keydown", function (event) {
     if (!(event.ctrlKey || event.metaKey)) return;
     var key = event.code;
     var action = null;
     if (!event.shiftKey && !event.altKey) {
-      action = { b: "bold", i: "italic", k: "link" }[String(event.key).toLowerCase()];
+      action = { b: "bold", i: "italic", k: "link" }[shortcutLetter(event)];
     } else if (event.altKey && !event.shiftKey) {
       action = { Digit2: "h2", Digit3: "h3" }[key];
     } else if (event.shiftKey && !event.altKey) {

@@ -869,6 +869,36 @@ def test_the_formatting_shortcuts_are_the_keys_that_type_their_letters(
 
 
 @pytest.mark.parametrize("kind", ["article", "calltoaction"])
+def test_the_shortcuts_work_on_a_keyboard_of_another_alphabet(
+    page, live_server, editor, console_errors, kind
+):
+    """Matched by the letter typed, the shortcuts did nothing on a Russian layout: Ctrl+S types
+    "ы" there, and went to the browser's "Save page as". A key typing a letter of another
+    alphabet is the Latin letter in its place, as in Word or Google Docs."""
+    obj, field = _open_editor(page, live_server, editor, kind, "First words.")
+    text = page.locator(field)
+    text.fill("")
+    if kind == "article":
+        russian_b = {"key": "и", "code": "KeyB", "ctrlKey": True}
+        assert page.evaluate(PRESS_A_KEY, [field, russian_b]) is False
+        expect(text).to_have_value("**bold text**")
+        text.fill("")
+        russian_i = {"key": "Ш", "code": "KeyI", "metaKey": True}  # Caps Lock, on a Mac
+        assert page.evaluate(PRESS_A_KEY, [field, russian_i]) is False
+        expect(text).to_have_value("_italic text_")
+        text.fill("")
+    russian_o = {"key": "щ", "code": "KeyO", "ctrlKey": True}
+    assert page.evaluate(PRESS_A_KEY, [field, russian_o]) is True  # no shortcut: not taken
+    text.fill("Сохранено.")
+    russian_s = {"key": "ы", "code": "KeyS", "ctrlKey": True}
+    with page.expect_navigation():
+        assert page.evaluate(PRESS_A_KEY, [field, russian_s]) is False
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert _saved_text(kind, obj) == "Сохранено."
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("kind", ["article", "calltoaction"])
 def test_after_ctrl_s_the_caret_is_where_it_was(page, live_server, editor, console_errors, kind):
     """Saved with Ctrl+S mid-sentence, the form came back with the focus nowhere: the next
     words typed went nowhere, and the writer had to find their place in the text again."""
