@@ -316,7 +316,7 @@
     box.addEventListener("focus", announcePicked);
     box.addEventListener("input", function () { pickedValues.set(box, box.value); });
   });
-  document.addEventListener("click", function () { setTimeout(announcePicked, 0); });
+  document.addEventListener("click", function () { setTimeout(announcePicked, 0); }, true); // Django stops its links' clicks
 
   // Django's related-object popups (the "+" and pencil beside a select) and the author's
   // autocomplete change a select with jQuery's trigger("change"), which listeners added with
@@ -692,6 +692,31 @@
     ["input", "change", "focus"].forEach(function (type) { box.addEventListener(type, followPublishDate); });
   });
   followPublishDate(); // a form sent back to be corrected holds the date typed
+
+  /* --- The date and time boxes, and their calendar and clock, clear of the Save bar ---- */
+  // The Save bar stays at the window's foot; the page's scroll-padding-bottom keeps a focused
+  // field clear of it, but only the field itself: a publish Date box just above the bar kept
+  // the Time box under it, and neither a click nor Django's "Today" scrolls a box already in
+  // view. A calendar or clock opens where its link is, not where the focus is, so nothing
+  // scrolled it either: opened near the foot, it covered the bar and ran out of the window.
+  // Both are brought into view whole, clear of the bar (scrollIntoView heeds the padding).
+  function clearOfTheBar(element) {
+    if (getComputedStyle(element).position === "fixed") return; // a phone's calendar, centred
+    element.scrollIntoView({ block: "nearest" });
+  }
+  pickedBoxes.forEach(function (box) {
+    box.addEventListener("focus", function () { clearOfTheBar(box.closest(".datetime") || box.parentNode); });
+  });
+  form.addEventListener("click", function (event) {
+    if (!event.target.closest(".datetimeshortcuts a")) return;
+    // Django's listener on the link opens it and stops the click there: heard on its way down,
+    // the one shown is looked for once Django's listener has run.
+    setTimeout(function () {
+      Array.prototype.forEach.call(document.querySelectorAll(".calendarbox, .clockbox"), function (box) {
+        if (getComputedStyle(box).display !== "none") clearOfTheBar(box);
+      });
+    }, 0);
+  }, true);
 
   /* --- A call-to-action's text: an image dropped or pasted is uploaded and inserted -- */
   function uploadImage(file) {

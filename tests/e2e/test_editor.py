@@ -666,6 +666,44 @@ def test_a_date_picked_with_the_calendar_or_clock_is_kept_as_a_change(
     assert console_errors == []
 
 
+PUT_ABOVE_THE_BAR = """(selector) => {
+    const box = document.querySelector(selector).getBoundingClientRect();
+    const bar = document.querySelector(".submit-row").getBoundingClientRect();
+    window.scrollBy(0, box.bottom - (bar.top - 20));
+}"""
+TOP_AND_BOTTOM = """(selector) => {
+    const found = [...document.querySelectorAll(selector)].find(
+        (element) => getComputedStyle(element).display !== "none");
+    const box = found.getBoundingClientRect();
+    return [box.top, box.bottom];
+}"""
+
+
+@pytest.mark.parametrize("size", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_the_publish_date_its_time_and_its_calendar_are_clear_of_the_save_bar(
+    page, live_server, editor, console_errors, size
+):
+    """The page's scroll-padding keeps a focused box clear of the sticky Save bar, but only the
+    box: the publish Date box just above the bar left the Time box under it, and a calendar or
+    clock opened near the foot of the window covered the bar and ran out of the window."""
+    article = ArticleFactory(author=editor)
+    page.set_viewport_size(size)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    bar_top = page.locator(".submit-row").bounding_box()["y"]
+    page.evaluate(PUT_ABOVE_THE_BAR, "#id_published_at_0")
+    page.locator("#id_published_at_0").click()
+    wait_until(lambda: page.evaluate(TOP_AND_BOTTOM, "#id_published_at_1")[1] <= bar_top)
+
+    for link, popup in (("Choose a Date", ".calendarbox"), ("Choose a Time", ".clockbox")):
+        page.evaluate(PUT_ABOVE_THE_BAR, "#id_published_at_1")
+        page.locator(".field-published_at").get_by_role("link", name=link).click()
+        wait_until(lambda popup=popup: page.evaluate(TOP_AND_BOTTOM, popup)[1] <= bar_top)
+        assert page.evaluate(TOP_AND_BOTTOM, popup)[0] >= 0
+        page.keyboard.press("Escape")
+    assert console_errors == []
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_article_add_and_change_pages_have_no_axe_violations(page, live_server, editor, width):
     from axe_playwright_python.sync_playwright import Axe
