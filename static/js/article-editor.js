@@ -662,29 +662,60 @@
   var dayBox = form.querySelector('input[name="published_at_0"]');
   var timeBox = form.querySelector('input[name="published_at_1"]');
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  // What saving makes a published article: "Published" (with its date, if one is given) or
+  // "Scheduled for" it; null while the boxes hold what the script cannot read.
+  var publishedEdit = null;
   function followPublishDate() {
     if (!publishedOption || !dayBox || !timeBox) return;
     var dayText = dayBox.value.trim();
     var timeText = timeBox.value.trim();
     var label = statusBox.dataset.published; // no date: now, on publishing
+    publishedEdit = label;
     if (dayText || timeText) {
       // As the calendar and the clock write them; any other form the save reads or refuses.
       var day = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(dayText);
       var time = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(timeText);
-      if (!day || !time || +day[2] < 1 || +day[2] > 12) return;
+      publishedEdit = null;
+      if (!day || !time || +day[2] < 1 || +day[2] > 12) { followPublication(); return; }
       // The boxes hold the site's time, as Django's "Now" does: the page says its offset from
       // UTC, in seconds (data-admin-utc-offset).
       var offset = Number(document.body.dataset.adminUtcOffset) || 0;
       var when = Date.UTC(+day[1], day[2] - 1, +day[3], +time[1], +time[2], +(time[3] || 0)) - offset * 1000;
+      // The admin's DATETIME_FORMAT (nervepain/formats): "1 Mar 2027, 09:30".
+      var hour = ("0" + +time[1]).slice(-2);
+      var whenText = +day[3] + " " + MONTHS[day[2] - 1] + " " + day[1] + ", " + hour + ":" + time[2];
+      publishedEdit = label + " " + whenText;
       if (when > Date.now()) {
-        // The admin's DATETIME_FORMAT (nervepain/formats): "1 Mar 2027, 09:30".
-        var hour = ("0" + +time[1]).slice(-2);
-        label = statusBox.dataset.scheduled.replace(
-          "%(when)s", +day[3] + " " + MONTHS[day[2] - 1] + " " + day[1] + ", " + hour + ":" + time[2]
-        );
+        label = statusBox.dataset.scheduled.replace("%(when)s", whenText);
+        publishedEdit = label;
       }
     }
     if (publishedOption.textContent !== label) publishedOption.textContent = label;
+    followPublication();
+  }
+
+  // The Publication line says what is saved: what readers see now. Status and the date, as
+  // edited, say what saving will do; the line said "Published" beside a Status choice reading
+  // "Scheduled for" a date to come, and the editor could not tell which was true. While the two
+  // differ, the line says its state holds until the save, and what the save makes it, as
+  // WordPress's Publish box keeps the saved Status beside the edited "Schedule for".
+  var publication = form.querySelector(".field-publication .publication");
+  var publicationThen = null;
+  if (publication && statusBox && config.dataset.objectId && config.dataset.publicationUntil) {
+    publicationThen = document.createElement("span");
+    publicationThen.className = "publication-then";
+    publicationThen.hidden = true;
+    publication.parentNode.insertBefore(publicationThen, publication.nextSibling);
+    statusBox.addEventListener("change", followPublication);
+  }
+  function followPublication() {
+    if (!publicationThen) return;
+    var chosen = statusBox.selectedOptions[0];
+    var edit = statusBox.value === "published" ? publishedEdit : chosen && chosen.textContent;
+    var saved = publication.textContent.replace(/\s+/g, " ").trim();
+    publicationThen.hidden = !edit || edit === saved;
+    publicationThen.textContent = publicationThen.hidden ? "" :
+      " " + config.dataset.publicationUntil.replace("%(then)s", edit);
   }
   // Django's calendar, clock, "Today" and "Now" set a box without an event, then focus it.
   [dayBox, timeBox].forEach(function (box) {

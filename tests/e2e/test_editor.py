@@ -666,6 +666,39 @@ def test_a_date_picked_with_the_calendar_or_clock_is_kept_as_a_change(
     assert console_errors == []
 
 
+def test_the_publication_line_says_it_holds_until_the_save_while_status_says_otherwise(
+    page, live_server, editor, console_errors
+):
+    """The Publication line said what was saved while the Status choice beside it followed the
+    date being edited: "Scheduled for" a date beside "Published" on the line, and the editor
+    could not tell which was true. The line keeps what is saved, what readers see now, and
+    while the edit would change it says so, as WordPress's Publish box does."""
+    coming = timezone.localtime() + datetime.timedelta(days=3)
+    article = ArticleFactory(
+        author=editor,
+        status=Article.Status.PUBLISHED,
+        published_at=coming.replace(hour=9, minute=30, second=0, microsecond=0),
+    )
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    line = page.locator(".field-publication .readonly")
+    saved = f"Scheduled for {coming:%-d %b %Y}, 09:30"
+    expect(line).to_have_text(saved)
+
+    past = timezone.localdate() - datetime.timedelta(days=2)
+    page.locator("#id_published_at_0").fill(past.isoformat())
+    expect(line).to_have_text(f"{saved} until you save; then Published {past:%-d %b %Y}, 09:30.")
+    page.locator("#id_published_at_0").fill(coming.date().isoformat())
+    expect(line).to_have_text(saved)  # back as saved: nothing to say
+    page.get_by_label("Status:").select_option("draft")
+    expect(line).to_have_text(f"{saved} until you save; then Draft.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("Saved as a draft")
+    expect(line).to_have_text("Draft")
+    assert console_errors == []
+
+
 PUT_ABOVE_THE_BAR = """(selector) => {
     const box = document.querySelector(selector).getBoundingClientRect();
     const bar = document.querySelector(".submit-row").getBoundingClientRect();
