@@ -160,8 +160,8 @@
     const none = count && count.textContent === "(0)";
     notice.textContent = "Every comment on this page is decided. ";
     const next = document.createElement(none ? "strong" : "a");
-    next.tabIndex = -1;
     if (none) {
+      next.tabIndex = -1; // focused by script after a key; the link stays in the Tab order
       next.textContent = "No comments are waiting for moderation.";
     } else {
       next.href = tab.href;

@@ -214,6 +214,27 @@ def test_deciding_the_last_waiting_card_of_a_page_leads_to_the_next_ones(browser
     assert errors == []
 
 
+def test_next_waiting_comments_is_reached_with_tab_after_mouse_decisions(browser, live_server, mod):
+    """Decided with the mouse, the page said "Next waiting comments", but its link was out of
+    the Tab order (tabindex -1): a keyboard user tabbing on from the last card skipped it."""
+    article = ArticleFactory()
+    held = [CommentFactory(article=article, state="pending") for _ in range(22)]
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE + "?p=2")  # the 2 oldest of 22
+    cards = page.locator("#result_list .qc")
+    expect(cards).to_have_count(2)
+    for i in range(2):
+        cards.nth(i).get_by_role("button", name="Approve").click()
+        expect(cards.nth(i)).to_have_attribute("data-state", "published")
+    link = page.locator("#qc-page-done").get_by_role("link", name="Next waiting comments")
+    expect(link).to_be_visible()
+    page.locator("#result_list tr").last.locator("a[href], button, input, summary").last.focus()
+    page.keyboard.press("Tab")
+    expect(link).to_be_focused()
+    assert Comment.objects.filter(pk__in=[c.pk for c in held], state="pending").count() == 20
+    assert errors == []
+
+
 def test_the_lists_own_counts_follow_each_decision_and_undo(browser, live_server, mod):
     """The tabs followed each decision but "3 results" by the search box and "3 comments"
     under the list did not: beside "Pending (1)" they said 3."""
