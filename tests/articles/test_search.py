@@ -188,7 +188,7 @@ def test_snippets_end_headings_and_list_items_with_a_full_stop(client):
     )
     _, page = results(client, "feet")
     text = " ".join(page.select_one(".snippet").get_text().split())
-    assert "Why feet matter. High blood sugar can hurt your feet. Check your feet every day." in (
-        text
-    )
-    assert "Look for: cuts. blisters. Is it serious? See a GP about feet that tingle." in text
+    # PostgreSQL's ts_headline starts a fragment at a word and ends it without the last
+    # punctuation; SQLite's snippet quotes the whole text: both read the same in between.
+    assert "feet matter. High blood sugar can hurt your feet. Check your feet every day." in text
+    assert "Look for: cuts. blisters. Is it serious? See a GP about feet that tingle" in text
