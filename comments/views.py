@@ -360,11 +360,10 @@ def _same_comment_sent_before(target, parent, data, key):
 
 
 def _where(key, pk, state, key_hash) -> int:
-    """0: this browser's own comment, shown to it; 1: a public comment; 2: neither."""
-    if key_hash == trust.hash_commenter_key(key) and state in (
-        Comment.State.PENDING,
-        Comment.State.PUBLISHED,
-    ):
+    """0: this browser's own comment, shown to it; 1: a public comment; 2: neither. A browser
+    without a key owns none (a comment with no key hash, imported say, is nobody's)."""
+    shown_to_it = state in (Comment.State.PENDING, Comment.State.PUBLISHED)
+    if key and shown_to_it and key_hash == trust.hash_commenter_key(key):
         return 0
     return 1 if state == Comment.State.PUBLISHED else 2
 

@@ -513,6 +513,24 @@ def test_the_same_crisis_comment_from_a_browser_without_a_key_is_not_held_twice(
     assert links == ([f"/articles/nerve-pain/#c{first.pk}"] if published else [])
 
 
+def test_a_held_comment_without_a_key_is_no_keyless_browsers_own(client, article):
+    """A held comment with no commenter key hash (imported, or older than the keys) and a
+    browser without a key sending the same crisis words: the browser is told it was received,
+    not sent to the held comment's anchor, which it cannot see (both "had" an empty hash)."""
+    text = "Some days I want to die."
+    held = CommentFactory(article=article, comment=text, user_email="ann@example.org")
+    held.state = Comment.State.PENDING
+    held.commenter_key_hash = ""
+    held.save()
+    response = send(client, form_data(article, comment=text, email="ann@example.org"))
+    assert response.status_code == 200
+    page, status, links = already_sent(response)
+    assert "not posted a second time" in status.get_text()
+    assert links == []  # held: nothing to link to
+    assert len(page.select(".crisis")) == 1
+    assert Comment.objects.filter(comment=text).count() == 1
+
+
 def test_the_same_words_later_in_another_place_are_a_new_comment(client, article):
     parent = CommentFactory(article=article)
     send(client, form_data(article, comment="Thank you!"))
