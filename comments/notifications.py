@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import router, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -49,17 +49,24 @@ MAX_ATTEMPTS = 5
 
 
 def _send(task_obj, comment_id, attempt, subject, template, context, to, headers=None):
-    """Send one email; on failure log it, queue a retry with backoff, and re-raise."""
+    """Send the email, one message to each address in ``to``; on failure log it, queue a retry
+    with backoff, and re-raise.
+
+    One message each: a moderator's email shows no other moderator's address (a personal one,
+    a superuser's), and a reply-all reaches nobody. A retry sends to all of them again."""
     body = render_to_string(template, {**context, "site_name": settings.SITE_NAME})
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=to,
-        headers=headers or {},
-    )
+    messages = [
+        EmailMultiAlternatives(
+            subject=subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+            headers=headers or {},
+        )
+        for address in to
+    ]
     try:
-        message.send()
+        get_connection().send_messages(messages)
     except Exception:
         retrying = attempt < MAX_ATTEMPTS and task_obj.get_backend().supports_defer
         logger.exception(

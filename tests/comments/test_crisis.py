@@ -97,12 +97,12 @@ def test_moderators_are_mailed_at_once_with_urgent_in_the_subject(
         for n in range(4):  # the burst limit (3 a minute) is used up by ordinary comments
             data = form_data(article, email=f"r{n}@example.org")
             send(client, data, REMOTE_ADDR=f"192.0.2.{n}")
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 3 * 2  # one to each moderator
     with django_capture_on_commit_callbacks(execute=True):
         send(client, form_data(article, comment=CRISIS_TEXT), REMOTE_ADDR="192.0.2.20")
-    assert len(mail.outbox) == 4
-    assert "URGENT" in mail.outbox[-1].subject
-    assert sorted(mail.outbox[-1].to) == ["mod@example.org", "root@example.org"]
+    assert len(mail.outbox) == 4 * 2
+    assert all("URGENT" in m.subject for m in mail.outbox[-2:])
+    assert sorted(m.to for m in mail.outbox[-2:]) == [["mod@example.org"], ["root@example.org"]]
 
 
 def crisis_section(response):
