@@ -70,6 +70,31 @@ def test_each_moderator_gets_an_email_showing_no_other_moderators_address(modera
         assert other not in message.message().as_string()
 
 
+@pytest.mark.parametrize(
+    "kind, start",
+    [
+        ("held", "[nervepain] A comment is waiting for moderation on "),
+        ("urgent", "[nervepain] URGENT: a commenter may be in crisis on "),
+        ("worried", "[nervepain] URGENT: a reader is worried about a commenter on "),
+    ],
+)
+def test_a_moderators_subject_names_the_article(moderator, kind, start):
+    """As WordPress's 'Please moderate: "<post>"': the same subject for every comment told a
+    moderator nothing in a phone's list, and mail apps folded each new one into a conversation
+    of older emails already dealt with."""
+    article = ArticleFactory(
+        title="Burning feet at night: why diabetic neuropathy is worse after dark, and what helps"
+    )
+    if kind == "worried":
+        comment = CommentFactory(article=article, state=Comment.State.PUBLISHED)
+        notifications.notify_worried.call(comment.pk)
+    else:
+        comment = CommentFactory(article=article, state="pending", urgent=kind == "urgent")
+        notifications.notify_moderators.call(comment.pk)
+    [message] = mail.outbox
+    assert message.subject == start + '"Burning feet at night: why diabetic neuropathy is worse…"'
+
+
 def test_moderator_emails_are_limited_in_a_burst(
     client, article, moderators, django_capture_on_commit_callbacks, monkeypatch
 ):
