@@ -152,9 +152,7 @@ def _on(comment: Comment) -> str:
     It tells a moderator at a glance, in a phone's list, where the comment is; and subjects
     that differ are not folded into one conversation with older emails (Gmail, Apple Mail), where
     a new held or urgent comment would hide under ones already dealt with."""
-    title = " ".join(getattr(comment.content_object, "title", "").split())
-    if len(title) > 60:  # cut at a word's end
-        title = title[:60].rsplit(" ", 1)[0].rstrip(",:;") + "…"
+    title = _excerpt(getattr(comment.content_object, "title", ""), 60)
     return f' on "{title}"' if title else ""
 
 
@@ -251,6 +249,14 @@ def notify_worried(comment_id: int, attempt: int = 1) -> str:
     return "sent"
 
 
+def _excerpt(text: str, length: int) -> str:
+    """The text on one line, cut at a word's end past ``length`` characters."""
+    text = " ".join(text.split())
+    if len(text) > length:
+        text = text[:length].rsplit(" ", 1)[0].rstrip(",:;") + "…"
+    return text
+
+
 @task()
 def notify_reply(comment_id: int, attempt: int = 1) -> str:
     """Tell the author of the comment answered (the parent, or the one at the deepest level
@@ -274,6 +280,8 @@ def notify_reply(comment_id: int, attempt: int = 1) -> str:
     context = {
         "reply": reply,
         "parent": parent,
+        # Which of their comments was answered, on one line: a reminder, not the whole text.
+        "your_comment": _excerpt(parent.comment, 200),
         "article": reply.content_object,
         "reply_url": absolute(reply.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,

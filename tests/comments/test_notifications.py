@@ -279,6 +279,36 @@ def test_reply_notifies_only_the_parent_author(
     assert unsubscribe.strip("<>") in message.body
 
 
+def test_a_reply_email_says_which_comment_it_answers_and_where_to_answer(article):
+    """As WordPress's reply notification plugins ("Your comment: …"): a commenter with several
+    comments on a long article could not tell which one was answered. Each link stands on a
+    line of its own (a phone's mail app wraps it whole), and the email says a reply to it
+    reaches nobody who wrote in the conversation, nor is the body's link "one click" (it opens
+    a page with a button: only the List-Unsubscribe header is)."""
+    parent = CommentFactory(
+        article=article,
+        followup=True,
+        user_email="bea@example.org",
+        comment="Gabapentin made me   dizzy.\n\nDoes it pass? " + "I wonder " * 40,
+    )
+    VerifiedEmail.objects.create(email="bea@example.org")
+    text = "It passed after two weeks.\n\nSee https://www.nhs.uk/ too."
+    reply = CommentFactory(article=article, parent=parent, user_name="François O'Brien",
+                           comment=text)  # fmt: skip
+    notifications.notify_reply.call(reply.pk)
+    [message] = mail.outbox
+    lines = message.body.splitlines()
+    assert "> Gabapentin made me dizzy. Does it pass? I wonder I wonder" in message.body
+    [quoted] = [line for line in lines if line.startswith("> ")]
+    assert len(quoted) < 210 and quoted.endswith("…")
+    assert quoted[:-1].split()[-1] in {"I", "wonder"}  # cut at a word's end
+    for link in links_in(message):
+        if "nhs.uk" not in link:  # the reply's own text is as written
+            assert link in lines
+    assert "François O'Brien does not get replies to this email" in message.body
+    assert "one click" not in message.body
+
+
 def test_a_reply_at_the_deepest_level_notifies_whom_it_answers(
     client, staff_user, article, django_capture_on_commit_callbacks
 ):
