@@ -11,10 +11,13 @@ are their owner's (``VerifiedEmail``); the confirmation request itself carries n
 
 import logging
 from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.utils import DNS_NAME
 from django.db import router, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -55,13 +58,21 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
     One message each: a moderator's email shows no other moderator's address (a personal one,
     a superuser's), and a reply-all reaches nobody. A retry sends to all of them again."""
     body = render_to_string(template, {**context, "site_name": settings.SITE_NAME})
+    # The Message-ID names the site (Django's names the server: "localhost" or a container's
+    # id, which spam filters count against a message), and Auto-Submitted (RFC 3834) asks
+    # vacation replies and other robots not to answer.
+    site_host = urlsplit(settings.SITE_URL).hostname or DNS_NAME
     messages = [
         EmailMultiAlternatives(
             subject=subject,
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
-            headers=headers or {},
+            headers={
+                "Message-ID": make_msgid(domain=site_host),
+                "Auto-Submitted": "auto-generated",
+                **(headers or {}),
+            },
         )
         for address in to
     ]
