@@ -341,18 +341,20 @@
     return row ? row.querySelector(".qc") : null;
   }
 
+  // A card's reply box is after Open, outside its Reply (details), so that Tab follows the
+  // drawing; the box shows while Reply is open.
   function openReply(card) {
     const details = card.querySelector("details.qc-reply");
     if (!details) return false;
     details.open = true;
-    details.querySelector("textarea").focus();
+    card.querySelector(".qc-reply-box textarea").focus();
     return true;
   }
 
   // Esc in a reply box closes it (asking first if it holds a reply) and gives the keys back
   // to its card.
   function closeReply(details) {
-    const box = details.querySelector("textarea");
+    const box = details.closest(".qc").querySelector(".qc-reply-box textarea");
     if (box.value.trim() && !window.confirm("Discard your reply?")) return;
     box.value = "";
     details.open = false;
@@ -366,7 +368,8 @@
 
   document.addEventListener("keydown", function (event) {
     if (!document.getElementById("queue-keys")) return; // the queue, not the comment's page
-    const replying = event.target.closest("details.qc-reply[open]");
+    const inBox = event.target.closest(".qc-reply-box, details.qc-reply");
+    const replying = inBox && inBox.closest(".qc").querySelector("details.qc-reply[open]");
     if (event.key === "Escape" && replying) {
       event.preventDefault();
       closeReply(replying);
@@ -406,7 +409,7 @@
   // and the server gives it back, so Django's warning that running an action loses changes
   // (actions.js, set off by any change in the list) would be wrong.
   document.addEventListener("change", function (event) {
-    if (event.target.matches(".qc-reply textarea")) event.stopPropagation();
+    if (event.target.matches(".qc-reply-box textarea")) event.stopPropagation();
   }, true);
 
   // A reply typed but not published is lost by leaving the page (a tab, a page of the list,
@@ -422,7 +425,7 @@
   });
   window.addEventListener("beforeunload", function (event) {
     if (sending) return;
-    const typed = Array.from(document.querySelectorAll(".qc-reply textarea")).some(function (box) {
+    const typed = Array.from(document.querySelectorAll(".qc-reply-box textarea")).some(function (box) {
       return box.value.trim() !== "";
     });
     if (typed) {

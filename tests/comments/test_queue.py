@@ -90,7 +90,7 @@ def test_long_text_is_folded_at_a_word_with_the_whole_text_behind_show_more(mode
     preview = card.select_one(".qc-preview").get_text()
     assert preview.endswith("word59…")
     assert card.select_one(".qc-more summary .qc-more-label").get_text() == "Show more"
-    assert "word199" in card.select_one(".qc-more .qc-text").get_text()
+    assert "word199" in card.select_one(".qc-full").get_text()
 
 
 def test_a_long_comments_preview_keeps_its_paragraphs(moderator_client):

@@ -55,7 +55,8 @@ def test_a_decision_keeps_the_reply_typed_under_another_card_in_its_box(moderato
     assert site_replies(other) == []
     page = soup(response)
     assert box(page, other).get_text() == "Half-written answer for Bob"
-    assert box(page, other).find_parent("details").has_attr("open")
+    # Its Reply stays open (the box is after Open, outside the details, card.html).
+    assert box(page, other).find_parent("article").select_one("details.qc-reply").has_attr("open")
     [kept] = [m for m in messages_of(response) if "Bob" in m]
     assert BeautifulSoup(kept, "html.parser").get_text() == (
         "Your reply to Bob is not published: it is still in its box below."

@@ -364,7 +364,7 @@ def test_a_long_comments_toggle_says_show_less_under_the_open_text(browser, live
     toggle.click()
     expect(toggle).to_have_text("Show less", use_inner_text=True)
     assert disclosure(page, summary) == ("DisclosureTriangle", "Show less", True)
-    text = row.locator(".qc-more .qc-text").bounding_box()
+    text = row.locator(".qc-full").bounding_box()
     under = toggle.bounding_box()
     approve = row.get_by_role("button", name="Approve").bounding_box()
     assert text["y"] + text["height"] <= under["y"] < approve["y"]  # under the text
@@ -411,4 +411,88 @@ def test_the_bulk_selection_counts_follow_cards_leaving_pending(browser, live_se
     expect(page.locator(".actions .all")).to_have_text("All 21 selected")
     states = dict(Comment.objects.filter(pk__in=[c.pk for c in held]).values_list("pk", "state"))
     assert sorted(states.values()).count("pending") == 21
+    assert errors == []
+
+
+def tab_names(page, start, count):
+    """What Tab reaches after ``start``, by its text (a box by its label)."""
+    start.focus()
+    names = []
+    for _ in range(count):
+        page.keyboard.press("Tab")
+        names.append(
+            page.evaluate(
+                "(e => e.labels && e.labels.length ? e.labels[0].textContent"
+                " : e.textContent)(document.activeElement).trim()"
+            )
+        )
+    return names
+
+
+def test_tab_goes_reply_open_then_the_open_reply_box(browser, live_server, mod):
+    """The reply box is drawn below the row of buttons, Open in the row beside Reply; Tab went
+    from Reply into the box and "Publish reply", and only then back up to Open."""
+    held = CommentFactory(state="pending", comment="Is this normal?")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    reply = row.get_by_text("Reply", exact=True)
+    reply.click()
+    names = tab_names(page, reply, 3)
+    assert names[0] == "Open" and names[1].startswith("Reply as") and names[2] == "Publish reply"
+    summary = f"#qc-{held.pk} .qc-reply > summary"
+    assert disclosure(page, summary) == ("DisclosureTriangle", "Reply", True)
+    # Drawn in that order: Open beside Reply, the box below them both.
+    reply_box, open_box = reply.bounding_box(), row.get_by_role("link", name="Open").bounding_box()
+    box = row.get_by_label(re.compile("Reply as")).bounding_box()
+    assert open_box["y"] == reply_box["y"] and open_box["x"] > reply_box["x"]
+    assert box["y"] > open_box["y"] + open_box["height"]
+    reply.click()
+    assert disclosure(page, summary) == ("DisclosureTriangle", "Reply", False)
+    expect(row.get_by_label(re.compile("Reply as"))).to_be_hidden()
+    assert tab_names(page, reply, 1) == ["Open"]
+    assert errors == []
+
+
+def test_without_javascript_the_reply_box_still_opens_and_publishes(browser, live_server, mod):
+    held = CommentFactory(state="pending", comment="Is this normal?")
+    page, errors = logged_in(browser, live_server, mod, java_script_enabled=False)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    box = row.get_by_label(re.compile("Reply as"))
+    expect(box).to_be_hidden()
+    row.get_by_text("Reply", exact=True).click()
+    box.fill("It can be; ask your GP.")
+    row.get_by_role("button", name="Publish reply").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    [reply] = site_replies(held)
+    assert reply.comment == "It can be; ask your GP."
+    assert errors == []
+
+
+def test_a_long_comments_links_come_before_its_show_less_when_tabbing(browser, live_server, mod):
+    """ "Show less" is drawn under the open text, but the links in the text came after it."""
+    long = (
+        "\n\n".join(f"Paragraph {n}. " + "Some words about my nerve pain. " * 4 for n in range(6))
+        + "\n\nMore at https://www.nhs.uk/conditions/peripheral-neuropathy/ for everyone."
+    )
+    held = CommentFactory(state="pending", comment=long)
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    toggle = row.locator(".qc-more > summary")
+    toggle.click()
+    link = row.get_by_role("link", name="https://www.nhs.uk/conditions/peripheral-neuropathy/")
+    expect(link).to_be_visible()
+    assert link.bounding_box()["y"] < toggle.bounding_box()["y"]
+    page.keyboard.press("Shift+Tab")
+    expect(link).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(toggle).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(row.get_by_role("button", name="Approve")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")  # closed again: the link is hidden, Tab skips it
+    expect(link).to_be_hidden()
+    expect(row.locator(".qc-preview")).to_be_visible()
     assert errors == []
