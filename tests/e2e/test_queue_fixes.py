@@ -496,3 +496,37 @@ def test_a_long_comments_links_come_before_its_show_less_when_tabbing(browser, l
     expect(link).to_be_hidden()
     expect(row.locator(".qc-preview")).to_be_visible()
     assert errors == []
+
+
+def test_a_phone_can_select_every_card_on_the_page_for_a_bulk_action(browser, live_server, mod):
+    """At 375 px the list's header row was hidden, and with it "select all on this page" and
+    so Django's "Select all n": a phone could only tick cards one by one. It is above the
+    cards, named in sight, a 44 px target, and counts as the script counts."""
+    article = ArticleFactory()
+    held = [CommentFactory(article=article, state="pending") for _ in range(22)]
+    page, errors = logged_in(
+        browser, live_server, mod, viewport={"width": 375, "height": 800}, has_touch=True
+    )
+    page.goto(live_server.url + QUEUE)
+    select_page = page.get_by_label("Select all on this page")
+    expect(select_page).to_be_visible()
+    target = page.locator(".qc-select-page").bounding_box()
+    assert target["height"] >= 44 and target["width"] >= 44
+    assert target["y"] < page.locator("#result_list .qc").first.bounding_box()["y"]
+    counter = page.locator(".actions .action-counter")
+    first = page.locator("#result_list .qc").first
+    first.get_by_role("button", name="Approve").tap()
+    expect(first).to_have_attribute("data-state", "published")
+    page.get_by_text("Select all on this page").tap()
+    expect(select_page).to_be_checked()
+    expect(counter).to_have_text("19 of 19 selected")
+    select_all = page.locator(".actions .question a")
+    expect(select_all).to_have_text("Select all 21 comments")
+    select_all.tap()
+    expect(page.locator(".actions .all")).to_have_text("All 21 selected")
+    page.locator(".actions select[name=action]").select_option("mark_spam")
+    page.locator(".actions button[name=index]").tap()
+    expect(page.locator(".messagelist")).to_contain_text("21")
+    states = [c.state for c in Comment.objects.filter(pk__in=[c.pk for c in held])]
+    assert sorted(states) == ["published"] + ["spam"] * 21
+    assert errors == []
