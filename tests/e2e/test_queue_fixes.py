@@ -530,3 +530,24 @@ def test_a_phone_can_select_every_card_on_the_page_for_a_bulk_action(browser, li
     states = [c.state for c in Comment.objects.filter(pk__in=[c.pk for c in held])]
     assert sorted(states) == ["published"] + ["spam"] * 21
     assert errors == []
+
+
+def test_undo_after_a_tap_decision_on_a_phone_is_a_target_to_tap(browser, live_server, mod):
+    """Clearing a queue at 375 px by tapping, the Undo shown after each decision (what a
+    mis-tap needs at once) was a 41 by 16 px word."""
+    held = [CommentFactory(state="pending") for _ in range(3)]
+    page, errors = logged_in(
+        browser, live_server, mod, viewport={"width": 375, "height": 740}, has_touch=True
+    )
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held[1])
+    row.get_by_role("button", name="Spam").tap()
+    expect(row).to_have_attribute("data-state", "spam")
+    undo = row.get_by_role("link", name="Undo")
+    box = undo.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box
+    undo.tap()
+    expect(row).to_have_attribute("data-state", "pending")
+    held[1].refresh_from_db()
+    assert held[1].state == "pending"
+    assert errors == []
