@@ -532,6 +532,22 @@ def test_a_phone_can_select_every_card_on_the_page_for_a_bulk_action(browser, li
     assert errors == []
 
 
+def test_the_select_all_box_is_the_size_of_the_rows_boxes_on_a_wide_screen(
+    browser, live_server, mod
+):
+    """At 1280 px the header's "select all on this page" box was Django's 13 px square above
+    the cards' 22 px ones: a small target, and out of line with the boxes it ticks."""
+    CommentFactory.create_batch(2, state="pending")
+    page, errors = logged_in(browser, live_server, mod, viewport={"width": 1280, "height": 800})
+    page.goto(live_server.url + QUEUE)
+    header = page.locator("#action-toggle").bounding_box()
+    row = page.locator("#result_list td.action-checkbox input").first.bounding_box()
+    assert (round(header["width"]), round(header["height"])) == (22, 22)
+    assert (round(row["width"]), round(row["height"])) == (22, 22)
+    assert abs((header["x"] + header["width"] / 2) - (row["x"] + row["width"] / 2)) <= 2
+    assert errors == []
+
+
 def test_undo_after_a_tap_decision_on_a_phone_is_a_target_to_tap(browser, live_server, mod):
     """Clearing a queue at 375 px by tapping, the Undo shown after each decision (what a
     mis-tap needs at once) was a 41 by 16 px word."""
