@@ -190,6 +190,9 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
             )
         ),
         "queue_url": absolute(reverse("admin:comments_comment_changelist") + f"#qc-{comment.pk}"),
+        # A reply is judged in its conversation: whom it answers, and the start of what they
+        # wrote, on one line (the whole is one link away in the queue).
+        "answered": _answered(comment),
         "pending": Comment.objects.pending().count(),
         # Each opens a page with one button in the admin (login required): following a link
         # changes nothing, so mail scanners cannot moderate. Signed, valid 7 days.
@@ -216,6 +219,16 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
         recipients,
     )
     return "sent"
+
+
+def _answered(comment: Comment) -> tuple[str, str] | None:
+    """For a reply: the name of the writer of the comment it answers, and its start."""
+    if not comment.is_reply:
+        return None
+    parent = Comment.objects.filter(pk=comment.replied_to or comment.parent_id).first()
+    if parent is None:
+        return None
+    return parent.user_name, _excerpt(parent.comment, 150)
 
 
 def reader_worried(comment: Comment) -> None:

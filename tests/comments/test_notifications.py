@@ -95,6 +95,31 @@ def test_a_moderators_subject_names_the_article(moderator, kind, start):
     assert message.subject == start + '"Burning feet at night: why diabetic neuropathy is worse…"'
 
 
+def test_a_held_replys_email_quotes_the_start_of_the_comment_it_answers(moderator, article):
+    """A reply saying "Yes, exactly, stop taking it" means nothing without what it answers: a
+    moderator judged a held reply blind, or left the email for the queue. One line, as the
+    reply email's quote."""
+    parent = CommentFactory(
+        article=article,
+        user_name="Bea",
+        comment="Should I stop   gabapentin?\n\nMy doctor is away. " + "I wonder " * 30,
+    )
+    reply = CommentFactory(article=article, parent=parent, state="pending",
+                           comment="Yes, exactly, stop taking it.")  # fmt: skip
+    notifications.notify_moderators.call(reply.pk)
+    [message] = mail.outbox
+    [line] = [line for line in message.body.splitlines() if line.startswith("In reply to ")]
+    assert line.startswith('In reply to Bea: "Should I stop gabapentin? My doctor is away. I ')
+    assert line.endswith('…"') and len(line) < 180
+    assert line in message.body.split("Yes, exactly, stop taking it.")[0]
+
+
+def test_a_held_comment_that_answers_nobody_quotes_nothing(moderator, article):
+    CommentFactory(article=article, state="pending")
+    notifications.notify_moderators.call(Comment.objects.get().pk)
+    assert "In reply to" not in mail.outbox[0].body
+
+
 @pytest.mark.parametrize("kind", ["held", "worried", "reply", "confirm"])
 def test_every_email_names_the_site_in_its_message_id_and_asks_robots_not_to_answer(
     moderator, article, kind
