@@ -318,7 +318,9 @@ def notify_reply(comment_id: int, attempt: int = 1) -> str:
         notify_reply,
         comment_id,
         attempt,
-        f"[{settings.SITE_NAME}] {reply.user_name} replied to your comment",
+        # Not the replier's name: a reader chooses it ("URGENT verify your account at …"), and
+        # a subject is read as the site's words. The body says who replied, by their text.
+        f"[{settings.SITE_NAME}] New reply to your comment{_on(reply)}",
         "comments/email/reply.txt",
         context,
         [parent.user_email],

@@ -361,6 +361,21 @@ def test_a_reply_email_says_which_comment_it_answers_and_where_to_answer(article
     assert "one click" not in message.body
 
 
+def test_a_reply_emails_subject_carries_no_name_the_replier_chose(article):
+    """The replier's name is theirs to choose: "URGENT verify your account at evil.example"
+    went into a subject from the site, which a reader reads as the site's words. The subject
+    names the article, as a moderator's does; the body says who wrote the reply."""
+    parent = CommentFactory(article=article, followup=True, user_email="bea@example.org")
+    VerifiedEmail.objects.create(email="bea@example.org")
+    name = "URGENT verify your account at evil.example"
+    reply = CommentFactory(article=article, parent=parent, user_name=name, comment="Rest helps.")
+    notifications.notify_reply.call(reply.pk)
+    [message] = mail.outbox
+    assert message.subject == f'[nervepain] New reply to your comment on "{article.title}"'
+    assert "evil" not in message.message()["Subject"]
+    assert f"{name} wrote:\n\nRest helps." in message.body
+
+
 def test_a_reply_at_the_deepest_level_notifies_whom_it_answers(
     client, staff_user, article, django_capture_on_commit_callbacks
 ):
