@@ -51,6 +51,10 @@ def absolute(path: str) -> str:
 MAX_ATTEMPTS = 5
 
 
+def _site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or DNS_NAME
+
+
 def _send(task_obj, comment_id, attempt, subject, template, context, to, headers=None):
     """Send the email, one message to each address in ``to``; on failure log it, queue a retry
     with backoff, and re-raise.
@@ -61,7 +65,7 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
     # The Message-ID names the site (Django's names the server: "localhost" or a container's
     # id, which spam filters count against a message), and Auto-Submitted (RFC 3834) asks
     # vacation replies and other robots not to answer.
-    site_host = urlsplit(settings.SITE_URL).hostname or DNS_NAME
+    site_host = _site_host()
     messages = [
         EmailMultiAlternatives(
             subject=subject,
@@ -313,6 +317,11 @@ def notify_reply(comment_id: int, attempt: int = 1) -> str:
     headers = {
         "List-Unsubscribe": f"<{unsubscribe_url}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        # Every reply to one comment answers the same message, named after that comment: mail
+        # apps show them as one conversation, the reader's comment. No email has this
+        # Message-ID (each has its own); threading needs only the reference.
+        "In-Reply-To": f"<comment-{parent.pk}@{_site_host()}>",
+        "References": f"<comment-{parent.pk}@{_site_host()}>",
     }
     _send(
         notify_reply,

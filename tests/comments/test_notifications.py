@@ -376,6 +376,27 @@ def test_a_reply_emails_subject_carries_no_name_the_replier_chose(article):
     assert f"{name} wrote:\n\nRest helps." in message.body
 
 
+def test_reply_emails_about_one_comment_are_one_conversation(article):
+    """Each reply email stood on its own in a mail app: three replies to Bea's comment were
+    three conversations, beside those about her other comments. They refer to one Message-ID
+    for her comment (In-Reply-To, References), with the same subject, as Gmail also asks;
+    each keeps a Message-ID of its own."""
+    bea = [
+        CommentFactory(article=article, followup=True, user_email="bea@example.org")
+        for _ in range(2)
+    ]
+    VerifiedEmail.objects.create(email="bea@example.org")
+    for parent in [bea[0], bea[0], bea[1]]:
+        notifications.notify_reply.call(CommentFactory(article=article, parent=parent).pk)
+    sent = [message.message() for message in mail.outbox]
+    threads = [(m["In-Reply-To"], m["References"]) for m in sent]
+    first, second = (f"<comment-{parent.pk}@nervepain.example>" for parent in bea)
+    assert threads == [(first, first), (first, first), (second, second)]
+    assert sent[0]["Subject"] == sent[1]["Subject"]
+    message_ids = [m["Message-ID"] for m in sent]
+    assert len(set(message_ids)) == 3 and not {first, second} & set(message_ids)
+
+
 def test_a_reply_at_the_deepest_level_notifies_whom_it_answers(
     client, staff_user, article, django_capture_on_commit_callbacks
 ):
