@@ -99,7 +99,11 @@ class CommentForm(BaseCommentForm):
     followup = forms.BooleanField(
         label=_("Email me when someone replies to me"),
         required=False,
-        help_text=_("We first send you a link to confirm the address. Unsubscribe in one click."),
+        # Not "in one click": the link in each email opens a page with a button (only a mail
+        # app's own Unsubscribe, from the List-Unsubscribe header, takes one click).
+        help_text=_(
+            "We first send you a link to confirm the address. Each email has a link to stop them."
+        ),
     )
     remember = forms.BooleanField(
         label=_("Remember my name and email in this browser"),

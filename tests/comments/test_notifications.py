@@ -476,6 +476,17 @@ def test_an_email_links_button_stands_apart_from_the_link_back(client, article, 
     assert page.select_one("form button.button").parent.name == "p"
 
 
+def test_the_forms_promise_about_stopping_emails_is_what_the_email_does(client, article):
+    """The form promised "Unsubscribe in one click"; the email's link opens a page with a
+    button (a second click, on purpose: a mail scanner following links unsubscribes nobody).
+    It says what a reader will find: a link in each email."""
+    page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    field = page.find("input", attrs={"name": "followup"})
+    help_text = page.find(id=field["aria-describedby"].split()[-1]).get_text(" ", strip=True)
+    assert "one click" not in help_text.lower()
+    assert help_text.endswith("Each email has a link to stop them.")
+
+
 def test_unsubscribe_changes_nothing_on_get_and_stops_mail_on_post(client, article):
     parent, _ = reply_setup(article)
     url = f"/comments/unsubscribe/{sign_comment(parent.pk, 'unsubscribe')}/"
