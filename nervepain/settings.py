@@ -260,6 +260,9 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "nervepain <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The Date header in TIME_ZONE ("+0000" for UTC): Django's default, "-0000", says the sender
+# does not know its zone (RFC 5322), and mail apps show the time as it came.
+EMAIL_USE_LOCALTIME = True
 
 # How many proxies in front append to X-Forwarded-For (0: trust REMOTE_ADDR only), and the
 # addresses (or networks) a request must come from for that header to be read at all: the

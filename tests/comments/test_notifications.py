@@ -147,6 +147,30 @@ def test_every_email_names_the_site_in_its_message_id_and_asks_robots_not_to_ans
     assert sent["Auto-Submitted"] == "auto-generated"
 
 
+@pytest.mark.parametrize(
+    "zone, offsets", [("UTC", {"+0000"}), ("Europe/Berlin", {"+0100", "+0200"})]
+)
+@pytest.mark.parametrize("kind", ["held", "reply", "confirm"])
+def test_every_emails_date_is_in_the_sites_time_zone(
+    moderator, article, settings, kind, zone, offsets
+):
+    """The Date header ended in "-0000", which says the sender does not know its time zone
+    (RFC 5322 3.3); it is the site's TIME_ZONE, "+0000" for UTC."""
+    settings.TIME_ZONE = zone
+    comment = CommentFactory(article=article, state="published", followup=True,
+                             user_email="bea@example.org")  # fmt: skip
+    if kind == "held":
+        notifications.notify_moderators.call(CommentFactory(article=article, state="pending").pk)
+    elif kind == "confirm":
+        notifications.request_confirmation.call(comment.pk)
+    else:
+        VerifiedEmail.objects.create(email="bea@example.org")
+        notifications.notify_reply.call(CommentFactory(article=article, parent=comment).pk)
+    [message] = mail.outbox
+    date = message.message()["Date"]
+    assert date[-5:] in offsets, date
+
+
 def test_moderator_emails_are_limited_in_a_burst(
     client, article, moderators, django_capture_on_commit_callbacks, monkeypatch
 ):
