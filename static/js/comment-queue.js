@@ -70,6 +70,32 @@
     return fresh;
   }
 
+  // A card decided off the tab shown (Pending, Spam...) becomes a one-line notice in its place
+  // (who, what was decided, Undo), as WordPress's Comments screen does with a row decided by its
+  // row actions: the next card's buttons come up under the finger, where a full card kept for
+  // its Undo put them a scroll away. On All every card stays in the tab, and whole.
+  function collapse(card) {
+    card.classList.toggle("qc-gone", !inTab(card));
+  }
+
+  // A second tap where a decision was just tapped (a double tap, an impatient tap) decides or
+  // undoes nothing for a moment: Unapprove and Undo came where Approve was, and after a
+  // collapse the next card's buttons come up there. The moment runs from the tap, and again
+  // from the card's change (a slow answer moves things under the finger later).
+  const GUARD_MS = 500;
+  const GUARD_PX = 48;
+  let lastTap = null;
+
+  function guardTap(event) {
+    if (event) lastTap = { x: event.clientX, y: event.clientY, until: 0 };
+    if (lastTap) lastTap.until = Math.max(lastTap.until, performance.now() + GUARD_MS);
+  }
+
+  function guarded(event) {
+    if (!lastTap || event.detail === 0 || performance.now() > lastTap.until) return false;
+    return Math.hypot(event.clientX - lastTap.x, event.clientY - lastTap.y) <= GUARD_PX;
+  }
+
   // What a decision does to a reply typed but not published, in the words of its question.
   const DISCARDING = {
     unapprove: "send the comment back to pending",
@@ -77,7 +103,7 @@
     remove: "remove the comment",
   };
 
-  async function act(card, button, fromKeyboard) {
+  async function act(card, button, fromKeyboard, tap) {
     const body = new FormData();
     const reply = card.querySelector("textarea");
     // A typed reply is never lost to a decision: Approve publishes it too (WordPress's
@@ -97,6 +123,7 @@
       }
     }
     if (reply && button.classList.contains("qc-send")) body.set(reply.name, reply.value);
+    if (tap) guardTap(tap); // not before: a tap that only answered "no" decided nothing
     button.disabled = true;
     let response;
     try {
@@ -117,6 +144,8 @@
     updateCounts(response);
     const before = card.dataset.state;
     const fresh = replaceCard(card, await response.text());
+    collapse(fresh);
+    if (tap) guardTap();
     moveCount(before, fresh.dataset.state);
     syncSelection();
     if (button.classList.contains("qc-send")) {
@@ -288,13 +317,14 @@
     if (event.target.matches("#result_list input.action-select")) syncSelection();
   });
 
-  async function undo(link) {
+  async function undo(link, tapped) {
     const card = link.closest(".qc");
     const response = await post(link.href);
     updateCounts(response);
     if (card && response.status === 200) {
       const before = card.dataset.state;
       const fresh = replaceCard(card, await response.text());
+      if (tapped) guardTap();
       moveCount(before, fresh.dataset.state);
       syncSelection();
       pageDone();
@@ -304,17 +334,28 @@
     }
   }
 
+  // The guard, before anything else hears the tap: in the list, where the next card's links
+  // and tick box come up as well as its buttons.
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("#result_list") && guarded(event)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
   document.addEventListener("click", function (event) {
     const link = event.target.closest("a.undo-link");
+    const button = event.target.closest(".qc button[formaction]");
+    const ours = button && button.getAttribute("form") === "changelist-form";
     if (link) {
       event.preventDefault();
-      undo(link);
+      if (event.detail !== 0) guardTap(event);
+      undo(link, event.detail !== 0);
       return;
     }
-    const button = event.target.closest(".qc button[formaction]");
-    if (button && button.getAttribute("form") === "changelist-form") {
+    if (ours) {
       event.preventDefault();
-      act(button.closest(".qc"), button, event.detail === 0);
+      act(button.closest(".qc"), button, event.detail === 0, event.detail !== 0 && event);
     }
   });
 
@@ -390,7 +431,8 @@
       else focusCard(all[key === "j" ? Math.min(i + 1, all.length - 1) : Math.max(i - 1, 0)]);
     } else if (card && KEYS.has(key)) {
       const button = card.querySelector('.qc-actions button[data-key="' + key + '"]');
-      if (button && !button.disabled) {
+      // Not a collapsed card's hidden buttons: its Undo is what it offers.
+      if (button && !button.disabled && button.getClientRects().length) {
         event.preventDefault();
         act(card, button, true);
       }

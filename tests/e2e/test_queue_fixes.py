@@ -228,7 +228,8 @@ def test_next_waiting_comments_is_reached_with_tab_after_mouse_decisions(browser
         expect(cards.nth(i)).to_have_attribute("data-state", "published")
     link = page.locator("#qc-page-done").get_by_role("link", name="Next waiting comments")
     expect(link).to_be_visible()
-    page.locator("#result_list tr").last.locator("a[href], button, input, summary").last.focus()
+    last = page.locator("#result_list tr").last  # a decided card: a line with Undo
+    last.locator("a[href]:visible, button:visible, input:visible, summary:visible").last.focus()
     page.keyboard.press("Tab")
     expect(link).to_be_focused()
     assert Comment.objects.filter(pk__in=[c.pk for c in held], state="pending").count() == 20
@@ -566,4 +567,83 @@ def test_undo_after_a_tap_decision_on_a_phone_is_a_target_to_tap(browser, live_s
     expect(row).to_have_attribute("data-state", "pending")
     held[1].refresh_from_db()
     assert held[1].state == "pending"
+    assert errors == []
+
+
+def phone_queue(browser, live_server, mod, count=15):
+    """The Pending tab at 375 by 740 px, touch: (page, errors, held comments in page order)."""
+    CommentFactory.create_batch(count, state="pending")
+    page, errors = logged_in(
+        browser, live_server, mod, viewport={"width": 375, "height": 740}, has_touch=True
+    )
+    page.goto(live_server.url + QUEUE)
+    pks = page.locator("#result_list .qc").evaluate_all("cards => cards.map(c => c.dataset.pk)")
+    return page, errors, [Comment.objects.get(pk=pk) for pk in pks]
+
+
+def test_a_tapped_decision_brings_the_next_card_up_under_the_finger(browser, live_server, mod):
+    """Tapping through a 15-comment queue at 375 px, a decided card stayed whole (for its Undo)
+    and the next card's Approve was 720-1070 px down a 740 px screen: a scroll per decision. It
+    is now a one-line notice, WordPress's "Comment approved. Undo", with Undo a 44 px target."""
+    page, errors, held = phone_queue(browser, live_server, mod)
+    first, second = card(page, held[0]), card(page, held[1])
+    first.get_by_role("button", name="Approve").tap()
+    expect(first).to_have_attribute("data-state", "published")
+    expect(first).to_have_class(re.compile(r"\bqc-gone\b"))
+    assert first.bounding_box()["height"] <= 60, first.bounding_box()
+    expect(first).to_contain_text(held[0].user_name)
+    expect(first).to_contain_text("Approved.")
+    undo = first.get_by_role("link", name="Undo")
+    box = undo.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box
+    expect(first.get_by_role("button")).to_have_count(0)  # nothing hidden is left to act on
+    approve = second.get_by_role("button", name="Approve").bounding_box()
+    assert approve["y"] >= 0 and approve["y"] + approve["height"] <= 740, approve
+    # Undo puts the whole card back, still in the queue.
+    undo.tap()
+    expect(first).to_have_attribute("data-state", "pending")
+    expect(first).not_to_have_class(re.compile(r"\bqc-gone\b"))
+    expect(first.get_by_role("button", name="Approve")).to_be_visible()
+    assert errors == []
+
+
+def test_a_second_tap_on_approve_undoes_nothing(browser, live_server, mod):
+    """After Approve, Unapprove and Undo came where Approve had been: a double tap, or an
+    impatient second tap, undid the decision at once. A second tap in the same place just after
+    a decision does nothing, whatever has come there (the next card, after the collapse). A
+    finger lands anywhere on the 44 px button: its middle and each inner corner, a card each."""
+    page, errors, held = phone_queue(browser, live_server, mod)
+    spots = [(0.5, 0.5), (0.1, 0.15), (0.9, 0.15), (0.1, 0.85), (0.9, 0.85)]
+    for comment, (fx, fy) in zip(held, spots, strict=False):
+        row = card(page, comment)
+        approve = row.get_by_role("button", name="Approve")
+        approve.scroll_into_view_if_needed()
+        box = approve.bounding_box()
+        x, y = box["x"] + box["width"] * fx, box["y"] + box["height"] * fy
+        page.touchscreen.tap(x, y)
+        expect(row).to_have_attribute("data-state", "published")
+        page.touchscreen.tap(x, y)  # the impatient second tap, where Approve was
+        page.wait_for_timeout(800)
+        assert page.url.endswith(QUEUE), page.url  # no link followed either
+        expect(row).to_have_attribute("data-state", "published")
+    approved = {c.pk for c in held[: len(spots)]}
+    assert {c.pk: c.state for c in Comment.objects.all()} == {
+        c.pk: "published" if c.pk in approved else "pending" for c in held
+    }
+    # A moment later, a tap acts again (the guard is short).
+    row.get_by_role("link", name="Undo").tap()
+    expect(row).to_have_attribute("data-state", "pending")
+    assert errors == []
+
+
+def test_on_the_all_tab_a_decided_card_stays_whole(browser, live_server, mod):
+    """All lists every state, so a decided card is still in it: it stays whole, its new
+    buttons (Unapprove...) at hand; only a tab the card has left collapses it."""
+    page, errors, held = phone_queue(browser, live_server, mod, count=2)
+    page.goto(live_server.url + QUEUE + "?state=all")
+    row = card(page, held[0])
+    row.get_by_role("button", name="Approve").tap()
+    expect(row).to_have_attribute("data-state", "published")
+    expect(row).not_to_have_class(re.compile(r"\bqc-gone\b"))
+    expect(row.get_by_role("button", name="Unapprove")).to_be_visible()
     assert errors == []
