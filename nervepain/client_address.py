@@ -41,7 +41,7 @@ def trusted_from_env() -> list[str]:
 def _networks(trusted: tuple[str, ...]) -> tuple | None:
     if "*" in trusted:
         return None
-    return tuple(ipaddress.ip_network(item, strict=False) for item in trusted)
+    return tuple(ipaddress.ip_network(item) for item in trusted)
 
 
 def is_trusted_proxy(peer: str | None, trusted) -> bool:

@@ -270,12 +270,15 @@ EMAIL_USE_LOCALTIME = True
 # (nervepain/client_address.py).
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXIES", 0)
 TRUSTED_PROXY_ADDRESSES = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1", "::1"])
+# Strictly, as gunicorn reads it: "10.0.0.5/24" (host bits set) stops gunicorn at start, so
+# Django refuses it too rather than trust a network gunicorn never would.
 for _proxy in set(TRUSTED_PROXY_ADDRESSES) - {"*"}:
     try:
-        ipaddress.ip_network(_proxy, strict=False)
-    except ValueError:
+        ipaddress.ip_network(_proxy)
+    except ValueError as error:
         raise ImproperlyConfigured(
-            f"FORWARDED_ALLOW_IPS: {_proxy!r} is no address or network (10.0.0.5, 10.0.0.0/24)."
+            f"FORWARDED_ALLOW_IPS: {_proxy!r} is no address or network (10.0.0.5, "
+            f"10.0.0.0/24): {error}."
         ) from None
 
 # Page cache for anonymous readers (articles.pagecache). 0 turns it off.

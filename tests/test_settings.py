@@ -52,6 +52,15 @@ def test_a_proxy_that_is_no_address_stops_the_start():
     )
 
 
+def test_a_network_with_host_bits_stops_the_start_as_gunicorn_does():
+    """Django read "10.0.0.5/24" as 10.0.0.0/24 and trusted 256 addresses; gunicorn refuses the
+    value at start, so the two would never agree on who the reader is."""
+    result = run_manage("check", DJANGO_DEBUG="1", FORWARDED_ALLOW_IPS="10.0.0.5/24")
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS: '10.0.0.5/24' is no address" in result.stderr
+    assert "has host bits set" in result.stderr
+
+
 # A value for each variable docs/deploying.md names as the least a production configuration
 # needs. The caches point at two Redis servers, as the docs ask; whether they answer only changes
 # an Info line (the counters' policy could not be read), never a warning.
