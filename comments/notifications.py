@@ -161,14 +161,39 @@ def _moderators() -> list[str]:
     )
 
 
-def _on(comment: Comment) -> str:
-    """The end of a moderator's subject: the article, as WordPress's 'Please moderate: "…"'.
+# A subject fits a phone's mail list and RFC 5322's 78-character line: the article's title
+# gives way, never the words that say what happened.
+SUBJECT_LENGTH = 78
+# Past a long SITE_NAME the title keeps a word or two all the same: it still says where, and
+# keeps a new urgent email out of a conversation of older ones.
+SUBJECT_TITLE_MIN = 15
+
+
+def _subject(what: str, comment: Comment) -> str:
+    """``[site] <what> on "<article>"``, as WordPress's 'Please moderate: "…"'.
 
     It tells a moderator at a glance, in a phone's list, where the comment is; and subjects
     that differ are not folded into one conversation with older emails (Gmail, Apple Mail), where
-    a new held or urgent comment would hide under ones already dealt with."""
-    title = _excerpt(getattr(comment.content_object, "title", ""), 60)
-    return f' on "{title}"' if title else ""
+    a new held or urgent comment would hide under ones already dealt with. A long title is
+    shortened at a word's end ("…") to keep the subject within ``SUBJECT_LENGTH``."""
+    start = f"[{settings.SITE_NAME}] {what}"
+    title = getattr(comment.content_object, "title", "")
+    if not title.strip():
+        return start
+    room = max(SUBJECT_LENGTH - len(start) - len(' on ""'), SUBJECT_TITLE_MIN)
+    return f'{start} on "{_shorten(title, room)}"'
+
+
+def _shorten(text: str, width: int) -> str:
+    """The text on one line in at most ``width`` characters: cut at a word's end, with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]  # and the ellipsis
+    if text[width - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    # No dangling punctuation before the ellipsis ("Therapy? \N{EN DASH}…").
+    return (cut.rstrip(" ,:;-\N{EN DASH}\N{EM DASH}") or cut) + "…"
 
 
 @task()
@@ -210,9 +235,9 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
             for action, label in (("approve", "Approve"), ("spam", "Spam"), ("remove", "Remove"))
         ],
     }
-    subject = f"[{settings.SITE_NAME}] A comment is waiting for moderation{_on(comment)}"
+    subject = _subject("A comment is waiting for moderation", comment)
     if comment.urgent:
-        subject = f"[{settings.SITE_NAME}] URGENT: a commenter may be in crisis{_on(comment)}"
+        subject = _subject("URGENT: a commenter may be in crisis", comment)
     _send(
         notify_moderators,
         comment_id,
@@ -269,7 +294,7 @@ def notify_worried(comment_id: int, attempt: int = 1) -> str:
         notify_worried,
         comment_id,
         attempt,
-        f"[{settings.SITE_NAME}] URGENT: a reader is worried about a commenter{_on(comment)}",
+        _subject("URGENT: a reader is worried about a commenter", comment),
         "comments/email/worried.txt",
         context,
         recipients,
@@ -329,7 +354,7 @@ def notify_reply(comment_id: int, attempt: int = 1) -> str:
         attempt,
         # Not the replier's name: a reader chooses it ("URGENT verify your account at …"), and
         # a subject is read as the site's words. The body says who replied, by their text.
-        f"[{settings.SITE_NAME}] New reply to your comment{_on(reply)}",
+        _subject("New reply to your comment", reply),
         "comments/email/reply.txt",
         context,
         [parent.user_email],

@@ -70,29 +70,65 @@ def test_each_moderator_gets_an_email_showing_no_other_moderators_address(modera
         assert other not in message.message().as_string()
 
 
-@pytest.mark.parametrize(
-    "kind, start",
-    [
-        ("held", "[nervepain] A comment is waiting for moderation on "),
-        ("urgent", "[nervepain] URGENT: a commenter may be in crisis on "),
-        ("worried", "[nervepain] URGENT: a reader is worried about a commenter on "),
-    ],
+LONG_TITLE = (
+    "Why Does Nerve Pain Get Worse After Physical Therapy? \N{EN DASH} "
+    "Causes, Insights & Management Tips"
 )
-def test_a_moderators_subject_names_the_article(moderator, kind, start):
-    """As WordPress's 'Please moderate: "<post>"': the same subject for every comment told a
-    moderator nothing in a phone's list, and mail apps folded each new one into a conversation
-    of older emails already dealt with."""
-    article = ArticleFactory(
-        title="Burning feet at night: why diabetic neuropathy is worse after dark, and what helps"
-    )
-    if kind == "worried":
-        comment = CommentFactory(article=article, state=Comment.State.PUBLISHED)
-        notifications.notify_worried.call(comment.pk)
+
+
+def subject_of(kind, article):
+    """The subject of the email of this kind about a new comment on ``article``."""
+    if kind in {"worried", "reply"}:
+        parent = CommentFactory(article=article, followup=True, user_email="bea@example.org")
+        VerifiedEmail.objects.create(email="bea@example.org")
+        if kind == "worried":
+            notifications.notify_worried.call(parent.pk)
+        else:
+            notifications.notify_reply.call(CommentFactory(article=article, parent=parent).pk)
     else:
         comment = CommentFactory(article=article, state="pending", urgent=kind == "urgent")
         notifications.notify_moderators.call(comment.pk)
     [message] = mail.outbox
-    assert message.subject == start + '"Burning feet at night: why diabetic neuropathy is worse…"'
+    return message.subject
+
+
+SUBJECT_STARTS = [
+    ("held", "[nervepain] A comment is waiting for moderation on "),
+    ("urgent", "[nervepain] URGENT: a commenter may be in crisis on "),
+    ("worried", "[nervepain] URGENT: a reader is worried about a commenter on "),
+    ("reply", "[nervepain] New reply to your comment on "),
+]
+
+
+@pytest.mark.parametrize("kind, start", SUBJECT_STARTS)
+def test_an_emails_subject_names_the_article(moderator, kind, start):
+    """As WordPress's 'Please moderate: "<post>"': the same subject for every comment told a
+    moderator nothing in a phone's list, and mail apps folded each new one into a conversation
+    of older emails already dealt with. A short title is whole."""
+    article = ArticleFactory(title="Burning feet")
+    assert subject_of(kind, article) == start + '"Burning feet"'
+
+
+@pytest.mark.parametrize("kind, start", SUBJECT_STARTS)
+def test_a_long_titles_subject_fits_a_phones_mail_list(moderator, kind, start):
+    """The seed article's title made subjects of 99 to 119 characters: a phone's list showed
+    the start, and a mail app wrapped the header. The title gives way at a word's end, never
+    what happened; the subject stays within 78 characters (RFC 5322's line)."""
+    subject = subject_of(kind, ArticleFactory(title=LONG_TITLE))
+    assert len(subject) <= 78, subject
+    assert subject.startswith(start + '"Why Does ')
+    shortened = subject.removeprefix(start + '"').removesuffix('…"')
+    assert LONG_TITLE.startswith(shortened + " ")  # whole words
+    assert shortened[-1].isalnum() or shortened[-1] == "?"  # no dangling dash before "…"
+
+
+def test_a_subject_under_a_long_site_name_keeps_a_word_of_the_title(moderator, settings):
+    settings.SITE_NAME = "The Nerve Pain Community Health Forum"
+    subject = subject_of("worried", ArticleFactory(title=LONG_TITLE))
+    assert subject.startswith(
+        "[The Nerve Pain Community Health Forum] URGENT: a reader is worried about a commenter"
+    )
+    assert subject.endswith(' on "Why Does Nerve…"')
 
 
 def test_a_held_replys_email_quotes_the_start_of_the_comment_it_answers(moderator, article):
