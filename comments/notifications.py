@@ -282,6 +282,9 @@ def notify_worried(comment_id: int, attempt: int = 1) -> str:
         "comment": comment,
         "article": comment.content_object,
         "notes": [text for text in reports.order_by("created_at").values_list("text", flat=True)],
+        # As the held comment's email: a reply's words ("I can't go on like this either") are
+        # read in what they answer.
+        "answered": _answered(comment),
         "comment_url": absolute(comment_url(comment.content_object, comment.pk)),
         "admin_url": absolute(
             reverse(

@@ -150,10 +150,25 @@ def test_a_held_replys_email_quotes_the_start_of_the_comment_it_answers(moderato
     assert line in message.body.split("Yes, exactly, stop taking it.")[0]
 
 
-def test_a_held_comment_that_answers_nobody_quotes_nothing(moderator, article):
-    CommentFactory(article=article, state="pending")
-    notifications.notify_moderators.call(Comment.objects.get().pk)
+@pytest.mark.parametrize("kind", ["held", "worried"])
+def test_a_comment_that_answers_nobody_quotes_nothing(moderator, article, kind):
+    comment = CommentFactory(article=article, state="pending" if kind == "held" else "published")
+    task = notifications.notify_moderators if kind == "held" else notifications.notify_worried
+    task.call(comment.pk)
     assert "In reply to" not in mail.outbox[0].body
+
+
+def test_a_worried_email_about_a_reply_quotes_the_comment_it_answers(moderator, article):
+    """A reply's words are read in their conversation; the held reply's email quoted whom it
+    answered, the email about a reader worried for a reply's writer did not, and "Me too, I
+    can't go on" reached a moderator without the comment it agreed with."""
+    parent = CommentFactory(article=article, user_name="Bea",
+                            comment="Some nights I don't see the point of going on.")  # fmt: skip
+    reply = CommentFactory(article=article, parent=parent, comment="Me too, I can't go on.")
+    notifications.notify_worried.call(reply.pk)
+    [message] = mail.outbox
+    quote = 'In reply to Bea: "Some nights I don\'t see the point of going on."'
+    assert f"From: {reply.user_name}\n{quote}\n\nMe too, I can't go on." in message.body
 
 
 @pytest.mark.parametrize("kind", ["held", "worried", "reply", "confirm"])
