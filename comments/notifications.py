@@ -60,7 +60,9 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
     with backoff, and re-raise.
 
     One message each: a moderator's email shows no other moderator's address (a personal one,
-    a superuser's), and a reply-all reaches nobody. A retry sends to all of them again."""
+    a superuser's), and a reply-all reaches nobody. Each message is its own unit of retry: when
+    some were sent before the failure, the retry gets ``only=`` the addresses not reached (a
+    task mailing several people takes it), and nobody gets the same email twice."""
     body = render_to_string(template, {**context, "site_name": settings.SITE_NAME})
     # The Message-ID names the site (Django's names the server: "localhost" or a container's
     # id, which spam filters count against a message), and Auto-Submitted (RFC 3834) asks
@@ -80,21 +82,33 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
         )
         for address in to
     ]
+    sent = []
     try:
-        get_connection().send_messages(messages)
+        connection = get_connection()
+        connection.open()  # one session for all of them
+        try:
+            for message in messages:
+                connection.send_messages([message])
+                sent.append(message.to[0])
+        finally:
+            connection.close()
     except Exception:
-        retrying = attempt < MAX_ATTEMPTS and task_obj.get_backend().supports_defer
+        unsent = [address for address in to if address not in sent]
+        retrying = bool(unsent) and attempt < MAX_ATTEMPTS and task_obj.get_backend().supports_defer
         logger.exception(
-            "email failed task=%s comment=%s attempt=%s retry=%s",
+            "email failed task=%s comment=%s attempt=%s sent=%s/%s retry=%s",
             task_obj.name,
             comment_id,
             attempt,
+            len(sent),
+            len(to),
             "yes" if retrying else "no",
         )
         if retrying:
             delay = timedelta(minutes=2 ** (attempt - 1))
+            only = {"only": unsent} if sent else {}
             task_obj.using(run_after=timezone.now() + delay).enqueue(
-                comment_id, attempt=attempt + 1
+                comment_id, attempt=attempt + 1, **only
             )
         raise
 
@@ -150,15 +164,18 @@ def _over_burst_limit() -> bool:
     return this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
 
 
-def _moderators() -> list[str]:
+def _moderators(only: list[str] | None = None) -> list[str]:
+    """The moderators' addresses; on a retry, ``only`` those a failed send did not reach, if
+    they are moderators still."""
     users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-    return sorted(
-        set(
-            users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True)).values_list(
-                "email", flat=True
-            )
+    addresses = set(
+        users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True)).values_list(
+            "email", flat=True
         )
     )
+    if only is not None:
+        addresses &= set(only)
+    return sorted(addresses)
 
 
 # A subject fits a phone's mail list and RFC 5322's 78-character line: the article's title
@@ -197,7 +214,7 @@ def _shorten(text: str, width: int) -> str:
 
 
 @task()
-def notify_moderators(comment_id: int, attempt: int = 1) -> str:
+def notify_moderators(comment_id: int, attempt: int = 1, only: list[str] | None = None) -> str:
     """Tell moderators a comment is waiting (queued for a few a minute: ``comment_held``).
 
     An urgent comment (its writer may be in crisis) is mailed at once, whatever the burst
@@ -206,7 +223,7 @@ def notify_moderators(comment_id: int, attempt: int = 1) -> str:
     comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PENDING).first()
     if comment is None:
         return "no longer pending"
-    recipients = _moderators()
+    recipients = _moderators(only)
     if not recipients:
         return "no moderators"
     context = {
@@ -268,13 +285,13 @@ def reader_worried(comment: Comment) -> None:
 
 
 @task()
-def notify_worried(comment_id: int, attempt: int = 1) -> str:
+def notify_worried(comment_id: int, attempt: int = 1, only: list[str] | None = None) -> str:
     """Tell moderators that readers are worried about a public comment's writer, with what
     they wrote to the moderators. The comment stays public: this asks a person to look."""
     comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PUBLISHED).first()
     if comment is None:
         return "no longer public"
-    recipients = _moderators()
+    recipients = _moderators(only)
     if not recipients:
         return "no moderators"
     reports = comment.reports_since_decision().unhandled_worries()

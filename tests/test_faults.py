@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
@@ -91,10 +92,7 @@ def test_redis_down_rate_limit_fails_open_and_comments_are_still_moderated(clien
     assert Comment.objects.filter(state=Comment.State.PENDING).count() == 7
 
 
-class UnreachableSMTP:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class UnreachableSMTP(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP server unreachable")
 

@@ -2,10 +2,14 @@
 
 import logging
 import re
+import smtplib
 
 import pytest
 from bs4 import BeautifulSoup
+from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.mail.backends import locmem
+from django.core.mail.backends.base import BaseEmailBackend
 from django.utils import timezone
 
 from comments import notifications
@@ -248,12 +252,50 @@ def test_a_failing_mail_server_loses_no_comment(
     assert "notify_moderators" in caplog.text
 
 
-class BrokenBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class BrokenBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP server unreachable")
+
+
+class RootRefused(locmem.EmailBackend):
+    """A mail server that refuses one moderator's address, and takes the others: as Django's
+    SMTP backend, messages are sent in turn until one fails."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "root@example.org" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"root@example.org": (451, b"Try later")})
+            super().send_messages([message])
+        return len(messages)
+
+
+@pytest.mark.parametrize("kind", ["held", "worried"])
+def test_a_retry_mails_only_the_moderators_a_failed_send_did_not_reach(moderators, settings, kind):
+    """A send that failed at the second of three moderators was retried for all three: the
+    first got every email again, once per attempt (up to 5). The retry goes to those not
+    reached, if they are moderators still."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "tests.comments.test_notifications.RootRefused"
+    UserFactory(is_staff=True, is_superuser=True, email="zed@example.org")
+    UserFactory(is_staff=True, is_superuser=True, email="gone@example.org")
+    if kind == "worried":
+        comment, task = CommentFactory(state="published"), notifications.notify_worried
+    else:
+        comment, task = CommentFactory(state="pending"), notifications.notify_moderators
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        task.call(comment.pk)
+    assert [m.to for m in mail.outbox] == [["gone@example.org"], ["mod@example.org"]]
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.args_kwargs["kwargs"] == {
+        "attempt": 2,
+        "only": ["root@example.org", "zed@example.org"],
+    }
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    get_user_model().objects.filter(email="zed@example.org").update(is_staff=False)
+    task.call(*retry.args_kwargs["args"], **retry.args_kwargs["kwargs"])
+    assert [m.to for m in mail.outbox[2:]] == [["root@example.org"]]
 
 
 def test_opting_in_sends_a_confirmation_without_the_readers_text(
