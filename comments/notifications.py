@@ -19,7 +19,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.utils import DNS_NAME
 from django.db import router, transaction
-from django.db.models import Q
+from django.db.models import IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -220,7 +221,8 @@ def notify_moderators(comment_id: int, attempt: int = 1, only: list[str] | None 
     An urgent comment (its writer may be in crisis) is mailed at once, whatever the burst
     limit, with a subject that says so.
     """
-    comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PENDING).first()
+    held = Comment.objects.filter(pk=comment_id, state=Comment.State.PENDING)
+    comment = _with_answered(held).first()
     if comment is None:
         return "no longer pending"
     recipients = _moderators(only)
@@ -267,14 +269,24 @@ def notify_moderators(comment_id: int, attempt: int = 1, only: list[str] | None 
     return "sent"
 
 
+def _with_answered(comments):
+    """The comments, each with the name (``answered_name``) and text (``answered_text``) of
+    the comment it answers (its parent, or ``replied_to``), read in the same query."""
+    answered = Comment.objects.filter(
+        pk=Coalesce(OuterRef("replied_to"), OuterRef("parent_id"), output_field=IntegerField())
+    ).order_by()
+    return comments.annotate(
+        answered_name=Subquery(answered.values("user_name")[:1]),
+        answered_text=Subquery(answered.values("comment")[:1]),
+    )
+
+
 def _answered(comment: Comment) -> tuple[str, str] | None:
-    """For a reply: the name of the writer of the comment it answers, and its start."""
-    if not comment.is_reply:
+    """For a reply read through ``_with_answered``: the name of the writer of the comment it
+    answers, and its start."""
+    if not comment.is_reply or comment.answered_text is None:
         return None
-    parent = Comment.objects.filter(pk=comment.replied_to or comment.parent_id).first()
-    if parent is None:
-        return None
-    return parent.user_name, _excerpt(parent.comment, 150)
+    return comment.answered_name, _excerpt(comment.answered_text, 150)
 
 
 def reader_worried(comment: Comment) -> None:
@@ -288,7 +300,8 @@ def reader_worried(comment: Comment) -> None:
 def notify_worried(comment_id: int, attempt: int = 1, only: list[str] | None = None) -> str:
     """Tell moderators that readers are worried about a public comment's writer, with what
     they wrote to the moderators. The comment stays public: this asks a person to look."""
-    comment = Comment.objects.filter(pk=comment_id, state=Comment.State.PUBLISHED).first()
+    public = Comment.objects.filter(pk=comment_id, state=Comment.State.PUBLISHED)
+    comment = _with_answered(public).first()
     if comment is None:
         return "no longer public"
     recipients = _moderators(only)

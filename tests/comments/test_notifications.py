@@ -7,9 +7,12 @@ import smtplib
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comments import notifications
@@ -152,6 +155,24 @@ def test_a_held_replys_email_quotes_the_start_of_the_comment_it_answers(moderato
     assert line.startswith('In reply to Bea: "Should I stop gabapentin? My doctor is away. I ')
     assert line.endswith('…"') and len(line) < 180
     assert line in message.body.split("Yes, exactly, stop taking it.")[0]
+
+
+@pytest.mark.parametrize("kind", ["held", "worried"])
+def test_a_reply_costs_its_email_no_query_more_than_a_comment(moderator, article, kind):
+    """Whom a reply answers is read with the reply, in one query: it took one more for each
+    held reply's email (and a burst of held replies is when the worker is busiest)."""
+    state = "pending" if kind == "held" else "published"
+    task = notifications.notify_moderators if kind == "held" else notifications.notify_worried
+    comment = CommentFactory(article=article, state=state)
+    reply = CommentFactory(article=article, parent=CommentFactory(article=article), state=state)
+    counts = []
+    for pk in (comment.pk, reply.pk):
+        ContentType.objects.clear_cache()
+        with CaptureQueriesContext(connection) as queries:
+            task.call(pk)
+        counts.append(len(queries))
+    assert "In reply to Reader" in mail.outbox[-1].body
+    assert counts[0] == counts[1], counts
 
 
 @pytest.mark.parametrize("kind", ["held", "worried"])
