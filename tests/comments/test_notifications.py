@@ -495,7 +495,7 @@ def test_a_reply_email_says_which_comment_it_answers_and_where_to_answer(article
     for link in links_in(message):
         if "nhs.uk" not in link:  # the reply's own text is as written
             assert link in lines
-    assert "François O'Brien does not get replies to this email" in message.body
+    assert "(a reply to this email reaches nobody)" in message.body
     assert "one click" not in message.body
 
 
@@ -512,6 +512,22 @@ def test_a_reply_emails_subject_carries_no_name_the_replier_chose(article):
     assert message.subject == f'[nervepain] New reply to your comment on "{article.title}"'
     assert "evil" not in message.message()["Subject"]
     assert f"{name} wrote:\n\nRest helps." in message.body
+
+
+def test_a_reply_emails_words_name_the_replier_only_over_their_reply(article):
+    """The email's first line is the site's, and a mail list shows it under the subject:
+    "URGENT verify your account at evil.example replied to your comment" (or "Dr Sam
+    (pharmacist) replied") read as the site saying so. As the subject, it names nobody; the
+    name the replier chose stands once, as the quote's attribution over their words."""
+    parent = CommentFactory(article=article, followup=True, user_email="bea@example.org")
+    VerifiedEmail.objects.create(email="bea@example.org")
+    name = "URGENT verify your account at evil.example"
+    reply = CommentFactory(article=article, parent=parent, user_name=name, comment="Rest helps.")
+    notifications.notify_reply.call(reply.pk)
+    [message] = mail.outbox
+    assert message.body.splitlines()[0] == 'Your comment on "Nerve pain" has a new reply.'
+    assert message.body.count("evil") == 1
+    assert f"\n{name} wrote:\n\nRest helps.\n" in message.body
 
 
 def test_reply_emails_about_one_comment_are_one_conversation(article):
