@@ -731,18 +731,27 @@
   // view. A calendar or clock opens where its link is, not where the focus is, so nothing
   // scrolled it either: opened near the foot, it covered the bar and ran out of the window.
   // Both are brought into view whole, clear of the bar (scrollIntoView heeds the padding).
+  // The field whole: its boxes, their links and its help line ("A date in the future
+  // schedules..."), which on a phone sat half under the bar once the Time box was clear. A
+  // reference's date, in a table row, is its box and links.
+  function fieldOf(element) {
+    return element.closest("div.form-row") || element.closest(".datetime") || element.parentNode;
+  }
   function clearOfTheBar(element) {
     if (getComputedStyle(element).position === "fixed") return; // a phone's calendar, centred
     element.scrollIntoView({ block: "nearest" });
   }
   pickedBoxes.forEach(function (box) {
-    box.addEventListener("focus", function () { clearOfTheBar(box.closest(".datetime") || box.parentNode); });
+    box.addEventListener("focus", function () { clearOfTheBar(fieldOf(box)); });
   });
   form.addEventListener("click", function (event) {
-    if (!event.target.closest(".datetimeshortcuts a")) return;
+    var link = event.target.closest(".datetimeshortcuts a");
+    if (!link) return;
     // Django's listener on the link opens it and stops the click there: heard on its way down,
-    // the one shown is looked for once Django's listener has run.
+    // the one shown is looked for once Django's listener has run. The field first, then the
+    // calendar or clock: where both cannot be clear, the one being used is.
     setTimeout(function () {
+      clearOfTheBar(fieldOf(link));
       Array.prototype.forEach.call(document.querySelectorAll(".calendarbox, .clockbox"), function (box) {
         if (getComputedStyle(box).display !== "none") clearOfTheBar(box);
       });
