@@ -746,6 +746,18 @@ class ArticleAdminForm(forms.ModelForm):
         if hasattr(widget, "widgets"):
             widget.widgets[0].attrs["aria-label"] = _("Publish date: day (YYYY-MM-DD)")
             widget.widgets[1].attrs["aria-label"] = _("Publish date: time (HH:MM:SS)")
+            # Said under the boxes (article-editor.js) while they hold what the save refuses.
+            widget.widgets[0].attrs["data-unread"] = _(
+                "“%(text)s” is not a date the save reads: write it as 2027-03-01 or "
+                "1 Mar 2027, or pick it from the calendar."
+            )
+            widget.widgets[0].attrs["data-unread-time"] = _(
+                "“%(text)s” is not a time the save reads: write it as 09:30 or 09:30:00, "
+                "or pick it from the clock."
+            )
+            widget.widgets[0].attrs["data-no-time"] = _(
+                "Give a time too, or leave both boxes empty to publish on saving."
+            )
         # The summary's count (static/js/article-editor.js) says how many characters are left or
         # too many; a maxlength cut a pasted summary short without a word. The server refuses a
         # longer one, with the text kept.

@@ -662,8 +662,99 @@
   var dayBox = form.querySelector('input[name="published_at_0"]');
   var timeBox = form.querySelector('input[name="published_at_1"]');
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  // Python's strptime, as the save reads the boxes: each of the admin's input formats in turn
+  // (get_format, from the admin's jsi18n script: "2027-03-01", "3/1/2027", "1 Mar 2027",
+  // "March 1, 2027"...), the whole text, any case, any run of spaces for a space.
+  var DIRECTIVES = {
+    Y: "(\\d{4})", y: "(\\d{2})", m: "(1[0-2]|0[1-9]|[1-9])", d: "(3[01]|[12]\\d|0[1-9]|[1-9]| [1-9])",
+    b: "(" + MONTHS.join("|") + ")", B: "(" + MONTH_NAMES.join("|") + ")",
+    H: "(2[0-3]|[0-1]\\d|\\d)", M: "([0-5]\\d|\\d)", S: "(6[01]|[0-5]\\d|\\d)", f: "(\\d{1,6})"
+  };
+  function inputFormats(name, fallback) {
+    var formats = typeof window.get_format === "function" ? window.get_format(name) : null;
+    return Array.isArray(formats) && formats.length ? formats : fallback;
+  }
+  function readAs(value, format) {
+    var names = [];
+    var source = "";
+    for (var i = 0; i < format.length; i++) {
+      var c = format.charAt(i);
+      if (c === "%") {
+        var name = format.charAt(++i);
+        if (!DIRECTIVES[name]) return null; // a format this script cannot follow
+        names.push(name);
+        source += DIRECTIVES[name];
+      } else if (/\s/.test(c)) {
+        while (/\s/.test(format.charAt(i + 1))) i++;
+        source += "\\s+";
+      } else {
+        source += c.replace(/[.*+?^${}()|[\]\\\/-]/g, "\\$&");
+      }
+    }
+    var found = new RegExp("^" + source + "$", "i").exec(value);
+    if (!found) return null;
+    var parts = {};
+    names.forEach(function (key, index) { parts[key] = found[index + 1].trim(); });
+    return parts;
+  }
+  function monthOf(parts) {
+    if (parts.m) return +parts.m;
+    var name = (parts.b || parts.B || "").toLowerCase();
+    var list = parts.b ? MONTHS : MONTH_NAMES;
+    for (var i = 0; i < list.length; i++) if (list[i].toLowerCase() === name) return i + 1;
+    return 0;
+  }
+  function readDay(value) {
+    var formats = inputFormats("DATE_INPUT_FORMATS", ["%Y-%m-%d"]);
+    for (var i = 0; i < formats.length; i++) {
+      var parts = readAs(value, formats[i]);
+      if (!parts || !parts.d || !(parts.Y || parts.y)) continue;
+      // Two digits: 69-99 the 1900s, 00-68 the 2000s, as Python reads them.
+      var year = parts.Y ? +parts.Y : (+parts.y >= 69 ? 1900 : 2000) + +parts.y;
+      var month = monthOf(parts);
+      var day = +parts.d;
+      var check = new Date(Date.UTC(year, month - 1, day));
+      if (month && check.getUTCMonth() === month - 1 && check.getUTCDate() === day) {
+        return { year: year, month: month, day: day }; // 30 Feb is no date: the next format
+      }
+    }
+    return null;
+  }
+  function readTime(value) {
+    var formats = inputFormats("TIME_INPUT_FORMATS", ["%H:%M:%S", "%H:%M:%S.%f", "%H:%M"]);
+    for (var i = 0; i < formats.length; i++) {
+      var parts = readAs(value, formats[i]);
+      if (parts && parts.H && parts.M && +(parts.S || 0) < 60) {
+        return { hour: +parts.H, minute: +parts.M, second: +(parts.S || 0) };
+      }
+    }
+    return null;
+  }
+  // A date or time the save would refuse is said so under the boxes, as the typing goes: the
+  // Status choice and the Publication line cannot say what the save will do with it.
+  var dateUnread = null;
+  if (dayBox && dayBox.dataset.unread) {
+    dateUnread = document.createElement("div"); // a help div lines up on a phone; a p did not
+    dateUnread.className = "help publish-date-unread";
+    dateUnread.id = dayBox.id + "_unread";
+    dateUnread.hidden = true;
+    var dateRow = dayBox.closest(".flex-container") || dayBox.parentNode;
+    dateRow.parentNode.insertBefore(dateUnread, dateRow.nextSibling);
+    [dayBox, timeBox].forEach(function (box) {
+      if (!box) return;
+      var described = (box.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      box.setAttribute("aria-describedby", described.concat(dateUnread.id).join(" "));
+    });
+  }
+  function sayUnread(message) {
+    if (!dateUnread) return;
+    dateUnread.hidden = !message;
+    if (dateUnread.textContent !== message) dateUnread.textContent = message;
+  }
   // What saving makes a published article: "Published" (with its date, if one is given) or
-  // "Scheduled for" it; null while the boxes hold what the script cannot read.
+  // "Scheduled for" it; null while the boxes hold what the save would refuse.
   var publishedEdit = null;
   function followPublishDate() {
     if (!publishedOption || !dayBox || !timeBox) return;
@@ -671,19 +762,29 @@
     var timeText = timeBox.value.trim();
     var label = statusBox.dataset.published; // no date: now, on publishing
     publishedEdit = label;
+    sayUnread("");
     if (dayText || timeText) {
-      // As the calendar and the clock write them; any other form the save reads or refuses.
-      var day = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(dayText);
-      var time = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(timeText);
-      publishedEdit = null;
-      if (!day || !time || +day[2] < 1 || +day[2] > 12) { followPublication(); return; }
+      var day = dayText ? readDay(dayText) : null;
+      var time = timeText ? readTime(timeText) : null;
+      if (!day || !time) {
+        // The save refuses it ("Enter a valid date."): nothing to say of what it will do.
+        publishedEdit = null;
+        var data = dayBox.dataset;
+        var typed = function (message, value) { return message.replace("%(text)s", function () { return value; }); };
+        sayUnread(!day ? typed(data.unread, dayText) :
+          timeText ? typed(data.unreadTime, timeText) : data.noTime);
+        if (publishedOption.textContent !== label) publishedOption.textContent = label;
+        followPublication();
+        return;
+      }
       // The boxes hold the site's time, as Django's "Now" does: the page says its offset from
       // UTC, in seconds (data-admin-utc-offset).
       var offset = Number(document.body.dataset.adminUtcOffset) || 0;
-      var when = Date.UTC(+day[1], day[2] - 1, +day[3], +time[1], +time[2], +(time[3] || 0)) - offset * 1000;
+      var when = Date.UTC(day.year, day.month - 1, day.day, time.hour, time.minute, time.second) - offset * 1000;
       // The admin's DATETIME_FORMAT (nervepain/formats): "1 Mar 2027, 09:30".
-      var hour = ("0" + +time[1]).slice(-2);
-      var whenText = +day[3] + " " + MONTHS[day[2] - 1] + " " + day[1] + ", " + hour + ":" + time[2];
+      var twoDigits = function (number) { return ("0" + number).slice(-2); };
+      var whenText = day.day + " " + MONTHS[day.month - 1] + " " + day.year + ", " +
+        twoDigits(time.hour) + ":" + twoDigits(time.minute);
       publishedEdit = label + " " + whenText;
       if (when > Date.now()) {
         label = statusBox.dataset.scheduled.replace("%(when)s", whenText);

@@ -635,6 +635,64 @@ def test_the_status_choice_follows_the_publish_date_as_it_is_edited(
     assert console_errors == []
 
 
+def test_the_status_follows_any_date_the_save_reads_and_says_when_it_reads_none(
+    page, live_server, editor, console_errors
+):
+    """The Status choice and the Publication line's "until you save" read only the calendar's
+    2027-03-01: "1 Mar 2027" or "3/1/2027", which the save reads as well, left them as they
+    were, and a date the save refuses left them too, without a word. They follow each date the
+    admin's input formats read (checked here against the form field the save uses), and a
+    date or time the save would refuse is said so under the boxes."""
+    from django import forms
+
+    article = ArticleFactory(
+        author=editor,
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() - datetime.timedelta(days=10),
+    )
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    chosen = page.get_by_label("Status:").locator("option:checked")
+    line = page.locator(".field-publication .readonly")
+    unread = page.locator(".publish-date-unread")
+    year = timezone.localdate().year + 1
+    short = year % 100
+    field = forms.SplitDateTimeField()
+    for day, time_typed in (
+        (f"1 Mar {year}", "9:30"),
+        (f"03/01/{year}", "09:30:00"),
+        (f"3/1/{short}", "9:30"),
+        (f"march 1, {year}", "9:30:00.5"),
+        (f"Mar  1 {year}", "09:30"),
+    ):
+        page.locator("#id_published_at_0").fill(day)
+        page.locator("#id_published_at_1").fill(time_typed)
+        when = timezone.localtime(field.clean([day, time_typed]))  # as the save reads it
+        said = f"Scheduled for {when:%-d %b %Y}, 09:30"
+        expect(chosen).to_have_text(said)
+        expect(line).to_contain_text(f"until you save; then {said}.")
+        expect(unread).to_be_hidden()
+
+    for day, time_typed, note in (
+        ("6th Dec", "09:30", "“6th Dec” is not a date the save reads"),
+        (f"{year}-02-30", "09:30", f"“{year}-02-30” is not a date the save reads"),
+        (f"{year}-03-01", "24:00", "“24:00” is not a time the save reads"),
+        (f"{year}-03-01", "", "Give a time too"),
+    ):
+        page.locator("#id_published_at_0").fill(day)
+        page.locator("#id_published_at_1").fill(time_typed)
+        with pytest.raises(forms.ValidationError):
+            field.clean([day, time_typed])
+        expect(unread).to_contain_text(note)
+        expect(chosen).to_have_text("Published")
+        expect(line).not_to_contain_text("until you save")
+    page.locator("#id_published_at_0").fill("")
+    page.locator("#id_published_at_1").fill("")
+    expect(unread).to_be_hidden()
+    assert console_errors == []
+
+
 def test_a_date_picked_with_the_calendar_or_clock_is_kept_as_a_change(
     page, live_server, editor, console_errors
 ):
