@@ -296,8 +296,9 @@
   // Django's calendar, clock, "Today" and "Now" (DateTimeShortcuts.js) write a date or time
   // box's value and focus it, with no input or change event: the draft kept, the server's copy
   // and the preview missed a date picked that way until the next key typed. The boxes' values
-  // are remembered; one found different when a box takes the focus, or after a click anywhere
-  // (a click on a link that keeps the focus where it was), is announced as typing would be.
+  // are remembered; one found different when a box takes the focus, or after a click on a box,
+  // its links or its calendar or clock (a link that keeps the focus where it was), is announced
+  // as typing would be. Not after every click on the page: only these write the boxes.
   var pickedBoxes = Array.prototype.slice.call(form.querySelectorAll("input.vDateField, input.vTimeField"));
   var pickedValues = new WeakMap();
   function notePickedValues() {
@@ -316,7 +317,12 @@
     box.addEventListener("focus", announcePicked);
     box.addEventListener("input", function () { pickedValues.set(box, box.value); });
   });
-  document.addEventListener("click", function () { setTimeout(announcePicked, 0); }, true); // Django stops its links' clicks
+  // Heard on the way down: Django stops its links' clicks. Its calendars and clocks are the
+  // page's, outside the form.
+  var PICKERS = ".datetimeshortcuts, .calendarbox, .clockbox, input.vDateField, input.vTimeField";
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(PICKERS)) setTimeout(announcePicked, 0);
+  }, true);
 
   // Django's related-object popups (the "+" and pencil beside a select) and the author's
   // autocomplete change a select with jQuery's trigger("change"), which listeners added with

@@ -724,6 +724,35 @@ def test_a_date_picked_with_the_calendar_or_clock_is_kept_as_a_change(
     assert console_errors == []
 
 
+def test_only_the_date_widgets_clicks_look_for_a_date_picked(
+    page, live_server, editor, console_errors
+):
+    """The look for a date or time picked (Django's pickers write the boxes without an event)
+    ran after every click on the page, the text's and the toolbar's too. It runs after the
+    date and time widgets' clicks: their boxes, links, calendar and clock."""
+    article = ArticleFactory(author=editor)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.evaluate(
+        """() => {
+        window.announced = 0;
+        const box = document.querySelector("#id_published_at_1");
+        box.addEventListener("input", () => { window.announced += 1; });
+        box.value = "08:15:00";  // written without an event, as a picker writes it
+    }"""
+    )
+    page.get_by_label("Title:").click()
+    page.locator("#id_body").click()
+    page.locator(".editor-toolbar").get_by_role("button").first.click()
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.announced") == 0
+    page.locator(".field-published_at").get_by_role("link", name="Choose a Time").click()
+    page.locator(".clockbox").get_by_role("link", name="Cancel").click()
+    wait_until(lambda: page.evaluate("window.announced") == 1)
+    assert console_errors == []
+
+
 def test_the_publication_line_says_it_holds_until_the_save_while_status_says_otherwise(
     page, live_server, editor, console_errors
 ):
