@@ -936,7 +936,11 @@ class ArticleAdmin(
     def publication(self, obj):
         """Draft, Scheduled for or Published (with its date and time): what readers can see."""
         if obj is None or obj.pk is None:
-            return _("Draft until it is saved as published.")
+            # A new article's line follows Status and the date (article-editor.js).
+            return format_html(
+                '<span class="publication draft" data-new>{}</span>',
+                _("Draft until it is saved as published."),
+            )
         if obj.status == Article.Status.DRAFT or obj.published_at is None:
             return format_html('<span class="publication draft">{}</span>', obj.publication_state)
         when = timezone.localtime(obj.published_at)

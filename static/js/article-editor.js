@@ -815,7 +815,23 @@
     publication.parentNode.insertBefore(publicationThen, publication.nextSibling);
     statusBox.addEventListener("change", followPublication);
   }
+  // A new article's line said "Draft until it is saved as published." whatever Status said:
+  // it says what the save will make it, in the change form's words, while Status is Published.
+  var publicationNew = !config.dataset.objectId && config.dataset.publicationNew && statusBox &&
+    form.querySelector(".field-publication .publication[data-new]");
+  var publicationDraft = publicationNew && publicationNew.textContent;
+  if (publicationNew) statusBox.addEventListener("change", followPublication);
+  function followNewPublication() {
+    var published = statusBox.value === "published";
+    var said = !published ? publicationDraft : publishedEdit === null ? config.dataset.publicationUnread :
+      config.dataset.publicationNew.replace("%(then)s", function () { return publishedEdit; });
+    var kind = !published || publishedEdit === null ? "draft" :
+      publishedEdit.indexOf(statusBox.dataset.scheduled.split("%(when)s")[0]) === 0 ? "scheduled" : "published";
+    if (publicationNew.textContent !== said) publicationNew.textContent = said;
+    publicationNew.className = "publication " + kind;
+  }
   function followPublication() {
+    if (publicationNew) { followNewPublication(); return; }
     if (!publicationThen) return;
     var chosen = statusBox.selectedOptions[0];
     var edit = statusBox.value === "published" ? publishedEdit : chosen && chosen.textContent;

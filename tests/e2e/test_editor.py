@@ -786,6 +786,27 @@ def test_the_publication_line_says_it_holds_until_the_save_while_status_says_oth
     assert console_errors == []
 
 
+def test_a_new_articles_publication_line_follows_status(page, live_server, editor, console_errors):
+    """A new article's Publication line said "Draft until it is saved as published." whatever
+    Status said, Published and Scheduled too. It says what the save will make it."""
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+    line = page.locator(".field-publication .readonly")
+    expect(line).to_have_text("Draft until it is saved as published.")
+    page.get_by_label("Status:").select_option("published")
+    expect(line).to_have_text("Published when you save.")
+    coming = timezone.localdate() + datetime.timedelta(days=30)
+    page.locator("#id_published_at_0").fill(f"{coming:%-d %b %Y}")
+    page.locator("#id_published_at_1").fill("9:30")
+    expect(line).to_have_text(f"Scheduled for {coming:%-d %b %Y}, 09:30 when you save.")
+    page.locator("#id_published_at_0").fill("someday")
+    expect(line).to_have_text("Not saved yet: the save needs a publish date it reads.")
+    page.get_by_label("Status:").select_option("draft")
+    expect(line).to_have_text("Draft until it is saved as published.")
+    assert console_errors == []
+
+
 PUT_ABOVE_THE_BAR = """(selector) => {
     const box = document.querySelector(selector).getBoundingClientRect();
     const bar = document.querySelector(".submit-row").getBoundingClientRect();
