@@ -596,6 +596,19 @@ def test_an_editor_writes_schedules_and_publishes_an_article(
     assert console_errors == []
 
 
+def _open_scheduled_article(page, live_server, editor):
+    """An article of the editor's published for 09:30 in three days, opened on a desktop by the
+    editor; returns its publish date and time (the site's)."""
+    coming = (timezone.localtime() + datetime.timedelta(days=3)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    article = ArticleFactory(author=editor, status=Article.Status.PUBLISHED, published_at=coming)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    return coming
+
+
 def test_the_status_choice_follows_the_publish_date_as_it_is_edited(
     page, live_server, editor, console_errors
 ):
@@ -603,15 +616,7 @@ def test_the_status_choice_follows_the_publish_date_as_it_is_edited(
     to today still read "Scheduled for" the old date, and a date set to come still read
     "Published" until the save. It reads what saving will do as the date is typed or picked
     (Django's "Today" and "Now" too), in the words the save then uses."""
-    coming = timezone.localtime() + datetime.timedelta(days=3)
-    article = ArticleFactory(
-        author=editor,
-        status=Article.Status.PUBLISHED,
-        published_at=coming.replace(hour=9, minute=30, second=0, microsecond=0),
-    )
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    coming = _open_scheduled_article(page, live_server, editor)
     chosen = page.get_by_label("Status:").locator("option:checked")
     expect(chosen).to_have_text(f"Scheduled for {coming:%-d %b %Y}, 09:30")
 
@@ -760,15 +765,7 @@ def test_the_publication_line_says_it_holds_until_the_save_while_status_says_oth
     date being edited: "Scheduled for" a date beside "Published" on the line, and the editor
     could not tell which was true. The line keeps what is saved, what readers see now, and
     while the edit would change it says so, as WordPress's Publish box does."""
-    coming = timezone.localtime() + datetime.timedelta(days=3)
-    article = ArticleFactory(
-        author=editor,
-        status=Article.Status.PUBLISHED,
-        published_at=coming.replace(hour=9, minute=30, second=0, microsecond=0),
-    )
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    coming = _open_scheduled_article(page, live_server, editor)
     line = page.locator(".field-publication .readonly")
     saved = f"Scheduled for {coming:%-d %b %Y}, 09:30"
     expect(line).to_have_text(saved)
