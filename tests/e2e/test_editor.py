@@ -871,6 +871,33 @@ def test_article_add_and_change_pages_have_no_axe_violations(page, live_server, 
         expect(page.locator(".editor-autosave")).to_contain_text("Draft kept at")
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_publication_states_are_legible_in_the_dark_theme(page, live_server, editor, width):
+    """ "Scheduled for" (amber) and "Published" (green) kept the light theme's dark colours on
+    the dark theme's near black, in the list and on the form: 3.2:1 and 3.6:1."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    article = ArticleFactory(
+        author=editor,
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now() + datetime.timedelta(days=3),
+    )
+    ArticleFactory(author=editor, status=Article.Status.PUBLISHED)
+    page.emulate_media(color_scheme="dark")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server)
+    contrast = {"runOnly": {"type": "rule", "values": ["color-contrast"]}}
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    expect(page.locator(".publication.published")).to_be_visible()
+    results = Axe().run(page, context=".publication", options=contrast)
+    assert results.violations_count == 0, results.generate_report()
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    expect(page.locator(".field-publication .publication.scheduled")).to_be_visible()
+    results = Axe().run(page, context=".field-publication", options=contrast)
+    assert results.violations_count == 0, results.generate_report()
+    expect(page.locator(".editor-autosave")).to_be_attached()
+
+
 def test_a_call_to_action_previews_its_box_as_readers_see_it_and_keeps_unsaved_changes(
     page, live_server, editor, console_errors
 ):
