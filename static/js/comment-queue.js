@@ -318,8 +318,19 @@
   });
 
   async function undo(link, tapped) {
+    // One Undo at a time per link: a second u (or tap) while it is on its way posted it
+    // again, and the answer (nothing left to undo) reloaded the page.
+    if (link.dataset.busy) return;
+    link.dataset.busy = "1";
     const card = link.closest(".qc");
-    const response = await post(link.href);
+    let response;
+    try {
+      response = await post(link.href);
+    } catch (error) {
+      delete link.dataset.busy;
+      if (card) showError(card, "The server could not be reached; nothing changed. Try again.");
+      return;
+    }
     updateCounts(response);
     if (card && response.status === 200) {
       const before = card.dataset.state;
@@ -429,6 +440,14 @@
       const i = all.indexOf(card);
       if (!card) focusCard(all[0]);
       else focusCard(all[key === "j" ? Math.min(i + 1, all.length - 1) : Math.max(i - 1, 0)]);
+    } else if (card && card.classList.contains("qc-gone")) {
+      // A folded card offers its Undo only: u (Unapprove, "back") and z (WordPress's undo)
+      // take it; a, s, d, r and x act on nothing hidden.
+      const link = card.querySelector("a.undo-link");
+      if (link && (key === "u" || key === "z")) {
+        event.preventDefault();
+        undo(link, false);
+      }
     } else if (card && KEYS.has(key)) {
       const button = card.querySelector('.qc-actions button[data-key="' + key + '"]');
       // Not a collapsed card's hidden buttons: its Undo is what it offers.
