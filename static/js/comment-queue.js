@@ -466,6 +466,22 @@
     }
   });
 
+  // A long comment's whole text is hidden until found (card.html): when find-in-page or a
+  // #:~:text= link reveals it, its toggle opens too (Show less, the preview gone); the toggle
+  // hides it again, still findable, or shows it.
+  document.addEventListener("beforematch", function (event) {
+    const more = event.target.matches(".qc-full") &&
+      event.target.parentElement.querySelector(":scope > .qc-more");
+    if (more) more.open = true;
+  }, true);
+  document.addEventListener("toggle", function (event) {
+    if (!event.target.matches(".qc-more")) return;
+    const full = event.target.parentElement.querySelector(":scope > .qc-full");
+    if (!full) return;
+    if (event.target.open) full.removeAttribute("hidden");
+    else full.setAttribute("hidden", "until-found");
+  }, true);
+
   // A reply box is not one of the list's "editable fields": the bulk actions' form carries it,
   // and the server gives it back, so Django's warning that running an action loses changes
   // (actions.js, set off by any change in the list) would be wrong.

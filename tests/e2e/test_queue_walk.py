@@ -95,3 +95,62 @@ def test_u_pressed_twice_on_a_folded_card_undoes_once(browser, live_server, mod)
     page.wait_for_timeout(500)
     assert len(undos) == 1, undos
     assert errors == []
+
+
+def long_comment(**kwargs):
+    """A held comment whose last paragraph, with a word found nowhere else, is past its
+    preview."""
+    text = (
+        "\n\n".join(f"Paragraph {n}. " + "Some words about my nerve pain. " * 4 for n in range(6))
+        + "\n\nOnly here: gabapentinoid tapering. More at https://www.nhs.uk/conditions/ for all."
+    )
+    return CommentFactory(state="pending", comment=text, **kwargs)
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_find_in_page_reveals_the_rest_of_a_collapsed_long_comment(
+    browser, live_server, mod, script
+):
+    """Chrome's find-in-page (and a link to a text fragment, #:~:text=) found nothing in the
+    collapsed rest of a long comment: it was display: none, kept out of the Tab order. Now it is
+    hidden until found: found, it opens, "Show less" under it, the preview gone."""
+    held = long_comment()
+    page, errors = logged_in(browser, live_server, mod, java_script_enabled=script)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    found = row.locator(".qc-full").get_by_text("gabapentinoid tapering")
+    expect(found).to_be_hidden()
+    page.goto(live_server.url + QUEUE + "#:~:text=gabapentinoid%20tapering")
+    expect(found).to_be_visible()
+    expect(row.locator(".qc-preview")).to_be_hidden()
+    if script:  # the toggle follows (beforematch); without script it just shows the text
+        expect(row.locator(".qc-more > summary")).to_have_text("Show less", use_inner_text=True)
+    assert errors == []
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
+def test_a_collapsed_long_comments_links_stay_out_of_the_tab_order(
+    browser, live_server, mod, script
+):
+    """Hidden until found, the rest of the text is still skipped by Tab until it is shown, and
+    Show more / Show less still work, with or without script."""
+    held = long_comment()
+    page, errors = logged_in(browser, live_server, mod, java_script_enabled=script)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    toggle = row.locator(".qc-more > summary")
+    link = row.locator(".qc-full a")
+    toggle.focus()
+    page.keyboard.press("Shift+Tab")
+    expect(link).not_to_be_focused()
+    expect(toggle).not_to_be_focused()
+    toggle.click()
+    expect(link).to_be_visible()
+    expect(row.locator(".qc-preview")).to_be_hidden()
+    toggle.focus()
+    page.keyboard.press("Shift+Tab")
+    expect(link).to_be_focused()
+    toggle.click()
+    expect(link).to_be_hidden()
+    expect(row.locator(".qc-preview")).to_be_visible()
+    assert errors == []
