@@ -154,3 +154,35 @@ def test_a_collapsed_long_comments_links_stay_out_of_the_tab_order(
     expect(link).to_be_hidden()
     expect(row.locator(".qc-preview")).to_be_visible()
     assert errors == []
+
+
+@pytest.mark.parametrize(("width", "least"), [(375, 44), (1280, 24)])
+def test_undo_in_the_message_without_script_is_a_target_to_tap(
+    browser, live_server, mod, width, least
+):
+    """Without script a decision comes back with "1 comment marked as spam. Undo" above the
+    next card: on a phone that Undo was a 34 by 15 px word, the one thing a mis-tap needs. It is
+    a 44 px target there (24 px on a wide screen), as the folded card's Undo is; so is the
+    message's "Open your reply"."""
+    page, errors, held = queue_in_order(
+        browser,
+        live_server,
+        mod,
+        viewport={"width": width, "height": 740},
+        java_script_enabled=False,
+    )
+    card(page, held[0]).get_by_role("button", name="Spam").click()
+    undo = page.locator(".messagelist").get_by_role("link", name="Undo")
+    box = undo.bounding_box()
+    assert box["height"] >= least and box["width"] >= least, box
+    undo.click()
+    page.get_by_role("button", name="Undo").click()
+    held[0].refresh_from_db()
+    assert held[0].state == "pending"
+    row = card(page, held[1])
+    row.get_by_text("Reply", exact=True).click()
+    row.get_by_label(re.compile("Reply as")).fill("Thank you; ask your GP.")
+    row.get_by_role("button", name="Publish reply").click()
+    box = page.locator(".messagelist").get_by_role("link", name="Open your reply").bounding_box()
+    assert box["height"] >= least, box
+    assert errors == []
