@@ -335,6 +335,9 @@
     if (card && response.status === 200) {
       const before = card.dataset.state;
       const fresh = replaceCard(card, await response.text());
+      // Put back as it was: waiting again, drawn and moved to as any card not decided (it
+      // stayed faded, and on All the keys skipped it).
+      fresh.classList.remove("qc-done");
       if (tapped) guardTap();
       moveCount(before, fresh.dataset.state);
       syncSelection();

@@ -186,3 +186,36 @@ def test_undo_in_the_message_without_script_is_a_target_to_tap(
     box = page.locator(".messagelist").get_by_role("link", name="Open your reply").bounding_box()
     assert box["height"] >= least, box
     assert errors == []
+
+
+def test_a_card_put_back_by_undo_is_waiting_again(browser, live_server, mod):
+    """Undo put the whole card back in Pending, but faded like a decided one (opacity 0.75,
+    its Approve's white text too); and on All a key decision then skipped it as decided. It is
+    drawn, and moved to, as any card waiting."""
+    page, errors, held = queue_in_order(browser, live_server, mod)
+    first = card(page, held[0])
+    page.keyboard.press("j")
+    page.keyboard.press("s")
+    expect(first).to_have_class(FOLDED)
+    page.keyboard.press("k")
+    page.keyboard.press("u")
+    expect(first).to_have_attribute("data-state", "pending")
+    expect(first).to_have_css("opacity", "1")
+    # On All: decide A, undo it, decide C: the key moves on to A, waiting again, not B.
+    page.goto(live_server.url + QUEUE + "?state=all")
+    a, b, c = (card(page, comment) for comment in held)
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    expect(a).to_have_attribute("data-state", "published")
+    expect(b).to_be_focused()
+    a.get_by_role("link", name="Undo").focus()
+    page.keyboard.press("Enter")
+    expect(a).to_have_attribute("data-state", "pending")
+    expect(a).to_be_focused()
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    expect(c).to_be_focused()
+    page.keyboard.press("a")
+    expect(c).to_have_attribute("data-state", "published")
+    expect(a).to_be_focused()
+    assert errors == []
