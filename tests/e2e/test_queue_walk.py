@@ -219,3 +219,22 @@ def test_a_card_put_back_by_undo_is_waiting_again(browser, live_server, mod):
     expect(c).to_have_attribute("data-state", "published")
     expect(a).to_be_focused()
     assert errors == []
+
+
+def test_the_keys_dialog_on_a_phone_closes_with_a_tap_and_lines_up(browser, live_server, mod):
+    """At 375 px the keys dialog's Close was a 50 by 21 px button, under the 24 px minimum for
+    a finger, and the longer meanings (u, z) pushed their key column narrower, out of line."""
+    page, errors, _held = queue_in_order(
+        browser, live_server, mod, count=1, viewport={"width": 375, "height": 740}, has_touch=True
+    )
+    page.get_by_role("button", name=re.compile("Keyboard shortcuts")).tap()
+    dialog = page.locator("#queue-keys")
+    expect(dialog).to_be_visible()
+    starts = {round(dd.bounding_box()["x"]) for dd in dialog.locator("dd").all()}
+    assert len(starts) == 1, starts
+    close = dialog.get_by_role("button", name="Close")
+    box = close.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44, box
+    close.tap()
+    expect(dialog).to_be_hidden()
+    assert errors == []
