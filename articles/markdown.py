@@ -345,9 +345,11 @@ class _Reader(HTMLParser):
         super().close()
         text = "".join(self.parts)
         self.analysis.text = " ".join(text.replace(_BLOCK_END, " ").split())
-        # A block's end after a letter or digit (spaces between) gets a full stop; after
-        # punctuation ("Look for:", "Why?") or another block's end, nothing.
-        ended = re.sub(r"(\w)\s*" + _BLOCK_END, r"\1.", text).replace(_BLOCK_END, " ")
+        # A block's end after a letter or digit (spaces between) gets a full stop, also when
+        # a bracket or quote closes after it ("Neuropathy (PN)." "What “tingling” means.");
+        # after punctuation ("Look for:", "Why?", "(or not?)") or another block's end, nothing.
+        ended = re.sub(r"(\w[)\]\u201d\u2019\"'%]*)\s*" + _BLOCK_END, r"\1.", text)
+        ended = ended.replace(_BLOCK_END, " ")
         self.analysis.search_text = " ".join(ended.split())
 
 

@@ -27,6 +27,8 @@ SNIPPET_CHARS = 220
 START, STOP = "\x02", "\x03"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WEIGHTS = (("title", 8), ("summary", 4), ("search_headings", 2), ("search_text", 1))
+# A sentence's end, perhaps inside a closing bracket or quote: "rest.", "(see a GP.)", "“Why?”".
+SENTENCE_END = re.compile(r"[.!?][)\]\u201d\u2019\"']*$")
 SUFFIXES = ("ations", "ation", "ness", "ments", "ment", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
@@ -164,7 +166,10 @@ def _python_snippet(text: str, stems: list[str]) -> SafeString:
     window = text[start : start + SNIPPET_CHARS]
     if start + SNIPPET_CHARS < len(text):
         window = window[: window.rfind(" ")] if " " in window else window
-        window += " …"
+        # An ellipsis stands for the rest of a sentence: none after one that ended ("helps.
+        # …" read as two stops), and a comma or colon it cut off goes with the rest.
+        if not SENTENCE_END.search(window):
+            window = window.rstrip(",;:-\u2013\u2014") + " …"
     if start:
         window = "… " + window
     marked = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", window)

@@ -192,3 +192,49 @@ def test_snippets_end_headings_and_list_items_with_a_full_stop(client):
     # punctuation; SQLite's snippet quotes the whole text: both read the same in between.
     assert "feet matter. High blood sugar can hurt your feet. Check your feet every day." in text
     assert "Look for: cuts. blisters. Is it serious? See a GP about feet that tingle" in text
+
+
+def test_a_snippet_cut_at_a_sentence_end_has_no_ellipsis_after_its_full_stop():
+    """A snippet cut after a whole sentence ends with its full stop, as the page reads; an
+    ellipsis marks only a sentence left unfinished (it read "…helps. …")."""
+    whole = search._python_snippet("Rest helps. " * 30, ["rest"])
+    assert str(whole).endswith("helps.")
+    assert "…" not in whole
+    # Cut after a comma: the ellipsis stands for the rest, the comma goes with it.
+    cut = search._python_snippet("Rest helps, " * 30, ["rest"])
+    assert str(cut).endswith("helps …")
+
+
+def test_snippets_end_a_heading_closed_by_a_bracket_or_quote_with_a_full_stop(client):
+    """A heading or list item that ends with ")" or a closing quote is a whole line too: it
+    ran into the next sentence ("Peripheral neuropathy (PN) It affects…")."""
+    ArticleFactory(
+        title="Nerves",
+        body=(
+            "## Peripheral neuropathy (PN)\n\nIt affects nerves.\n\n"
+            "## What “tingling” means\n\nNerves complain.\n\n"
+            "## Is it nerve pain (or not?)\n\nAsk."
+        ),
+    )
+    _, page = results(client, "nerves")
+    text = " ".join(page.select_one(".snippet").get_text().split())
+    assert "neuropathy (PN). It affects nerves. What “tingling” means. Nerves complain." in text
+    assert "Is it nerve pain (or not?) Ask." in text
+
+
+def test_a_migration_gives_stored_search_text_its_full_stops_after_brackets():
+    """Articles saved before keep their search text until a migration refills it."""
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import Article
+
+    refill = importlib.import_module(
+        "articles.migrations.0021_search_text_full_stops_after_brackets"
+    ).refill
+    article = ArticleFactory(body="## Neuropathy (PN)\n\nIt affects nerves.")
+    Article.objects.filter(pk=article.pk).update(search_text="Neuropathy (PN) It affects nerves.")
+    refill(apps, None)
+    article.refresh_from_db()
+    assert article.search_text == "Neuropathy (PN). It affects nerves."
