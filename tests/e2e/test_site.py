@@ -308,3 +308,29 @@ def test_the_comment_forms_boxes_are_big_enough_to_hit(page, live_server, site, 
         row = box.locator("xpath=..")
         for text in row.locator("label, .hint").all():
             assert text.bounding_box()["x"] >= target["x"] + target["width"], text.inner_text()
+
+
+def test_a_keyboard_reader_tabs_past_headings_to_the_links_of_the_article(page, live_server, site):
+    """Each heading of the seed links to itself (for "Copy link"), but Tab does not stop on
+    it: a dozen stops that lead where the reader already is, between the contents and the
+    references, as GOV.UK and NHS.UK have none. The contents list ("On this page") is the
+    keyboard's way to a section's link, and it is still reached."""
+    page.goto(live_server.url + PAGES["article"])
+    self_links = page.locator(".article-body :is(h2, h3)[id] > a.toclink")
+    assert self_links.count() >= 11
+    assert self_links.first.get_attribute("href").startswith("#")
+    stops = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return [e.className, e.getAttribute('href'), !!e.closest('.discussion')]; }"
+        )
+        if stop[2]:
+            break
+        stops.append(stop)
+    assert not [stop for stop in stops if "toclink" in stop[0]]
+    contents = page.locator(".toc a").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert set(contents) <= {href for _, href, _ in stops}
