@@ -29,6 +29,8 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WEIGHTS = (("title", 8), ("summary", 4), ("search_headings", 2), ("search_text", 1))
 # A sentence's end, perhaps inside a closing bracket or quote: "rest.", "(see a GP.)", "“Why?”".
 SENTENCE_END = re.compile(r"[.!?][)\]\u201d\u2019\"']*$")
+# Where a sentence starts after another: its end, spaces, then a capital, digit or quote.
+SENTENCE_START = re.compile(r"[.!?][)\]\u201d\u2019\"']*\s+(?=[A-Z0-9\u201c\u2018\"'(])")
 SUFFIXES = ("ations", "ation", "ness", "ments", "ment", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
@@ -160,9 +162,16 @@ def _python_snippet(text: str, stems: list[str]) -> SafeString:
         r"\b(" + "|".join(re.escape(word) for word in stems) + r")\w*", re.IGNORECASE
     )
     first = pattern.search(text)
-    start = max(0, (first.start() if first else 0) - SNIPPET_CHARS // 3)
+    found_at = first.start() if first else 0
+    start = max(0, found_at - SNIPPET_CHARS // 3)
+    sentence = None
     if start:
         start = text.find(" ", start) + 1 or start
+        # From the first sentence in reach of the word, not the tail of the one before it
+        # ("… day. See a GP"): a whole sentence needs no ellipsis.
+        sentence = SENTENCE_START.search(text, max(0, start - 3), found_at + 1)
+        if sentence:
+            start = sentence.end()
     window = text[start : start + SNIPPET_CHARS]
     if start + SNIPPET_CHARS < len(text):
         window = window[: window.rfind(" ")] if " " in window else window
@@ -170,7 +179,7 @@ def _python_snippet(text: str, stems: list[str]) -> SafeString:
         # …" read as two stops), and a comma or colon it cut off goes with the rest.
         if not SENTENCE_END.search(window):
             window = window.rstrip(",;:-\u2013\u2014") + " …"
-    if start:
+    if start and not sentence:
         window = "… " + window
     marked = pattern.sub(lambda match: f"{START}{match.group(0)}{STOP}", window)
     return _mark(marked)

@@ -238,3 +238,18 @@ def test_a_migration_gives_stored_search_text_its_full_stops_after_brackets():
     refill(apps, None)
     article.refresh_from_db()
     assert article.search_text == "Neuropathy (PN). It affects nerves."
+
+
+def test_a_snippet_starts_at_a_sentence_rather_than_in_the_tail_of_one():
+    """A snippet that cannot start at the beginning starts at the first sentence in reach of
+    the word found, without an ellipsis; it began with the tail of the sentence before
+    ("… day. See a GP about cuts…")."""
+    text = (
+        "Walking a little every day keeps the feet warm. See a GP about cuts that do not heal. "
+        "Keep moving gently. Rest when the pain flares."
+    )
+    snippet = str(search._python_snippet(text, ["rest"]))
+    assert snippet.startswith("See a GP about cuts")
+    # No sentence start in reach: the cut falls inside one, and the ellipsis says so.
+    long = "Walking " + "a little more " * 10 + "helps your feet, and rest helps too."
+    assert str(search._python_snippet(long, ["rest"])).startswith("… ")
