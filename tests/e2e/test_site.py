@@ -334,3 +334,26 @@ def test_a_keyboard_reader_tabs_past_headings_to_the_links_of_the_article(page, 
         "links => links.map(a => a.getAttribute('href'))"
     )
     assert set(contents) <= {href for _, href, _ in stops}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_footer_reaches_the_foot_of_the_window_on_a_short_page(
+    page, live_server, site, scheme, width
+):
+    """On a page shorter than the window (Topics, a search, Page not found) the footer's
+    colour runs on to the bottom, as on NHS.UK; the page's own colour showed under it, a band
+    of white (or black) that looked like the page had stopped loading."""
+    import io
+
+    from PIL import Image
+
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/topics/")
+    footer = page.locator("footer.site-footer")
+    assert footer.bounding_box()["y"] + footer.bounding_box()["height"] < 880
+    shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    below = shot.getpixel((5, 895))
+    inside = shot.getpixel((5, int(footer.bounding_box()["y"]) + 5))
+    assert below == inside
