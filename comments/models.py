@@ -155,7 +155,12 @@ class Comment(XtdComment):
         ]
 
     def __str__(self):
-        return f"{self.user_name}: {self.comment[:50]}"
+        # The admin's title, breadcrumbs, history and lists name a comment by this: a text
+        # cut mid-word with no mark read as the whole comment ("...what the point is. Not").
+        text = " ".join(self.comment.split())
+        if len(text) > 50:
+            text = f"{text[:50].rsplit(' ', 1)[0].rstrip(' ,.;:')}…"
+        return f"{self.user_name}: {text}"
 
     @classmethod
     def from_db(cls, db, field_names, values):
