@@ -75,6 +75,23 @@ def test_the_overview_shows_what_needs_attention(moderator_client, history):
     assert numbers["Median time to a decision (30 days)"] == "4 h 0 min"  # of 2 h, 4 h, 6 h
 
 
+def test_the_urgent_figure_leads_to_the_urgent_comments(moderator_client, history):
+    """The figure that matters most links to what to do next, as "Waiting" and the worried
+    readers' figure do: it was a bare "1", and the moderator had to find the comment."""
+    page = soup(moderator_client.get(URL))
+    [urgent] = [div for div in page.select(".overview-figures div") if "Urgent" in div.dt.text]
+    link = urgent.dd.find("a")
+    assert link is not None and link.get_text() == "1"
+    queue = moderator_client.get(link["href"])
+    assert [c.reason for c in queue.context["cl"].result_list] == ["crisis"]
+
+
+def test_no_urgent_comment_links_nowhere(moderator_client):
+    page = soup(moderator_client.get(URL))
+    [urgent] = [div for div in page.select(".overview-figures div") if "Urgent" in div.dt.text]
+    assert urgent.dd.get_text() == "0" and urgent.dd.find("a") is None
+
+
 def test_the_overview_counts_shown_comments_whose_writer_a_reader_is_worried_about(
     moderator_client, history, moderator
 ):
