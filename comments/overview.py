@@ -143,6 +143,17 @@ def duration(value: datetime.timedelta | None) -> str:
     return " ".join(parts)
 
 
+def unhandled_worries() -> dict[str, int]:
+    """Readers' worries about a writer whose comment is still shown, that no moderator has
+    handled: ``{"reports": n, "comments": m}``, as the overview and the admin's home page
+    count them."""
+    return (
+        CommentReport.objects.unhandled_worries()
+        .filter(comment__state=Comment.State.PUBLISHED)
+        .aggregate(reports=Count("pk"), comments=Count("comment", distinct=True))
+    )
+
+
 def overview(request):
     """The admin page: pending queue, oldest item, urgent items, median time to decision, and
     two charts over the last ``DAYS`` days. Wrapped in ``admin_view`` (staff login) by the root
@@ -164,11 +175,7 @@ def overview(request):
     # would let one nobody answered drop out of sight after a week).
     # Both figures: the reports are what the link lists (one row each), the comments are the
     # people to look at. One number alone read as the other's ("2" above a list of 3 rows).
-    worried = (
-        CommentReport.objects.unhandled_worries()
-        .filter(comment__state=Comment.State.PUBLISHED)
-        .aggregate(reports=Count("pk"), comments=Count("comment", distinct=True))
-    )
+    worried = unhandled_worries()
     bars = per_day(since, timezone.localdate(now))
     rules = by_rule(since)
     context = {

@@ -147,6 +147,19 @@ def pending_comment_count(context):
     return pending_count(context["request"])
 
 
+@register.simple_tag
+def moderation_alerts():
+    """What cannot wait in the queue's order, for the admin's home page: comments whose writer
+    may be in crisis, and readers' worries about a writer nobody has handled yet."""
+    from comments.models import Comment
+    from comments.overview import unhandled_worries
+
+    return {
+        "urgent": Comment.objects.pending().filter(urgent=True).count(),
+        **unhandled_worries(),
+    }
+
+
 @register.simple_tag(takes_context=True)
 def public_comment_count(context, article):
     """How many comments readers see on the article: the number the list shows."""

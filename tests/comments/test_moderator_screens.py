@@ -3,7 +3,9 @@ figures and where they lead."""
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
+from comments.models import Comment, CommentReport
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +39,34 @@ def test_the_comment_page_title_marks_a_cut_text(admin_client):
         page.select_one("#content h2").get_text()
         == "Lee: Stretching before bed helps me sleep (edited…"
     )
+
+
+def test_the_admin_home_page_names_what_cannot_wait(moderator_client):
+    """Under "n comments waiting", the home page says one is urgent and that readers worry
+    about a writer, each linking to them: it gave the pending count only, and an urgent comment
+    or a worried reader was one of "4 waiting" until the moderator opened the overview."""
+    CommentFactory(state="pending", reason="not_trusted")
+    CommentFactory(state="pending", reason="crisis", urgent=True)
+    worrying = CommentFactory(state="published")
+    for key in ("a", "b"):
+        CommentReport.objects.create(comment=worrying, reason="worried", reporter_key_hash=key)
+    page = soup(moderator_client.get("/admin/"))
+    urgent, worried = page.select(".moderation-alert")
+    assert urgent.get_text(" ", strip=True) == "1 urgent: the writer may be in crisis"
+    assert [c.pk for c in moderator_client.get(urgent.a["href"]).context["cl"].result_list] == [
+        Comment.objects.get(urgent=True).pk
+    ]
+    assert worried.get_text(" ", strip=True) == (
+        "2 reports of readers worried about a writer , on 1 comment, not yet handled"
+    )
+    listed = moderator_client.get(worried.a["href"]).context["cl"].result_list
+    assert {r.comment_id for r in listed} == {worrying.pk}
+
+
+def test_the_admin_home_page_is_quiet_when_nothing_is_urgent(moderator_client):
+    handled = CommentFactory(state="published")
+    CommentReport.objects.create(
+        comment=handled, reason="worried", reporter_key_hash="a", handled_at=timezone.now()
+    )
+    CommentFactory(state="pending", reason="not_trusted")
+    assert soup(moderator_client.get("/admin/")).select(".moderation-alert") == []
