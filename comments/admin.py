@@ -908,14 +908,15 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                     "kept" if keep_text else "removed"
                 )
                 self._log(request, list(Comment.objects.filter(pk__in=result.comments)), message)
+            # Two plurals, each by its own number: one commenter's 3 comments read "(3 comment)".
+            people = ngettext("%(people)d commenter", "%(people)d commenters", len(emails)) % {
+                "people": len(emails)
+            }
+            count = ngettext("%(count)d comment", "%(count)d comments", erased) % {"count": erased}
             self.message_user(
                 request,
-                ngettext(
-                    "Erased the data of %(people)d commenter (%(count)d comment).",
-                    "Erased the data of %(people)d commenters (%(count)d comments).",
-                    len(emails),
-                )
-                % {"people": len(emails), "count": erased},
+                _("Erased the data of %(people)s (%(count)s).")
+                % {"people": people, "count": count},
                 messages.SUCCESS,
             )
             return None

@@ -252,6 +252,18 @@ def test_admin_erase_asks_first_then_erases_as_chosen(ann, moderator_client, mod
     ).exists()
 
 
+def test_admin_erase_says_how_many_comments_in_plain_words(ann, moderator_client):
+    """The message counts the commenters and their comments each in its own plural: erasing
+    one commenter's 2 comments said "1 commenter (2 comment)"."""
+    data = {"action": "erase_commenter_data", "_selected_action": [ann["first"].pk]}
+    done = moderator_client.post(
+        CHANGELIST + ALL, {**data, "confirm": "yes", "text": "remove"}, follow=True
+    )
+    assert [str(m) for m in done.context["messages"]] == [
+        "Erased the data of 1 commenter (2 comments)."
+    ]
+
+
 def test_privacy_actions_need_the_permission(ann):
     """Staff who may moderate but not handle privacy requests do not get the actions."""
     user = UserFactory(is_staff=True)
