@@ -97,12 +97,26 @@ DONE_NOTICE = {
 }
 
 
-def pending_count(request) -> int:
-    """The exact pending count, counted once per request however many places show it."""
+def _pending_counts(request) -> dict[str, int]:
     cache = request.__dict__.setdefault("_comments_pending", [])
     if not cache:
-        cache.append(Comment.objects.pending().count())
+        cache.append(
+            Comment.objects.pending().aggregate(
+                count=Count("pk"), urgent=Count("pk", filter=Q(urgent=True))
+            )
+        )
     return cache[0]
+
+
+def pending_count(request) -> int:
+    """The exact pending count, counted once per request however many places show it."""
+    return _pending_counts(request)["count"]
+
+
+def urgent_count(request) -> int:
+    """How many of the pending comments are urgent (their writer may be in crisis): counted
+    with the pending count, in its one query."""
+    return _pending_counts(request)["urgent"]
 
 
 def counts_by_object(objects) -> dict[int, tuple[int, int]]:

@@ -147,17 +147,14 @@ def pending_comment_count(context):
     return pending_count(context["request"])
 
 
-@register.simple_tag
-def moderation_alerts():
+@register.simple_tag(takes_context=True)
+def moderation_alerts(context):
     """What cannot wait in the queue's order, for the admin's home page: comments whose writer
     may be in crisis, and readers' worries about a writer nobody has handled yet."""
-    from comments.models import Comment
     from comments.overview import unhandled_worries
+    from comments.queue import urgent_count
 
-    return {
-        "urgent": Comment.objects.pending().filter(urgent=True).count(),
-        **unhandled_worries(),
-    }
+    return {"urgent": urgent_count(context["request"]), **unhandled_worries()}
 
 
 @register.simple_tag(takes_context=True)
