@@ -172,6 +172,23 @@ def _over_limit(key: str, limit: int, window: int) -> bool:
     return count > limit
 
 
+def checked_report(comment: Comment, reason: str, text: str = "") -> str:
+    """The report's text as it is stored, or ``ChangeRefusedError`` saying what to change.
+
+    Asked before the report limits count it: a report the reader is told to change (a
+    reason to choose, a text to shorten) is not one sent, and their corrected one must not
+    find the limit used up by it."""
+    if comment.state != Comment.State.PUBLISHED:
+        raise ChangeRefusedError("This comment is not shown any more; thank you all the same.")
+    if reason not in CommentReport.Reason.values:
+        raise ChangeRefusedError("Please choose why you are reporting this comment.")
+    text = clean_comment_text(text)
+    if len(text) > REPORT_MAX_LENGTH:
+        limits = {"show_value": len(text), "limit_value": REPORT_MAX_LENGTH}
+        raise ChangeRefusedError(too_long("What you wrote") % limits)
+    return text
+
+
 def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool:
     """Record this browser's report; return False if it had reported this comment already.
 
@@ -183,14 +200,7 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
     writer may be in crisis, in words no crisis phrase caught), and it never counts towards
     hiding the comment, nor the replies under it.
     """
-    if comment.state != Comment.State.PUBLISHED:
-        raise ChangeRefusedError("This comment is not shown any more; thank you all the same.")
-    if reason not in CommentReport.Reason.values:
-        raise ChangeRefusedError("Please choose why you are reporting this comment.")
-    text = clean_comment_text(text)
-    if len(text) > REPORT_MAX_LENGTH:
-        limits = {"show_value": len(text), "limit_value": REPORT_MAX_LENGTH}
-        raise ChangeRefusedError(too_long("What you wrote") % limits)
+    text = checked_report(comment, reason, text)
     with transaction.atomic():
         _, created = CommentReport.objects.get_or_create(
             comment=comment,

@@ -136,6 +136,12 @@ def report_comment(request, pk):
         return render(
             request, "comments/report.html", {**context, "error": FOREIGN_FORM}, status=403
         )
+    try:  # a report the reader must change first is not counted towards the limits
+        text = controls.checked_report(comment, context["chosen"], context["text"])
+    except controls.ChangeRefusedError as refused:
+        return render(
+            request, "comments/report.html", {**context, "error": str(refused)}, status=400
+        )
     worried = context["chosen"] == CommentReport.Reason.WORRIED
     if worried and controls.over_worried_limit(client_ip(request)):
         error = (
@@ -149,9 +155,7 @@ def report_comment(request, pk):
         return render(request, "comments/report.html", {**context, "error": error}, status=429)
     key = trust.commenter_key(request) or trust.new_commenter_key()
     try:
-        counted = controls.report(
-            comment, trust.hash_commenter_key(key), context["chosen"], context["text"]
-        )
+        counted = controls.report(comment, trust.hash_commenter_key(key), context["chosen"], text)
     except controls.ChangeRefusedError as refused:
         return render(
             request, "comments/report.html", {**context, "error": str(refused)}, status=400

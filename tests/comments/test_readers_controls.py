@@ -589,6 +589,21 @@ def test_a_report_over_the_limit_comes_back_whole_and_records_nothing(client, ar
     assert CommentReport.objects.get().text == details[:500].strip()
 
 
+@pytest.mark.parametrize("reason", ["abusive", "worried"])
+def test_a_refused_report_does_not_count_towards_the_limits(settings, client, article, reason):
+    """Told to shorten what they wrote (or to choose a reason), the reader sent it again and
+    could be refused by the report limit the refused one had used up."""
+    settings.COMMENTS_RATE_LIMIT = settings.COMMENTS_WORRIED_REPORT_LIMIT = 1
+    comment = CommentFactory(article=article)
+    details = "They tell readers to stop their pregabalin at once. " * 10
+    assert report(client, comment, reason, text=details).status_code == 400
+    assert report(client, comment, "", text=details[:500]).status_code == 400
+    assert report(client, comment, reason, text=details[:500]).status_code == 200
+    assert CommentReport.objects.get().text == details[:500].strip()
+    other = CommentFactory(article=article)
+    assert report(client, other, reason).status_code == 429  # the one sent did count
+
+
 def test_a_nul_in_an_edit_or_a_report_is_dropped(client, own_published, article):
     """PostgreSQL cannot store NUL in text: either was a 500 there, the reader's text lost."""
     assert edit(client, own_published, "Ice helped\x00 more.").status_code == 303
