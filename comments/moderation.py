@@ -127,16 +127,26 @@ def trust_commenter(comment: Comment, moderator) -> None:
         )
 
 
-def over_rate_limit(ip: str | None, email: str) -> bool:
-    """Count one comment for this IP and this email; True if either is over the limit.
+def rate_counts(ip: str | None, email: str) -> tuple[int, int]:
+    """Count one comment for this IP and this email; the counts in this window, with it.
 
     Counters live in the shared cache (Redis in production) so every web process sees them.
     Fixed windows: at most COMMENTS_RATE_LIMIT comments per COMMENTS_RATE_WINDOW seconds.
-    If Redis is unreachable the limit fails open: comments still pass every moderation rule
-    (a first comment is held anyway), and limiting resumes when Redis is back.
+    If Redis is unreachable each count is 1: the limit fails open (comments still pass every
+    moderation rule, and a first comment is held anyway), and limiting resumes when Redis is
+    back.
     """
     keys = [f"comments:rate:ip:{ip or 'unknown'}", f"comments:rate:email:{email.lower()}"]
-    counts = cache.count(keys, settings.COMMENTS_RATE_WINDOW)
+    ip_count, email_count = cache.count(keys, settings.COMMENTS_RATE_WINDOW)
+    return ip_count, email_count
+
+
+def over_rate_limit(ip: str | None, email: str) -> bool:
+    """Count one comment for this IP and this email; True if either is over the limit."""
+    return is_over_rate_limit(rate_counts(ip, email))
+
+
+def is_over_rate_limit(counts) -> bool:
     return any(count > settings.COMMENTS_RATE_LIMIT for count in counts)
 
 

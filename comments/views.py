@@ -27,7 +27,12 @@ from django_comments.models import Comment as ContribComment
 from comments import health, notifications, trust
 from comments.forms import FORM_COOKIE, CommentForm, issue_form_token
 from comments.models import Comment, CrisisSupport, VerifiedEmail, comment_url
-from comments.moderation import CommentRefusedError, moderator_for, over_rate_limit
+from comments.moderation import (
+    CommentRefusedError,
+    is_over_rate_limit,
+    moderator_for,
+    rate_counts,
+)
 from comments.render import crisis_box
 from comments.threads import effective_parent
 
@@ -253,20 +258,29 @@ def post_comment(request):
 
     # A form sent twice is caught when its comment is saved (its one-time nonce is unique);
     # the same text sent again from this browser (back, then send) is found here. A browser
-    # that brings no commenter key has posted nothing (every post leaves one), so it is not
-    # looked up, unless the text matched a crisis phrase: the writer may then be sending it
-    # again from another device (or after clearing cookies), and a second copy would put the
-    # same urgent comment twice in the queue and email the moderators about it twice.
+    # that brings no commenter key has posted nothing from here (every post leaves one), but
+    # its writer may be sending the comment again from another device, or after clearing
+    # cookies. A text that matched a crisis phrase is looked up at once: a second copy would
+    # put the same urgent comment twice in the queue and email the moderators twice.
     nonce = form.nonce
     known_key = trust.commenter_key(request)
-    if known_key or health.crisis_phrases_in(form.cleaned_data["comment"]):
+    looked_up = bool(known_key or health.crisis_phrases_in(form.cleaned_data["comment"]))
+    if looked_up:
         resent = _same_comment_sent_before(target, parent, form.cleaned_data, known_key)
         if resent is not None:  # the comment exists already
             return _sent_before(request, target, known_key, *resent)
 
     is_staff = request.user.is_authenticated and request.user.is_staff
     ip = client_ip(request)
-    if not is_staff and over_rate_limit(ip, form.cleaned_data["email"]):
+    counts = () if is_staff else rate_counts(ip, form.cleaned_data["email"])
+    # Any other text from a browser without a key: only if the rate limit's counter (read
+    # anyway, no query) says this address sent a comment earlier in its window. A first
+    # post, the common case, asks the database nothing more.
+    if not looked_up and counts and counts[1] > 1:
+        resent = _same_comment_sent_before(target, parent, form.cleaned_data, known_key)
+        if resent is not None:  # sent again is no new comment: before the limit says so
+            return _sent_before(request, target, known_key, *resent)
+    if is_over_rate_limit(counts):
         reason = (
             "You have sent several comments in a short time. Please wait a few minutes and "
             "send this one again: your text is kept below."

@@ -7,6 +7,7 @@ import time
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.cache import caches
 from django.utils import timezone
 
 from articles.models import Article
@@ -463,16 +464,53 @@ def test_the_same_comment_from_another_browser_after_publication_links_to_it(
 def test_sent_again_where_it_was_written_twice_lands_on_this_browsers_own(
     client, other_reader, article
 ):
-    """A browser's first post is not looked up (it has no key), so the same text can be held
-    twice; sent a third time from the second browser, it lands on the one that browser sees,
-    not on the first browser's."""
+    """Past the rate limit's window, a browser's first post is not looked up (it has no key),
+    so the same text can be held twice; sent a third time from the second browser, it lands
+    on the one that browser sees, not on the first browser's."""
     send(client, form_data(article))
+    caches["counters"].clear()  # the rate limit's window has passed
     send(other_reader, form_data(article))
     _first, second = Comment.objects.filter(comment=TEXT).order_by("pk")
     response = send(other_reader, form_data(article))
     assert response.status_code == 303
     assert response["Location"] == f"/articles/nerve-pain/#c{second.pk}"
     assert Comment.objects.filter(comment=TEXT).count() == 2
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_the_same_comment_from_a_browser_without_a_key_is_not_posted_twice(
+    client, other_reader, article, moderator, published, django_capture_on_commit_callbacks
+):
+    """The writer's phone, or the same browser with its cookies cleared or its first answer
+    lost (a double submit with script off): no commenter key, so the same text became a
+    second comment, held twice, the moderators emailed twice. It is told it was received."""
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, form_data(article))
+    first = Comment.objects.get(comment=TEXT)
+    if published:
+        first.moderate(Comment.State.PUBLISHED, moderator)
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(other_reader, form_data(article))
+    assert response.status_code == 200
+    assert Comment.objects.filter(comment=TEXT).count() == 1
+    assert len(mail.outbox) == sent
+    page, status, links = already_sent(response)
+    assert page.h1.get_text() == "You already sent this comment"
+    assert "not posted a second time" in status.get_text() and status.has_attr("autofocus")
+    assert links == ([f"/articles/nerve-pain/#c{first.pk}"] if published else [])
+    assert TEXT not in page.get_text()
+
+
+def test_the_same_comment_sent_again_past_the_rate_limit_is_told_it_was_received(
+    settings, client, other_reader, article
+):
+    """Sent again is no new comment: not refused as one too many."""
+    settings.COMMENTS_RATE_LIMIT = 1
+    send(client, form_data(article))
+    response = send(other_reader, form_data(article))
+    assert response.status_code == 200
+    assert "not posted a second time" in already_sent(response)[1].get_text()
 
 
 def test_the_same_crisis_comment_from_another_browser_comes_with_the_resources(
@@ -745,16 +783,35 @@ def test_an_article_changed_since_the_last_post_is_read_again(
 def test_a_browser_without_a_commenter_key_is_not_looked_up(
     post, article, other_reader, django_assert_num_queries
 ):
-    """A browser's first post: a key made for it has earned no trust, and it cannot be
-    sending a comment again (every post leaves a key): neither is asked of the database."""
+    """A browser's first post, from an address that sent nothing in the rate limit's window:
+    a key made for it has earned no trust, and it cannot be sending a comment again (every
+    post leaves a key, and the address's counter says it sent none lately): neither is
+    asked of the database."""
     post(article, comment="A first comment warms the content type and rules caches.")
     with django_assert_num_queries(6) as captured:
-        response = post(article, client=other_reader, comment="My first comment here.")
+        response = post(
+            article, client=other_reader, email="bea@example.org", comment="My first comment."
+        )
     assert response.status_code == 303
     assert not [q for q in captured.captured_queries if "trustedcommenter" in q["sql"]]
     reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
     assert not [q for q in reads if 'FROM "django_comments"' in q]
     assert Comment.objects.latest("pk").commenter_key_hash  # the new key is kept, hashed
+
+
+def test_a_browser_without_a_key_whose_address_sent_lately_is_looked_up_once(
+    post, article, other_reader, django_assert_num_queries
+):
+    """The same address sent a comment in the rate limit's window (its counter, read anyway,
+    says so): this may be it again from another device. One query on django-comments' table
+    (its article index) finds nothing, and the post goes on; trust is still not asked."""
+    post(article, comment="A first comment warms the content type and rules caches.")
+    with django_assert_num_queries(7) as captured:
+        response = post(article, client=other_reader, comment="Another comment, my phone.")
+    assert response.status_code == 303
+    assert not [q for q in captured.captured_queries if "trustedcommenter" in q["sql"]]
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert len([q for q in reads if 'FROM "django_comments"' in q]) == 1
 
 
 def test_a_new_thread_is_written_with_its_place_and_no_update(
