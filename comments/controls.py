@@ -201,16 +201,23 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
     hiding the comment, nor the replies under it.
     """
     text = checked_report(comment, reason, text)
+    worried = CommentReport.Reason.WORRIED
     with transaction.atomic():
-        _, created = CommentReport.objects.get_or_create(
+        earlier, created = CommentReport.objects.select_for_update().get_or_create(
             comment=comment,
             reporter_key_hash=key_hash,
             defaults={"reason": reason, "text": text},
         )
         if not created:
-            return False
+            # One report per browser, but a worry is not "already reported": a reader who
+            # first reported the comment (or whose worry a moderator has since handled) may
+            # now fear for its writer. Their report becomes an open worry, told at once.
+            if reason != worried or (earlier.reason == worried and earlier.handled_at is None):
+                return False
+            earlier.reason, earlier.text = worried, text or earlier.text
+            earlier.created_at, earlier.handled_at, earlier.handled_by = timezone.now(), None, None
+            earlier.save(update_fields=["reason", "text", "created_at", "handled_at", "handled_by"])
         reports = comment.reports_since_decision()
-        worried = CommentReport.Reason.WORRIED
         if reason == worried:
             if reports.unhandled_worries().count() == 1:
                 notifications.reader_worried(comment)

@@ -472,6 +472,41 @@ def test_a_worry_marked_handled_by_hand_mails_again_on_the_next_one(
     assert len([m for m in mail.outbox if "worried" in m.subject]) == 2
 
 
+@pytest.mark.parametrize("earlier", ["abusive", "worried"])
+def test_a_worry_from_a_browser_that_reported_before_reaches_the_moderators(
+    client, article, moderator, earlier, django_capture_on_commit_callbacks
+):
+    """The reader reported the comment (or was worried before, and a moderator answered),
+    then came back fearing for its writer: told "You had already reported this comment: the
+    moderators have it", their worry was dropped and nobody was emailed. Their report becomes
+    the worry, with what they wrote now; a second worry from them is "already" again."""
+    from comments import decisions
+
+    comment = CommentFactory(article=article, comment="I am so tired of all of it.")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report(client, comment, earlier, text="It reads oddly.").status_code == 200
+    if earlier == "worried":  # a moderator answered that worry
+        decisions.handle_worry(comment, moderator)
+    sent = len(mail.outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = report(client, comment, "worried", text="They may hurt themselves.")
+    assert response.status_code == 200
+    status = BeautifulSoup(response.content, "html.parser").find(role="status").get_text()
+    assert "told at once" in status
+    worried = [m for m in mail.outbox[sent:] if "URGENT: a reader is worried" in m.subject]
+    assert len(worried) == 1 and "They may hurt themselves." in worried[0].body
+    assert "It reads oddly." not in worried[0].body
+    found = CommentReport.objects.get()
+    assert (found.reason, found.text, found.handled_at) == (
+        "worried",
+        "They may hurt themselves.",
+        None,
+    )
+    again = report(client, comment, "worried", text="Still worried.")
+    assert "already reported" in again.content.decode()
+    assert CommentReport.objects.get().text == "They may hurt themselves."
+
+
 def test_the_worried_reader_gets_the_sites_crisis_resources(client, article):
     CrisisSupport.objects.update_or_create(pk=1, defaults={"resources": "Samaritans | 116 123"})
     comment = CommentFactory(article=article)
