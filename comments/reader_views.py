@@ -80,7 +80,14 @@ def edit_comment(request, pk):
 @require_http_methods(["GET", "POST"])
 def delete_comment(request, pk):
     """Delete your own comment within the edit window (GET asks, POST deletes)."""
-    comment, refusal = _own(request, pk)
+    try:
+        comment, refusal = _own(request, pk)
+    except Http404:
+        # Back from the confirmation, or the form sent again: it is deleted already, which is
+        # what its writer needs to read (not "Page not found", as if it had not worked).
+        if _withdrawn_by_this_browser(request, pk):
+            return _see_other(reverse("comments:deleted", args=[pk]))
+        raise
     if refusal is not None:
         return refusal
     if request.method == "POST":
@@ -93,6 +100,21 @@ def delete_comment(request, pk):
         "replies": controls.public_replies(comment),
     }
     return render(request, "comments/delete.html", context)
+
+
+def _withdrawn_by_this_browser(request, pk) -> bool:
+    """This browser wrote the comment and deleted it (its key, as the comment keeps it)."""
+    key_hash = trust.commenter_key_hash(request)
+    return bool(key_hash) and (
+        Comment.objects.select_related(None)
+        .filter(
+            pk=pk,
+            state=Comment.State.REMOVED,
+            reason=Comment.Reason.WITHDRAWN,
+            commenter_key_hash=key_hash,
+        )
+        .exists()
+    )
 
 
 @require_GET

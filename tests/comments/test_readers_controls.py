@@ -263,6 +263,20 @@ def test_after_deleting_the_writer_is_told_it_worked(caches, client, own_publish
     assert other_reader.get(response["Location"]).status_code == 404
 
 
+def test_back_to_the_delete_page_after_deleting_says_it_was_deleted(
+    client, own_published, other_reader
+):
+    """Back from the confirmation (or the form sent again) was "Page not found", as if the
+    delete had failed: it lands on the confirmation again. Other browsers still get 404."""
+    url = f"/comments/{own_published.pk}/delete/"
+    client.post(url)
+    for response in (client.get(url), client.post(url)):
+        assert response.status_code == 303
+        assert response["Location"] == f"/comments/{own_published.pk}/deleted/"
+    assert CommentVersion.objects.filter(comment=own_published).count() == 1
+    assert other_reader.get(url).status_code == 404
+
+
 def test_deleting_a_comment_with_replies_says_they_go_too(client, own_published, article):
     """The page shows no reply under a comment it no longer shows: the writer is told before
     and after, with the number of public replies (a held one is not theirs to know of)."""
