@@ -61,12 +61,14 @@ class ArticleCommentModerator(XtdCommentModerator):
             return None
         return published + timedelta(days=self.close_after)
 
-    def decide(self, comment: Comment, article, user, key_hash: str) -> Decision:
+    def decide(self, comment: Comment, article, user, key_hash: str, crisis=None) -> Decision:
+        """``crisis``: the crisis phrases in the comment, if the caller has looked already."""
         if user is not None and user.is_active and user.is_staff:
             return Decision(Comment.State.PUBLISHED, Comment.Reason.STAFF)
 
         lists = rules.current()
-        crisis = health.crisis_phrases_in(comment.comment, lists)
+        if crisis is None:
+            crisis = health.crisis_phrases_in(comment.comment, lists)
         if crisis:
             detail = health.MATCH_SEPARATOR.join(crisis)[:200]
             return Decision(Comment.State.PENDING, Comment.Reason.CRISIS, detail, urgent=True)

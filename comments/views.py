@@ -264,7 +264,9 @@ def post_comment(request):
     # put the same urgent comment twice in the queue and email the moderators twice.
     nonce = form.nonce
     known_key = trust.commenter_key(request)
-    looked_up = bool(known_key or health.crisis_phrases_in(form.cleaned_data["comment"]))
+    # Read once: the moderation rules below take what was found here.
+    crisis = None if known_key else health.crisis_phrases_in(form.cleaned_data["comment"])
+    looked_up = bool(known_key or crisis)
     if looked_up:
         resent = _same_comment_sent_before(target, parent, form.cleaned_data, known_key)
         if resent is not None:  # the comment exists already
@@ -300,7 +302,7 @@ def post_comment(request):
     try:
         # A key made just now has earned no trust: only a browser's own key is looked up.
         known_hash = comment.commenter_key_hash if known_key else ""
-        decision = moderator.decide(comment, target, request.user, known_hash)
+        decision = moderator.decide(comment, target, request.user, known_hash, crisis)
     except CommentRefusedError as refusal:
         logger.info("comment refused: %s ip=%s", refusal, ip)
         return _problem(request, target, form, str(refusal), 400)

@@ -842,3 +842,28 @@ def test_a_reply_is_placed_in_its_thread_with_one_update(post, article, django_a
     assert place[0].startswith('UPDATE "django_comments_xtd_xtdcomment" SET "thread_id"')
     reply = Comment.objects.latest("pk")
     assert (reply.thread_id, reply.parent_id, reply.level) == (parent.pk, parent.pk, 1)
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("My feet burn at night since the exercises.", Comment.Reason.NOT_TRUSTED),
+        ("I want to end my life, nothing helps.", Comment.Reason.CRISIS),
+    ],
+)
+def test_a_post_without_a_key_looks_for_crisis_phrases_once(
+    post, article, other_reader, monkeypatch, text, reason
+):
+    """The view looks for them (a crisis text sent again from another device is found) and
+    the moderation rules take what it found: they looked again, every post from a browser
+    without a commenter key, 70 microseconds a time."""
+    from comments import health
+
+    calls = []
+    looked_for = health.crisis_phrases_in
+    monkeypatch.setattr(
+        health, "crisis_phrases_in", lambda *args: calls.append(args) or looked_for(*args)
+    )
+    post(article, client=other_reader, comment=text)
+    assert len(calls) == 1
+    assert Comment.objects.latest("pk").reason == reason
