@@ -53,8 +53,10 @@ def test_topic_page_lists_its_articles_and_its_subtopics(client, neuropathy):
     assert page.select_one(".lede").get_text() == "Damage to the nerves outside the brain."
     assert page.title.get_text() == "Peripheral neuropathy | nervepain"
     assert [a.get_text() for a in page.select(".teaser h2 a")] == ["Own"]
+    # The way up, not the page itself: its name is the h1 just below.
     crumbs = [li.get_text(strip=True) for li in page.select(".breadcrumbs li")]
-    assert crumbs == ["Home", "Nerve conditions", "Peripheral neuropathy"]
+    assert crumbs == ["Home", "Nerve conditions"]
+    assert page.select_one(".breadcrumb-back a")["href"] == "/topics/nerve-conditions/"
 
     parent_page = soup(client.get("/topics/nerve-conditions/"))
     assert [a.get_text() for a in parent_page.select(".teaser h2 a")] == [own.title]
@@ -100,10 +102,12 @@ def test_tag_page_lists_the_articles_carrying_it(client):
 
 
 def test_article_shows_topic_breadcrumbs_tags_and_structured_data(client, neuropathy):
+    """The visible trail stops above the article (its title is the h1); the structured data's
+    trail still ends with the article, as Google's guidance allows."""
     tag = TagFactory(name="Exercise", slug="exercise")
     article = ArticleFactory(topic=neuropathy, tags=[tag])
     page = soup(client.get(article.get_absolute_url()))
-    crumbs = page.select(".breadcrumbs a")
+    crumbs = page.select(".breadcrumbs li a")
     assert [a["href"] for a in crumbs] == [
         "/",
         "/topics/nerve-conditions/",
@@ -121,6 +125,7 @@ def test_article_shows_topic_breadcrumbs_tags_and_structured_data(client, neurop
         "Peripheral neuropathy",
         article.title,
     ]
+    assert trail["itemListElement"][-1]["item"] == f"{SITE}{article.get_absolute_url()}"
 
 
 def test_related_articles_put_same_topic_and_shared_tags_first(client, neuropathy):

@@ -4,7 +4,13 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
-from tests.factories import ArticleFactory, CallToActionFactory
+from tests.factories import (
+    ArticleFactory,
+    CallToActionFactory,
+    PersonFactory,
+    TagFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +189,36 @@ def test_seed_style_page_has_contents_reading_time_and_breadcrumbs(client):
     assert page.select_one("nav.breadcrumbs").find("a", string="Home")["href"] == "/"
     assert page.select_one(".reading-time").get_text() == "1 min read"
     assert [a["href"] for a in page.select("nav.toc a")] == ["#one", "#two"]
+
+
+@pytest.mark.parametrize(
+    ("url", "way_up"),
+    [
+        ("/articles/about-pain/", "Pain"),
+        ("/topics/pain/", "Home"),
+        ("/topics/", "Home"),
+        ("/tags/stretching/", "Home"),
+        ("/people/ada/", "Home"),
+        ("/search/?q=pain", "Home"),
+        ("/about/", "Home"),
+    ],
+)
+def test_breadcrumb_leads_up_and_leaves_the_page_itself_to_its_heading(client, url, way_up):
+    """Every step in the visible trail is a link up, and the page's own name is not one: on a
+    phone the article's title showed three lines above the same title as h1 (GOV.UK leaves the
+    current page out; NHS.UK shows a phone only "Back to" the step above)."""
+    topic = TopicFactory(name="Pain", slug="pain")
+    ArticleFactory(
+        title="About pain", slug="about-pain", topic=topic, tags=[TagFactory(name="Stretching")]
+    )
+    PersonFactory(name="Ada", slug="ada")
+    page = soup(client.get(url))
+    crumbs = page.select_one("nav.breadcrumbs")
+    assert [li.get_text(strip=True) for li in crumbs.select("li")][-1] == way_up
+    assert all(li.a is not None for li in crumbs.select("li"))
+    assert crumbs.find(attrs={"aria-current": True}) is None
+    assert page.h1.get_text(strip=True) not in crumbs.get_text()
+    assert crumbs.select_one(".breadcrumb-back a").get_text() == f"Back to {way_up}"
 
 
 def test_page_not_found_says_what_to_check_and_offers_search_and_topics(client):

@@ -246,18 +246,26 @@ def test_scroll_to_top_shows_only_on_pages_longer_than_a_screen(page, live_serve
     expect(page.get_by_role("link", name="Scroll to Top")).to_be_visible()
 
 
-def test_breadcrumb_never_leaves_home_alone_on_a_phone(page, live_server, site):
-    """On the narrowest phone (320 px) too, and nothing there overflows sideways."""
+def test_breadcrumb_on_a_phone_is_one_line_back_up(page, live_server, site):
+    """On the narrowest phone (320 px) the breadcrumb is one line, "Back to" the topic, not the
+    trail with the article's title wrapped over three lines above the same title; nothing on
+    any page overflows sideways. A desktop shows the trail (without the title) instead."""
     page.set_viewport_size({"width": 320, "height": 700})
     for name in PAGES:
         page.goto(live_server.url + PAGES[name])
         assert page.evaluate("document.documentElement.scrollWidth") <= 320, name
     page.goto(live_server.url + site.get_absolute_url())
-    tops = page.evaluate(
-        "Array.from(document.querySelectorAll('.breadcrumbs li'))"
-        ".map(li => li.getClientRects()[0].top)"
+    crumbs = page.get_by_role("navigation", name="Breadcrumb")
+    expect(crumbs.get_by_role("link")).to_have_count(1)
+    back = crumbs.get_by_role("link", name="Back to Peripheral neuropathy")
+    expect(back).to_have_attribute("href", "/topics/peripheral-neuropathy/")
+    box = crumbs.bounding_box()
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.breadcrumb-back')).lineHeight)"
     )
-    assert tops[1] == tops[0]  # the topic starts on Home's line
+    assert box["height"] <= line * 1.5
+    page.set_viewport_size({"width": 1280, "height": 700})
+    expect(crumbs.get_by_role("link")).to_have_text(["Home", "Peripheral neuropathy"])
 
 
 def test_print_shows_publisher_and_address_without_navigation(page, live_server, site):
