@@ -233,3 +233,13 @@ def test_page_not_found_says_what_to_check_and_offers_search_and_topics(client):
     assert main.select_one("a[href='/']") is not None
     # One search box on the page: the header's gives way to this one.
     assert len(page.select("form[role=search]")) == 1
+
+
+def test_page_not_found_search_box_has_a_visible_label(client):
+    """The box said nothing until typed in: its label was for screen readers only, and the
+    header's box, with its placeholder, gives way to it. A reader sees what it is for."""
+    page = soup(client.get("/articles/nothing-here/"))
+    box = page.select_one("main form[role=search] input[name=q]")
+    label = page.find("label", attrs={"for": box["id"]})
+    assert label.get_text(strip=True) == "Search articles"
+    assert "visually-hidden" not in label.get("class", [])
