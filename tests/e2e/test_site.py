@@ -268,6 +268,21 @@ def test_breadcrumb_on_a_phone_is_one_line_back_up(page, live_server, site):
     expect(crumbs.get_by_role("link")).to_have_text(["Home", "Peripheral neuropathy"])
 
 
+def test_one_topic_card_on_a_desktop_takes_the_row_and_keeps_its_name_on_one_line(
+    page, live_server, site
+):
+    """At 1280 px the one topic had a third of the row, as if two more were to come, and its
+    name "Peripheral neuropathy" wrapped; cards share the row among those there are."""
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/topics/")
+    card = page.locator(".topic-list > li")
+    expect(card).to_have_count(1)
+    row = page.locator(".topic-list").bounding_box()
+    assert card.bounding_box()["width"] == pytest.approx(row["width"], abs=1)
+    name = card.get_by_role("link", name="Peripheral neuropathy")
+    assert len(name.evaluate("a => Array.from(a.getClientRects())")) == 1
+
+
 def test_print_shows_publisher_and_address_without_navigation(page, live_server, site):
     page.goto(live_server.url + site.get_absolute_url())
     page.emulate_media(media="print")
