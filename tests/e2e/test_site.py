@@ -283,6 +283,22 @@ def test_one_topic_card_on_a_desktop_takes_the_row_and_keeps_its_name_on_one_lin
     assert len(name.evaluate("a => Array.from(a.getClientRects())")) == 1
 
 
+@pytest.mark.parametrize("width", [600, 640, 680, 720, 1280])
+def test_header_search_button_sits_beside_its_box_on_a_zoomed_desktop(
+    page, live_server, site, width
+):
+    """A 1280 px window at 200% zoom is 640 px wide: the header's box was squeezed in beside
+    the links, too narrow for its button, which dropped under it into a second bar. The box
+    takes a row of its own there instead, with its button beside it as at every other width."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + site.get_absolute_url())
+    search = page.get_by_role("search", name="Site search")
+    box = search.get_by_role("searchbox").bounding_box()
+    button = search.get_by_role("button", name="Search").bounding_box()
+    assert button["y"] == pytest.approx(box["y"], abs=2)
+    assert button["x"] >= box["x"] + box["width"] - 1
+
+
 def test_print_shows_publisher_and_address_without_navigation(page, live_server, site):
     page.goto(live_server.url + site.get_absolute_url())
     page.emulate_media(media="print")
