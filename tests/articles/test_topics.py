@@ -324,3 +324,16 @@ def test_home_json_ld_names_the_site_its_search_and_its_publisher(client):
         f"{SITE}/search/?q={{search_term_string}}"
     )
     assert organization["logo"]["url"] == f"{SITE}/static/img/logo.png"
+
+
+def test_a_topic_card_shows_its_whole_description(client, neuropathy):
+    """The card cut the editor's description at 18 words ("…, how it is treated, and …"),
+    on a card a whole row wide; it is whole, and the style sheet keeps a long one to four lines."""
+    neuropathy.parent.description = (
+        "Damage to the nerves outside the brain and spinal cord: why it hurts, how it is "
+        "treated, and how to live well with it."
+    )
+    neuropathy.parent.save()
+    ArticleFactory(topic=neuropathy)
+    page = soup(client.get("/topics/"))
+    assert page.select_one(".topic-list > li > p").get_text() == neuropathy.parent.description
