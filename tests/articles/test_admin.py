@@ -24,7 +24,14 @@ def test_article_changelist_shows_status_and_filters(admin_client):
     list_filter = response.context["cl"].list_filter
     assert list_filter[:2] == [PublicationFilter, ReviewStatusFilter]
     fields = [spec[0] if isinstance(spec, tuple) else spec for spec in list_filter[2:]]
-    assert fields == ["topic", "published_at", "allow_comments"]
+    assert fields == [
+        "topic",
+        "tags",
+        "byline",
+        "reviewed_by",
+        "published_at",
+        "allow_comments",
+    ]
     assert admin_client.get("/admin/articles/article/?q=Draft").context["cl"].result_count == 1
 
 

@@ -1,0 +1,103 @@
+"""The Topics, Tags and People lists say how many articles each has, linked to the articles
+list showing those articles, as WordPress's Tags ("Count") and Users ("Posts") screens do."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.factories import ArticleFactory, PersonFactory, TagFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(response, column, part=""):
+    """Each row's name and its ``column`` cell, or the ``part`` of it (its text and its link,
+    if any)."""
+    page = BeautifulSoup(response.content, "html.parser")
+    found = {}
+    for row in page.select("#result_list tbody tr"):
+        name = row.select_one("th").get_text(strip=True)
+        cell = row.select_one(f".field-{column} {part}".strip())
+        link = cell.find("a")
+        found[name] = (cell.get_text(" ", strip=True), link["href"] if link else None)
+    return found
+
+
+def titles(admin_client, url):
+    page = BeautifulSoup(admin_client.get(url).content, "html.parser")
+    return {a.get_text(strip=True) for a in page.select("#result_list tbody th a")}
+
+
+def test_each_tag_counts_its_articles_and_links_to_them(admin_client):
+    """The Tags list said only each tag's name and slug: which articles carry one was found by
+    opening every article."""
+    sciatica, diabetes = TagFactory(name="sciatica"), TagFactory(name="diabetes")
+    TagFactory(name="unused")
+    ArticleFactory(title="Sciatica at night", tags=[sciatica])
+    ArticleFactory(title="Both", tags=[sciatica, diabetes])
+    ArticleFactory(title="Untagged draft", draft=True)
+
+    found = rows(admin_client.get("/admin/articles/tag/"), "article_count")
+    assert found["unused"] == ("No article", None)
+    text, url = found["sciatica"]
+    assert text == "2 articles"
+    assert url.startswith("/admin/articles/article/?")
+    assert titles(admin_client, url) == {"Sciatica at night", "Both"}
+    assert titles(admin_client, found["diabetes"][1]) == {"Both"}
+
+
+def test_each_topic_counts_its_articles_and_links_to_them(admin_client):
+    """A topic with articles cannot be deleted (they keep it): the list now says which."""
+    neuropathy = TopicFactory(name="Neuropathy")
+    TopicFactory(name="Empty")
+    ArticleFactory(title="Burning feet", topic=neuropathy)
+    ArticleFactory(title="Numb hands", topic=neuropathy, draft=True)
+    ArticleFactory(title="Elsewhere")
+
+    found = rows(admin_client.get("/admin/articles/topic/"), "article_count")
+    assert found["Empty"] == ("No article", None)
+    text, url = found["Neuropathy"]
+    assert text == "2 articles"
+    assert titles(admin_client, url) == {"Burning feet", "Numb hands"}
+
+
+def test_each_person_counts_the_articles_they_wrote_and_reviewed(admin_client):
+    """An editor replacing a reviewer who left needs the articles they signed off: the People
+    list did not say, and the articles list could not show them."""
+    haddad, okoro = PersonFactory(name="Amira Haddad"), PersonFactory(name="Sam Okoro")
+    ArticleFactory(title="Reviewed by Haddad", reviewed_by=haddad)
+    ArticleFactory(title="Also reviewed", reviewed_by=haddad, byline=okoro)
+    ArticleFactory(title="Neither")
+
+    response = admin_client.get("/admin/articles/person/")
+    written, reviewed = (
+        rows(response, "articles", ".person-byline"),
+        rows(response, "articles", ".person-reviewed"),
+    )
+    assert written["Amira Haddad"] == ("Byline: No article", None)
+    assert reviewed["Amira Haddad"][0] == "Reviewed: 2 articles"
+    assert titles(admin_client, reviewed["Amira Haddad"][1]) == {
+        "Reviewed by Haddad",
+        "Also reviewed",
+    }
+    assert written["Sam Okoro"][0] == "Byline: 1 article"
+    assert titles(admin_client, written["Sam Okoro"][1]) == {"Also reviewed"}
+
+
+def test_the_counts_cost_no_query_per_row(admin_client, django_assert_max_num_queries):
+    """Counted in the list's own query, as the calls-to-action's are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    urls = ["/admin/articles/tag/", "/admin/articles/topic/", "/admin/articles/person/"]
+    TagFactory(), TopicFactory(), PersonFactory()
+    budget = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as few:
+            admin_client.get(url)
+        budget[url] = len(few)
+    for _ in range(4):
+        person = PersonFactory()
+        ArticleFactory(topic=TopicFactory(), tags=[TagFactory()], byline=person, reviewed_by=person)
+    for url in urls:
+        with django_assert_max_num_queries(budget[url]):
+            admin_client.get(url)
