@@ -586,6 +586,45 @@ class TagAdmin(TextAsStored, admin.ModelAdmin):
     def article_count(self, tag):
         return articles_link(tag.article_count, "tags", tag.pk)
 
+    def get_deleted_objects(self, objs, request):
+        """The articles that lose the tags, named and linked (they stay as they are otherwise),
+        where Django listed each one's row of the hidden join table, "Article_tags object (4)"."""
+        _listed, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        through = Article.tags.through
+        rows = through.objects.filter(tag__in=objs).select_related("article", "tag")
+        losing = {}
+        for row in rows.order_by("article__title"):
+            losing.setdefault(row.tag_id, []).append(row.article)
+        named = []
+        for tag in objs:
+            named.append(
+                format_html(
+                    '{}: <a href="{}">{}</a>',
+                    capfirst(Tag._meta.verbose_name),
+                    reverse("admin:articles_tag_change", args=[tag.pk]),
+                    tag,
+                )
+            )
+            if tag.pk in losing:
+                named.append(
+                    [
+                        format_html(
+                            '{}: <a href="{}">{}</a> ({})',
+                            _("Loses it"),
+                            reverse("admin:articles_article_change", args=[article.pk]),
+                            article.title,
+                            article.publication_state,
+                        )
+                        for article in losing[tag.pk]
+                    ]
+                )
+        joins = str(through._meta.verbose_name_plural)
+        counts = {name: n for name, n in counts.items() if str(name) != joins}
+        if losing:
+            articles = len({article.pk for tagged in losing.values() for article in tagged})
+            counts[_("Articles that lose it")] = articles
+        return named, counts, perms_needed, protected
+
 
 def checked_image(image, **options):
     """A new image checked and re-encoded like the body's uploads (raster formats only,

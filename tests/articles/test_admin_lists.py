@@ -101,3 +101,34 @@ def test_the_counts_cost_no_query_per_row(admin_client, django_assert_max_num_qu
     for url in urls:
         with django_assert_max_num_queries(budget[url]):
             admin_client.get(url)
+
+
+def test_deleting_a_tag_names_the_articles_that_lose_it(admin_client):
+    """The confirmation listed "Article-tag relationship: Article_tags object (4)" once per
+    article: nothing said which articles would lose the tag."""
+    sciatica = TagFactory(name="sciatica")
+    published = ArticleFactory(title="Sciatica at night", tags=[sciatica])
+    draft = ArticleFactory(title="Sciatica draft", tags=[sciatica], draft=True)
+    ArticleFactory(title="Unrelated", tags=[TagFactory(name="other")])
+
+    for response in [
+        admin_client.get(f"/admin/articles/tag/{sciatica.pk}/delete/"),
+        admin_client.post(
+            "/admin/articles/tag/",
+            {"action": "delete_selected", "_selected_action": [sciatica.pk]},
+        ),
+    ]:
+        page = BeautifulSoup(response.content, "html.parser")
+        text = page.select_one("#content").get_text(" ", strip=True)
+        assert "Article_tags object" not in text and "relationship" not in text
+        assert "Unrelated" not in text
+        assert "Sciatica at night (Published)" in text and "Sciatica draft (Draft)" in text
+        assert "Articles that lose it: 2" in text
+        links = {a["href"] for a in page.select("#content li a")}
+        assert {
+            f"/admin/articles/article/{published.pk}/change/",
+            f"/admin/articles/article/{draft.pk}/change/",
+        } <= links
+
+    admin_client.post(f"/admin/articles/tag/{sciatica.pk}/delete/", {"post": "yes"})
+    assert list(published.tags.all()) == [] and published.pk  # the articles stay
