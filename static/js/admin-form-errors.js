@@ -1,0 +1,13 @@
+// A form sent back with an error (Articles' people, topics, tags, pages, settings): the caret
+// goes to the first field to correct, as in the article's editor, not to the form's first
+// field, where Django's add form puts it and the next words typed would go. After "load":
+// Django focuses that first field from an async script.
+"use strict";
+window.addEventListener("load", function () {
+  var form = document.querySelector("#content-main form");
+  if (!form) return;
+  var invalid = Array.prototype.find.call(form.querySelectorAll('[aria-invalid="true"]'), function (field) {
+    return field.offsetParent !== null && !field.disabled;
+  });
+  if (invalid) invalid.focus();
+});
