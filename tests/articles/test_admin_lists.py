@@ -132,3 +132,36 @@ def test_deleting_a_tag_names_the_articles_that_lose_it(admin_client):
 
     admin_client.post(f"/admin/articles/tag/{sciatica.pk}/delete/", {"post": "yes"})
     assert list(published.tags.all()) == [] and published.pk  # the articles stay
+
+
+@pytest.mark.parametrize("model", ["topic", "person"])
+def test_a_topic_or_person_articles_use_says_how_to_delete_it(admin_client, model):
+    """Django's "Cannot delete" page said deleting it "would require deleting" the articles, as
+    if they could go with it, and not what to do instead."""
+    if model == "topic":
+        used = TopicFactory(name="Neuropathy")
+        ArticleFactory(title="Burning feet", topic=used)
+        fix = "choose another topic"
+    else:
+        used = PersonFactory(name="Amira Haddad")
+        ArticleFactory(title="Burning feet", reviewed_by=used)
+        fix = "choose another byline or reviewer"
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/{model}/{used.pk}/delete/").content, "html.parser"
+    )
+    note = page.select_one(".protected-note").get_text(" ", strip=True)
+    assert fix in note and "The articles are not deleted" in note
+    bulk = admin_client.post(
+        f"/admin/articles/{model}/", {"action": "delete_selected", "_selected_action": [used.pk]}
+    )
+    note = BeautifulSoup(bulk.content, "html.parser").select_one(".protected-note")
+    assert fix in note.get_text(" ", strip=True)
+
+    for unused in [TopicFactory(name="Empty"), PersonFactory(name="Nobody")]:
+        url = f"/admin/articles/{unused._meta.model_name}/{unused.pk}/delete/"
+        assert (
+            BeautifulSoup(admin_client.get(url).content, "html.parser").select_one(
+                ".protected-note"
+            )
+            is None
+        )
