@@ -24,7 +24,13 @@ from django_comments.forms import COMMENT_MAX_LENGTH
 
 from comments import health, notifications, rules
 from comments.models import Comment, CommentReport, CommentVersion, ModerationWord
-from comments.text import clean_comment_text, count_links, normalise_for_matching, too_long
+from comments.text import (
+    clean_comment_text,
+    count_links,
+    length_params,
+    normalise_for_matching,
+    too_long,
+)
 
 # What a reader may add to a report, as ``CommentReport.text`` holds it.
 REPORT_MAX_LENGTH = CommentReport._meta.get_field("text").max_length
@@ -83,7 +89,7 @@ def edit(comment: Comment, text: str) -> bool:
     if not text:
         raise ChangeRefusedError("Please write a comment.")
     if len(text) > COMMENT_MAX_LENGTH:
-        limits = {"show_value": len(text), "limit_value": COMMENT_MAX_LENGTH}
+        limits = length_params(len(text), COMMENT_MAX_LENGTH)
         raise ChangeRefusedError(too_long("Your comment") % limits)
     if _words(text)[ModerationWord.Action.DISALLOW]:
         raise ChangeRefusedError(
@@ -184,7 +190,7 @@ def checked_report(comment: Comment, reason: str, text: str = "") -> str:
         raise ChangeRefusedError("Please choose why you are reporting this comment.")
     text = clean_comment_text(text)
     if len(text) > REPORT_MAX_LENGTH:
-        limits = {"show_value": len(text), "limit_value": REPORT_MAX_LENGTH}
+        limits = length_params(len(text), REPORT_MAX_LENGTH)
         raise ChangeRefusedError(too_long("What you wrote") % limits)
     return text
 

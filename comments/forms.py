@@ -4,7 +4,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django_comments.forms import COMMENT_MAX_LENGTH
@@ -13,7 +13,13 @@ from django_comments.forms import CommentForm as BaseCommentForm
 from articles import pagecache
 from comments.converters import MAX_COMMENT_ID
 from comments.models import Comment
-from comments.text import clean_comment_text, clean_display_name, has_visible_text, too_long
+from comments.text import (
+    ReaderMaxLengthValidator,
+    clean_comment_text,
+    clean_display_name,
+    has_visible_text,
+    too_long,
+)
 
 # The form's one-time token travels in a cookie, not in the page: reader pages are cached and
 # shared, so nothing in their HTML may belong to one reader. Every page with the form sets a
@@ -140,8 +146,14 @@ class CommentForm(BaseCommentForm):
             self.fields[name].error_messages["required"] = message
         for name in ("name", "email", "url"):
             self.fields[name].error_messages["max_length"] = _(
-                "This is %(show_value)d characters long; the limit is %(limit_value)d."
+                "This is %(show_value)s characters long; the limit is %(limit_value)s."
             )
+        # Their lengths written as the page writes its numbers ("3,149", as "up to 3,000").
+        for field in self.fields.values():
+            field.validators = [
+                ReaderMaxLengthValidator(v.limit_value) if type(v) is MaxLengthValidator else v
+                for v in field.validators
+            ]
 
     def generate_security_data(self):
         # Only the target: the same for every reader, so the page can be cached.

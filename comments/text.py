@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.formats import number_format
 from django.utils.html import linebreaks, urlize
 from django.utils.text import normalize_newlines
 
@@ -53,14 +55,37 @@ _CONFUSABLES = Path(__file__).resolve().parent / "data" / "confusables.txt"
 COMMENT_LINK_REL = "nofollow ugc noopener"
 
 
+def number(value: int) -> str:
+    """A number as readers see it written everywhere on the site: in the locale's format, with
+    its thousands separators ("3,149"), as the boxes' hints ("up to 3,000 characters") and the
+    count comments.js keeps as the reader types."""
+    return number_format(value, force_grouping=True)
+
+
 def too_long(what: str) -> str:
-    """The refusal of a text over its limit, with the parameters Django's ``max_length``
-    check gives (``%(show_value)d``, ``%(limit_value)d``): the post form, the edit and the
-    report say it in the same words."""
+    """The refusal of a text over its limit, with the parameters of ``length_params`` (as
+    ``ReaderMaxLengthValidator`` gives them): the post form, the edit and the report say it in
+    the same words."""
     return (
-        f"{what} is %(show_value)d characters long; the limit is %(limit_value)d. "
+        f"{what} is %(show_value)s characters long; the limit is %(limit_value)s. "
         "Please shorten it: your text is kept below."
     )
+
+
+def length_params(length: int, limit: int) -> dict[str, str]:
+    """A too-long text's length and limit, written as ``number`` writes them."""
+    return {"show_value": number(length), "limit_value": number(limit)}
+
+
+class ReaderMaxLengthValidator(MaxLengthValidator):
+    """Django's ``max_length`` check, its numbers written for readers ("3,149", not "3149")."""
+
+    def __call__(self, value):
+        try:
+            super().__call__(value)
+        except ValidationError as error:
+            error.params = {**error.params, **length_params(self.clean(value), self.limit_value)}
+            raise
 
 
 def clean_comment_text(text: str) -> str:

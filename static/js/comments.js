@@ -5,6 +5,8 @@
   "use strict";
   var NEAR = 0.2; // say how many are left from the last fifth of the limit
   var timers = new WeakMap();
+  // Numbers as the server writes them ("3,149", as the hint's "up to 3,000"): the page's locale.
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
   function count(box) {
     var hint = document.getElementById(box.id + "_count");
@@ -14,9 +16,9 @@
     var left = limit - Array.from(box.value.trim()).length;
     var message = hint.dataset.hint;
     if (left < 0) {
-      message = "You have " + -left + (left === -1 ? " character" : " characters") + " too many.";
+      message = "You have " + numbers.format(-left) + (left === -1 ? " character" : " characters") + " too many.";
     } else if (left <= limit * NEAR) {
-      message = "You have " + left + (left === 1 ? " character" : " characters") + " left.";
+      message = "You have " + numbers.format(left) + (left === 1 ? " character" : " characters") + " left.";
     }
     hint.classList.toggle("error", left < 0);
     if (hint.textContent !== message) hint.textContent = message; // read out: aria-live

@@ -231,7 +231,8 @@ def test_a_refusal_that_is_not_about_a_field_lists_no_fields(settings, client, p
 
 def test_a_comment_over_the_limit_comes_back_whole_with_its_length(post, article):
     """The box has no maxlength (a browser would cut a pasted story short without a word):
-    the server refuses a longer text and gives all of it back."""
+    the server refuses a longer text and gives all of it back, its numbers written as the box's
+    hint writes them ("up to 3,000 characters")."""
     story = ("My calves burned after every session. " * 80)[:3001]
     response = post(article, comment=story)
     assert response.status_code == 400
@@ -239,7 +240,7 @@ def test_a_comment_over_the_limit_comes_back_whole_with_its_length(post, article
     assert_text_kept(response, story)
     [error] = [a.get_text() for a in soup(response).select(".problem-list a")]
     assert error == (
-        "Comment: Your comment is 3001 characters long; the limit is 3000. Please shorten it: "
+        "Comment: Your comment is 3,001 characters long; the limit is 3,000. Please shorten it: "
         "your text is kept below."
     )
 

@@ -187,7 +187,8 @@ def test_an_edit_over_the_limit_comes_back_whole(client, own_published):
     page = BeautifulSoup(response.content, "html.parser")
     assert page.select_one("form.edit-form textarea").get_text() == longer
     problem = page.select_one(".problem")
-    assert "3001 characters long; the limit is 3000" in problem.get_text()
+    # Written as the hint above writes its number: "3,000", not "3000".
+    assert "3,001 characters long; the limit is 3,000" in problem.get_text()
     # The page opens on the message, as the refused comment's page does (NHS.UK's summary).
     assert problem.has_attr("autofocus") and problem["tabindex"] == "-1"
     own_published.refresh_from_db()
@@ -621,18 +622,19 @@ def test_a_report_without_a_reason_is_refused_with_the_text_kept(client, article
 
 
 def test_a_report_over_the_limit_comes_back_whole_and_records_nothing(client, article):
-    """Cut at 500 characters before (by the box, then again by the server, without a word)."""
+    """Cut at 500 characters before (by the box, then again by the server, without a word).
+    Its length is written as the site writes numbers: "1,299", not "1299"."""
     comment = CommentFactory(article=article)
     page = BeautifulSoup(client.get(f"/comments/{comment.pk}/report/").content, "html.parser")
     box = page.find("textarea", attrs={"name": "text"})
     assert not box.has_attr("maxlength") and box["data-maxlength"] == "500"
     assert page.find(id="id_report_text_count").get_text() == "You can enter up to 500 characters."
-    details = "They tell readers to stop their pregabalin at once. " * 10
+    details = "They tell readers to stop their pregabalin at once. " * 25
     response = report(client, comment, text=details)
     assert response.status_code == 400
     page = BeautifulSoup(response.content, "html.parser")
     assert page.find("textarea", attrs={"name": "text"}).get_text() == details
-    assert f"{len(details.strip())} characters long; the limit is 500" in page.get_text()
+    assert "1,299 characters long; the limit is 500" in page.get_text()
     assert not CommentReport.objects.exists()
     assert report(client, comment, text=details[:500]).status_code == 200
     assert CommentReport.objects.get().text == details[:500].strip()

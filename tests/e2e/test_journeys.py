@@ -186,27 +186,28 @@ def test_a_long_story_is_counted_never_cut_and_comes_back_whole(
     page, live_server, seed_article, console_errors
 ):
     """Pasting a story drafted elsewhere: a maxlength would have cut it at 3,000 characters
-    without a word. The count says how many are left, then how many too many."""
+    without a word. The count says how many are left, then how many too many, its numbers
+    written as the hint and the server's message write them ("1,100", "3,000")."""
     page.set_viewport_size(PHONE)
     page.goto(live_server.url + seed_article.get_absolute_url())
     form = page.locator("form.comment-form")
     count = page.locator("#id_comment_count")
     expect(count).to_have_text("You can enter up to 3,000 characters.")
-    story = ("After the third session my calves burned for two days. " * 60)[:3100]
+    story = ("After the third session my calves burned for two days. " * 80)[:4100]
     fill_comment(form, "Ann", "ann@example.org", story[:2990])
     expect(count).to_have_text("You have 10 characters left.")
     fill_comment(form, "Ann", "ann@example.org", story)
     expect(page.locator("#id_comment")).to_have_value(story)
-    expect(count).to_have_text("You have 100 characters too many.")
+    expect(count).to_have_text("You have 1,100 characters too many.")
     expect(count).to_have_class(re.compile(r"\berror\b"))
     page.wait_for_timeout(1100)
     form.get_by_role("button", name="Post Comment").click()
 
     expect(page.locator(".problem-list a")).to_have_text(
-        [re.compile(r"^Comment: Your comment is 3100 characters long; the limit is 3000\.")]
+        [re.compile(r"^Comment: Your comment is 4,100 characters long; the limit is 3,000\.")]
     )
     expect(page.locator("#id_comment")).to_have_value(story)
-    expect(count).to_have_text("You have 100 characters too many.")
+    expect(count).to_have_text("You have 1,100 characters too many.")
     assert not Comment.objects.filter(user_name="Ann").exists()
     assert console_errors == [
         "Failed to load resource: the server responded with a status of 400 (Bad Request)"
