@@ -351,3 +351,32 @@ def test_cancelling_an_edit_in_place_restores_the_comment(
     expect(mine.locator(".comment-text")).to_have_text("Heat helped me.")
     expect(mine.get_by_role("link", name="Edit")).to_be_focused()
     assert console_errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_forms_button_and_the_link_beside_it_stand_apart(
+    page, live_server, article, console_errors, width
+):
+    """The buttons "Save changes" and "Cancel" touched on the edit page (a space's width
+    between them): a reader aiming for one could press the other. The edit (on its page and
+    in place), delete and report forms keep them apart, on a phone and on a desktop."""
+    page.set_viewport_size({"width": width, "height": 800})
+    url = live_server.url + article.get_absolute_url()
+    comment = post_comment(page, url, "Heat helped me.")
+    maria = Comment.objects.get(user_name="Maria")
+
+    def gap(row):
+        button, link = row.locator("button"), row.locator("a")
+        expect(link).to_be_visible()
+        first, second = button.bounding_box(), link.bounding_box()
+        if second["y"] >= first["y"] + first["height"]:  # wrapped: one under the other
+            return second["y"] - (first["y"] + first["height"])
+        return second["x"] - (first["x"] + first["width"])
+
+    mine = page.locator(f"#c{comment.pk}")
+    mine.get_by_role("link", name="Edit").click()
+    assert gap(mine.locator("form.edit-form p:has(button)")) >= 12
+    for path in (f"{comment.pk}/edit/", f"{comment.pk}/delete/", f"{maria.pk}/report/"):
+        page.goto(f"{live_server.url}/comments/{path}")
+        assert gap(page.locator("form p:has(button)")) >= 12, path
+    assert console_errors == []
