@@ -8,6 +8,7 @@ page cache for the rest of their visit. Edit and delete also need this browser's
 key, a SameSite=Lax cookie that another site's form never sends.
 """
 
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -98,6 +99,7 @@ def delete_comment(request, pk):
         "comment": comment,
         "article": comment.content_object,
         "replies": controls.public_replies(comment),
+        "kept_days": settings.COMMENTS_SPAM_RETENTION_DAYS,  # then emptied (make clear-spam)
     }
     return render(request, "comments/delete.html", context)
 
@@ -129,7 +131,11 @@ def comment_deleted(request, pk):
         or comment.commenter_key_hash != key_hash
     ):
         raise Http404("No comment of this browser's was deleted here.")
-    context = {"article": comment.content_object, "replies": controls.public_replies(comment)}
+    context = {
+        "article": comment.content_object,
+        "replies": controls.public_replies(comment),
+        "kept_days": settings.COMMENTS_SPAM_RETENTION_DAYS,  # then emptied (make clear-spam)
+    }
     response = render(request, "comments/deleted.html", context)
     patch_cache_control(response, private=True, no_store=True)  # one browser's own page
     return response

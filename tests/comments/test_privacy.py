@@ -418,6 +418,28 @@ def test_the_privacy_page_names_every_cookie_the_site_sets(client):
     assert FlatPage.objects.get(pk=page.pk).content == "Our own words."
 
 
+def test_the_privacy_page_says_what_becomes_of_a_deleted_comment(client):
+    """Kept for the moderators 30 days, then emptied (delete_old_spam), or erased sooner on
+    request (articles.0022): once, however often the migration runs; a rewritten page is left."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.flatpages.models import FlatPage
+
+    migration = importlib.import_module("articles.migrations.0022_privacy_deleted_comments")
+    text = client.get("/privacy/").content.decode()
+    assert text.count("A comment you delete yourself is no longer shown to anyone") == 1
+    assert text.count("the ones you deleted yourself included") == 1
+    page = FlatPage.objects.get(url="/privacy/")
+    migration.add(apps, None)  # twice: still once
+    assert FlatPage.objects.get(pk=page.pk).content == page.content
+    migration.remove(apps, None)
+    assert "delete yourself" not in FlatPage.objects.get(pk=page.pk).content
+    FlatPage.objects.filter(pk=page.pk).update(content="Our own words.")
+    migration.add(apps, None)
+    assert FlatPage.objects.get(pk=page.pk).content == "Our own words."
+
+
 def test_comments_removed_long_ago_are_emptied_of_their_writers_data(ann, client, settings):
     """A comment its writer deleted (or a moderator removed) was kept with the name, email,
     IP and text, and a copy of the text, for ever: `make clear-spam` empties it after the

@@ -264,6 +264,27 @@ def test_after_deleting_the_writer_is_told_it_worked(caches, client, own_publish
     assert other_reader.get(response["Location"]).status_code == 404
 
 
+def test_after_deleting_the_writer_is_shown_how_to_have_it_erased(client, own_published):
+    """Told only that "the site's moderators can still read it", a writer who regrets what
+    they shared had nothing to do about it: the page leads to the privacy page's erasure
+    section, which says that erasure covers a deleted comment and how to ask for it."""
+    landed = client.get(client.post(f"/comments/{own_published.pk}/delete/")["Location"])
+    soup = BeautifulSoup(landed.content, "html.parser")
+    link = soup.find("a", string="how to ask, and what erasure removes")
+    assert link["href"] == "/privacy/#your-copy-and-erasure"
+    assert "can still read it for 30 days; then your words and details are removed" in (
+        soup.find(attrs={"role": "status"}).get_text()
+    )
+    assert "ask the editors to erase it now" in link.parent.get_text()
+    privacy = BeautifulSoup(client.get("/privacy/").content, "html.parser")
+    section = privacy.find(id="your-copy-and-erasure")
+    told = " ".join(p.get_text() for p in section.find_next_siblings("p"))
+    assert "the ones you deleted yourself included" in told
+    assert "To ask, write to the editors of this site from the email address" in told
+    how_long = privacy.find(id="how-long").find_next_sibling("p").get_text()
+    assert "the moderators can still read it for 30 days" in how_long
+
+
 def test_back_to_the_delete_page_after_deleting_says_it_was_deleted(
     client, own_published, other_reader
 ):
