@@ -174,6 +174,18 @@ def test_the_edit_page_works_without_script(client, own_published):
     assert form.textarea.get_text() == "Ice helped more than heat."
 
 
+def test_the_edit_form_says_until_when_and_that_a_link_is_read_again(client, own_published):
+    """With script the edit form alone is shown under the comment (comments.js takes
+    form.edit-form from this page): the deadline and "a moderator may read it again if you add
+    a link" were outside it, so a writer editing in place was told neither."""
+    page = BeautifulSoup(client.get(f"/comments/{own_published.pk}/edit/").content, "html.parser")
+    form = page.select_one("form.edit-form")
+    terms = form.find(id="id_edit_comment_terms")
+    assert terms.get_text().startswith("You can edit it until ")
+    assert "A moderator may read it again if you add a link." in terms.get_text()
+    assert "id_edit_comment_terms" in form.textarea["aria-describedby"].split()
+
+
 def test_an_edit_over_the_limit_comes_back_whole(client, own_published):
     page = BeautifulSoup(client.get(f"/comments/{own_published.pk}/edit/").content, "html.parser")
     box = page.select_one("form.edit-form textarea")
