@@ -37,6 +37,37 @@
     return data;
   }
 
+  /* --- Times as the admin writes them, in the site's time zone ---------------------- */
+  // The browser's own format and zone ("Dec 6, 2026, 3:29 PM") sat beside the admin's
+  // "6 Dec 2026, 15:29" on the same screen. The page names the site's zone (TIME_ZONE) and
+  // the browser's Intl reads any moment's wall clock there, daylight saving included; the
+  // page's one UTC offset (data-admin-utc-offset) is right only on its side of a change.
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var siteParts = null;
+  try {
+    siteParts = new Intl.DateTimeFormat("en-GB", {
+      timeZone: config.dataset.timeZone || "UTC", hourCycle: "h23", year: "numeric",
+      month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric"
+    });
+  } catch (error) { siteParts = null; } // a zone this browser does not know: the page's offset
+  function siteClock(instant) {
+    var clock = {};
+    if (siteParts) {
+      siteParts.formatToParts(new Date(instant)).forEach(function (part) { clock[part.type] = +part.value; });
+      return { year: clock.year, month: clock.month, day: clock.day, hour: clock.hour % 24,
+        minute: clock.minute, second: clock.second };
+    }
+    var shifted = new Date(instant + (Number(document.body.dataset.adminUtcOffset) || 0) * 1000);
+    return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate(),
+      hour: shifted.getUTCHours(), minute: shifted.getUTCMinutes(), second: shifted.getUTCSeconds() };
+  }
+  // The admin's DATETIME_FORMAT (nervepain/formats): "1 Mar 2027, 09:30".
+  function clockText(clock) {
+    var twoDigits = function (number) { return ("0" + number).slice(-2); };
+    return clock.day + " " + MONTHS[clock.month - 1] + " " + clock.year + ", " +
+      twoDigits(clock.hour) + ":" + twoDigits(clock.minute);
+  }
+
   /* --- Preview ---------------------------------------------------------------------- */
   var timer = null;
   var sequence = 0;
@@ -259,8 +290,7 @@
   }
 
   function timeText(iso) {
-    var when = new Date(iso);
-    return when.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    return clockText(siteClock(Date.parse(iso)));
   }
 
   function autosave(beacon) {
@@ -667,7 +697,6 @@
   var publishedOption = statusBox && statusBox.querySelector('option[value="published"]');
   var dayBox = form.querySelector('input[name="published_at_0"]');
   var timeBox = form.querySelector('input[name="published_at_1"]');
-  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   var MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
   // Python's strptime, as the save reads the boxes: each of the admin's input formats in turn
@@ -783,16 +812,15 @@
         followPublication();
         return;
       }
-      // The boxes hold the site's time, as Django's "Now" does: the page says its offset from
-      // UTC, in seconds (data-admin-utc-offset).
-      var offset = Number(document.body.dataset.adminUtcOffset) || 0;
-      var when = Date.UTC(day.year, day.month - 1, day.day, time.hour, time.minute, time.second) - offset * 1000;
-      // The admin's DATETIME_FORMAT (nervepain/formats): "1 Mar 2027, 09:30".
-      var twoDigits = function (number) { return ("0" + number).slice(-2); };
-      var whenText = day.day + " " + MONTHS[day.month - 1] + " " + day.year + ", " +
-        twoDigits(time.hour) + ":" + twoDigits(time.minute);
+      // The boxes hold the site's wall clock, as Django's "Now" does: compared with the site's
+      // wall clock now, not turned into a moment with the page's one UTC offset, which put a
+      // date across a daylight-saving change (or a page left open over one) an hour out.
+      var clock = { year: day.year, month: day.month, day: day.day, hour: time.hour,
+        minute: time.minute, second: time.second };
+      var wall = function (c) { return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second); };
+      var whenText = clockText(clock);
       publishedEdit = label + " " + whenText;
-      if (when > Date.now()) {
+      if (wall(clock) > wall(siteClock(Date.now()))) {
         label = statusBox.dataset.scheduled.replace("%(when)s", whenText);
         publishedEdit = label;
       }
