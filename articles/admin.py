@@ -262,7 +262,7 @@ class PublisherPageAdmin(
 
     history_intro = _(
         "Every saved version of this page: its text, its details and its header and footer "
-        "links. Choose two to compare them, or restore one."
+        "links."
     )
 
     form = PublisherPageForm
@@ -976,7 +976,7 @@ class ArticleAdmin(
     form = ArticleAdminForm
     history_intro = _(
         "Every saved version of this article: its body, its details and its medical review "
-        "sign-off. Choose two to compare them, or restore one."
+        "sign-off."
     )
     inlines = [ReferenceInline]
     # Few columns, as WordPress's Posts list keeps: seven (publish date, last reviewed, next

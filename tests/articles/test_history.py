@@ -1,6 +1,7 @@
 """Revision history: every admin save is a version (who, when); moderators compare and restore."""
 
 import pytest
+import reversion
 from bs4 import BeautifulSoup
 from reversion.models import Version
 
@@ -302,3 +303,20 @@ def test_two_saves_in_the_same_minute_are_told_apart_by_their_seconds(
     )
     message = " ".join(str(m) for m in response.context["messages"])
     assert message == "Restored the version saved on 6 Dec 2026, 10:15:07."
+
+
+def test_an_article_with_one_version_offers_nothing_to_compare(admin_client):
+    """With one version, History showed From and To buttons with nothing to compare and said
+    "Choose two": the page shows that version and says the next save records one to compare."""
+    with reversion.create_revision():
+        article = ArticleFactory(body="Rest for a day.")
+    assert len(versions(article)) == 1
+    response = admin_client.get(f"/admin/articles/article/{article.pk}/history/")
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select("#change-history input[type=radio]") == []
+    headers = [th.get_text() for th in page.select("#change-history thead th")]
+    assert headers == ["Date/time", "User", "Change"]
+    intro = page.select_one("#content-main > p").get_text()
+    assert "Choose two" not in intro
+    assert "the only one so far" in intro
+    assert len(page.select("#change-history tbody tr")) == 1
