@@ -4,9 +4,10 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import testcases
+from django.test import Client, testcases
 from PIL import Image, ImageDraw
 
+from articles.models import BodyImage
 from articles.uploads import RasterImageForm
 from tests.factories import ArticleFactory
 
@@ -56,4 +57,33 @@ def test_the_image_opened_on_its_own_is_an_image(page, live_server, console_erro
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert page.evaluate("document.contentType") == "image/png"
     page.screenshot(path="test-results/shots/image-alone.png")
+    assert console_errors == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_help_under_an_images_markdown_lines_up_with_it(
+    page, live_server, admin_user, console_errors, width
+):
+    """On a wide screen the line under the Markdown to paste sat 170 pixels right of it,
+    indented past a label it was already beside, and looked centred: it starts where the
+    Markdown does, as other help lines start under their box."""
+    client = Client()
+    client.force_login(admin_user)
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 400), "#e8f1f2").save(buffer, "PNG")
+    response = client.post(
+        "/markdownx/upload/",
+        {"image": SimpleUploadedFile("knee.png", buffer.getvalue(), content_type="image/png")},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert response.status_code == 200
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(admin_user.username)
+    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/admin/articles/bodyimage/{BodyImage.objects.get().pk}/change/")
+    markdown = page.locator(".field-markdown .image-markdown").bounding_box()
+    help_line = page.locator(".field-markdown div.help").bounding_box()
+    assert help_line["x"] == markdown["x"]
     assert console_errors == []
