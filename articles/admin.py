@@ -940,6 +940,16 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class ReferenceFormSet(BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        """A blank row (and "Add another") is numbered after the saved references: the save
+        keeps the numbers as they stand, and the model's 0 put a row filled in there first,
+        before references numbered from 1 (or 2, when the first was deleted)."""
+        kwargs = super().get_form_kwargs(index)
+        if index is None or index >= self.initial_form_count():
+            after = max((reference.position for reference in self.get_queryset()), default=0)
+            kwargs["initial"] = {**kwargs.get("initial", {}), "position": after + 1}
+        return kwargs
+
     def add_fields(self, form, index):
         """A table cell's box has no label of its own: name it by its column and row."""
         super().add_fields(form, index)

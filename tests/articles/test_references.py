@@ -157,3 +157,53 @@ def test_links_that_skip_validation_are_never_put_in_an_href(client):
     content = client.get(article.get_absolute_url()).content.decode()
     assert "javascript:" not in content
     assert "Bad source" in content
+
+
+def _form_as_sent(html):
+    """The article form's fields as a browser sends them, untouched."""
+    form = BeautifulSoup(html, "html.parser").select_one("form#article_form")
+    data = {}
+    for field in form.select("input[name], textarea[name], select[name]"):
+        name = field["name"]
+        if field.name == "textarea":
+            data[name] = field.get_text()
+            if data[name].startswith("\n"):
+                data[name] = data[name][1:]  # as the HTML parser of a browser drops it
+        elif field.name == "select":
+            chosen = [option["value"] for option in field.select("option[selected]")]
+            if field.has_attr("multiple"):
+                data[name] = chosen
+            else:
+                data[name] = chosen[0] if chosen else field.select_one("option")["value"]
+        elif field.get("type") in ("checkbox", "radio"):
+            if field.has_attr("checked"):
+                data[name] = field.get("value", "on")
+        elif field.get("type") not in ("file", "submit", "button"):
+            data[name] = field.get("value", "")
+    return data
+
+
+def test_the_blank_reference_row_is_numbered_after_the_saved_ones(admin_client):
+    """References numbered 2 and 3 (the first deleted) came with a blank row numbered 0: a
+    reference written there was saved as 0, and listed first. The blank row, and a row
+    "Add another" makes, are numbered 4: written there, it is listed last."""
+    article = ArticleFactory(body="Walk [@walk]. Rest [@rest]. Stretch [@stretch].")
+    ReferenceFactory(article=article, position=2, key="walk")
+    ReferenceFactory(article=article, position=3, key="rest")
+    url = f"/admin/articles/article/{article.pk}/change/"
+    response = admin_client.get(url)
+    page = BeautifulSoup(response.content, "html.parser")
+    assert page.select_one("#id_references-2-position")["value"] == "4"
+    assert page.select_one("#id_references-__prefix__-position")["value"] == "4"
+
+    data = _form_as_sent(response.content)
+    data |= {
+        "references-2-key": "stretch",
+        "references-2-title": "Stretching",
+        "references-2-publisher": "NHS",
+        "references-2-url": "https://www.nhs.uk/",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    keys = list(article.references.values_list("key", flat=True))
+    assert keys == ["walk", "rest", "stretch"]
