@@ -261,8 +261,7 @@ class PublisherPageAdmin(
     bring one back; "Recover deleted pages" brings back a deleted page."""
 
     history_intro = _(
-        "Every saved version of this page: its text, its details and its header and footer "
-        "links."
+        "Every saved version of this page: its text, its details and its header and footer links."
     )
 
     form = PublisherPageForm

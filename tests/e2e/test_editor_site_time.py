@@ -25,19 +25,20 @@ LONDON = "Europe/London"  # GMT in winter, BST (UTC+1) from the last Sunday of M
 
 @pytest.fixture
 def american_browser(browser):
-    """A browser in New York, in American English: its own format would be "Dec 6, 2026, 3:29 PM"."""
-    context = browser.new_context(
-        locale="en-US", timezone_id="America/New_York", viewport=DESKTOP
-    )
+    """A browser in New York, in American English: its own way is "Dec 6, 2026, 3:29 PM"."""
+    context = browser.new_context(locale="en-US", timezone_id="America/New_York", viewport=DESKTOP)
     page = context.new_page()
     yield page
     context.close()
 
 
 def test_the_autosave_line_says_when_in_the_admins_format_and_the_sites_zone(
-    american_browser, live_server, editor, settings
+    american_browser,
+    live_server,
+    editor,  # noqa: F811
+    settings,
 ):
-    """"Draft kept at Dec 6, 2026, 11:10 AM" (the browser's format and zone) sat beside the
+    """ "Draft kept at Dec 6, 2026, 11:10 AM" (the browser's format and zone) sat beside the
     admin's "6 Dec 2026, 16:10": the line says the time as the admin writes it."""
     settings.TIME_ZONE = LONDON
     page = american_browser
@@ -54,7 +55,10 @@ def test_the_autosave_line_says_when_in_the_admins_format_and_the_sites_zone(
 
 
 def test_a_publish_date_across_a_daylight_saving_change_is_read_in_the_sites_time(
-    american_browser, live_server, editor, settings
+    american_browser,
+    live_server,
+    editor,  # noqa: F811
+    settings,
 ):
     """The Status choice compared the date typed with now through the page's one UTC offset:
     a page served in London's winter (GMT) read a summer date an hour late, so 09:30 BST on a
