@@ -39,7 +39,26 @@ from nervepain.admin_site import TextAsStored
 
 NOTE_MAX_LENGTH = Comment._meta.get_field("site_note").max_length
 DEFAULT_NOTE = "Please talk to your doctor before changing any medication or treatment."
+# The queue's bulk action "Publish with a note from the site", on a comment's own page: a
+# decision of its form as the others are (comments.queue.ACTIONS), not one of the queue card's.
+PUBLISH_WITH_NOTE = queue.Action(
+    "publish_with_note",
+    _("Publish with this note"),
+    Comment.State.PUBLISHED,
+    frozenset({Comment.State.PENDING, Comment.State.SPAM, Comment.State.REMOVED}),
+    "",
+)
 WORRIES_SHOWN = 3  # the worried readers' own words on the comment's page, newest first
+
+
+def note_error(note: str) -> str | None:
+    """Why a note from the site cannot be published (empty or too long), or None: for the
+    queue's bulk action and the comment's page alike."""
+    if note and len(note) <= NOTE_MAX_LENGTH:
+        return None
+    return _("Write a note of 1 to %(max)d characters; nothing was published.") % {
+        "max": NOTE_MAX_LENGTH
+    }
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -98,6 +117,14 @@ class CommentAdminForm(forms.ModelForm):
         ),
     )
 
+    site_note = forms.CharField(
+        label=_("Note from the site"),
+        required=False,
+        initial=DEFAULT_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
+        help_text=_("Short and public, up to %(max)d characters.") % {"max": NOTE_MAX_LENGTH},
+    )
+
     # The decision button pressed with the form on the comment's page, if any (an Action of
     # comments.queue, set by CommentAdmin.get_form): the edits and the reply go with it.
     decision = None
@@ -110,6 +137,10 @@ class CommentAdminForm(forms.ModelForm):
         """A reply the site cannot publish is refused here, so the page comes back with every
         word typed still in it (it was dropped with an error message after saving)."""
         cleaned = super().clean()
+        if self.decision is PUBLISH_WITH_NOTE:
+            error = note_error(cleaned.get("site_note", "").strip())
+            if error:
+                self.add_error("site_note", error)
         if cleaned.get("reply", "").strip():
             approving = self.decision is not None and self.decision.state == Comment.State.PUBLISHED
             if self.decision is not None and not approving:
@@ -704,7 +735,10 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         edits and the reply are saved with the decision instead of being lost."""
         if request.method != "POST":
             return None
-        return queue.ACTIONS.get(request.POST.get("_decision", ""))
+        name = request.POST.get("_decision", "")
+        if name == PUBLISH_WITH_NOTE.name:
+            return PUBLISH_WITH_NOTE
+        return queue.ACTIONS.get(name)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if self._decision(request) is not None and not self.has_moderate_permission(request):
@@ -715,6 +749,10 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             worries = comment.reports.unhandled_worries()
             extra = {
                 "row_actions": queue.actions_for(comment),
+                # "Publish with a note from the site", where Approve is offered.
+                "note_decision": PUBLISH_WITH_NOTE
+                if comment.state in PUBLISH_WITH_NOTE.applies_to
+                else None,
                 "thread": queue.thread(comment),
                 "public_name": queue.reply_name(request),
                 "can_moderate": self.has_moderate_permission(request),
@@ -755,7 +793,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         decision = getattr(form, "decision", None)
         changed = {}
         if decision is not None and decision.state == Comment.State.PUBLISHED:
-            changed = decisions.decide([obj], decision.state, request.user)
+            note = form.cleaned_data["site_note"].strip() if decision is PUBLISH_WITH_NOTE else None
+            changed = decisions.decide([obj], decision.state, request.user, note=note)
         text = form.cleaned_data.get("reply", "").strip()
         if text:
             try:
@@ -812,13 +851,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         (for a medical claim: "Please talk to your doctor before changing medication")."""
         note = request.POST.get("site_note", "").strip()
         if request.POST.get("confirm") == "yes":
-            if not note or len(note) > NOTE_MAX_LENGTH:
-                self.message_user(
-                    request,
-                    _("Write a note of 1 to %(max)d characters; nothing was published.")
-                    % {"max": NOTE_MAX_LENGTH},
-                    messages.ERROR,
-                )
+            error = note_error(note)
+            if error:
+                self.message_user(request, error, messages.ERROR)
             else:
                 self._act(request, queryset, Comment.State.PUBLISHED, note=note)
                 return None

@@ -1,0 +1,112 @@
+"""A comment's own page in the admin, as a moderator opening it from an email on a phone uses
+it: the comment and its decisions together at the top, the permanent Delete apart; "Publish
+with a note from the site" there too; and the screens around it (reports, privacy) that name
+and lead back to things as the moderator left them."""
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/comments/comment/"
+REPORTS = "/admin/comments/commentreport/"
+
+
+def soup(response):
+    assert response.status_code == 200
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def change_page(client, comment):
+    return soup(client.get(f"{CHANGELIST}{comment.pk}/change/"))
+
+
+def posted(obj, **fields):
+    """What the comment's page posts: its fields as they are, with ``fields`` typed in."""
+    return {
+        "user_name": obj.user_name,
+        "user_url": "",
+        "comment": obj.comment,
+        "reply": "",
+        "next": f"{CHANGELIST}{obj.pk}/change/",
+        **fields,
+    }
+
+
+def test_the_decisions_are_beside_the_comment_before_the_other_fields_and_far_from_delete(
+    admin_client,
+):
+    """On a phone they were after every field, the thread and Django's red Delete (2,900 px
+    down): now they are in a Status box beside the comment's text, before the moderation
+    details, and Delete stays in Django's row at the foot."""
+    comment = CommentFactory(state="pending", reason="medical", reason_detail="cured my")
+    form = change_page(admin_client, comment).select_one("#comment_form")
+    top = form.select_one(".comment-top")
+    assert top.select_one("textarea#id_comment") is not None
+    status = top.select_one(".comment-status")
+    assert [b.get_text() for b in status.select(".comment-decisions button")] == [
+        "Approve",
+        "Spam",
+        "Remove",
+    ]
+    assert "Held: Medical claim (cured my)" in status.get_text(" ", strip=True)
+    # Before the Moderation, Details and Reply fieldsets and the thread, in the page's order.
+    later = top.find_next_siblings("fieldset")
+    assert [f.h2.get_text() for f in later] == ["Moderation", "Details", "Reply"]
+    assert top.find_next(class_="comment-thread") is not None
+    assert not status.select(".deletelink") and top.find_next(class_="deletelink") is not None
+
+
+def test_enter_in_a_field_still_saves_and_decides_nothing(moderator_client):
+    """The first submit button of a form is the one Enter presses: with the decisions before
+    Save, that would have been Approve (or Unapprove). A hidden Save comes first."""
+    comment = CommentFactory(state="pending")
+    form = change_page(moderator_client, comment).select_one("#comment_form")
+    first = form.select("input[type=submit], button:not([type=button]):not([form])")[0]
+    assert (first["name"], first.has_attr("hidden")) == ("_save", True)
+
+
+def test_a_medical_claim_can_be_published_with_a_note_from_its_page(moderator_client):
+    """The queue's bulk action "Publish with a note from the site", on the comment's page: the
+    note box (open for a medical claim, with the usual note), and its button publishes it
+    with the note, with the decision's Undo."""
+    comment = CommentFactory(state="pending", reason="medical", comment="Stop your pills.")
+    status = change_page(moderator_client, comment).select_one(".comment-status")
+    note = status.select_one("details.comment-note")
+    assert note.has_attr("open")
+    assert note.textarea["name"] == "site_note"
+    assert note.textarea.get_text(strip=True).startswith("Please talk to your doctor")
+    button = note.select_one("button")
+    assert (button["name"], button["value"]) == ("_decision", "publish_with_note")
+
+    url = f"{CHANGELIST}{comment.pk}/change/"
+    response = moderator_client.post(
+        url,
+        posted(comment, site_note="  Ask your GP first.  ", _decision="publish_with_note"),
+        follow=True,
+    )
+    comment.refresh_from_db()
+    assert (comment.state, comment.site_note) == ("published", "Ask your GP first.")
+    [message] = [str(m) for m in response.context["messages"]]
+    assert message.startswith("1 comment approved.") and "Undo" in message
+    assert response.redirect_chain[-1][0] == url
+
+
+def test_an_empty_note_publishes_nothing_and_says_why(moderator_client):
+    comment = CommentFactory(state="pending", reason="medical")
+    response = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/change/",
+        posted(comment, site_note=" ", _decision="publish_with_note"),
+    )
+    page = soup(response)
+    assert "Write a note of 1 to 300 characters" in page.select_one(".comment-note").get_text()
+    assert page.select_one(".comment-note").has_attr("open")
+    comment.refresh_from_db()
+    assert (comment.state, comment.site_note) == ("pending", "")
+
+
+def test_a_published_comment_has_no_note_to_publish_with(moderator_client):
+    comment = CommentFactory(state="published")
+    assert change_page(moderator_client, comment).select(".comment-note") == []

@@ -1,0 +1,75 @@
+"""A comment's page in the admin, opened on a phone from an email: the comment and its
+decisions together near the top, Enter still saves, "Publish with a note" works without
+script, and the worried-writer buttons show where the keyboard is in the dark theme."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from comments.models import Comment
+from tests.factories import CommentFactory, UserFactory
+
+# serialized_rollback: data migrations (the Moderators group) survive flushes.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+PHONE = {"width": 375, "height": 740}
+
+
+def log_in_moderator(page, live_server):
+    moderator = UserFactory(username="mod", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("mod")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+
+
+def medical_claim():
+    return CommentFactory(
+        state="pending",
+        user_name="Dave",
+        reason="medical",
+        reason_detail="stop taking your pregabalin",
+        comment="Stop taking your pregabalin and try magnesium instead, it cured me.",
+    )
+
+
+def test_on_a_phone_the_decisions_are_under_the_comment_near_the_top(browser, live_server):
+    """They were 2,900 px down, under Django's red Delete; now they follow the comment's
+    text, within the second screen of a 375 px phone."""
+    comment = medical_claim()
+    page = browser.new_context(viewport=PHONE).new_page()
+    log_in_moderator(page, live_server)
+    page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    text = page.locator("#id_comment").bounding_box()
+    approve = page.locator(".comment-decisions").get_by_role("button", name="Approve")
+    box = approve.bounding_box()
+    assert box["y"] < 2 * PHONE["height"]
+    assert 0 < box["y"] - (text["y"] + text["height"]) < 200  # the comment, then its decisions
+    assert box["width"] >= 44 and box["height"] >= 44
+
+
+def test_enter_in_the_name_field_saves_without_deciding(browser, live_server):
+    comment = medical_claim()
+    page = browser.new_context(viewport=PHONE).new_page()
+    log_in_moderator(page, live_server)
+    page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    page.locator("#id_user_name").fill("Dave B")
+    with page.expect_navigation():
+        page.locator("#id_user_name").press("Enter")
+    comment.refresh_from_db()
+    assert (comment.user_name, comment.state) == ("Dave B", "pending")
+
+
+def test_publish_with_a_note_works_without_script(browser, live_server):
+    comment = medical_claim()
+    page = browser.new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    log_in_moderator(page, live_server)
+    page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    page.get_by_label("Note from the site").fill("Please ask your doctor first.")
+    page.get_by_role("button", name="Publish with this note").click()
+    page.wait_for_url(f"**/admin/comments/comment/{comment.pk}/change/")
+    comment.refresh_from_db()
+    assert (comment.state, comment.site_note) == (
+        Comment.State.PUBLISHED,
+        "Please ask your doctor first.",
+    )
