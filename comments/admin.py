@@ -865,6 +865,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             "action": "publish_with_note",
             "note": note or DEFAULT_NOTE,
+            "back_url": request.get_full_path(),  # the queue as it was (see erase_commenter_data)
             "note_max_length": NOTE_MAX_LENGTH,
         }
         return TemplateResponse(request, "admin/comments/comment/publish_with_note.html", context)
@@ -963,6 +964,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             "action": "erase_commenter_data",
             "erased_text": ERASED_TEXT,
+            # The queue as the moderator left it (tab, filters, search): the action was posted
+            # to its address. "No, take me back" went to the bare Pending tab.
+            "back_url": request.get_full_path(),
         }
         return TemplateResponse(
             request, "admin/comments/comment/erase_commenter_data.html", context

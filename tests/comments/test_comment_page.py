@@ -110,3 +110,18 @@ def test_an_empty_note_publishes_nothing_and_says_why(moderator_client):
 def test_a_published_comment_has_no_note_to_publish_with(moderator_client):
     comment = CommentFactory(state="published")
     assert change_page(moderator_client, comment).select(".comment-note") == []
+
+
+def test_no_take_me_back_returns_to_the_queue_as_the_moderator_left_it(moderator_client):
+    """The erase confirmation's way back went to the bare Pending tab, losing the tab, the
+    filter and the email search the moderator had found the commenter with."""
+    comment = CommentFactory(state="spam", user_email="ann@example.org", reason="links")
+    where = f"{CHANGELIST}?state=spam&reason__exact=links&q=ann%40example.org"
+    data = {"action": "erase_commenter_data", "_selected_action": [comment.pk]}
+    page = soup(moderator_client.post(where, data))
+    back = page.find("a", string="No, take me back")
+    assert back["href"] == where
+    # And for "Publish with a note" too.
+    data["action"] = "publish_with_note"
+    back = soup(moderator_client.post(where, data)).find("a", string="No, take me back")
+    assert back["href"] == where
