@@ -49,6 +49,13 @@ PUBLISH_WITH_NOTE = queue.Action(
     "",
 )
 WORRIES_SHOWN = 3  # the worried readers' own words on the comment's page, newest first
+# What moderators call each reason for a report: the reader's own choice ("I'm worried about
+# the person who wrote it") is a sentence for readers, and the reports' filter said it while
+# each row's badge said "Worried about the writer".
+REPORT_REASONS = {
+    **dict(CommentReport.Reason.choices),
+    CommentReport.Reason.WORRIED: _("Worried about the writer"),
+}
 
 
 def note_error(note: str) -> str | None:
@@ -255,7 +262,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 handled = (at, by)
         if not counts:
             return _("None")
-        labels = dict(CommentReport.Reason.choices)
+        labels = REPORT_REASONS
         url = reverse("admin:comments_commentreport_changelist") + f"?comment__id__exact={obj.pk}"
         reports = format_html(
             '<a href="{}">{}</a>',
@@ -1055,6 +1062,22 @@ class WorryFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReportReasonFilter(admin.SimpleListFilter):
+    """The reports by reason, named as each row's badge names them (``REPORT_REASONS``). Its
+    parameter is the one Django's field filter had: the links to it keep working."""
+
+    title = _("reason")
+    parameter_name = "reason__exact"
+
+    def lookups(self, request, model_admin):
+        return list(REPORT_REASONS.items())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(reason=self.value())
+        return queryset
+
+
 def comment_link(comment_id, label):
     """A link to a comment's page in the admin. Unlike a foreign key's column (which never
     wraps), it lets a list of comments' records fit beside its other columns."""
@@ -1113,7 +1136,7 @@ class CommentReportAdmin(ReadOnlyAdmin):
     list_display = ["shown_reason", "comment_excerpt", "on_article", "created_at"]
     # The report's own page would say no more than its row: the comment's page is where to act.
     list_display_links = None
-    list_filter = ["reason", WorryFilter, "comment__state", "created_at"]
+    list_filter = [ReportReasonFilter, WorryFilter, "comment__state", "created_at"]
     list_select_related = ["comment", "handled_by"]
     search_fields = ["comment__comment", "comment__user_name", "text"]
     ordering = ["-created_at", "-pk"]
@@ -1128,7 +1151,7 @@ class CommentReportAdmin(ReadOnlyAdmin):
         """Why the reader reported it (a worried reader marked out), and what they wrote."""
         if obj.reason == CommentReport.Reason.WORRIED:
             reason = format_html(
-                '<strong class="report-worried">{}</strong>', _("Worried about the writer")
+                '<strong class="report-worried">{}</strong>', REPORT_REASONS[obj.reason]
             )
         else:
             reason = obj.get_reason_display()

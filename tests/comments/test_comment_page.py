@@ -6,6 +6,7 @@ and lead back to things as the moderator left them."""
 import pytest
 from bs4 import BeautifulSoup
 
+from comments.models import Comment, CommentReport
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +126,23 @@ def test_no_take_me_back_returns_to_the_queue_as_the_moderator_left_it(moderator
     data["action"] = "publish_with_note"
     back = soup(moderator_client.post(where, data)).find("a", string="No, take me back")
     assert back["href"] == where
+
+
+def test_the_reports_filter_names_a_reason_as_its_rows_do(moderator_client):
+    """The filter said "I'm worried about the person who wrote it" (the reader's words) while
+    each row's badge said "Worried about the writer": one name for one thing."""
+    comment = CommentFactory()
+    CommentReport.objects.create(comment=comment, reason="worried", reporter_key_hash="a")
+    CommentReport.objects.create(comment=comment, reason="spam", reporter_key_hash="b")
+    page = soup(moderator_client.get(REPORTS))
+    badge = page.select_one("#result_list .report-worried").get_text()
+    choices = [a.get_text(strip=True) for a in page.select("#changelist-filter a")]
+    assert badge == "Worried about the writer" and badge in choices
+    assert "I'm worried about the person who wrote it" not in page.get_text()
+    link = page.find("a", string=badge, href=True)
+    listed = moderator_client.get(REPORTS + link["href"]).context["cl"].result_list
+    assert [r.reason for r in listed] == ["worried"]
+    # The comment's page says it the same way.
+    field = change_page(moderator_client, comment).select_one(".field-readers_reports a")
+    assert field.get_text() == "Spam: 1; Worried about the writer: 1"
+    assert Comment.objects.count() == 1

@@ -724,7 +724,7 @@ def test_a_comments_own_page_says_why_readers_reported_it(article, moderator_cli
     for n, reason in enumerate(["worried", "spam", "worried"]):
         CommentReport.objects.create(comment=comment, reason=reason, reporter_key_hash=str(n))
     link = field().a
-    assert link.get_text() == "I'm worried about the person who wrote it: 2; Spam: 1"
+    assert link.get_text() == "Worried about the writer: 2; Spam: 1"
     assert link["href"] == f"/admin/comments/commentreport/?comment__id__exact={comment.pk}"
 
 
