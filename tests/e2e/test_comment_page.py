@@ -5,7 +5,7 @@ script, and the worried-writer buttons show where the keyboard is in the dark th
 import pytest
 from django.contrib.auth.models import Group
 
-from comments.models import Comment
+from comments.models import Comment, CommentReport
 from tests.factories import CommentFactory, UserFactory
 
 # serialized_rollback: data migrations (the Moderators group) survive flushes.
@@ -73,3 +73,42 @@ def test_publish_with_a_note_works_without_script(browser, live_server):
         Comment.State.PUBLISHED,
         "Please ask your doctor first.",
     )
+
+
+CONTRAST = """element => {
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => v / 255)
+    .map(v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4)
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let parent = element.parentElement, bg = "rgb(255, 255, 255)";
+  for (; parent; parent = parent.parentElement) {
+    const colour = getComputedStyle(parent).backgroundColor;
+    if (colour !== "rgba(0, 0, 0, 0)") { bg = colour; break; }
+  }
+  const style = getComputedStyle(element);
+  const [a, b] = [lum(rgb(style.outlineColor)), lum(rgb(bg))];
+  return {
+    style: style.outlineStyle,
+    width: parseFloat(style.outlineWidth),
+    ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05),
+  };
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_the_worry_buttons_focus_ring_stands_out(browser, live_server, scheme):
+    """Their ring was the browser's own thin one, all but invisible on the dark theme: a
+    3 px ring at 3:1 or more against the background around it (WCAG 2.2, 1.4.11)."""
+    comment = CommentFactory(state="published")
+    CommentReport.objects.create(comment=comment, reason="worried", reporter_key_hash="k")
+    page = browser.new_context(color_scheme=scheme).new_page()
+    log_in_moderator(page, live_server)
+    page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    for button in ["Mark the worry as handled", "Insert the crisis resources"]:
+        locator = page.get_by_role("button", name=button)
+        locator.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus from the keyboard: :focus-visible
+        ring = locator.evaluate(CONTRAST)
+        assert ring["style"] == "solid" and ring["width"] >= 2, (button, ring)
+        assert ring["ratio"] >= 3, (button, ring)
