@@ -44,6 +44,13 @@ def edit_deadline(comment) -> datetime.datetime:
     return comment.submit_date + datetime.timedelta(minutes=settings.COMMENTS_EDIT_MINUTES)
 
 
+def edit_minutes_left(comment, now=None) -> int:
+    """Whole minutes left to edit, rounded down: "for the next 14 minutes" must not promise
+    a minute that is not there (0: less than a minute)."""
+    left = edit_deadline(comment) - (now or timezone.now())
+    return max(0, int(left.total_seconds() // 60))
+
+
 def can_change(comment, key_hash: str, now=None) -> bool:
     """This browser wrote the comment, it is still shown, and the edit window is open."""
     now = now or timezone.now()

@@ -72,9 +72,13 @@ def edit_comment(request, pk):
         "text": text,
         "error": error,
         "deadline": controls.edit_deadline(comment),
+        "minutes_left": controls.edit_minutes_left(comment),
         "max_length": controls.COMMENT_MAX_LENGTH,
     }
-    return render(request, "comments/edit.html", context, status=400 if error else 200)
+    response = render(request, "comments/edit.html", context, status=400 if error else 200)
+    # One browser's own page, and "for the next 14 minutes" is true only now: never stored.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 @csrf_exempt

@@ -50,6 +50,43 @@
   });
 })();
 
+// The edit window in the reader's own time: the page says "for the next 14 minutes (until 16:15
+// UTC)", true for everyone; this says "until 11:15 AM EST" where the reader is, counts the
+// minutes down and says when the time is over (a save after it is refused, its text given back).
+(function () {
+  "use strict";
+  var clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZoneName: "short" });
+  var timer = null;
+
+  function describe(span) {
+    var deadline = new Date(Number(span.dataset.deadline) * 1000);
+    var left = Math.floor((deadline.getTime() - Date.now()) / 60000);
+    var time = document.createElement("time");
+    time.dateTime = deadline.toISOString();
+    time.textContent = clock.format(deadline);
+    var before, after = ").";
+    if (deadline.getTime() <= Date.now()) {
+      before = "The time to edit it is over (it ended at ";
+    } else if (left < 1) {
+      before = "You can edit it for less than a minute (until ";
+    } else {
+      before = "You can edit it for the next " + left + (left === 1 ? " minute" : " minutes") + " (until ";
+    }
+    if (span.textContent === before + time.textContent + after) return;
+    span.replaceChildren(before, time, after);
+  }
+
+  function update() {
+    var spans = document.querySelectorAll(".edit-window[data-deadline]");
+    Array.prototype.forEach.call(spans, describe);
+    if (!spans.length && timer) { clearInterval(timer); timer = null; }
+    if (spans.length && !timer) timer = setInterval(update, 10000);
+  }
+
+  document.addEventListener("comments:form-shown", update); // an edit form opened in place
+  update();
+})();
+
 // Progressive enhancement for "Leave a Reply": a Reply link moves the form under the comment.
 // Without JavaScript the link reloads the page with ?reply_to=ID, which does the same.
 (function () {
@@ -122,6 +159,7 @@
         shown.hidden = true;
         controls.hidden = true;
         shown.after(form);
+        document.dispatchEvent(new Event("comments:form-shown"));
         form.querySelector(".cancel-edit").addEventListener("click", function (event) {
           event.preventDefault();
           form.remove();

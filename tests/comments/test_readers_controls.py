@@ -181,9 +181,32 @@ def test_the_edit_form_says_until_when_and_that_a_link_is_read_again(client, own
     page = BeautifulSoup(client.get(f"/comments/{own_published.pk}/edit/").content, "html.parser")
     form = page.select_one("form.edit-form")
     terms = form.find(id="id_edit_comment_terms")
-    assert terms.get_text().startswith("You can edit it until ")
+    assert terms.get_text().startswith("You can edit it for the next ")
     assert "A moderator may read it again if you add a link." in terms.get_text()
     assert "id_edit_comment_terms" in form.textarea["aria-describedby"].split()
+
+
+def test_the_edit_window_is_told_in_minutes_left_then_in_utc(client, own_published, monkeypatch):
+    """It said only "You can edit it until 16:15 UTC": a reader elsewhere had to convert from
+    UTC to know how long they had. Minutes left need no time zone; the clock time stays for
+    reference (comments.js says it in the reader's own time). Rounded down, never a minute
+    too many, and the page is never stored: the count is true only now."""
+    deadline = own_published.submit_date + datetime.timedelta(minutes=15)
+    url = f"/comments/{own_published.pk}/edit/"
+    for left, says in (
+        (datetime.timedelta(minutes=14, seconds=59), "for the next 14 minutes"),
+        (datetime.timedelta(seconds=61), "for the next 1 minute"),
+        (datetime.timedelta(seconds=59), "for less than a minute"),
+    ):
+        monkeypatch.setattr(timezone, "now", lambda left=left: deadline - left)
+        response = client.get(url)
+        terms = page_after(response).find(id="id_edit_comment_terms")
+        text = " ".join(terms.get_text().split())
+        assert text.startswith(f"You can edit it {says} (until {deadline:%H:%M} UTC). "), text
+        window = terms.select_one(".edit-window")
+        assert int(window["data-deadline"]) == int(deadline.timestamp())
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
 
 
 def test_an_edit_over_the_limit_comes_back_whole(client, own_published):

@@ -4,6 +4,7 @@ its window, readers' reports, and the moderators' overview; axe-core on every ne
 import datetime
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -380,3 +381,29 @@ def test_a_forms_button_and_the_link_beside_it_stand_apart(
         page.goto(f"{live_server.url}/comments/{path}")
         assert gap(page.locator("form p:has(button)")) >= 12, path
     assert console_errors == []
+
+
+@pytest.mark.parametrize("in_place", [True, False])
+def test_the_edit_window_is_told_in_the_readers_own_time(browser, live_server, article, in_place):
+    """ "Until 16:15 UTC" left a reader in New York to convert it; with script the edit form
+    (in place and on its page) says the minutes left and the time where the reader is."""
+    context = browser.new_context(timezone_id="America/New_York", locale="en-US")
+    page = context.new_page()
+    comment = post_comment(page, live_server.url + article.get_absolute_url(), "Heat helped me.")
+    mine = page.locator(f"#c{comment.pk}")
+    if in_place:
+        mine.get_by_role("link", name="Edit").click()
+        terms = mine.locator("form.edit-form #id_edit_comment_terms")
+    else:
+        page.goto(f"{live_server.url}/comments/{comment.pk}/edit/")
+        terms = page.locator("#id_edit_comment_terms")
+    deadline = timezone.localtime(
+        comment.submit_date + datetime.timedelta(minutes=15),
+        ZoneInfo("America/New_York"),
+    )
+    local = f"{deadline:%-I:%M %p} {deadline:%Z}"  # "11:15 AM EST"
+    expect(terms).to_contain_text(
+        re.compile(rf"You can edit it for the next 1[45] minutes \(until {local}\)\.")
+    )
+    expect(terms).not_to_contain_text("UTC")
+    context.close()
