@@ -13,6 +13,7 @@ from functools import wraps
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import HttpResponse
@@ -463,17 +464,40 @@ def confirm_email(request, token):
     )
 
 
+# What "Subscribe again" restores: the comments the unsubscribe switched off, signed into the
+# page's form so the undo turns on no comment the reader had left off.
+RESUBSCRIBE_SALT = "comments.resubscribe"
+
+
 @csrf_exempt  # the signed token authorises it; mail clients' one-click POST has no CSRF token
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token):
-    """Stop reply notifications to this address."""
-    return _email_link(
-        request,
-        token,
-        "unsubscribe",
-        UNSUBSCRIBE_MAX_AGE,
-        "comments/unsubscribe.html",
-        lambda comment: Comment.objects.filter(user_email__iexact=comment.user_email).update(
-            followup=False
-        ),
-    )
+    """Stop reply notifications to this address; the page then offers "Subscribe again" (a
+    POST to the same link, with the signed list of comments it switched off), for a click
+    made by mistake. Both are idempotent: sent twice, they change nothing more."""
+    comment_id = trust.unsign_comment(token, "unsubscribe", UNSUBSCRIBE_MAX_AGE)
+    comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
+    if comment is None:
+        return _link_expired(request, token, "unsubscribe")
+    # Its address, as its comments keep it (an erased comment has none: nothing matches).
+    theirs = Comment.objects.filter(user_email__iexact=comment.user_email).exclude(user_email="")
+    context = {"token": token, "article": comment.content_object, "state": "asked"}
+    if request.method == "POST" and "resubscribe" in request.POST:
+        # The link's token authorises it; the origin check keeps another site's form from
+        # replaying a page it saw (there is no CSRF cookie, as for confirming).
+        if not _from_this_site(request):
+            context["state"] = "foreign"
+            return render(request, "comments/unsubscribe.html", context, status=403)
+        try:
+            switched_off = signing.loads(request.POST["resubscribe"], salt=RESUBSCRIBE_SALT)
+        except signing.BadSignature:
+            switched_off = [comment.pk]
+        theirs.filter(pk__in=[int(pk) for pk in switched_off]).update(followup=True)
+        context["state"] = "resubscribed"
+    elif request.method == "POST":
+        switched_off = list(theirs.filter(followup=True).values_list("pk", flat=True))
+        theirs.filter(pk__in=switched_off).update(followup=False)
+        context["state"] = "unsubscribed"
+        # Sent twice, the second switched nothing off: undoing it still restores this one.
+        context["switched_off"] = signing.dumps(switched_off or [comment.pk], salt=RESUBSCRIBE_SALT)
+    return render(request, "comments/unsubscribe.html", context)

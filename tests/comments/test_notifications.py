@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -654,6 +655,46 @@ def test_unsubscribe_changes_nothing_on_get_and_stops_mail_on_post(client, artic
     assert response.status_code == 200
     parent.refresh_from_db()
     assert not parent.followup
+
+
+def test_an_unsubscribe_by_mistake_is_undone_on_its_page(client, article):
+    """The page after unsubscribing offered no way back: a reader who clicked by mistake
+    lost the emails. "Subscribe again" (a POST to the same link) turns back on exactly the
+    comments it switched off, not one the reader had left off, nor another address's."""
+    parent, bystander = reply_setup(article)
+    second = CommentFactory(article=article, followup=True, user_email="Bea@example.org")
+    left_off = CommentFactory(article=article, followup=False, user_email="bea@example.org")
+    url = f"/comments/unsubscribe/{sign_comment(parent.pk, 'unsubscribe')}/"
+    page = BeautifulSoup(client.post(url).content, "html.parser")
+    assert not Comment.objects.filter(pk__in=[parent.pk, second.pk], followup=True).exists()
+    form = page.select_one("form[method=post]:has(input[name=resubscribe])")
+    assert form.get("action") is None  # the same link
+    assert form.button.get_text() == "Subscribe again"
+    data = {"resubscribe": form.find("input", attrs={"name": "resubscribe"})["value"]}
+    for _ in range(2):  # sent twice (a reload): the same outcome
+        response = Client(enforce_csrf_checks=True).post(url, data)
+        assert response.status_code == 200
+        assert "You are subscribed again" in response.content.decode()
+        followup = dict(Comment.objects.values_list("pk", "followup"))
+        assert followup[parent.pk] and followup[second.pk]
+        assert not followup[left_off.pk]
+        assert followup[bystander.pk]
+
+
+def test_subscribing_again_is_refused_from_another_site_and_trusts_no_altered_list(client, article):
+    parent, bystander = reply_setup(article)
+    other = CommentFactory(article=article, followup=False, user_email="bea@example.org")
+    url = f"/comments/unsubscribe/{sign_comment(parent.pk, 'unsubscribe')}/"
+    client.post(url)
+    bystander.followup = False
+    bystander.save()
+    forged = {"resubscribe": f"[{other.pk}, {bystander.pk}]"}
+    response = client.post(url, forged, HTTP_SEC_FETCH_SITE="cross-site")
+    assert response.status_code == 403
+    assert not Comment.objects.filter(followup=True).exists()
+    # Not signed by us: only the comment the link names comes back.
+    assert client.post(url, forged).status_code == 200
+    assert list(Comment.objects.filter(followup=True)) == [parent]
 
 
 def test_with_the_database_queue_the_email_job_is_saved_with_the_comment(
