@@ -675,10 +675,34 @@ def test_an_unsubscribe_by_mistake_is_undone_on_its_page(client, article):
         response = Client(enforce_csrf_checks=True).post(url, data)
         assert response.status_code == 200
         assert "You are subscribed again" in response.content.decode()
+        assert "replies to your comments." in response.content.decode()
         followup = dict(Comment.objects.values_list("pk", "followup"))
         assert followup[parent.pk] and followup[second.pk]
         assert not followup[left_off.pk]
         assert followup[bystander.pk]
+
+
+def test_the_link_opened_again_after_unsubscribing_says_so_and_offers_the_way_back(client, article):
+    """Opened again later, the email's link asked "Stop all emails about replies to your
+    comments?" with an Unsubscribe button, when none were sent any more, and offered no way
+    back. It says the address is unsubscribed, and "Subscribe again" restores the emails for
+    the comment the email was about."""
+    parent, _ = reply_setup(article)
+    url = f"/comments/unsubscribe/{sign_comment(parent.pk, 'unsubscribe')}/"
+    client.post(url)
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    text = " ".join(page.get_text(" ").split())
+    assert "This address is unsubscribed" in text
+    assert "Stop all emails" not in text
+    form = page.select_one("form[method=post]:has(input[name=resubscribe])")
+    assert form.button.get_text() == "Subscribe again"
+    parent.refresh_from_db()
+    assert not parent.followup  # a GET changes nothing
+    client.post(url, {"resubscribe": form.find("input", attrs={"name": "resubscribe"})["value"]})
+    parent.refresh_from_db()
+    assert parent.followup
+    # Subscribed again, the link asks to unsubscribe, as it did the first time.
+    assert "Stop all emails" in client.get(url).content.decode()
 
 
 def test_subscribing_again_is_refused_from_another_site_and_trusts_no_altered_list(client, article):
