@@ -37,6 +37,8 @@ from comments.models import (
 from comments.privacy import ERASED_TEXT, comments_by, erase_commenter, export_commenter, log_export
 from nervepain.admin_site import TextAsStored
 
+# The comment page's query parameter for "Reply with the crisis resources".
+CRISIS_REPLY = "crisis_reply"
 NOTE_MAX_LENGTH = Comment._meta.get_field("site_note").max_length
 DEFAULT_NOTE = "Please talk to your doctor before changing any medication or treatment."
 # The queue's bulk action "Publish with a note from the site", on a comment's own page: a
@@ -228,7 +230,10 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         "readers_reports",
     ]
     fieldsets = [
-        (None, {"fields": ["article", "user_name", "writer_email", "user_url", "comment"]}),
+        # The text first, then (in the template) the Status box, then who wrote it: on a phone
+        # the name, email and website stood between the text and the decisions.
+        (None, {"fields": ["article", "comment"]}),
+        (_("Commenter"), {"fields": ["user_name", "writer_email", "user_url"]}),
         (
             _("Moderation"),
             {
@@ -591,7 +596,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         self.message_user(
             request,
             format_html(
-                '{} <a href="{}">{}</a>',
+                '{} <a class="message-action" href="{}">{}</a>',
                 _("Your reply is published."),
                 reverse("admin:comments_comment_change", args=[reply.pk]),
                 _("Open your reply"),
@@ -754,7 +759,17 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         extra = {}
         if comment is not None:
             worries = comment.reports.unhandled_worries()
+            # Where a decision or "Mark the worry as handled" returns: this page, without
+            # CRISIS_REPLY (the reply box would come back with the resources already sent).
+            query = request.GET.copy()
+            query.pop(CRISIS_REPLY, None)
+            crisis = query.copy()  # the page's own query (the queue's filters) kept
+            crisis[CRISIS_REPLY] = "1"
             extra = {
+                "this_page": f"{request.path}?{query.urlencode()}" if query else request.path,
+                # "Reply with the crisis resources" in the Status box of a writer who may be in
+                # crisis: the reply box was 1,500 px below it on a phone.
+                "crisis_reply_url": f"?{crisis.urlencode()}#id_reply" if comment.urgent else "",
                 "row_actions": queue.actions_for(comment),
                 # "Publish with a note from the site", where Approve is offered.
                 "note_decision": PUBLISH_WITH_NOTE
@@ -788,6 +803,11 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         # The site's crisis resources, for the comment page's script to offer to put in the
         # reply (comment-queue.js): a moderator answering a worried reader need not retype them.
         reply.widget.attrs["data-crisis-reply"] = CrisisSupport.current().as_reply()
+        if CRISIS_REPLY in request.GET and request.method == "GET":
+            # "Reply with the crisis resources" (the Status box's link): the reply box opens
+            # with them in it and the cursor there, without script.
+            reply.initial = reply.widget.attrs["data-crisis-reply"]
+            reply.widget.attrs["autofocus"] = True
         form.base_fields["reply"] = reply
         form.decision = self._decision(request)  # a class made for this request
         return form

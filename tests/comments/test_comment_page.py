@@ -146,3 +146,74 @@ def test_the_reports_filter_names_a_reason_as_its_rows_do(moderator_client):
     field = change_page(moderator_client, comment).select_one(".field-readers_reports a")
     assert field.get_text() == "Spam: 1; Worried about the writer: 1"
     assert Comment.objects.count() == 1
+
+
+def test_on_a_phone_the_text_comes_first_then_the_decisions_then_the_commenter(admin_client):
+    """The name, email and website stood between the comment's text and its Status box; they
+    come after it now, in the page's order (a phone shows it as it comes), and are still
+    saved as before."""
+    comment = CommentFactory(state="pending", user_name="Pat", user_url="https://pat.example")
+    top = change_page(admin_client, comment).select_one(".comment-top")
+    order = [
+        el.get("id") or "status"
+        for el in top.select("#id_comment, .comment-status, #id_user_name, #id_user_url")
+    ]
+    assert order == ["id_comment", "status", "id_user_name", "id_user_url"]
+    assert "Commenter" in top.select_one(".comment-commenter h2").get_text()
+    response = admin_client.post(
+        f"{CHANGELIST}{comment.pk}/change/",
+        posted(comment, user_name="Pat B", user_url="https://pat.example/b"),
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.user_name, comment.user_url) == ("Pat B", "https://pat.example/b")
+
+
+def test_a_crisis_comment_offers_the_reply_with_the_resources_from_its_status_box(
+    moderator_client,
+):
+    """The reply box and "Insert the crisis resources" were 1,500 px under the Status box on
+    a phone. Its link opens the page at the reply, the resources in it and the cursor there,
+    without script; the queue's filters kept, and a decision returns to the page without it
+    (the resources would be back in the box after being sent)."""
+    from comments.models import CrisisSupport
+
+    comment = CommentFactory(state="pending", urgent=True, reason="crisis")
+    url = f"{CHANGELIST}{comment.pk}/change/?_changelist_filters=state%3Dpending"
+    link = soup(moderator_client.get(url)).select_one(".comment-status a.crisis-reply-link")
+    assert link.get_text() == "Reply with the crisis resources"
+    assert link["href"] == "?_changelist_filters=state%3Dpending&crisis_reply=1#id_reply"
+    page = soup(moderator_client.get(url + "&crisis_reply=1"))
+    box = page.select_one("textarea#id_reply")
+    assert box.get_text().strip() == CrisisSupport.current().as_reply()
+    assert box.has_attr("autofocus")
+    [next_] = {i["value"] for i in page.select("input[name=next]")}
+    assert next_ == f"{CHANGELIST}{comment.pk}/change/?_changelist_filters=state%3Dpending"
+    # Not on other comments, and the box is empty without the link.
+    assert soup(moderator_client.get(url)).select_one("textarea#id_reply").get_text().strip() == ""
+    other = CommentFactory(state="pending", reason="medical")
+    assert change_page(moderator_client, other).select(".crisis-reply-link") == []
+
+
+def test_the_breadcrumb_returns_to_the_queue_as_the_moderator_left_it(moderator_client):
+    """On the erase confirmation and "Publish with a note", the breadcrumb's "Comments" went
+    to the bare Pending tab while "No, take me back" kept the tab, filters and search."""
+    comment = CommentFactory(state="spam", user_email="ann@example.org", reason="links")
+    where = f"{CHANGELIST}?state=spam&reason__exact=links&q=ann%40example.org"
+    for action in ("erase_commenter_data", "publish_with_note"):
+        data = {"action": action, "_selected_action": [comment.pk]}
+        crumbs = soup(moderator_client.post(where, data)).select_one(".breadcrumbs")
+        assert crumbs.find("a", string="Comments", href=True) is not None
+        assert [a["href"] for a in crumbs.find_all("a", string="Comments")][-1] == where
+
+
+def test_open_your_reply_in_a_message_is_marked_as_its_action(moderator_client):
+    """Only a message's own actions (Undo, "Open your reply") are drawn as 44 px targets on a
+    phone; the class tells them from a name linked inside the sentence."""
+    comment = CommentFactory(state="pending")
+    response = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/reply/", {"reply": "Ask your GP.", "next": CHANGELIST}
+    )
+    page = soup(moderator_client.get(response["Location"]))
+    link = page.select_one(".messagelist").find("a", string="Open your reply")
+    assert "message-action" in link["class"]

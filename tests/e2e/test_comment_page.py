@@ -112,3 +112,24 @@ def test_the_worry_buttons_focus_ring_stands_out(browser, live_server, scheme):
         ring = locator.evaluate(CONTRAST)
         assert ring["style"] == "solid" and ring["width"] >= 2, (button, ring)
         assert ring["ratio"] >= 3, (button, ring)
+
+
+def test_a_saved_objects_name_in_the_message_reads_as_a_sentence_on_a_phone(browser, live_server):
+    """After a save, Django's "The comment “…” was changed successfully" at 375 px drew the
+    linked name as a 44 px block (the Undo's tap-target rule), with wide gaps and tall lines.
+    The name is a link in the line now; a decision's Undo is still a 44 px target."""
+    comment = medical_claim()
+    page = browser.new_context(viewport=PHONE).new_page()
+    log_in_moderator(page, live_server)
+    page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and continue editing").click()
+    name = page.locator(".messagelist a").first
+    line = page.locator(".messagelist li").first
+    assert name.evaluate("a => getComputedStyle(a).display") == "inline"
+    assert name.evaluate("a => getComputedStyle(a).minHeight") in ("auto", "0px")
+    assert line.bounding_box()["height"] < 90  # three lines of text; it was 104 px
+    with page.expect_navigation():
+        page.locator(".comment-decisions").get_by_role("button", name="Spam").click()
+    undo = page.locator(".messagelist").get_by_role("link", name="Undo").bounding_box()
+    assert undo["height"] >= 44 and undo["width"] >= 44
