@@ -856,6 +856,9 @@ class ArticleAdminForm(forms.ModelForm):
             widget.widgets[0].attrs["data-no-time"] = _(
                 "Give a time too, or leave both boxes empty to publish on saving."
             )
+            widget.widgets[0].attrs["data-no-date"] = _(
+                "Give a date too, or leave both boxes empty to publish on saving."
+            )
         # The summary's count (static/js/article-editor.js) says how many characters are left or
         # too many; a maxlength cut a pasted summary short without a word. The server refuses a
         # longer one, with the text kept.

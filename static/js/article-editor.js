@@ -806,7 +806,8 @@
         publishedEdit = null;
         var data = dayBox.dataset;
         var typed = function (message, value) { return message.replace("%(text)s", function () { return value; }); };
-        sayUnread(!day ? typed(data.unread, dayText) :
+        // A box left empty is no date or time typed wrong: "“” is not a date" said nothing.
+        sayUnread(!day ? (dayText ? typed(data.unread, dayText) : data.noDate) :
           timeText ? typed(data.unreadTime, timeText) : data.noTime);
         if (publishedOption.textContent !== label) publishedOption.textContent = label;
         followPublication();

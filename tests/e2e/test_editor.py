@@ -684,6 +684,7 @@ def test_the_status_follows_any_date_the_save_reads_and_says_when_it_reads_none(
         (f"{year}-02-30", "09:30", f"“{year}-02-30” is not a date the save reads"),
         (f"{year}-03-01", "24:00", "“24:00” is not a time the save reads"),
         (f"{year}-03-01", "", "Give a time too"),
+        ("", "09:30", "Give a date too"),  # it said "“” is not a date the save reads"
     ):
         page.locator("#id_published_at_0").fill(day)
         page.locator("#id_published_at_1").fill(time_typed)
