@@ -238,3 +238,27 @@ def test_the_keys_dialog_on_a_phone_closes_with_a_tap_and_lines_up(browser, live
     close.tap()
     expect(dialog).to_be_hidden()
     assert errors == []
+
+
+def test_a_link_in_any_other_admin_message_runs_on_in_its_sentence(browser, live_server):
+    """The queue's Undo target is the queue's: on a phone every admin message with a link took
+    it, and "The article “<title>” was changed successfully." broke into three blocks, the
+    title a box of its own between "The article “" and "” was changed"."""
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(title="Why does nerve pain get worse after physical therapy")
+    admin = UserFactory(username="boss", is_staff=True, is_superuser=True)
+    page, errors = logged_in(browser, live_server, admin, viewport={"width": 375, "height": 740})
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.locator('button[name="_save"]').click()
+    message = page.locator(".messagelist li", has_text="was changed successfully")
+    expect(message).to_be_visible()
+    tops = message.evaluate(
+        """li => {
+          const before = document.createRange();
+          before.selectNodeContents(li.firstChild);  // "The article “"
+          return [before.getClientRects()[0].top, li.querySelector("a").getClientRects()[0].top];
+        }"""
+    )
+    assert abs(tops[0] - tops[1]) < 4, tops  # the title starts on the sentence's first line
+    assert errors == []
