@@ -227,7 +227,11 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
             # now fear for its writer. Their report becomes an open worry, told at once.
             if reason != worried or (earlier.reason == worried and earlier.handled_at is None):
                 return False
-            earlier.reason, earlier.text = worried, text or earlier.text
+            # Their words now; a handled worry's own words if they add none, never a
+            # complaint's ("Calls everyone idiots" read as why they feared for the writer).
+            if text or earlier.reason != worried:
+                earlier.text = text
+            earlier.reason = worried
             earlier.created_at, earlier.handled_at, earlier.handled_by = timezone.now(), None, None
             earlier.save(update_fields=["reason", "text", "created_at", "handled_at", "handled_by"])
         reports = comment.reports_since_decision()

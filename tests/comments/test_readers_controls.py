@@ -578,6 +578,22 @@ def test_a_worry_from_a_browser_that_reported_before_reaches_the_moderators(
     assert CommentReport.objects.get().text == "They may hurt themselves."
 
 
+def test_a_complaint_reported_before_is_not_sent_as_the_words_of_a_worry(
+    client, article, moderator, django_capture_on_commit_callbacks
+):
+    """A reader reported a comment as abusive ("Calls everyone idiots") and later, worried
+    about its writer, sent the worry with nothing written: the email said "What the reader
+    wrote to you: Calls everyone idiots", the complaint read as the worry's reason. A worry
+    keeps only what was written for a worry."""
+    comment = CommentFactory(article=article, comment="Nobody would notice if I stopped.")
+    report(client, comment, "abusive", text="Calls everyone idiots")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report(client, comment, "worried").status_code == 200
+    [worried] = [m for m in mail.outbox if "URGENT: a reader is worried" in m.subject]
+    assert "Calls everyone idiots" not in worried.body
+    assert CommentReport.objects.get().text == ""
+
+
 def test_the_worried_reader_gets_the_sites_crisis_resources(client, article):
     CrisisSupport.objects.update_or_create(pk=1, defaults={"resources": "Samaritans | 116 123"})
     comment = CommentFactory(article=article)
