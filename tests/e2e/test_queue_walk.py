@@ -156,6 +156,25 @@ def test_a_collapsed_long_comments_links_stay_out_of_the_tab_order(
     assert errors == []
 
 
+def test_show_more_without_script_works_where_until_found_is_plain_hidden(
+    browser, live_server, mod
+):
+    """A browser that does not know hidden="until-found" (Firefox before 139, Safari) reads it
+    as plain hidden, display: none, which the open toggle did not undo: without script, "Show
+    more" showed nothing. Played here by making the attribute plain hidden."""
+    held = long_comment()
+    page, errors = logged_in(browser, live_server, mod, java_script_enabled=False)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    row.locator(".qc-full").evaluate("full => full.setAttribute('hidden', '')")
+    found = row.locator(".qc-full").get_by_text("gabapentinoid tapering")
+    expect(found).to_be_hidden()
+    row.locator(".qc-more > summary").click()
+    expect(found).to_be_visible()
+    expect(row.locator(".qc-preview")).to_be_hidden()
+    assert errors == []
+
+
 @pytest.mark.parametrize(("width", "least"), [(375, 44), (1280, 24)])
 def test_undo_in_the_message_without_script_is_a_target_to_tap(
     browser, live_server, mod, width, least
