@@ -362,7 +362,7 @@ def _same_comment_sent_before(target, parent, data, key):
         ContribComment.objects.filter(
             content_type=ContentType.objects.get_for_model(target),
             object_pk=str(target.pk),
-            user_email=data["email"],
+            user_email__iexact=data["email"],  # as the rate limit counts it
             comment=data["comment"],
             submit_date__gte=since,
         ).values_list("pk", flat=True)

@@ -503,6 +503,19 @@ def test_the_same_comment_from_a_browser_without_a_key_is_not_posted_twice(
     assert TEXT not in page.get_text()
 
 
+def test_the_same_comment_from_another_device_is_found_whatever_the_emails_case(
+    client, other_reader, article
+):
+    """The phone's keyboard wrote "Jo@Example.org" where the laptop had "jo@example.org": the
+    rate limit counted one address (it lowercases), the look-up matched the email exactly and
+    the same text became a second comment."""
+    send(client, form_data(article, email="jo@example.org"))
+    response = send(other_reader, form_data(article, email="Jo@Example.org"))
+    assert response.status_code == 200
+    assert Comment.objects.filter(comment=TEXT).count() == 1
+    assert already_sent(response)[0].h1.get_text() == "You already sent this comment"
+
+
 def test_the_same_comment_sent_again_past_the_rate_limit_is_told_it_was_received(
     settings, client, other_reader, article
 ):
