@@ -65,7 +65,11 @@
     time.dateTime = deadline.toISOString();
     time.textContent = clock.format(deadline);
     var before, after = ").";
-    if (deadline.getTime() <= Date.now()) {
+    var over = deadline.getTime() <= Date.now();
+    // What an edit would do is no longer the reader's to weigh once no edit can be saved.
+    var relink = span.parentNode.querySelector(".edit-relink");
+    if (relink) relink.hidden = over;
+    if (over) {
       before = "The time to edit it is over (it ended at ";
     } else if (left < 1) {
       before = "You can edit it for less than a minute (until ";

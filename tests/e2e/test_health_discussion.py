@@ -407,3 +407,28 @@ def test_the_edit_window_is_told_in_the_readers_own_time(browser, live_server, a
     )
     expect(terms).not_to_contain_text("UTC")
     context.close()
+
+
+@pytest.mark.parametrize("in_place", [True, False])
+def test_once_the_edit_time_is_over_the_form_no_longer_speaks_of_links(
+    browser, live_server, article, in_place
+):
+    """ "A moderator may read it again if you add a link" stayed under "The time to edit it is
+    over": no edit can be saved then, so the form says only that."""
+    page = browser.new_page()
+    page.clock.install()
+    comment = post_comment(page, live_server.url + article.get_absolute_url(), "Heat helped me.")
+    mine = page.locator(f"#c{comment.pk}")
+    if in_place:
+        mine.get_by_role("link", name="Edit").click()
+        terms = mine.locator("form.edit-form #id_edit_comment_terms")
+    else:
+        page.goto(f"{live_server.url}/comments/{comment.pk}/edit/")
+        terms = page.locator("#id_edit_comment_terms")
+    expect(terms).to_contain_text("A moderator may read it again if you add a link.")
+    page.clock.fast_forward("16:00")
+    expect(terms).to_contain_text("The time to edit it is over")
+    expect(terms.get_by_text("add a link")).to_be_hidden()
+    box = page.get_by_role("textbox", name="Your comment")
+    expect(box).not_to_have_accessible_description(re.compile("add a link"))
+    page.close()
