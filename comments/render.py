@@ -27,6 +27,7 @@ FIELDS = [
     "site_note",
     "commenter_key_hash",
     "replied_to",
+    "followup",  # a writer's own comment may need "We've sent a link" (comments.templatetags)
 ]
 _PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
 
@@ -84,6 +85,23 @@ def worried_box(links) -> SafeString:
     return SafeString(crisis_section("danger-heading", heading, message, links, "h2"))
 
 
+def mask_email(address: str) -> str:
+    """An address as its owner recognises it and a passer-by of the screen does not learn it:
+    ``j***@example.org``."""
+    local, _at, domain = address.rpartition("@")
+    return f"{local[:1]}***@{domain}" if local else "***"
+
+
+def confirmation_note(pk, masked: str) -> str:
+    """Under a writer's own comment that asked for reply emails from an unconfirmed address:
+    without opening the link, no reply email ever comes (``notifications.request_confirmation``)."""
+    return (
+        f'<p class="confirm-email" id="c{pk}-confirm" role="status">'
+        f"<strong>Check your email.</strong> We've sent a link to {escape(masked)}: open it to "
+        "get emails when someone replies.</p>"
+    )
+
+
 def render_tree(
     rows,
     *,
@@ -94,6 +112,7 @@ def render_tree(
     key_hash: str = "",
     editable_since=None,
     admin_url: str = "",
+    unconfirmed: dict | None = None,
 ) -> tuple[SafeString, int, dict]:
     """Return (the ``<ol>`` of comments, how many are public, {public pk: author name}).
 
@@ -111,6 +130,10 @@ def render_tree(
     after ``editable_since`` get Edit and Delete links: only that browser's page has them,
     and such a page is never shared (see ``articles.pagecache``).
 
+    ``unconfirmed`` ({pk: masked address}) names this browser's comments that asked for reply
+    emails from an address not confirmed yet: each says where the confirmation link went
+    (``confirmation_note``). Only that browser's page has them, never a shared one.
+
     ``admin_url`` (a moderator's page: the comment admin's address before the pk) gives each
     public comment a "Moderate" link to its page in the admin instead of Report, as WordPress
     shows "Edit" under each comment to those who may moderate: the "a reader is worried" email
@@ -123,7 +146,7 @@ def render_tree(
     support = None
     for row in visible_rows(rows):
         pk, _parent, level, state, name, url, submitted, text, from_site, urgent, note, key, to = (
-            row
+            row[:13]
         )
         if level > previous_level:
             parts.append('<ol class="children">' if previous_level >= 0 else "")
@@ -151,6 +174,8 @@ def render_tree(
                 '<p class="awaiting" role="status">Your comment is awaiting moderation. '
                 "Only you can see it, in this browser.</p>"
             )
+        if unconfirmed and pk in unconfirmed:
+            parts.append(confirmation_note(pk, unconfirmed[pk]))
         if to in names:  # placed under the comment above the one it answers (deepest level)
             parts.append(f'<p class="in-reply-to">In reply to <a href="#c{to}">{names[to]}</a></p>')
         parts.append(f'<div class="comment-text">{text}</div>')

@@ -4,7 +4,8 @@ from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,9 +15,9 @@ from articles.pagecache import changes_at, honour_query_parameter
 from comments import trust
 from comments.decisions import can_moderate
 from comments.forms import CommentForm
-from comments.models import Comment, CrisisSupport
+from comments.models import Comment, CrisisSupport, VerifiedEmail
 from comments.moderation import moderator_for
-from comments.render import FIELDS, render_tree
+from comments.render import FIELDS, mask_email, render_tree
 
 register = template.Library()
 
@@ -55,7 +56,7 @@ def _tree(request, article):
                 html, public_count, replyable = cached
                 trees[article.pk] = (is_open, (SafeString(html), public_count, replyable))
                 return trees[article.pk]
-        rows = (
+        rows = list(
             Comment.objects.for_object(article)
             .visible_to(key_hash)
             .select_related(None)
@@ -69,11 +70,39 @@ def _tree(request, article):
             crisis_support=CrisisSupport.current,
             key_hash=key_hash,
             editable_since=timezone.now() - timedelta(minutes=settings.COMMENTS_EDIT_MINUTES),
+            unconfirmed=_unconfirmed(article, rows, key_hash),
         )
         if cache_key is not None:
             cache.set(cache_key, (str(tree[0]), tree[1], tree[2]), settings.FRAGMENT_CACHE_SECONDS)
         trees[article.pk] = (is_open, tree)
     return trees[article.pk]
+
+
+def _unconfirmed(article, rows, key_hash) -> dict:
+    """{pk: masked address} of this browser's comments here that asked for reply emails while
+    the confirmation link sent for them still works and the address is not confirmed: without
+    opening it, no reply email ever comes. One query, asked only when the page shows such a
+    comment of this browser's (a page no cache shares): other pages cost none."""
+    since = timezone.now() - timedelta(seconds=trust.CONFIRM_MAX_AGE)
+    key_at, submitted_at, followup_at = (
+        FIELDS.index(name) for name in ("commenter_key_hash", "submit_date", "followup")
+    )
+    if not key_hash or not any(
+        row[key_at] == key_hash and row[followup_at] and row[submitted_at] > since for row in rows
+    ):
+        return {}
+    confirmed = VerifiedEmail.objects.filter(email=Lower(OuterRef("user_email")))
+    own = (
+        Comment.objects.for_object(article)
+        .visible_to(key_hash)
+        .select_related(None)
+        .order_by()
+        .filter(commenter_key_hash=key_hash, followup=True, submit_date__gt=since)
+        .exclude(user_email="")
+        .exclude(Exists(confirmed))
+        .values_list("pk", "user_email")
+    )
+    return {pk: mask_email(email) for pk, email in own}
 
 
 def _moderator_tree(request, article, is_open):

@@ -37,11 +37,12 @@
 
 // Landing on one's own comment that matched a crisis phrase (the page after posting): the
 // crisis resources take the focus, so a screen reader reads them first; an alert on a new page
-// is not reliably read, and a phone's screen reader does not always follow the #c link.
+// is not reliably read, and a phone's screen reader does not always follow the #c link. Else
+// "We've sent a link to ...: open it" (reply emails asked for from an unconfirmed address).
 (function () {
   "use strict";
   var item = /^#c\d+$/.test(window.location.hash) && document.getElementById(window.location.hash.slice(1));
-  var resources = item && item.querySelector(":scope > .crisis");
+  var resources = item && item.querySelector(":scope > .crisis, :scope > .confirm-email");
   if (!resources) return;
   resources.tabIndex = -1;
   // After the load: the browser's own jump to the #c link, then, moves the focus to the page.

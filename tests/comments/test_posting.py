@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from comments.forms import FORM_COOKIE, new_form_token
-from comments.models import Comment
+from comments.models import Comment, VerifiedEmail
 from tests.comments.conftest import POST_URL, form_data, send
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -881,3 +881,58 @@ def test_a_post_without_a_key_looks_for_crisis_phrases_once(
     post(article, client=other_reader, comment=text)
     assert len(calls) == 1
     assert Comment.objects.latest("pk").reason == reason
+
+
+CONFIRM_NOTE = "We've sent a link to a***@example.org: open it to get emails when someone replies."
+
+
+def test_asking_for_reply_emails_says_where_the_confirmation_link_went(client, post, article):
+    """Ticking "Email me when someone replies" from an unconfirmed address, the page after
+    posting said nothing of the confirmation email (no reply email comes until it is opened):
+    the writer's comment now says where the link went, the address masked, as a status."""
+    post(article, followup="on")
+    comment = Comment.objects.get()
+    assert comment.followup
+    page = soup(client.get(article.get_absolute_url()))
+    note = page.find(id=f"c{comment.pk}").select_one(":scope > .confirm-email")
+    assert note is not None
+    assert note["role"] == "status"
+    assert CONFIRM_NOTE in note.get_text()
+    assert "ann@example.org" not in page.decode()
+
+
+def test_the_confirmation_note_is_never_in_a_page_shared_with_others(
+    client, post, article, other_reader, settings
+):
+    """The note names one reader's address: their page is their own (never stored), and the
+    page and fragment caches other readers are served from never carry it."""
+    CommentFactory(article=article, comment="A public one")
+    other_reader.get(article.get_absolute_url())  # fills the page cache, before and after
+    post(article, followup="on")
+    own = client.get(article.get_absolute_url())
+    assert "a***@example.org" in own.content.decode()
+    assert "private" in own["Cache-Control"]
+    for _ in range(2):  # a miss (stored), then a hit
+        shared = other_reader.get(article.get_absolute_url()).content.decode()
+        assert "a***@example.org" not in shared and "confirm-email" not in shared
+
+
+@pytest.mark.parametrize("confirmed", [True, False])
+def test_no_confirmation_note_when_none_is_needed(client, post, article, confirmed):
+    """No note when the address is confirmed already (any case), nor when no reply emails
+    were asked for."""
+    if confirmed:
+        VerifiedEmail.objects.create(email="ann@example.org")
+        post(article, followup="on", email="Ann@Example.org")
+    else:
+        post(article)
+    assert "confirm-email" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_confirmation_note_goes_once_the_address_is_confirmed(client, post, article):
+    """Confirming the address (which leaves shared pages as they were) drops the note from the
+    writer's own page at once: that page is never cached."""
+    post(article, followup="on")
+    assert "confirm-email" in client.get(article.get_absolute_url()).content.decode()
+    VerifiedEmail.objects.create(email="ann@example.org")
+    assert "confirm-email" not in client.get(article.get_absolute_url()).content.decode()

@@ -873,3 +873,20 @@ def test_the_writers_page_queries_do_not_grow_with_comments(
     soup = BeautifulSoup(response.content, "html.parser")
     assert len(soup.select(".own-controls")) == 1
     assert len(soup.find_all("a", string="Report")) == 199
+
+
+def test_the_writers_page_with_reply_emails_asked_costs_one_query_more(
+    client, post, article, django_assert_num_queries
+):
+    """Whether the writer's address is confirmed yet ("We've sent a link to ...") is one query,
+    asked only of a page showing a comment of theirs that asked for reply emails, whatever the
+    number of comments."""
+    post(article, comment="My own held comment.", followup="on")
+    url = article.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(5):
+        client.get(url)
+    CommentFactory.create_batch(50, article=article)
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert "a***@example.org" in response.content.decode()

@@ -38,12 +38,14 @@ def assert_no_violations(page):
     assert results.violations_count == 0, results.generate_report()
 
 
-def post_comment(page, url, text, name="Ann", email="ann@example.org"):
+def post_comment(page, url, text, name="Ann", email="ann@example.org", followup=False):
     page.goto(url)
     form = page.locator("#respond form.comment-form")
     form.get_by_role("textbox", name="Name", exact=True).fill(name)
     form.get_by_role("textbox", name="Email", exact=True).fill(email)
     form.get_by_role("textbox", name="Comment", exact=True).fill(text)
+    if followup:
+        form.get_by_role("checkbox", name=re.compile("Email me")).check()
     page.wait_for_timeout(1100)  # a person takes longer than the time trap
     form.get_by_role("button", name="Post Comment").click()
     comment = Comment.objects.latest("pk")
@@ -431,4 +433,24 @@ def test_once_the_edit_time_is_over_the_form_no_longer_speaks_of_links(
     expect(terms.get_by_text("add a link")).to_be_hidden()
     box = page.get_by_role("textbox", name="Your comment")
     expect(box).not_to_have_accessible_description(re.compile("add a link"))
+    page.close()
+
+
+def test_a_reader_who_asked_for_reply_emails_lands_on_where_the_link_went(
+    browser, live_server, article
+):
+    """Ticking "Email me when someone replies" from an unconfirmed address, the page after
+    posting said nothing of the confirmation email, without which no reply email comes; now
+    the note under the comment names the (masked) address and takes the focus, so a screen
+    reader reads it."""
+    page = browser.new_page()
+    url = live_server.url + article.get_absolute_url()
+    comment = post_comment(page, url, "Heat helped me.", email="jane@example.org", followup=True)
+    note = page.locator(f"#c{comment.pk} > .confirm-email")
+    expect(note).to_have_text(
+        "Check your email. We've sent a link to j***@example.org: "
+        "open it to get emails when someone replies."
+    )
+    expect(note).to_be_focused()
+    expect(note).to_be_in_viewport()
     page.close()
