@@ -373,6 +373,10 @@ class TopicListForm(forms.ModelForm):
 
 @admin.register(Topic)
 class TopicAdmin(TextAsStored, admin.ModelAdmin):
+    # Deleting one that articles use: what to do instead (protected_note.html).
+    delete_confirmation_template = "admin/articles/in_use_delete.html"
+    delete_selected_confirmation_template = "admin/articles/in_use_delete_selected.html"
+
     list_display = ["name", "parent", "position", "article_count"]
     list_filter = [("parent", related_filter(_("None (a main topic)")))]
     list_select_related = ["parent"]
@@ -651,6 +655,10 @@ class PersonAdminForm(forms.ModelForm):
 @admin.register(Person)
 class PersonAdmin(TextAsStored, admin.ModelAdmin):
     """Authors, medical reviewers and the editorial team: who readers see named."""
+
+    # Deleting one that articles use: what to do instead (protected_note.html).
+    delete_confirmation_template = "admin/articles/in_use_delete.html"
+    delete_selected_confirmation_template = "admin/articles/in_use_delete_selected.html"
 
     form = PersonAdminForm
     readonly_fields = ["photo_preview"]
