@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from comments.models import Comment, CommentReport
+from tests.comments.test_queue_fixes import change_form
 from tests.factories import CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,18 +23,6 @@ def soup(response):
 
 def change_page(client, comment):
     return soup(client.get(f"{CHANGELIST}{comment.pk}/change/"))
-
-
-def posted(obj, **fields):
-    """What the comment's page posts: its fields as they are, with ``fields`` typed in."""
-    return {
-        "user_name": obj.user_name,
-        "user_url": "",
-        "comment": obj.comment,
-        "reply": "",
-        "next": f"{CHANGELIST}{obj.pk}/change/",
-        **fields,
-    }
 
 
 def test_the_decisions_are_beside_the_comment_before_the_other_fields_and_far_from_delete(
@@ -85,7 +74,7 @@ def test_a_medical_claim_can_be_published_with_a_note_from_its_page(moderator_cl
     url = f"{CHANGELIST}{comment.pk}/change/"
     response = moderator_client.post(
         url,
-        posted(comment, site_note="  Ask your GP first.  ", _decision="publish_with_note"),
+        change_form(comment, site_note="  Ask your GP first.  ", _decision="publish_with_note"),
         follow=True,
     )
     comment.refresh_from_db()
@@ -99,7 +88,7 @@ def test_an_empty_note_publishes_nothing_and_says_why(moderator_client):
     comment = CommentFactory(state="pending", reason="medical")
     response = moderator_client.post(
         f"{CHANGELIST}{comment.pk}/change/",
-        posted(comment, site_note=" ", _decision="publish_with_note"),
+        change_form(comment, site_note=" ", _decision="publish_with_note"),
     )
     page = soup(response)
     assert "Write a note of 1 to 300 characters" in page.select_one(".comment-note").get_text()
@@ -162,7 +151,7 @@ def test_on_a_phone_the_text_comes_first_then_the_decisions_then_the_commenter(a
     assert "Commenter" in top.select_one(".comment-commenter h2").get_text()
     response = admin_client.post(
         f"{CHANGELIST}{comment.pk}/change/",
-        posted(comment, user_name="Pat B", user_url="https://pat.example/b"),
+        change_form(comment, user_name="Pat B", user_url="https://pat.example/b"),
     )
     assert response.status_code == 302
     comment.refresh_from_db()

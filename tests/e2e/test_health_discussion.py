@@ -385,6 +385,15 @@ def test_a_forms_button_and_the_link_beside_it_stand_apart(
     assert console_errors == []
 
 
+def edit_terms(page, live_server, comment, in_place):
+    """The edit form's terms (until when, links), opened in place or on the edit page."""
+    if in_place:
+        page.locator(f"#c{comment.pk}").get_by_role("link", name="Edit").click()
+        return page.locator(f"#c{comment.pk} form.edit-form #id_edit_comment_terms")
+    page.goto(f"{live_server.url}/comments/{comment.pk}/edit/")
+    return page.locator("#id_edit_comment_terms")
+
+
 @pytest.mark.parametrize("in_place", [True, False])
 def test_the_edit_window_is_told_in_the_readers_own_time(browser, live_server, article, in_place):
     """ "Until 16:15 UTC" left a reader in New York to convert it; with script the edit form
@@ -392,13 +401,7 @@ def test_the_edit_window_is_told_in_the_readers_own_time(browser, live_server, a
     context = browser.new_context(timezone_id="America/New_York", locale="en-US")
     page = context.new_page()
     comment = post_comment(page, live_server.url + article.get_absolute_url(), "Heat helped me.")
-    mine = page.locator(f"#c{comment.pk}")
-    if in_place:
-        mine.get_by_role("link", name="Edit").click()
-        terms = mine.locator("form.edit-form #id_edit_comment_terms")
-    else:
-        page.goto(f"{live_server.url}/comments/{comment.pk}/edit/")
-        terms = page.locator("#id_edit_comment_terms")
+    terms = edit_terms(page, live_server, comment, in_place)
     deadline = timezone.localtime(
         comment.submit_date + datetime.timedelta(minutes=15),
         ZoneInfo("America/New_York"),
@@ -420,13 +423,7 @@ def test_once_the_edit_time_is_over_the_form_no_longer_speaks_of_links(
     page = browser.new_page()
     page.clock.install()
     comment = post_comment(page, live_server.url + article.get_absolute_url(), "Heat helped me.")
-    mine = page.locator(f"#c{comment.pk}")
-    if in_place:
-        mine.get_by_role("link", name="Edit").click()
-        terms = mine.locator("form.edit-form #id_edit_comment_terms")
-    else:
-        page.goto(f"{live_server.url}/comments/{comment.pk}/edit/")
-        terms = page.locator("#id_edit_comment_terms")
+    terms = edit_terms(page, live_server, comment, in_place)
     expect(terms).to_contain_text("A moderator may read it again if you add a link.")
     page.clock.fast_forward("16:00")
     expect(terms).to_contain_text("The time to edit it is over")
