@@ -500,10 +500,12 @@ def test_a_reply_email_says_which_comment_it_answers_and_where_to_answer(article
     assert "one click" not in message.body
 
 
-def test_a_reply_emails_subject_carries_no_name_the_replier_chose(article):
+def test_a_reply_email_names_the_replier_only_over_their_reply(article):
     """The replier's name is theirs to choose: "URGENT verify your account at evil.example"
-    went into a subject from the site, which a reader reads as the site's words. The subject
-    names the article, as a moderator's does; the body says who wrote the reply."""
+    went into a subject from the site, and opened the email's first line ("… replied to your
+    comment", or "Dr Sam (pharmacist) replied"), which a mail list shows under the subject:
+    both read as the site's words. They name the article and nobody; the name stands once, as
+    the quote's attribution over the replier's words."""
     parent = CommentFactory(article=article, followup=True, user_email="bea@example.org")
     VerifiedEmail.objects.create(email="bea@example.org")
     name = "URGENT verify your account at evil.example"
@@ -512,20 +514,6 @@ def test_a_reply_emails_subject_carries_no_name_the_replier_chose(article):
     [message] = mail.outbox
     assert message.subject == f'[nervepain] New reply to your comment on "{article.title}"'
     assert "evil" not in message.message()["Subject"]
-    assert f"{name} wrote:\n\nRest helps." in message.body
-
-
-def test_a_reply_emails_words_name_the_replier_only_over_their_reply(article):
-    """The email's first line is the site's, and a mail list shows it under the subject:
-    "URGENT verify your account at evil.example replied to your comment" (or "Dr Sam
-    (pharmacist) replied") read as the site saying so. As the subject, it names nobody; the
-    name the replier chose stands once, as the quote's attribution over their words."""
-    parent = CommentFactory(article=article, followup=True, user_email="bea@example.org")
-    VerifiedEmail.objects.create(email="bea@example.org")
-    name = "URGENT verify your account at evil.example"
-    reply = CommentFactory(article=article, parent=parent, user_name=name, comment="Rest helps.")
-    notifications.notify_reply.call(reply.pk)
-    [message] = mail.outbox
     assert message.body.splitlines()[0] == 'Your comment on "Nerve pain" has a new reply.'
     assert message.body.count("evil") == 1
     assert f"\n{name} wrote:\n\nRest helps.\n" in message.body

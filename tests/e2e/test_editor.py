@@ -596,16 +596,25 @@ def test_an_editor_writes_schedules_and_publishes_an_article(
     assert console_errors == []
 
 
+def _open_published_article(page, live_server, editor, published_at):
+    """An article of the editor's, published (or scheduled) at ``published_at``, opened on a
+    desktop by the editor; returns it."""
+    article = ArticleFactory(
+        author=editor, status=Article.Status.PUBLISHED, published_at=published_at
+    )
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    return article
+
+
 def _open_scheduled_article(page, live_server, editor):
     """An article of the editor's published for 09:30 in three days, opened on a desktop by the
     editor; returns its publish date and time (the site's)."""
     coming = (timezone.localtime() + datetime.timedelta(days=3)).replace(
         hour=9, minute=30, second=0, microsecond=0
     )
-    article = ArticleFactory(author=editor, status=Article.Status.PUBLISHED, published_at=coming)
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    _open_published_article(page, live_server, editor, coming)
     return coming
 
 
@@ -650,14 +659,8 @@ def test_the_status_follows_any_date_the_save_reads_and_says_when_it_reads_none(
     date or time the save would refuse is said so under the boxes."""
     from django import forms
 
-    article = ArticleFactory(
-        author=editor,
-        status=Article.Status.PUBLISHED,
-        published_at=timezone.now() - datetime.timedelta(days=10),
-    )
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
-    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    _open_published_article(page, live_server, editor, ten_days_ago)
     chosen = page.get_by_label("Status:").locator("option:checked")
     line = page.locator(".field-publication .readonly")
     unread = page.locator(".publish-date-unread")
@@ -705,15 +708,9 @@ def test_a_date_picked_with_the_calendar_or_clock_is_kept_as_a_change(
     """Django's calendar, clock, "Today" and "Now" set the publish date's boxes without an
     input event: autosave kept nothing until the next key typed, and a tab closed after
     picking a date lost it. A date or time picked so is a change, as one typed is."""
-    article = ArticleFactory(
-        author=editor,
-        status=Article.Status.PUBLISHED,
-        published_at=timezone.now() - datetime.timedelta(days=10),
-    )
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    article = _open_published_article(page, live_server, editor, ten_days_ago)
     url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
-    page.goto(url)
     dates = page.locator(".field-published_at")
     dates.get_by_role("link", name="Choose a Time").click()
     page.locator(".clockbox").get_by_role("link", name="Noon").click()
