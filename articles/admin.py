@@ -34,7 +34,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
-from articles.images import in_saved_versions, where_used
+from articles.images import in_saved_versions, unused, where_used
 from articles.markdown import analyse, render_markdown
 from articles.models import (
     Article,
@@ -428,6 +428,22 @@ class BodyImageForm(forms.ModelForm):
         return self.raster.body_image
 
 
+class ImageUseFilter(admin.SimpleListFilter):
+    """WordPress's "Unattached": the images nothing shows, which can be deleted. The database
+    searches the texts (one query), where "Shown in" reads those of the page's images."""
+
+    title = _("use")
+    parameter_name = "use"
+
+    def lookups(self, request, model_admin):
+        return [("unused", _("Unused: nothing shows it"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unused":
+            return unused(queryset)
+        return queryset
+
+
 @admin.register(BodyImage)
 class BodyImageAdmin(admin.ModelAdmin):
     """The images uploaded in the editors (like WordPress's Media screen): each with where it is
@@ -437,6 +453,7 @@ class BodyImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "name", "size", "uploaded_at", "uploaded_by", "shown_in"]
     list_display_links = ["name"]  # the thumbnail has no words of its own to name a link
     list_select_related = ["uploaded_by"]
+    list_filter = [ImageUseFilter]
     search_fields = ["original_name", "path"]
     date_hierarchy = "uploaded_at"
     fields = [
