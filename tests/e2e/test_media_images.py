@@ -87,3 +87,28 @@ def test_the_help_under_an_images_markdown_lines_up_with_it(
     help_line = page.locator(".field-markdown div.help").bounding_box()
     assert help_line["x"] == markdown["x"]
     assert console_errors == []
+
+
+def test_the_images_list_shows_every_column_beside_its_filter(
+    page, live_server, admin_user, console_errors
+):
+    """With the "Unused" filter beside it, the list at 1280 pixels had "Uploaded by" and
+    "Shown in" scrolled out of sight, the stored name's random part being unbreakable: the
+    name and the date wrap, and every heading is in view."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1200), "#e8f1f2").save(buffer, "PNG")
+    form = RasterImageForm(files={"image": SimpleUploadedFile("knee.png", buffer.getvalue())})
+    assert form.is_valid()
+    ArticleFactory(title="Why nerve pain gets worse", body=f"![A knee]({form.save()})")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(admin_user.username)
+    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/admin/articles/bodyimage/")
+    assert page.locator("#changelist-filter").is_visible()
+    shown = page.locator(".results").bounding_box()
+    for heading in page.locator("#result_list thead th .text").all():
+        box = heading.bounding_box()
+        assert box["x"] + box["width"] <= shown["x"] + shown["width"], heading.inner_text()
+    assert console_errors == []
