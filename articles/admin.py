@@ -34,7 +34,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
-from articles.images import in_saved_versions, unused, where_used
+from articles.images import descriptions, in_saved_versions, unused, where_used
 from articles.markdown import analyse, render_markdown
 from articles.models import (
     Article,
@@ -505,6 +505,9 @@ class BodyImageAdmin(admin.ModelAdmin):
         images = list(changelist.result_list)
         for image, places in zip(images, where_used(images).values(), strict=True):
             image.used_in = places
+        described = descriptions(images)
+        for image in images:
+            image.described_as = described.get(image.pk, "")
         return changelist
 
     @staticmethod
@@ -532,10 +535,18 @@ class BodyImageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("file"), ordering="original_name")
     def name(self, image):
+        # Uploads of one file bear its name; the words a text describes it with tell them apart.
+        described = getattr(image, "described_as", "")
+        if described:
+            described = format_html(
+                '<div class="image-described">\N{LEFT DOUBLE QUOTATION MARK}{}'
+                "\N{RIGHT DOUBLE QUOTATION MARK}</div>",
+                described,
+            )
         if not image.original_name:
-            return image.stored_name
+            return format_html("{}{}", image.stored_name, described)
         stored = _("stored as %s") % image.stored_name
-        return format_html('{}<div class="help">{}</div>', image.original_name, stored)
+        return format_html('{}{}<div class="help">{}</div>', image.original_name, described, stored)
 
     @admin.display(description=_("size"))
     def size(self, image):

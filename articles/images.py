@@ -27,6 +27,7 @@ SHOWN_IN = [
 # A stored name as an upload makes it (``uploads/<random>-<w>x<h>.<ext>``, a copy ``…-480w.<ext>``).
 STORED_NAME = re.compile(re.escape(settings.MARKDOWNX_MEDIA_PATH) + r"[\w.-]+")
 COPY_SUFFIX = re.compile(r"-\d+w(\.\w+)$")
+MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 
 
 def stem(image) -> str:
@@ -88,6 +89,27 @@ def unused(images):
 def stored_names(text: str) -> set[str]:
     """The uploads' stored names the text holds, a smaller copy's given as its image's."""
     return {COPY_SUFFIX.sub(r"\1", name.rstrip(".")) for name in STORED_NAME.findall(text)}
+
+
+def descriptions(images) -> dict[int, str]:
+    """For each image a text shows, the description it is given there (``![this](…)``): what
+    tells apart uploads of one file. The newest article's first, then pages', then calls-to-
+    action's. One query per kind of text, however many images: for a list's page."""
+    images = list(images)
+    found = {}
+    if not images:
+        return found
+    by_name = {name: image.pk for image in images for name in image.stored_files()}
+    for model, field, *_rest in SHOWN_IN:
+        holds_any = reduce(operator.or_, (Q(**{f"{field}__contains": stem(i)}) for i in images))
+        texts = model.objects.filter(holds_any).order_by("-pk")
+        for text in texts.values_list(field, flat=True):
+            for alt, address in MARKDOWN_IMAGE.findall(text):
+                for name in STORED_NAME.findall(address):
+                    pk = by_name.get(name.rstrip("."))
+                    if pk is not None and alt.strip():
+                        found.setdefault(pk, alt.strip())
+    return found
 
 
 def in_saved_versions(image) -> list[dict]:

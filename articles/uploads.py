@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.views import View
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from articles.images import descriptions
 from articles.markdown import narrower_copies, render_markdown
 from articles.models import BodyImage
 
@@ -151,7 +152,8 @@ class StaffImageUploadView(StaffOnlyMixin, View):
 
 class StaffUploadedImagesView(StaffOnlyMixin, View):
     """The editor's image dialog's "choose one already uploaded": the newest uploads, each
-    with its address, a small copy to show, its name and size; ``q`` finds them by name,
+    with its address, a small copy to show, its name, size, date and the description a text
+    gives it (what tells apart uploads of the same file); ``q`` finds them by name,
     ``offset`` skips those shown already, and ``more`` says whether others follow."""
 
     SHOWN = 24
@@ -169,6 +171,7 @@ class StaffUploadedImagesView(StaffOnlyMixin, View):
         except ValueError:
             offset = 0
         found = list(uploads[offset : offset + self.SHOWN + 1])
+        described = descriptions(found[: self.SHOWN])
         images = [
             {
                 "url": image.url,
@@ -177,6 +180,7 @@ class StaffUploadedImagesView(StaffOnlyMixin, View):
                 "width": image.width,
                 "height": image.height,
                 "uploaded": date_format(timezone.localtime(image.uploaded_at), "j M Y"),
+                "alt": described.get(image.pk, ""),
             }
             for image in found[: self.SHOWN]
         ]

@@ -1360,12 +1360,20 @@
     thumb.alt = "";
     thumb.width = 96;
     thumb.height = Math.round(96 * image.height / image.width);
-    var name = document.createElement("span");
-    name.className = "editor-image-name";
-    name.textContent = image.name;
-    button.title = image.name;
-    button.setAttribute("aria-label", image.name + ", uploaded " + image.uploaded + ", " + image.width + " by " + image.height + " pixels");
-    button.append(thumb, name);
+    // Uploads of one file all bear its name: the description a text gives it, the day and
+    // the pixels tell them apart, seen (not only heard), as in WordPress's media library.
+    var lines = [image.name];
+    if (image.alt) lines.push("“" + image.alt + "”");
+    lines.push(image.uploaded, image.width + " × " + image.height);
+    var parts = lines.map(function (line, index) {
+      var part = document.createElement("span");
+      part.className = index ? "editor-image-detail" : "editor-image-name";
+      part.textContent = line;
+      return part;
+    });
+    button.title = lines.join("\n");
+    button.setAttribute("aria-label", image.name + (image.alt ? ", described as " + image.alt : "") + ", uploaded " + image.uploaded + ", " + image.width + " by " + image.height + " pixels");
+    button.append.apply(button, [thumb].concat(parts));
     return button;
   }
 

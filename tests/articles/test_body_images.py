@@ -187,6 +187,28 @@ def test_the_editor_lists_the_newest_uploads_to_choose_from(admin_client, client
     assert client.get("/markdownx/uploaded/").status_code == 403  # staff only
 
 
+def test_the_editor_gives_each_upload_the_description_a_text_gives_it(admin_client):
+    """Uploads of one file bear one name: each comes (in the editor's dialog and the Images
+    list) with what a text describes it as (the
+    newest article's words first, a smaller copy's address counting), or nothing."""
+    older = upload(admin_client, name="knee.png")
+    newer = upload(admin_client, name="knee.png")
+    upload(admin_client, name="knee.png")
+    ArticleFactory(body=f"![A bent knee]({older})")
+    ArticleFactory(body=f"![Knee on a mat]({older})\n\n![]({newer})")
+    CallToActionFactory(text=f"![A physio]({newer.replace('.png', '-480w.png')})")
+    images = admin_client.get("/markdownx/uploaded/").json()["images"]
+    assert [image["alt"] for image in images] == ["", "A physio", "Knee on a mat"]
+    assert {image["name"] for image in images} == {"knee.png"}
+    page = BeautifulSoup(admin_client.get(IMAGES).content, "html.parser")
+    names = [cell.get_text("|", strip=True) for cell in page.select("#result_list .field-name")]
+    assert [name.split("|")[:2] for name in names] == [
+        ["knee.png", f"stored as {BodyImage.objects.first().stored_name}"],
+        ["knee.png", "\N{LEFT DOUBLE QUOTATION MARK}A physio\N{RIGHT DOUBLE QUOTATION MARK}"],
+        ["knee.png", "\N{LEFT DOUBLE QUOTATION MARK}Knee on a mat\N{RIGHT DOUBLE QUOTATION MARK}"],
+    ]
+
+
 def test_the_editor_finds_uploads_by_name_a_page_at_a_time(admin_client, monkeypatch):
     monkeypatch.setattr(StaffUploadedImagesView, "SHOWN", 2)
     knee = upload(admin_client, (300, 200), "Knee stretch.png")

@@ -396,6 +396,55 @@ def test_an_image_uploaded_before_is_found_by_name_and_chosen_instead_of_a_file(
     assert console_errors == []
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_uploads_of_one_file_are_told_apart_in_the_image_dialog(
+    page, live_server, editor, console_errors, width
+):
+    """Three uploads of "knee.png" read differently, as in WordPress's media library: each
+    shows its description in a text, its day and its pixels under the name (once only in
+    its accessible name), and a small copy, not the full image."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from articles.uploads import RasterImageForm
+
+    def stored(size):
+        form = RasterImageForm(files={"image": SimpleUploadedFile("knee.png", png_bytes(size))})
+        assert form.is_valid()
+        return form.save(uploaded_by=editor)
+
+    shown = stored((1200, 600))
+    stored((600, 900))
+    ArticleFactory(body=f"![A knee stretch on a mat]({shown})")
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_role("button", name="Image", exact=True).click()
+    uploaded = page.get_by_role("group", name="Or choose one already uploaded")
+    choices = uploaded.get_by_role("button")
+    expect(choices).to_have_count(2)
+    texts = [choice.inner_text().split("\n") for choice in choices.all()]
+    assert texts[0][0] == texts[1][0] == "knee.png"
+    assert texts[0][1:] == [
+        timezone.localdate().strftime("%-d %b %Y"),
+        "600 \N{MULTIPLICATION SIGN} 900",
+    ]
+    assert (
+        texts[1][1]
+        == "\N{LEFT DOUBLE QUOTATION MARK}A knee stretch on a mat\N{RIGHT DOUBLE QUOTATION MARK}"
+    )
+    assert texts[1][3] == "1200 \N{MULTIPLICATION SIGN} 600"
+    assert choices.nth(1).locator("img").get_attribute("src") == shown.replace(".png", "-480w.png")
+    expect(choices.nth(1)).to_have_accessible_name(
+        re.compile(r"^knee\.png, described as A knee stretch on a mat, uploaded .*, 1200 by 600")
+    )
+    for choice in choices.all():  # the details fit the choice's width
+        box, detail = choice.bounding_box(), choice.locator(".editor-image-detail").last
+        assert (
+            detail.bounding_box()["x"] + detail.bounding_box()["width"] <= box["x"] + box["width"]
+        )
+    assert console_errors == []
+
+
 def test_closing_the_tab_mid_edit_loses_nothing(browser, page, live_server, editor):
     """The text comes back in the same browser (its own copy) and in another (the server's)."""
     page.set_viewport_size(DESKTOP)
