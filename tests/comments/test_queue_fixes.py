@@ -352,5 +352,7 @@ def test_a_published_reply_links_to_its_page_where_it_can_be_corrected(moderator
             CHANGELIST + path, {f"reply-{other.pk}": "Thank you.", "next": CHANGELIST}, follow=True
         )
         newest = Comment.objects.filter(parent_id=other.pk, from_site=True).latest("pk")
-        link = f'<a href="{CHANGELIST}{newest.pk}/change/">Open your reply</a>'
+        link = (
+            f'<a class="message-action" href="{CHANGELIST}{newest.pk}/change/">Open your reply</a>'
+        )
         assert f"Your reply is published. {link}" in messages_of(response)
