@@ -320,7 +320,7 @@ def test_replying_to_a_worried_readers_comment_with_the_crisis_resources_keyboar
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # again: the resources stay there once
     expect(box).to_have_value(expected)
-    page.locator("input[name=_save]").click()
+    page.locator(".submit-row input[name=_save]").click()  # not the hidden one Enter takes
     reply = Comment.objects.get(parent_id=comment.pk, from_site=True)
     assert reply.comment.splitlines() == expected.splitlines()  # the browser sends CRLF
     assert errors == []
