@@ -3,24 +3,15 @@ decisions together near the top, Enter still saves, "Publish with a note" works 
 script, and the worried-writer buttons show where the keyboard is in the dark theme."""
 
 import pytest
-from django.contrib.auth.models import Group
 
 from comments.models import Comment, CommentReport
-from tests.factories import CommentFactory, UserFactory
+from tests.e2e.test_admin_fixes_comments import log_in_moderator
+from tests.factories import CommentFactory
 
 # serialized_rollback: data migrations (the Moderators group) survive flushes.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PHONE = {"width": 375, "height": 740}
-
-
-def log_in_moderator(page, live_server):
-    moderator = UserFactory(username="mod", is_staff=True)
-    moderator.groups.add(Group.objects.get(name="Moderators"))
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("mod")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
 
 
 def medical_claim():

@@ -33,6 +33,13 @@ def queue_in_order(browser, live_server, mod, count=3, **options):
     return page, errors, [Comment.objects.get(pk=pk) for pk in pks]
 
 
+def fold_by_deciding(page, first, key):
+    """j to the first card and a decision key on it: decided off its tab, the card folds."""
+    page.keyboard.press("j")
+    page.keyboard.press(key)
+    expect(first).to_have_class(FOLDED)
+
+
 @pytest.mark.parametrize("key", ["u", "z"])
 def test_u_or_z_on_a_folded_card_undoes_its_decision(browser, live_server, mod, key):
     """Back on a card folded by a key decision (k), u did nothing: its Unapprove was hidden,
@@ -40,9 +47,7 @@ def test_u_or_z_on_a_folded_card_undoes_its_decision(browser, live_server, mod, 
     its Undo; the whole card comes back, selected, for the next key."""
     page, errors, held = queue_in_order(browser, live_server, mod)
     first = card(page, held[0])
-    page.keyboard.press("j")
-    page.keyboard.press("s")
-    expect(first).to_have_class(FOLDED)
+    fold_by_deciding(page, first, "s")
     expect(card(page, held[1])).to_be_focused()
     page.keyboard.press("k")
     expect(first).to_be_focused()
@@ -62,9 +67,7 @@ def test_other_keys_on_a_folded_card_decide_nothing(browser, live_server, mod):
     on from it as from any card."""
     page, errors, held = queue_in_order(browser, live_server, mod)
     first = card(page, held[0])
-    page.keyboard.press("j")
-    page.keyboard.press("a")
-    expect(first).to_have_class(FOLDED)
+    fold_by_deciding(page, first, "a")
     page.keyboard.press("k")
     for key in "sdrxa":
         page.keyboard.press(key)
@@ -83,9 +86,7 @@ def test_u_pressed_twice_on_a_folded_card_undoes_once(browser, live_server, mod)
     answer, nothing left to undo, reloaded the page)."""
     page, errors, held = queue_in_order(browser, live_server, mod)
     first = card(page, held[0])
-    page.keyboard.press("j")
-    page.keyboard.press("d")
-    expect(first).to_have_class(FOLDED)
+    fold_by_deciding(page, first, "d")
     page.keyboard.press("k")
     undos = []
     page.on("request", lambda r: undos.append(r.url) if "/undo/" in r.url else None)
@@ -213,9 +214,7 @@ def test_a_card_put_back_by_undo_is_waiting_again(browser, live_server, mod):
     drawn, and moved to, as any card waiting."""
     page, errors, held = queue_in_order(browser, live_server, mod)
     first = card(page, held[0])
-    page.keyboard.press("j")
-    page.keyboard.press("s")
-    expect(first).to_have_class(FOLDED)
+    fold_by_deciding(page, first, "s")
     page.keyboard.press("k")
     page.keyboard.press("u")
     expect(first).to_have_attribute("data-state", "pending")
