@@ -396,3 +396,18 @@ def test_the_footer_reaches_the_foot_of_the_window_on_a_short_page(
     below = shot.getpixel((5, 895))
     inside = shot.getpixel((5, int(footer.bounding_box()["y"]) + 5))
     assert below == inside
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_search_pages_box_is_named_by_a_label_a_reader_sees(page, live_server, site, width):
+    """The search page's box had its label for screen readers only: a sighted reader saw an
+    empty box under "Search". The label shows above the box, on a phone and a desktop."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + "/search/")
+    box = page.get_by_role("searchbox", name="Search articles")
+    expect(box).to_be_visible()
+    label = page.locator("label[for=search-q]")
+    expect(label).to_be_visible()
+    label_box, input_box = label.bounding_box(), box.bounding_box()
+    assert label_box["width"] > 50 and label_box["height"] > 10
+    assert label_box["y"] + label_box["height"] <= input_box["y"] + 1
