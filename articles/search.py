@@ -29,8 +29,15 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 WEIGHTS = (("title", 8), ("summary", 4), ("search_headings", 2), ("search_text", 1))
 # A sentence's end, perhaps inside a closing bracket or quote: "rest.", "(see a GP.)", "“Why?”".
 SENTENCE_END = re.compile(r"[.!?][)\]\u201d\u2019\"']*$")
-# Where a sentence starts after another: its end, spaces, then a capital, digit or quote.
-SENTENCE_START = re.compile(r"[.!?][)\]\u201d\u2019\"']*\s+(?=[A-Z0-9\u201c\u2018\"'(])")
+# Where a sentence starts after another: its end, spaces, then a letter, digit or quote. A
+# lower-case letter too: a sentence may open with a drug's name ("… then. gabapentin is").
+SENTENCE_START = re.compile(r"[.!?][)\]\u201d\u2019\"']*\s+(?=[\w\u201c\u2018\"'(])")
+# Full stops that end a word, not a sentence ("Dr. Smith", "e.g. Lyrica"); a stop taken for an
+# end of sentence cut a name in two, a missed one costs only an ellipsis.
+ABBREVIATIONS = frozenset(
+    ("dr", "mr", "mrs", "ms", "mx", "prof", "st", "sr", "jr", "vs", "cf", "fig", "approx")
+)
+WORD_BEFORE = re.compile(r"([\w.]+)$")
 SUFFIXES = ("ations", "ation", "ness", "ments", "ment", "ing", "ies", "ied", "ed", "es", "ly", "s")
 
 
@@ -155,6 +162,28 @@ def _postgres_snippets(page: list, query: str) -> None:
         article.snippet = _mark(headlines.get(article.pk) or article.summary)
 
 
+def _ends_sentence(text: str, stop: int) -> bool:
+    """Whether the "." "!" or "?" at ``text[stop]`` ends a sentence: not the stop of "Dr.",
+    "e.g." or "i.e." (a stop inside the word), "U.S." or an initial ("J. Smith")."""
+    if text[stop] != ".":
+        return True
+    before = WORD_BEFORE.search(text, max(0, stop - 20), stop)
+    if not before:
+        return True
+    word = before.group(1)
+    if "." in word or (len(word) == 1 and word.isupper()):
+        return False
+    return word.lower() not in ABBREVIATIONS
+
+
+def _sentence_start(text: str, pos: int, endpos: int):
+    """The first place a sentence starts after another between ``pos`` and ``endpos``."""
+    for match in SENTENCE_START.finditer(text, pos, endpos):
+        if _ends_sentence(text, match.start()):
+            return match
+    return None
+
+
 def _python_snippet(text: str, stems: list[str]) -> SafeString:
     """About 220 characters of ``text`` around the first word found, words marked."""
     text = CONTROL_CHARACTERS.sub(" ", text)
@@ -169,7 +198,7 @@ def _python_snippet(text: str, stems: list[str]) -> SafeString:
         start = text.find(" ", start) + 1 or start
         # From the first sentence in reach of the word, not the tail of the one before it
         # ("… day. See a GP"): a whole sentence needs no ellipsis.
-        sentence = SENTENCE_START.search(text, max(0, start - 3), found_at + 1)
+        sentence = _sentence_start(text, max(0, start - 3), found_at + 1)
         if sentence:
             start = sentence.end()
     window = text[start : start + SNIPPET_CHARS]
@@ -177,7 +206,8 @@ def _python_snippet(text: str, stems: list[str]) -> SafeString:
         window = window[: window.rfind(" ")] if " " in window else window
         # An ellipsis stands for the rest of a sentence: none after one that ended ("helps.
         # …" read as two stops), and a comma or colon it cut off goes with the rest.
-        if not SENTENCE_END.search(window):
+        end = SENTENCE_END.search(window)
+        if not (end and _ends_sentence(window, end.start())):
             window = window.rstrip(",;:-\u2013\u2014") + " …"
     if start and not sentence:
         window = "… " + window

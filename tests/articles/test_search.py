@@ -258,3 +258,38 @@ def test_a_snippet_starts_at_a_sentence_rather_than_in_the_tail_of_one():
     # No sentence start in reach: the cut falls inside one, and the ellipsis says so.
     long = "Walking " + "a little more " * 10 + "helps your feet, and rest helps too."
     assert str(search._python_snippet(long, ["rest"])).startswith("… ")
+
+
+def test_a_sentence_may_start_with_a_small_letter():
+    """A sentence that opens with a drug's name in small letters is a sentence: the snippet
+    started "… then. gabapentin" instead of at "gabapentin"."""
+    text = (
+        "Your GP may suggest amitriptyline first and look again at how well it works by then. "
+        "gabapentin is often tried next if the pain keeps you awake at night."
+    )
+    snippet = str(search._python_snippet(text, ["awake"]))
+    assert snippet.startswith("gabapentin is often tried next")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your care for nerve pain at the clinic is led by Dr. Smith, who sees you when it flares.",
+        "Your doctor might offer you one of the newer medicines, e.g. Lyrica, when it flares.",
+        "Your doctor might offer you one of the newer treatments (i.e. Lyrica) when it flares.",
+        "Your nerve pain clinic is run by a team under Prof. J. Smith, who sees you if it flares.",
+    ],
+)
+def test_the_full_stop_of_an_abbreviation_does_not_start_a_sentence(text):
+    """An abbreviation ("Dr.", "e.g.", "i.e.") or an initial ends a word, not a sentence: the
+    snippet started at "Smith", or "Lyrica)", cut from the words before it. Out of reach of the
+    sentence's start, the snippet starts in it with an ellipsis."""
+    snippet = str(search._python_snippet(text, ["flares"]))
+    assert snippet.startswith("… ")
+    assert not snippet.startswith(("… Smith", "… Lyrica", "… J. Smith"))
+
+
+def test_a_snippet_cut_after_an_abbreviation_keeps_its_ellipsis():
+    """Cut just after "Dr." the sentence is not over: the ellipsis stands for the rest."""
+    text = "Rest helps, " * 17 + "ask Dr. Smithers about it, " + "and rest more. " * 10
+    assert str(search._python_snippet(text, ["rest"])).endswith("ask Dr. …")
