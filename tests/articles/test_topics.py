@@ -337,3 +337,19 @@ def test_a_topic_card_shows_its_whole_description(client, neuropathy):
     ArticleFactory(topic=neuropathy)
     page = soup(client.get("/topics/"))
     assert page.select_one(".topic-list > li > p").get_text() == neuropathy.parent.description
+
+
+def test_the_header_shows_a_topics_page_is_in_topics(client, neuropathy):
+    """On a topic's page the header's "Topics" was not marked as on the topics list, and a main
+    topic has no breadcrumb: nothing on the page said where the reader was. It is marked as
+    the current section ("true"), the list itself as the current page."""
+    article = ArticleFactory(topic=neuropathy)
+
+    def topics_link(url):
+        return soup(client.get(url)).select_one("header nav a[href='/topics/']")
+
+    assert topics_link("/topics/")["aria-current"] == "page"
+    assert topics_link("/topics/nerve-conditions/")["aria-current"] == "true"
+    assert topics_link("/topics/peripheral-neuropathy/")["aria-current"] == "true"
+    assert topics_link(article.get_absolute_url()).get("aria-current") is None
+    assert topics_link("/").get("aria-current") is None
