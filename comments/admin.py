@@ -23,6 +23,7 @@ from articles.admin import ArticleAdmin
 from articles.models import Article
 from comments import decisions, queue
 from comments.models import (
+    MODERATORS_REASONS,
     Comment,
     CommentReport,
     CommentVersion,
@@ -51,13 +52,8 @@ PUBLISH_WITH_NOTE = queue.Action(
     "",
 )
 WORRIES_SHOWN = 3  # the worried readers' own words on the comment's page, newest first
-# What moderators call each reason for a report: the reader's own choice ("I'm worried about
-# the person who wrote it") is a sentence for readers, and the reports' filter said it while
-# each row's badge said "Worried about the writer".
-REPORT_REASONS = {
-    **dict(CommentReport.Reason.choices),
-    CommentReport.Reason.WORRIED: _("Worried about the writer"),
-}
+# The reports' filter said the reader's words while each row's badge said the moderators'.
+REPORT_REASONS = MODERATORS_REASONS
 
 
 def note_error(note: str) -> str | None:
@@ -1160,7 +1156,10 @@ class CommentReportAdmin(ReadOnlyAdmin):
     list_select_related = ["comment", "handled_by"]
     search_fields = ["comment__comment", "comment__user_name", "text"]
     ordering = ["-created_at", "-pk"]
-    fields = ["comment", "reason", "text", "created_at", "handled_at", "handled_by"]
+    # The reason as the list and the queue name it ("Worried about the writer"), not as the
+    # reader chose it ("I'm worried about the person who wrote it").
+    fields = ["comment", "moderators_reason", "text", "created_at", "handled_at", "handled_by"]
+    readonly_fields = ["moderators_reason"]
 
     def get_queryset(self, request):
         # Each row's article, in one query for the page whatever the number of reports.
@@ -1174,7 +1173,7 @@ class CommentReportAdmin(ReadOnlyAdmin):
                 '<strong class="report-worried">{}</strong>', REPORT_REASONS[obj.reason]
             )
         else:
-            reason = obj.get_reason_display()
+            reason = obj.moderators_reason
         handled = ""
         if obj.handled_at:
             handled = format_html(
@@ -1186,6 +1185,10 @@ class CommentReportAdmin(ReadOnlyAdmin):
         text = format_html('<q class="report-text">{}</q>', obj.text) if obj.text else ""
         # One element a cell: on a phone each cell is a grid of its label and its content.
         return format_html("<div>{}{}{}</div>", reason, text, handled)
+
+    @admin.display(description=_("reason"))
+    def moderators_reason(self, obj):
+        return obj.moderators_reason
 
     @admin.display(description=_("comment"))
     def comment_excerpt(self, obj):

@@ -700,4 +700,19 @@ class CommentReport(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_reason_display()}: {self.comment_id}"
+        # The title of the report's page in the admin: moderators' words, as its list says.
+        return f"{self.moderators_reason}: {self.comment_id}"
+
+    @property
+    def moderators_reason(self) -> str:
+        """What moderators call the reason (``MODERATORS_REASONS``), not the reader's choice."""
+        return MODERATORS_REASONS.get(self.reason, self.get_reason_display())
+
+
+# What moderators call each reason for a report: the reader's own choice ("I'm worried about
+# the person who wrote it") is a sentence for readers; the queue, the reports and the
+# comment's page say "Worried about the writer".
+MODERATORS_REASONS = {
+    **dict(CommentReport.Reason.choices),
+    CommentReport.Reason.WORRIED: _("Worried about the writer"),
+}

@@ -129,3 +129,24 @@ def test_a_handled_worry_says_by_whom_and_when_and_the_list_filters_on_it(modera
 
     assert listed("unhandled") == ["Waiting"]  # complaints are not worries
     assert listed("handled") == ["Answered"]
+
+
+@pytest.mark.django_db
+def test_a_reports_own_page_names_its_reason_as_the_list_does(moderator_client):
+    """The report's page (reached by its address) said "I'm worried about the person who wrote
+    it", the reader's words, in its title, its breadcrumb and its reason, while the list and
+    the queue say "Worried about the writer"."""
+    report = make_report(CommentFactory(), "worried", text="Please check on her.")
+    response = moderator_client.get(f"{REPORTS}{report.pk}/change/")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    assert "I'm worried about the person who wrote it" not in page.get_text()
+    reason = page.select_one(".field-moderators_reason .readonly").get_text(strip=True)
+    assert reason == "Worried about the writer"
+    assert f"Worried about the writer: {report.comment_id}" in page.select_one("h2").get_text()
+    # Other reasons read as they did.
+    other = make_report(CommentFactory(), "abusive", key="other")
+    page = BeautifulSoup(
+        moderator_client.get(f"{REPORTS}{other.pk}/change/").content, "html.parser"
+    )
+    assert page.select_one(".field-moderators_reason .readonly").get_text() == "Abusive or hurtful"
