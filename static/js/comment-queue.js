@@ -470,8 +470,10 @@
   });
 
   // A long comment's whole text is hidden until found (card.html): when find-in-page or a
-  // #:~:text= link reveals it, its toggle opens too (Show less, the preview gone); the toggle
-  // hides it again, still findable, or shows it.
+  // #:~:text= link reveals it, its toggle opens too (Show less, the preview gone, a screen
+  // reader told it is expanded). The attribute stays while the toggle is open (the style sheet
+  // shows the text): without script, a text found with the toggle closed is what is shown
+  // (admin-moderation.css), and closing the toggle leaves it findable.
   document.addEventListener("beforematch", function (event) {
     const more = event.target.matches(".qc-full") &&
       event.target.parentElement.querySelector(":scope > .qc-more");
@@ -480,9 +482,7 @@
   document.addEventListener("toggle", function (event) {
     if (!event.target.matches(".qc-more")) return;
     const full = event.target.parentElement.querySelector(":scope > .qc-full");
-    if (!full) return;
-    if (event.target.open) full.removeAttribute("hidden");
-    else full.setAttribute("hidden", "until-found");
+    if (full && !full.hidden) full.setAttribute("hidden", "until-found");
   }, true);
 
   // A reply box is not one of the list's "editable fields": the bulk actions' form carries it,

@@ -114,7 +114,8 @@ def test_find_in_page_reveals_the_rest_of_a_collapsed_long_comment(
 ):
     """Chrome's find-in-page (and a link to a text fragment, #:~:text=) found nothing in the
     collapsed rest of a long comment: it was display: none, kept out of the Tab order. Now it is
-    hidden until found: found, it opens, "Show less" under it, the preview gone."""
+    hidden until found: found, it opens, "Show less" under it, the preview gone; and without
+    script its toggle no longer says "Show more" under the whole text."""
     held = long_comment()
     page, errors = logged_in(browser, live_server, mod, java_script_enabled=script)
     page.goto(live_server.url + QUEUE)
@@ -124,8 +125,16 @@ def test_find_in_page_reveals_the_rest_of_a_collapsed_long_comment(
     page.goto(live_server.url + QUEUE + "#:~:text=gabapentinoid%20tapering")
     expect(found).to_be_visible()
     expect(row.locator(".qc-preview")).to_be_hidden()
-    if script:  # the toggle follows (beforematch); without script it just shows the text
-        expect(row.locator(".qc-more > summary")).to_have_text("Show less", use_inner_text=True)
+    # The toggle follows, without script too: it said "Show more" under the whole text.
+    toggle = row.locator(".qc-more > summary")
+    expect(toggle).to_have_text("Show less", use_inner_text=True)
+    toggle.click()
+    expect(found).to_be_hidden()
+    expect(row.locator(".qc-preview")).to_be_visible()
+    expect(toggle).to_have_text("Show more", use_inner_text=True)
+    toggle.click()
+    expect(found).to_be_visible()
+    expect(toggle).to_have_text("Show less", use_inner_text=True)
     assert errors == []
 
 
