@@ -289,3 +289,15 @@ def test_a_link_in_any_other_admin_message_runs_on_in_its_sentence(browser, live
     )
     assert abs(tops[0] - tops[1]) < 4, tops  # the title starts on the sentence's first line
     assert errors == []
+
+
+@pytest.mark.parametrize(("width", "least"), [(375, 44), (1280, 24)])
+def test_the_keyboard_shortcuts_button_is_a_target_to_tap(browser, live_server, mod, width, least):
+    """On a phone the queue's "Keyboard shortcuts" button was 36 px tall, under the 44 px of
+    the tabs and the cards' buttons beside it."""
+    page, errors, _ = queue_in_order(
+        browser, live_server, mod, count=1, viewport={"width": width, "height": 740}
+    )
+    box = page.get_by_role("button", name="Keyboard shortcuts").bounding_box()
+    assert box["height"] >= least, box
+    assert errors == []
