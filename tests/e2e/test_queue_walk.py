@@ -301,3 +301,21 @@ def test_the_keyboard_shortcuts_button_is_a_target_to_tap(browser, live_server, 
     box = page.get_by_role("button", name="Keyboard shortcuts").bounding_box()
     assert box["height"] >= least, box
     assert errors == []
+
+
+def test_a_card_stays_selected_while_its_reply_box_has_the_focus(browser, live_server, mod):
+    """A card lost its yellow "selected" colour when r put the focus in its reply box, though
+    the keys (Escape) still act on it; it is drawn selected as long as the focus is inside."""
+    page, errors, held = queue_in_order(browser, live_server, mod, count=2)
+    rows = [card(page, comment).locator("xpath=ancestor::tr") for comment in held]
+    background = "row => getComputedStyle(row).backgroundColor"
+    plain = rows[1].evaluate(background)
+    page.keyboard.press("j")
+    expect(card(page, held[0])).to_be_focused()
+    selected = rows[0].evaluate(background)
+    assert selected != plain
+    page.keyboard.press("r")
+    expect(card(page, held[0]).get_by_label(re.compile("Reply as"))).to_be_focused()
+    assert rows[0].evaluate(background) == selected
+    assert rows[1].evaluate(background) == plain
+    assert errors == []
