@@ -778,7 +778,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 "unhandled_worries": worries.count(),
                 # What they wrote, newest first: what the moderator reads before writing to the
                 # writer (the box said only how many). A few; the reports list has them all.
-                "worry_reports": list(worries.order_by("-created_at", "-pk")[:WORRIES_SHOWN])
+                "worry_reports": list(worries.order_by("-worried_at", "-pk")[:WORRIES_SHOWN])
                 if request.user.has_perm("comments.view_commentreport")
                 else [],
                 # "3 earlier versions", linked to them, if its writer edited it.
@@ -1158,8 +1158,24 @@ class CommentReportAdmin(ReadOnlyAdmin):
     ordering = ["-created_at", "-pk"]
     # The reason as the list and the queue name it ("Worried about the writer"), not as the
     # reader chose it ("I'm worried about the person who wrote it").
-    fields = ["comment", "moderators_reason", "text", "created_at", "handled_at", "handled_by"]
+    fields = [
+        "comment",
+        "moderators_reason",
+        "text",
+        "created_at",
+        "worried_at",
+        "handled_at",
+        "handled_by",
+    ]
     readonly_fields = ["moderators_reason"]
+
+    def get_fields(self, request, obj=None):
+        # When the reader became worried, for a worry only: an earlier report from the same
+        # browser keeps when it was first made ("reported at").
+        fields = super().get_fields(request, obj)
+        if obj is None or obj.worried_at is None:
+            return [name for name in fields if name != "worried_at"]
+        return fields
 
     def get_queryset(self, request):
         # Each row's article, in one query for the page whatever the number of reports.

@@ -231,9 +231,11 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
             # complaint's ("Calls everyone idiots" read as why they feared for the writer).
             if text or earlier.reason != worried:
                 earlier.text = text
+            # Still reported when it was first reported; the worry is new (it counts from now
+            # against the last decision, Comment.reports_since_decision).
             earlier.reason = worried
-            earlier.created_at, earlier.handled_at, earlier.handled_by = timezone.now(), None, None
-            earlier.save(update_fields=["reason", "text", "created_at", "handled_at", "handled_by"])
+            earlier.worried_at, earlier.handled_at, earlier.handled_by = timezone.now(), None, None
+            earlier.save(update_fields=["reason", "text", "worried_at", "handled_at", "handled_by"])
         reports = comment.reports_since_decision()
         if reason == worried:
             if reports.unhandled_worries().count() == 1:

@@ -229,7 +229,11 @@ class Comment(XtdComment):
         """Readers' reports made after the last moderator's decision on it (all, if none yet):
         what sends it back to the queue, and whether a worry about its writer is new."""
         reports = self.reports.all()
-        return reports.filter(created_at__gt=self.moderated_at) if self.moderated_at else reports
+        if not self.moderated_at:
+            return reports
+        # A report that became a worry counts from the worry: it keeps when it was first made.
+        since = self.moderated_at
+        return reports.filter(Q(created_at__gt=since) | Q(worried_at__gt=since))
 
     def moderate(self, state: str, user, note: str | None = None) -> bool:
         """Move to ``state``, recording who decided and when. Return True if it changed.
@@ -674,6 +678,9 @@ class CommentReport(models.Model):
     text = models.CharField(_("details"), max_length=500, blank=True)
     reporter_key_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("reported at"), default=timezone.now, db_index=True)
+    # Worried reports only: when the reader said they were worried. A browser's earlier report
+    # that becomes a worry keeps its ``created_at``; the worry is new from this time.
+    worried_at = models.DateTimeField(_("worried at"), null=True, blank=True, editable=False)
     # Worried reports only: when and by whom a moderator dealt with the worry (replied as the
     # site, or wrote to the writer). Other reports are settled by a decision on the comment.
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True, editable=False)
@@ -702,6 +709,13 @@ class CommentReport(models.Model):
     def __str__(self):
         # The title of the report's page in the admin: moderators' words, as its list says.
         return f"{self.moderators_reason}: {self.comment_id}"
+
+    def save(self, *args, **kwargs):
+        # A worry reported as such was made when the report was (``controls.report`` sets it
+        # when an earlier report becomes a worry).
+        if self.reason == self.Reason.WORRIED and self.worried_at is None:
+            self.worried_at = self.created_at
+        super().save(*args, **kwargs)
 
     @property
     def moderators_reason(self) -> str:

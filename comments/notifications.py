@@ -311,7 +311,7 @@ def notify_worried(comment_id: int, attempt: int = 1, only: list[str] | None = N
     context = {
         "comment": comment,
         "article": comment.content_object,
-        "notes": [text for text in reports.order_by("created_at").values_list("text", flat=True)],
+        "notes": [text for text in reports.order_by("worried_at").values_list("text", flat=True)],
         # As the held comment's email: a reply's words ("I can't go on like this either") are
         # read in what they answer.
         "answered": _answered(comment),

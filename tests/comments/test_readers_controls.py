@@ -578,6 +578,28 @@ def test_a_worry_from_a_browser_that_reported_before_reaches_the_moderators(
     assert CommentReport.objects.get().text == "They may hurt themselves."
 
 
+def test_a_report_that_becomes_a_worry_keeps_when_it_was_first_made(
+    client, article, moderator, django_capture_on_commit_callbacks
+):
+    """A reader's earlier report that became a worry took the worry's time as when it was
+    reported. It keeps when it was first made; the worry has its own time, which is what
+    counts against a moderator's decision made since (the moderators are still emailed)."""
+    comment = CommentFactory(article=article, comment="I am so tired of all of it.")
+    report(client, comment, "abusive", text="It reads oddly.")
+    first = timezone.now() - datetime.timedelta(hours=2)
+    CommentReport.objects.update(created_at=first)
+    comment.moderate(Comment.State.PENDING, moderator)  # a decision since the report
+    comment.moderate(Comment.State.PUBLISHED, moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = report(client, comment, "worried", text="They may hurt themselves.")
+    assert response.status_code == 200
+    found = CommentReport.objects.get()
+    assert found.reason == "worried" and found.created_at == first
+    assert found.worried_at > comment.moderated_at
+    worried = [m for m in mail.outbox if "URGENT: a reader is worried" in m.subject]
+    assert len(worried) == 1 and "They may hurt themselves." in worried[0].body
+
+
 def test_a_complaint_reported_before_is_not_sent_as_the_words_of_a_worry(
     client, article, moderator, django_capture_on_commit_callbacks
 ):

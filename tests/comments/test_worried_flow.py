@@ -171,7 +171,8 @@ def test_the_comments_page_shows_what_the_worried_readers_wrote(moderator_client
     to the reports list to read it before writing to the writer. Their words, escaped, newest
     first; a few, with a link to all of them."""
     now = timezone.now()
-    worried.reports.update(created_at=now - datetime.timedelta(hours=5))
+    hours_ago = now - datetime.timedelta(hours=5)
+    worried.reports.update(created_at=hours_ago, worried_at=hours_ago)
     CommentReport.objects.create(
         comment=worried,
         reason="worried",
