@@ -204,6 +204,8 @@ def checked_report(comment: Comment, reason: str, text: str = "") -> str:
 
 def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool:
     """Record this browser's report; return False if it had reported this comment already.
+    ``reason`` and ``text`` are as ``checked_report`` accepted and returned them (the view asks
+    it first, before the report limits count).
 
     Reports from ``COMMENTS_REPORTS_TO_HOLD`` different browsers since the last moderation
     decision send the comment back to the queue and tell the moderators.
@@ -213,7 +215,6 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
     writer may be in crisis, in words no crisis phrase caught), and it never counts towards
     hiding the comment, nor the replies under it.
     """
-    text = checked_report(comment, reason, text)
     worried = CommentReport.Reason.WORRIED
     with transaction.atomic():
         earlier, created = CommentReport.objects.select_for_update().get_or_create(

@@ -186,12 +186,7 @@ def report_comment(request, pk):
         error = "You have sent several reports in a short time. Please try again in a few minutes."
         return render(request, "comments/report.html", {**context, "error": error}, status=429)
     key = trust.commenter_key(request) or trust.new_commenter_key()
-    try:
-        counted = controls.report(comment, trust.hash_commenter_key(key), context["chosen"], text)
-    except controls.ChangeRefusedError as refused:
-        return render(
-            request, "comments/report.html", {**context, "error": str(refused)}, status=400
-        )
+    counted = controls.report(comment, trust.hash_commenter_key(key), context["chosen"], text)
     response = render(request, "comments/reported.html", {**context, "again": not counted})
     trust.set_commenter_key(response, key)
     return response

@@ -912,3 +912,22 @@ def test_the_writers_page_with_reply_emails_asked_costs_one_query_more(
     with django_assert_num_queries(5):
         response = client.get(url)
     assert "a***@example.org" in response.content.decode()
+
+
+def test_a_report_is_checked_once(client, article, monkeypatch):
+    """The report's reason and text were checked in the view, before the limits count it, and
+    again when it was recorded: once is enough."""
+    from comments import controls
+
+    calls = []
+    checked = controls.checked_report
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return checked(*args, **kwargs)
+
+    monkeypatch.setattr(controls, "checked_report", counted)
+    comment = CommentFactory(article=article)
+    assert report(client, comment, "abusive", text="  Rude.  ").status_code == 200
+    assert len(calls) == 1
+    assert CommentReport.objects.get().text == "Rude."
