@@ -319,3 +319,19 @@ def test_a_card_stays_selected_while_its_reply_box_has_the_focus(browser, live_s
     assert rows[0].evaluate(background) == selected
     assert rows[1].evaluate(background) == plain
     assert errors == []
+
+
+def test_the_bulk_action_and_its_go_are_targets_to_tap_on_a_phone(browser, live_server, mod):
+    """On a phone "Select all on this page" is a 44 px target, but the action to run and its
+    Go, the next two taps, were 24 px tall."""
+    page, errors, _ = queue_in_order(
+        browser, live_server, mod, count=1, viewport={"width": 375, "height": 740}
+    )
+    actions = page.locator("#changelist .actions")
+    for target in (
+        actions.locator("select[name=action]"),
+        actions.get_by_role("button", name="Go"),
+    ):
+        box = target.bounding_box()
+        assert box["height"] >= 44, box
+    assert errors == []
