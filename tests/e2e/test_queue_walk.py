@@ -335,3 +335,26 @@ def test_the_bulk_action_and_its_go_are_targets_to_tap_on_a_phone(browser, live_
         box = target.bounding_box()
         assert box["height"] >= 44, box
     assert errors == []
+
+
+@pytest.mark.parametrize("width", [800, 1024, 1280])
+def test_the_bulk_actions_stay_within_the_list_beside_the_filters(browser, live_server, mod, width):
+    """The longest bulk actions' names made their list 530 px wide: at 1,024 px it ran under
+    the filters with Go below it, at 800 px the page scrolled sideways, at 1,280 px Go stood
+    out of the list. The list and Go fit in the list's width, on one line."""
+    page, errors, _ = queue_in_order(
+        browser, live_server, mod, count=1, viewport={"width": width, "height": 740}
+    )
+    actions = page.locator("#changelist .actions")
+    select = actions.locator("select[name=action]").bounding_box()
+    go = actions.get_by_role("button", name="Go").bounding_box()
+    results = page.locator("#result_list").bounding_box()
+    assert go["x"] + go["width"] <= results["x"] + results["width"], (go, results)
+    assert select["x"] + select["width"] <= go["x"]
+    assert abs(select["y"] + select["height"] / 2 - (go["y"] + go["height"] / 2)) < 4
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # A ticked card's "Select all" offer still has its own line under them.
+    page.locator("#result_list input.action-select").first.check()
+    expect(actions.locator(".action-counter")).to_have_text("1 of 1 selected")
+    assert actions.locator(".action-counter").bounding_box()["y"] >= go["y"] + go["height"]
+    assert errors == []
