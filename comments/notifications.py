@@ -62,8 +62,15 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
 
     One message each: a moderator's email shows no other moderator's address (a personal one,
     a superuser's), and a reply-all reaches nobody. Each message is its own unit of retry: when
-    some were sent before the failure, the retry gets ``only=`` the addresses not reached (a
-    task mailing several people takes it), and nobody gets the same email twice."""
+    some were sent before the failure, the retry gets ``only=`` those not reached (a task
+    mailing several people takes it), and nobody gets the same email twice. ``to`` may be a
+    dict {address: user id}: the retry's row then names the people by id, not by address
+    (an address is personal data, and a task row is kept after it ran).
+
+    A session that fails to close after every message went out is logged, not failed: the
+    messages were sent, and a retry would send them all again."""
+    keys = to if isinstance(to, dict) else {address: address for address in to}
+    to = list(keys)
     body = render_to_string(template, {**context, "site_name": settings.SITE_NAME})
     # The Message-ID names the site (Django's names the server: "localhost" or a container's
     # id, which spam filters count against a message), and Auto-Submitted (RFC 3834) asks
@@ -92,7 +99,7 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
                 connection.send_messages([message])
                 sent.append(message.to[0])
         finally:
-            connection.close()
+            _close(connection, task_obj, comment_id, len(sent), len(to))
     except Exception:
         unsent = [address for address in to if address not in sent]
         retrying = bool(unsent) and attempt < MAX_ATTEMPTS and task_obj.get_backend().supports_defer
@@ -107,11 +114,28 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
         )
         if retrying:
             delay = timedelta(minutes=2 ** (attempt - 1))
-            only = {"only": unsent} if sent else {}
+            only = {"only": [keys[address] for address in unsent]} if sent else {}
             task_obj.using(run_after=timezone.now() + delay).enqueue(
                 comment_id, attempt=attempt + 1, **only
             )
         raise
+
+
+def _close(connection, task_obj, comment_id, sent: int, total: int) -> None:
+    """Close the mail session; a failure to is logged and goes no further. Every message may
+    have gone out (the server took each one), and if one did not, that error is the one that
+    counts (it is being raised)."""
+    try:
+        connection.close()
+    except Exception:
+        logger.warning(
+            "email close failed task=%s comment=%s sent=%s/%s",
+            task_obj.name,
+            comment_id,
+            sent,
+            total,
+            exc_info=True,
+        )
 
 
 def after_commit(task_obj, comment_id: int) -> None:
@@ -165,18 +189,20 @@ def _over_burst_limit() -> bool:
     return this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
 
 
-def _moderators(only: list[str] | None = None) -> list[str]:
-    """The moderators' addresses; on a retry, ``only`` those a failed send did not reach, if
-    they are moderators still."""
+def _moderators(only: list[int | str] | None = None) -> dict[str, int]:
+    """The moderators: {address: user id}; on a retry, ``only`` those a failed send did not
+    reach, if they are moderators still. A retry names them by user id; one queued before
+    retries did so names them by address, and is honoured too."""
     users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-    addresses = set(
-        users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True)).values_list(
-            "email", flat=True
-        )
-    )
+    users = users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True))
     if only is not None:
-        addresses &= set(only)
-    return sorted(addresses)
+        ids = [key for key in only if isinstance(key, int)]
+        addresses = [key for key in only if isinstance(key, str)]
+        users = users.filter(Q(pk__in=ids) | Q(email__in=addresses))
+    moderators = {}
+    for pk, address in users.order_by("email", "pk").values_list("pk", "email"):
+        moderators.setdefault(address, pk)  # one email to an address two accounts share
+    return moderators
 
 
 # A subject fits a phone's mail list and RFC 5322's 78-character line: the article's title
@@ -215,7 +241,9 @@ def _shorten(text: str, width: int) -> str:
 
 
 @task()
-def notify_moderators(comment_id: int, attempt: int = 1, only: list[str] | None = None) -> str:
+def notify_moderators(
+    comment_id: int, attempt: int = 1, only: list[int | str] | None = None
+) -> str:
     """Tell moderators a comment is waiting (queued for a few a minute: ``comment_held``).
 
     An urgent comment (its writer may be in crisis) is mailed at once, whatever the burst
@@ -297,7 +325,7 @@ def reader_worried(comment: Comment) -> None:
 
 
 @task()
-def notify_worried(comment_id: int, attempt: int = 1, only: list[str] | None = None) -> str:
+def notify_worried(comment_id: int, attempt: int = 1, only: list[int | str] | None = None) -> str:
     """Tell moderators that readers are worried about a public comment's writer, with what
     they wrote to the moderators. The comment stays public: this asks a person to look."""
     public = Comment.objects.filter(pk=comment_id, state=Comment.State.PUBLISHED)

@@ -310,14 +310,51 @@ def test_a_retry_mails_only_the_moderators_a_failed_send_did_not_reach(moderator
         task.call(comment.pk)
     assert [m.to for m in mail.outbox] == [["gone@example.org"], ["mod@example.org"]]
     retry = DBTaskResult.objects.get(status="READY")
+    users = get_user_model().objects
     assert retry.args_kwargs["kwargs"] == {
         "attempt": 2,
-        "only": ["root@example.org", "zed@example.org"],
+        # By user id: the task's row, kept after it ran, holds no one's address.
+        "only": [users.get(email=a).pk for a in ("root@example.org", "zed@example.org")],
     }
+    assert "@" not in str(retry.args_kwargs)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    get_user_model().objects.filter(email="zed@example.org").update(is_staff=False)
+    users.filter(email="zed@example.org").update(is_staff=False)
     task.call(*retry.args_kwargs["args"], **retry.args_kwargs["kwargs"])
     assert [m.to for m in mail.outbox[2:]] == [["root@example.org"]]
+
+
+def test_a_retry_queued_with_addresses_still_mails_those_moderators(moderators):
+    """Retries queued before they named moderators by id named them by address: they run."""
+    UserFactory(is_staff=True, is_superuser=True, email="zed@example.org")
+    comment = CommentFactory(state="pending")
+    notifications.notify_moderators.call(
+        comment.pk, attempt=2, only=["root@example.org", "zed@example.org", "gone@example.org"]
+    )
+    assert [m.to for m in mail.outbox] == [["root@example.org"], ["zed@example.org"]]
+
+
+class CloseFails(locmem.EmailBackend):
+    """A mail server that took every message, then dropped the session as it was closed."""
+
+    def close(self):
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def test_a_session_failing_to_close_after_every_message_went_out_counts_as_sent(
+    moderators, settings, caplog
+):
+    """The close's error was taken for the send's: the task failed, and on the database
+    queue each moderator would get the email again with every retry."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "tests.comments.test_notifications.CloseFails"
+    comment = CommentFactory(state="pending")
+    with caplog.at_level(logging.WARNING):
+        assert notifications.notify_moderators.call(comment.pk) == "sent"
+    assert sorted(m.to for m in mail.outbox) == [["mod@example.org"], ["root@example.org"]]
+    assert not DBTaskResult.objects.exists()  # no retry
+    assert "email close failed task=" in caplog.text and "sent=2/2" in caplog.text
 
 
 def test_opting_in_sends_a_confirmation_without_the_readers_text(
