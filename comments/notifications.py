@@ -208,9 +208,10 @@ def _moderators(only: list[int | str] | None = None) -> dict[str, int]:
 # A subject fits a phone's mail list and RFC 5322's 78-character line: the article's title
 # gives way, never the words that say what happened.
 SUBJECT_LENGTH = 78
-# Past a long SITE_NAME the title keeps a word or two all the same: it still says where, and
-# keeps a new urgent email out of a conversation of older ones.
-SUBJECT_TITLE_MIN = 15
+# The title keeps at least this much (three or four words): it says where, and keeps a new
+# urgent email out of a conversation of older ones. A "[site]" tag that would leave it less
+# goes first: the From header names the site too.
+SUBJECT_TITLE_MIN = 20
 
 
 def _subject(what: str, comment: Comment) -> str:
@@ -219,13 +220,16 @@ def _subject(what: str, comment: Comment) -> str:
     It tells a moderator at a glance, in a phone's list, where the comment is; and subjects
     that differ are not folded into one conversation with older emails (Gmail, Apple Mail), where
     a new held or urgent comment would hide under ones already dealt with. A long title is
-    shortened at a word's end ("…") to keep the subject within ``SUBJECT_LENGTH``."""
-    start = f"[{settings.SITE_NAME}] {what}"
+    shortened at a word's end ("…") to keep the subject within ``SUBJECT_LENGTH``; under a
+    long site name, the ``[site]`` tag is left out rather than the title cut to a word."""
     title = getattr(comment.content_object, "title", "")
+    start = f"[{settings.SITE_NAME}] {what}"
     if not title.strip():
         return start
-    room = max(SUBJECT_LENGTH - len(start) - len(' on ""'), SUBJECT_TITLE_MIN)
-    return f'{start} on "{_shorten(title, room)}"'
+    room = SUBJECT_LENGTH - len(' on ""')
+    if room - len(start) < min(SUBJECT_TITLE_MIN, len(" ".join(title.split()))):
+        start = what
+    return f'{start} on "{_shorten(title, max(room - len(start), SUBJECT_TITLE_MIN))}"'
 
 
 def _shorten(text: str, width: int) -> str:
@@ -355,7 +359,7 @@ def notify_worried(comment_id: int, attempt: int = 1, only: list[int | str] | No
         notify_worried,
         comment_id,
         attempt,
-        _subject("URGENT: a reader is worried about a commenter", comment),
+        _subject("URGENT: a reader fears for a commenter", comment),
         "comments/email/worried.txt",
         context,
         recipients,

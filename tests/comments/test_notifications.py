@@ -103,7 +103,7 @@ def subject_of(kind, article):
 SUBJECT_STARTS = [
     ("held", "[nervepain] A comment is waiting for moderation on "),
     ("urgent", "[nervepain] URGENT: a commenter may be in crisis on "),
-    ("worried", "[nervepain] URGENT: a reader is worried about a commenter on "),
+    ("worried", "[nervepain] URGENT: a reader fears for a commenter on "),
     ("reply", "[nervepain] New reply to your comment on "),
 ]
 
@@ -130,13 +130,25 @@ def test_a_long_titles_subject_fits_a_phones_mail_list(moderator, kind, start):
     assert shortened[-1].isalnum() or shortened[-1] == "?"  # no dangling dash before "…"
 
 
-def test_a_subject_under_a_long_site_name_keeps_a_word_of_the_title(moderator, settings):
+def test_the_worried_emails_subject_keeps_words_of_a_long_title(moderator):
+    """ "URGENT: a reader is worried about a commenter" left the seed article's title 15
+    characters: "Why Does Nerve…" said little of where."""
+    subject = subject_of("worried", ArticleFactory(title=LONG_TITLE))
+    assert subject.endswith(' on "Why Does Nerve Pain…"') and len(subject) <= 78
+
+
+def test_a_long_site_name_gives_way_to_the_title(moderator, settings):
+    """Under a long site name the title kept two words ("Why Does Nerve…"); the "[site]" tag
+    goes instead (the From header names the site), and the title has the room."""
     settings.SITE_NAME = "The Nerve Pain Community Health Forum"
     subject = subject_of("worried", ArticleFactory(title=LONG_TITLE))
-    assert subject.startswith(
-        "[The Nerve Pain Community Health Forum] URGENT: a reader is worried about a commenter"
-    )
-    assert subject.endswith(' on "Why Does Nerve…"')
+    assert subject == 'URGENT: a reader fears for a commenter on "Why Does Nerve Pain Get Worse…"'
+
+
+def test_the_site_name_stays_when_the_title_fits_beside_it(moderator, settings):
+    settings.SITE_NAME = "Nerve Pain Community"
+    subject = subject_of("held", ArticleFactory(title="Burning feet"))
+    assert subject == '[Nerve Pain Community] A comment is waiting for moderation on "Burning feet"'
 
 
 def test_a_held_replys_email_quotes_the_start_of_the_comment_it_answers(moderator, article):
