@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
@@ -446,17 +446,43 @@ def request_confirmation(comment_id: int, attempt: int = 1) -> str:
     if attempt == 1 and not counters.add(asked_key, 1, timeout=86400):
         return "already asked today"
     confirm_url = absolute(reverse("comments:confirm", args=[sign_comment(comment.pk, "confirm")]))
-    _send(
-        request_confirmation,
-        comment_id,
-        attempt,
-        f"[{settings.SITE_NAME}] Confirm your email for reply notifications",
-        "comments/email/confirm.txt",
-        {
-            "article": comment.content_object,
-            "confirm_url": confirm_url,
-            "days": CONFIRM_MAX_AGE // 86400,
-        },
-        [comment.user_email],
-    )
+    try:
+        _send(
+            request_confirmation,
+            comment_id,
+            attempt,
+            f"[{settings.SITE_NAME}] Confirm your email for reply notifications",
+            "comments/email/confirm.txt",
+            {
+                "article": comment.content_object,
+                "confirm_url": confirm_url,
+                "days": CONFIRM_MAX_AGE // 86400,
+            },
+            [comment.user_email],
+        )
+    except Exception:
+        # Nothing went out and no retry will: the day's request is not used up, and the
+        # writer may ask again (on the immediate backend, at once).
+        if attempt >= MAX_ATTEMPTS or not request_confirmation.get_backend().supports_defer:
+            counters.delete(asked_key)
+        raise
     return "sent"
+
+
+def resend_confirmation(comment_id: int) -> str:
+    """A writer asked for a new confirmation link on a page: what the page may tell them.
+
+    "queued" (a worker sends it, and retries a failure), or, when tasks run at once in the
+    web process (the immediate backend), what happened: "sent", "already asked today" (one a
+    day per address; nothing new went out), "not needed", or "failed" (the mail server
+    refused: logged, and nothing went out)."""
+    try:
+        result = request_confirmation.enqueue(comment_id)
+    except Exception:
+        logger.exception("email enqueue failed task=request_confirmation comment=%s", comment_id)
+        return "failed"
+    if result.status == TaskResultStatus.FAILED:
+        return "failed"
+    if result.status == TaskResultStatus.SUCCESSFUL:
+        return result.return_value
+    return "queued"

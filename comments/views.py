@@ -436,16 +436,18 @@ def _link_expired(request, token, purpose):
     sent to the same address (at most once a day, as any confirmation)."""
     comment_id = trust.unsign_comment(token, purpose, None) if purpose == "confirm" else None
     comment = Comment.objects.filter(pk=comment_id, followup=True).first() if comment_id else None
-    sent = False
+    sent = ""
     if comment is not None and request.method == "POST" and "resend" in request.POST:
-        notifications.after_commit(notifications.request_confirmation, comment.pk)
-        sent = True
+        # Not "on its way" whatever happened: where the email is sent in this request, the
+        # page says whether it went.
+        sent = notifications.resend_confirmation(comment.pk)
     context = {
         "can_resend": comment is not None,
         "sent": sent,
         "days": trust.CONFIRM_MAX_AGE // 86400,
     }
-    return render(request, "comments/link_expired.html", context, status=200 if sent else 400)
+    status = 503 if sent == "failed" else 200 if sent else 400
+    return render(request, "comments/link_expired.html", context, status=status)
 
 
 # No CSRF cookie: the signed token authorises the confirmation (whoever holds it could send

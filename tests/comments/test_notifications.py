@@ -466,6 +466,54 @@ def test_an_expired_confirmation_link_offers_a_new_one(
     assert VerifiedEmail.objects.filter(email="bea@example.org").exists()
 
 
+def expired_confirm_url(monkeypatch, comment):
+    monkeypatch.setattr("django.core.signing.time.time", lambda: 1_600_000_000)
+    url = f"/comments/confirm/{sign_comment(comment.pk, 'confirm')}/"
+    monkeypatch.undo()
+    return url
+
+
+def test_a_new_link_the_mail_server_refused_is_not_said_to_be_on_its_way(
+    client, monkeypatch, settings, caplog
+):
+    """Sent in the request (the immediate backend), a refused email still showed "A new link
+    is on its way", and the day's one request was used up: the reader waited for nothing."""
+    comment = CommentFactory(followup=True, user_email="bea@example.org")
+    url = expired_confirm_url(monkeypatch, comment)
+    settings.EMAIL_BACKEND = "tests.comments.test_notifications.BrokenBackend"
+    with caplog.at_level(logging.ERROR):
+        failed = client.post(url, {"resend": "1"})
+    page = BeautifulSoup(failed.content, "html.parser")
+    assert failed.status_code == 503
+    assert page.h1.get_text() == "We could not send a new link"
+    assert "on its way" not in page.get_text()
+    assert page.find("button", attrs={"name": "resend"}).get_text() == "Try again"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    again = client.post(url, {"resend": "1"})  # the failure used up nothing
+    assert "A new link is on its way" in again.content.decode()
+    assert [m.to for m in mail.outbox] == [["bea@example.org"]]
+
+
+def test_a_second_new_link_the_same_day_says_none_went(client, monkeypatch):
+    """One confirmation a day per address: the second ask sent nothing, and said "on its
+    way" all the same."""
+    comment = CommentFactory(followup=True, user_email="bea@example.org")
+    url = expired_confirm_url(monkeypatch, comment)
+    client.post(url, {"resend": "1"})
+    second = BeautifulSoup(client.post(url, {"resend": "1"}).content, "html.parser")
+    assert second.h1.get_text() == "A link was already sent today"
+    assert len(mail.outbox) == 1
+
+
+def test_a_new_link_queued_for_the_worker_is_on_its_way(client, monkeypatch, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    comment = CommentFactory(followup=True, user_email="bea@example.org")
+    page = client.post(expired_confirm_url(monkeypatch, comment), {"resend": "1"})
+    assert page.status_code == 200 and "A new link is on its way" in page.content.decode()
+    assert "We are sending a new confirmation link" in page.content.decode()
+    assert mail.outbox == []
+
+
 def test_an_altered_link_offers_no_new_one(client):
     comment = CommentFactory(followup=True)
     page = client.get(f"/comments/confirm/{sign_comment(comment.pk, 'confirm')}x/")
