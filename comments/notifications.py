@@ -359,7 +359,7 @@ def notify_worried(comment_id: int, attempt: int = 1, only: list[int | str] | No
         notify_worried,
         comment_id,
         attempt,
-        _subject("URGENT: a reader fears for a commenter", comment),
+        _subject("URGENT: reader worried about a commenter", comment),
         "comments/email/worried.txt",
         context,
         recipients,

@@ -103,7 +103,7 @@ def subject_of(kind, article):
 SUBJECT_STARTS = [
     ("held", "[nervepain] A comment is waiting for moderation on "),
     ("urgent", "[nervepain] URGENT: a commenter may be in crisis on "),
-    ("worried", "[nervepain] URGENT: a reader fears for a commenter on "),
+    ("worried", "[nervepain] URGENT: reader worried about a commenter on "),
     ("reply", "[nervepain] New reply to your comment on "),
 ]
 
@@ -142,7 +142,7 @@ def test_a_long_site_name_gives_way_to_the_title(moderator, settings):
     goes instead (the From header names the site), and the title has the room."""
     settings.SITE_NAME = "The Nerve Pain Community Health Forum"
     subject = subject_of("worried", ArticleFactory(title=LONG_TITLE))
-    assert subject == 'URGENT: a reader fears for a commenter on "Why Does Nerve Pain Get Worse…"'
+    assert subject == 'URGENT: reader worried about a commenter on "Why Does Nerve Pain Get Worse…"'
 
 
 def test_the_site_name_stays_when_the_title_fits_beside_it(moderator, settings):

@@ -484,7 +484,7 @@ def test_a_reader_worried_about_the_writer_tells_the_moderators_at_once(
     assert "I see no point" in shown and "here for you" in shown
     assert [m.to for m in mail.outbox] == [["mod@example.org"]]
     message = mail.outbox[0]
-    assert "URGENT: a reader is worried" in message.subject
+    assert "URGENT: reader worried about" in message.subject
     assert "Some days I see no point." in message.body
     assert "What the reader wrote to you: I know her 0" in message.body
     assert f"{url}#c{comment.pk}" in message.body
@@ -564,7 +564,7 @@ def test_a_worry_from_a_browser_that_reported_before_reaches_the_moderators(
     assert response.status_code == 200
     status = BeautifulSoup(response.content, "html.parser").find(role="status").get_text()
     assert "told at once" in status
-    worried = [m for m in mail.outbox[sent:] if "URGENT: a reader is worried" in m.subject]
+    worried = [m for m in mail.outbox[sent:] if "URGENT: reader worried about" in m.subject]
     assert len(worried) == 1 and "They may hurt themselves." in worried[0].body
     assert "It reads oddly." not in worried[0].body
     found = CommentReport.objects.get()
@@ -611,7 +611,7 @@ def test_a_complaint_reported_before_is_not_sent_as_the_words_of_a_worry(
     report(client, comment, "abusive", text="Calls everyone idiots")
     with django_capture_on_commit_callbacks(execute=True):
         assert report(client, comment, "worried").status_code == 200
-    [worried] = [m for m in mail.outbox if "URGENT: a reader is worried" in m.subject]
+    [worried] = [m for m in mail.outbox if "URGENT: reader worried about" in m.subject]
     assert "Calls everyone idiots" not in worried.body
     assert CommentReport.objects.get().text == ""
 
