@@ -317,7 +317,9 @@ class PublisherPageAdmin(
             kwargs["widget"] = MarkdownBox
             kwargs["help_text"] = _(
                 "Markdown, like an article's text (HTML also works). Links to other pages of "
-                "the site start with /, for example /editorial-policy/."
+                "the site start with /, for example /editorial-policy/. {ip_days} shows how "
+                "long IP addresses are kept, {deleted_days} how long a deleted comment is, "
+                'as the site is set up (for example "30 days").'
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -1,7 +1,9 @@
 import functools
 
 from django import template
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, When
+from django.template.defaultfilters import pluralize
 from django.utils.safestring import mark_safe
 
 from articles import disclaimer
@@ -19,11 +21,25 @@ from articles.structured_data import (
 register = template.Library()
 
 
+# Periods a page states that the site's settings decide: written as "{ip_days}" in a page's
+# text, shown as the setting says ("30 days"), so the privacy page never says one number while
+# the site keeps data for another.
+PAGE_PERIODS = {
+    "{ip_days}": "COMMENTS_IP_RETENTION_DAYS",  # then cleared (make clear-ips)
+    "{deleted_days}": "COMMENTS_SPAM_RETENTION_DAYS",  # then emptied (make clear-spam)
+}
+
+
 @register.filter
 def page_text(text):
     """A publisher's page (a flatpage) as readers see it: its Markdown (or the HTML it was
-    written in), sanitised like an article's text."""
-    return mark_safe(_page_html(str(text)))  # nh3 kept only what an article may hold
+    written in), sanitised like an article's text, with each of ``PAGE_PERIODS`` filled in."""
+    html = _page_html(str(text))
+    for placeholder, setting in PAGE_PERIODS.items():
+        if placeholder in html:
+            days = int(getattr(settings, setting))
+            html = html.replace(placeholder, f"{days} day{pluralize(days)}")
+    return mark_safe(html)  # nh3 kept only what an article may hold; the periods are numbers
 
 
 @functools.lru_cache(maxsize=32)

@@ -430,6 +430,9 @@ def test_the_privacy_page_says_what_becomes_of_a_deleted_comment(client):
     text = client.get("/privacy/").content.decode()
     assert text.count("A comment you delete yourself is no longer shown to anyone") == 1
     assert text.count("the ones you deleted yourself included") == 1
+    # Back to the page as 0022 left it (its periods written in), as migrating back would.
+    periods = importlib.import_module("articles.migrations.0023_privacy_periods_follow_settings")
+    periods.remove(apps, None)
     page = FlatPage.objects.get(url="/privacy/")
     migration.add(apps, None)  # twice: still once
     assert FlatPage.objects.get(pk=page.pk).content == page.content
@@ -438,6 +441,38 @@ def test_the_privacy_page_says_what_becomes_of_a_deleted_comment(client):
     FlatPage.objects.filter(pk=page.pk).update(content="Our own words.")
     migration.add(apps, None)
     assert FlatPage.objects.get(pk=page.pk).content == "Our own words."
+
+
+def test_the_privacy_pages_periods_follow_the_settings(client, settings):
+    """The page said "30 days" as written, whatever the site kept: set to keep IP addresses
+    a week, it still promised 30 days (articles.0023)."""
+    settings.COMMENTS_IP_RETENTION_DAYS = 7
+    settings.COMMENTS_SPAM_RETENTION_DAYS = 1
+    page = BeautifulSoup(client.get("/privacy/").content, "html.parser")
+    text = " ".join(page.find("article").get_text().split())
+    assert "It is deleted 7 days after you comment." in text
+    assert "IP addresses: 7 days." in text
+    assert "the moderators can still read it for 1 day, then" in text
+    assert "30 days" not in text and "{" not in text
+
+
+def test_the_privacy_periods_migration_leaves_a_rewritten_page_and_goes_back(client):
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.flatpages.models import FlatPage
+
+    migration = importlib.import_module("articles.migrations.0023_privacy_periods_follow_settings")
+    page = FlatPage.objects.get(url="/privacy/")
+    assert "{ip_days}" in page.content and "{deleted_days}" in page.content
+    migration.add(apps, None)  # twice: unchanged
+    assert FlatPage.objects.get(pk=page.pk).content == page.content
+    migration.remove(apps, None)
+    back = FlatPage.objects.get(pk=page.pk).content
+    assert "{" not in back and back.count("30 days") == 3
+    FlatPage.objects.filter(pk=page.pk).update(content="Our own words: 30 days.")
+    migration.add(apps, None)
+    assert FlatPage.objects.get(pk=page.pk).content == "Our own words: 30 days."
 
 
 def test_comments_removed_long_ago_are_emptied_of_their_writers_data(ann, client, settings):
