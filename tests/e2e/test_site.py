@@ -349,6 +349,29 @@ def test_the_comment_forms_boxes_are_big_enough_to_hit(page, live_server, site, 
             assert text.bounding_box()["x"] >= target["x"] + target["width"], text.inner_text()
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_focused_field_of_the_comment_form_shows_its_whole_ring(page, live_server, site, width):
+    """The discussion is laid out only near the screen (content-visibility), which clips what
+    overflows it: the focus ring of Name, Email, Website and Comment, as wide as the section,
+    showed only its top and bottom lines."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + site.get_absolute_url() + "#respond")
+    field = page.get_by_label("Name", exact=False).first
+    field.focus()
+    ring = page.evaluate(
+        "e => parseFloat(getComputedStyle(e).outlineWidth)"
+        " + parseFloat(getComputedStyle(e).outlineOffset)",
+        field.element_handle(),
+    )
+    assert ring >= 4
+    clip = page.locator(".discussion").bounding_box()
+    box = field.bounding_box()
+    assert (
+        clip["x"] <= box["x"] - ring and clip["x"] + clip["width"] >= box["x"] + box["width"] + ring
+    )
+    assert clip["x"] >= 0 and clip["x"] + clip["width"] <= width  # no sideways scrolling
+
+
 def test_a_keyboard_reader_tabs_past_headings_to_the_links_of_the_article(page, live_server, site):
     """Each heading of the seed links to itself (for "Copy link"), but Tab does not stop on
     it: a dozen stops that lead where the reader already is, between the contents and the
