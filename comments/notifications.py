@@ -462,11 +462,26 @@ def request_confirmation(comment_id: int, attempt: int = 1) -> str:
         )
     except Exception:
         # Nothing went out and no retry will: the day's request is not used up, and the
-        # writer may ask again (on the immediate backend, at once).
+        # writer may ask again (on the immediate backend, at once); their comment no longer
+        # says a link was sent (``confirmations_failed``).
         if attempt >= MAX_ATTEMPTS or not request_confirmation.get_backend().supports_defer:
             counters.delete(asked_key)
+            # As long as the note could show (a new link for this comment comes only from an
+            # expired one's page, when this is gone).
+            counters.set(_failed_key(comment.pk), 1, CONFIRM_MAX_AGE)
         raise
     return "sent"
+
+
+def _failed_key(comment_id: int) -> str:
+    return f"comments:confirm-failed:{comment_id}"
+
+
+def confirmations_failed(comment_ids) -> set[int]:
+    """Those of the comments whose confirmation email failed for good (no retry left): what
+    their writer's page says instead of "We've sent a link". One cache read."""
+    keys = {_failed_key(pk): pk for pk in comment_ids}
+    return {keys[key] for key in counters.get_many(list(keys))} if keys else set()
 
 
 def resend_confirmation(comment_id: int) -> str:

@@ -92,9 +92,19 @@ def mask_email(address: str) -> str:
     return f"{local[:1]}***@{domain}" if local else "***"
 
 
-def confirmation_note(pk, masked: str) -> str:
+def confirmation_note(pk, masked: str, failed: bool = False) -> str:
     """Under a writer's own comment that asked for reply emails from an unconfirmed address:
-    without opening the link, no reply email ever comes (``notifications.request_confirmation``)."""
+    without opening the link, no reply email ever comes (``notifications.request_confirmation``).
+    ``failed``: the email could not be sent (and no retry is left), so the note does not say
+    it was, and says how to ask again (the day's one request was not used up)."""
+    if failed:
+        return (
+            f'<p class="confirm-email" id="c{pk}-confirm" role="status">'
+            f"<strong>We could not send you a link.</strong> The email to {escape(masked)} "
+            "did not go, so none will come when someone replies. To ask again, tick "
+            "“Email me when someone replies to me"
+            "” when you next comment.</p>"
+        )
     return (
         f'<p class="confirm-email" id="c{pk}-confirm" role="status">'
         f"<strong>Check your email.</strong> We've sent a link to {escape(masked)}: open it to "
@@ -130,9 +140,10 @@ def render_tree(
     after ``editable_since`` get Edit and Delete links: only that browser's page has them,
     and such a page is never shared (see ``articles.pagecache``).
 
-    ``unconfirmed`` ({pk: masked address}) names this browser's comments that asked for reply
-    emails from an address not confirmed yet: each says where the confirmation link went
-    (``confirmation_note``). Only that browser's page has them, never a shared one.
+    ``unconfirmed`` ({pk: (masked address, whether the email failed)}) names this browser's
+    comments that asked for reply emails from an address not confirmed yet: each says where
+    the confirmation link went, or that it could not be sent (``confirmation_note``). Only
+    that browser's page has them, never a shared one.
 
     ``admin_url`` (a moderator's page: the comment admin's address before the pk) gives each
     public comment a "Moderate" link to its page in the admin instead of Report, as WordPress
@@ -175,7 +186,7 @@ def render_tree(
                 "Only you can see it, in this browser.</p>"
             )
         if unconfirmed and pk in unconfirmed:
-            parts.append(confirmation_note(pk, unconfirmed[pk]))
+            parts.append(confirmation_note(pk, *unconfirmed[pk]))
         if to in names:  # placed under the comment above the one it answers (deepest level)
             parts.append(f'<p class="in-reply-to">In reply to <a href="#c{to}">{names[to]}</a></p>')
         parts.append(f'<div class="comment-text">{text}</div>')

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from articles.pagecache import changes_at, honour_query_parameter
-from comments import trust
+from comments import notifications, trust
 from comments.decisions import can_moderate
 from comments.forms import CommentForm
 from comments.models import Comment, CrisisSupport, VerifiedEmail
@@ -79,10 +79,11 @@ def _tree(request, article):
 
 
 def _unconfirmed(article, rows, key_hash) -> dict:
-    """{pk: masked address} of this browser's comments here that asked for reply emails while
-    the confirmation link sent for them still works and the address is not confirmed: without
-    opening it, no reply email ever comes. One query, asked only when the page shows such a
-    comment of this browser's (a page no cache shares): other pages cost none."""
+    """{pk: (masked address, whether its email failed)} of this browser's comments here that
+    asked for reply emails while the confirmation link sent for them still works and the
+    address is not confirmed: without opening it, no reply email ever comes. One query and one
+    cache read, asked only when the page shows such a comment of this browser's (a page no
+    cache shares): other pages cost none."""
     since = timezone.now() - timedelta(seconds=trust.CONFIRM_MAX_AGE)
     key_at, submitted_at, followup_at = (
         FIELDS.index(name) for name in ("commenter_key_hash", "submit_date", "followup")
@@ -102,7 +103,9 @@ def _unconfirmed(article, rows, key_hash) -> dict:
         .exclude(Exists(confirmed))
         .values_list("pk", "user_email")
     )
-    return {pk: mask_email(email) for pk, email in own}
+    own = list(own)
+    failed = notifications.confirmations_failed([pk for pk, _email in own])
+    return {pk: (mask_email(email), pk in failed) for pk, email in own}
 
 
 def _moderator_tree(request, article, is_open):

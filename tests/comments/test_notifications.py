@@ -494,6 +494,19 @@ def test_a_new_link_the_mail_server_refused_is_not_said_to_be_on_its_way(
     assert [m.to for m in mail.outbox] == [["bea@example.org"]]
 
 
+def test_a_confirmation_is_said_to_have_failed_only_once_no_retry_is_left(settings, caplog):
+    """On the database queue a refused confirmation is retried (the writer's note still says
+    a link was sent); after the last attempt it is not, and the note says so."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "tests.comments.test_notifications.BrokenBackend"
+    comment = CommentFactory(followup=True, user_email="bea@example.org")
+    for attempt in (1, notifications.MAX_ATTEMPTS):
+        with caplog.at_level(logging.ERROR), pytest.raises(ConnectionRefusedError):
+            notifications.request_confirmation.call(comment.pk, attempt=attempt)
+        failed = notifications.confirmations_failed([comment.pk])
+        assert failed == (set() if attempt == 1 else {comment.pk})
+
+
 def test_a_second_new_link_the_same_day_says_none_went(client, monkeypatch):
     """One confirmation a day per address: the second ask sent nothing, and said "on its
     way" all the same."""

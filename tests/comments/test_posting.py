@@ -1,6 +1,7 @@
 """Posting a comment through the real view: outcomes, refusals, and nothing typed lost."""
 
 import datetime
+import logging
 import re
 import time
 
@@ -899,6 +900,30 @@ def test_asking_for_reply_emails_says_where_the_confirmation_link_went(client, p
     assert note["role"] == "status"
     assert CONFIRM_NOTE in note.get_text()
     assert "ann@example.org" not in page.decode()
+
+
+def test_a_confirmation_that_could_not_be_sent_is_not_said_to_be_sent(
+    client, post, article, settings, django_capture_on_commit_callbacks, caplog
+):
+    """Sent in the request (the immediate backend), a refused confirmation email still had
+    the comment say "We've sent a link": the writer waited for an email that never came. It
+    says the link could not be sent, and how to ask again (the day's one request was not used
+    up: the next comment's confirmation goes)."""
+    settings.EMAIL_BACKEND = "tests.comments.test_notifications.BrokenBackend"
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        post(article, followup="on")
+    comment = Comment.objects.get()
+    page = soup(client.get(article.get_absolute_url()))
+    note = page.find(id=f"c{comment.pk}").select_one(":scope > .confirm-email")
+    assert "We've sent" not in note.get_text()
+    assert note.get_text().startswith("We could not send you a link. The email to a***@example")
+    assert "when you next comment" in note.get_text()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        post(article, followup="on", comment="Asking again.")
+    assert [m.to for m in mail.outbox] == [["ann@example.org"]]
+    later = soup(client.get(article.get_absolute_url()))
+    assert CONFIRM_NOTE in later.find(id=f"c{Comment.objects.latest('pk').pk}").get_text()
 
 
 def test_the_confirmation_note_is_never_in_a_page_shared_with_others(
