@@ -979,15 +979,29 @@ class ArticleAdminForm(forms.ModelForm):
         ]
 
 
+class ReferenceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_position = self.instance.position if self.instance.pk else None
+
+    def has_changed(self):
+        """A saved reference shows its place in the list, the number readers see; where its
+        stored number differs (2, 3 and 4 once the first was deleted) the new one is saved."""
+        if super().has_changed():
+            return True
+        position = getattr(self, "cleaned_data", {}).get("position")
+        return self.stored_position is not None and position not in (None, self.stored_position)
+
+
 class ReferenceFormSet(BaseInlineFormSet):
     def get_form_kwargs(self, index):
-        """A blank row (and "Add another") is numbered after the saved references: the save
-        keeps the numbers as they stand, and the model's 0 put a row filled in there first,
-        before references numbered from 1 (or 2, when the first was deleted)."""
+        """Every row is numbered by its place, as readers see the list: the saved references
+        1, 2, 3 whatever numbers they were stored with, the blank row after them. The row
+        "Add another" copies gets its number in ``static/js/article-editor.js`` (the next
+        after the rows above it), so two added rows are never numbered alike."""
         kwargs = super().get_form_kwargs(index)
-        if index is None or index >= self.initial_form_count():
-            after = max((reference.position for reference in self.get_queryset()), default=0)
-            kwargs["initial"] = {**kwargs.get("initial", {}), "position": after + 1}
+        place = self.total_form_count() if index is None else index
+        kwargs["initial"] = {**kwargs.get("initial", {}), "position": place + 1}
         return kwargs
 
     def add_fields(self, form, index):
@@ -1007,6 +1021,7 @@ class ReferenceInline(admin.TabularInline):
     its number; ``static/js/article-editor.js`` keeps the numbers and the rows in step."""
 
     model = Reference
+    form = ReferenceForm
     formset = ReferenceFormSet
     extra = 1
     view_on_site = False  # a row's link would sit above its fields and widen the table

@@ -1004,6 +1004,20 @@
     cell.insertBefore(handle, cell.firstChild);
   }
 
+  // "Add another" copies one hidden row, number and all: the new row takes the number after
+  // the highest of the rows already there, so two added rows are never numbered alike.
+  function numberAdded(row) {
+    var input = positionInput(row);
+    if (!input) return;
+    var highest = 0;
+    Array.prototype.forEach.call(refsBody.querySelectorAll("tr.form-row"), function (other) {
+      if (other === row || other.classList.contains("empty-form")) return;
+      var value = parseInt((positionInput(other) || {}).value, 10);
+      if (!isNaN(value) && value > highest) highest = value;
+    });
+    input.value = String(highest + 1);
+  }
+
   function sortByNumber(changed) {
     var rows = contentRows();
     var sorted = rows.slice().sort(function (a, b) {
@@ -1027,6 +1041,7 @@
     document.addEventListener("formset:added", function (event) {
       if (event.target && event.target.closest && event.target.closest("#references-group")) {
         addHandle(event.target);
+        numberAdded(event.target);
       }
     });
 

@@ -184,17 +184,17 @@ def _form_as_sent(html):
 
 
 def test_the_blank_reference_row_is_numbered_after_the_saved_ones(admin_client):
-    """References numbered 2 and 3 (the first deleted) came with a blank row numbered 0: a
-    reference written there was saved as 0, and listed first. The blank row, and a row
-    "Add another" makes, are numbered 4: written there, it is listed last."""
+    """References stored as 2 and 3 (the first deleted) are shown as readers number them, 1
+    and 2, and saved so; the blank row is 3: a reference written there is listed last."""
     article = ArticleFactory(body="Walk [@walk]. Rest [@rest]. Stretch [@stretch].")
     ReferenceFactory(article=article, position=2, key="walk")
     ReferenceFactory(article=article, position=3, key="rest")
     url = f"/admin/articles/article/{article.pk}/change/"
     response = admin_client.get(url)
     page = BeautifulSoup(response.content, "html.parser")
-    assert page.select_one("#id_references-2-position")["value"] == "4"
-    assert page.select_one("#id_references-__prefix__-position")["value"] == "4"
+    assert page.select_one("#id_references-0-position")["value"] == "1"
+    assert page.select_one("#id_references-1-position")["value"] == "2"
+    assert page.select_one("#id_references-2-position")["value"] == "3"
 
     data = _form_as_sent(response.content)
     data |= {
@@ -205,5 +205,28 @@ def test_the_blank_reference_row_is_numbered_after_the_saved_ones(admin_client):
     }
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    keys = list(article.references.values_list("key", flat=True))
-    assert keys == ["walk", "rest", "stretch"]
+    rows = list(article.references.values_list("key", "position"))
+    assert rows == [("walk", 1), ("rest", 2), ("stretch", 3)]
+
+
+def test_the_editor_numbers_references_as_readers_do(admin_client, client):
+    """Stored as 4, 7 and 9 (numbers typed, rows deleted), the list readers see is 1, 2, 3:
+    the editor shows the same numbers, and a reference moved by its number lands where the
+    editor put it."""
+    article = ArticleFactory(body="[@a] [@b] [@c]", status=Article.Status.PUBLISHED)
+    for position, key in [(4, "a"), (7, "b"), (9, "c")]:
+        ReferenceFactory(article=article, position=position, key=key)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    response = admin_client.get(url)
+    page = BeautifulSoup(response.content, "html.parser")
+    shown = [page.select_one(f"#id_references-{n}-position")["value"] for n in range(3)]
+    assert shown == ["1", "2", "3"]
+
+    # "c" made number 2, as the editor's script sorts and renumbers the rows before saving.
+    data = _form_as_sent(response.content)
+    data |= {"references-1-position": "3", "references-2-position": "2"}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(article.references.values_list("key", flat=True)) == ["a", "c", "b"]
+    readers = [li["id"] for li in page_of(client, article).select(".references li")]
+    assert readers == ["ref-a", "ref-c", "ref-b"]

@@ -15,7 +15,7 @@ from tests.e2e.test_editor import (  # noqa: F401 (fixtures)
     log_in,
     preview,
 )
-from tests.factories import ArticleFactory, CallToActionFactory
+from tests.factories import ArticleFactory, CallToActionFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -410,4 +410,28 @@ def test_on_a_phone_the_toolbar_waits_while_the_preview_hides_the_text(
     page.get_by_role("button", name="Show preview").click()
     page.set_viewport_size(DESKTOP)  # text and preview side by side
     expect(bold).to_be_enabled()
+    assert console_errors == []
+
+
+def test_references_are_numbered_as_readers_see_them_and_added_rows_follow(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """Stored as 2 and 3 (the first deleted), the references read 2 and 3 in the editor where
+    readers see 1 and 2; the blank row and each "Add another" row were all numbered 4. Now 1, 2,
+    then 3, 4 and 5."""
+    article = ArticleFactory(body="Walk [@walk]. Rest [@rest].", author=editor)
+    ReferenceFactory(article=article, position=2, key="walk")
+    ReferenceFactory(article=article, position=3, key="rest")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    add = page.get_by_role("button", name="Add another Reference")
+    add.click()
+    add.click()
+    numbers = page.locator("#references-group tr.form-row:not(.empty-form) td.field-position input")
+    expect(numbers).to_have_count(5)
+    assert [number.input_value() for number in numbers.all()] == ["1", "2", "3", "4", "5"]
     assert console_errors == []
