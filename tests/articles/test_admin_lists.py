@@ -151,11 +151,17 @@ def test_a_topic_or_person_articles_use_says_how_to_delete_it(admin_client, mode
     )
     note = page.select_one(".protected-note").get_text(" ", strip=True)
     assert fix in note and "The articles are not deleted" in note
+    # Our note alone, above the articles it speaks of: not Django's sentence under it too.
+    content = page.select_one("#content").get_text(" ", strip=True)
+    assert "would require deleting" not in content
+    assert "Burning feet" in page.select_one("#content ul:not(.protected-note)").get_text()
     bulk = admin_client.post(
         f"/admin/articles/{model}/", {"action": "delete_selected", "_selected_action": [used.pk]}
     )
-    note = BeautifulSoup(bulk.content, "html.parser").select_one(".protected-note")
-    assert fix in note.get_text(" ", strip=True)
+    page = BeautifulSoup(bulk.content, "html.parser")
+    assert fix in page.select_one(".protected-note").get_text(" ", strip=True)
+    assert "would require deleting" not in page.select_one("#content").get_text(" ", strip=True)
+    assert "Burning feet" in page.select_one("#content ul:not(.protected-note)").get_text()
 
     for unused in [TopicFactory(name="Empty"), PersonFactory(name="Nobody")]:
         url = f"/admin/articles/{unused._meta.model_name}/{unused.pk}/delete/"
