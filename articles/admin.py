@@ -552,7 +552,8 @@ class BodyImageAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("size"))
     def size(self, image):
-        return f"{image.width} \N{MULTIPLICATION SIGN} {image.height}"
+        # The width and its sign kept together: in a narrow column the height wraps, alone.
+        return f"{image.width}\N{NO-BREAK SPACE}\N{MULTIPLICATION SIGN} {image.height}"
 
     @admin.display(description=_("Markdown"))
     def markdown(self, image):

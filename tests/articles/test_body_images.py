@@ -53,7 +53,10 @@ def test_an_upload_is_listed_with_its_size_and_who_uploaded_it(admin_client, adm
     page = BeautifulSoup(admin_client.get(IMAGES).content, "html.parser")
     row = page.select_one("#result_list tbody tr")
     assert row.select_one("img.image-thumb")["src"] == url.replace(".png", "-480w.png")
-    assert row.select_one(".field-size").get_text() == "1200 \N{MULTIPLICATION SIGN} 800"
+    assert (
+        row.select_one(".field-size").get_text()
+        == "1200\N{NO-BREAK SPACE}\N{MULTIPLICATION SIGN} 800"
+    )
     assert row.select_one(".field-name").get_text(" ", strip=True) == (
         f"knee.png stored as {image.stored_name}"
     )

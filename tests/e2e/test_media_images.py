@@ -112,3 +112,31 @@ def test_the_images_list_shows_every_column_beside_its_filter(
         box = heading.bounding_box()
         assert box["x"] + box["width"] <= shown["x"] + shown["width"], heading.inner_text()
     assert console_errors == []
+
+
+def test_the_images_list_fits_its_area_whatever_the_names(
+    page, live_server, admin_user, console_errors
+):
+    """A camera's file name ("IMG_20260412_093412.png") and a title's long words could not
+    break: at 1280 pixels the list was wider than its area (a sideways scroll, "Shown in" cut
+    off). Every cell wraps, and the list fits."""
+    for name in ["IMG_20260412_093412.png", "ankle-stretch-physiotherapy-session-photo.png"]:
+        buffer = io.BytesIO()
+        Image.new("RGB", (1200, 800), "#e8f1f2").save(buffer, "PNG")
+        form = RasterImageForm(files={"image": SimpleUploadedFile(name, buffer.getvalue())})
+        assert form.is_valid()
+        ArticleFactory(
+            title="Why Does Nerve Pain Get Worse After Physical Therapy? Causes, Insights",
+            body=f"![Physio stretching an ankle]({form.save()})",
+        )
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(admin_user.username)
+    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/admin/articles/bodyimage/")
+    assert page.locator("#changelist-filter").is_visible()
+    results = page.locator("#changelist .results")
+    assert results.evaluate("e => e.scrollWidth - e.clientWidth") == 0
+    assert page.evaluate("document.documentElement.scrollWidth") == 1280
+    assert console_errors == []
