@@ -112,6 +112,29 @@ def descriptions(images) -> dict[int, str]:
     return found
 
 
+def described_with(words) -> dict[str, set[str]]:
+    """For each word, the stored names of the images a text describes with it, any case
+    (``![A bent knee](…)`` for "knee"): the editor's dialog finds an image by the words it
+    shows under it, not only by its file's name. One query per kind of text, reading only
+    the texts that hold an upload and one of the words."""
+    words = [word.lower() for word in words]
+    found = {word: set() for word in words}
+    if not words:
+        return found
+    for model, field, *_rest in SHOWN_IN:
+        any_word = reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for word in words))
+        texts = model.objects.filter(
+            any_word, **{f"{field}__contains": settings.MARKDOWNX_MEDIA_PATH}
+        )
+        for text in texts.values_list(field, flat=True).iterator():
+            for alt, address in MARKDOWN_IMAGE.findall(text):
+                alt = alt.lower()
+                for word in words:
+                    if word in alt:
+                        found[word].update(stored_names(address))
+    return found
+
+
 def in_saved_versions(image) -> list[dict]:
     """The articles and pages whose saved versions show the image, deleted ones included:
     restored or recovered once the image is gone, such a version shows a broken image.

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.views import View
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from articles.images import descriptions
+from articles.images import described_with, descriptions
 from articles.markdown import narrower_copies, render_markdown
 from articles.models import BodyImage
 
@@ -153,8 +153,9 @@ class StaffImageUploadView(StaffOnlyMixin, View):
 class StaffUploadedImagesView(StaffOnlyMixin, View):
     """The editor's image dialog's "choose one already uploaded": the newest uploads, each
     with its address, a small copy to show, its name, size, date and the description a text
-    gives it (what tells apart uploads of the same file); ``q`` finds them by name,
-    ``offset`` skips those shown already, and ``more`` says whether others follow."""
+    gives it (what tells apart uploads of the same file); ``q`` finds them by name or by
+    the words a text describes them with, ``offset`` skips those shown already, and ``more``
+    says whether others follow."""
 
     SHOWN = 24
     # Far past any site's uploads; a larger offset overflowed the databases' integers (a 500).
@@ -164,8 +165,14 @@ class StaffUploadedImagesView(StaffOnlyMixin, View):
         uploads = BodyImage.objects.all()
         # No NUL: PostgreSQL refuses one in a query's text (a 500), and no name holds one.
         query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-        for word in query.split():
-            uploads = uploads.filter(Q(original_name__icontains=word) | Q(path__icontains=word))
+        words = query.split()
+        described = described_with(words)
+        for word in words:
+            uploads = uploads.filter(
+                Q(original_name__icontains=word)
+                | Q(path__icontains=word)
+                | Q(path__in=described[word.lower()])
+            )
         try:
             offset = min(max(0, int(request.GET.get("offset", 0))), self.MAX_OFFSET)
         except ValueError:

@@ -1327,7 +1327,7 @@
   }
 
   /* An image uploaded before (listed under Articles › Images), chosen instead of a file, is
-     inserted as it is. The newest come first; "Find by file name" asks the server for the
+     inserted as it is. The newest come first; "Find by name or description" asks the server for the
      matching ones, "Show more" for the next ones. */
   var imageFind = imageDialog.querySelector('input[type="search"]');
   var imageMore = imageDialog.querySelector(".editor-image-more");
@@ -1359,7 +1359,7 @@
       if (more && added.length) added[0].focus(); // where the reader's eyes go next
       uploadedShown += added.length;
       imageMore.hidden = !body.more;
-      imageNone.textContent = uploadedShown || !query ? "" : "No uploaded image has a name with “" + query + "”.";
+      imageNone.textContent = uploadedShown || !query ? "" : "No uploaded image has “" + query + "” in its name or description.";
       if (!query && !more) imageUploaded.hidden = uploadedShown === 0 || Boolean(pendingFile);
     }).catch(function () { if (!query && !more) imageUploaded.hidden = true; });
   }

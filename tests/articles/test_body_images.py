@@ -236,6 +236,30 @@ def test_the_editor_finds_uploads_by_name_a_page_at_a_time(admin_client, monkeyp
     assert admin_client.get("/markdownx/uploaded/", {"q": "knee\x00"}).json() == found
 
 
+def test_the_editor_finds_uploads_by_the_words_a_text_describes_them_with(admin_client):
+    """Three "knee.jpg": the dialog shows each one's description under it, and finds it by
+    those words too, any case, a word from the name and one from a description together; a
+    draft's words and another image's do not count."""
+    bent = upload(admin_client, name="knee.png")
+    mat = upload(admin_client, name="knee.png")
+    upload(admin_client, name="knee.png")
+    ArticleFactory(
+        body=f"![A bent knee]({bent})\n\n![A physio's mat]({mat.replace('.png', '-480w.png')})"
+    )
+    CallToActionFactory(text=f"![Stretching on the floor]({mat})")
+
+    def found(q):
+        images = admin_client.get("/markdownx/uploaded/", {"q": q}).json()["images"]
+        return [image["url"] for image in images]
+
+    assert found("BENT") == [bent]
+    assert found("mat") == [mat]  # its small copy's address counts
+    assert found("floor") == [mat]  # the call-to-action's words, not the one shown
+    assert found("knee stretching") == [mat]  # the name's word and a description's
+    assert found("bent floor") == []
+    assert found("knee") == found("") and len(found("knee")) == 3
+
+
 def test_the_images_list_finds_an_image_by_its_original_name(admin_client):
     upload(admin_client, name="hamstring-glide.png")
     upload(admin_client, name="calf.png")

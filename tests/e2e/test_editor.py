@@ -372,11 +372,11 @@ def test_an_image_uploaded_before_is_found_by_name_and_chosen_instead_of_a_file(
     expect(uploaded.get_by_role("button").nth(24)).to_be_focused()
     expect(dialog.get_by_role("button", name="Show more")).to_be_hidden()
 
-    find = dialog.get_by_label("Find by file name")
+    find = dialog.get_by_label("Find by name or description")
     find.fill("nothing like it")
     expect(dialog.get_by_role("status")).to_have_text(
-        "No uploaded image has a name with \N{LEFT DOUBLE QUOTATION MARK}nothing like it"
-        "\N{RIGHT DOUBLE QUOTATION MARK}."
+        "No uploaded image has \N{LEFT DOUBLE QUOTATION MARK}nothing like it"
+        "\N{RIGHT DOUBLE QUOTATION MARK} in its name or description."
     )
     expect(uploaded.get_by_role("button")).to_have_count(0)
     find.fill("knee")
