@@ -3,8 +3,10 @@ list showing those articles, as WordPress's Tags ("Count") and Users ("Posts") s
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.factories import ArticleFactory, PersonFactory, TagFactory, TopicFactory
+from tests.factories import ArticleFactory, PersonFactory, TagFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +17,7 @@ def rows(response, column, part=""):
     page = BeautifulSoup(response.content, "html.parser")
     found = {}
     for row in page.select("#result_list tbody tr"):
-        name = row.select_one("th").get_text(strip=True)
+        name = row.select_one("th a").find(string=True).strip()  # not the line under it
         cell = row.select_one(f".field-{column} {part}".strip())
         link = cell.find("a")
         found[name] = (cell.get_text(" ", strip=True), link["href"] if link else None)
@@ -81,6 +83,33 @@ def test_each_person_counts_the_articles_they_wrote_and_reviewed(admin_client):
     }
     assert written["Sam Okoro"][0] == "Byline: 1 article"
     assert titles(admin_client, written["Sam Okoro"][1]) == {"Also reviewed"}
+
+
+def test_the_people_list_shows_each_login(admin_client):
+    """The login went when "Articles" took its place: which person is which editor was seen
+    only on each one's page. It is under the name, in the list's own query, and found by
+    the search."""
+    PersonFactory(name="Amira Haddad", user=UserFactory(username="amira.haddad"))
+    PersonFactory(name="Team")
+    page = BeautifulSoup(admin_client.get("/admin/articles/person/").content, "html.parser")
+    names = {
+        row.select_one("th a").find(string=True).strip(): row.select_one("th .help")
+        for row in page.select("#result_list tbody tr")
+    }
+    assert names["Amira Haddad"].get_text(strip=True) == "login: amira.haddad"
+    assert names["Team"] is None
+    found = admin_client.get("/admin/articles/person/", {"q": "amira.haddad"})
+    assert [
+        a.find(string=True).strip()
+        for a in BeautifulSoup(found.content, "html.parser").select("#result_list tbody th a")
+    ] == ["Amira Haddad"]
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get("/admin/articles/person/")
+    for n in range(3):
+        PersonFactory(user=UserFactory(username=f"editor{n}"))
+    with CaptureQueriesContext(connection) as many:
+        admin_client.get("/admin/articles/person/")
+    assert len(many) == len(one)
 
 
 def test_the_counts_cost_no_query_per_row(admin_client, django_assert_max_num_queries):
