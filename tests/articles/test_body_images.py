@@ -238,8 +238,8 @@ def test_the_editor_finds_uploads_by_name_a_page_at_a_time(admin_client, monkeyp
 
 def test_the_editor_finds_uploads_by_the_words_a_text_describes_them_with(admin_client):
     """Three "knee.jpg": the dialog shows each one's description under it, and finds it by
-    those words too, any case, a word from the name and one from a description together; a
-    draft's words and another image's do not count."""
+    those words too, any case, a word from the name and one from a description together; the
+    words of two images' descriptions find neither."""
     bent = upload(admin_client, name="knee.png")
     mat = upload(admin_client, name="knee.png")
     upload(admin_client, name="knee.png")
