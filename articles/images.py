@@ -10,7 +10,8 @@ import reversion
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, TextField
+from django.db.models.functions import Cast
 from django.urls import reverse
 from reversion.models import Version
 
@@ -58,10 +59,13 @@ def where_used(images) -> dict[int, list[dict]]:
                 if shows(text, image):
                     url = reverse(url_name, args=[pk])
                     found[image.pk].append({"label": f"{kind}: {label}", "url": url})
-    # An article's draft keeps its text as "body", a call-to-action's as "text".
+    # An article's draft keeps its text as "body", a call-to-action's as "text". Only the drafts
+    # whose stored form holds one of the names are read, as with the other texts: not them all.
+    as_text = ArticleDraft.objects.annotate(as_text=Cast("data", TextField()))
+    holds_any = reduce(operator.or_, (Q(as_text__contains=stem(i)) for i in images))
     drafts = [
         str(data.get("body", "")) + str(data.get("text", ""))
-        for data in ArticleDraft.objects.values_list("data", flat=True)
+        for data in as_text.filter(holds_any).values_list("data", flat=True)
     ]
     for image in images:
         if any(shows(body, image) for body in drafts):

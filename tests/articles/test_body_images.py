@@ -146,6 +146,30 @@ def test_an_image_is_not_changed_here(admin_client):
     assert image.path.startswith("uploads/") and image.path != "uploads/other.png"
 
 
+def test_the_list_reads_only_the_drafts_that_show_its_images(admin_client, admin_user):
+    """ "Shown in" read every unsaved draft (each article being written, each call-to-action)
+    on every view of the list, to look for the page's images in them: the database now hands
+    back only the drafts holding one of their names, and a draft still counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    shown = upload(admin_client, name="knee.png")
+    upload(admin_client, name="calf.png")
+    for n in range(3):
+        ArticleDraft.objects.create(user=admin_user, key=f"other-{n}", data={"body": "Words."})
+    ArticleDraft.objects.create(user=admin_user, key="new", data={"body": f"![]({shown})"})
+    with CaptureQueriesContext(connection) as queries:
+        page = BeautifulSoup(admin_client.get(IMAGES).content, "html.parser")
+    shown_in = [cell.get_text(" ", strip=True) for cell in page.select(".field-shown_in")]
+    assert shown_in == ["Nothing: it can be deleted.", "An unsaved draft in the editor"]
+    drafts = [
+        q["sql"] for q in queries.captured_queries if 'FROM "articles_articledraft"' in q["sql"]
+    ]
+    where_used = [sql for sql in drafts if "LIKE" in sql]
+    assert where_used, drafts  # the names looked for by the database, not in Python
+    assert all("WHERE" in sql for sql in drafts), drafts
+
+
 def test_the_list_costs_the_same_queries_for_one_image_or_many(
     admin_client, django_assert_max_num_queries
 ):
