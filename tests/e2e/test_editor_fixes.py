@@ -435,3 +435,27 @@ def test_references_are_numbered_as_readers_see_them_and_added_rows_follow(
     expect(numbers).to_have_count(5)
     assert [number.input_value() for number in numbers.all()] == ["1", "2", "3", "4", "5"]
     assert console_errors == []
+
+
+def test_a_long_title_under_the_heading_stays_clear_of_history_and_view_on_site(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """At 1280 px the article's title under "Change article" ran beneath the "History" and
+    "View on site" buttons Django floats up beside it, the buttons covering its words."""
+    article = ArticleFactory(
+        title="Why Does Nerve Pain Get Worse After Physical Therapy? Causes, Insights & Tips",
+        author=editor,
+    )
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    title_right = page.locator("#content > h2").evaluate(
+        """h => { const range = document.createRange(); range.selectNodeContents(h);
+                  return Math.max(...[...range.getClientRects()].map(r => r.right)); }"""
+    )
+    buttons = page.locator(".object-tools a").first.bounding_box()
+    assert title_right <= buttons["x"], (title_right, buttons)
+    assert console_errors == []
