@@ -991,6 +991,10 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class ReferenceForm(forms.ModelForm):
+    class Meta:
+        # The number readers see before it, as a phone's card already labels the box.
+        labels = {"position": _("number")}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.stored_position = self.instance.position if self.instance.pk else None

@@ -221,6 +221,9 @@ def test_the_editor_numbers_references_as_readers_do(admin_client, client):
     page = BeautifulSoup(response.content, "html.parser")
     shown = [page.select_one(f"#id_references-{n}-position")["value"] for n in range(3)]
     assert shown == ["1", "2", "3"]
+    heading = page.select_one("#references-group thead th.column-position")
+    assert heading.get_text(strip=True) == "Number"  # as on a phone's card; it was "Position"
+    assert page.select_one("#id_references-0-position")["aria-label"] == "Number, reference 1"
 
     # "c" made number 2, as the editor's script sorts and renumbers the rows before saving.
     data = _form_as_sent(response.content)
