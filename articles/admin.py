@@ -34,7 +34,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
-from articles.images import descriptions, in_saved_versions, unused, where_used
+from articles.images import descriptions, found_by, in_saved_versions, unused, where_used
 from articles.markdown import analyse, render_markdown
 from articles.models import (
     Article,
@@ -474,6 +474,11 @@ class BodyImageAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin-editor.css"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        """By file name or by the words a text describes the image with (shown under the
+        name), as the editor's Image dialog finds them."""
+        return found_by(queryset, search_term.replace("\x00", "")), False
 
     def get_fields(self, request, obj=None):
         return ["image"] if obj is None else self.fields

@@ -139,6 +139,20 @@ def described_with(words) -> dict[str, set[str]]:
     return found
 
 
+def found_by(images, query: str):
+    """The images with every word of ``query`` (any case) in their file's name, their stored
+    name or a description a text gives them: the Image dialog's search and the Images list's."""
+    words = query.split()
+    described = described_with(words)
+    for word in words:
+        images = images.filter(
+            Q(original_name__icontains=word)
+            | Q(path__icontains=word)
+            | Q(path__in=described[word.lower()])
+        )
+    return images
+
+
 def in_saved_versions(image) -> list[dict]:
     """The articles and pages whose saved versions show the image, deleted ones included:
     restored or recovered once the image is gone, such a version shows a broken image.

@@ -14,14 +14,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from articles.images import described_with, descriptions
+from articles.images import descriptions, found_by
 from articles.markdown import narrower_copies, render_markdown
 from articles.models import BodyImage
 
@@ -165,14 +164,7 @@ class StaffUploadedImagesView(StaffOnlyMixin, View):
         uploads = BodyImage.objects.all()
         # No NUL: PostgreSQL refuses one in a query's text (a 500), and no name holds one.
         query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-        words = query.split()
-        described = described_with(words)
-        for word in words:
-            uploads = uploads.filter(
-                Q(original_name__icontains=word)
-                | Q(path__icontains=word)
-                | Q(path__in=described[word.lower()])
-            )
+        uploads = found_by(uploads, query)
         try:
             offset = min(max(0, int(request.GET.get("offset", 0))), self.MAX_OFFSET)
         except ValueError:

@@ -292,6 +292,22 @@ def test_the_images_list_finds_an_image_by_its_original_name(admin_client):
     assert names == ["hamstring-glide.png"]
 
 
+def test_the_images_list_finds_an_image_by_its_description(admin_client):
+    """As the Image dialog does: the words shown under the name find it too."""
+    bent = upload(admin_client, name="knee.png")
+    upload(admin_client, name="knee.png")
+    ArticleFactory(body=f"![A bent knee on a yoga mat]({bent})")
+    page = BeautifulSoup(admin_client.get(IMAGES, {"q": "Yoga knee"}).content, "html.parser")
+    found = [cell.get_text("|", strip=True) for cell in page.select("#result_list .field-name")]
+    assert [name.split("|")[:2] for name in found] == [
+        [
+            "knee.png",
+            "\N{LEFT DOUBLE QUOTATION MARK}A bent knee on a yoga mat"
+            "\N{RIGHT DOUBLE QUOTATION MARK}",
+        ]
+    ]
+
+
 @pytest.mark.parametrize(
     "sent, kept",
     [
