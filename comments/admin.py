@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -1140,6 +1141,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+# When a report last called for a moderator: when it was made, or when its reader became
+# worried about the writer, if later (a worry keeps its first report's ``created_at``).
+LAST_REPORTED = Greatest("created_at", Coalesce("worried_at", "created_at"))
+
+
 @admin.register(CommentReport)
 class CommentReportAdmin(ReadOnlyAdmin):
     """Readers' reports, where the overview's "readers worried about a writer" leads: each row
@@ -1149,13 +1155,16 @@ class CommentReportAdmin(ReadOnlyAdmin):
 
     # WordPress's columns (what, by whom, in response to, when) after the report: few enough
     # to read beside the sidebar and the filters at 1,280 px, each a line on a phone.
-    list_display = ["shown_reason", "comment_excerpt", "on_article", "created_at"]
+    list_display = ["shown_reason", "comment_excerpt", "on_article", "reported_at"]
     # The report's own page would say no more than its row: the comment's page is where to act.
     list_display_links = None
     list_filter = [ReportReasonFilter, WorryFilter, "comment__state", "created_at"]
     list_select_related = ["comment", "handled_by"]
     search_fields = ["comment__comment", "comment__user_name", "text"]
-    ordering = ["-created_at", "-pk"]
+    # Newest first by when each report last called for a moderator: a report that has just
+    # become a worry comes first, as the email, the queue card and the comment's page date it,
+    # not down among the reports of its first day.
+    ordering = [LAST_REPORTED.desc(), "-pk"]
     # The reason as the list and the queue name it ("Worried about the writer"), not as the
     # reader chose it ("I'm worried about the person who wrote it").
     fields = [
@@ -1201,6 +1210,19 @@ class CommentReportAdmin(ReadOnlyAdmin):
         text = format_html('<q class="report-text">{}</q>', obj.text) if obj.text else ""
         # One element a cell: on a phone each cell is a grid of its label and its content.
         return format_html("<div>{}{}{}</div>", reason, text, handled)
+
+    @admin.display(description=_("reported at"), ordering=LAST_REPORTED)
+    def reported_at(self, obj):
+        """When the report last called for a moderator: a worry's time, with when the same
+        reader first reported the comment if that was earlier."""
+        if obj.worried_at is None or obj.worried_at <= obj.created_at:
+            return date_format(timezone.localtime(obj.created_at), "DATETIME_FORMAT")
+        return format_html(
+            '<div>{}<span class="report-first">{}</span></div>',
+            date_format(timezone.localtime(obj.worried_at), "DATETIME_FORMAT"),
+            _("first reported %(when)s")
+            % {"when": date_format(timezone.localtime(obj.created_at), "DATETIME_FORMAT")},
+        )
 
     @admin.display(description=_("reason"))
     def moderators_reason(self, obj):

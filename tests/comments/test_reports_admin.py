@@ -150,3 +150,25 @@ def test_a_reports_own_page_names_its_reason_as_the_list_does(moderator_client):
         moderator_client.get(f"{REPORTS}{other.pk}/change/").content, "html.parser"
     )
     assert page.select_one(".field-moderators_reason .readonly").get_text() == "Abusive or hurtful"
+
+
+@pytest.mark.django_db
+def test_a_report_that_just_became_a_worry_comes_first_dated_by_the_worry(moderator_client):
+    """A reader who reported a comment days ago and is now worried about its writer: their
+    report leads the list, dated by the worry (as the email and the comment's page date it),
+    not down among the reports of its first day."""
+    now = timezone.now()
+    earlier = make_report(CommentFactory(comment="Now a worry"), "spam", key="a")
+    CommentReport.objects.filter(pk=earlier.pk).update(created_at=now - datetime.timedelta(days=3))
+    make_report(CommentFactory(comment="Reported today"), "abusive", key="b")
+    earlier.refresh_from_db()
+    earlier.reason, earlier.worried_at = "worried", timezone.now()
+    earlier.save()
+    found = rows(moderator_client)
+    assert [r.select_one(".field-comment_excerpt a").get_text() for r in found] == [
+        "Now a worry",
+        "Reported today",
+    ]
+    when = found[0].select_one(".field-reported_at")
+    assert "first reported" in when.select_one(".report-first").get_text()
+    assert not found[1].select(".report-first")
