@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
@@ -232,6 +232,7 @@ class Comment(XtdComment):
         if not self.moderated_at:
             return reports
         # A report that became a worry counts from the worry: it keeps when it was first made.
+        # (``REPORTED_SINCE_DECISION`` is the same rule for many comments' reports at once.)
         since = self.moderated_at
         return reports.filter(Q(created_at__gt=since) | Q(worried_at__gt=since))
 
@@ -721,6 +722,15 @@ class CommentReport(models.Model):
     def moderators_reason(self) -> str:
         """What moderators call the reason (``MODERATORS_REASONS``), not the reader's choice."""
         return MODERATORS_REASONS.get(self.reason, self.get_reason_display())
+
+
+# ``Comment.reports_since_decision`` for reports of many comments in one query (the queue's
+# cards): made, or become a worry, after their comment's last decision, or never decided.
+REPORTED_SINCE_DECISION = (
+    Q(comment__moderated_at__isnull=True)
+    | Q(created_at__gt=F("comment__moderated_at"))
+    | Q(worried_at__gt=F("comment__moderated_at"))
+)
 
 
 # What moderators call each reason for a report: the reader's own choice ("I'm worried about

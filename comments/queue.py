@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.models import Article
 from comments import decisions
 from comments.health import HIGHLIGHTED_REASONS, highlight_matches
-from comments.models import Comment, CommentReport
+from comments.models import REPORTED_SINCE_DECISION, Comment, CommentReport
 
 S = Comment.State
 
@@ -278,15 +278,21 @@ def prepare(comments, request) -> None:
         # A reader worried about the writer is no complaint: the card says so apart, until a
         # moderator handles the worry.
         worried = Q(reason=CommentReport.Reason.WORRIED, handled_at__isnull=True)
+        # Which reports are new since the last decision, as the held comment's email and the
+        # comment's page count them: a comment approved after two reports and reported once
+        # more has "3 reports, 1 new", not three that look unanswered.
+        new = REPORTED_SINCE_DECISION
         reports = {
-            pk: (n, w)
-            for pk, n, w in CommentReport.objects.filter(comment__in=[c.pk for c in comments])
+            pk: (n, nn, w)
+            for pk, n, nn, w in CommentReport.objects.filter(comment__in=[c.pk for c in comments])
             .values_list("comment")
-            .annotate(n=Count("pk"), w=Count("pk", filter=worried))
-            .values_list("comment", "n", "w")
+            .annotate(n=Count("pk"), nn=Count("pk", filter=new), w=Count("pk", filter=worried))
+            .values_list("comment", "n", "nn", "w")
         }
     for comment in comments:
-        comment.report_count, comment.worried_count = reports.get(comment.pk, (0, 0))
+        comment.report_count, comment.new_report_count, comment.worried_count = reports.get(
+            comment.pk, (0, 0, 0)
+        )
     name = reply_name(request) if comments else ""
     shared = {"reply_name": name, "admin_base": _admin_base(), "article_urls": {}}
     for comment in comments:
@@ -433,6 +439,7 @@ def card_context(comment, extra: dict) -> dict:
         "actions": actions_for(comment),
         # What needs a moderator's eye: urgent (crisis), readers' reports, the matched words.
         "reports": getattr(comment, "report_count", 0),
+        "new_reports": getattr(comment, "new_report_count", 0),
         "worried": getattr(comment, "worried_count", 0),
         "highlighted": highlight_matches(comment)
         if comment.reason in HIGHLIGHTED_REASONS and comment.reason_detail

@@ -1,12 +1,15 @@
 """The moderation queue: tabs with counts, the cards, the pending badge and its query budget."""
 
+import datetime
 import re
 
 import pytest
 from bs4 import BeautifulSoup
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from comments.models import CommentReport
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +279,35 @@ def test_a_comment_whose_reply_is_in_the_queue_too_is_not_shown_replying_to_itse
     assert " ".join(page.select_one(f"#qc-{reply.pk} .qc-parent").get_text().split()) == (
         "In reply to Priya: Sharp pain: stop?"
     )
+
+
+def test_a_cards_reports_say_which_came_since_the_last_decision(moderator_client):
+    """A comment approved after two reports and reported once more: its card says "3 reports,
+    1 new", as the held comment's email counts only the one since the decision, not three
+    that look unanswered."""
+    now = timezone.now()
+    before = now - datetime.timedelta(days=2)
+    decided = CommentFactory(state="pending", moderated_at=now - datetime.timedelta(days=1))
+    fresh = CommentFactory(state="pending")
+    for key in ("a", "b"):
+        CommentReport.objects.create(
+            comment=decided, reason="spam", reporter_key_hash=key, created_at=before
+        )
+    CommentReport.objects.create(comment=decided, reason="abusive", reporter_key_hash="c")
+    CommentReport.objects.create(comment=fresh, reason="spam", reporter_key_hash="d")
+    # A report older than the decision that has since become a worry is new.
+    worry = CommentFactory(state="published", moderated_at=now - datetime.timedelta(days=1))
+    CommentReport.objects.create(
+        comment=worry, reason="worried", reporter_key_hash="e", created_at=before, worried_at=now
+    )
+    CommentReport.objects.create(
+        comment=worry, reason="spam", reporter_key_hash="f", created_at=before
+    )
+    page = soup(moderator_client.get(CHANGELIST))
+    assert page.select_one(f"#qc-{decided.pk} .qc-reports").get_text() == "3 reports, 1 new"
+    assert page.select_one(f"#qc-{fresh.pk} .qc-reports").get_text() == "1 report"
+    page = soup(moderator_client.get(CHANGELIST, {"state": "published"}))
+    assert page.select_one(f"#qc-{worry.pk} .qc-reports").get_text() == "2 reports, 1 new"
+    CommentReport.objects.filter(comment=decided, reporter_key_hash="c").delete()
+    page = soup(moderator_client.get(CHANGELIST))
+    assert page.select_one(f"#qc-{decided.pk} .qc-reports").get_text() == "2 reports, none new"
