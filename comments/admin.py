@@ -222,7 +222,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         "reason_detail",
         "moderated_by",
         "moderated_at",
-        "from_site",
+        "written_by_site",
         "replies_by_email",
         "readers_reports",
     ]
@@ -240,7 +240,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                     "reason_detail",
                     "moderated_by",
                     "moderated_at",
-                    "from_site",
+                    "written_by_site",
                     "readers_reports",
                 ]
             },
@@ -291,6 +291,12 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             quote(str(subject)),
             obj.user_email,
         )
+
+    @admin.display(description=_("Written by the site"))
+    def written_by_site(self, obj):
+        """Whether a moderator wrote it for the site, in words: a reader's comment showed
+        Django's red cross ("From the site: ✕"), which read as something wrong with it."""
+        return _("Yes") if obj.from_site else _("No")
 
     @admin.display(description=_("Replies by email"), boolean=True)
     def replies_by_email(self, obj):

@@ -206,3 +206,17 @@ def test_open_your_reply_in_a_message_is_marked_as_its_action(moderator_client):
     page = soup(moderator_client.get(response["Location"]))
     link = page.select_one(".messagelist").find("a", string="Open your reply")
     assert "message-action" in link["class"]
+
+
+@pytest.mark.django_db
+def test_whether_the_site_wrote_it_is_said_in_words(admin_client):
+    """A reader's comment said "From the site" beside Django's red cross, which read as
+    something wrong with the comment: it says "Written by the site: No"."""
+    for from_site, answer in ((False, "No"), (True, "Yes")):
+        row = change_page(admin_client, CommentFactory(from_site=from_site)).select_one(
+            ".field-written_by_site"
+        )
+        assert row is not None
+        assert row.label.get_text(strip=True) == "Written by the site:"
+        assert row.select_one(".readonly").get_text(strip=True) == answer
+        assert not row.select("img")
