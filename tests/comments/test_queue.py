@@ -311,3 +311,17 @@ def test_a_cards_reports_say_which_came_since_the_last_decision(moderator_client
     CommentReport.objects.filter(comment=decided, reporter_key_hash="c").delete()
     page = soup(moderator_client.get(CHANGELIST))
     assert page.select_one(f"#qc-{decided.pk} .qc-reports").get_text() == "2 reports, none new"
+
+
+def test_the_queue_marks_its_current_page_and_links_the_others(moderator_client):
+    """The paginator's current page is marked as such (aria-current), not just the one number
+    without a link; every other page is a link."""
+    CommentFactory.create_batch(45, article=ArticleFactory(), state="pending")
+    for number in (1, 2):
+        params = {"p": number} if number > 1 else {}
+        paginator = soup(moderator_client.get(CHANGELIST, params)).select_one(".paginator")
+        [current] = paginator.select('[aria-current="page"]')
+        assert current.get_text() == str(number)
+        assert current.name != "a"
+        links = [a.get_text() for a in paginator.select("a:not(.showall)")]
+        assert links == [str(n) for n in (1, 2, 3) if n != number]
