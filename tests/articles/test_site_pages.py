@@ -191,11 +191,13 @@ def test_a_publisher_page_renders_its_markdown_once_not_on_every_view(client, mo
 in_markdown = importlib.import_module("articles.migrations.0013_publisher_pages_in_markdown")
 form_cookie = importlib.import_module("articles.migrations.0019_privacy_form_cookie")
 deleted_comments = importlib.import_module("articles.migrations.0022_privacy_deleted_comments")
+periods = importlib.import_module("articles.migrations.0023_privacy_periods_follow_settings")
 
 
 @pytest.fixture
 def pages_as_0013_left_them():
-    """The privacy page without the lines later migrations added (0019, 0022)."""
+    """The privacy page without what later migrations changed (0019, 0022, 0023)."""
+    periods.remove(apps, None)
     deleted_comments.remove(apps, None)
     form_cookie.remove(apps, None)
 

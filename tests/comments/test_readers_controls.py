@@ -596,7 +596,7 @@ def test_a_report_that_becomes_a_worry_keeps_when_it_was_first_made(
     found = CommentReport.objects.get()
     assert found.reason == "worried" and found.created_at == first
     assert found.worried_at > comment.moderated_at
-    worried = [m for m in mail.outbox if "URGENT: a reader is worried" in m.subject]
+    worried = [m for m in mail.outbox if "URGENT: reader worried about" in m.subject]
     assert len(worried) == 1 and "They may hurt themselves." in worried[0].body
 
 
