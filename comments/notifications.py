@@ -225,7 +225,7 @@ def _subject(what: str, comment: Comment) -> str:
     title = getattr(comment.content_object, "title", "")
     start = f"[{settings.SITE_NAME}] {what}"
     if not title.strip():
-        return start
+        return start if len(start) <= SUBJECT_LENGTH else what
     room = SUBJECT_LENGTH - len(' on ""')
     if room - len(start) < min(SUBJECT_TITLE_MIN, len(" ".join(title.split()))):
         start = what

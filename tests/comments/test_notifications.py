@@ -145,6 +145,16 @@ def test_a_long_site_name_gives_way_to_the_title(moderator, settings):
     assert subject == 'URGENT: reader worried about a commenter on "Why Does Nerve Pain Get Worse…"'
 
 
+@pytest.mark.parametrize("kind, start", SUBJECT_STARTS)
+def test_a_long_site_name_gives_way_without_a_title(moderator, settings, kind, start):
+    """An article without a title (a blank one) left the "[site]" tag in whatever its length:
+    a 60-character site name made a subject of up to 103 characters."""
+    settings.SITE_NAME = "The Nerve Pain Community Health Forum of the Northern Counties"
+    subject = subject_of(kind, ArticleFactory(title=" "))
+    what = start.removeprefix("[nervepain] ").removesuffix(" on ")
+    assert subject == what
+
+
 def test_the_site_name_stays_when_the_title_fits_beside_it(moderator, settings):
     settings.SITE_NAME = "Nerve Pain Community"
     subject = subject_of("held", ArticleFactory(title="Burning feet"))
