@@ -125,6 +125,8 @@ def export_commenter(email: str) -> dict:
                 "reason": report.reason,
                 "details": report.text,
                 "reported_at": _iso(report.created_at),
+                # When a report became a worry (it keeps when it was first made).
+                "worried_at": _iso(report.worried_at),
             }
             for report in CommentReport.objects.filter(
                 reporter_key_hash__in={c.commenter_key_hash for c in comments} - {""}

@@ -119,6 +119,22 @@ def test_export_holds_what_an_erasure_takes_as_the_commenters(ann):
     ]
 
 
+def test_export_says_when_a_report_became_a_worry(ann):
+    """A report that later became a worry keeps when it was first made; when the reader said
+    they were worried is kept apart (``worried_at``), and is theirs too: the copy has it."""
+    from comments import controls
+
+    key_hash = ann["first"].commenter_key_hash
+    controls.report(ann["bob"][0], key_hash, "spam")
+    first_at = timezone.now() - datetime.timedelta(days=2)
+    ann["bob"][0].reports.update(created_at=first_at)
+    controls.report(ann["bob"][0], key_hash, "worried", "Bob sounds low.")
+    [report] = export_commenter("ann@example.org")["reports_sent"]
+    assert report["reported_at"] == first_at.isoformat()
+    worried_at = ann["bob"][0].reports.get().worried_at
+    assert worried_at > first_at and report["worried_at"] == worried_at.isoformat()
+
+
 def test_privacy_export_command_prints_json_and_logs_without_the_address(ann, caplog):
     out = io.StringIO()
     with caplog.at_level(logging.INFO, logger="comments.privacy"):
