@@ -1004,13 +1004,18 @@ class ReferenceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.stored_position = self.instance.position if self.instance.pk else None
 
-    def has_changed(self):
+    @property
+    def changed_data(self):
         """A saved reference shows its place in the list, the number readers see; where its
-        stored number differs (2, 3 and 4 once the first was deleted) the new one is saved."""
-        if super().has_changed():
-            return True
+        stored number differs (2, 3 and 4 once the first was deleted) the new one is saved,
+        and the article's history names it ("Changed number"), not an empty list of fields."""
+        changed = super().changed_data
         position = getattr(self, "cleaned_data", {}).get("position")
-        return self.stored_position is not None and position not in (None, self.stored_position)
+        renumbered = self.stored_position is not None and position not in (
+            None,
+            self.stored_position,
+        )
+        return [*changed, "position"] if renumbered and "position" not in changed else changed
 
 
 class ReferenceFormSet(BaseInlineFormSet):

@@ -233,3 +233,21 @@ def test_the_editor_numbers_references_as_readers_do(admin_client, client):
     assert list(article.references.values_list("key", flat=True)) == ["a", "c", "b"]
     readers = [li["id"] for li in page_of(client, article).select(".references li")]
     assert readers == ["ref-a", "ref-c", "ref-b"]
+
+
+def test_a_renumbered_reference_says_so_in_the_history(admin_client):
+    """Saved with the numbers readers see (1, 2 for references stored as 2, 3), the rows the
+    editor did not touch were saved with an empty list of changed fields: the article's
+    history read "Changed  for reference “…”", naming nothing."""
+    from django.contrib.admin.models import LogEntry
+
+    article = ArticleFactory(body="Walk [@walk]. Rest [@rest].")
+    ReferenceFactory(article=article, position=2, key="walk", title="Walking")
+    ReferenceFactory(article=article, position=3, key="rest", title="Resting")
+    url = f"/admin/articles/article/{article.pk}/change/"
+    response = admin_client.post(url, _form_as_sent(admin_client.get(url).content))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert list(article.references.values_list("position", flat=True)) == [1, 2]
+    message = LogEntry.objects.filter(object_id=str(article.pk)).latest("pk").get_change_message()
+    assert "Changed number for reference “Walking”." in message, message
+    assert "Changed  for" not in message
