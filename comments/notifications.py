@@ -223,13 +223,20 @@ def _subject(what: str, comment: Comment) -> str:
     shortened at a word's end ("…") to keep the subject within ``SUBJECT_LENGTH``; under a
     long site name, the ``[site]`` tag is left out rather than the title cut to a word."""
     title = getattr(comment.content_object, "title", "")
-    start = f"[{settings.SITE_NAME}] {what}"
     if not title.strip():
-        return start if len(start) <= SUBJECT_LENGTH else what
+        return _site_subject(what)
+    start = f"[{settings.SITE_NAME}] {what}"
     room = SUBJECT_LENGTH - len(' on ""')
     if room - len(start) < min(SUBJECT_TITLE_MIN, len(" ".join(title.split()))):
         start = what
     return f'{start} on "{_shorten(title, max(room - len(start), SUBJECT_TITLE_MIN))}"'
+
+
+def _site_subject(what: str) -> str:
+    """``[site] <what>``, or ``<what>`` alone where a long site name would take the subject
+    past ``SUBJECT_LENGTH`` (the From header still names the site)."""
+    subject = f"[{settings.SITE_NAME}] {what}"
+    return subject if len(subject) <= SUBJECT_LENGTH else what
 
 
 def _shorten(text: str, width: int) -> str:
@@ -451,7 +458,7 @@ def request_confirmation(comment_id: int, attempt: int = 1) -> str:
             request_confirmation,
             comment_id,
             attempt,
-            f"[{settings.SITE_NAME}] Confirm your email for reply notifications",
+            _site_subject("Confirm your email for reply notifications"),
             "comments/email/confirm.txt",
             {
                 "article": comment.content_object,

@@ -155,6 +155,28 @@ def test_a_long_site_name_gives_way_without_a_title(moderator, settings, kind, s
     assert subject == what
 
 
+@pytest.mark.parametrize(
+    "site, subject",
+    [
+        ("nervepain", "[nervepain] Confirm your email for reply notifications"),
+        (
+            "The Nerve Pain Community Health Forum",
+            "Confirm your email for reply notifications",
+        ),
+    ],
+)
+def test_the_confirmation_emails_subject_keeps_within_78_characters(
+    article, settings, site, subject
+):
+    """The confirmation's subject put the "[site]" tag before its words whatever the site
+    name's length: past 78 characters from a 33-character name."""
+    settings.SITE_NAME = site
+    comment = CommentFactory(article=article, followup=True, user_email="bea@example.org")
+    notifications.request_confirmation.call(comment.pk)
+    [message] = mail.outbox
+    assert message.subject == subject
+
+
 def test_the_site_name_stays_when_the_title_fits_beside_it(moderator, settings):
     settings.SITE_NAME = "Nerve Pain Community"
     subject = subject_of("held", ArticleFactory(title="Burning feet"))
