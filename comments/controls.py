@@ -25,8 +25,10 @@ from django_comments.forms import COMMENT_MAX_LENGTH
 from comments import health, notifications, rules
 from comments.models import Comment, CommentReport, CommentVersion, ModerationWord
 from comments.text import (
+    NO_VISIBLE_TEXT,
     clean_comment_text,
     count_links,
+    has_visible_text,
     length_params,
     normalise_for_matching,
     too_long,
@@ -95,6 +97,9 @@ def edit(comment: Comment, text: str) -> bool:
     text = clean_comment_text(text)
     if not text:
         raise ChangeRefusedError("Please write a comment.")
+    if not has_visible_text(text):
+        # As the post form refuses it: saved, it would read as an empty comment to everyone.
+        raise ChangeRefusedError(NO_VISIBLE_TEXT)
     if len(text) > COMMENT_MAX_LENGTH:
         limits = length_params(len(text), COMMENT_MAX_LENGTH)
         raise ChangeRefusedError(too_long("Your comment") % limits)

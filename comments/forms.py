@@ -14,6 +14,7 @@ from articles import pagecache
 from comments.converters import MAX_COMMENT_ID
 from comments.models import Comment
 from comments.text import (
+    NO_VISIBLE_TEXT,
     ReaderMaxLengthValidator,
     clean_comment_text,
     clean_display_name,
@@ -198,13 +199,7 @@ class CommentForm(BaseCommentForm):
         if not comment:
             raise forms.ValidationError(_("Please write a comment."), code="required")
         if not has_visible_text(comment):
-            raise forms.ValidationError(
-                _(
-                    "Your comment has no visible text, only invisible characters (such as "
-                    "zero-width spaces). Please write your comment in ordinary letters."
-                ),
-                code="invisible",
-            )
+            raise forms.ValidationError(_(NO_VISIBLE_TEXT), code="invisible")
         return comment
 
     def get_comment_create_data(self, site_id=None):

@@ -72,6 +72,13 @@ def too_long(what: str) -> str:
     )
 
 
+# The refusal of a comment a reader would see nothing of: the post form and the edit say it alike.
+NO_VISIBLE_TEXT = (
+    "Your comment has no visible text, only invisible characters (such as zero-width spaces). "
+    "Please write your comment in ordinary letters."
+)
+
+
 def length_params(length: int, limit: int) -> dict[str, str]:
     """A too-long text's length and limit, written as ``number`` writes them."""
     return {"show_value": number(length), "limit_value": number(limit)}

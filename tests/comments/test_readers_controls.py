@@ -166,6 +166,37 @@ def test_an_empty_edit_is_refused_with_the_reason(client, own_published):
     assert "Please write a comment." in response.content.decode()
 
 
+def test_an_edit_of_only_invisible_characters_is_refused_and_kept(client, own_published):
+    """The post form refuses a comment a reader would see nothing of; an edit saved one (a
+    zero-width space stood in for the text, and the comment read as empty to everyone)."""
+    text = "\u200b\u2060\u200b"
+    response = edit(client, own_published, text)
+    assert response.status_code == 400
+    page = page_after(response)
+    assert "Your comment has no visible text" in page.select_one(".problem").get_text()
+    assert page.select_one("form.edit-form textarea").get_text() == text
+    own_published.refresh_from_db()
+    assert own_published.comment == "Ice helped more than heat."
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 3001, "\u200b"])
+def test_a_refused_edit_says_why_in_the_title_and_the_box(client, own_published, text):
+    """Sent past the browser's own checks (no script, an old browser, a tool): the page's
+    title says the changes were not saved, where it read as a fresh edit page, and the box
+    is described by the reason, so a reader who goes back to it hears why again."""
+    page = page_after(edit(client, own_published, text))
+    assert page.title.get_text().startswith("Your changes were not saved: Edit your comment")
+    box = page.select_one("form.edit-form textarea")
+    reason = page.find(id=box["aria-describedby"].split()[0])
+    assert reason is not None and reason.get_text() == page.select_one(".problem").get_text()
+    assert box["aria-invalid"] == "true"
+    assert (
+        not page_after(client.get(f"/comments/{own_published.pk}/edit/"))
+        .title.get_text()
+        .startswith("Your changes")
+    )
+
+
 def test_the_edit_page_works_without_script(client, own_published):
     response = client.get(f"/comments/{own_published.pk}/edit/")
     assert response.status_code == 200
