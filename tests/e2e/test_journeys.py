@@ -125,6 +125,36 @@ def test_reader_comments_and_replies(browser, page, live_server, seed_article, c
     assert console_errors == []
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone-375", "desktop"])
+def test_a_posted_comment_takes_the_focus_so_a_screen_reader_reads_it(
+    page, live_server, seed_article, viewport, console_errors
+):
+    """After posting, the focus stayed on the page (body) and the "awaiting moderation"
+    status, there from the load, was never announced: a screen reader user was not told the
+    comment had arrived. Now the comment itself has the focus, read with its status; a link
+    to someone else's comment moves no focus."""
+    page.set_viewport_size(viewport)
+    url = live_server.url + seed_article.get_absolute_url()
+    page.goto(url)
+    form = page.locator("form.comment-form")
+    fill_comment(form, "Ann", "ann@example.org", "Ice helped me more than heat.")
+    page.wait_for_timeout(1100)
+    form.get_by_role("button", name="Post Comment").click()
+
+    mine = page.locator(f"#c{Comment.objects.get(user_name='Ann').pk}")
+    expect(mine).to_be_focused()
+    expect(mine).to_be_in_viewport()
+    expect(mine.get_by_role("status")).to_have_text(re.compile("awaiting moderation"))
+
+    maria = Comment.objects.get(user_name="Maria")
+    page.goto("about:blank")  # a load of its own, not a jump within the page
+    page.goto(f"{url}#c{maria.pk}")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(200)
+    assert page.evaluate("document.activeElement.tagName") == "BODY"
+    assert console_errors == []
+
+
 def test_a_refused_comment_lists_its_errors_and_each_leads_to_its_field(
     page, live_server, seed_article, console_errors
 ):
