@@ -907,6 +907,17 @@ class ArticleAdminForm(forms.ModelForm):
                 "“%(text)s” is not a time the save reads: write it as 09:30 or 09:30:00, "
                 "or pick it from the clock."
             )
+            # In the site's zone, the hour the clocks change; the save refuses both (Django
+            # cannot tell which moment is meant).
+            zone = timezone.get_current_timezone_name()
+            widget.widgets[0].attrs["data-twice"] = _(
+                "%(when)s comes twice in %(zone)s, as the clocks go back, and the save cannot "
+                "tell which you mean: give a time outside that hour."
+            ).replace("%(zone)s", zone)
+            widget.widgets[0].attrs["data-never"] = _(
+                "%(when)s never comes in %(zone)s: the clocks go forward over it, and the save "
+                "refuses it. Give a time outside that hour."
+            ).replace("%(zone)s", zone)
             widget.widgets[0].attrs["data-no-time"] = _(
                 "Give a time too, or leave both boxes empty to publish on saving."
             )

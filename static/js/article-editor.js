@@ -61,6 +61,25 @@
     return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate(),
       hour: shifted.getUTCHours(), minute: shifted.getUTCMinutes(), second: shifted.getUTCSeconds() };
   }
+  // How many moments read this wall clock in the site's zone: 1, or 2 in the hour the clocks
+  // go back, or 0 in the hour they skip going forward. Django's form refuses the last two
+  // ("it may be ambiguous or it may not exist"), where the wall-clock comparison below said
+  // "Scheduled for" (or "Published") an hour out. A zone this browser does not know: 1.
+  function siteMoments(clock) {
+    if (!siteParts) return 1;
+    var wall = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second);
+    var offsetAt = function (instant) {
+      var c = siteClock(instant);
+      return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second) - instant;
+    };
+    // The zone's offsets a day either side cover any one change of the clocks.
+    var found = {};
+    [offsetAt(wall - 86400000), offsetAt(wall), offsetAt(wall + 86400000)].forEach(function (offset) {
+      var instant = wall - offset;
+      if (offsetAt(instant) === offset) found[instant] = true;
+    });
+    return Object.keys(found).length;
+  }
   // The admin's DATETIME_FORMAT (nervepain/formats): "1 Mar 2027, 09:30".
   function clockText(clock) {
     var twoDigits = function (number) { return ("0" + number).slice(-2); };
@@ -820,6 +839,14 @@
         minute: time.minute, second: time.second };
       var wall = function (c) { return Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second); };
       var whenText = clockText(clock);
+      var moments = siteMoments(clock);
+      if (moments !== 1) {
+        publishedEdit = null;
+        sayUnread((moments ? dayBox.dataset.twice : dayBox.dataset.never).replace("%(when)s", function () { return whenText; }));
+        if (publishedOption.textContent !== label) publishedOption.textContent = label;
+        followPublication();
+        return;
+      }
       publishedEdit = label + " " + whenText;
       if (wall(clock) > wall(siteClock(Date.now()))) {
         label = statusBox.dataset.scheduled.replace("%(when)s", whenText);

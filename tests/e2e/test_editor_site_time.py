@@ -80,3 +80,39 @@ def test_a_publish_date_across_a_daylight_saving_change_is_read_in_the_sites_tim
     expect(chosen).to_have_text("Published")
     page.locator("#id_published_at_1").fill("10:30")  # 09:30 UTC: to come
     expect(chosen).to_have_text("Scheduled for 1 Jul 2027, 10:30")
+
+
+def test_a_publish_time_in_the_hour_the_clocks_change_is_one_the_save_refuses(
+    american_browser,
+    live_server,
+    editor,  # noqa: F811
+    settings,
+):
+    """At 01:10 GMT on 25 October 2026, London's second 01:00-02:00, the Status choice read
+    01:30 as the wall clock to come ("Scheduled for"), though the save refuses a time that comes
+    twice, as it does one the clocks skip in March: the line under the boxes says so instead."""
+    settings.TIME_ZONE = LONDON
+    page = american_browser
+    page.clock.set_fixed_time(datetime.datetime(2026, 10, 25, 1, 10, tzinfo=datetime.UTC))
+    article = ArticleFactory(author=editor, status=Article.Status.PUBLISHED)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    chosen = page.get_by_label("Status:").locator("option:checked")
+    said = page.locator(".publish-date-unread")
+    page.locator("#id_published_at_0").fill("2026-10-25")
+    page.locator("#id_published_at_1").fill("01:30")
+    expect(said).to_have_text(
+        "25 Oct 2026, 01:30 comes twice in Europe/London, as the clocks go back, and the save "
+        "cannot tell which you mean: give a time outside that hour."
+    )
+    expect(chosen).to_have_text("Published")
+    page.locator("#id_published_at_1").fill("02:30")  # once, in GMT: 02:30 UTC, to come
+    expect(said).to_be_hidden()
+    expect(chosen).to_have_text("Scheduled for 25 Oct 2026, 02:30")
+    page.locator("#id_published_at_0").fill("2027-03-28")
+    page.locator("#id_published_at_1").fill("01:30")
+    expect(said).to_contain_text("28 Mar 2027, 01:30 never comes in Europe/London")
+    # What the save says of it: refused, the date kept to be corrected.
+    page.get_by_role("button", name="Save", exact=True).first.click()
+    expect(page.locator(".errorlist").first).to_contain_text("may be ambiguous")
+    expect(page.locator("#id_published_at_1")).to_have_value("01:30")
