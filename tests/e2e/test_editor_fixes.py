@@ -459,3 +459,26 @@ def test_a_long_title_under_the_heading_stays_clear_of_history_and_view_on_site(
     buttons = page.locator(".object-tools a").first.bounding_box()
     assert title_right <= buttons["x"], (title_right, buttons)
     assert console_errors == []
+
+
+def test_a_references_date_accessed_box_lines_up_with_its_rows_other_boxes(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """At 1280 px the "Date accessed" box sat 4 px below the number, key, title, publisher and
+    link boxes of its row (Django's date box comes in a paragraph with a margin)."""
+    article = ArticleFactory(body="Walk [@walk].", author=editor)
+    ReferenceFactory(article=article, position=1, key="walk")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    # Measured at once, against the row: the page above still grows as the preview loads.
+    tops = page.locator("#references-group tr.form-row.has_original").evaluate(
+        """row => Object.fromEntries(["key", "title", "publisher", "url", "accessed_on"].map(
+             name => [name, Math.round(row.querySelector(`td.field-${name} input`)
+               .getBoundingClientRect().top - row.getBoundingClientRect().top)]))"""
+    )
+    assert len(set(tops.values())) == 1, tops
+    assert console_errors == []
