@@ -1,4 +1,5 @@
 import datetime
+import re
 from contextlib import nullcontext
 
 import reversion
@@ -446,6 +447,20 @@ class ImageUseFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _breakable_name(name):
+    """A file's name that wraps after the "_", "-" or "." of its stem and keeps its extension
+    with the last part: a phone's card broke "IMG_20260412_093412.png" before its last letter
+    ("…093412.pn", then "g"), anywhere being the only place it could."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    # <wbr> is a place to break, nothing more; every piece is escaped by format_html_join.
+    pieces = format_html_join(
+        mark_safe("<wbr>"), "{}", ((p,) for p in re.split(r"(?<=[_.-])", stem))
+    )
+    return format_html("{}{}{}", pieces, dot, extension)
+
+
 @admin.register(BodyImage)
 class BodyImageAdmin(admin.ModelAdmin):
     """The images uploaded in the editors (like WordPress's Media screen): each with where it is
@@ -551,9 +566,14 @@ class BodyImageAdmin(admin.ModelAdmin):
                 described,
             )
         if not image.original_name:
-            return format_html("{}{}", image.stored_name, described)
-        stored = _("stored as %s") % image.stored_name
-        return format_html('{}{}<div class="help">{}</div>', image.original_name, described, stored)
+            return format_html("{}{}", _breakable_name(image.stored_name), described)
+        stored = format_html(_("stored as %s") % "{}", _breakable_name(image.stored_name))
+        return format_html(
+            '{}{}<div class="help">{}</div>',
+            _breakable_name(image.original_name),
+            described,
+            stored,
+        )
 
     @admin.display(description=_("size"))
     def size(self, image):

@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, testcases
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from articles.models import BodyImage
 from articles.uploads import RasterImageForm
@@ -139,4 +140,45 @@ def test_the_images_list_fits_its_area_whatever_the_names(
     results = page.locator("#changelist .results")
     assert results.evaluate("e => e.scrollWidth - e.clientWidth") == 0
     assert page.evaluate("document.documentElement.scrollWidth") == 1280
+    assert console_errors == []
+
+
+def test_a_file_name_on_a_phones_card_wraps_after_a_separator(
+    page, live_server, admin_user, console_errors
+):
+    """At 375 pixels the card broke "IMG_20260412_093412.png" before its last letter
+    ("…093412.pn", then "g"): it wraps after an "_" and keeps ".png" with its number."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (1200, 800), "#e8f1f2").save(buffer, "PNG")
+    name = "IMG_20260412_093412.png"
+    form = RasterImageForm(files={"image": SimpleUploadedFile(name, buffer.getvalue())})
+    assert form.is_valid()
+    form.save()
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(admin_user.username)
+    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
+    page.get_by_role("button", name="Log in").click()
+    page.goto(live_server.url + "/admin/articles/bodyimage/")
+    link = page.locator("#result_list .field-name a").first
+    expect(link).to_contain_text(name)
+    # Each line of the name (the link's first words), as laid out: the characters on it.
+    lines = link.evaluate(
+        """(a, length) => {
+          const lines = new Map(), range = document.createRange();
+          const walker = document.createTreeWalker(a, NodeFilter.SHOW_TEXT);
+          for (let node, seen = 0; (node = walker.nextNode());) {
+            for (let i = 0; i < node.length && seen < length; i++, seen++) {
+              range.setStart(node, i); range.setEnd(node, i + 1);
+              const top = Math.round(range.getClientRects()[0].top);
+              lines.set(top, (lines.get(top) || "") + node.data[i]);
+            }
+          }
+          return [...lines.keys()].sort((x, y) => x - y).map(top => lines.get(top));
+        }""",
+        len(name),
+    )
+    assert len(lines) > 1, lines  # too long for the card's column: it does wrap
+    assert all(line[-1] in "_-. " for line in lines[:-1]), lines
+    assert lines[-1].endswith("093412.png"), lines
     assert console_errors == []
