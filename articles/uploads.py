@@ -23,6 +23,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from articles.images import descriptions, found_by
 from articles.markdown import narrower_copies, render_markdown
 from articles.models import BodyImage
+from articles.templatetags.article_pages import fill_page_periods
 
 # Decoded format -> file extension. SVG is not a raster format and never decodes here.
 RASTER_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -132,10 +133,13 @@ class StaffOnlyMixin:
 
 
 class StaffMarkdownifyView(StaffOnlyMixin, View):
-    """markdownx's live preview, rendered by the same sanitising function as saved articles."""
+    """markdownx's live preview (a publisher's page's box): the text as readers see the page,
+    the site's periods filled in as ``page_text`` does, where it showed "{ip_days}" as typed.
+    Not through that filter's cache of rendered pages: every pause in the typing is a new text."""
 
     def post(self, request, *args, **kwargs):
-        return HttpResponse(render_markdown(request.POST.get("content", "")))
+        html = render_markdown(request.POST.get("content", ""))
+        return HttpResponse(fill_page_periods(html))
 
 
 class StaffImageUploadView(StaffOnlyMixin, View):

@@ -34,12 +34,18 @@ PAGE_PERIODS = {
 def page_text(text):
     """A publisher's page (a flatpage) as readers see it: its Markdown (or the HTML it was
     written in), sanitised like an article's text, with each of ``PAGE_PERIODS`` filled in."""
-    html = _page_html(str(text))
+    # nh3 kept only what an article may hold; the periods are numbers.
+    return mark_safe(fill_page_periods(_page_html(str(text))))
+
+
+def fill_page_periods(html: str) -> str:
+    """Each of ``PAGE_PERIODS`` in a page's HTML as the settings say ("30 days"): for readers,
+    and in the page editor's preview (``StaffMarkdownifyView``)."""
     for placeholder, setting in PAGE_PERIODS.items():
         if placeholder in html:
             days = int(getattr(settings, setting))
             html = html.replace(placeholder, f"{days} day{pluralize(days)}")
-    return mark_safe(html)  # nh3 kept only what an article may hold; the periods are numbers
+    return html
 
 
 @functools.lru_cache(maxsize=32)

@@ -155,3 +155,14 @@ def test_a_phone_jpeg_holding_more_pictures_is_accepted_as_a_jpeg(staff_client, 
     assert url.endswith("-300x200.jpg")
     with Image.open(settings.MEDIA_ROOT / url[len("/media/") :]) as stored:
         assert stored.format == "JPEG" and stored.convert("RGB").getpixel((10, 10))[0] > 200
+
+
+def test_preview_fills_in_the_periods_a_page_states(staff_client, settings):
+    """The page editor's preview showed "{ip_days}" and "{deleted_days}" as typed, where the
+    page itself says the periods the settings give."""
+    settings.COMMENTS_IP_RETENTION_DAYS = 30
+    settings.COMMENTS_SPAM_RETENTION_DAYS = 1
+    response = staff_client.post(
+        PREVIEW, {"content": "IP addresses: {ip_days}. Deleted comments: {deleted_days}."}
+    )
+    assert response.content.decode() == "<p>IP addresses: 30 days. Deleted comments: 1 day.</p>"
