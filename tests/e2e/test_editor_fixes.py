@@ -482,3 +482,29 @@ def test_a_references_date_accessed_box_lines_up_with_its_rows_other_boxes(
     )
     assert len(set(tops.values())) == 1, tops
     assert console_errors == []
+
+
+def test_on_a_phone_a_related_choices_icons_stay_on_one_line(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """At 375 px the topic's "view" eye, and the byline's "delete" cross and eye, wrapped
+    alone onto a line under the select and its other icons: the select narrows and the icons
+    (change, add, delete, view) stay together beside it."""
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    for field in ("topic", "byline", "call_to_action"):
+        wrapper = page.locator(f".field-{field} .related-widget-wrapper")
+        boxes = wrapper.evaluate(
+            """w => [...w.children].filter(e => e.offsetParent)
+                 .map(e => e.getBoundingClientRect().toJSON())"""
+        )
+        select, *icons = boxes
+        assert len(icons) == 4, (field, boxes)
+        assert {round(icon["top"]) for icon in icons} == {round(icons[0]["top"])}, field
+        assert all(icon["left"] > select["right"] for icon in icons), field
+        assert all(icon["right"] <= PHONE["width"] for icon in icons), field
+    assert console_errors == []
