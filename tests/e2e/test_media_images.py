@@ -32,6 +32,22 @@ def uploaded_image_url():
     return form.save()
 
 
+def log_in(page, live_server, admin_user):
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill(admin_user.username)
+    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
+    page.get_by_role("button", name="Log in").click()
+
+
+def stored_photo(name, size):
+    """A plain photo stored the way the editor's upload does; its /media/ URL."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#e8f1f2").save(buffer, "PNG")
+    form = RasterImageForm(files={"image": SimpleUploadedFile(name, buffer.getvalue())})
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_an_uploaded_image_shows_in_the_article(page, live_server, settings, console_errors, width):
     assert settings.DEBUG is False
@@ -79,10 +95,7 @@ def test_the_help_under_an_images_markdown_lines_up_with_it(
     )
     assert response.status_code == 200
     page.set_viewport_size({"width": width, "height": 900})
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill(admin_user.username)
-    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, admin_user)
     page.goto(f"{live_server.url}/admin/articles/bodyimage/{BodyImage.objects.get().pk}/change/")
     markdown = page.locator(".field-markdown .image-markdown").bounding_box()
     help_line = page.locator(".field-markdown div.help").bounding_box()
@@ -96,16 +109,10 @@ def test_the_images_list_shows_every_column_beside_its_filter(
     """With the "Unused" filter beside it, the list at 1280 pixels had "Uploaded by" and
     "Shown in" scrolled out of sight, the stored name's random part being unbreakable: the
     name and the date wrap, and every heading is in view."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (1600, 1200), "#e8f1f2").save(buffer, "PNG")
-    form = RasterImageForm(files={"image": SimpleUploadedFile("knee.png", buffer.getvalue())})
-    assert form.is_valid()
-    ArticleFactory(title="Why nerve pain gets worse", body=f"![A knee]({form.save()})")
+    url = stored_photo("knee.png", (1600, 1200))
+    ArticleFactory(title="Why nerve pain gets worse", body=f"![A knee]({url})")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill(admin_user.username)
-    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, admin_user)
     page.goto(live_server.url + "/admin/articles/bodyimage/")
     assert page.locator("#changelist-filter").is_visible()
     shown = page.locator(".results").bounding_box()
@@ -122,19 +129,12 @@ def test_the_images_list_fits_its_area_whatever_the_names(
     break: at 1280 pixels the list was wider than its area (a sideways scroll, "Shown in" cut
     off). Every cell wraps, and the list fits."""
     for name in ["IMG_20260412_093412.png", "ankle-stretch-physiotherapy-session-photo.png"]:
-        buffer = io.BytesIO()
-        Image.new("RGB", (1200, 800), "#e8f1f2").save(buffer, "PNG")
-        form = RasterImageForm(files={"image": SimpleUploadedFile(name, buffer.getvalue())})
-        assert form.is_valid()
         ArticleFactory(
             title="Why Does Nerve Pain Get Worse After Physical Therapy? Causes, Insights",
-            body=f"![Physio stretching an ankle]({form.save()})",
+            body=f"![Physio stretching an ankle]({stored_photo(name, (1200, 800))})",
         )
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill(admin_user.username)
-    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, admin_user)
     page.goto(live_server.url + "/admin/articles/bodyimage/")
     assert page.locator("#changelist-filter").is_visible()
     results = page.locator("#changelist .results")
@@ -148,17 +148,10 @@ def test_a_file_name_on_a_phones_card_wraps_after_a_separator(
 ):
     """At 375 pixels the card broke "IMG_20260412_093412.png" before its last letter
     ("…093412.pn", then "g"): it wraps after an "_" and keeps ".png" with its number."""
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 800), "#e8f1f2").save(buffer, "PNG")
     name = "IMG_20260412_093412.png"
-    form = RasterImageForm(files={"image": SimpleUploadedFile(name, buffer.getvalue())})
-    assert form.is_valid()
-    form.save()
+    stored_photo(name, (1200, 800))
     page.set_viewport_size({"width": 375, "height": 900})
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill(admin_user.username)
-    page.get_by_label("Password").fill("password")  # pytest-django's admin_user
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, admin_user)
     page.goto(live_server.url + "/admin/articles/bodyimage/")
     link = page.locator("#result_list .field-name a").first
     expect(link).to_contain_text(name)
