@@ -68,7 +68,11 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
     (an address is personal data, and a task row is kept after it ran).
 
     A session that fails to close after every message went out is logged, not failed: the
-    messages were sent, and a retry would send them all again."""
+    messages were sent, and a retry would send them all again.
+
+    The exception raised has ``retry_queued = True`` only when a retry was queued: any other
+    failure (the last attempt, rendering the email, queuing the retry) was the last, which a
+    caller keeping state about the send needs to know."""
     keys = to if isinstance(to, dict) else {address: address for address in to}
     to = list(keys)
     body = render_to_string(template, {**context, "site_name": settings.SITE_NAME})
@@ -100,7 +104,7 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
                 sent.append(message.to[0])
         finally:
             _close(connection, task_obj, comment_id, len(sent), len(to))
-    except Exception:
+    except Exception as error:
         unsent = [address for address in to if address not in sent]
         retrying = bool(unsent) and attempt < MAX_ATTEMPTS and task_obj.get_backend().supports_defer
         logger.exception(
@@ -115,9 +119,17 @@ def _send(task_obj, comment_id, attempt, subject, template, context, to, headers
         if retrying:
             delay = timedelta(minutes=2 ** (attempt - 1))
             only = {"only": [keys[address] for address in unsent]} if sent else {}
-            task_obj.using(run_after=timezone.now() + delay).enqueue(
-                comment_id, attempt=attempt + 1, **only
-            )
+            try:
+                task_obj.using(run_after=timezone.now() + delay).enqueue(
+                    comment_id, attempt=attempt + 1, **only
+                )
+            except Exception:
+                # The send's error is the one the backend records; this one is logged.
+                logger.exception(
+                    "email retry not queued task=%s comment=%s", task_obj.name, comment_id
+                )
+            else:
+                error.retry_queued = True
         raise
 
 
@@ -452,8 +464,9 @@ def request_confirmation(comment_id: int, attempt: int = 1) -> str:
     asked_key = f"comments:confirm-sent:{comment.user_email.lower()}"
     if attempt == 1 and not counters.add(asked_key, 1, timeout=86400):
         return "already asked today"
-    confirm_url = absolute(reverse("comments:confirm", args=[sign_comment(comment.pk, "confirm")]))
     try:
+        token = sign_comment(comment.pk, "confirm")
+        confirm_url = absolute(reverse("comments:confirm", args=[token]))
         _send(
             request_confirmation,
             comment_id,
@@ -467,11 +480,12 @@ def request_confirmation(comment_id: int, attempt: int = 1) -> str:
             },
             [comment.user_email],
         )
-    except Exception:
-        # Nothing went out and no retry will: the day's request is not used up, and the
-        # writer may ask again (on the immediate backend, at once); their comment no longer
-        # says a link was sent (``confirmations_failed``).
-        if attempt >= MAX_ATTEMPTS or not request_confirmation.get_backend().supports_defer:
+    except Exception as error:
+        # Nothing went out and no retry will (the last attempt, a backend that cannot defer,
+        # an email that could not be written, a retry that could not be queued): the day's
+        # request is not used up, and the writer may ask again (on the immediate backend, at
+        # once); their comment no longer says a link was sent (``confirmations_failed``).
+        if not getattr(error, "retry_queued", False):
             counters.delete(asked_key)
             # As long as the note could show (a new link for this comment comes only from an
             # expired one's page, when this is gone).

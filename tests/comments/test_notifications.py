@@ -11,10 +11,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
+from django.db import OperationalError, connection
+from django.template import TemplateSyntaxError
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 
 from comments import notifications
 from comments.models import Comment, VerifiedEmail
@@ -537,6 +539,44 @@ def test_a_confirmation_is_said_to_have_failed_only_once_no_retry_is_left(settin
             notifications.request_confirmation.call(comment.pk, attempt=attempt)
         failed = notifications.confirmations_failed([comment.pk])
         assert failed == (set() if attempt == 1 else {comment.pk})
+
+
+def failing_template(name, context):
+    raise TemplateSyntaxError("Invalid block tag")
+
+
+def failing_enqueue(self, *args, **kwargs):
+    raise OperationalError("database is locked")
+
+
+@pytest.mark.parametrize(
+    "breaks, error",
+    [
+        # The email could not be written: _send raised before trying to send.
+        ("render_to_string", TemplateSyntaxError),
+        # Refused, and its retry could not be queued: the send's error is the one raised.
+        ("enqueue", ConnectionRefusedError),
+    ],
+)
+def test_a_confirmation_with_no_retry_queued_is_said_to_have_failed(
+    settings, caplog, monkeypatch, breaks, error
+):
+    """On the database queue, a failure with no retry behind it (the email's template
+    failed, or the retry could not be queued) left the writer told a link was sent, and
+    their one request of the day used up: they could not ask for another."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.EMAIL_BACKEND = "tests.comments.test_notifications.BrokenBackend"
+    if breaks == "render_to_string":
+        monkeypatch.setattr(notifications, "render_to_string", failing_template)
+    else:
+        monkeypatch.setattr(DatabaseBackend, "enqueue", failing_enqueue)
+    comment = CommentFactory(followup=True, user_email="bea@example.org")
+    with caplog.at_level(logging.ERROR), pytest.raises(error):
+        notifications.request_confirmation.call(comment.pk)
+    assert notifications.confirmations_failed([comment.pk]) == {comment.pk}
+    monkeypatch.undo()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notifications.request_confirmation.call(comment.pk) == "sent"  # asked again
 
 
 def test_a_second_new_link_the_same_day_says_none_went(client, monkeypatch):
