@@ -8,6 +8,7 @@ variable.
 import ipaddress
 import os
 import socket
+from email.utils import formataddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -258,8 +259,6 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = 10
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "nervepain <noreply@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The Date header in TIME_ZONE ("+0000" for UTC): Django's default, "-0000", says the sender
 # does not know its zone (RFC 5322), and mail apps show the time as it came.
 EMAIL_USE_LOCALTIME = True
@@ -390,6 +389,16 @@ NODE_NAME = os.environ.get("DJANGO_NODE_NAME", "").strip() or (
     f"{socket.gethostname()}:{os.environ.get('GUNICORN_BIND') or LOCAL_PORT}"
 )
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "nervepain")
+# The sender of the site's email: its name, at its own domain. "noreply@localhost" (what a
+# production without DJANGO_DEFAULT_FROM_EMAIL sent from) is refused by mail services and filed
+# as spam by readers' providers, and it named the site "nervepain" whatever DJANGO_SITE_NAME said.
+_mail_host = urlsplit(SITE_URL).hostname or ""
+if not _mail_host.strip("0123456789.") or ":" in _mail_host:  # an IP address: the local server
+    _mail_host = "localhost"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "").strip() or formataddr(
+    (SITE_NAME, f"noreply@{_mail_host}")
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The site's one-line description: the home page's meta description and the feeds' subtitle.
 SITE_DESCRIPTION = "Health information you can trust, and a kind place to talk about it."
 

@@ -98,3 +98,27 @@ def test_deploy_check_passes_with_the_documented_production_variables():
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "WARNINGS:" not in output and "ERRORS:" not in output, output
+
+
+@pytest.mark.parametrize(
+    "env, sender",
+    [
+        ({}, "nervepain <noreply@localhost>"),  # the local server: http://127.0.0.1:8000
+        (
+            {"DJANGO_SITE_NAME": "Nerve Pain, Explained", "DJANGO_SITE_URL": "https://np.example"},
+            '"Nerve Pain, Explained" <noreply@np.example>',
+        ),
+        (
+            {"DJANGO_SITE_URL": "https://np.example", "DJANGO_DEFAULT_FROM_EMAIL": "a@b.example"},
+            "a@b.example",
+        ),
+    ],
+)
+def test_the_site_sends_email_in_its_name_from_its_own_domain(env, sender):
+    """Unset, the sender was "nervepain <noreply@localhost>" in production too: mail services
+    refuse that domain and readers' providers file it as spam (a moderator's crisis alert
+    among them), under a name that was not the site's."""
+    show = "from django.conf import settings; print(settings.DEFAULT_FROM_EMAIL)"
+    result = run_manage("shell", "-c", show, DJANGO_DEBUG="1", **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == sender
