@@ -4,6 +4,7 @@ from django.apps import AppConfig
 from django.apps import apps as global_apps
 from django.conf import settings
 from django.contrib.admin import apps as admin_apps
+from django.core import checks
 from django.db.models.signals import post_migrate
 
 
@@ -19,6 +20,23 @@ class NervepainConfig(AppConfig):
         # so migrate sends it no signal of its own).
         sites = self.apps.get_app_config("sites")
         post_migrate.connect(sync_site_record, sender=sites, dispatch_uid="sync_site_record")
+        checks.register(check_site_url, checks.Tags.security, deploy=True)
+
+
+def check_site_url(app_configs=None, **kwargs) -> list:
+    """Deploy check: ``SITE_URL`` is the public https address. Every link in an email is made
+    from it, with nothing to catch a wrong one: left unset, each email led to the local
+    server (http://127.0.0.1:8000), and a one-click unsubscribe needs https (RFC 8058)."""
+    if urlsplit(settings.SITE_URL).scheme == "https":
+        return []
+    return [
+        checks.Warning(
+            f"SITE_URL is {settings.SITE_URL!r}: the links in emails, feeds and the sitemap "
+            "lead there.",
+            hint="Set DJANGO_SITE_URL to the site's public https address.",
+            id="nervepain.W001",
+        )
+    ]
 
 
 def sync_site_record(using, apps=global_apps, **kwargs):

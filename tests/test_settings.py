@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import checks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -122,3 +123,21 @@ def test_the_site_sends_email_in_its_name_from_its_own_domain(env, sender):
     result = run_manage("shell", "-c", show, DJANGO_DEBUG="1", **env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == sender
+
+
+@pytest.mark.parametrize(
+    "site_url, warned",
+    [
+        ("http://127.0.0.1:8000", True),  # DJANGO_SITE_URL left unset
+        ("http://nervepain.example", True),  # no one-click unsubscribe (RFC 8058 wants https)
+        ("https://nervepain.example", False),
+    ],
+)
+def test_deploy_check_warns_when_email_links_lead_elsewhere_than_the_https_site(
+    settings, site_url, warned
+):
+    """Every link in an email is made from SITE_URL; unset in production, each led to the
+    local server, and nothing said so."""
+    settings.SITE_URL = site_url
+    found = checks.run_checks(tags=[checks.Tags.security], include_deployment_checks=True)
+    assert ("nervepain.W001" in {message.id for message in found}) is warned
