@@ -43,7 +43,7 @@ def library():
 def test_results_are_ranked_title_summary_headings_body(client, library):
     titles, page = results(client, "sciatica")
     assert titles == ["Sciatica explained", "Back pain", "Leg pain", "Walking"]
-    assert page.select_one(".result-count").get_text() == "4 articles found for “sciatica”"
+    assert page.select_one(".result-count").get_text() == "4 articles found"
 
 
 def test_stemmed_forms_find_the_same_articles(client):
@@ -81,6 +81,7 @@ def test_no_query_shows_how_to_search_and_the_topics(client):
     ArticleFactory(topic=TopicFactory(name="Sciatica"))
     page = soup(client.get("/search/"))
     assert page.h1.get_text() == "Search"
+    assert page.title.get_text() == "Search | nervepain"
     assert page.select_one(".result") is None
     assert [a.get_text() for a in page.select(".topic-list > li > a")] == ["Sciatica"]
 
@@ -93,9 +94,20 @@ def test_no_results_suggest_a_shorter_word_and_the_topics(client, library):
     assert "Try a shorter word" in tips
     assert "Try fewer words" in tips
     assert page.select_one(".topic-list")
-    assert page.select_one(".result-count").get_text() == (
-        "No articles found for “xylophone quartet extravaganza”"
-    )
+
+
+def test_the_heading_and_title_say_what_the_search_found(client, library):
+    """The heading said "Search results" over a page that had none. Like NHS.UK's, it now
+    says what the reader got, and the tab's title says the same."""
+    _, page = results(client, "sciatica")
+    assert page.h1.get_text() == "Search results for “sciatica”"
+    assert page.title.get_text() == "Search results for “sciatica” | nervepain"
+
+    _, page = results(client, "xylophone")
+    assert page.h1.get_text() == "No results found for “xylophone”"
+    assert page.title.get_text() == "No results found for “xylophone” | nervepain"
+    # The heading says it once: no line below repeating it.
+    assert page.select_one(".result-count") is None
 
 
 def test_results_are_paginated_and_keep_the_query(client):
@@ -104,7 +116,9 @@ def test_results_are_paginated_and_keep_the_query(client):
     titles, page = results(client, "nerve")
     assert len(titles) == 10
     assert page.select_one(".pagination a[rel=next]")["href"] == "?q=nerve&page=2"
-    assert len(results(client, "nerve", page=2)[0]) == 2
+    titles, page = results(client, "nerve", page=2)
+    assert len(titles) == 2
+    assert page.title.get_text() == "Search results for “nerve”, page 2 | nervepain"
 
 
 def test_search_is_never_stored_in_the_page_cache(client, settings, library):

@@ -261,7 +261,7 @@ def test_page_not_found_says_what_to_check_and_offers_search_and_topics(client):
 def test_a_pages_own_search_box_has_a_visible_label(client, url):
     """The box said nothing until typed in: its label was for screen readers only, and the
     header's box, with its placeholder, gives way to it (on the search page too, under an h1
-    of "Search results"). A reader sees what it is for."""
+    of "Search results for …"). A reader sees what it is for."""
     page = soup(client.get(url))
     box = page.select_one("main form[role=search] input[name=q]")
     label = page.find("label", attrs={"for": box["id"]})
