@@ -1,8 +1,9 @@
-"""axe-core finds no WCAG 2.2 A/AA violation on the pages readers use."""
+"""axe-core finds no WCAG 2.2 A/AA violation on the pages readers use, in light and dark."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.factories import CommentFactory
@@ -50,4 +51,46 @@ def test_article_page_with_form_errors(page, live_server, article):
     page.get_by_role("button", name="Post Comment").click()
     assert page.locator(".problem").is_visible()
     assert page.locator("label .error").count() >= 2
+    assert_no_violations(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/search/?q=nerve",
+        "/search/?q=xylophone",
+        "/topics/",
+        "/topics/peripheral-neuropathy/",
+        "/people/editorial-team/",
+        "/privacy/",
+        "/no-such-page/",
+    ],
+)
+@pytest.mark.parametrize(("scheme", "width"), [("light", 375), ("dark", 1280)])
+def test_reader_pages(page, live_server, article, path, scheme, width):
+    """Search (with results and without), the topics, a topic, a person, a site page and
+    the 404 page: each screen once narrow in light and once wide in dark, whose colours are
+    a palette of their own."""
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_server.url + path)
+    assert_no_violations(page)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_held_comment_and_its_edit_page(page, live_server, article, scheme):
+    """The commenter's own held comment (its note, Edit and Delete) among the others, then
+    its edit page."""
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + article.get_absolute_url())
+    page.get_by_role("textbox", name="Name").fill("Sam")
+    page.get_by_role("textbox", name="Email").fill("sam@example.org")
+    page.get_by_role("textbox", name="Comment", exact=True).fill("My feet burn at night.")
+    page.wait_for_timeout(1100)
+    page.get_by_role("button", name="Post Comment").click()
+    expect(page.locator(".awaiting")).to_be_visible()
+    assert_no_violations(page)
+    page.get_by_role("link", name="Edit", exact=True).click()
+    expect(page.get_by_role("button", name="Save changes")).to_be_visible()
     assert_no_violations(page)
