@@ -252,28 +252,32 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
     @admin.display(description=_("Readers' reports"))
     def readers_reports(self, obj):
         """Why readers reported it, most frequent first, linking to the reports: a moderator
-        who follows the "a reader is worried" email lands here and must see why. The last
-        handling of a worry is said after them (whom, when)."""
+        who follows the "a reader is worried" email lands here and must see why. Once some
+        came before the last decision, each reason says how many are new since, in the
+        queue card's words ("Spam: 2, none new; Abusive: 1, 1 new"). The last handling of a
+        worry is said after them (whom, when)."""
         counts = {}
         handled = None
-        for reason, at, by in obj.reports.values_list(
-            "reason", "handled_at", "handled_by__username"
+        for reason, created, worried, at, by in obj.reports.values_list(
+            "reason", "created_at", "worried_at", "handled_at", "handled_by__username"
         ):
-            counts[reason] = counts.get(reason, 0) + 1
+            n, new = counts.get(reason, (0, 0))
+            counts[reason] = (n + 1, new + obj.is_report_since_decision(created, worried))
             if at and (handled is None or at > handled[0]):
                 handled = (at, by)
         if not counts:
             return _("None")
         labels = REPORT_REASONS
+        # As the card: the new ones are told apart only when some are not new.
+        some_old = any(new < n for n, new in counts.values())
+        parts = []
+        for reason, (n, new) in sorted(counts.items(), key=lambda item: (-item[1][0], item[0])):
+            part = f"{labels.get(reason, reason)}: {n}"
+            if some_old:
+                part += ", " + (_("%(n)d new") % {"n": new} if new else _("none new"))
+            parts.append(part)
         url = reverse("admin:comments_commentreport_changelist") + f"?comment__id__exact={obj.pk}"
-        reports = format_html(
-            '<a href="{}">{}</a>',
-            url,
-            "; ".join(
-                f"{labels.get(reason, reason)}: {n}"
-                for reason, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-            ),
-        )
+        reports = format_html('<a href="{}">{}</a>', url, "; ".join(parts))
         if handled is None:
             return reports
         return format_html('{}<div class="report-handled">{}</div>', reports, handled_by(*handled))

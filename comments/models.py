@@ -236,6 +236,12 @@ class Comment(XtdComment):
         since = self.moderated_at
         return reports.filter(Q(created_at__gt=since) | Q(worried_at__gt=since))
 
+    def is_report_since_decision(self, created_at, worried_at) -> bool:
+        """``reports_since_decision``'s rule for one report already read (when it was made, and
+        became a worry): the comment's page tells the new ones apart without a second query."""
+        since = self.moderated_at
+        return since is None or created_at > since or bool(worried_at and worried_at > since)
+
     def moderate(self, state: str, user, note: str | None = None) -> bool:
         """Move to ``state``, recording who decided and when. Return True if it changed.
 

@@ -3,8 +3,11 @@ it: the comment and its decisions together at the top, the permanent Delete apar
 with a note from the site" there too; and the screens around it (reports, privacy) that name
 and lead back to things as the moderator left them."""
 
+import datetime
+
 import pytest
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from comments.models import Comment, CommentReport
 from tests.comments.test_queue_fixes import change_form
@@ -14,6 +17,8 @@ pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/comments/comment/"
 REPORTS = "/admin/comments/commentreport/"
+# A comment's page with readers' reports, whatever they are (one query reads them all).
+COMMENT_PAGE_QUERIES = 18
 
 
 def soup(response):
@@ -220,3 +225,39 @@ def test_whether_the_site_wrote_it_is_said_in_words(admin_client):
         assert row.label.get_text(strip=True) == "Written by the site:"
         assert row.select_one(".readonly").get_text(strip=True) == answer
         assert not row.select("img")
+
+
+def test_the_reports_say_which_came_since_the_last_decision_as_the_card_does(
+    moderator_client, django_assert_num_queries
+):
+    """A comment approved after two spam reports and reported twice more: its queue card
+    says "4 reports, 2 new"; its page said "Spam: 2; Abusive or hurtful: 1; …", as if all
+    were unanswered. It says which reasons are new, in the card's words, in no more queries
+    (one reads the reports)."""
+    now = timezone.now()
+    before = now - datetime.timedelta(days=2)
+    comment = CommentFactory(state="pending", moderated_at=now - datetime.timedelta(days=1))
+    for key in ("a", "b"):
+        CommentReport.objects.create(
+            comment=comment, reason="spam", reporter_key_hash=key, created_at=before
+        )
+    CommentReport.objects.create(comment=comment, reason="abusive", reporter_key_hash="c")
+    # A report older than the decision that has since become a worry is new.
+    CommentReport.objects.create(
+        comment=comment, reason="worried", reporter_key_hash="d", created_at=before, worried_at=now
+    )
+    url = f"{CHANGELIST}{comment.pk}/change/"
+    moderator_client.get(url)  # Django's caches (content types, site) filled, as in use
+    with django_assert_num_queries(COMMENT_PAGE_QUERIES):
+        response = moderator_client.get(url)
+    field = soup(response).select_one(".field-readers_reports a")
+    assert (
+        field.get_text()
+        == "Spam: 2, none new; Abusive or hurtful: 1, 1 new; Worried about the writer: 1, 1 new"
+    )
+    card = soup(moderator_client.get(CHANGELIST)).select_one(f"#qc-{comment.pk} .qc-reports")
+    assert card.get_text() == "4 reports, 2 new"
+    # All new (or never decided): the reasons alone, as the card says "2 reports" alone.
+    CommentReport.objects.filter(created_at=before, reason="spam").update(created_at=now)
+    field = change_page(moderator_client, comment).select_one(".field-readers_reports a")
+    assert field.get_text() == "Spam: 2; Abusive or hurtful: 1; Worried about the writer: 1"
