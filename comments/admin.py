@@ -302,11 +302,12 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         Django's red cross ("From the site: ✕"), which read as something wrong with it."""
         return _("Yes") if obj.from_site else _("No")
 
-    @admin.display(description=_("Replies by email"), boolean=True)
+    @admin.display(description=_("Replies by email"))
     def replies_by_email(self, obj):
         """django-comments-xtd's "followup" ("Notify follow-up comments"): whether the writer
-        asked to hear of replies."""
-        return obj.followup
+        asked to hear of replies, in words, as "Written by the site": Django's red cross for a
+        writer who did not ask read as something wrong."""
+        return _("Yes") if obj.followup else _("No")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")

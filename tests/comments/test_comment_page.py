@@ -261,3 +261,18 @@ def test_the_reports_say_which_came_since_the_last_decision_as_the_card_does(
     CommentReport.objects.filter(created_at=before, reason="spam").update(created_at=now)
     field = change_page(moderator_client, comment).select_one(".field-readers_reports a")
     assert field.get_text() == "Spam: 2; Abusive or hurtful: 1; Worried about the writer: 1"
+
+
+@pytest.mark.django_db
+def test_whether_the_writer_asked_for_replies_by_email_is_said_in_words(admin_client):
+    """ "Replies by email" showed Django's red cross for a writer who did not ask, which read as
+    something wrong with the comment, as "From the site" did: it says "No" (or "Yes"), and no
+    read-only field of the page is an icon."""
+    for followup, answer in ((False, "No"), (True, "Yes")):
+        page = change_page(
+            admin_client, CommentFactory(followup=followup, from_site=followup, urgent=followup)
+        )
+        row = page.select_one(".field-replies_by_email")
+        assert row.label.get_text(strip=True) == "Replies by email:"
+        assert row.select_one(".readonly").get_text(strip=True) == answer
+        assert not page.select(".readonly img"), [str(img) for img in page.select(".readonly img")]
