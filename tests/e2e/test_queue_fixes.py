@@ -376,6 +376,29 @@ def test_a_long_comments_toggle_says_show_less_under_the_open_text(browser, live
     assert errors == []
 
 
+def test_on_a_phone_a_long_comments_toggle_is_a_finger_sized_target(browser, live_server, mod):
+    """ "Show more" was 32 px tall on a phone, the card's buttons 44: it is 44 too, its words
+    midway between the text and the buttons, over neither, open or closed."""
+    held = CommentFactory(state="pending", comment="Some words about my nerve pain. " * 40)
+    page, errors = logged_in(browser, live_server, mod, viewport={"width": 375, "height": 800})
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    toggle = row.locator(".qc-more > summary")
+    for text in (".qc-preview", ".qc-full"):
+        above = row.locator(text).bounding_box()
+        target = toggle.bounding_box()
+        words = row.locator(".qc-more > summary > :visible").bounding_box()
+        approve = row.get_by_role("button", name="Approve").bounding_box()
+        assert target["height"] >= 44
+        assert above["y"] + above["height"] <= target["y"]
+        assert target["y"] + target["height"] <= approve["y"]
+        gap_above = words["y"] - (above["y"] + above["height"])
+        gap_below = approve["y"] - (words["y"] + words["height"])
+        assert abs(gap_above - gap_below) <= 8, (gap_above, gap_below)
+        toggle.click()
+    assert errors == []
+
+
 def test_the_bulk_selection_counts_follow_cards_leaving_pending(browser, live_server, mod):
     """ "Select all 22 comments" and "0 of 20 selected" kept counting the rows as the page
     loaded after cards had been decided and left Pending. A decided card's tick box is off
