@@ -4,7 +4,7 @@ template row, the Save buttons in view, and a call-to-action added from its popu
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article
+from articles.models import Article, PublisherPage
 from tests.e2e.test_editor import (  # noqa: F401 (fixtures)
     DESKTOP,
     FIRST_GRADE_MS,
@@ -507,4 +507,59 @@ def test_on_a_phone_a_related_choices_icons_stay_on_one_line(
         assert {round(icon["top"]) for icon in icons} == {round(icons[0]["top"])}, field
         assert all(icon["left"] > select["right"] for icon in icons), field
         assert all(icon["right"] <= PHONE["width"] for icon in icons), field
+    assert console_errors == []
+
+
+def _right_edges(page, selector):
+    return page.locator(selector).evaluate_all(
+        "boxes => Object.fromEntries(boxes.filter(b => b.offsetParent).map(b => [b.id, "
+        "Math.round(b.getBoundingClientRect().right)]))"
+    )
+
+
+def test_on_a_phone_the_text_boxes_use_their_rows_width(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """At 375 px the Title, Slug, Summary and image description boxes, and a page's Title,
+    stopped 25 px short of the right edge (Django's 20em), where a page's URL box and the
+    article's Body reached it."""
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    body = page.locator("#id_body").evaluate("b => Math.round(b.getBoundingClientRect().right)")
+    edges = _right_edges(page, "fieldset.aligned input.vTextField")
+    assert {"id_title", "id_slug", "id_summary", "id_featured_image_alt"} <= set(edges), edges
+    assert set(edges.values()) == {body}, (body, edges)
+    privacy = PublisherPage.objects.get(url="/privacy/")
+    page.goto(live_server.url + f"/admin/articles/publisherpage/{privacy.pk}/change/")
+    url = page.locator("#id_url").evaluate("b => Math.round(b.getBoundingClientRect().right)")
+    edges = _right_edges(page, "fieldset.aligned input.vTextField")
+    assert "id_title" in edges, edges
+    assert edges["id_title"] == url, (url, edges)
+    assert console_errors == []
+
+
+def test_on_a_phone_a_pages_content_box_is_as_tall_as_an_articles_body(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """At 375 px a page's Content box above its preview was 120 px tall, about five lines
+    of the privacy page's long text: it is now as tall as the article's Body box."""
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    body = page.locator("#id_body").bounding_box()["height"]
+    privacy = PublisherPage.objects.get(url="/privacy/")
+    page.goto(live_server.url + f"/admin/articles/publisherpage/{privacy.pk}/change/")
+    content = page.locator("#id_content")
+    expect(page.locator(".markdownx-preview h2").first).to_be_visible()
+    assert content.bounding_box()["height"] >= body >= 300, (content.bounding_box(), body)
+    # Still above its preview, not beside it.
+    preview = page.locator(".markdownx-preview").bounding_box()
+    assert preview["y"] >= content.bounding_box()["y"] + content.bounding_box()["height"]
     assert console_errors == []
