@@ -563,3 +563,20 @@ def test_on_a_phone_a_pages_content_box_is_as_tall_as_an_articles_body(
     preview = page.locator(".markdownx-preview").bounding_box()
     assert preview["y"] >= content.bounding_box()["y"] + content.bounding_box()["height"]
     assert console_errors == []
+
+
+def test_the_previews_main_landmark_is_told_apart_from_the_admins(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """The preview's frame brings a second main landmark into the editor: named "Preview",
+    a screen reader's list of landmarks tells it from the admin's unnamed main."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    expect(page.get_by_role("main")).to_have_count(1)
+    frame = page.frame_locator(".editor-preview-frame")
+    expect(frame.get_by_role("main", name="Preview", exact=True)).to_be_visible()
+    assert console_errors == []
