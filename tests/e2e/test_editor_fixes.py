@@ -1,7 +1,10 @@
 """The article editor in a browser: scrolling text and preview together, the References
 template row, the Save buttons in view, and a call-to-action added from its popup."""
 
+import re
+
 import pytest
+from django.contrib.auth.models import Permission
 from playwright.sync_api import expect
 
 from articles.models import Article, PublisherPage
@@ -579,4 +582,29 @@ def test_the_previews_main_landmark_is_told_apart_from_the_admins(
     expect(page.get_by_role("main")).to_have_count(1)
     frame = page.frame_locator(".editor-preview-frame")
     expect(frame.get_by_role("main", name="Preview", exact=True)).to_be_visible()
+    assert console_errors == []
+
+
+def test_the_author_box_is_named_by_its_label_empty_or_chosen(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """Django's search-as-you-type Author box took its name from the chosen user alone: empty,
+    a screen reader announced a nameless combo box. Its label names it, before and after a
+    choice."""
+    article = ArticleFactory(author=None)
+    # The choices come from the users' admin, which lists them to those who may view them.
+    editor.user_permissions.add(Permission.objects.get(codename="view_user"))
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    author = page.get_by_role("combobox", name="Author:")
+    expect(author).to_be_visible()
+    author.click()
+    page.locator(".select2-search__field").fill("editor")
+    page.locator(".select2-results").get_by_role("option", name="editor", exact=True).click()
+    # After the label, select2's clear button (a cross) and the user chosen.
+    expect(page.get_by_role("combobox", name=re.compile(r"^Author:.*editor$"))).to_be_visible()
     assert console_errors == []
