@@ -1413,9 +1413,14 @@
       part.textContent = line;
       return part;
     });
-    button.title = lines.join("\n");
-    button.setAttribute("aria-label", image.name + (image.alt ? ", described as " + image.alt : "") + ", uploaded " + image.uploaded + ", " + image.width + " by " + image.height + " pixels");
-    button.append.apply(button, [thumb].concat(parts));
+    // Named by the words it shows, in their order (a speech user says what they see); the
+    // tooltip, which a screen reader gives as its description, says them in full.
+    button.setAttribute("aria-label", lines.join(", ") + " pixels");
+    button.title = image.name + (image.alt ? ", described as " + image.alt : "") + ", uploaded " + image.uploaded + ", " + image.width + " by " + image.height + " pixels";
+    // Spaces between the lines (block boxes, so unseen): their text read as one, "2026" and
+    // "600" ran together, and no longer matched the name.
+    button.append(thumb);
+    parts.forEach(function (part, index) { button.append(index ? " " : "", part); });
     return button;
   }
 

@@ -365,7 +365,7 @@ def test_an_image_uploaded_before_is_found_by_name_and_chosen_instead_of_a_file(
     uploaded = dialog.get_by_role("group", name="Or choose one already uploaded")
     expect(uploaded.get_by_role("button")).to_have_count(24)
     expect(uploaded.get_by_role("button").first).to_have_accessible_name(
-        re.compile(r"^ankle-24\.png, uploaded .*, 120 by 80 pixels$")
+        re.compile("^ankle-24\\.png, .*, 120 \N{MULTIPLICATION SIGN} 80 pixels$")
     )
     dialog.get_by_role("button", name="Show more").click()
     expect(uploaded.get_by_role("button")).to_have_count(26)
@@ -381,7 +381,7 @@ def test_an_image_uploaded_before_is_found_by_name_and_chosen_instead_of_a_file(
     expect(uploaded.get_by_role("button")).to_have_count(0)
     find.fill("knee")
     find.press("Enter")  # finds at once, and does not send the article's form
-    choice = uploaded.get_by_role("button", name=re.compile(r"^knee-stretch\.png, uploaded "))
+    choice = uploaded.get_by_role("button", name=re.compile(r"^knee-stretch\.png, "))
     expect(uploaded.get_by_role("button")).to_have_count(1)
     expect(dialog.get_by_text("No uploaded image has")).to_be_hidden()
     choice.click()
@@ -434,7 +434,14 @@ def test_uploads_of_one_file_are_told_apart_in_the_image_dialog(
     )
     assert texts[1][3] == "1200 \N{MULTIPLICATION SIGN} 600"
     assert choices.nth(1).locator("img").get_attribute("src") == shown.replace(".png", "-480w.png")
-    expect(choices.nth(1)).to_have_accessible_name(
+    # Each is named by the words it shows, in their order, as a speech user says them (its
+    # name said "uploaded" and "1200 by 600" where it showed the size with a times sign, and
+    # its text ran "2026" into "1200"); its tooltip, a screen reader's description, says them
+    # in full.
+    for choice, lines in zip(choices.all(), texts, strict=True):
+        expect(choice).to_have_accessible_name(", ".join(lines) + " pixels")
+        assert choice.text_content().split() == " ".join(lines).split()
+    expect(choices.nth(1)).to_have_accessible_description(
         re.compile(r"^knee\.png, described as A knee stretch on a mat, uploaded .*, 1200 by 600")
     )
     for choice in choices.all():  # the details fit the choice's width
