@@ -292,6 +292,11 @@ def notify_moderators(
         # A reply is judged in its conversation: whom it answers, and the start of what they
         # wrote, on one line (the whole is one link away in the queue).
         "answered": _answered(comment),
+        # The body's first line, which a phone's mail list shows under the subject: the
+        # comment's start, where a repeat of the subject told nothing new.
+        "opening": _excerpt(comment.comment, 100),
+        # An urgent email opens with why it is urgent: the phrases its words match.
+        "crisis_phrases": comment.reason_detail if comment.reason == Comment.Reason.CRISIS else "",
         "pending": Comment.objects.pending().count(),
         # Each opens a page with one button in the admin (login required): following a link
         # changes nothing, so mail scanners cannot moderate. Signed, valid 7 days.

@@ -221,8 +221,8 @@ def test_serve_front_sends_email_and_purges_on_its_own_and_stops_on_ctrl_c(tmp_p
 
         assert post_comment(Browser(), front, "Is swimming easier on the nerves?")[0] == 303
         # A first comment is held, and its moderators' email goes out with no `make worker`.
-        # (the body's line: the subject, which names the article, may be MIME-encoded)
-        site.wait_for_output("is waiting for moderation.", timeout=30)
+        # (a body's line: the subject, which names the article, may be MIME-encoded)
+        site.wait_for_output("Comments waiting now: ", timeout=30)
 
         os.killpg(site.process.pid, signal.SIGINT)
         assert site.exit_status() == 0, site.output

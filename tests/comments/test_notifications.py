@@ -201,7 +201,9 @@ def test_a_held_replys_email_quotes_the_start_of_the_comment_it_answers(moderato
     [line] = [line for line in message.body.splitlines() if line.startswith("In reply to ")]
     assert line.startswith('In reply to Bea: "Should I stop gabapentin? My doctor is away. I ')
     assert line.endswith('…"') and len(line) < 180
-    assert line in message.body.split("Yes, exactly, stop taking it.")[0]
+    # Over the reply's text (the first line, under the subject, is only its start).
+    body = message.body.split("\n", 1)[1]
+    assert line in body.split("Yes, exactly, stop taking it.")[0]
 
 
 @pytest.mark.parametrize("kind", ["held", "worried"])
@@ -268,6 +270,108 @@ def test_every_email_names_the_site_in_its_message_id_and_asks_robots_not_to_ans
     sent = message.message()
     assert re.fullmatch(r"<\S+@nervepain\.example>", sent["Message-ID"])
     assert sent["Auto-Submitted"] == "auto-generated"
+
+
+def email_of(kind, article, comment="Capsaicin cream helped my burning feet at night.", **fields):
+    """The one email of this kind about a comment with this text on ``article``."""
+    comment = CommentFactory(
+        article=article,
+        state="pending",
+        followup=True,
+        user_email="bea@example.org",
+        comment=comment,
+        urgent=kind == "urgent",
+        **fields,
+    )
+    if kind in {"held", "urgent"}:
+        notifications.notify_moderators.call(comment.pk)
+    elif kind == "confirm":
+        notifications.request_confirmation.call(comment.pk)
+    else:
+        Comment.objects.filter(pk=comment.pk).update(state=Comment.State.PUBLISHED)
+        VerifiedEmail.objects.create(email="bea@example.org")
+        if kind == "worried":
+            notifications.notify_worried.call(comment.pk)
+        else:
+            notifications.notify_reply.call(CommentFactory(article=article, parent=comment).pk)
+    [message] = mail.outbox
+    return message
+
+
+@pytest.mark.parametrize("kind", ["held", "urgent", "worried", "reply", "confirm"])
+def test_an_emails_first_line_says_what_its_subject_does_not(moderator, article, kind):
+    """A phone's mail list shows the body's first line under the subject: each opened by
+    saying the subject again ('A comment on "Nerve pain" is waiting for moderation.' under
+    '[nervepain] A comment is waiting for moderation on "Nerve pain"'), the same words twice.
+    It now says what the subject cannot: the comment's start, what to do, or which comment."""
+    message = email_of(kind, article)
+    first = message.body.splitlines()[0]
+    assert article.title not in first
+    expected = {
+        "held": 'It starts: "Capsaicin cream helped my burning feet at night."',
+        "urgent": "URGENT, look at it now: its writer may be in crisis.",
+        "worried": "Please read it now: the comment is still shown",
+        "reply": 'You wrote: "Capsaicin cream helped my burning feet at night."',
+        "confirm": "One step left: open this link and press the button",
+    }[kind]
+    assert first.startswith(expected), first
+
+
+def test_a_held_emails_first_line_is_the_start_of_a_long_comment(moderator, article):
+    message = email_of("held", article, comment="Burning " * 40)
+    first = message.body.splitlines()[0]
+    assert first.startswith('It starts: "Burning Burning') and first.endswith('…"')
+    assert len(first) < 120
+
+
+def test_an_urgent_email_opens_with_what_is_urgent_and_what_to_do_first(moderator, article):
+    """It opened as an ordinary held comment's ("A comment … is waiting for moderation.",
+    "Reason held: …", the text, and the links at its foot): what was urgent and what to do
+    came after the comment, past a phone's first screen."""
+    message = email_of(
+        "urgent",
+        article,
+        comment="I want to die, I can't go on.",
+        reason=Comment.Reason.CRISIS,
+        reason_detail="want to die, can't go on",
+    )
+    lines = message.body.splitlines()
+    assert lines[0] == (
+        "URGENT, look at it now: its words match a crisis phrase (want to die, can't go on), "
+        "and its writer may be in crisis. Open it in the queue first:"
+    )
+    comment = Comment.objects.get()
+    assert lines[1] == f"https://nervepain.example/admin/comments/comment/#qc-{comment.pk}"
+    before_comment = message.body.split("Reason held:")[0]
+    assert "write to its writer" in before_comment
+    assert '"Reply with the crisis resources"' in before_comment
+    # An ordinary held comment's email does not say so.
+    mail.outbox.clear()
+    assert "URGENT" not in email_of("held", article).body
+
+
+@pytest.mark.parametrize("kind", ["held", "urgent", "worried"])
+def test_a_moderators_email_says_why_it_came_and_what_stops_it(moderator, article, kind):
+    """Nothing said why a moderator got these emails, nor how to stop them. The footer says
+    who gets them (the Moderators group, superusers) and what stops them, and that is true:
+    out of the group, the same email no longer comes."""
+    message = email_of(kind, article)
+    footer = message.body.split("\n-- \n")[1]
+    assert footer.startswith("You get this because you are a moderator of nervepain:")
+    words = " ".join(footer.split())
+    assert f"in the {notifications.MODERATORS_GROUP} group or a superuser" in words
+    assert "take your account out of the Moderators group" in words
+    assert all(len(line) <= 78 for line in footer.splitlines())
+    # What the footer says stops them does: out of the group, a moderator gets no more of
+    # them; a superuser does, as it says.
+    UserFactory(is_staff=True, is_superuser=True, email="root@example.org")
+    moderator.groups.clear()
+    assert set(notifications._moderators()) == {"root@example.org"}
+
+
+@pytest.mark.parametrize("kind", ["reply", "confirm"])
+def test_a_commenters_email_has_no_moderators_footer(moderator, article, kind):
+    assert "moderator" not in email_of(kind, article).body
 
 
 @pytest.mark.parametrize(
@@ -671,10 +775,11 @@ def test_a_reply_email_says_which_comment_it_answers_and_where_to_answer(article
     notifications.notify_reply.call(reply.pk)
     [message] = mail.outbox
     lines = message.body.splitlines()
-    assert "> Gabapentin made me dizzy. Does it pass? I wonder I wonder" in message.body
-    [quoted] = [line for line in lines if line.startswith("> ")]
-    assert len(quoted) < 210 and quoted.endswith("…")
-    assert quoted[:-1].split()[-1] in {"I", "wonder"}  # cut at a word's end
+    # The first line, which a mail list shows under the subject.
+    quoted = lines[0]
+    assert quoted.startswith('You wrote: "Gabapentin made me dizzy. Does it pass? I wonder I')
+    assert len(quoted) < 220 and quoted.endswith('…"')
+    assert quoted[:-2].split()[-1] in {"I", "wonder"}  # cut at a word's end
     for link in links_in(message):
         if "nhs.uk" not in link:  # the reply's own text is as written
             assert link in lines
@@ -696,7 +801,7 @@ def test_a_reply_email_names_the_replier_only_over_their_reply(article):
     [message] = mail.outbox
     assert message.subject == f'[nervepain] New reply to your comment on "{article.title}"'
     assert "evil" not in message.message()["Subject"]
-    assert message.body.splitlines()[0] == 'Your comment on "Nerve pain" has a new reply.'
+    assert message.body.splitlines()[0].startswith("You wrote: ")
     assert message.body.count("evil") == 1
     assert f"\n{name} wrote:\n\nRest helps.\n" in message.body
 
