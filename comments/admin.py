@@ -1157,6 +1157,18 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 LAST_REPORTED = Greatest("created_at", Coalesce("worried_at", "created_at"))
 
 
+class ReportedAtFilter(admin.DateFieldListFilter):
+    """Django's date filter (Today, Past 7 days, ...) on the time the "Reported at" column
+    shows and sorts by (``last_reported``, annotated by the admin's queryset): on
+    ``created_at`` it left out a worry from today about a comment first reported last week,
+    which the list showed dated today. Used as ``("created_at", ReportedAtFilter)``: a list
+    filter must name a model field, and that field gives it its date links."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, "last_reported")
+        self.title = _("reported at")
+
+
 @admin.register(CommentReport)
 class CommentReportAdmin(ReadOnlyAdmin):
     """Readers' reports, where the overview's "readers worried about a writer" leads: each row
@@ -1169,13 +1181,20 @@ class CommentReportAdmin(ReadOnlyAdmin):
     list_display = ["shown_reason", "comment_excerpt", "on_article", "reported_at"]
     # The report's own page would say no more than its row: the comment's page is where to act.
     list_display_links = None
-    list_filter = [ReportReasonFilter, WorryFilter, "comment__state", "created_at"]
+    list_filter = [
+        ReportReasonFilter,
+        WorryFilter,
+        "comment__state",
+        ("created_at", ReportedAtFilter),
+    ]
     list_select_related = ["comment", "handled_by"]
     search_fields = ["comment__comment", "comment__user_name", "text"]
     # Newest first by when each report last called for a moderator: a report that has just
     # become a worry comes first, as the email, the queue card and the comment's page date it,
-    # not down among the reports of its first day.
-    ordering = [LAST_REPORTED.desc(), "-pk"]
+    # not down among the reports of its first day. By the annotation's name (not the
+    # expression): Django marks a column sorted, and makes its heading reverse it, only for
+    # an ordering it can match to the column's ``admin_order_field`` by name.
+    ordering = ["-last_reported", "-pk"]
     # The reason as the list and the queue name it ("Worried about the writer"), not as the
     # reader chose it ("I'm worried about the person who wrote it").
     fields = [
@@ -1189,6 +1208,15 @@ class CommentReportAdmin(ReadOnlyAdmin):
     ]
     readonly_fields = ["moderators_reason"]
 
+    def check(self, **kwargs):
+        # ``ordering`` names ``last_reported``, which ``get_queryset`` annotates: Django's
+        # check looks for it among the model's fields only (admin.E033). Any other error stays.
+        return [
+            error
+            for error in super().check(**kwargs)
+            if not (error.id == "admin.E033" and "'last_reported'" in error.msg)
+        ]
+
     def get_fields(self, request, obj=None):
         # When the reader became worried, for a worry only: an earlier report from the same
         # browser keeps when it was first made ("reported at").
@@ -1198,8 +1226,14 @@ class CommentReportAdmin(ReadOnlyAdmin):
         return fields
 
     def get_queryset(self, request):
-        # Each row's article, in one query for the page whatever the number of reports.
-        return super().get_queryset(request).prefetch_related("comment__content_object")
+        # As ModelAdmin's, with when each report last called for a moderator, which the list
+        # shows, sorts and filters by, annotated before the ordering names it; and each row's
+        # article, in one query for the page whatever the number of reports.
+        reports = self.model._default_manager.annotate(last_reported=LAST_REPORTED)
+        ordering = self.get_ordering(request)
+        if ordering:
+            reports = reports.order_by(*ordering)
+        return reports.prefetch_related("comment__content_object")
 
     @admin.display(description=_("report"), ordering="reason")
     def shown_reason(self, obj):
@@ -1222,7 +1256,7 @@ class CommentReportAdmin(ReadOnlyAdmin):
         # One element a cell: on a phone each cell is a grid of its label and its content.
         return format_html("<div>{}{}{}</div>", reason, text, handled)
 
-    @admin.display(description=_("reported at"), ordering=LAST_REPORTED)
+    @admin.display(description=_("reported at"), ordering="last_reported")
     def reported_at(self, obj):
         """When the report last called for a moderator: a worry's time, with when the same
         reader first reported the comment if that was earlier."""

@@ -172,3 +172,56 @@ def test_a_report_that_just_became_a_worry_comes_first_dated_by_the_worry(modera
     when = found[0].select_one(".field-reported_at")
     assert "first reported" in when.select_one(".report-first").get_text()
     assert not found[1].select(".report-first")
+
+
+def reports_page(client, url=REPORTS):
+    return BeautifulSoup(client.get(url).content, "html.parser")
+
+
+def excerpts(page):
+    return [a.get_text() for a in page.select("#result_list .field-comment_excerpt a")]
+
+
+@pytest.mark.django_db
+def test_the_reported_at_heading_shows_the_lists_order_and_reverses_it(moderator_client):
+    """The list is sorted by "Reported at", newest first, but its heading looked like any
+    other: Django marks a column sorted only for an ordering it can match to the column by
+    name, and the ordering was an expression. The heading is marked (descending, as Django's
+    are), its link reverses the order, and the phone's "Sort by" line (admin-lists.js) reads
+    the same marks."""
+    older = make_report(CommentFactory(comment="Older"), "spam", key="a")
+    CommentReport.objects.filter(pk=older.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=1)
+    )
+    make_report(CommentFactory(comment="Newer"), "spam", key="b")
+    page = reports_page(moderator_client)
+    heading = page.select_one("#result_list th.column-reported_at")
+    assert {"sortable", "sorted", "descending"} <= set(heading["class"])
+    assert heading.select_one(".sortremove")  # the primary sort, which the phone's line marks
+    assert excerpts(page) == ["Newer", "Older"]
+    reverse = heading.select_one(".text a")["href"]
+    assert excerpts(reports_page(moderator_client, REPORTS + reverse)) == ["Older", "Newer"]
+
+
+@pytest.mark.django_db
+def test_the_date_filter_filters_by_the_time_the_list_shows(moderator_client):
+    """The list shows a worry dated by when its reader became worried (today), but "Today"
+    filtered by when the same reader first reported the comment (three days ago): the worry
+    the list led with was not among "Today"'s reports."""
+    now = timezone.now()
+    worry = make_report(CommentFactory(comment="Worried today"), "worried", key="a")
+    CommentReport.objects.filter(pk=worry.pk).update(
+        created_at=now - datetime.timedelta(days=3), worried_at=now
+    )
+    old = make_report(CommentFactory(comment="Reported days ago"), "spam", key="b")
+    CommentReport.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(days=3))
+    page = reports_page(moderator_client)
+    [today] = [a for a in page.select("#changelist-filter a") if a.get_text() == "Today"]
+    heading = today.find_parent("details").summary.get_text(" ", strip=True)
+    assert "reported at" in heading
+    assert excerpts(reports_page(moderator_client, REPORTS + today["href"])) == ["Worried today"]
+    [week] = [a for a in page.select("#changelist-filter a") if a.get_text() == "Past 7 days"]
+    assert excerpts(reports_page(moderator_client, REPORTS + week["href"])) == [
+        "Worried today",
+        "Reported days ago",
+    ]
