@@ -337,6 +337,24 @@ class Topic(models.Model):
         """The topics above this one, for breadcrumbs (its parent, if it has one)."""
         return [self.parent] if self.parent_id else []
 
+    @property
+    def page_trail(self) -> list:
+        """The way up from the topic's own page: Topics (the list every topic page is in, as its
+        address says), then the parent, if any. A main topic's page had no trail, so the list
+        of all topics was reached only through the header (NHS.UK: Home > Health A to Z >)."""
+        return [TopicsPage(), *self.crumbs]
+
+
+class TopicsPage:
+    """The list of all topics as a breadcrumb step: a name and an address, as a topic has."""
+
+    @property
+    def name(self) -> str:
+        return str(_("Topics"))
+
+    def get_absolute_url(self):
+        return reverse("articles:topics")
+
 
 class Tag(models.Model):
     """A keyword articles share (many per article): treatments, symptoms, body parts."""

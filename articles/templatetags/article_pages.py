@@ -90,7 +90,7 @@ def get_count(counts, key) -> int:
 @register.simple_tag
 def collection_json_ld(obj, description=""):
     """A topic's or tag's page: ``CollectionPage`` and its ``BreadcrumbList``."""
-    crumbs = getattr(obj, "crumbs", [])
+    crumbs = getattr(obj, "page_trail", [])
     return json_ld_script(collection_graph(obj, crumbs=crumbs, description=description))
 
 

@@ -55,7 +55,7 @@ def test_topic_page_lists_its_articles_and_its_subtopics(client, neuropathy):
     assert [a.get_text() for a in page.select(".teaser h2 a")] == ["Own"]
     # The way up, not the page itself: its name is the h1 just below.
     crumbs = [li.get_text(strip=True) for li in page.select(".breadcrumbs li")]
-    assert crumbs == ["Home", "Nerve conditions"]
+    assert crumbs == ["Home", "Topics", "Nerve conditions"]
     assert page.select_one(".breadcrumb-back a")["href"] == "/topics/nerve-conditions/"
 
     parent_page = soup(client.get("/topics/nerve-conditions/"))
@@ -353,3 +353,24 @@ def test_the_header_shows_a_topics_page_is_in_topics(client, neuropathy):
     assert topics_link("/topics/peripheral-neuropathy/")["aria-current"] == "true"
     assert topics_link(article.get_absolute_url()).get("aria-current") is None
     assert topics_link("/").get("aria-current") is None
+
+
+def test_a_main_topics_page_leads_back_to_all_topics(client, neuropathy):
+    """A main topic's page reached the list of all topics only through the header; like every
+    topic page (its address is under /topics/) it now has the trail Home > Topics, on a phone
+    "Back to Topics" (NHS.UK: Home > Health A to Z > a condition). Its JSON-LD says the same."""
+    page = soup(client.get("/topics/nerve-conditions/"))
+    trail = page.select_one("nav.breadcrumbs")
+    assert [(a.get_text(), a["href"]) for a in trail.select("li a")] == [
+        ("Home", "/"),
+        ("Topics", "/topics/"),
+    ]
+    assert trail.select_one(".breadcrumb-back a").get_text() == "Back to Topics"
+    graph = {
+        node["@type"]: node
+        for node in json.loads(page.select_one("script[type='application/ld+json']").string)[
+            "@graph"
+        ]
+    }
+    names = [item["name"] for item in graph["BreadcrumbList"]["itemListElement"]]
+    assert names == ["Home", "Topics", "Nerve conditions"]
