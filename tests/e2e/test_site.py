@@ -7,7 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from articles.models import Article, HeaderLink, Person, PublisherPage
-from tests.factories import CommentFactory
+from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -434,3 +434,50 @@ def test_the_search_pages_box_is_named_by_a_label_a_reader_sees(page, live_serve
     label_box, input_box = label.bounding_box(), box.bounding_box()
     assert label_box["width"] > 50 and label_box["height"] > 10
     assert label_box["y"] + label_box["height"] <= input_box["y"] + 1
+
+
+# The words of the page's h1 and h2s that a line break cuts inside: a word's pieces are on more
+# than one line. A word is cut at its hyphens ("Post-|Therapy" may wrap there), and an address,
+# which no line of a phone can hold, is left out: for it only not overflowing counts.
+WORDS_CUT = """() => {
+    const cut = [];
+    for (const heading of document.querySelectorAll("main h1, main h2")) {
+        const walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+        for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+            for (const word of text.data.matchAll(/[^\\s-]+-?/g)) {
+                if (word[0].includes("://")) continue;
+                const range = document.createRange();
+                range.setStart(text, word.index);
+                range.setEnd(text, word.index + word[0].length);
+                const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+                if (lines.size > 1) cut.push(word[0]);
+            }
+        }
+    }
+    return cut;
+}"""
+
+
+@pytest.mark.parametrize("width", [188, 320])
+def test_headings_break_between_words_on_a_narrow_phone(page, live_server, site, width):
+    """At 200% on a 375 px phone (188 px of page) an article's h1 showed "Managemen" | "t" and
+    its h2s "Understandin" | "g": chromium on Linux has no dictionary to hyphenate with, and the
+    body's overflow-wrap broke the words anywhere. Headings now step down with the width so an
+    ordinary long word fits a line; an address still breaks rather than widen the page."""
+    ArticleFactory(
+        title="Understanding neuropathic pain and physiotherapy management",
+        slug="neuropathic-physiotherapy",
+        topic=site.topic,
+        body="## Desensitisation for hypersensitivity\n\nText.\n\n"
+        "## https://example.org/averyveryverylongunbreakableaddress/neuropathicpainmanagement\n",
+    )
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in [
+        PAGES["article"],
+        "/articles/neuropathic-physiotherapy/",
+        "/search/?q=physiotherapy",
+        PAGES["topic"],
+    ]:
+        page.goto(live_server.url + path)
+        assert page.evaluate(WORDS_CUT) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
