@@ -447,18 +447,44 @@ class ImageUseFilter(admin.SimpleListFilter):
         return queryset
 
 
+# The random part of a stored name (32 hex digits) and how long a piece of it stays whole.
+HEX_RUN = re.compile(r"[0-9a-f]{16,}")
+HEX_PIECE = 16
+
+
 def _breakable_name(name):
     """A file's name that wraps after the "_", "-" or "." of its stem and keeps its extension
     with the last part: a phone's card broke "IMG_20260412_093412.png" before its last letter
-    ("…093412.pn", then "g"), anywhere being the only place it could."""
+    ("…093412.pn", then "g"), anywhere being the only place it could.
+
+    A stored name's random hex part is kept in pieces of 16 that break only if a line cannot
+    hold one (``.name-run``), with a place to break between them: the cell may break anywhere
+    (else a name without a place to break widened the table past its area), and the hex broke
+    wherever the line ended ("a1b2c3d4e5f6071829" | "3a4b…"), a different cut on every row."""
     stem, dot, extension = name.rpartition(".")
     if not dot:
         stem, extension = name, ""
-    # <wbr> is a place to break, nothing more; every piece is escaped by format_html_join.
-    pieces = format_html_join(
-        mark_safe("<wbr>"), "{}", ((p,) for p in re.split(r"(?<=[_.-])", stem))
-    )
+    # <wbr> is a place to break, nothing more; every piece is escaped by _hex_in_pieces.
+    pieces = mark_safe("<wbr>".join(_hex_in_pieces(p) for p in re.split(r"(?<=[_.-])", stem)))
     return format_html("{}{}{}", pieces, dot, extension)
+
+
+def _hex_in_pieces(text):
+    """``text`` escaped, each long run of hex digits in it as whole pieces (``.name-run``)."""
+    out, at = [], 0
+    for run in HEX_RUN.finditer(text):
+        out.append(format_html("{}", text[at : run.start()]))
+        digits = run.group()
+        out.append(
+            format_html_join(
+                mark_safe("<wbr>"),
+                '<span class="name-run">{}</span>',
+                ((digits[i : i + HEX_PIECE],) for i in range(0, len(digits), HEX_PIECE)),
+            )
+        )
+        at = run.end()
+    out.append(format_html("{}", text[at:]))
+    return mark_safe("".join(out))
 
 
 @admin.register(BodyImage)

@@ -1,6 +1,7 @@
 """A reader's browser shows an uploaded image in an article, with debug off, as in production."""
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -174,4 +175,50 @@ def test_a_file_name_on_a_phones_card_wraps_after_a_separator(
     assert len(lines) > 1, lines  # too long for the card's column: it does wrap
     assert all(line[-1] in "_-. " for line in lines[:-1]), lines
     assert lines[-1].endswith("093412.png"), lines
+    assert console_errors == []
+
+
+# Where the lines of an element's text start, as laid out: the index of each line's first
+# character in its text (the text of the element's text nodes, joined).
+LINE_STARTS = """element => {
+    const starts = [], range = document.createRange();
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    let text = "", top = null;
+    for (let node; (node = walker.nextNode());) {
+        for (let i = 0; i < node.length; i++) {
+            range.setStart(node, i); range.setEnd(node, i + 1);
+            const rect = range.getClientRects()[0];
+            if (rect && Math.round(rect.top) !== top) {
+                top = Math.round(rect.top);
+                starts.push(text.length);
+            }
+            text += node.data[i];
+        }
+    }
+    return {text, starts};
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_stored_names_random_part_breaks_only_between_its_halves(
+    page, live_server, admin_user, console_errors, width
+):
+    """The stored name's 32 random hex digits broke wherever the line ended ("a1b2c3d4e5f60718
+    293a" | "4b5c…" at 1280 px, after 28 at 375 px), a different cut on every row, as the cell
+    may break anywhere. They are kept in two halves of 16, which break between them only when a
+    line cannot hold the whole run, and the list still fits its area."""
+    stored_photo("knee.png", (1200, 800))
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, live_server, admin_user)
+    page.goto(live_server.url + "/admin/articles/bodyimage/")
+    stored = page.locator("#result_list .field-name div.help").first
+    laid_out = stored.evaluate(LINE_STARTS)
+    run = re.search(r"[0-9a-f]{32}", laid_out["text"])
+    assert run, laid_out
+    inside = [
+        start - run.start() for start in laid_out["starts"] if run.start() < start < run.end()
+    ]
+    assert inside in ([], [16]), laid_out
+    results = page.locator("#changelist .results")
+    assert results.evaluate("e => e.scrollWidth - e.clientWidth") == 0
     assert console_errors == []
