@@ -493,6 +493,7 @@ class BodyImageAdmin(admin.ModelAdmin):
     shown and the Markdown that shows it; one no text shows can be deleted, with its copies.
     Images are added from the editor's "Image" button, or here ("Add image")."""
 
+    SEARCH_MAX = 200  # characters of a search used (its words are each a clause of the query)
     list_display = ["thumbnail", "name", "size", "uploaded_at", "uploaded_by", "shown_in"]
     list_display_links = ["name"]  # the thumbnail has no words of its own to name a link
     list_select_related = ["uploaded_by"]
@@ -518,7 +519,15 @@ class BodyImageAdmin(admin.ModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """By file name or by the words a text describes the image with (shown under the
-        name), as the editor's Image dialog finds them."""
+        name), as the editor's Image dialog finds them. Only the first 200 characters, each
+        word being a clause of the query (a pasted paragraph made hundreds), and it says so."""
+        if len(search_term) > self.SEARCH_MAX:
+            search_term = search_term[: self.SEARCH_MAX]
+            messages.warning(
+                request,
+                _("Only the first %(count)d characters of the search were used.")
+                % {"count": self.SEARCH_MAX},
+            )
         return found_by(queryset, search_term.replace("\x00", "")), False
 
     def get_fields(self, request, obj=None):
@@ -550,6 +559,7 @@ class BodyImageAdmin(admin.ModelAdmin):
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
+        changelist.query = changelist.query[: self.SEARCH_MAX]  # the box shows what was searched
         images = list(changelist.result_list)
         for image, places in zip(images, where_used(images).values(), strict=True):
             image.used_in = places

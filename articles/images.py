@@ -126,7 +126,7 @@ def described_with(words) -> dict[str, set[str]]:
     if not words:
         return found
     for model, field, *_rest in SHOWN_IN:
-        any_word = reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for word in words))
+        any_word = reduce(operator.or_, (holds_any_case(field, word) for word in words))
         texts = model.objects.filter(
             any_word, **{f"{field}__contains": settings.MARKDOWNX_MEDIA_PATH}
         )
@@ -139,6 +139,14 @@ def described_with(words) -> dict[str, set[str]]:
     return found
 
 
+def holds_any_case(field: str, text: str) -> Q:
+    """``field`` holds ``text`` in any case, accented letters too ("élodie" finds "Élodie"):
+    SQLite's LIKE, behind ``icontains``, folds only A to Z. A regular expression of the text
+    as it is (``iregex``) is Python's ``re`` on SQLite and ``~*`` on PostgreSQL, which fold
+    every letter."""
+    return Q(**{f"{field}__iregex": re.escape(text)})
+
+
 def found_by(images, query: str):
     """The images with every word of ``query`` (any case) in their file's name, their stored
     name or a description a text gives them: the Image dialog's search and the Images list's."""
@@ -146,7 +154,7 @@ def found_by(images, query: str):
     described = described_with(words)
     for word in words:
         images = images.filter(
-            Q(original_name__icontains=word)
+            holds_any_case("original_name", word)
             | Q(path__icontains=word)
             | Q(path__in=described[word.lower()])
         )

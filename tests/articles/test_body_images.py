@@ -300,6 +300,45 @@ def test_the_images_list_finds_an_image_by_its_original_name(admin_client):
     assert names == ["hamstring-glide.png"]
 
 
+@pytest.mark.parametrize("query", ["élodie", "ÉLODIE", "écharpe", "ÉCHARPE", "élodie-knee.png"])
+def test_the_images_list_matches_accented_letters_in_any_case(admin_client, query):
+    """SQLite's LIKE folds only A to Z: "élodie" did not find "Élodie-knee.png", nor
+    "écharpe" an image described as "Écharpe"; an accented letter finds its capital, and a
+    capital its small letter, in a name and in a description, as PostgreSQL's search did."""
+    elodie = upload(admin_client, name="Élodie-knee.png")
+    upload(admin_client, name="calf.png")
+    ArticleFactory(body=f"![Écharpe on a knee]({elodie})")
+    page = listed(admin_client.get(IMAGES, {"q": query}))
+    names = [cell.contents[0] for cell in page.select("#result_list .field-name a")]
+    assert names == ["Élodie-knee.png"]
+
+
+@pytest.mark.parametrize("query", ["knee(", "[k", "k+*", "\\", "a|b", "$^.?"])
+def test_a_search_with_a_regular_expressions_signs_finds_them_as_written(admin_client, query):
+    """The search is a regular expression of the words as written (for the accents above):
+    its signs are only letters to find, on SQLite and PostgreSQL, never an error."""
+    upload(admin_client, name="knee.png")
+    assert listed(admin_client.get(IMAGES, {"q": query})).select("#result_list tbody tr") == []
+    found = admin_client.get("/markdownx/uploaded/", {"q": query}).json()
+    assert found["images"] == []
+
+
+def test_the_images_list_searches_the_first_200_characters_and_says_so(admin_client):
+    """A search of any length was split into words, each a clause of the query (a pasted
+    paragraph: hundreds). It searches the first 200 characters, as the box shows, and says so."""
+    upload(admin_client, name="hamstring-glide.png")
+    upload(admin_client, name="calf.png")
+    query = "hamstring " + "x" * 300
+    response = admin_client.get(IMAGES, {"q": query})
+    page = listed(response)
+    assert page.select_one("#searchbar")["value"] == query[:200]
+    assert [cell.contents[0] for cell in page.select("#result_list .field-name a")] == []
+    messages = [m.get_text(strip=True) for m in page.select(".messagelist li")]
+    assert messages == ["Only the first 200 characters of the search were used."]
+    short = listed(admin_client.get(IMAGES, {"q": "hamstring " + "x" * 10}))
+    assert short.select(".messagelist li") == []
+
+
 def test_the_images_list_finds_an_image_by_its_description(admin_client):
     """As the Image dialog does: the words shown under the name find it too."""
     bent = upload(admin_client, name="knee.png")
