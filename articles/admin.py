@@ -1115,6 +1115,7 @@ class ReferenceInline(admin.TabularInline):
     model = Reference
     form = ReferenceForm
     formset = ReferenceFormSet
+    template = "admin/articles/article/reference_inline.html"  # its first heading named
     extra = 1
     view_on_site = False  # a row's link would sit above its fields and widen the table
     fields = ["position", "key", "title", "publisher", "url", "accessed_on"]

@@ -251,3 +251,22 @@ def test_a_renumbered_reference_says_so_in_the_history(admin_client):
     message = LogEntry.objects.filter(object_id=str(article.pk)).latest("pk").get_change_message()
     assert "Changed number for reference “Walking”." in message, message
     assert "Changed  for" not in message
+
+
+@pytest.mark.parametrize("saved", [False, True])
+def test_every_heading_of_the_references_table_has_a_name(admin_client, saved):
+    """Django's tabular inline left its first column's heading empty (axe: "empty-table-header"),
+    so a screen reader announced the saved reference's cell under no heading. It is named
+    "Reference", for screen readers only: the table looks as it did."""
+    article = ArticleFactory(body="Walk [@walk].")
+    if saved:
+        ReferenceFactory(article=article, position=1, key="walk")
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/article/{article.pk}/change/").content, "html.parser"
+    )
+    headings = page.select("#references-group table thead th")
+    first = headings[0]
+    assert "original" in first["class"]
+    assert first.get_text(strip=True) == "Reference"
+    assert first.select_one(".visually-hidden").get_text() == "Reference"
+    assert all(th.get_text(strip=True) for th in headings), [str(th) for th in headings]

@@ -11,7 +11,13 @@ from PIL import Image
 
 from articles.models import BodyImage
 from articles.uploads import RasterImageForm
-from tests.factories import ArticleFactory, CommentFactory, TopicFactory, UserFactory
+from tests.factories import (
+    ArticleFactory,
+    CommentFactory,
+    ReferenceFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 # serialized_rollback: data migrations (the shipped pages) survive the flush after each test.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -99,3 +105,19 @@ def test_the_desks_review_count_is_readable_on_the_dark_theme(
     assert page.evaluate("document.documentElement.dataset.theme") == theme
     assert count.evaluate(CONTRAST) >= 4.5
     context.close()
+
+
+def test_the_article_editors_references_table_has_no_empty_heading(page, live_server, workspace):
+    """axe's "empty-table-header" (best practice, outside the WCAG tags above): the References
+    table's first heading, Django's, was empty. It has a name for screen readers only."""
+    ReferenceFactory(article=workspace, position=1, key="nhs")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("chief")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/admin/articles/article/{workspace.pk}/change/")
+    assert page.locator("#references-group table").is_visible()
+    rule = {"runOnly": {"type": "rule", "values": ["empty-table-header"]}}
+    results = Axe().run(page, options=rule)
+    assert results.violations_count == 0, results.generate_report()
