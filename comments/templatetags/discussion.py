@@ -117,7 +117,9 @@ def _moderator_tree(request, article, is_open):
         .values_list(*FIELDS)
     )
     held = comments.pending().select_related("moderated_by")
-    held = held.only("pk", "reason", "reason_detail", "submit_date", "moderated_by__username")
+    held = held.only(
+        "pk", "user_name", "reason", "reason_detail", "submit_date", "moderated_by__username"
+    )
     controls = {
         comment.pk: render_to_string(
             "comments/moderate_in_place.html",

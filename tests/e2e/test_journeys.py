@@ -298,6 +298,11 @@ def test_reply_shows_whom_it_answers_and_cancel_returns_to_the_link(
     page.goto(live_server.url + seed_article.get_absolute_url())
     maria = Comment.objects.get(user_name="Maria")
     reply_link = page.locator(f"#c{maria.pk} a.reply-link")
+    # Named for the comment, as a screen reader lists links: the word shown, then hidden words.
+    expect(page.get_by_role("link", name="Reply to Maria", exact=True)).to_have_count(1)
+    expect(page.get_by_role("link", name="Report comment by Maria", exact=True)).to_have_count(1)
+    hidden = reply_link.locator(".visually-hidden").bounding_box()  # shows "Reply" alone
+    assert hidden["width"] <= 1 and hidden["height"] <= 1
     reply_link.click()
 
     order = page.evaluate(
