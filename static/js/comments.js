@@ -58,8 +58,9 @@
 })();
 
 // The edit window in the reader's own time: the page says "for the next 14 minutes (until 16:15
-// UTC)", true for everyone; this says "until 11:15 AM EST" where the reader is, counts the
-// minutes down and says when the time is over (a save after it is refused, its text given back).
+// UTC)", and by the Save button "You can save it until 16:15 UTC", true for everyone; this says
+// "until 11:15 AM EST" where the reader is, counts the minutes down and says when the time is
+// over (a save after it is refused, its text given back).
 (function () {
   "use strict";
   var clock = new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit", timeZoneName: "short" });
@@ -87,7 +88,15 @@
     span.replaceChildren(before, time, after);
   }
 
+  // "You can save it until 16:15 UTC" by the Save button: the same time, where the reader is.
+  function localise(span) {
+    var time = span.querySelector("time");
+    var text = clock.format(new Date(Number(span.dataset.deadline) * 1000));
+    if (time && time.textContent !== text) time.textContent = text;
+  }
+
   function update() {
+    Array.prototype.forEach.call(document.querySelectorAll(".edit-until[data-deadline]"), localise);
     var spans = document.querySelectorAll(".edit-window[data-deadline]");
     Array.prototype.forEach.call(spans, describe);
     if (!spans.length && timer) { clearInterval(timer); timer = null; }

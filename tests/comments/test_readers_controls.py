@@ -205,6 +205,24 @@ def test_the_edit_page_works_without_script(client, own_published):
     assert form.textarea.get_text() == "Ice helped more than heat."
 
 
+def test_the_edit_form_checks_as_the_reply_form_does_and_says_by_its_button_until_when(
+    client, own_published
+):
+    """An empty edit got the browser's bubble ("Please fill in this field") before our own
+    message, where "Leave a Reply" has ``novalidate``; and without script the page never
+    changes as the time runs out, its "for the next 14 minutes" going stale above the box: by
+    the Save button it says until when a save is taken, a clock time that stays true, read
+    with the button."""
+    page = BeautifulSoup(client.get(f"/comments/{own_published.pk}/edit/").content, "html.parser")
+    form = page.select_one("form.edit-form")
+    assert form.has_attr("novalidate")
+    deadline = own_published.submit_date + datetime.timedelta(minutes=15)
+    actions = form.select_one(".form-actions")
+    until = actions.find(id=actions.button["aria-describedby"])
+    assert " ".join(until.get_text().split()) == f"You can save it until {deadline:%H:%M} UTC."
+    assert int(until["data-deadline"]) == int(deadline.timestamp())  # comments.js: local time
+
+
 def test_the_edit_form_says_until_when_and_that_a_link_is_read_again(client, own_published):
     """With script the edit form alone is shown under the comment (comments.js takes
     form.edit-form from this page): the deadline and "a moderator may read it again if you add

@@ -411,6 +411,9 @@ def test_the_edit_window_is_told_in_the_readers_own_time(browser, live_server, a
         re.compile(rf"You can edit it for the next 1[45] minutes \(until {local}\)\.")
     )
     expect(terms).not_to_contain_text("UTC")
+    # By the Save button too, where a writer without script reads it in UTC.
+    save = page.get_by_role("button", name="Save changes")
+    expect(save).to_have_accessible_description(f"You can save it until {local}.")
     context.close()
 
 
