@@ -92,18 +92,28 @@ def mask_email(address: str) -> str:
     return f"{local[:1]}***@{domain}" if local else "***"
 
 
-def confirmation_note(pk, masked: str, failed: bool = False) -> str:
+def confirmation_note(pk, masked: str, state: str = "sent") -> str:
     """Under a writer's own comment that asked for reply emails from an unconfirmed address:
     without opening the link, no reply email ever comes (``notifications.request_confirmation``).
-    ``failed``: the email could not be sent (and no retry is left), so the note does not say
-    it was, and says how to ask again (the day's one request was not used up)."""
-    if failed:
+    ``state``: "sent"; "earlier", none was sent for this comment because the day's one link
+    went for an earlier comment from the address, and opening that one confirms the address
+    for this comment too; "failed", the email could not be sent (and no retry is left), so the
+    note does not say it was, and says how to ask again (the day's one request was not used
+    up)."""
+    if state == "failed":
         return (
             f'<p class="confirm-email" id="c{pk}-confirm" role="status">'
             f"<strong>We could not send you a link.</strong> The email to {escape(masked)} "
             "did not go, so none will come when someone replies. To ask again, tick "
             "“Email me when someone replies to me"
             "” when you next comment.</p>"
+        )
+    if state == "earlier":
+        return (
+            f'<p class="confirm-email" id="c{pk}-confirm" role="status">'
+            "<strong>Check your email for our earlier link.</strong> We sent it to "
+            f"{escape(masked)} earlier today, with your earlier comment: open it to get emails "
+            "when someone replies to this comment too (we send one link a day).</p>"
         )
     return (
         f'<p class="confirm-email" id="c{pk}-confirm" role="status">'
@@ -150,9 +160,10 @@ def render_tree(
     after ``editable_since`` get Edit and Delete links: only that browser's page has them,
     and such a page is never shared (see ``articles.pagecache``).
 
-    ``unconfirmed`` ({pk: (masked address, whether the email failed)}) names this browser's
-    comments that asked for reply emails from an address not confirmed yet: each says where
-    the confirmation link went, or that it could not be sent (``confirmation_note``). Only
+    ``unconfirmed`` ({pk: (masked address, "sent", "failed" or "earlier")}) names this
+    browser's comments that asked for reply emails from an address not confirmed yet: each says
+    where the confirmation link went, that the earlier one sent today covers it, or that it
+    could not be sent (``confirmation_note``). Only
     that browser's page has them, never a shared one.
 
     ``admin_url`` (a moderator's page: the comment admin's address before the pk) gives each

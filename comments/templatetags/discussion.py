@@ -79,7 +79,7 @@ def _tree(request, article):
 
 
 def _unconfirmed(article, rows, key_hash) -> dict:
-    """{pk: (masked address, whether its email failed)} of this browser's comments here that
+    """{pk: (masked address, "sent", "failed" or "earlier")} of this browser's comments here that
     asked for reply emails while the confirmation link sent for them still works and the
     address is not confirmed: without opening it, no reply email ever comes. One query and one
     cache read, asked only when the page shows such a comment of this browser's (a page no
@@ -104,8 +104,8 @@ def _unconfirmed(article, rows, key_hash) -> dict:
         .values_list("pk", "user_email")
     )
     own = list(own)
-    failed = notifications.confirmations_failed([pk for pk, _email in own])
-    return {pk: (mask_email(email), pk in failed) for pk, email in own}
+    states = notifications.confirmation_states([pk for pk, _email in own])
+    return {pk: (mask_email(email), states.get(pk, "sent")) for pk, email in own}
 
 
 def _moderator_tree(request, article, is_open):

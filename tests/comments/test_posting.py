@@ -926,6 +926,30 @@ def test_a_confirmation_that_could_not_be_sent_is_not_said_to_be_sent(
     assert CONFIRM_NOTE in later.find(id=f"c{Comment.objects.latest('pk').pk}").get_text()
 
 
+def test_a_second_comment_the_same_day_points_to_the_earlier_link(
+    client, post, article, django_capture_on_commit_callbacks
+):
+    """One confirmation link a day per address: a second comment asking for reply emails the
+    same day sent none, yet said "We've sent a link", and its writer waited for an email that
+    never came. It says the link sent earlier today, with the earlier comment, confirms this
+    one too (opening it confirms the address), while the first keeps its note."""
+    with django_capture_on_commit_callbacks(execute=True):
+        post(article, followup="on", comment="My first comment.")
+    with django_capture_on_commit_callbacks(execute=True):
+        post(article, followup="on", comment="My second comment.", email="Ann@Example.org")
+    assert [m.to for m in mail.outbox] == [["ann@example.org"]]  # one link, for the first
+    first, second = Comment.objects.order_by("pk")
+    page = soup(client.get(article.get_absolute_url()))
+    assert CONFIRM_NOTE in page.find(id=f"c{first.pk}").get_text()
+    note = page.find(id=f"c{second.pk}").select_one(":scope > .confirm-email")
+    assert note["role"] == "status"
+    assert " ".join(note.get_text().split()) == (
+        "Check your email for our earlier link. We sent it to A***@Example.org earlier today, "
+        "with your earlier comment: open it to get emails when someone replies to this comment "
+        "too (we send one link a day)."
+    )
+
+
 def test_the_confirmation_note_is_never_in_a_page_shared_with_others(
     client, post, article, other_reader, settings
 ):
