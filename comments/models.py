@@ -135,6 +135,10 @@ class Comment(XtdComment):
     )
     moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
     reply_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When an email's unsubscribe link switched this comment's reply emails off: what
+    # "Subscribe again" restores when the link is opened later (after a mail app's one-click
+    # unsubscribe, say), and never a comment its writer did not ask emails for.
+    followup_stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by `import_wordpress`: a second import of the same export adds nothing.
     wp_comment_id = models.PositiveBigIntegerField(
         _("WordPress comment ID"), null=True, blank=True, unique=True, editable=False

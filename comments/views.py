@@ -494,17 +494,25 @@ def unsubscribe(request, token):
             switched_off = signing.loads(request.POST["resubscribe"], salt=RESUBSCRIBE_SALT)
         except signing.BadSignature:
             switched_off = [comment.pk]
-        restored = theirs.filter(pk__in=[int(pk) for pk in switched_off]).update(followup=True)
+        restored = theirs.filter(pk__in=[int(pk) for pk in switched_off]).update(
+            followup=True, followup_stopped_at=None
+        )
         context.update(state="resubscribed", restored=restored)
     elif request.method == "POST":
         switched_off = list(theirs.filter(followup=True).values_list("pk", flat=True))
-        theirs.filter(pk__in=switched_off).update(followup=False)
+        theirs.filter(pk__in=switched_off).update(
+            followup=False, followup_stopped_at=timezone.now()
+        )
         context["state"] = "unsubscribed"
         # Sent twice, the second switched nothing off: undoing it still restores this one.
         context["switched_off"] = signing.dumps(switched_off or [comment.pk], salt=RESUBSCRIBE_SALT)
     elif not theirs.filter(followup=True).exists():
-        # The link opened again after unsubscribing: not "Stop all emails?" (none are sent),
-        # but what holds and the way back, for the comment this email was about.
-        context["state"] = "unsubscribed already"
-        context["switched_off"] = signing.dumps([comment.pk], salt=RESUBSCRIBE_SALT)
+        # The link opened again after unsubscribing (or after a mail app's one-click
+        # unsubscribe, whose page nobody saw): not "Stop all emails?" (none are sent), but what
+        # holds and the way back, for the comments an unsubscribe switched off (this email's,
+        # if it was switched off before that was recorded).
+        stopped = theirs.filter(followup=False, followup_stopped_at__isnull=False)
+        switched_off = list(stopped.values_list("pk", flat=True)) or [comment.pk]
+        context.update(state="unsubscribed already", stopped=len(switched_off))
+        context["switched_off"] = signing.dumps(switched_off, salt=RESUBSCRIBE_SALT)
     return render(request, "comments/unsubscribe.html", context)

@@ -980,6 +980,34 @@ def test_the_link_opened_again_after_unsubscribing_says_so_and_offers_the_way_ba
     assert "Stop all emails" in client.get(url).content.decode()
 
 
+def test_the_link_opened_later_subscribes_again_all_that_unsubscribing_switched_off(
+    client, article
+):
+    """A mail app's one-click unsubscribe (no page seen) switches off every comment of the
+    address that asked for emails; opened later, the email's link offered "Subscribe again"
+    for the one comment that email was about, and the others stayed silent. It restores all
+    that the unsubscribe switched off, and still not a comment the writer had left off, nor
+    another address's."""
+    parent, bystander = reply_setup(article)
+    elsewhere = CommentFactory(followup=True, user_email="BEA@example.org")  # another article
+    left_off = CommentFactory(article=article, followup=False, user_email="bea@example.org")
+    url = f"/comments/unsubscribe/{sign_comment(parent.pk, 'unsubscribe')}/"
+    assert Client().post(url).status_code == 200  # List-Unsubscribe-Post, from the mail app
+    bystander.followup = False  # turned off otherwise: not this address's to restore
+    bystander.save()
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = page.select_one("form[method=post]:has(input[name=resubscribe])")
+    assert "replies to your comments again" in " ".join(form.get_text().split())
+    data = {"resubscribe": form.find("input", attrs={"name": "resubscribe"})["value"]}
+    response = client.post(url, data)
+    assert "replies to your comments." in response.content.decode()
+    followup = dict(Comment.objects.values_list("pk", "followup"))
+    assert followup[parent.pk] and followup[elsewhere.pk]
+    assert not followup[left_off.pk] and not followup[bystander.pk]
+    # Subscribed again: a later unsubscribe and its undo start from a clean slate.
+    assert not Comment.objects.filter(followup_stopped_at__isnull=False).exists()
+
+
 def test_subscribing_again_is_refused_from_another_site_and_trusts_no_altered_list(client, article):
     parent, bystander = reply_setup(article)
     other = CommentFactory(article=article, followup=False, user_email="bea@example.org")
