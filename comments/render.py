@@ -146,7 +146,7 @@ def render_tree(
     ``controls`` ({pk: HTML}) is for a moderator's page: a held comment shows its controls
     (see ``comments/moderate_in_place.html``) instead of the "awaiting moderation" note.
 
-    The markup is kept lean (about 340 bytes around each comment's text), since a popular
+    The markup is kept lean (about 345 bytes around each comment's text), since a popular
     article carries hundreds of them: classes only where CSS or script needs them.
 
     Each comment's links are named for it ("Reply to Ann", "Report comment by Ann"): the
