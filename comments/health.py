@@ -17,11 +17,22 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 _NOT_WORD = re.compile(r"[^\w']+")
 
 
+def _folded(value: str) -> str:
+    """NFKC, case folded, apostrophes made straight, invisible (format) characters dropped.
+
+    Plain ASCII text, most comments, has no compatibility forms and no format characters:
+    it is only case folded, without looking at each character's category (a post folds its
+    text four times: crisis phrases, medical claims twice, the spam fingerprint)."""
+    value = value or ""
+    if value.isascii():
+        return value.casefold().translate(_APOSTROPHES)
+    value = unicodedata.normalize("NFKC", value).casefold().translate(_APOSTROPHES)
+    return "".join(char for char in value if unicodedata.category(char) != "Cf")
+
+
 def normalise_phrase_text(value: str) -> str:
     """Text as phrases are matched against: see the module docstring. Padded with spaces."""
-    value = unicodedata.normalize("NFKC", value or "").casefold().translate(_APOSTROPHES)
-    value = "".join(char for char in value if unicodedata.category(char) != "Cf")
-    return " " + " ".join(_NOT_WORD.sub(" ", value).split()) + " "
+    return " " + " ".join(_NOT_WORD.sub(" ", _folded(value)).split()) + " "
 
 
 def matching_phrases(text: str, phrases) -> list[str]:
@@ -49,9 +60,7 @@ def crisis_phrases_in(text: str, lists=None) -> list[str]:
 
 def normalise_for_patterns(value: str) -> str:
     """Text as medical claim patterns see it: folded like phrases, punctuation kept."""
-    value = unicodedata.normalize("NFKC", value or "").casefold().translate(_APOSTROPHES)
-    value = "".join(char for char in value if unicodedata.category(char) != "Cf")
-    return " ".join(value.split())
+    return " ".join(_folded(value).split())
 
 
 def compile_pattern(pattern: str) -> re.Pattern:
