@@ -25,7 +25,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_comments.models import Comment as ContribComment
 
-from comments import health, notifications, trust
+from comments import health, notifications, rules, trust
 from comments.forms import FORM_COOKIE, CommentForm, issue_form_token
 from comments.models import Comment, CrisisSupport, VerifiedEmail, comment_url
 from comments.moderation import (
@@ -265,8 +265,11 @@ def post_comment(request):
     # put the same urgent comment twice in the queue and email the moderators twice.
     nonce = form.nonce
     known_key = trust.commenter_key(request)
-    # Read once: the moderation rules below take what was found here.
-    crisis = None if known_key else health.crisis_phrases_in(form.cleaned_data["comment"])
+    # Read once: the moderation rules below take what was found here, and the lists.
+    lists = crisis = None
+    if not known_key:
+        lists = rules.current()
+        crisis = health.crisis_phrases_in(form.cleaned_data["comment"], lists)
     looked_up = bool(known_key or crisis)
     if looked_up:
         resent = _same_comment_sent_before(target, parent, form.cleaned_data, known_key)
@@ -303,7 +306,7 @@ def post_comment(request):
     try:
         # A key made just now has earned no trust: only a browser's own key is looked up.
         known_hash = comment.commenter_key_hash if known_key else ""
-        decision = moderator.decide(comment, target, request.user, known_hash, crisis)
+        decision = moderator.decide(comment, target, request.user, known_hash, crisis, lists)
     except CommentRefusedError as refusal:
         logger.info("comment refused: %s ip=%s", refusal, ip)
         return _problem(request, target, form, str(refusal), 400)

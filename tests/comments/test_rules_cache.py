@@ -17,6 +17,19 @@ def test_the_lists_are_read_once_then_come_from_the_cache(django_assert_num_quer
         rules.current()
 
 
+@pytest.mark.parametrize("second_post", [False, True], ids=["first post", "with a key"])
+def test_a_post_reads_the_lists_once(post, article, monkeypatch, second_post):
+    """The crisis check before the duplicate check and the moderation rules after it share
+    one read of the lists: one cache round trip a post, not two."""
+    if second_post:
+        post(article, comment="A first comment: this browser now has a commenter key.")
+    reads = []
+    monkeypatch.setattr(rules, "current", lambda real=rules.current: reads.append(1) or real())
+    response = post(article, comment="Physio made it worse for a week, then better.")
+    assert response.status_code == 303
+    assert len(reads) == 1
+
+
 def test_a_word_added_in_the_admin_holds_the_next_comment(post, article, admin_client):
     post(article, comment="A first comment: the lists are now cached.")
     response = admin_client.post(
