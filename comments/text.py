@@ -21,7 +21,7 @@ import nh3
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.formats import number_format
-from django.utils.html import linebreaks, urlize
+from django.utils.html import escape, linebreaks, urlize
 from django.utils.text import normalize_newlines
 
 # Bidirectional overrides and isolates reorder what a reader sees ("Trojan Source"); NUL, which
@@ -122,9 +122,20 @@ def has_visible_text(text: str) -> bool:
     return not all(is_invisible(char) for char in text)
 
 
+# What Django's urlize can make a link of (``django.utils.html.Urlizer``): "http(s)://", an
+# email address, "www." or a name ending in one of the seven top-level domains it knows. In a
+# text with none of these it only escapes each word, as ``escape`` does the whole text at once.
+_MAYBE_LINK = re.compile(r"[:@]|www\.|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
+
+
 def render_comment_text(text: str) -> str:
     """Plain text to HTML: paragraphs and line breaks kept, URLs linked, the rest escaped."""
-    html = linebreaks(urlize(clean_comment_text(text), nofollow=False, autoescape=True))
+    text = clean_comment_text(text)
+    if _MAYBE_LINK.search(text):
+        text = urlize(text, nofollow=False, autoescape=True)
+    else:  # nothing to link: the same HTML without urlize's word-by-word work
+        text = escape(text)
+    html = linebreaks(text)
     return nh3.clean(
         html,
         tags={"p", "br", "a"},

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
+from comments import text as text_module
 from comments.text import clean_display_name, count_links, render_comment_text
 
 
@@ -14,6 +17,24 @@ def test_render_links_bare_urls_with_ugc_rel():
     assert (
         '<a href="http://www.example.org" rel="nofollow ugc noopener">www.example.org</a>' in html
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Physio made it worse for a week, then better. Dr. Smith said 2.5 mg, e.g. at night.",
+        '<b>bold</b> & "quoted" (it\'s fine) [see above]...\r\n\r\nA new paragraph.\nA line.',
+        "Full stop after a word ending in org. Or net.work, or .co.uk, or nhs.uk.",
+        "Ask at example.org or WWW.NHS.UK, mail me@example.org, or https://example.org/a?b=1.",
+    ],
+)
+def test_text_urlize_could_not_link_renders_as_urlize_makes_it(text):
+    """Text with nothing urlize could link is escaped without it: the same HTML."""
+    shown = render_comment_text(text)
+    always = re.compile("")  # every text through urlize, as before
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(text_module, "_MAYBE_LINK", always)
+        assert render_comment_text(text) == shown
 
 
 def test_count_links_counts_what_becomes_a_link():
