@@ -438,16 +438,19 @@ def _link_expired(request, token, purpose):
     """A link past its time (or altered). A confirmation link that was ours offers a new one,
     sent to the same address (at most once a day, as any confirmation)."""
     comment_id = trust.unsign_comment(token, purpose, None) if purpose == "confirm" else None
-    comment = Comment.objects.filter(pk=comment_id, followup=True).first() if comment_id else None
+    comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
+    can_resend = comment is not None and comment.followup
     sent = ""
-    if comment is not None and request.method == "POST" and "resend" in request.POST:
+    if can_resend and request.method == "POST" and "resend" in request.POST:
         # Not "on its way" whatever happened: where the email is sent in this request, the
         # page says whether it went.
         sent = notifications.resend_confirmation(comment.pk)
     context = {
-        "can_resend": comment is not None,
+        "can_resend": can_resend,
         "sent": sent,
         "days": trust.CONFIRM_MAX_AGE // 86400,
+        # The way back to the discussion the link was about, as the link's other pages have.
+        "article": comment.content_object if comment is not None else None,
     }
     status = 503 if sent == "failed" else 200 if sent else 400
     return render(request, "comments/link_expired.html", context, status=status)

@@ -709,6 +709,27 @@ def test_an_altered_link_offers_no_new_one(client):
     assert page.status_code == 400 and "Send me a new link" not in page.content.decode()
 
 
+@pytest.mark.parametrize("resend", [False, True])
+def test_an_expired_confirmation_link_leads_back_to_its_discussion(
+    client, monkeypatch, article, resend
+):
+    """Opened from an email on a phone, the expired link's page, and the page after "Send me
+    a new link", ended there: no way back to the discussion the reader had written in."""
+    comment = CommentFactory(article=article, followup=True, user_email="bea@example.org")
+    url = expired_confirm_url(monkeypatch, comment)
+    response = client.post(url, {"resend": "1"}) if resend else client.get(url)
+    page = BeautifulSoup(response.content, "html.parser")
+    back = page.find("a", href="/articles/nerve-pain/#comments")
+    assert back.get_text() == "Back to the discussion on Nerve pain"
+    assert "bea@example.org" not in page.get_text()  # the page names no address
+
+
+def test_an_altered_link_leads_to_the_articles(client):
+    """Nothing says which discussion an altered link was about: the way on is the list."""
+    page = BeautifulSoup(client.get("/comments/confirm/not-a-token/").content, "html.parser")
+    assert page.select_one("main").find("a", href="/").get_text() == "See all articles"
+
+
 def test_the_confirmation_page_sets_no_cookie(client):
     """A year-long csrftoken made Varnish pass every later page of this reader to Django."""
     comment = CommentFactory(followup=True)
