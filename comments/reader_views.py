@@ -45,16 +45,46 @@ def _own(request, pk):
     if not controls.can_change(comment, trust.commenter_key_hash(request)):
         return comment, _too_late(request, comment)
     if request.method == "POST" and not _from_this_site(request):
-        context = {"reason": FOREIGN_FORM, "text": request.POST.get("comment", "")}
+        context = {
+            "reason": FOREIGN_FORM,
+            "article": comment.content_object,  # the way back, as every refusal has
+            "text": request.POST.get("comment", ""),
+        }
         return comment, render(request, "comments/too_late.html", context, status=403)
     return comment, None
+
+
+def _no_longer_shown(request, pk):
+    """An edit sent for a comment no longer shown (a moderator took it down, or the writer
+    deleted it in another tab meanwhile): not "Page not found" with the text lost, but why,
+    with the text to copy, and the way back to the article if this browser wrote it."""
+    key_hash = trust.commenter_key_hash(request)
+    mine = (
+        Comment.objects.select_related(None)
+        .prefetch_related("content_object")
+        .filter(pk=pk, commenter_key_hash=key_hash)
+        .first()
+        if key_hash
+        else None
+    )
+    context = {
+        "reason": "This comment is no longer shown, so it can no longer be changed.",
+        "article": mine.content_object if mine is not None else None,
+        "text": request.POST.get("comment", ""),
+    }
+    return render(request, "comments/too_late.html", context, status=404)
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def edit_comment(request, pk):
     """Edit your own comment within the edit window; the old text is kept for moderators."""
-    comment, refusal = _own(request, pk)
+    try:
+        comment, refusal = _own(request, pk)
+    except Http404:
+        if request.method == "POST":
+            return _no_longer_shown(request, pk)
+        raise
     if refusal is not None:
         return refusal
     text, error = comment.comment, ""

@@ -308,6 +308,37 @@ def test_edit_is_refused_from_another_site(client, own_published):
     assert own_published.comment == "Ice helped more than heat."
 
 
+def test_edit_from_another_site_is_refused_with_the_way_back(client, own_published):
+    """The refusal kept the text but had no link to the article: a dead end on a phone."""
+    response = edit(client, own_published, "Forged.", HTTP_SEC_FETCH_SITE="cross-site")
+    page = page_after(response)
+    assert page.find("textarea", id="kept-text").get_text() == "Forged."
+    back = page.select_one("main").find("a", href="/articles/nerve-pain/#comments")
+    assert back.get_text() == "Back to Nerve pain"
+
+
+def test_an_edit_of_a_comment_taken_down_meanwhile_keeps_the_text(
+    client, own_published, moderator, other_reader
+):
+    """A moderator took the comment down while its writer was editing it: the save answered
+    "Page not found", and the new text was lost."""
+    own_published.moderate(Comment.State.REMOVED, moderator)
+    response = edit(client, own_published, "What I meant to say, rewritten.")
+    assert response.status_code == 404
+    page = page_after(response)
+    assert "no longer shown" in page.select_one(".problem").get_text()
+    assert page.find("textarea", id="kept-text").get_text() == "What I meant to say, rewritten."
+    back = page.select_one("main").find("a", href="/articles/nerve-pain/#comments")
+    assert back is not None
+    own_published.refresh_from_db()
+    assert own_published.comment == "Ice helped more than heat."
+    # Another browser's text comes back to it too, but not the article the comment was on.
+    other = page_after(edit(other_reader, own_published, "Not mine."))
+    assert other.find("textarea", id="kept-text").get_text() == "Not mine."
+    assert other.select_one("main").find("a", href="/articles/nerve-pain/#comments") is None
+    assert client.get(f"/comments/{own_published.pk}/edit/").status_code == 404
+
+
 def test_delete_hides_the_comment_and_its_replies_at_once(
     caches, client, own_published, other_reader
 ):
