@@ -13,6 +13,8 @@ from nervepain.login import admin_login
 
 # A database error outside a view is the "back in a minute" page too (nervepain.outage).
 handler500 = "nervepain.outage.server_error"
+# 400.html with the site's name in its header (Django renders it without any context).
+handler400 = "nervepain.errors.bad_request"
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}login/", admin_login),
