@@ -179,7 +179,12 @@ def comment_deleted(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_comment(request, pk):
     """Report a public comment to the moderators (GET shows the form, POST records it)."""
-    comment = _comment(pk, Comment.State.PUBLISHED)
+    try:
+        comment = _comment(pk, Comment.State.PUBLISHED)
+    except Http404:
+        if request.method != "POST":
+            raise
+        return _report_of_a_hidden_comment(request, pk)
     context = {
         "comment": comment,
         "article": comment.content_object,
@@ -220,3 +225,15 @@ def report_comment(request, pk):
     response = render(request, "comments/reported.html", {**context, "again": not counted})
     trust.set_commenter_key(response, key)
     return response
+
+
+def _report_of_a_hidden_comment(request, pk):
+    """A report sent for a comment hidden since the form was opened (reported by others, or
+    taken down): not "Page not found", but that it was not sent and why, the reporter's words
+    to copy, and for a worry the site's resources (someone may still be in danger). Never the
+    comment itself: it is not public."""
+    comment = _comment(pk, Comment.State.PENDING, Comment.State.REMOVED, Comment.State.SPAM)
+    context = {"article": comment.content_object, "text": request.POST.get("text", "")}
+    if request.POST.get("reason") == CommentReport.Reason.WORRIED:
+        context["crisis"] = worried_box(CrisisSupport.current().links())
+    return render(request, "comments/report_not_sent.html", context, status=404)

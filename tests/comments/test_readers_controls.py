@@ -522,6 +522,28 @@ def test_each_comments_links_are_named_for_it_beginning_with_the_word_shown(clie
     assert soup.select("a[aria-describedby]") == []  # named, no longer only described
 
 
+@pytest.mark.parametrize("state", ["pending", "removed", "spam"])
+@pytest.mark.parametrize("reason", ["abusive", "worried"])
+def test_a_report_of_a_comment_hidden_meanwhile_says_so_and_keeps_the_words(
+    client, article, state, reason
+):
+    """Others' reports, or a moderator, hid the comment while this reader wrote theirs: the
+    report answered "Page not found" and its words were lost, a worry's too."""
+    comment = CommentFactory(article=article, comment="Nobody would miss me.")
+    Comment.objects.filter(pk=comment.pk).update(state=state)
+    response = report(client, comment, reason, text="I know her from the clinic.")
+    assert response.status_code == 404
+    soup = page_after(response)
+    assert soup.h1.get_text() == "Your report was not sent"
+    assert "no longer shown" in soup.select_one(".problem").get_text()
+    assert soup.find("textarea", id="kept-text").get_text() == "I know her from the clinic."
+    assert soup.select_one("main").find("a", href="/articles/nerve-pain/#comments")
+    assert "Nobody would miss me" not in soup.get_text()  # the comment is not public
+    # Someone fearing for the writer still gets the resources.
+    assert (soup.find(id="danger-heading") is not None) == (reason == "worried")
+    assert not CommentReport.objects.exists()
+
+
 def test_the_report_form_offers_the_reasons(client, article):
     comment = CommentFactory(article=article)
     soup = BeautifulSoup(client.get(f"/comments/{comment.pk}/report/").content, "html.parser")
