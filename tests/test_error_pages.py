@@ -45,9 +45,11 @@ def test_the_403_page_is_what_the_admin_and_views_raise_too(rf, settings):
     assert b"You cannot open this page" in response.content
 
 
-def test_the_500_page_leads_home_and_follows_a_dark_scheme(rf):
-    """Standalone (it must render when anything else fails), so no stylesheet: the browser's
-    own colours, dark where the reader's are, not black text on white."""
+def test_the_500_page_leads_home_in_the_sites_colours(rf):
+    """Standalone (it must render when anything else fails: no base template, no context),
+    but in the site's stylesheet, light or dark as the reader's screen, where it was black
+    on white, and the browser's own link colour in dark failed contrast (axe)."""
     page = BeautifulSoup(defaults.server_error(rf.get("/")).content, "html.parser")
     assert page.find("meta", attrs={"name": "color-scheme"})["content"] == "light dark"
+    assert page.find("link", rel="stylesheet")["href"].startswith("/static/css/site")
     assert page.select_one("main").find("a", href="/").get_text() == "Go to the home page"

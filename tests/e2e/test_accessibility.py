@@ -97,3 +97,21 @@ def test_a_held_comment_and_its_edit_page(page, live_server, article, scheme):
     page.get_by_role("link", name=re.compile(r"^Edit your comment of \d\d:\d\d UTC$")).click()
     expect(page.get_by_role("button", name="Save changes")).to_be_visible()
     assert_no_violations(page)
+
+
+def _broken(*args, **kwargs):
+    raise RuntimeError("a bug")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_error_pages(page, live_server, article, monkeypatch, scheme):
+    """The 403 and the 500 page: the 500 page, in the browser's own colours, had a link that
+    failed contrast in dark."""
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert page.goto(live_server.url + "/markdownx/uploaded/").status == 403  # staff only
+    assert_no_violations(page)
+    monkeypatch.setattr("articles.views.ArticleListView.get_queryset", _broken)
+    assert page.goto(live_server.url + "/").status == 500
+    expect(page.get_by_role("link", name="Go to the home page")).to_be_visible()
+    assert_no_violations(page)
