@@ -428,9 +428,13 @@ def _email_link(request, token, purpose, max_age, template, change):
     comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
     if comment is None:
         return _link_expired(request, token, purpose)
+    context = {"done": request.method == "POST", "token": token, "article": comment.content_object}
+    if not comment.user_email:
+        # Erased (comments.privacy), at the writer's request or after they deleted it: no
+        # address to act on, and the page must not say it confirmed or subscribed one.
+        return render(request, template, {**context, "done": False, "erased": True})
     if request.method == "POST":
         change(comment)
-    context = {"done": request.method == "POST", "token": token, "article": comment.content_object}
     return render(request, template, context)
 
 
@@ -490,6 +494,11 @@ def unsubscribe(request, token):
     # Its address, as its comments keep it (an erased comment has none: nothing matches).
     theirs = Comment.objects.filter(user_email__iexact=comment.user_email).exclude(user_email="")
     context = {"token": token, "article": comment.content_object, "state": "asked"}
+    if not comment.user_email:
+        # Erased: no emails go to it, and "Subscribe again" could restore nothing (it said
+        # "You are subscribed again" all the same, to someone who had asked to be erased).
+        context["state"] = "erased"
+        return render(request, "comments/unsubscribe.html", context)
     if request.method == "POST" and "resubscribe" in request.POST:
         # The link's token authorises it; the origin check keeps another site's form from
         # replaying a page it saw (there is no CSRF cookie, as for confirming).

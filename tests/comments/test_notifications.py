@@ -20,6 +20,7 @@ from django_tasks_db import DatabaseBackend
 
 from comments import notifications
 from comments.models import Comment, VerifiedEmail
+from comments.privacy import erase_commenter
 from comments.trust import sign_comment
 from tests.comments.conftest import form_data, send
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
@@ -728,6 +729,26 @@ def test_an_altered_link_leads_to_the_articles(client):
     """Nothing says which discussion an altered link was about: the way on is the list."""
     page = BeautifulSoup(client.get("/comments/confirm/not-a-token/").content, "html.parser")
     assert page.select_one("main").find("a", href="/").get_text() == "See all articles"
+
+
+@pytest.mark.parametrize("purpose", ["confirm", "unsubscribe"])
+def test_an_email_link_of_an_erased_commenter_says_no_address_is_held(client, article, purpose):
+    """Someone who had their details erased opened an old email's link: "Confirm" said their
+    address was confirmed (and stored an empty one as verified); "Unsubscribe" offered
+    "Subscribe again", which said "You are subscribed again" while nothing was."""
+    comment = CommentFactory(article=article, followup=True, user_email="bea@example.org")
+    url = f"/comments/{purpose}/{sign_comment(comment.pk, purpose)}/"
+    erase_commenter("bea@example.org", keep_text=True, by="test")
+    for response in (client.get(url), client.post(url), client.post(url, {"resubscribe": "x"})):
+        page = BeautifulSoup(response.content, "html.parser")
+        main = page.select_one("main")
+        assert "no longer has an email address" in main.get_text()
+        assert main.find("button") is None
+        assert "confirmed" not in main.get_text() and "subscribed again" not in main.get_text()
+        assert main.find("a", href="/articles/nerve-pain/#comments") is not None
+    assert not VerifiedEmail.objects.exists()
+    comment.refresh_from_db()
+    assert not comment.followup
 
 
 def test_the_confirmation_page_sets_no_cookie(client):
