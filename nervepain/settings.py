@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.sitemaps",
+    "django.forms",  # Django's form templates, for FORM_RENDERER below
     "django_tasks",
     "django_tasks_db",
     "markdownx",
@@ -116,6 +117,9 @@ if env_bool("DJANGO_QUERY_COUNT_HEADER", False):
     MIDDLEWARE.insert(0, "nervepain.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "nervepain.urls"
+
+# Widgets render through TEMPLATES, so templates/admin/widgets/ can mend one of Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
