@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from articles.models import BodyImage
 from articles.uploads import RasterImageForm
-from comments.models import TrustedCommenter
+from comments.models import MedicalClaimPattern, TrustedCommenter
 from tests.factories import (
     ArticleFactory,
     CommentFactory,
@@ -176,3 +176,24 @@ def test_more_admin_screens_pass_all_of_axes_rules(
     assert page.goto(live_server.url + path).ok
     results = Axe().run(page, options={"rules": {rule: {"enabled": False} for rule in left}})
     assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
+
+
+@pytest.mark.parametrize("screen", ["change", "delete", "history"])
+def test_a_long_patterns_pages_fit_a_phone(page, live_server, workspace, screen):
+    """A medical claim pattern is a regular expression without a space: named in the trail,
+    the title and the deletion's list, it widened its pages to 493-687 px on a 375 px phone,
+    the rest of the page scrolling sideways. It breaks within the line now."""
+    pattern = MedicalClaimPattern.objects.create(
+        category=MedicalClaimPattern.Category.CURE,
+        kind=MedicalClaimPattern.Kind.PATTERN,
+        pattern=r"\b(?:cure[sd]?|heal(?:s|ed)?)\b[^.!?\n]{0,25}?\b(?:neuropathy|nerve(?:pain"
+        r"|damage)|fibromyalgia|diabetes|cancer|sciatica|neuralgia)\b",
+    )
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("chief")
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server.url}/admin/comments/medicalclaimpattern/{pattern.pk}/{screen}/")
+    assert page.get_by_text("fibromyalgia").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
