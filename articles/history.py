@@ -215,18 +215,36 @@ def restore_view(model_admin, request, object_id, version_id):
     message = _("Restored the version saved on %(date)s.") % {"date": saved_on(version)}
     with transaction.atomic(), reversion.create_revision():
         address = obj.url if isinstance(obj, FlatPage) else None
+        # An article's publication is what readers see, not part of what a version brings back
+        # (as WordPress's and Ghost's revisions): restoring the first draft's text to undo a bad
+        # edit took a live article off the site, and the message did not say so.
+        publication = (obj.status, obj.published_at) if isinstance(obj, Article) else None
         version.revision.revert(delete=True)
         # Reverting writes the stored rows as they were; saving renders an article's body
         # again with the restored references and records the result as the newest version.
         obj = type(obj).objects.get(pk=obj.pk)
+        if publication is not None:
+            obj.status, obj.published_at = publication
         if address is not None and (kept := _keep_address(obj, address)):
             message = f"{message} {kept}"
         obj.save()
         reversion.set_user(request.user)
         reversion.set_comment(message)
         model_admin.log_change(request, obj, message)
+    if publication is not None:
+        message = f"{message} {restored_publication(obj)}"
     messages.success(request, message)
     return HttpResponseRedirect(_url(model_admin, "history", quote(obj.pk)))
+
+
+def restored_publication(article: Article) -> str:
+    """What a restore left readers seeing: the article's publication as it was before it."""
+    if article.status == Article.Status.DRAFT or article.published_at is None:
+        return _("It stays a draft: readers do not see it.")
+    if article.is_scheduled:
+        when = formats.date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+        return _("It stays scheduled for %(when)s: readers see it from then.") % {"when": when}
+    return _("It stays published: readers see the restored version now.")
 
 
 def _keep_address(page, address: str) -> str | None:

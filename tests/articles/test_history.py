@@ -302,7 +302,10 @@ def test_two_saves_in_the_same_minute_are_told_apart_by_their_seconds(
         f"/admin/articles/article/{edited.pk}/history/{signed.pk}/restore/", follow=True
     )
     message = " ".join(str(m) for m in response.context["messages"])
-    assert message == "Restored the version saved on 6 Dec 2026, 10:15:07."
+    assert message == (
+        "Restored the version saved on 6 Dec 2026, 10:15:07. "
+        "It stays published: readers see the restored version now."
+    )
 
 
 def test_an_article_with_one_version_offers_nothing_to_compare(admin_client):
@@ -320,3 +323,43 @@ def test_an_article_with_one_version_offers_nothing_to_compare(admin_client):
     assert "Choose two" not in intro
     assert "the only one so far" in intro
     assert len(page.select("#change-history tbody tr")) == 1
+
+
+def test_restoring_a_draft_version_keeps_a_published_article_published(
+    admin_client, moderator_client
+):
+    """A version brings back the text, not the publication (as WordPress's and Ghost's
+    revisions): restoring the first draft's text to undo a bad edit left a live article a
+    draft, taken off the site without a word. The message says what readers see now."""
+    article = ArticleFactory(status=Article.Status.DRAFT, body="First text.")
+    change(admin_client, article, body="Second text.")
+    published_at = article.published_at
+    change(admin_client, article, status=Article.Status.PUBLISHED, body="A bad edit.")
+    draft_version = versions(article)[1]
+    assert draft_version.field_dict["status"] == Article.Status.DRAFT
+    response = moderator_client.post(
+        f"/admin/articles/article/{article.pk}/history/{draft_version.pk}/restore/", follow=True
+    )
+    article.refresh_from_db()
+    assert article.body == "Second text."
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == published_at
+    assert Article.objects.published().filter(pk=article.pk).exists()
+    message = next(str(m) for m in response.context["messages"])
+    assert message.endswith("It stays published: readers see the restored version now.")
+
+
+def test_restoring_a_published_version_keeps_a_draft_a_draft(admin_client, moderator_client):
+    """Nor does restoring publish an article taken down since (unpublished for a reason)."""
+    article = ArticleFactory(status=Article.Status.PUBLISHED, body="Live text.")
+    change(admin_client, article, body="Edited live text.")
+    change(admin_client, article, status=Article.Status.DRAFT)
+    live_version = versions(article)[1]
+    response = moderator_client.post(
+        f"/admin/articles/article/{article.pk}/history/{live_version.pk}/restore/", follow=True
+    )
+    article.refresh_from_db()
+    assert article.body == "Edited live text."
+    assert article.status == Article.Status.DRAFT
+    message = next(str(m) for m in response.context["messages"])
+    assert message.endswith("It stays a draft: readers do not see it.")
