@@ -908,14 +908,18 @@ def scheduled(article) -> str:
     return _("Scheduled for %(when)s") % {"when": when}
 
 
-def publication_outcome(article) -> str:
+def publication_outcome(article, was_published: bool = False) -> str:
     """What saving did for readers, for the message after a save: published now (or since a
-    date), scheduled for a date and time, or kept as a draft."""
+    date), scheduled for a date and time, or kept as a draft. An edit of an article readers
+    could already read says that they read the edit now: there is no separate "update" step,
+    and "Published now" read as if it had only just gone live."""
     if article.status == Article.Status.DRAFT or article.published_at is None:
         return _("Saved as a draft: readers do not see it.")
     when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
     if article.is_scheduled:
         return _("%(scheduled)s: readers see it from then.") % {"scheduled": scheduled(article)}
+    if was_published:
+        return _("Published since %(when)s: readers see this version now.") % {"when": when}
     if timezone.now() - article.published_at < datetime.timedelta(minutes=1):
         return _("Published now: readers see it.")
     return _("Published since %(when)s: readers see it.") % {"when": when}
@@ -1263,6 +1267,7 @@ class ArticleAdmin(
             if "next_review_due" in form.changed_data:
                 next_due = form.cleaned_data.get("next_review_due")
             obj.sign_off_review(reviewer, on=timezone.localdate(), next_due=next_due)
+        request.was_published = change and Article.objects.published().filter(pk=obj.pk).exists()
         super().save_model(request, obj, form, change)
 
     # The message after a save says what it did for readers, not only "changed successfully":
@@ -1272,7 +1277,8 @@ class ArticleAdmin(
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        request.publication_outcome = publication_outcome(obj)
+        was_published = getattr(request, "was_published", False)
+        request.publication_outcome = publication_outcome(obj, was_published)
         return super().response_change(request, obj)
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):

@@ -434,6 +434,21 @@ def test_the_message_after_a_save_says_published_now_or_saved_as_a_draft(admin_c
     assert page.select_one("#id_status option[selected]").get_text() == "Published"
 
 
+def test_the_message_after_editing_a_live_article_says_readers_see_the_edit_now(admin_client):
+    """Saving an article readers can already read changes what they read at once (there is no
+    separate "Update" step, as Ghost has): the message says so. It said "Published now" (as if
+    it had only just gone live) or "Published since <date>: readers see it", which did not say
+    whether they saw the edit."""
+    live = ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=30))
+    when = formats.date_format(timezone.localtime(live.published_at), "DATETIME_FORMAT")
+    message = saved_message(admin_client, live, body="A corrected dose.")
+    assert f"Published since {when}: readers see this version now." in message
+
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    saved_message(admin_client, draft, status="published", published_at_0="", published_at_1="")
+    assert "readers see this version now." in saved_message(admin_client, draft, body="Typo.")
+
+
 def test_the_summary_box_is_counted_not_cut_and_the_server_refuses_a_longer_one(admin_client):
     """The summary box has no maxlength, which cut a pasted summary short without a word: the
     editor's script counts it (``data-maxlength``), and the server still refuses more than 160
