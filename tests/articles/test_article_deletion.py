@@ -105,6 +105,24 @@ def test_delete_page_says_why_and_offers_to_unpublish_or_erase(admin_client, art
     assert erase is not None and erase.has_attr("required")
 
 
+def test_delete_page_of_a_published_article_without_comments_offers_to_unpublish(
+    admin_client, article
+):
+    """What a writer taking an article down usually means is offered first (Ghost's
+    "Unpublish"): the offer was only there for an article with comments, so one without went
+    straight to "Are you sure you want to delete"."""
+    page = soup(admin_client.get(delete_url(article)))
+    unpublish = page.find("form", action=f"/admin/articles/article/{article.pk}/unpublish/")
+    assert unpublish is not None
+    assert unpublish.find("input", attrs={"type": "submit"})["value"] == "Unpublish it"
+    assert page.find("input", attrs={"name": "post", "value": "yes"}) is not None  # delete stays
+
+    article.status = Article.Status.DRAFT
+    article.save()
+    page = soup(admin_client.get(delete_url(article)))
+    assert page.find("form", class_="unpublish-form") is None
+
+
 def test_confirming_without_choosing_to_erase_deletes_nothing(admin_client, article, comments):
     response = admin_client.post(delete_url(article), {"post": "yes"})
     assert response.status_code == 200
