@@ -1253,6 +1253,21 @@ class ArticleAdmin(
             return _("Shown once the body is saved.")
         return grade_hint(reading_grade(analyse(obj.body_html).text))
 
+    def publication_bar(self, obj):
+        """The saved publication, in the Save bar at the window's foot: Publishing sits far
+        below the text, and a writer at the text did not know whether Save changed what
+        readers see (Ghost keeps "Published" or "Draft" beside its Update button)."""
+        if obj.status == Article.Status.DRAFT or obj.published_at is None:
+            return _("Draft: readers do not see it.")
+        if obj.is_scheduled:
+            return _("%(scheduled)s: readers do not see it yet.") % {"scheduled": scheduled(obj)}
+        return _("Published: readers see each save at once.")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context["publication_bar"] = self.publication_bar(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_changeform_initial_data(self, request):
         """A new article is written by the person writing it, unless they choose otherwise."""
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

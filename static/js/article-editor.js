@@ -895,7 +895,15 @@
     publicationThen.hidden = !edit || edit === saved;
     publicationThen.textContent = publicationThen.hidden ? "" :
       " " + config.dataset.publicationUntil.replace("%(then)s", edit);
+    // The Save bar's line ("Published: readers see each save at once") says what the saved
+    // article is; while the edit would change it, it says what the Publication line says.
+    if (publicationBar) {
+      publicationBar.textContent = publicationThen.hidden ? publicationBarSaved :
+        saved + publicationThen.textContent;
+    }
   }
+  var publicationBar = document.querySelector(".submit-row .submit-publication");
+  var publicationBarSaved = publicationBar && publicationBar.textContent;
   // Django's calendar, clock, "Today" and "Now" set a box without an event, then focus it.
   [dayBox, timeBox].forEach(function (box) {
     if (!box) return;

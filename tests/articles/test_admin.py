@@ -449,6 +449,31 @@ def test_the_message_after_editing_a_live_article_says_readers_see_the_edit_now(
     assert "readers see this version now." in saved_message(admin_client, draft, body="Typo.")
 
 
+def test_the_save_bar_says_whether_readers_see_each_save(admin_client):
+    """Publishing sits far below the text: at the text, a writer did not know whether Save
+    changed what readers see. The bar at the window's foot says it beside the buttons (Ghost
+    keeps "Published" or "Draft" beside its Update button); a new article's bar says nothing
+    (the Publication line says what the save will make it)."""
+
+    def bar(url):
+        page = BeautifulSoup(admin_client.get(url).content, "html.parser")
+        line = page.select_one(".submit-row .submit-publication")
+        return line and line.get_text()
+
+    live = ArticleFactory()
+    assert bar(f"/admin/articles/article/{live.pk}/change/") == (
+        "Published: readers see each save at once."
+    )
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    assert bar(f"/admin/articles/article/{draft.pk}/change/") == "Draft: readers do not see it."
+    coming = ArticleFactory(scheduled=True)
+    when = formats.date_format(timezone.localtime(coming.published_at), "DATETIME_FORMAT")
+    assert bar(f"/admin/articles/article/{coming.pk}/change/") == (
+        f"Scheduled for {when}: readers do not see it yet."
+    )
+    assert bar("/admin/articles/article/add/") is None
+
+
 def test_the_summary_box_is_counted_not_cut_and_the_server_refuses_a_longer_one(admin_client):
     """The summary box has no maxlength, which cut a pasted summary short without a word: the
     editor's script counts it (``data-maxlength``), and the server still refuses more than 160

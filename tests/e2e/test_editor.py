@@ -831,9 +831,17 @@ def test_the_publication_line_says_it_holds_until_the_save_while_status_says_oth
     expect(line).to_have_text(saved)  # back as saved: nothing to say
     page.get_by_label("Status:").select_option("draft")
     expect(line).to_have_text(f"{saved} until you save; then Draft.")
+    # The Save bar's line says what the saved article is, and while the edit would change
+    # that, what the Publication line says.
+    bar = page.locator(".submit-row .submit-publication")
+    expect(bar).to_have_text(f"{saved} until you save; then Draft.")
+    page.get_by_label("Status:").select_option("published")
+    expect(bar).to_have_text(f"{saved}: readers do not see it yet.")
+    page.get_by_label("Status:").select_option("draft")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("Saved as a draft")
     expect(line).to_have_text("Draft")
+    expect(bar).to_have_text("Draft: readers do not see it.")
     assert console_errors == []
 
 
