@@ -896,10 +896,11 @@
     publicationThen.textContent = publicationThen.hidden ? "" :
       " " + config.dataset.publicationUntil.replace("%(then)s", edit);
     // The Save bar's line ("Published: readers see each save at once") says what the saved
-    // article is; while the edit would change it, it says what the Publication line says.
+    // article is; while the edit would change it, what the save makes it, in a few words
+    // ("Draft when you save."): the Publication line's whole sentence grew the bar by a line.
     if (publicationBar) {
       publicationBar.textContent = publicationThen.hidden ? publicationBarSaved :
-        saved + publicationThen.textContent;
+        config.dataset.publicationNew.replace("%(then)s", edit);
     }
   }
   var publicationBar = document.querySelector(".submit-row .submit-publication");

@@ -832,9 +832,9 @@ def test_the_publication_line_says_it_holds_until_the_save_while_status_says_oth
     page.get_by_label("Status:").select_option("draft")
     expect(line).to_have_text(f"{saved} until you save; then Draft.")
     # The Save bar's line says what the saved article is, and while the edit would change
-    # that, what the Publication line says.
+    # that, what the save makes it.
     bar = page.locator(".submit-row .submit-publication")
-    expect(bar).to_have_text(f"{saved} until you save; then Draft.")
+    expect(bar).to_have_text("Draft when you save.")
     page.get_by_label("Status:").select_option("published")
     expect(bar).to_have_text(f"{saved}: readers do not see it yet.")
     page.get_by_label("Status:").select_option("draft")
