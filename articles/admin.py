@@ -1138,7 +1138,8 @@ class ArticleAdmin(
     form = ArticleAdminForm
     history_intro = _(
         "Every saved version of this article: its body, its details and its medical review "
-        "sign-off."
+        "sign-off. Restoring one keeps the article as readers see it now: published, "
+        "scheduled or a draft."
     )
     inlines = [ReferenceInline]
     # Few columns, as WordPress's Posts list keeps: seven (publish date, last reviewed, next

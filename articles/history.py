@@ -180,15 +180,31 @@ def _restore_url(model_admin, obj, version) -> str:
 
 
 def history_rows(model_admin, obj) -> list[dict]:
-    """The history page's rows: each version with its restore address."""
+    """The history page's rows: each version with its restore address and, for an article,
+    its publication when it was saved."""
     return [
         {
             "version": version,
             "saved_on": saved_on(version),
             "restore_url": _restore_url(model_admin, obj, version),
+            "publication": version_publication(version) if isinstance(obj, Article) else "",
         }
         for version in versions_of(obj)
     ]
+
+
+def version_publication(version: Version) -> str:
+    """What readers saw of an article when this version was saved: History's comments ("Changed
+    Status and Publish date.") did not say which save published, scheduled or withdrew it."""
+    fields = version.field_dict
+    published_at = fields.get("published_at")
+    if fields.get("status") != Article.Status.PUBLISHED or published_at is None:
+        return _("Status then: Draft")
+    # The revision's time is taken as it starts, before a save stamps an empty date with now.
+    if published_at - version.revision.date_created > datetime.timedelta(minutes=1):
+        when = formats.date_format(timezone.localtime(published_at), "DATETIME_FORMAT")
+        return _("Status then: Scheduled for %(when)s") % {"when": when}
+    return _("Status then: Published")
 
 
 # The admin's DATETIME_FORMAT (nervepain.formats) to the second: two saves in the same minute

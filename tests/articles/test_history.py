@@ -1,8 +1,11 @@
 """Revision history: every admin save is a version (who, when); moderators compare and restore."""
 
+import datetime
+
 import pytest
 import reversion
 from bs4 import BeautifulSoup
+from django.utils import formats, timezone
 from reversion.models import Version
 
 from articles.models import Article
@@ -363,3 +366,34 @@ def test_restoring_a_published_version_keeps_a_draft_a_draft(admin_client, moder
     assert article.status == Article.Status.DRAFT
     message = next(str(m) for m in response.context["messages"])
     assert message.endswith("It stays a draft: readers do not see it.")
+
+
+def test_history_says_each_versions_publication_when_it_was_saved(admin_client):
+    """History's comments ("Changed Status and Publish date.") did not say which save published,
+    scheduled or withdrew the article: each version says what it was then."""
+    article = ArticleFactory(status=Article.Status.DRAFT, body="First text.")
+    change(admin_client, article, body="Second text.")
+    coming = timezone.localtime(timezone.now() + datetime.timedelta(days=3)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    change(
+        admin_client,
+        article,
+        status=Article.Status.PUBLISHED,
+        published_at_0=coming.date().isoformat(),
+        published_at_1="09:30:00",
+    )
+    change(admin_client, article, published_at_0="", published_at_1="")
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/article/{article.pk}/history/").content, "html.parser"
+    )
+    said = [line.get_text() for line in page.select("#change-history .version-publication")]
+    when = formats.date_format(coming, "DATETIME_FORMAT")
+    assert said == [
+        "Status then: Published",
+        f"Status then: Scheduled for {when}",
+        "Status then: Draft",
+        "Status then: Draft",  # as it was before its first edit
+    ]
+    intro = page.select_one("#content-main p").get_text()
+    assert "Restoring one keeps the article as readers see it now" in intro
