@@ -1008,6 +1008,31 @@ class ArticleAdminForm(forms.ModelForm):
                 for value, label in status.choices
             ]
 
+    def clean_slug(self):
+        """Another article's address is refused naming that article and offering a free one
+        (Ghost adds "-2" itself): "Article with this Slug already exists." left the writer to
+        guess an address that was not taken."""
+        slug = self.cleaned_data.get("slug")
+        others = Article.objects.exclude(pk=self.instance.pk)
+        other = others.filter(slug=slug).first() if slug else None
+        if other is None:
+            return slug
+        number = 2
+        while others.filter(slug=f"{slug[:130]}-{number}").exists():
+            number += 1
+        raise forms.ValidationError(
+            _(
+                "The article “%(title)s” (%(state)s) has this address already. Choose another, "
+                "such as %(free)s."
+            ),
+            code="unique",
+            params={
+                "title": other.title,
+                "state": other.publication_state.lower(),
+                "free": f"{slug[:130]}-{number}",
+            },
+        )
+
     def clean_featured_image(self):
         """Checked and re-encoded like the body's uploads."""
         return checked_image(self.cleaned_data.get("featured_image"))

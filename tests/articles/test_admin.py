@@ -474,6 +474,27 @@ def test_the_save_bar_says_whether_readers_see_each_save(admin_client):
     assert bar("/admin/articles/article/add/") is None
 
 
+def test_a_slug_another_article_has_is_refused_naming_it_and_offering_a_free_one(
+    admin_client,
+):
+    """Two articles on one subject often start with one title: "Article with this Slug already
+    exists." left the writer to guess an address not taken (Ghost adds "-2" itself)."""
+    ArticleFactory(title="Burning feet at night", slug="burning-feet", status="draft")
+    ArticleFactory(slug="burning-feet-2")
+    article = ArticleFactory(slug="mine")
+    data = change_form(admin_client, article) | {"slug": "burning-feet"}
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["slug"]
+    assert errors == [
+        "The article “Burning feet at night” (draft) has this address already. Choose "
+        "another, such as burning-feet-3."
+    ]
+    data = change_form(admin_client, article) | {"slug": "burning-feet-3"}
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302
+
+
 def test_the_summary_box_is_counted_not_cut_and_the_server_refuses_a_longer_one(admin_client):
     """The summary box has no maxlength, which cut a pasted summary short without a word: the
     editor's script counts it (``data-maxlength``), and the server still refuses more than 160
