@@ -253,22 +253,7 @@ def test_every_email_names_the_site_in_its_message_id_and_asks_robots_not_to_ans
     """Django's Message-ID names the server ("@localhost", a container's id), which spam
     filters count against a message (rspamd's MID_RHS_NOT_FQDN); without Auto-Submitted
     (RFC 3834) each held comment drew a moderator's out-of-office reply."""
-    comment = CommentFactory(
-        article=article, state="pending", followup=True, user_email="bea@example.org"
-    )
-    if kind == "held":
-        notifications.notify_moderators.call(comment.pk)
-    elif kind == "confirm":
-        notifications.request_confirmation.call(comment.pk)
-    else:
-        Comment.objects.filter(pk=comment.pk).update(state=Comment.State.PUBLISHED)
-        VerifiedEmail.objects.create(email="bea@example.org")
-        if kind == "worried":
-            notifications.notify_worried.call(comment.pk)
-        else:
-            notifications.notify_reply.call(CommentFactory(article=article, parent=comment).pk)
-    [message] = mail.outbox
-    sent = message.message()
+    sent = email_of(kind, article).message()
     assert re.fullmatch(r"<\S+@nervepain\.example>", sent["Message-ID"])
     assert sent["Auto-Submitted"] == "auto-generated"
 

@@ -46,13 +46,17 @@ def workspace(transactional_db):
     return article
 
 
-@pytest.mark.parametrize("width", [375, 1280])
-def test_admin_screens(page, live_server, workspace, width):
-    page.set_viewport_size({"width": width, "height": 800})
+def log_in_as_chief(page, live_server):
     page.goto(live_server.url + "/admin/login/")
     page.get_by_label("Username").fill("chief")
     page.get_by_label("Password").fill("correct horse battery staple")
     page.get_by_role("button", name="Log in").click()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_admin_screens(page, live_server, workspace, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in_as_chief(page, live_server)
     for path in (
         "/admin/",
         "/admin/articles/article/",
@@ -115,10 +119,7 @@ def test_the_article_editors_references_table_has_no_empty_heading(page, live_se
     table's first heading, Django's, was empty. It has a name for screen readers only."""
     ReferenceFactory(article=workspace, position=1, key="nhs")
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("chief")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_chief(page, live_server)
     page.goto(f"{live_server.url}/admin/articles/article/{workspace.pk}/change/")
     assert page.locator("#references-group table").is_visible()
     rule = {"runOnly": {"type": "rule", "values": ["empty-table-header"]}}
@@ -169,10 +170,7 @@ def test_more_admin_screens_pass_all_of_axes_rules(
 ):
     path = screen(workspace)
     page.set_viewport_size({"width": width, "height": 800})
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("chief")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_chief(page, live_server)
     assert page.goto(live_server.url + path).ok
     results = Axe().run(page, options={"rules": {rule: {"enabled": False} for rule in left}})
     assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
@@ -190,10 +188,7 @@ def test_a_long_patterns_pages_fit_a_phone(page, live_server, workspace, screen)
         r"|damage)|fibromyalgia|diabetes|cancer|sciatica|neuralgia)\b",
     )
     page.set_viewport_size({"width": 375, "height": 800})
-    page.goto(live_server.url + "/admin/login/")
-    page.get_by_label("Username").fill("chief")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_chief(page, live_server)
     page.goto(f"{live_server.url}/admin/comments/medicalclaimpattern/{pattern.pk}/{screen}/")
     assert page.get_by_text("fibromyalgia").first.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
