@@ -289,7 +289,8 @@ def compare_view(model_admin, request, object_id):
         raise Http404
     if not model_admin.has_view_or_change_permission(request, obj):
         raise PermissionDenied
-    versions = {version.pk: version for version in versions_of(obj)}
+    listed = versions_of(obj)
+    versions = {version.pk: version for version in listed}
     opts = model_admin.model._meta
     try:
         old, new = versions[int(request.GET["from"])], versions[int(request.GET["to"])]
@@ -312,6 +313,8 @@ def compare_view(model_admin, request, object_id):
         "new_saved_on": saved_on(new),
         "old_restore_url": _restore_url(model_admin, obj, old),
         "new_restore_url": _restore_url(model_admin, obj, new),
+        # The newest version is what the object holds now: restoring it would change nothing.
+        "new_is_current": new.pk == listed[0].pk,
         "changes": compare_versions(old, new),
         "can_restore": can_restore(request, model_admin),
     }

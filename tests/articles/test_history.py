@@ -93,6 +93,28 @@ def test_history_page_lists_versions_to_compare_and_restore(moderator_client, ed
     assert len(page.select("input[name=to]")) == 4
     # The newest version is the article as it is: restoring is offered for the older three.
     assert len(page.select("button[form^=restore-]")) == 3
+    cells = page.select("#change-history tbody tr td:last-child")
+    assert cells[0].get_text(strip=True) == "This is the current version"
+
+
+def test_compare_offers_no_restore_of_the_newest_version(moderator_client, edited):
+    """Comparing an older version with the newest offered "Restore this version" on both; the
+    newest is what the article holds now, so its Restore changed nothing but added a version."""
+    newest, signed, first, _before = versions(edited)
+    url = f"/admin/articles/article/{edited.pk}/history/compare/"
+    page = BeautifulSoup(
+        moderator_client.get(url, {"from": first.pk, "to": newest.pk}).content, "html.parser"
+    )
+    newer, older = page.select_one("tr.newer"), page.select_one("tr.older")
+    assert newer.select("form") == []
+    assert "This is the current version" in newer.get_text()
+    assert older.select_one("form")["action"].endswith(f"/history/{first.pk}/restore/")
+    # Two older versions: both can be restored.
+    page = BeautifulSoup(
+        moderator_client.get(url, {"from": first.pk, "to": signed.pk}).content, "html.parser"
+    )
+    assert len(page.select(".compared-versions form")) == 2
+    assert "current version" not in page.select_one(".compared-versions").get_text()
 
 
 def test_moderator_compares_two_versions(moderator_client, edited):
