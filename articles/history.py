@@ -229,6 +229,12 @@ def restore_view(model_admin, request, object_id, version_id):
         raise PermissionDenied
     version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
     message = _("Restored the version saved on %(date)s.") % {"date": saved_on(version)}
+    # The newest version is the object as it was before the restore, and the restore is
+    # recorded as a version of its own: one click on Restore undid an edit with nothing saying
+    # the edit could be had back.
+    undo = _("To undo this, restore the version saved on %(date)s: it stays in History.") % {
+        "date": saved_on(versions_of(obj)[0])
+    }
     with transaction.atomic(), reversion.create_revision():
         address = obj.url if isinstance(obj, FlatPage) else None
         # An article's publication is what readers see, not part of what a version brings back
@@ -249,7 +255,7 @@ def restore_view(model_admin, request, object_id, version_id):
         model_admin.log_change(request, obj, message)
     if publication is not None:
         message = f"{message} {restored_publication(obj)}"
-    messages.success(request, message)
+    messages.success(request, f"{message} {undo}")
     return HttpResponseRedirect(_url(model_admin, "history", quote(obj.pk)))
 
 

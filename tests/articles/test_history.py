@@ -8,6 +8,7 @@ from bs4 import BeautifulSoup
 from django.utils import formats, timezone
 from reversion.models import Version
 
+from articles.history import saved_on
 from articles.models import Article
 from tests.articles.test_review import admin_form_data
 from tests.factories import ArticleFactory, PersonFactory, UserFactory
@@ -176,6 +177,26 @@ def test_moderator_restores_an_earlier_version(moderator_client, moderator, edit
     assert restored.revision.get_comment().startswith("Restored the version saved on")
 
 
+def test_a_restores_message_says_how_to_undo_it_and_that_works(moderator_client, edited):
+    """"Restore this version" acts at one click, and nothing said the text it replaced could be
+    had back. It can (the restore is a version, the text before it the one under it): the
+    message names that version, and restoring it undoes the restore."""
+    newest, signed, _first, _before = versions(edited)
+    response = moderator_client.post(
+        f"/admin/articles/article/{edited.pk}/history/{signed.pk}/restore/", follow=True
+    )
+    message = next(str(m) for m in response.context["messages"])
+    assert message.endswith(
+        f"To undo this, restore the version saved on {saved_on(newest)}: it stays in History."
+    )
+    restore, kept, *_older = versions(edited)
+    assert kept == newest and restore.field_dict["body"] == signed.field_dict["body"]
+    assert f"/history/{newest.pk}/restore/" in response.content.decode()
+    moderator_client.post(f"/admin/articles/article/{edited.pk}/history/{newest.pk}/restore/")
+    edited.refresh_from_db()
+    assert (edited.title, edited.body) == ("Spam title", "Buy our pills.")
+
+
 def test_restoring_brings_back_the_references_of_that_version(admin_client, moderator_client):
     article = ArticleFactory(body="Fact [@a].")
     data = admin_form_data(
@@ -329,7 +350,8 @@ def test_two_saves_in_the_same_minute_are_told_apart_by_their_seconds(
     message = " ".join(str(m) for m in response.context["messages"])
     assert message == (
         "Restored the version saved on 6 Dec 2026, 10:15:07. "
-        "It stays published: readers see the restored version now."
+        "It stays published: readers see the restored version now. "
+        "To undo this, restore the version saved on 6 Dec 2026, 10:15:42: it stays in History."
     )
 
 
@@ -371,7 +393,7 @@ def test_restoring_a_draft_version_keeps_a_published_article_published(
     assert article.published_at == published_at
     assert Article.objects.published().filter(pk=article.pk).exists()
     message = next(str(m) for m in response.context["messages"])
-    assert message.endswith("It stays published: readers see the restored version now.")
+    assert "It stays published: readers see the restored version now." in message
 
 
 def test_restoring_a_published_version_keeps_a_draft_a_draft(admin_client, moderator_client):
@@ -387,7 +409,7 @@ def test_restoring_a_published_version_keeps_a_draft_a_draft(admin_client, moder
     assert article.body == "Edited live text."
     assert article.status == Article.Status.DRAFT
     message = next(str(m) for m in response.context["messages"])
-    assert message.endswith("It stays a draft: readers do not see it.")
+    assert "It stays a draft: readers do not see it." in message
 
 
 def test_history_says_each_versions_publication_when_it_was_saved(admin_client):
