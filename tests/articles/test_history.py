@@ -178,7 +178,7 @@ def test_moderator_restores_an_earlier_version(moderator_client, moderator, edit
 
 
 def test_a_restores_message_says_how_to_undo_it_and_that_works(moderator_client, edited):
-    """"Restore this version" acts at one click, and nothing said the text it replaced could be
+    """Restore this version acts at one click, and nothing said the text it replaced could be
     had back. It can (the restore is a version, the text before it the one under it): the
     message names that version, and restoring it undoes the restore."""
     newest, signed, _first, _before = versions(edited)
