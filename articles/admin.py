@@ -1289,9 +1289,18 @@ class ArticleAdmin(
             return _("%(scheduled)s: readers do not see it yet.") % {"scheduled": scheduled(obj)}
         return _("Published: readers see each save at once.")
 
+    def publication_bar_short(self, obj):
+        """The bar's line on a phone, one line at 375 px above the buttons: a scheduled
+        article's whole sentence ran past the window's width."""
+        live = obj.status != Article.Status.DRAFT and obj.published_at is not None
+        if live and obj.is_scheduled:
+            return _("%(scheduled)s: not live yet.") % {"scheduled": scheduled(obj)}
+        return self.publication_bar(obj)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
             context["publication_bar"] = self.publication_bar(obj)
+            context["publication_bar_short"] = self.publication_bar_short(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_changeform_initial_data(self, request):

@@ -898,13 +898,15 @@
     // The Save bar's line ("Published: readers see each save at once") says what the saved
     // article is; while the edit would change it, what the save makes it, in a few words
     // ("Draft when you save."): the Publication line's whole sentence grew the bar by a line.
-    if (publicationBar) {
-      publicationBar.textContent = publicationThen.hidden ? publicationBarSaved :
+    // Its two forms (the whole line, a phone's short one) say the same then.
+    publicationBar.forEach(function (form, i) {
+      form.textContent = publicationThen.hidden ? publicationBarSaved[i] :
         config.dataset.publicationNew.replace("%(then)s", edit);
-    }
+    });
   }
-  var publicationBar = document.querySelector(".submit-row .submit-publication");
-  var publicationBarSaved = publicationBar && publicationBar.textContent;
+  var publicationBar = Array.prototype.slice.call(
+    document.querySelectorAll(".submit-row .submit-publication > span"));
+  var publicationBarSaved = publicationBar.map(function (form) { return form.textContent; });
   // Django's calendar, clock, "Today" and "Now" set a box without an event, then focus it.
   [dayBox, timeBox].forEach(function (box) {
     if (!box) return;

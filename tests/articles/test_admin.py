@@ -457,7 +457,7 @@ def test_the_save_bar_says_whether_readers_see_each_save(admin_client):
 
     def bar(url):
         page = BeautifulSoup(admin_client.get(url).content, "html.parser")
-        line = page.select_one(".submit-row .submit-publication")
+        line = page.select_one(".submit-row .submit-publication .label-long")
         return line and line.get_text()
 
     live = ArticleFactory()
@@ -471,6 +471,12 @@ def test_the_save_bar_says_whether_readers_see_each_save(admin_client):
     assert bar(f"/admin/articles/article/{coming.pk}/change/") == (
         f"Scheduled for {when}: readers do not see it yet."
     )
+    # A phone's form of it, one line above the buttons at 375 px.
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/article/{coming.pk}/change/").content, "html.parser"
+    )
+    short = page.select_one(".submit-row .submit-publication .label-short").get_text()
+    assert short == f"Scheduled for {when}: not live yet."
     assert bar("/admin/articles/article/add/") is None
 
 

@@ -833,7 +833,7 @@ def test_the_publication_line_says_it_holds_until_the_save_while_status_says_oth
     expect(line).to_have_text(f"{saved} until you save; then Draft.")
     # The Save bar's line says what the saved article is, and while the edit would change
     # that, what the save makes it.
-    bar = page.locator(".submit-row .submit-publication")
+    bar = page.locator(".submit-row .submit-publication .label-long")
     expect(bar).to_have_text("Draft when you save.")
     page.get_by_label("Status:").select_option("published")
     expect(bar).to_have_text(f"{saved}: readers do not see it yet.")
@@ -842,6 +842,67 @@ def test_the_publication_line_says_it_holds_until_the_save_while_status_says_oth
     expect(page.locator(".messagelist")).to_contain_text("Saved as a draft")
     expect(line).to_have_text("Draft")
     expect(bar).to_have_text("Draft: readers do not see it.")
+    assert console_errors == []
+
+
+BAR_LAYOUT = """() => {
+    const bar = document.querySelector(".submit-row").getBoundingClientRect();
+    const line = document.querySelector(".submit-row .submit-publication");
+    const box = line.getBoundingClientRect();
+    const buttons = [...document.querySelectorAll(".submit-row > :is(button, input, a)")]
+        .map((button) => button.getBoundingClientRect());
+    return {
+        bar: bar.height, barTop: bar.top, window: innerHeight,
+        line: [box.top, box.bottom, box.left, box.right], shown: line.checkVisibility(),
+        oneLine: box.height <= parseFloat(getComputedStyle(line).lineHeight) + 1,
+        whole: line.scrollWidth <= line.clientWidth,
+        buttonTops: buttons.map((b) => Math.round(b.top)),
+        buttonsTop: Math.min(...buttons.map((b) => b.top)),
+        buttonsBottom: Math.max(...buttons.map((b) => b.bottom)),
+    };
+}"""
+
+
+@pytest.mark.parametrize(
+    "published_in", [datetime.timedelta(days=-1), datetime.timedelta(days=3), None]
+)
+def test_a_phones_save_bar_says_in_one_line_whether_a_save_goes_live(
+    page, live_server, editor, console_errors, published_in
+):
+    """On a phone the Save bar hid its publication line (no room beside four buttons): only the
+    Publication line far down the form said whether Save went live. It is a line of its own
+    above the buttons, whole on one line at 375 px, the buttons still one row under it, and
+    the bar at most 20 px taller than its 58 px before."""
+    when = None if published_in is None else timezone.now() + published_in
+    article = ArticleFactory(
+        author=editor,
+        status=Article.Status.DRAFT if when is None else Article.Status.PUBLISHED,
+        published_at=when,
+    )
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    if when is None:
+        said = "Draft: readers do not see it."
+    elif when > timezone.now():
+        said = f"Scheduled for {timezone.localtime(when):%-d %b %Y, %H:%M}: not live yet."
+    else:
+        said = "Published: readers see each save at once."
+    line = page.locator(".submit-row .submit-publication .label-short")
+    expect(line).to_have_text(said)
+    layout = page.evaluate(BAR_LAYOUT)
+    assert layout["shown"] and layout["oneLine"] and layout["whole"], layout
+    _top, bottom, left, right = layout["line"]
+    assert left >= 0 and right <= PHONE["width"]
+    assert bottom <= layout["buttonsTop"]  # above the buttons, over none of them
+    assert len(set(layout["buttonTops"])) == 1  # the buttons one row
+    assert layout["bar"] <= 58 + 20, layout  # 58 px before: the line adds 16 px and a gap
+    assert layout["barTop"] + layout["bar"] <= layout["window"]
+    # The line follows Status as edited, in the same one line.
+    page.get_by_label("Status:").select_option("draft" if when else "published")
+    expect(line).to_contain_text("when you save.")
+    layout = page.evaluate(BAR_LAYOUT)
+    assert layout["oneLine"] and layout["whole"], layout
     assert console_errors == []
 
 
@@ -1647,7 +1708,9 @@ def test_the_save_bar_is_one_compact_row_on_a_phone_with_every_action(
     actions.append(row.get_by_role("link", name="Delete"))
     boxes = [action.bounding_box() for action in actions]
     assert len({round(box["y"]) for box in boxes}) == 1, boxes  # one row
-    assert row.bounding_box()["height"] <= 60, row.bounding_box()
+    # A saved article's bar has its publication line too, one line above the buttons.
+    limit = 60 + 18 if kind == "article" else 60
+    assert row.bounding_box()["height"] <= limit, row.bounding_box()
     assert all(box["height"] >= 44 for box in boxes), boxes  # still a finger's target
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
