@@ -125,7 +125,8 @@ def has_visible_text(text: str) -> bool:
 # What Django's urlize can make a link of (``django.utils.html.Urlizer``): "http(s)://", an
 # email address, "www." or a name ending in one of the seven top-level domains it knows. In a
 # text with none of these it only escapes each word, as ``escape`` does the whole text at once.
-_MAYBE_LINK = re.compile(r"[:@]|www\.|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
+# A colon alone links nothing ("Update: ...", "at 10:30"): only as part of "://".
+_MAYBE_LINK = re.compile(r"@|://|www\.|\.(?:com|edu|gov|int|mil|net|org)", re.IGNORECASE)
 
 
 def render_comment_text(text: str) -> str:

@@ -26,6 +26,8 @@ def test_render_links_bare_urls_with_ugc_rel():
         '<b>bold</b> & "quoted" (it\'s fine) [see above]...\r\n\r\nA new paragraph.\nA line.',
         "Full stop after a word ending in org. Or net.work, or .co.uk, or nhs.uk.",
         "Ask at example.org or WWW.NHS.UK, mail me@example.org, or https://example.org/a?b=1.",
+        "Update: it settled by 10:30 (ratio 1:2); see: http:/broken and ftp:x.",
+        "Links still: HTTPS://Example.org/a:b and (http://[::1]:80/x).",
     ],
 )
 def test_text_urlize_could_not_link_renders_as_urlize_makes_it(text):
@@ -35,6 +37,17 @@ def test_text_urlize_could_not_link_renders_as_urlize_makes_it(text):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(text_module, "_MAYBE_LINK", always)
         assert render_comment_text(text) == shown
+
+
+def test_a_colon_alone_does_not_send_the_text_through_urlize(monkeypatch):
+    """Only "://" of a colon can make a link: "Update: ..." or "10:30" is plain text."""
+
+    def urlize(*args, **kwargs):
+        raise AssertionError("urlize called")
+
+    monkeypatch.setattr(text_module, "urlize", urlize)
+    html = render_comment_text("Update: it settled by 10:30 <b>")
+    assert html == "<p>Update: it settled by 10:30 &lt;b&gt;</p>"
 
 
 def test_count_links_counts_what_becomes_a_link():
