@@ -37,9 +37,16 @@ class Rules:
     version: str = ""
 
 
-def current() -> Rules:
-    """The lists as they are now: from the cache (one round trip), or read and cached."""
-    found = cache.get_many([VERSION_KEY, CACHE_KEY])
+# What ``current()`` reads from the cache: a caller may read them with its own keys.
+KEYS = (VERSION_KEY, CACHE_KEY)
+
+
+def current(found: dict | None = None) -> Rules:
+    """The lists as they are now: from the cache (one round trip), or read and cached.
+
+    ``found``: what ``cache.get_many`` returned for ``KEYS`` (and other keys), read already."""
+    if found is None:
+        found = cache.get_many(KEYS)
     version, rules = found.get(VERSION_KEY), found.get(CACHE_KEY)
     if version is None:
         version = uuid.uuid4().hex

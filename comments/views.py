@@ -14,6 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.http import HttpResponse
@@ -25,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_comments.models import Comment as ContribComment
 
+from articles import pagecache
 from comments import health, notifications, rules, trust
 from comments.forms import FORM_COOKIE, CommentForm, issue_form_token
 from comments.models import Comment, CrisisSupport, VerifiedEmail, comment_url
@@ -216,6 +218,10 @@ def post_comment(request):
     if not _from_this_site(request):
         reason = "This form was sent from another website, so it was not accepted."
         return _problem(request, None, None, reason, 403)
+    # One cache round trip for the page version (the article's copy is kept under it) and the
+    # rule lists, where each took one.
+    found = cache.get_many([pagecache.VERSION_KEY, *rules.KEYS])
+    request.page_version = found.get(pagecache.VERSION_KEY) or pagecache.current_version()
     target = _target(request)
     if target is None:
         reason = "This comment does not belong to an article open for discussion."
@@ -266,9 +272,8 @@ def post_comment(request):
     nonce = form.nonce
     known_key = trust.commenter_key(request)
     # Read once: the moderation rules below take what was found here, and the lists.
-    lists = crisis = None
+    lists, crisis = rules.current(found), None
     if not known_key:
-        lists = rules.current()
         crisis = health.crisis_phrases_in(form.cleaned_data["comment"], lists)
     looked_up = bool(known_key or crisis)
     if looked_up:

@@ -1,9 +1,10 @@
 """The moderation lists are cached between posts, and a change reaches the very next post."""
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 
+from articles import pagecache
 from comments import rules
 from comments.models import Comment, CrisisPhrase, MedicalClaimPattern, ModerationWord
 
@@ -24,10 +25,52 @@ def test_a_post_reads_the_lists_once(post, article, monkeypatch, second_post):
     if second_post:
         post(article, comment="A first comment: this browser now has a commenter key.")
     reads = []
-    monkeypatch.setattr(rules, "current", lambda real=rules.current: reads.append(1) or real())
+    real = rules.current
+    monkeypatch.setattr(rules, "current", lambda *found: reads.append(1) or real(*found))
     response = post(article, comment="Physio made it worse for a week, then better.")
     assert response.status_code == 303
     assert len(reads) == 1
+
+
+def test_a_post_reads_the_lists_with_the_page_version(post, article, monkeypatch):
+    """The page version (the post's copy of the article is kept under it) and the lists
+    come in one cache round trip: the page version is read by no other."""
+    pagecache.current_version()  # as on a running site: the version exists
+    reads, inside = [], []
+    default = caches["default"]
+    get, get_many = default.get, default.get_many
+
+    def spied_get(key, *args, **kwargs):
+        if not inside:  # not the local memory cache's get_many, which calls get for each key
+            reads.append([key])
+        return get(key, *args, **kwargs)
+
+    def spied_get_many(keys, **kwargs):
+        reads.append(list(keys))
+        inside.append(1)
+        try:
+            return get_many(keys, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(default, "get", spied_get)
+    monkeypatch.setattr(default, "get_many", spied_get_many)
+    response = post(article, comment="Physio made it worse for a week, then better.")
+    assert response.status_code == 303
+    assert [keys for keys in reads if pagecache.VERSION_KEY in keys] == [
+        [pagecache.VERSION_KEY, *rules.KEYS]
+    ]
+
+
+def test_an_article_closed_after_a_post_refuses_the_next(post, article):
+    """The post's copy of the article is kept under the page version it read with the lists:
+    closing the article moves the version on, and the next post reads it again."""
+    assert post(article, comment="A first comment: the article is now kept.").status_code == 303
+    article.allow_comments = False
+    article.save()
+    response = post(article, comment="A second comment, after the article was closed.")
+    assert response.status_code == 403
+    assert Comment.objects.count() == 1
 
 
 def test_a_word_added_in_the_admin_holds_the_next_comment(post, article, admin_client):
