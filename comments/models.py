@@ -333,7 +333,13 @@ class TrustedCommenter(models.Model):
 
 
 class ModeratorProfile(models.Model):
-    """What readers see of a moderator: the name on their replies written as the site."""
+    """A moderator's own settings: the name readers see on their replies written as the site,
+    and which moderation emails they get. No row: the defaults."""
+
+    class Emails(models.TextChoices):
+        ALL = "all", _("Every held comment, and urgent ones at once")
+        URGENT = "urgent", _("Only urgent comments (a writer who may be in crisis)")
+        NONE = "none", _("None")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_profile"
@@ -346,6 +352,9 @@ class ModeratorProfile(models.Model):
             "Shown to readers on your replies written as the site. Leave empty to show the "
             "site's name. Your login name is never shown."
         ),
+    )
+    emails = models.CharField(
+        _("moderation emails"), max_length=10, choices=Emails, default=Emails.ALL
     )
 
     class Meta:

@@ -28,7 +28,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from comments.models import Comment, VerifiedEmail, comment_url
+from comments.models import Comment, ModeratorProfile, VerifiedEmail, comment_url
 from comments.trust import CONFIRM_MAX_AGE, sign_comment
 from nervepain import cache
 from nervepain.cache import counters
@@ -201,20 +201,54 @@ def _over_burst_limit() -> bool:
     return this_minute > settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE
 
 
-def _moderators(only: list[int | str] | None = None) -> dict[str, int]:
-    """The moderators: {address: user id}; on a retry, ``only`` those a failed send did not
-    reach, if they are moderators still. A retry names them by user id; one queued before
-    retries did so names them by address, and is honoured too."""
+def _moderator_accounts():
+    """Those who get moderation emails, whatever they chose: active staff with an email, in
+    the Moderators group or superusers; as rows of (id, address, choice or None for the
+    default), by address."""
     users = get_user_model().objects.filter(is_active=True, is_staff=True).exclude(email="")
-    users = users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True))
+    users = users.filter(Q(groups__name=MODERATORS_GROUP) | Q(is_superuser=True)).distinct()
+    return users.order_by("email", "pk").values_list("pk", "email", "moderator_profile__emails")
+
+
+def _wants(choice: str | None, urgent: bool) -> bool:
+    """Whether a moderator who chose ``choice`` (None: no choice made, the default) gets an
+    email, urgent or not."""
+    choice = choice or ModeratorProfile.Emails.ALL
+    return choice == ModeratorProfile.Emails.ALL or (
+        urgent and choice == ModeratorProfile.Emails.URGENT
+    )
+
+
+def _moderators(only: list[int | str] | None = None, *, urgent: bool = False) -> dict[str, int]:
+    """The moderators who chose to get this email: {address: user id}. A held comment's email
+    goes to those who chose every one (the default); an urgent one (its writer may be in
+    crisis, or a reader is worried about them) to those too, and to those who chose "only
+    urgent". On a retry, ``only`` those a failed send did not reach, if they would get it
+    still. A retry names them by user id; one queued before retries did so names them by
+    address, and is honoured too.
+
+    An urgent email always reaches someone: when no moderator chose to get it (each chose
+    "None"), it goes to every moderator, as before there was a choice. Refusing "None" to the
+    last one who gets urgent emails would not do: a moderator leaving the group, losing staff
+    status or their address later leaves the same silence, and nobody is asked then. The
+    settings page warns the last one, and the footer says so to everyone."""
+    accounts = list(_moderator_accounts())
+    chosen = [(pk, address) for pk, address, choice in accounts if _wants(choice, urgent)]
+    if urgent and not chosen:
+        chosen = [(pk, address) for pk, address, _choice in accounts]
     if only is not None:
-        ids = [key for key in only if isinstance(key, int)]
-        addresses = [key for key in only if isinstance(key, str)]
-        users = users.filter(Q(pk__in=ids) | Q(email__in=addresses))
+        chosen = [(pk, address) for pk, address in chosen if pk in only or address in only]
     moderators = {}
-    for pk, address in users.order_by("email", "pk").values_list("pk", "email"):
+    for pk, address in chosen:
         moderators.setdefault(address, pk)  # one email to an address two accounts share
     return moderators
+
+
+def gets_urgent_emails_alone(user) -> bool:
+    """Whether ``user`` is the only moderator who chose to get urgent emails: with "None",
+    they would get them still (``_moderators``)."""
+    chosen = [pk for pk, _address, choice in _moderator_accounts() if _wants(choice, True)]
+    return chosen == [user.pk]
 
 
 # A subject fits a phone's mail list and RFC 5322's 78-character line: the article's title
@@ -276,7 +310,7 @@ def notify_moderators(
     comment = _with_answered(held).first()
     if comment is None:
         return "no longer pending"
-    recipients = _moderators(only)
+    recipients = _moderators(only, urgent=comment.urgent)
     if not recipients:
         return "no moderators"
     context = {
@@ -309,6 +343,7 @@ def notify_moderators(
             )
             for action, label in (("approve", "Approve"), ("spam", "Spam"), ("remove", "Remove"))
         ],
+        "email_settings_url": _email_settings_url(),
     }
     subject = _subject("A comment is waiting for moderation", comment)
     if comment.urgent:
@@ -323,6 +358,11 @@ def notify_moderators(
         recipients,
     )
     return "sent"
+
+
+def _email_settings_url() -> str:
+    """Where a moderator chooses which of these emails they get: the footer's link."""
+    return absolute(reverse("comments-email-settings"))
 
 
 def _with_answered(comments):
@@ -360,7 +400,7 @@ def notify_worried(comment_id: int, attempt: int = 1, only: list[int | str] | No
     comment = _with_answered(public).first()
     if comment is None:
         return "no longer public"
-    recipients = _moderators(only)
+    recipients = _moderators(only, urgent=True)
     if not recipients:
         return "no moderators"
     reports = comment.reports_since_decision().unhandled_worries()
@@ -378,6 +418,7 @@ def notify_worried(comment_id: int, attempt: int = 1, only: list[int | str] | No
                 args=[comment.pk],
             )
         ),
+        "email_settings_url": _email_settings_url(),
     }
     _send(
         notify_worried,

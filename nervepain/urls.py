@@ -8,6 +8,7 @@ from django.views.generic import RedirectView, TemplateView
 
 from articles.uploads import StaffImageUploadView, StaffMarkdownifyView, StaffUploadedImagesView
 from articles.views import SearchView
+from comments.email_settings import email_settings
 from comments.overview import overview as comments_overview
 from nervepain.login import admin_login
 
@@ -23,6 +24,13 @@ urlpatterns = [
         f"{settings.ADMIN_PATH}comments/overview/",
         admin.site.admin_view(comments_overview),
         name="comments-overview",
+    ),
+    # A moderator's own choice of moderation emails, linked from the admin's user tools and
+    # from the emails' footer.
+    path(
+        f"{settings.ADMIN_PATH}comments/email-settings/",
+        admin.site.admin_view(email_settings),
+        name="comments-email-settings",
     ),
     # The publisher's pages moved from "Flat pages" to "Pages" under Articles: old bookmarks
     # follow them.

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
 from comments import notifications
-from comments.models import Comment, VerifiedEmail
+from comments.models import Comment, ModeratorProfile, VerifiedEmail
 from comments.privacy import erase_commenter
 from comments.trust import sign_comment
 from tests.comments.conftest import form_data, send
@@ -337,22 +337,97 @@ def test_an_urgent_email_opens_with_what_is_urgent_and_what_to_do_first(moderato
 
 
 @pytest.mark.parametrize("kind", ["held", "urgent", "worried"])
-def test_a_moderators_email_says_why_it_came_and_what_stops_it(moderator, article, kind):
-    """Nothing said why a moderator got these emails, nor how to stop them. The footer says
-    who gets them (the Moderators group, superusers) and what stops them, and that is true:
-    out of the group, the same email no longer comes."""
+def test_a_moderators_email_says_why_it_came_and_where_to_choose_which(
+    moderator, moderator_client, article, kind
+):
+    """Nothing said why a moderator got these emails, nor how to stop them; then the footer
+    said only an administrator could, by taking the account out of the Moderators group. It
+    says who gets them and links to the moderator's own choice, and both are true: the link
+    opens their page, and out of the group the same email no longer comes."""
     message = email_of(kind, article)
     footer = message.body.split("\n-- \n")[1]
     assert footer.startswith("You get this because you are a moderator of nervepain:")
     words = " ".join(footer.split())
     assert f"in the {notifications.MODERATORS_GROUP} group or a superuser" in words
-    assert "take your account out of the Moderators group" in words
+    assert "every held comment and urgent ones at once (the default), only urgent" in words
+    assert "ask an administrator" not in words
+    settings_url = "https://nervepain.example/admin/comments/email-settings/"
+    assert settings_url in footer.splitlines()
+    page = moderator_client.get(settings_url.removeprefix("https://nervepain.example"))
+    assert page.status_code == 200
     assert all(len(line) <= 78 for line in footer.splitlines())
-    # What the footer says stops them does: out of the group, a moderator gets no more of
-    # them; a superuser does, as it says.
+    # A superuser gets them as long as they are one; out of the group, a moderator does not.
     UserFactory(is_staff=True, is_superuser=True, email="root@example.org")
     moderator.groups.clear()
     assert set(notifications._moderators()) == {"root@example.org"}
+
+
+def recipients_of(kind, article):
+    """Who got the email of this kind ("held", "urgent", "worried") about a new comment."""
+    mail.outbox.clear()
+    if kind == "worried":
+        comment = CommentFactory(article=article, state=Comment.State.PUBLISHED)
+        notifications.notify_worried.call(comment.pk)
+    else:
+        comment = CommentFactory(article=article, state="pending", urgent=kind == "urgent")
+        notifications.notify_moderators.call(comment.pk)
+    return {address for message in mail.outbox for address in message.to}
+
+
+@pytest.mark.parametrize(
+    "choice, gets",
+    [
+        (None, {"held", "urgent", "worried"}),  # no choice made: every one, as before
+        ("all", {"held", "urgent", "worried"}),
+        ("urgent", {"urgent", "worried"}),
+        ("none", set()),
+    ],
+)
+def test_a_moderator_gets_the_moderation_emails_they_chose(moderators, article, choice, gets):
+    """A moderator on holiday, or working the queue all day, wanted fewer emails without
+    losing the right to moderate; only an administrator could stop them, for all of them.
+    Each chooses: every held comment, only urgent ones (a writer who may be in crisis, or a
+    reader worried about one), or none. Another moderator's choice changes nothing of theirs."""
+    if choice:
+        ModeratorProfile.objects.create(user=moderators, emails=choice)
+    for kind in ["held", "urgent", "worried"]:
+        received = recipients_of(kind, article)
+        assert ("mod@example.org" in received) == (kind in gets), kind
+        assert "root@example.org" in received, kind
+
+
+def test_an_urgent_email_reaches_every_moderator_when_each_chose_none(moderators, article):
+    """With every moderator on "None", an urgent comment reached nobody: a writer in crisis
+    waited unseen. It goes to every moderator then, as before there was a choice; a held
+    comment's email does not (it waits in the queue)."""
+    root = get_user_model().objects.get(email="root@example.org")
+    for user in (moderators, root):
+        ModeratorProfile.objects.create(user=user, emails="none")
+    assert recipients_of("held", article) == set()
+    everyone = {"mod@example.org", "root@example.org"}
+    assert recipients_of("urgent", article) == everyone
+    assert recipients_of("worried", article) == everyone
+    # One moderator choosing to get urgent emails is enough: "None" is honoured again.
+    ModeratorProfile.objects.filter(user=root).update(emails="urgent")
+    assert recipients_of("urgent", article) == {"root@example.org"}
+    assert recipients_of("worried", article) == {"root@example.org"}
+
+
+def test_a_retry_honours_the_choice_made_since(moderators, article):
+    """A retry mails those a failed send did not reach if they would get the email still: a
+    moderator who chose "None" in the meantime is left out, unless nobody else would get an
+    urgent one."""
+    users = get_user_model().objects
+    both = [users.get(email=a).pk for a in ("mod@example.org", "root@example.org")]
+    ModeratorProfile.objects.create(user=moderators, emails="none")
+    held = CommentFactory(article=article, state="pending")
+    notifications.notify_moderators.call(held.pk, attempt=2, only=both)
+    assert [m.to for m in mail.outbox] == [["root@example.org"]]
+    mail.outbox.clear()
+    ModeratorProfile.objects.create(user=users.get(email="root@example.org"), emails="none")
+    urgent = CommentFactory(article=article, state="pending", urgent=True)
+    notifications.notify_moderators.call(urgent.pk, attempt=2, only=[moderators.pk])
+    assert [m.to for m in mail.outbox] == [["mod@example.org"]]
 
 
 @pytest.mark.parametrize("kind", ["reply", "confirm"])
