@@ -23,7 +23,12 @@ class EmailsForm(forms.ModelForm):
     class Meta:
         model = ModeratorProfile
         fields = ["emails"]
-        widgets = {"emails": forms.RadioSelect}
+        # The admin's class for a list of radio buttons (ModelAdmin.radio_fields).
+        widgets = {
+            "emails": forms.RadioSelect(
+                attrs={"class": "radiolist", "aria-describedby": "email-settings-help"}
+            )
+        }
         labels = {"emails": "Moderation emails"}
 
 

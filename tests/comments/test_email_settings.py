@@ -25,7 +25,7 @@ def test_a_moderator_sees_where_the_emails_go_and_what_they_get(moderator_client
     assert "Moderation emails go to mod@example.org. To change it, ask an administrator." in text
     checked = page.select_one('input[name="emails"][checked]')
     assert checked["value"] == "all"
-    labels = [label.text for label in page.select('input[name="emails"] + label')]
+    labels = [label.text.strip() for label in page.select("#id_emails label")]
     assert labels == [
         "Every held comment, and urgent ones at once",
         "Only urgent comments (a writer who may be in crisis)",
