@@ -68,6 +68,7 @@ def test_admin_screens(page, live_server, workspace, width):
         "/admin/articles/publisherpage/links/",
         f"/admin/comments/comment/?article={workspace.pk}&state=pending",
         "/admin/comments/comment/?state=spam",
+        "/admin/comments/email-settings/",
     ):
         page.goto(live_server.url + path)
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
