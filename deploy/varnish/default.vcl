@@ -9,13 +9,17 @@ vcl 4.1;
 # for a logged-in user or a commenter) goes to Django.
 #
 # backends.vcl, beside this file or on vcl_path, names the web nodes, adds them to the "web"
-# round-robin director (a node failing its health probe is skipped) and lists the addresses allowed to purge (acl purgers): the web nodes
-# and their task workers. scripts/varnish-backends.sh writes one.
+# round-robin director (a node failing its health probe is skipped) and again, unprobed, to
+# "web_anyway" (tried when every node fails its probe), and lists the addresses allowed to
+# purge (acl purgers): the web nodes and their task workers. scripts/varnish-backends.sh
+# writes one.
 
 import directors;
+import std;
 
 sub vcl_init {
     new web = directors.round_robin();
+    new web_anyway = directors.round_robin();
 }
 
 # The nodes, their own vcl_init (Varnish runs both, in order) adding them to "web", and the ACL.
@@ -23,6 +27,12 @@ include "backends.vcl";
 
 sub vcl_recv {
     set req.backend_hint = web.backend();
+    # Every node sick (the only one, or all of them too busy to answer their probe in time):
+    # try them anyway rather than answer 503 at once. A node that is down refuses at once and
+    # the reader gets the same 503; one that is only slow serves its readers late.
+    if (!std.healthy(req.backend_hint)) {
+        set req.backend_hint = web_anyway.backend();
+    }
 
     if (req.method == "BAN") {
         if (client.ip !~ purgers) {
