@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Links the site writes (canonical, feeds, sitemap, email) follow it unless DJANGO_SITE_URL is set.
 PORT ?= 8000
 
-.PHONY: run serve serve-front worker loadtest bench bench-moderation clear-ips clear-spam test lint format superuser venv venv-dev clean lighthouse \
+.PHONY: run serve serve-front worker loadtest bench bench-moderation bench-wordpress clear-ips clear-spam test lint format superuser venv venv-dev clean lighthouse \
 	screenshots
 
 $(BIN)/python:
@@ -59,6 +59,12 @@ bench: venv
 ## bench-moderation: the moderation queue, row actions and email links on 1,000,000 comments
 bench-moderation: venv
 	scripts/bench-moderation.sh
+
+## bench-wordpress: posting a comment here and on WordPress (Debian's, PHP-FPM with opcache, nginx,
+## MariaDB), in alternating rounds; installs the Debian packages as root (a few minutes)
+# Not part of `make test` or CI. Options: make bench-wordpress ARGS="--rounds 6 --posts 200"
+bench-wordpress: venv
+	scripts/bench-wordpress.sh $(ARGS)
 
 ## clear-ips: forget commenters' IP addresses older than COMMENTS_IP_RETENTION_DAYS (30); for
 ## a daily cron job, run with the site's environment (DATABASE_URL, DJANGO_SECRET_KEY...)

@@ -449,8 +449,6 @@ def post_comments(server, count, connections, warmup):
     (and up to 170-280 ms in runs where the machine stalled then). Like the pages, which are
     fetched before wrk measures them, posting is measured once it runs.
     """
-    latencies, statuses, lock = [], {}, threading.Lock()
-    counter = iter(range(warmup + count))
     log_start = server.access_log.stat().st_size
     # The form's hidden fields are the same for every reader (its one-time token comes in a
     # cookie with each page): read them once, so that the clients' threads do not spend their
@@ -459,40 +457,71 @@ def post_comments(server, count, connections, warmup):
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
     before = server.cpu_seconds()
 
+    def page_view_and_post(n):
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
+        )
+        # A fresh form: the page as a browser gets it (compressed), with its token cookie.
+        form = urllib.request.Request(server.base + ARTICLE, headers=GZIP)
+        opener.open(form, timeout=10).read()
+        data = {
+            **fields,
+            "name": f"Bench {n}",
+            "email": f"bench{n}@example.org",
+            "comment": f"Benchmark comment {n}: " + " ".join(WORDS[: 20 + n % 30]),
+            "honeypot": "",
+        }
+        return timed_post(opener, server.base + "/comments/post/", data)
+
+    row = post_in_threads(page_view_and_post, count, connections, warmup)
+    cpu = server.cpu_seconds() - before
+    server_times = server.post_durations(log_start)[warmup:]
+    return {
+        **row,
+        # Each post also fetched its form: CPU covers both, so it is per form-and-post.
+        "cpu_ms_per_request": round(cpu * 1000 / (warmup + count), 2),
+        # The same posts as gunicorn timed them (from reading the request to the last byte):
+        # a slow post here is slow in the server; one slow only above was slow outside it.
+        "server_p50_ms": percentile(server_times, 0.5),
+        "server_p99_ms": percentile(server_times, 0.99),
+    }
+
+
+def timed_post(opener, url, data):
+    """POST ``data`` as a form (redirects not followed): the status and the milliseconds."""
+    body = urllib.parse.urlencode(data).encode()
+    started = time.perf_counter()
+    try:
+        with opener.open(url, body, timeout=10) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    return status, (time.perf_counter() - started) * 1000
+
+
+def post_in_threads(post, count, connections, warmup):
+    """Call ``post(n)`` (which returns the status and milliseconds of a post) for ``warmup``
+    and then ``count`` numbers n, from ``connections`` threads at once: posts per second (all
+    of them), p50 and p99 of the ``count``, and their statuses. Shared with
+    scripts/bench_wordpress.py, so both sites are posted to by the same client."""
+    latencies, statuses, lock = [], {}, threading.Lock()
+    counter = iter(range(warmup + count))
+
     def client():
         while True:
             with lock:
                 n = next(counter, None)
             if n is None:
                 return
-            opener = urllib.request.build_opener(
-                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect()
-            )
-            # A fresh form: the page as a browser gets it (compressed), with its token cookie.
-            form = urllib.request.Request(server.base + ARTICLE, headers=GZIP)
-            opener.open(form, timeout=10).read()
-            data = {
-                **fields,
-                "name": f"Bench {n}",
-                "email": f"bench{n}@example.org",
-                "comment": f"Benchmark comment {n}: " + " ".join(WORDS[: 20 + n % 30]),
-                "honeypot": "",
-            }
-            body = urllib.parse.urlencode(data).encode()
-            started = time.perf_counter()
-            try:
-                with opener.open(server.base + "/comments/post/", body, timeout=10) as response:
-                    status = response.status
-            except urllib.error.HTTPError as error:
-                status = error.code
-            elapsed = (time.perf_counter() - started) * 1000
+            status, elapsed = post(n)
             if n < warmup:
                 continue
             with lock:
                 latencies.append(elapsed)
                 statuses[status] = statuses.get(status, 0) + 1
 
-    threads = [threading.Thread(target=client) for _ in range(connections)]
+    # Daemons: a run stopped halfway (Ctrl-C, SIGTERM) exits without waiting for them.
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(connections)]
     # This process holds Django and the comments it loaded: its own garbage collections would
     # be timed as the server's latency.
     gc.collect()
@@ -504,19 +533,11 @@ def post_comments(server, count, connections, warmup):
         thread.join()
     wall = time.perf_counter() - started
     gc.enable()
-    cpu = server.cpu_seconds() - before
-    server_times = server.post_durations(log_start)[warmup:]
     return {
         "requests_per_s": round((warmup + count) / wall, 1),
         "p50_ms": percentile(latencies, 0.5),
         "p99_ms": percentile(latencies, 0.99),
-        # Each post also fetched its form: CPU covers both, so it is per form-and-post.
-        "cpu_ms_per_request": round(cpu * 1000 / (warmup + count), 2),
         "statuses": statuses,
-        # The same posts as gunicorn timed them (from reading the request to the last byte):
-        # a slow post here is slow in the server; one slow only above was slow outside it.
-        "server_p50_ms": percentile(server_times, 0.5),
-        "server_p99_ms": percentile(server_times, 0.99),
     }
 
 
