@@ -470,6 +470,10 @@ def main():
         site = Site(workdir, children)
         wordpress = WordPress(workdir, children, *site.article())
         runs = run_rounds(site, wordpress, args)
+        pages = {
+            "this site's article": page_bytes(site.server.base + bench.ARTICLE),
+            "WordPress's post": page_bytes(wordpress.post_url),
+        }
     except KeyboardInterrupt:
         sys.exit("bench-wordpress: interrupted")
     finally:
@@ -497,16 +501,29 @@ def main():
             f"{row['posts_per_s_max']}) | {row['p50_ms_median']} | {row['p99_ms_min']}-"
             f"{row['p99_ms_max']} | {row['cpu_ms_per_post_median']} |"
         )
+    viewed = ", ".join(
+        f"{name} {raw:,} bytes ({packed:,} gzip)" for name, (raw, packed) in pages.items()
+    )
+    lines.append(f"\nPages viewed: {viewed}.")
     lines.append(
-        f"\nThis site: {ours / alone:.2f}x WordPress's post alone, {ours / with_view:.2f}x "
+        f"This site: {ours / alone:.2f}x WordPress's post alone, {ours / with_view:.2f}x "
         "WordPress with its page view (medians; the target is 2x the post alone)."
     )
     table = "\n".join(lines)
     out = Path(args.out)
     out.mkdir(exist_ok=True)
-    (out / "bench-wordpress.json").write_text(json.dumps({"runs": runs, "rows": rows}, indent=2))
+    (out / "bench-wordpress.json").write_text(
+        json.dumps({"runs": runs, "rows": rows, "pages": pages}, indent=2)
+    )
     (out / "bench-wordpress.md").write_text(table + "\n")
     print(table)
+
+
+def page_bytes(url):
+    """A page's size as served, raw and gzip (each from a new browser, with no cookie)."""
+    raw, _ = bench.fetch(url, gzip_ok=False)
+    packed, _ = bench.fetch(url, gzip_ok=True)
+    return len(raw), len(packed)
 
 
 def wordpress_version():
