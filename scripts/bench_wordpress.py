@@ -129,6 +129,7 @@ echo json_encode(['opcache' => (opcache_get_status(false) ?: [])['opcache_enable
 
 
 def php_string(value):
+    """A PHP string literal (single-quoted) for ``value``."""
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
