@@ -23,7 +23,7 @@ command -v mysql >/dev/null || { echo "make bench-wordpress needs the mysql clie
 export PATH="$PATH:/usr/sbin"
 # This site as `make bench` runs it (scripts/bench.sh), on databases of its own.
 export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/nervepain_bench_wp}"
-export REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/13}"
+export REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/10}"
 export DJANGO_STATIC_ROOT="${TMPDIR:-/tmp}/nervepain-bench-wp-static"
 export COMMENTS_MIN_SECONDS=0 COMMENTS_RATE_LIMIT=1000000
 export WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
