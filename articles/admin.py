@@ -1209,14 +1209,21 @@ class ArticleAdmin(
                 ]
             },
         ),
+        # Right after the text, as WordPress keeps its Publish box at the top of its sidebar:
+        # under the image and the review, an editor scrolled past both to publish, schedule or
+        # unpublish. Its class gives it the id "publishing" (change_form.html), the Save bar's
+        # "Change" link's target.
+        (
+            _("Publishing"),
+            {
+                "fields": ["publication", "status", "published_at", "author", "byline"],
+                "classes": ["publishing"],
+            },
+        ),
         (_("Featured image"), {"fields": ["featured_image", "featured_image_alt"]}),
         (
             _("Medical review"),
             {"fields": ["reviewed_by", "last_reviewed", "sign_off_by", "next_review_due"]},
-        ),
-        (
-            _("Publishing"),
-            {"fields": ["publication", "status", "published_at", "author", "byline"]},
         ),
         (_("Discussion"), {"fields": ["allow_comments", "moderate_all_comments"]}),
         (_("Call-to-action"), {"fields": ["call_to_action"]}),
@@ -1280,9 +1287,9 @@ class ArticleAdmin(
         return grade_hint(reading_grade(analyse(obj.body_html).text))
 
     def publication_bar(self, obj):
-        """The saved publication, in the Save bar at the window's foot: Publishing sits far
-        below the text, and a writer at the text did not know whether Save changed what
-        readers see (Ghost keeps "Published" or "Draft" beside its Update button)."""
+        """The saved publication, in the Save bar at the window's foot: Publishing is out of
+        sight while one writes, and a writer at the text did not know whether Save changed
+        what readers see (Ghost keeps "Published" or "Draft" beside its Update button)."""
         if obj.status == Article.Status.DRAFT or obj.published_at is None:
             return _("Draft: readers do not see it.")
         if obj.is_scheduled:

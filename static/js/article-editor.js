@@ -914,6 +914,19 @@
   });
   followPublishDate(); // a form sent back to be corrected holds the date typed
 
+  // The Save bar's "Change" is an anchor to the Publishing fieldset; here it also puts the
+  // focus on Status, where the editor publishes, schedules or unpublishes (the jump alone left
+  // the focus in the bar). The address keeps no #publishing: a save would come back to it.
+  var publishing = document.getElementById("publishing");
+  var changePublication = document.querySelector('.submit-row .submit-publication a[href="#publishing"]');
+  if (publishing && changePublication && statusBox) {
+    changePublication.addEventListener("click", function (event) {
+      event.preventDefault();
+      publishing.scrollIntoView({ block: "start" });
+      statusBox.focus({ preventScroll: true });
+    });
+  }
+
   /* --- The date and time boxes, and their calendar and clock, clear of the Save bar ---- */
   // The Save bar stays at the window's foot; the page's scroll-padding-bottom keeps a focused
   // field clear of it, but only the field itself: a publish Date box just above the bar kept

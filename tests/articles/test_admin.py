@@ -517,3 +517,42 @@ def test_the_summary_box_is_counted_not_cut_and_the_server_refuses_a_longer_one(
     page = BeautifulSoup(response.content, "html.parser")
     assert "at most 160 characters (it has 167)" in page.select_one(".field-summary").get_text()
     assert page.select_one("#id_summary")["value"] == long_summary
+
+
+@pytest.mark.parametrize("page", ["add", "change"])
+def test_publishing_follows_the_text_before_the_image_and_the_review(admin_client, page):
+    """Status and the publish date sat under the featured image and the medical review: an
+    editor scrolled past both to publish, schedule or unpublish. Publishing comes right after
+    the text (WordPress keeps its Publish box at the top of its sidebar), with a stable id."""
+    url = "/admin/articles/article/add/"
+    if page == "change":
+        url = f"/admin/articles/article/{ArticleFactory().pk}/change/"
+    form = BeautifulSoup(admin_client.get(url).content, "html.parser")
+    headings = [h.get_text() for h in form.select("#article_form fieldset > h2.fieldset-heading")]
+    assert headings[:5] == [
+        "Publishing",
+        "Featured image",
+        "Medical review",
+        "Discussion",
+        "Call-to-action",
+    ]
+    fieldsets = form.select("#article_form fieldset.module")
+    assert fieldsets[0].select_one("#id_body") and fieldsets[1].select_one("#id_status")
+    assert form.select_one("#publishing fieldset #id_status")
+
+
+def test_the_save_bars_line_links_to_publishing(admin_client):
+    """From the Save bar, one click reaches Status: its line is followed by "Change", named
+    "Change publication" for a screen reader, an anchor to the Publishing section (the
+    editor's script then focuses Status)."""
+    article = ArticleFactory(scheduled=True)
+    page = BeautifulSoup(
+        admin_client.get(f"/admin/articles/article/{article.pk}/change/").content, "html.parser"
+    )
+    line = page.select_one(".submit-row .submit-publication")
+    link = line.select_one("a")
+    assert link["href"] == "#publishing" and page.select_one("#publishing #id_status")
+    assert " ".join(link.get_text(" ").split()) == "Change publication"
+    assert link.select_one(".visually-hidden").get_text().strip() == "publication"
+    # After both forms of the sentence (a phone's and the whole one), which the script rewrites.
+    assert [child.name for child in line.find_all(recursive=False)] == ["span", "span", "a"]

@@ -906,6 +906,37 @@ def test_a_phones_save_bar_says_in_one_line_whether_a_save_goes_live(
     assert console_errors == []
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_save_bars_change_link_puts_the_focus_on_status(
+    page, live_server, editor, console_errors, viewport
+):
+    """To publish, schedule or unpublish, an editor at the text looked for Status down the
+    form. The Save bar's line ends in "Change" ("Change publication" to a screen reader),
+    whole beside a phone's longest line (a scheduled date), in the bar's 76 px there; it
+    brings Publishing into view with the focus on Status, and leaves the address as it was
+    (a save would come back to #publishing)."""
+    article = ArticleFactory(author=editor, scheduled=True)
+    page.set_viewport_size(viewport)
+    log_in(page, live_server)
+    url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    page.goto(url)
+    row = page.locator(".submit-row")
+    link = row.get_by_role("link", name="Change publication", exact=True)
+    expect(link).to_be_visible()
+    box, line = link.bounding_box(), row.locator(".submit-publication").bounding_box()
+    assert box["x"] + box["width"] <= min(line["x"] + line["width"], viewport["width"]), box
+    if viewport is PHONE:
+        assert row.bounding_box()["height"] <= 76, row.bounding_box()
+    status = page.get_by_label("Status:")
+    expect(status).not_to_be_in_viewport()
+    link.click()
+    expect(status).to_be_focused()
+    expect(status).to_be_in_viewport()
+    expect(page.locator("#publishing h2")).to_be_in_viewport()
+    assert page.url == url
+    assert console_errors == []
+
+
 def test_a_new_articles_publication_line_follows_status(page, live_server, editor, console_errors):
     """A new article's Publication line said "Draft until it is saved as published." whatever
     Status said, Published and Scheduled too. It says what the save will make it."""
