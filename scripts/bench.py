@@ -311,9 +311,11 @@ def start_varnish(port, backend_port, workdir):
     return Front(port, process)
 
 
-NGINX_CONF = """
+# nginx run from a temporary folder (``workdir``): its pid, logs and buffers there, nothing
+# in /etc or /var. Shared with scripts/bench_wordpress.py, whose nginx serves WordPress.
+NGINX_HEAD = """
 daemon off;
-worker_processes 2;
+worker_processes {workers};
 pid {workdir}/nginx.pid;
 error_log {workdir}/nginx-error.log;
 events {{ worker_connections 1024; }}
@@ -324,6 +326,11 @@ http {{
     fastcgi_temp_path {workdir}/fastcgi;
     uwsgi_temp_path {workdir}/uwsgi;
     scgi_temp_path {workdir}/scgi;
+"""
+
+NGINX_CONF = (
+    NGINX_HEAD
+    + """\
     types {{ text/html html; }}
     sendfile on;
     tcp_nopush on;
@@ -335,12 +342,15 @@ http {{
     }}
 }}
 """
+)
 
 
 def start_nginx(port, static_root, workdir):
     """nginx serving the static copies (and their .gz) as files: the ceiling for a cache."""
     conf = workdir / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(workdir=workdir, port=port, static_root=static_root))
+    conf.write_text(
+        NGINX_CONF.format(workers=2, workdir=workdir, port=port, static_root=static_root)
+    )
     process = subprocess.Popen(
         ["nginx", "-c", str(conf), "-p", str(workdir)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

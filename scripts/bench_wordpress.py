@@ -63,19 +63,9 @@ pm = static
 pm.max_children = 4
 """
 
-NGINX_CONF = """
-daemon off;
-worker_processes auto;
-pid {workdir}/nginx.pid;
-error_log {workdir}/nginx-error.log;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    client_body_temp_path {workdir}/body;
-    proxy_temp_path {workdir}/proxy;
-    fastcgi_temp_path {workdir}/fastcgi;
-    uwsgi_temp_path {workdir}/uwsgi;
-    scgi_temp_path {workdir}/scgi;
+NGINX_CONF = (
+    bench.NGINX_HEAD
+    + """\
     types {{ text/html html; text/css css; application/javascript js; }}
     keepalive_requests 100000;
     gzip on;
@@ -92,6 +82,7 @@ http {{
     }}
 }}
 """
+)
 
 WP_CONFIG = """<?php
 define('DB_NAME', {name});
@@ -216,7 +207,7 @@ class WordPress:
             command.append("-R")
         self.fpm = children.start(command)
         (workdir / "nginx.conf").write_text(
-            NGINX_CONF.format(workdir=workdir, port=PORT_WORDPRESS, site=self.site)
+            NGINX_CONF.format(workers="auto", workdir=workdir, port=PORT_WORDPRESS, site=self.site)
         )
         children.start(["nginx", "-c", str(workdir / "nginx.conf"), "-p", str(workdir)])
         probe = json.loads(wait_for(self.base + "/bench-opcache.php", "WordPress's nginx"))
