@@ -195,8 +195,11 @@ def checked_report(comment: Comment, reason: str, text: str = "") -> str:
 
     Asked before the report limits count it: a report the reader is told to change (a
     reason to choose, a text to shorten) is not one sent, and their corrected one must not
-    find the limit used up by it."""
-    if comment.state != Comment.State.PUBLISHED:
+    find the limit used up by it.
+
+    A worry is taken for a comment no longer shown too: it is about its writer, whom a
+    moderator who took the comment down (or is about to review it) must hear of."""
+    if comment.state != Comment.State.PUBLISHED and reason != CommentReport.Reason.WORRIED:
         raise ChangeRefusedError("This comment is not shown any more; thank you all the same.")
     if reason not in CommentReport.Reason.values:
         raise ChangeRefusedError("Please choose why you are reporting this comment.")
@@ -218,7 +221,9 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
     A reader worried about the writer is no complaint: the first such report not yet handled
     (``decisions.handle_worry``) since the last decision emails the moderators at once (the
     writer may be in crisis, in words no crisis phrase caught), and it never counts towards
-    hiding the comment, nor the replies under it.
+    hiding the comment, nor the replies under it. A worry about a comment no longer shown
+    (``checked_report``) leaves it as it is, but a held one comes first in the queue, as
+    urgent.
     """
     worried = CommentReport.Reason.WORRIED
     with transaction.atomic():
@@ -244,6 +249,11 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
             earlier.save(update_fields=["reason", "text", "worried_at", "handled_at", "handled_by"])
         reports = comment.reports_since_decision()
         if reason == worried:
+            if comment.state == Comment.State.PENDING and not comment.urgent:
+                # No decision (its state, who moderated it and when stay as they are): only
+                # where it waits.
+                comment.urgent = True
+                comment.save(update_fields=["urgent"])
             if reports.unhandled_worries().count() == 1:
                 notifications.reader_worried(comment)
             return True

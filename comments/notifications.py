@@ -386,7 +386,7 @@ def _answered(comment: Comment) -> tuple[str, str] | None:
 
 
 def reader_worried(comment: Comment) -> None:
-    """A reader is worried about a public comment's writer: mail the moderators at once,
+    """A reader is worried about a comment's writer: mail the moderators at once,
     whatever the burst limit (called for the first such report not yet handled since the last
     decision)."""
     after_commit(notify_worried, comment.pk)
@@ -394,12 +394,14 @@ def reader_worried(comment: Comment) -> None:
 
 @task()
 def notify_worried(comment_id: int, attempt: int = 1, only: list[int | str] | None = None) -> str:
-    """Tell moderators that readers are worried about a public comment's writer, with what
-    they wrote to the moderators. The comment stays public: this asks a person to look."""
-    public = Comment.objects.filter(pk=comment_id, state=Comment.State.PUBLISHED)
-    comment = _with_answered(public).first()
+    """Tell moderators that readers are worried about a comment's writer, with what they
+    wrote to the moderators. The comment stays as it is: this asks a person to look.
+
+    Whether the comment is shown or not (held, removed, spam, before or since the report):
+    the worry is about its writer, not about what readers see."""
+    comment = _with_answered(Comment.objects.filter(pk=comment_id)).first()
     if comment is None:
-        return "no longer public"
+        return "no comment"
     recipients = _moderators(only, urgent=True)
     if not recipients:
         return "no moderators"
@@ -411,7 +413,12 @@ def notify_worried(comment_id: int, attempt: int = 1, only: list[int | str] | No
         # As the held comment's email: a reply's words ("I can't go on like this either") are
         # read in what they answer.
         "answered": _answered(comment),
-        "comment_url": absolute(comment_url(comment.content_object, comment.pk)),
+        # Readers see it only when it is public: otherwise the admin link alone.
+        "comment_url": (
+            absolute(comment_url(comment.content_object, comment.pk))
+            if comment.state == Comment.State.PUBLISHED
+            else ""
+        ),
         "admin_url": absolute(
             reverse(
                 f"admin:{Comment._meta.app_label}_{Comment._meta.model_name}_change",

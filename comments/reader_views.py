@@ -179,23 +179,32 @@ def comment_deleted(request, pk):
 @require_http_methods(["GET", "POST"])
 def report_comment(request, pk):
     """Report a public comment to the moderators (GET shows the form, POST records it)."""
+    worry = request.POST.get("reason") == CommentReport.Reason.WORRIED
     try:
         comment = _comment(pk, Comment.State.PUBLISHED)
     except Http404:
         if request.method != "POST":
             raise
-        return _report_of_a_hidden_comment(request, pk)
+        if not worry:
+            return _report_of_a_hidden_comment(request, pk)
+        # Hidden since the form was opened: a worry is about its writer, not about what
+        # readers see, and reaches the moderators all the same (never its text shown here).
+        comment = _comment(pk, Comment.State.PENDING, Comment.State.REMOVED, Comment.State.SPAM)
+    hidden = comment.state != Comment.State.PUBLISHED
+    worried_choice = [(CommentReport.Reason.WORRIED, CommentReport.Reason.WORRIED.label)]
     context = {
         "comment": comment,
+        "hidden": hidden,
         "article": comment.content_object,
-        "reasons": CommentReport.Reason.choices,
+        # A form sent back to correct, for a hidden comment: only a worry is taken.
+        "reasons": worried_choice if hidden else CommentReport.Reason.choices,
         "chosen": request.POST.get("reason", ""),
         "text": request.POST.get("text", ""),
         "max_length": controls.REPORT_MAX_LENGTH,
     }
     if request.method == "GET":
         return render(request, "comments/report.html", context)
-    if context["chosen"] == CommentReport.Reason.WORRIED:
+    if worry:
         # The reporter may know the writer, or be the one nearest them: the site's resources,
         # on the thanks or above a refusal (a rate limit must not leave them with nothing).
         context["crisis"] = worried_box(CrisisSupport.current().links())
@@ -209,15 +218,14 @@ def report_comment(request, pk):
         return render(
             request, "comments/report.html", {**context, "error": str(refused)}, status=400
         )
-    worried = context["chosen"] == CommentReport.Reason.WORRIED
-    if worried and controls.over_worried_limit(client_ip(request)):
+    if worry and controls.over_worried_limit(client_ip(request)):
         error = (
             "You have sent many worried reports in a short time, so this one was not sent to "
             "the moderators. Please try again later."
         )
         return render(request, "comments/report.html", {**context, "error": error}, status=429)
     # A worry hides nothing and may be urgent: the ordinary report limit does not turn it away.
-    if not worried and controls.over_report_limit(client_ip(request)):
+    if not worry and controls.over_report_limit(client_ip(request)):
         error = "You have sent several reports in a short time. Please try again in a few minutes."
         return render(request, "comments/report.html", {**context, "error": error}, status=429)
     key = trust.commenter_key(request) or trust.new_commenter_key()
@@ -229,11 +237,9 @@ def report_comment(request, pk):
 
 def _report_of_a_hidden_comment(request, pk):
     """A report sent for a comment hidden since the form was opened (reported by others, or
-    taken down): not "Page not found", but that it was not sent and why, the reporter's words
-    to copy, and for a worry the site's resources (someone may still be in danger). Never the
-    comment itself: it is not public."""
+    taken down): not "Page not found", but that it was not sent and why, and the reporter's
+    words to copy. Never the comment itself: it is not public. (A worry is sent all the
+    same: ``report_comment``.)"""
     comment = _comment(pk, Comment.State.PENDING, Comment.State.REMOVED, Comment.State.SPAM)
     context = {"article": comment.content_object, "text": request.POST.get("text", "")}
-    if request.POST.get("reason") == CommentReport.Reason.WORRIED:
-        context["crisis"] = worried_box(CrisisSupport.current().links())
     return render(request, "comments/report_not_sent.html", context, status=404)

@@ -81,6 +81,25 @@ def test_each_moderator_gets_an_email_showing_no_other_moderators_address(modera
         assert other not in message.message().as_string()
 
 
+@pytest.mark.parametrize("state", ["pending", "removed", "spam"])
+def test_a_worry_is_mailed_for_a_comment_taken_down_since_the_report(moderator, state):
+    """The worry is about its writer: "no longer public" dropped it when a moderator removed
+    the comment (or others' reports held it) before the task ran. Its email says the comment
+    is not shown, and links to the admin only (readers cannot open it on the article)."""
+    comment = CommentFactory(state=state, urgent=state == "pending", comment="I can't go on.")
+    assert notifications.notify_worried.call(comment.pk) == "sent"
+    [message] = mail.outbox
+    assert "URGENT: reader worried about" in message.subject
+    assert "no longer shown" in message.body and "still shown" not in message.body
+    assert ("first in the queue as urgent" in message.body) is (state == "pending")
+    assert (
+        links_in(message)[:2]
+        == [f"https://nervepain.example/admin/comments/comment/{comment.pk}/change/"] * 2
+    )
+    assert "Read it on the article" not in message.body
+    assert "I can't go on." in message.body
+
+
 LONG_TITLE = (
     "Why Does Nerve Pain Get Worse After Physical Therapy? \N{EN DASH} "
     "Causes, Insights & Management Tips"

@@ -523,15 +523,12 @@ def test_each_comments_links_are_named_for_it_beginning_with_the_word_shown(clie
 
 
 @pytest.mark.parametrize("state", ["pending", "removed", "spam"])
-@pytest.mark.parametrize("reason", ["abusive", "worried"])
-def test_a_report_of_a_comment_hidden_meanwhile_says_so_and_keeps_the_words(
-    client, article, state, reason
-):
+def test_a_report_of_a_comment_hidden_meanwhile_says_so_and_keeps_the_words(client, article, state):
     """Others' reports, or a moderator, hid the comment while this reader wrote theirs: the
-    report answered "Page not found" and its words were lost, a worry's too."""
+    report answered "Page not found" and its words were lost."""
     comment = CommentFactory(article=article, comment="Nobody would miss me.")
     Comment.objects.filter(pk=comment.pk).update(state=state)
-    response = report(client, comment, reason, text="I know her from the clinic.")
+    response = report(client, comment, "abusive", text="I know her from the clinic.")
     assert response.status_code == 404
     soup = page_after(response)
     assert soup.h1.get_text() == "Your report was not sent"
@@ -539,9 +536,87 @@ def test_a_report_of_a_comment_hidden_meanwhile_says_so_and_keeps_the_words(
     assert soup.find("textarea", id="kept-text").get_text() == "I know her from the clinic."
     assert soup.select_one("main").find("a", href="/articles/nerve-pain/#comments")
     assert "Nobody would miss me" not in soup.get_text()  # the comment is not public
-    # Someone fearing for the writer still gets the resources.
-    assert (soup.find(id="danger-heading") is not None) == (reason == "worried")
+    assert soup.find(id="danger-heading") is None
     assert not CommentReport.objects.exists()
+
+
+@pytest.mark.parametrize("state", ["pending", "removed", "spam"])
+def test_a_worry_about_the_writer_of_a_comment_hidden_meanwhile_reaches_the_moderators(
+    client, article, moderator, state, django_capture_on_commit_callbacks
+):
+    """The worry is about a person, not about the comment being shown: it was "not sent", and
+    a moderator who took the comment down, or was about to review it, never heard that a
+    reader feared for its writer. It is recorded and mailed at once; the comment stays as it
+    was (a held one comes first in the queue, as urgent), and the reader is told so, with the
+    crisis resources."""
+    comment = CommentFactory(article=article, comment="Nobody would miss me.")
+    Comment.objects.filter(pk=comment.pk).update(state=state)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = report(client, comment, "worried", text="I know her from the clinic.")
+    assert response.status_code == 200
+    soup = page_after(response)
+    status = soup.find(role="status").get_text()
+    assert "no longer shown" in status and "worried about its writer" in status
+    assert soup.find(id="danger-heading") is not None
+    assert soup.select_one("main").find("a", href="/articles/nerve-pain/#comments")
+    assert "Nobody would miss me" not in soup.get_text()  # the comment is not public
+    found = CommentReport.objects.get()
+    assert (found.comment_id, found.reason, found.text) == (
+        comment.pk,
+        "worried",
+        "I know her from the clinic.",
+    )
+    [message] = mail.outbox
+    assert message.to == ["mod@example.org"]
+    assert "URGENT: reader worried about" in message.subject
+    assert "What the reader wrote to you: I know her from the clinic." in message.body
+    assert "still shown" not in message.body and "no longer shown" in message.body
+    assert f"/admin/comments/comment/{comment.pk}/change/" in message.body
+    assert f"#c{comment.pk}" not in message.body  # readers cannot see it there
+    comment.refresh_from_db()
+    assert comment.state == state
+    assert comment.urgent is (state == "pending")
+    assert comment.moderated_at is None  # no decision recorded either
+
+
+def test_a_held_comment_a_reader_is_worried_about_comes_first_in_the_queue(
+    client, article, moderator_client
+):
+    older = CommentFactory(article=article, state="pending", comment="I need to talk.")
+    CommentFactory(article=article, state="pending", comment="A newer held comment.")
+    report(client, older, "worried")
+    assert Comment.objects.pending().queue_order().first() == older
+    assert report(client, older, "worried").status_code == 200  # "already reported"
+    assert CommentReport.objects.count() == 1
+
+
+def test_a_worry_about_a_hidden_comment_is_checked_as_any_report(
+    settings, client, article, moderator, django_capture_on_commit_callbacks
+):
+    """From this site only, a text within the limit (given back to shorten, never cut) and
+    the worried reports' ceiling per IP; nothing of the comment shown, nothing recorded."""
+    settings.COMMENTS_WORRIED_REPORT_LIMIT = 1
+    comment, other = CommentFactory.create_batch(2, article=article, comment="So tired.")
+    Comment.objects.filter(pk__in=[comment.pk, other.pk]).update(state="removed")
+    foreign = report(client, comment, "worried", HTTP_SEC_FETCH_SITE="cross-site")
+    assert foreign.status_code == 403
+    assert "another website" in page_after(foreign).find(role="alert").get_text()
+    details = "She said she has nobody left to talk to. " * 20
+    long = report(client, comment, "worried", text=details)
+    assert long.status_code == 400
+    soup = page_after(long)
+    assert soup.find("textarea", attrs={"name": "text"}).get_text() == details
+    assert "the limit is 500" in soup.find(role="alert").get_text()
+    assert soup.find(id="danger-heading") is not None
+    assert "So tired." not in soup.get_text()
+    assert not CommentReport.objects.exists() and not mail.outbox
+    with django_capture_on_commit_callbacks(execute=True):
+        assert report(client, comment, "worried").status_code == 200
+        limited = report(Client(), other, "worried", text="Please help her.")
+    assert limited.status_code == 429
+    assert "many worried reports" in page_after(limited).find(role="alert").get_text()
+    assert CommentReport.objects.get().comment_id == comment.pk
+    assert len(mail.outbox) == 1
 
 
 def test_the_report_form_offers_the_reasons(client, article):
