@@ -8,10 +8,13 @@ page cache for the rest of their visit. Edit and delete also need this browser's
 key, a SameSite=Lax cookie that another site's form never sends.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -190,6 +193,8 @@ def report_comment(request, pk):
         # Hidden since the form was opened: a worry is about its writer, not about what
         # readers see, and reaches the moderators all the same (never its text shown here).
         comment = _comment(pk, Comment.State.PENDING, Comment.State.REMOVED, Comment.State.SPAM)
+        if not _hidden_lately(comment):
+            return _report_of_a_hidden_comment(request, pk)
     hidden = comment.state != Comment.State.PUBLISHED
     worried_choice = [(CommentReport.Reason.WORRIED, CommentReport.Reason.WORRIED.label)]
     context = {
@@ -235,11 +240,28 @@ def report_comment(request, pk):
     return response
 
 
+# How long after a comment was taken down (or held back by readers' reports) a worry about
+# its writer is still taken: a report form opened before. One never shown, or hidden long
+# ago, takes none: anyone can send a comment's number, and each first worry mails the
+# moderators at once, whatever the hour.
+HIDDEN_WORRY_WINDOW = timedelta(days=1)
+
+
+def _hidden_lately(comment) -> bool:
+    """Whether ``comment`` was shown to readers until lately: a decision (a moderator's, or
+    the readers' reports holding it) since ``HIDDEN_WORRY_WINDOW`` ago."""
+    since = timezone.now() - HIDDEN_WORRY_WINDOW
+    return comment.moderated_at is not None and comment.moderated_at > since
+
+
 def _report_of_a_hidden_comment(request, pk):
     """A report sent for a comment hidden since the form was opened (reported by others, or
-    taken down): not "Page not found", but that it was not sent and why, and the reporter's
-    words to copy. Never the comment itself: it is not public. (A worry is sent all the
-    same: ``report_comment``.)"""
+    taken down): not "Page not found", but that it was not sent and why, the reporter's words
+    to copy, and for a worry the site's resources (someone may still be in danger). Never the
+    comment itself: it is not public. (A worry about a comment hidden lately is sent all
+    the same: ``report_comment``.)"""
     comment = _comment(pk, Comment.State.PENDING, Comment.State.REMOVED, Comment.State.SPAM)
     context = {"article": comment.content_object, "text": request.POST.get("text", "")}
+    if request.POST.get("reason") == CommentReport.Reason.WORRIED:
+        context["crisis"] = worried_box(CrisisSupport.current().links())
     return render(request, "comments/report_not_sent.html", context, status=404)

@@ -550,7 +550,8 @@ def test_a_worry_about_the_writer_of_a_comment_hidden_meanwhile_reaches_the_mode
     was (a held one comes first in the queue, as urgent), and the reader is told so, with the
     crisis resources."""
     comment = CommentFactory(article=article, comment="Nobody would miss me.")
-    Comment.objects.filter(pk=comment.pk).update(state=state)
+    hidden_at = timezone.now() - datetime.timedelta(hours=2)  # the form was opened before
+    Comment.objects.filter(pk=comment.pk).update(state=state, moderated_at=hidden_at)
     with django_capture_on_commit_callbacks(execute=True):
         response = report(client, comment, "worried", text="I know her from the clinic.")
     assert response.status_code == 200
@@ -576,7 +577,32 @@ def test_a_worry_about_the_writer_of_a_comment_hidden_meanwhile_reaches_the_mode
     comment.refresh_from_db()
     assert comment.state == state
     assert comment.urgent is (state == "pending")
-    assert comment.moderated_at is None  # no decision recorded either
+    assert comment.moderated_at == hidden_at  # no decision recorded either
+
+
+@pytest.mark.parametrize(
+    ("state", "hidden_hours_ago"), [("pending", None), ("removed", 25), ("spam", 25)]
+)
+def test_a_worry_about_a_comment_never_shown_or_hidden_long_ago_is_not_sent(
+    client, article, moderator, state, hidden_hours_ago, django_capture_on_commit_callbacks
+):
+    """Only a comment readers saw until lately (a form opened before it was taken down)
+    takes a worry: anyone can send any comment's number, and each first worry mails the
+    moderators at once. A held comment never shown, or one hidden over a day ago, answers as
+    an ordinary report does, with the crisis resources and the words to copy."""
+    comment = CommentFactory(article=article, comment="Nobody would miss me.")
+    hidden_at = hidden_hours_ago and timezone.now() - datetime.timedelta(hours=hidden_hours_ago)
+    Comment.objects.filter(pk=comment.pk).update(state=state, moderated_at=hidden_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = report(client, comment, "worried", text="I know her from the clinic.")
+    assert response.status_code == 404
+    soup = page_after(response)
+    assert soup.h1.get_text() == "Your report was not sent"
+    assert soup.find(id="danger-heading") is not None
+    assert soup.find("textarea", id="kept-text").get_text() == "I know her from the clinic."
+    assert not CommentReport.objects.exists() and not mail.outbox
+    comment.refresh_from_db()
+    assert not comment.urgent
 
 
 def test_a_held_comment_a_reader_is_worried_about_comes_first_in_the_queue(
@@ -584,6 +610,8 @@ def test_a_held_comment_a_reader_is_worried_about_comes_first_in_the_queue(
 ):
     older = CommentFactory(article=article, state="pending", comment="I need to talk.")
     CommentFactory(article=article, state="pending", comment="A newer held comment.")
+    # Held back by readers' reports a moment ago, after this reader opened the form.
+    Comment.objects.filter(pk=older.pk).update(moderated_at=timezone.now())
     report(client, older, "worried")
     assert Comment.objects.pending().queue_order().first() == older
     assert report(client, older, "worried").status_code == 200  # "already reported"
@@ -597,7 +625,9 @@ def test_a_worry_about_a_hidden_comment_is_checked_as_any_report(
     the worried reports' ceiling per IP; nothing of the comment shown, nothing recorded."""
     settings.COMMENTS_WORRIED_REPORT_LIMIT = 1
     comment, other = CommentFactory.create_batch(2, article=article, comment="So tired.")
-    Comment.objects.filter(pk__in=[comment.pk, other.pk]).update(state="removed")
+    Comment.objects.filter(pk__in=[comment.pk, other.pk]).update(
+        state="removed", moderated_at=timezone.now()
+    )
     foreign = report(client, comment, "worried", HTTP_SEC_FETCH_SITE="cross-site")
     assert foreign.status_code == 403
     assert "another website" in page_after(foreign).find(role="alert").get_text()
