@@ -6,7 +6,7 @@ is no user id in the URL, so nobody can change another's. Who gets which email i
 """
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -54,8 +54,6 @@ def email_settings(request):
     user = request.user
     if not may_choose(user):
         raise PermissionDenied
-    from django.contrib import admin
-
     # No row until the first save: the default is "every held comment".
     profile = ModeratorProfile.objects.filter(user=user).first() or ModeratorProfile(user=user)
     before = profile.get_emails_display()

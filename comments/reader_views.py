@@ -188,13 +188,11 @@ def report_comment(request, pk):
     except Http404:
         if request.method != "POST":
             raise
-        if not worry:
-            return _report_of_a_hidden_comment(request, pk)
+        comment = _comment(pk, Comment.State.PENDING, Comment.State.REMOVED, Comment.State.SPAM)
         # Hidden since the form was opened: a worry is about its writer, not about what
         # readers see, and reaches the moderators all the same (never its text shown here).
-        comment = _comment(pk, Comment.State.PENDING, Comment.State.REMOVED, Comment.State.SPAM)
-        if not _hidden_lately(comment):
-            return _report_of_a_hidden_comment(request, pk)
+        if not (worry and _hidden_lately(comment)):
+            return _report_of_a_hidden_comment(request, comment)
     hidden = comment.state != Comment.State.PUBLISHED
     worried_choice = [(CommentReport.Reason.WORRIED, CommentReport.Reason.WORRIED.label)]
     context = {
@@ -254,13 +252,12 @@ def _hidden_lately(comment) -> bool:
     return comment.moderated_at is not None and comment.moderated_at > since
 
 
-def _report_of_a_hidden_comment(request, pk):
+def _report_of_a_hidden_comment(request, comment):
     """A report sent for a comment hidden since the form was opened (reported by others, or
     taken down): not "Page not found", but that it was not sent and why, the reporter's words
     to copy, and for a worry the site's resources (someone may still be in danger). Never the
     comment itself: it is not public. (A worry about a comment hidden lately is sent all
     the same: ``report_comment``.)"""
-    comment = _comment(pk, Comment.State.PENDING, Comment.State.REMOVED, Comment.State.SPAM)
     context = {"article": comment.content_object, "text": request.POST.get("text", "")}
     if request.POST.get("reason") == CommentReport.Reason.WORRIED:
         context["crisis"] = worried_box(CrisisSupport.current().links())
