@@ -144,13 +144,12 @@ def duration(value: datetime.timedelta | None) -> str:
 
 
 def unhandled_worries() -> dict[str, int]:
-    """Readers' worries about a writer whose comment is still shown, that no moderator has
-    handled: ``{"reports": n, "comments": m}``, as the overview and the admin's home page
-    count them."""
-    return (
-        CommentReport.objects.unhandled_worries()
-        .filter(comment__state=Comment.State.PUBLISHED)
-        .aggregate(reports=Count("pk"), comments=Count("comment", distinct=True))
+    """Readers' worries about a writer that no moderator has handled, whether the comment is
+    still shown or not (held, removed, spam: the worry is about its writer, and taking the
+    comment down does not answer it): ``{"reports": n, "comments": m}``, as the overview and
+    the admin's home page count them."""
+    return CommentReport.objects.unhandled_worries().aggregate(
+        reports=Count("pk"), comments=Count("comment", distinct=True)
     )
 
 
@@ -169,10 +168,10 @@ def overview(request):
     pending = Comment.objects.pending()
     queue = pending.aggregate(count=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
     oldest = pending.select_related(None).order_by("submit_date").only("pk", "submit_date").first()
-    # Readers worried about a writer whose comment is still shown: a person to look at, not a
-    # rule's catch (such reports never hide the comment, so the queue does not show it). No
-    # time window: a worry stays here until a moderator handles it, however old (a window
-    # would let one nobody answered drop out of sight after a week).
+    # Readers worried about a writer: a person to look at, not a rule's catch (such reports
+    # never hide the comment, so the queue need not show it). No time window: a worry stays
+    # here until a moderator handles it, however old (a window would let one nobody answered
+    # drop out of sight after a week).
     # Both figures: the reports are what the link lists (one row each), the comments are the
     # people to look at. One number alone read as the other's ("2" above a list of 3 rows).
     worried = unhandled_worries()

@@ -44,12 +44,13 @@ def test_the_comment_page_title_marks_a_cut_text(admin_client):
 def test_the_admin_home_page_names_what_cannot_wait(moderator_client):
     """Under "n comments waiting", the home page says one is urgent and that readers worry
     about a writer, each linking to them: it gave the pending count only, and an urgent comment
-    or a worried reader was one of "4 waiting" until the moderator opened the overview."""
+    or a worried reader was one of "4 waiting" until the moderator opened the overview. A
+    worry about the writer of a comment taken down counts too: it is about a person."""
     CommentFactory(state="pending", reason="not_trusted")
     CommentFactory(state="pending", reason="crisis", urgent=True)
-    worrying = CommentFactory(state="published")
-    for key in ("a", "b"):
-        CommentReport.objects.create(comment=worrying, reason="worried", reporter_key_hash=key)
+    worrying, removed = CommentFactory(state="published"), CommentFactory(state="removed")
+    for comment, key in [(worrying, "a"), (worrying, "b"), (removed, "a")]:
+        CommentReport.objects.create(comment=comment, reason="worried", reporter_key_hash=key)
     page = soup(moderator_client.get("/admin/"))
     urgent, worried = page.select(".moderation-alert")
     assert urgent.get_text(" ", strip=True) == "1 urgent: the writer may be in crisis"
@@ -57,10 +58,10 @@ def test_the_admin_home_page_names_what_cannot_wait(moderator_client):
         Comment.objects.get(urgent=True).pk
     ]
     assert worried.get_text(" ", strip=True) == (
-        "2 reports of readers worried about a writer , on 1 comment, not yet handled"
+        "3 reports of readers worried about a writer , on 2 comments, not yet handled"
     )
     listed = moderator_client.get(worried.a["href"]).context["cl"].result_list
-    assert {r.comment_id for r in listed} == {worrying.pk}
+    assert {r.comment_id for r in listed} == {worrying.pk, removed.pk}
 
 
 def test_the_admin_home_page_is_quiet_when_nothing_is_urgent(moderator_client):
