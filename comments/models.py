@@ -112,7 +112,10 @@ class Comment(XtdComment):
         _("urgent"),
         default=False,
         db_index=True,
-        help_text=_("The text matched a crisis phrase: first in the queue, never auto-published."),
+        help_text=_(
+            "The text matched a crisis phrase, or a reader is worried about its writer: first "
+            "in the queue, never auto-published."
+        ),
     )
     from_site = models.BooleanField(
         _("from the site"), default=False, help_text=_("Written by a moderator for the site.")

@@ -677,6 +677,26 @@ def test_reports_from_three_browsers_send_a_comment_back_to_pending(
     assert [m.to for m in mail.outbox] == [["mod@example.org"]]
 
 
+@pytest.mark.parametrize("handled", [False, True])
+def test_a_comment_held_by_reports_while_a_worry_is_open_comes_first_in_the_queue(
+    article, moderator, handled
+):
+    """A reader feared for its writer, and later readers' complaints hide it: it waits as
+    urgent, as a worry sent while it was held makes it, not behind the held comments before
+    it. A worry a moderator has handled leaves it where it was."""
+    comment = CommentFactory(article=article, comment="I am done with all of you.")
+    CommentFactory(article=article, state="pending", comment="A newer held comment.")
+    report(Client(), comment, "worried", text="She sounds desperate.")
+    if handled:
+        CommentReport.objects.update(handled_at=timezone.now(), handled_by=moderator)
+    for reason in ["abusive", "abusive", "other"]:
+        report(Client(), comment, reason)
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PENDING
+    assert comment.urgent is not handled
+    assert (Comment.objects.pending().queue_order().first() == comment) is not handled
+
+
 def test_the_report_page_opens_on_the_thanks(client, article):
     """Like the other pages after an action, the page opens with the focus on what was done."""
     comment = CommentFactory(article=article)
