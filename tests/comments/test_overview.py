@@ -138,8 +138,7 @@ def test_the_overview_counts_comments_whose_writer_a_reader_is_worried_about(
     listed = soup(moderator_client.get(link["href"])).select(".field-comment_excerpt a")
     hrefs = [a["href"] for a in listed]
     assert sorted(hrefs) == sorted(
-        f"/admin/comments/comment/{comment.pk}/change/"
-        for comment in [shown, shown, removed, old]
+        f"/admin/comments/comment/{comment.pk}/change/" for comment in [shown, shown, removed, old]
     )
     assert hrefs[-1] == f"/admin/comments/comment/{old.pk}/change/"  # the newest first
 
