@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from comments.decisions import can_moderate
 from comments.models import ModeratorProfile
-from comments.notifications import MODERATORS_GROUP, gets_urgent_emails_alone
+from comments.notifications import MODERATORS_GROUP, who_chose
 
 
 class EmailsForm(forms.ModelForm):
@@ -76,6 +76,7 @@ def email_settings(request):
     change_address_url = ""
     if user.has_perm("auth.change_user"):
         change_address_url = reverse("admin:auth_user_change", args=[user.pk])
+    chose = who_chose()
     context = {
         **admin.site.each_context(request),
         "title": "Your email settings",
@@ -84,6 +85,9 @@ def email_settings(request):
         "change_address_url": change_address_url,
         "is_recipient": is_recipient(user),
         # "None" does not silence the last one who gets urgent emails (``_moderators``).
-        "alone": gets_urgent_emails_alone(user),
+        "alone": chose["urgent"] == [user.pk],
+        # Nobody would be told of a held comment (it waits in the queue all the same).
+        "held_alone": chose["held"] == [user.pk],
+        "held_nobody": not chose["held"],
     }
     return TemplateResponse(request, "admin/comments/email_settings.html", context)

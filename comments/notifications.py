@@ -244,11 +244,16 @@ def _moderators(only: list[int | str] | None = None, *, urgent: bool = False) ->
     return moderators
 
 
-def gets_urgent_emails_alone(user) -> bool:
-    """Whether ``user`` is the only moderator who chose to get urgent emails: with "None",
-    they would get them still (``_moderators``)."""
-    chosen = [pk for pk, _address, choice in _moderator_accounts() if _wants(choice, True)]
-    return chosen == [user.pk]
+def who_chose() -> dict[str, list[int]]:
+    """The ids of the moderators who chose to get each kind of email, ``{"held": [...],
+    "urgent": [...]}``: for Your email settings, which warns the last one of either. Nobody
+    left for urgent emails sends them to everyone (``_moderators``); nobody left for held
+    ones leaves held comments to wait in the queue unannounced."""
+    accounts = list(_moderator_accounts())
+    return {
+        kind: [pk for pk, _address, choice in accounts if _wants(choice, urgent)]
+        for kind, urgent in (("held", False), ("urgent", True))
+    }
 
 
 # A subject fits a phone's mail list and RFC 5322's 78-character line: the article's title

@@ -191,6 +191,16 @@ def moderation_alerts(context):
     return {"urgent": urgent_count(context["request"]), **unhandled_worries()}
 
 
+@register.filter
+def may_choose_emails(user) -> bool:
+    """Whether the admin's user tools link ``user`` to Your email settings: whoever the page
+    admits (``email_settings.may_choose``), a Moderators group member without the permission
+    too."""
+    from comments.email_settings import may_choose
+
+    return may_choose(user)
+
+
 @register.simple_tag(takes_context=True)
 def public_comment_count(context, article):
     """How many comments readers see on the article: the number the list shows."""

@@ -101,13 +101,53 @@ def test_the_last_moderator_getting_urgent_emails_is_told_none_will_not_stop_the
 ):
     """The only moderator who gets urgent emails would still get them with "None": the page
     says so before they choose, rather than after an urgent email came anyway."""
-    warning = "You are the only moderator who gets urgent emails."
+    warning = "the only one who gets urgent emails."
     assert warning in page_of(moderator_client.get(URL)).select_one(".messagelist").text
     other = UserFactory(is_staff=True, email="other@example.org")
     other.groups.add(Group.objects.get(name="Moderators"))
-    assert warning not in moderator_client.get(URL).content.decode()
+    assert moderator_client.get(URL).content.decode().count("messagelist") == 0
     ModeratorProfile.objects.create(user=other, emails="none")
     assert warning in moderator_client.get(URL).content.decode()
+
+
+def warning_of(client):
+    box = page_of(client.get(URL)).select_one(".messagelist .warning")
+    return " ".join(box.get_text().split()) if box else ""
+
+
+def test_the_last_moderator_getting_held_emails_is_told_nobody_else_will(
+    moderator, moderator_client
+):
+    """Held comments are mailed only to those who chose every one: when the last of them
+    chose "Only urgent" or "None", held comments waited in the queue and nobody was told, and
+    no page had said so. The last one is warned before they choose, and everyone after."""
+    other = UserFactory(is_staff=True, email="other@example.org")
+    other.groups.add(Group.objects.get(name="Moderators"))
+    profile = ModeratorProfile.objects.create(user=other, emails="urgent")
+    held_alone = (
+        "You are the only moderator who gets an email for each held comment. If you choose "
+        '"Only urgent" or "None", nobody is emailed about held comments: they wait in the '
+        "queue, unannounced, until someone opens it."
+    )
+    assert warning_of(moderator_client) == held_alone  # the other still gets urgent ones
+    profile.emails = "none"
+    profile.save()
+    assert warning_of(moderator_client) == (
+        "You are the only moderator who gets an email for each held comment, and the only one "
+        'who gets urgent emails. If you choose "Only urgent" or "None", nobody is emailed about '
+        "held comments: they wait in the queue, unannounced, until someone opens it. If you "
+        'choose "None", urgent emails still come to you, and to every other moderator, until '
+        "another moderator chooses to get them: a writer who may be in crisis is never left "
+        "without a reader."
+    )
+    moderator_client.post(URL, {"emails": "urgent"})
+    assert warning_of(moderator_client) == (
+        "You are the only moderator who gets urgent emails. No moderator gets an email for "
+        "each held comment now: held comments wait in the queue, unannounced, until someone "
+        'opens it. If you choose "None", urgent emails still come to you, and to every other '
+        "moderator, until another moderator chooses to get them: a writer who may be in crisis "
+        "is never left without a reader."
+    )
 
 
 def test_the_admins_user_tools_link_a_moderator_to_it(moderator_client, staff_client):
@@ -116,3 +156,16 @@ def test_the_admins_user_tools_link_a_moderator_to_it(moderator_client, staff_cl
     assert tools.find("a", string="Your email settings")["href"] == URL
     tools = page_of(staff_client.get("/admin/")).select_one("#user-tools")
     assert tools.find("a", string="Your email settings") is None
+
+
+def test_a_moderators_group_member_without_the_permission_is_linked_to_it(
+    moderator, moderator_client
+):
+    """An administrator who took the permission from the group leaves its members getting
+    the emails (and admitted to the page): the link showed by permission only, and they
+    reached the page from an email's footer alone."""
+    group = Group.objects.get(name="Moderators")
+    group.permissions.remove(*group.permissions.filter(codename="moderate_comment"))
+    tools = page_of(moderator_client.get("/admin/")).select_one("#user-tools")
+    assert tools.find("a", string="Your email settings")["href"] == URL
+    assert moderator_client.get(URL).status_code == 200
