@@ -1297,11 +1297,13 @@ class ArticleAdmin(
         return _("Published: readers see each save at once.")
 
     def publication_bar_short(self, obj):
-        """The bar's line on a phone, one line at 375 px above the buttons: a scheduled
-        article's whole sentence ran past the window's width."""
+        """The bar's line on a phone, one line at 375 px above the buttons and its "Change": a
+        scheduled article's whole sentence ran past the window's width, and "Scheduled for
+        <date>: not live yet." lost its last word to "Change"."""
         live = obj.status != Article.Status.DRAFT and obj.published_at is not None
         if live and obj.is_scheduled:
-            return _("%(scheduled)s: not live yet.") % {"scheduled": scheduled(obj)}
+            when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            return _("Goes live %(when)s.") % {"when": when}
         return self.publication_bar(obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

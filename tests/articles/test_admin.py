@@ -476,7 +476,7 @@ def test_the_save_bar_says_whether_readers_see_each_save(admin_client):
         admin_client.get(f"/admin/articles/article/{coming.pk}/change/").content, "html.parser"
     )
     short = page.select_one(".submit-row .submit-publication .label-short").get_text()
-    assert short == f"Scheduled for {when}: not live yet."
+    assert short == f"Goes live {when}."
     assert bar("/admin/articles/article/add/") is None
 
 
