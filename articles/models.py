@@ -622,8 +622,11 @@ class Article(models.Model):
 
     @property
     def topic_trail(self) -> list:
-        """The topics above the article, for breadcrumbs: its topic's parent, then its topic."""
-        return [*self.topic.crumbs, self.topic] if self.topic_id else []
+        """The way up from the article, for breadcrumbs: Topics, its topic's parent, then its
+        topic, as its topic's own page leads up (NHS.UK: Home > Health A to Z > ...). Without
+        Topics the two trails differed by a step, and the list of all topics was a step the
+        article's trail skipped."""
+        return [*self.topic.page_trail, self.topic] if self.topic_id else []
 
     @property
     def writer(self) -> "Person | None":

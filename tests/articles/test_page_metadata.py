@@ -237,13 +237,14 @@ def test_json_ld_reviewer_publisher_and_breadcrumbs(client, article):
         "@id": f"{url}#breadcrumb",
         "itemListElement": [
             {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{SITE}/"},
+            {"@type": "ListItem", "position": 2, "name": "Topics", "item": f"{SITE}/topics/"},
             {
                 "@type": "ListItem",
-                "position": 2,
+                "position": 3,
                 "name": "Peripheral neuropathy",
                 "item": f"{SITE}/topics/peripheral-neuropathy/",
             },
-            {"@type": "ListItem", "position": 3, "name": article.title, "item": url},
+            {"@type": "ListItem", "position": 4, "name": article.title, "item": url},
         ],
     }
 
@@ -300,6 +301,7 @@ def test_breadcrumbs_reading_time_and_contents(client, article):
     # The way up to the article, not the article: its title is the h1 just below (GOV.UK).
     assert [li.get_text(strip=True) for li in crumbs.find_all("li")] == [
         "Home",
+        "Topics",
         "Peripheral neuropathy",
     ]
     assert crumbs.a["href"] == "/"

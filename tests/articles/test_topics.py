@@ -110,6 +110,7 @@ def test_article_shows_topic_breadcrumbs_tags_and_structured_data(client, neurop
     crumbs = page.select(".breadcrumbs li a")
     assert [a["href"] for a in crumbs] == [
         "/",
+        "/topics/",  # as the topic's own page leads up
         "/topics/nerve-conditions/",
         "/topics/peripheral-neuropathy/",
     ]
@@ -121,6 +122,7 @@ def test_article_shows_topic_breadcrumbs_tags_and_structured_data(client, neurop
     trail = next(node for node in graph if node["@type"] == "BreadcrumbList")
     assert [item["name"] for item in trail["itemListElement"]] == [
         "Home",
+        "Topics",
         "Nerve conditions",
         "Peripheral neuropathy",
         article.title,

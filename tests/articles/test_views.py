@@ -203,7 +203,7 @@ def pain_pages():
 @pytest.mark.parametrize(
     ("url", "trail"),
     [
-        ("/articles/about-pain/", ["Home", "Pain"]),
+        ("/articles/about-pain/", ["Home", "Topics", "Pain"]),
         ("/topics/back-pain/", ["Home", "Topics", "Pain"]),
         ("/topics/pain/", ["Home", "Topics"]),
     ],
