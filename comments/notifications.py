@@ -334,8 +334,12 @@ def notify_moderators(
         # The body's first line, which a phone's mail list shows under the subject: the
         # comment's start, where a repeat of the subject told nothing new.
         "opening": _excerpt(comment.comment, 100),
-        # An urgent email opens with why it is urgent: the phrases its words match.
+        # An urgent email opens with why it is urgent: the phrases its words match, or a
+        # reader's open worry about its writer (a comment readers' complaints then held).
         "crisis_phrases": comment.reason_detail if comment.reason == Comment.Reason.CRISIS else "",
+        "worried": comment.urgent
+        and comment.reason != Comment.Reason.CRISIS
+        and comment.reports.unhandled_worries().exists(),
         "pending": Comment.objects.pending().count(),
         # Each opens a page with one button in the admin (login required): following a link
         # changes nothing, so mail scanners cannot moderate. Signed, valid 7 days.

@@ -679,22 +679,35 @@ def test_reports_from_three_browsers_send_a_comment_back_to_pending(
 
 @pytest.mark.parametrize("handled", [False, True])
 def test_a_comment_held_by_reports_while_a_worry_is_open_comes_first_in_the_queue(
-    article, moderator, handled
+    settings, article, moderator, handled, django_capture_on_commit_callbacks
 ):
     """A reader feared for its writer, and later readers' complaints hide it: it waits as
     urgent, as a worry sent while it was held makes it, not behind the held comments before
-    it. A worry a moderator has handled leaves it where it was."""
+    it, and its email says why at once, whatever the emails-a-minute limit. A worry a
+    moderator has handled leaves it where it was."""
+    settings.COMMENTS_MODERATOR_EMAILS_PER_MINUTE = 0
     comment = CommentFactory(article=article, comment="I am done with all of you.")
     CommentFactory(article=article, state="pending", comment="A newer held comment.")
     report(Client(), comment, "worried", text="She sounds desperate.")
     if handled:
         CommentReport.objects.update(handled_at=timezone.now(), handled_by=moderator)
-    for reason in ["abusive", "abusive", "other"]:
-        report(Client(), comment, reason)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for reason in ["abusive", "abusive", "other"]:
+            report(Client(), comment, reason)
     comment.refresh_from_db()
     assert comment.state == Comment.State.PENDING
     assert comment.urgent is not handled
     assert (Comment.objects.pending().queue_order().first() == comment) is not handled
+    if handled:
+        assert mail.outbox == []  # held as any reported comment, this minute's emails spent
+    else:
+        [message] = mail.outbox
+        assert "URGENT: a commenter may be in crisis" in message.subject
+        assert message.body.startswith(
+            "URGENT, look at it now: a reader is worried about its writer, who may be in crisis."
+        )
+        assert "Reason held: Reported by readers (3 reports)" in message.body
 
 
 def test_the_report_page_opens_on_the_thanks(client, article):
