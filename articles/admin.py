@@ -902,10 +902,14 @@ def _saved_at(when) -> str:
     return date_format(when, "DATETIME_FORMAT")
 
 
+def publish_time(article) -> str:
+    """The article's publish date and time as the admin writes them ("10 Dec 2026, 09:30")."""
+    return date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+
+
 def scheduled(article) -> str:
     """ "Scheduled for" the article's publish date and time."""
-    when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
-    return _("Scheduled for %(when)s") % {"when": when}
+    return _("Scheduled for %(when)s") % {"when": publish_time(article)}
 
 
 def publication_outcome(article, was_published: bool = False) -> str:
@@ -915,7 +919,7 @@ def publication_outcome(article, was_published: bool = False) -> str:
     and "Published now" read as if it had only just gone live."""
     if article.status == Article.Status.DRAFT or article.published_at is None:
         return _("Saved as a draft: readers do not see it.")
-    when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
+    when = publish_time(article)
     if article.is_scheduled:
         return _("%(scheduled)s: readers see it from then.") % {"scheduled": scheduled(article)}
     if was_published:
@@ -1302,8 +1306,7 @@ class ArticleAdmin(
         <date>: not live yet." lost its last word to "Change"."""
         live = obj.status != Article.Status.DRAFT and obj.published_at is not None
         if live and obj.is_scheduled:
-            when = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
-            return _("Goes live %(when)s.") % {"when": when}
+            return _("Goes live %(when)s.") % {"when": publish_time(obj)}
         return self.publication_bar(obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
