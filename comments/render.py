@@ -6,6 +6,8 @@ escaped here, except ``comment_html``, which ``comments.text.render_comment_text
 (escaped, then sanitised) when the comment was saved.
 """
 
+from collections import Counter
+
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -174,6 +176,13 @@ def render_tree(
     """
     base = reverse("comments:report", args=[0]).removesuffix("0/report/")
     parts, public, names, previous_level = [], 0, {}, -1
+    # This browser's comments it may still change, by the minute each was sent: they are
+    # named by it, and two of one minute by the second too.
+    own_minutes = Counter(
+        f"{row[6]:%H:%M}"
+        for row in (rows if key_hash and editable_since else ())
+        if row[11] == key_hash and row[6] > editable_since
+    )
     badge = f' <span class="badge">From {escape(site_name)}</span>'
     support = None
     for row in visible_rows(rows):
@@ -214,12 +223,16 @@ def render_tree(
         if note:
             parts.append(f'<p class="site-note">{badge.strip()} {escape(note)}</p>')
         if key_hash and key == key_hash and editable_since and submitted > editable_since:
+            # Named by their time (a writer's own comments share the writer's name); two sent
+            # in one minute were two "Edit your comment of 16:00 UTC" links.
+            when = f"{submitted:%H:%M}"
+            if own_minutes[when] > 1:
+                when = f"{submitted:%H:%M:%S}"
             parts.append(
-                # Named by their time (a writer's own comments share the writer's name).
                 f'<p class="own-controls"><a class="edit-link" href="{base}{pk}/edit/">Edit'
-                f"{hidden_words(f'your comment of {submitted:%H:%M} UTC')}</a> "
+                f"{hidden_words(f'your comment of {when} UTC')}</a> "
                 f'<a href="{base}{pk}/delete/">Delete'
-                f"{hidden_words(f'your comment of {submitted:%H:%M} UTC')}</a></p>"
+                f"{hidden_words(f'your comment of {when} UTC')}</a></p>"
             )
         if state == _PUBLISHED:
             public += 1

@@ -522,6 +522,45 @@ def test_each_comments_links_are_named_for_it_beginning_with_the_word_shown(clie
     assert soup.select("a[aria-describedby]") == []  # named, no longer only described
 
 
+def test_a_writers_own_comments_of_one_minute_are_named_apart(client, post, article):
+    """Two comments sent in one minute were two "Edit your comment of 16:00 UTC" links (and
+    two such Delete links): those of a shared minute are named by the second too; one alone in
+    its minute keeps the shorter name."""
+    for text in ["First thought.", "Second thought.", "Third thought."]:
+        post(article, comment=text)
+    first, second, third = Comment.objects.order_by("pk")
+    minute = (timezone.now() - datetime.timedelta(minutes=1)).replace(microsecond=0)
+    times = [
+        minute.replace(second=5),
+        minute.replace(second=40),
+        (timezone.now() - datetime.timedelta(minutes=3)).replace(second=0, microsecond=0),
+    ]
+    for comment, when in zip([first, second, third], times, strict=True):
+        Comment.objects.filter(pk=comment.pk).update(submit_date=when)
+    soup = page(client, article.get_absolute_url())
+    names = {
+        comment.pk: [
+            shown_and_named(link)[1]
+            for link in soup.find(id=f"c{comment.pk}").select(".own-controls a")
+        ]
+        for comment in (first, second, third)
+    }
+    assert names == {
+        first.pk: [
+            f"Edit your comment of {times[0]:%H:%M:%S} UTC",
+            f"Delete your comment of {times[0]:%H:%M:%S} UTC",
+        ],
+        second.pk: [
+            f"Edit your comment of {times[1]:%H:%M:%S} UTC",
+            f"Delete your comment of {times[1]:%H:%M:%S} UTC",
+        ],
+        third.pk: [
+            f"Edit your comment of {times[2]:%H:%M} UTC",
+            f"Delete your comment of {times[2]:%H:%M} UTC",
+        ],
+    }
+
+
 @pytest.mark.parametrize("state", ["pending", "removed", "spam"])
 def test_a_report_of_a_comment_hidden_meanwhile_says_so_and_keeps_the_words(client, article, state):
     """Others' reports, or a moderator, hid the comment while this reader wrote theirs: the
