@@ -268,8 +268,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         if not counts:
             return _("None")
         labels = REPORT_REASONS
-        # As the card: the new ones are told apart only when some are not new.
-        some_old = any(new < n for n, new in counts.values())
+        # As the card: the new ones are told apart only when some are not new, since a
+        # moderator's decision (readers' reports holding it are none: they are what is new).
+        some_old = obj.moderated_by_id is not None and any(new < n for n, new in counts.values())
         parts = []
         for reason, (n, new) in sorted(counts.items(), key=lambda item: (-item[1][0], item[0])):
             part = f"{labels.get(reason, reason)}: {n}"
@@ -310,7 +311,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         return _("Yes") if obj.followup else _("No")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("content_object")
+        # Who moderated it comes with the comment: its page names them (a query of its own).
+        queryset = super().get_queryset(request).select_related("moderated_by")
+        return queryset.prefetch_related("content_object")
 
     def get_object(self, request, object_id, from_field=None):
         # A number past SQLite's integers names no comment (the admin then says so): Django

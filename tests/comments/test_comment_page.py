@@ -228,7 +228,7 @@ def test_whether_the_site_wrote_it_is_said_in_words(admin_client):
 
 
 def test_the_reports_say_which_came_since_the_last_decision_as_the_card_does(
-    moderator_client, django_assert_num_queries
+    moderator_client, moderator, django_assert_num_queries
 ):
     """A comment approved after two spam reports and reported twice more: its queue card
     says "4 reports, 2 new"; its page said "Spam: 2; Abusive or hurtful: 1; …", as if all
@@ -236,7 +236,9 @@ def test_the_reports_say_which_came_since_the_last_decision_as_the_card_does(
     (one reads the reports)."""
     now = timezone.now()
     before = now - datetime.timedelta(days=2)
-    comment = CommentFactory(state="pending", moderated_at=now - datetime.timedelta(days=1))
+    comment = CommentFactory(
+        state="pending", moderated_at=now - datetime.timedelta(days=1), moderated_by=moderator
+    )
     for key in ("a", "b"):
         CommentReport.objects.create(
             comment=comment, reason="spam", reporter_key_hash=key, created_at=before

@@ -281,13 +281,15 @@ def test_a_comment_whose_reply_is_in_the_queue_too_is_not_shown_replying_to_itse
     )
 
 
-def test_a_cards_reports_say_which_came_since_the_last_decision(moderator_client):
+def test_a_cards_reports_say_which_came_since_the_last_decision(moderator_client, moderator):
     """A comment approved after two reports and reported once more: its card says "3 reports,
     1 new", as the held comment's email counts only the one since the decision, not three
     that look unanswered."""
     now = timezone.now()
     before = now - datetime.timedelta(days=2)
-    decided = CommentFactory(state="pending", moderated_at=now - datetime.timedelta(days=1))
+    decided = CommentFactory(
+        state="pending", moderated_at=now - datetime.timedelta(days=1), moderated_by=moderator
+    )
     fresh = CommentFactory(state="pending")
     for key in ("a", "b"):
         CommentReport.objects.create(
@@ -296,7 +298,9 @@ def test_a_cards_reports_say_which_came_since_the_last_decision(moderator_client
     CommentReport.objects.create(comment=decided, reason="abusive", reporter_key_hash="c")
     CommentReport.objects.create(comment=fresh, reason="spam", reporter_key_hash="d")
     # A report older than the decision that has since become a worry is new.
-    worry = CommentFactory(state="published", moderated_at=now - datetime.timedelta(days=1))
+    worry = CommentFactory(
+        state="published", moderated_at=now - datetime.timedelta(days=1), moderated_by=moderator
+    )
     CommentReport.objects.create(
         comment=worry, reason="worried", reporter_key_hash="e", created_at=before, worried_at=now
     )
@@ -311,6 +315,36 @@ def test_a_cards_reports_say_which_came_since_the_last_decision(moderator_client
     CommentReport.objects.filter(comment=decided, reporter_key_hash="c").delete()
     page = soup(moderator_client.get(CHANGELIST))
     assert page.select_one(f"#qc-{decided.pk} .qc-reports").get_text() == "2 reports, none new"
+
+
+def test_a_comment_held_by_readers_reports_shows_them_as_they_are(moderator_client, moderator):
+    """Readers' reports holding a comment are a decision, so the card of a comment they had
+    just held read "3 reports, none new": the reports that hold it are what a moderator has
+    not seen. It says "3 reports", as the comment's page lists them without "none new". A
+    moderator's decision after them tells the next ones apart again."""
+    from comments import controls
+
+    comment = CommentFactory(state="published", comment="Calls everyone idiots.")
+    for key in ("a", "b", "c"):
+        controls.report(comment, key, "abusive")
+    comment.refresh_from_db()
+    assert comment.state == "pending" and comment.moderated_by is None
+    assert (
+        soup(moderator_client.get(CHANGELIST))
+        .select_one(f"#qc-{comment.pk} .qc-reports")
+        .get_text()
+        == "3 reports"
+    )
+    page = soup(moderator_client.get(f"{CHANGELIST}{comment.pk}/change/"))
+    assert page.select_one(".field-readers_reports a").get_text() == "Abusive or hurtful: 3"
+    comment.moderate("published", moderator)
+    controls.report(comment, "d", "spam")
+    assert (
+        soup(moderator_client.get(CHANGELIST, {"state": "published"}))
+        .select_one(f"#qc-{comment.pk} .qc-reports")
+        .get_text()
+        == "4 reports, 1 new"
+    )
 
 
 def test_the_queue_marks_its_current_page_and_links_the_others(moderator_client):
