@@ -223,7 +223,7 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
     writer may be in crisis, in words no crisis phrase caught), and it never counts towards
     hiding the comment, nor the replies under it. A worry about a comment no longer shown
     (``checked_report``) leaves it as it is, but a held one comes first in the queue, as
-    urgent; so does one that reports hold while a worry about it is still open.
+    urgent; so does one held while a worry about it is open (``Comment.moderate``).
     """
     worried = CommentReport.Reason.WORRIED
     with transaction.atomic():
@@ -261,9 +261,6 @@ def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool
         if count >= settings.COMMENTS_REPORTS_TO_HOLD:
             comment.reason = Comment.Reason.REPORTED
             comment.reason_detail = f"{count} reports"
-            # A reader's open worry about its writer puts it first in the queue, as a worry
-            # sent while it was held does.
-            comment.urgent = comment.urgent or comment.reports.unhandled_worries().exists()
             comment.moderate(Comment.State.PENDING, None)
             notifications.comment_held(comment)
     return True

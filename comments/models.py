@@ -253,7 +253,8 @@ class Comment(XtdComment):
         """Move to ``state``, recording who decided and when. Return True if it changed.
 
         ``note``, if given, becomes the public note from the site shown under the comment
-        (for example when publishing a held medical claim); "" removes it.
+        (for example when publishing a held medical claim); "" removes it. Held while a
+        reader's worry about its writer is open, it is marked urgent.
         """
         note_changes = note is not None and note.strip() != self.site_note
         if self.state == state and not note_changes:
@@ -261,6 +262,11 @@ class Comment(XtdComment):
         if note is not None:
             self.site_note = note.strip()
         previous, self.state = self.state, state
+        if state == self.State.PENDING and not self.urgent:
+            # Held by anyone (a moderator, the readers' reports, an edit) while a reader's
+            # worry about its writer is open: first in the queue, as a worry sent while it
+            # was held puts it (``controls.report``).
+            self.urgent = self.reports.unhandled_worries().exists()
         self.moderated_by = user
         self.moderated_at = timezone.now()
         self.save()

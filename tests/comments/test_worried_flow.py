@@ -55,6 +55,29 @@ def test_holding_a_published_comment_from_its_page(moderator_client, worried):
     assert worried.state == Comment.State.PENDING
 
 
+def test_a_comment_a_moderator_holds_while_a_worry_is_open_comes_first_in_the_queue(
+    moderator_client, worried
+):
+    """Holding it does not handle the worry: the comment waits as urgent, ahead of older held
+    comments, as one that readers' reports hold or a worry reaches while held."""
+    older = CommentFactory(state="pending", submit_date=timezone.now() - datetime.timedelta(1))
+    response = moderator_client.post(
+        change_url(worried),
+        {
+            "user_name": worried.user_name,
+            "user_url": "",
+            "comment": worried.comment,
+            "reply": "",
+            "_decision": "unapprove",
+            "next": change_url(worried),
+        },
+    )
+    assert response.status_code == 302
+    worried.refresh_from_db()
+    assert (worried.state, worried.urgent) == (Comment.State.PENDING, True)
+    assert list(Comment.objects.pending().queue_order()) == [worried, older]
+
+
 def test_the_writers_email_is_a_link_to_write_to_them(moderator_client, worried):
     """docs: "you may write to its writer (their email is on the comment's page)": on a phone
     a plain address had to be copied by hand into a new message."""
