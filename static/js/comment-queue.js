@@ -103,6 +103,16 @@
     remove: "remove the comment",
   };
 
+  // A decision refused: its button is usable again, and the focus, lost when the button was
+  // disabled under it, goes back where the moderator was: to the reply box for a reply
+  // (refused as empty, say), else to the button.
+  function refocus(card, button, reply) {
+    button.disabled = false;
+    const box = reply && button.classList.contains("qc-send") ? reply : button;
+    const active = document.activeElement;
+    if (!active || active === document.body || card.contains(active)) box.focus();
+  }
+
   async function act(card, button, fromKeyboard, tap) {
     const body = new FormData();
     const reply = card.querySelector("textarea");
@@ -129,12 +139,12 @@
     try {
       response = await post(button.getAttribute("formaction"), body);
     } catch (error) {
-      button.disabled = false;
+      refocus(card, button, reply);
       showError(card, "The server could not be reached; nothing changed. Try again.");
       return;
     }
     if (!response.ok) {
-      button.disabled = false;
+      refocus(card, button, reply);
       const text = response.status === 403
         ? "You may not moderate comments; nothing changed."
         : (await response.text()) || "That did not work; nothing changed.";
@@ -416,6 +426,16 @@
     focusCard(details.closest(".qc"));
   }
 
+  // Reply opened with the mouse (or Enter on it) puts the cursor in its box, as r does and as
+  // WordPress's Reply does: what is typed next is the reply. The focus stayed on Reply, where
+  // each letter of a reply was a shortcut deciding on a comment.
+  document.addEventListener("click", function (event) {
+    const summary = event.target.closest(".qc details.qc-reply > summary");
+    if (!summary || summary.parentElement.open) return;
+    event.preventDefault();
+    openReply(summary.closest(".qc"));
+  });
+
   function openKeys() {
     const dialog = document.getElementById("queue-keys");
     if (dialog && !dialog.open) dialog.showModal();
@@ -431,6 +451,9 @@
       return;
     }
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
+    // An open Reply (its summary focused, the box not yet clicked) takes no shortcut: the
+    // letters of a reply typed there must never approve, spam or remove anything.
+    if (replying) return;
     if (document.querySelector("dialog[open]")) return;
     const key = event.key;
     const card = current();

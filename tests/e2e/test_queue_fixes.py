@@ -670,3 +670,42 @@ def test_on_the_all_tab_a_decided_card_stays_whole(browser, live_server, mod):
     expect(row).not_to_have_class(re.compile(r"\bqc-gone\b"))
     expect(row.get_by_role("button", name="Unapprove")).to_be_visible()
     assert errors == []
+
+
+def test_clicking_reply_puts_the_cursor_in_its_box_and_no_letter_decides(browser, live_server, mod):
+    """Reply clicked with the mouse left the focus on Reply: a reply typed at once went to
+    the shortcuts, whose a, s and d approved, marked spam and removed comments."""
+    held = CommentFactory(state="pending", comment="Does heat help?")
+    other = CommentFactory(state="pending", comment="Ice helped me.")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    row.get_by_text("Reply", exact=True).click()
+    box = row.get_by_label(re.compile("Reply as"))
+    expect(box).to_be_focused()
+    page.keyboard.type("Yes, and do ask your physio.")
+    expect(box).to_have_value("Yes, and do ask your physio.")
+
+    # With the focus back on the open Reply, letters are still no decisions.
+    row.locator("details.qc-reply > summary").focus()
+    for key in "asdux":
+        page.keyboard.press(key)
+    page.wait_for_timeout(500)  # a decision sent by a key would have landed by now
+    expect(row).to_have_attribute("data-state", "pending")
+    expect(card(page, other)).to_have_attribute("data-state", "pending")
+    assert set(Comment.objects.values_list("state", flat=True)) == {"pending"}
+    assert site_replies(held) == []
+    assert errors == []
+
+
+def test_an_empty_reply_refused_keeps_the_focus_in_its_box(browser, live_server, mod):
+    held = CommentFactory(state="pending")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    row = card(page, held)
+    row.get_by_text("Reply", exact=True).click()
+    row.get_by_role("button", name="Publish reply").click()
+    expect(row.locator(".qc-error")).to_contain_text("Write the reply first")
+    expect(row.get_by_label(re.compile("Reply as"))).to_be_focused()
+    assert site_replies(held) == []
+    assert [e for e in errors if "400" not in e] == []
