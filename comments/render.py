@@ -143,7 +143,12 @@ def render_tree(
     admin_url: str = "",
     unconfirmed: dict | None = None,
 ) -> tuple[SafeString, int, dict]:
-    """Return (the ``<ol>`` of comments, how many are public, {public pk: author name}).
+    """Return (the ``<ol>`` of comments, how many readers see, {public pk: author name}).
+
+    The count is the same for every browser, as the page's structured data and the lists'
+    "N comments" (``threads.shown_counts``) give it: public comments under public ones only.
+    A browser's own held comment shows the public replies under it, and a moderator's page
+    every held one: neither counts them.
 
     ``controls`` ({pk: HTML}) is for a moderator's page: a held comment shows its controls
     (see ``comments/moderate_in_place.html``) instead of the "awaiting moderation" note.
@@ -175,7 +180,8 @@ def render_tree(
     writer, reply as the site or hold it.
     """
     base = reverse("comments:report", args=[0]).removesuffix("0/report/")
-    parts, public, names, previous_level = [], 0, {}, -1
+    parts, names, previous_level = [], {}, -1
+    shown_to_all = set()  # public comments under public ones: what every reader sees
     # This browser's comments it may still change, by the minute each was sent: they are
     # named by it, and two of one minute by the second too.
     own_minutes = Counter(
@@ -186,7 +192,7 @@ def render_tree(
     badge = f' <span class="badge">From {escape(site_name)}</span>'
     support = None
     for row in visible_rows(rows):
-        pk, _parent, level, state, name, url, submitted, text, from_site, urgent, note, key, to = (
+        pk, parent, level, state, name, url, submitted, text, from_site, urgent, note, key, to = (
             row[:13]
         )
         if level > previous_level:
@@ -235,7 +241,8 @@ def render_tree(
                 f"{hidden_words(f'your comment of {when} UTC')}</a></p>"
             )
         if state == _PUBLISHED:
-            public += 1
+            if parent in (0, pk) or parent in shown_to_all:
+                shown_to_all.add(pk)
             names[pk] = name
             if can_reply:
                 parts.append(
@@ -255,4 +262,4 @@ def render_tree(
     if previous_level >= 0:
         parts.append("</li>" + "</ol></li>" * previous_level)
     html = '<ol class="comment-list">' + "".join(parts) + "</ol>" if parts else ""
-    return SafeString(html), public, names
+    return SafeString(html), len(shown_to_all), names

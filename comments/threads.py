@@ -1,9 +1,11 @@
 """Threads: where a reply attaches."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, OuterRef, Q
 from django_comments_xtd.models import max_thread_level_for_content_type
 
 from comments.models import Comment
+from comments.render import visible_rows
 
 
 def effective_parent(target, reply_to: int) -> Comment | None:
@@ -31,3 +33,35 @@ def effective_parent(target, reply_to: int) -> Comment | None:
                 "Your text is kept below: you can post it as a new comment."
             )
     return parent
+
+
+def shown_counts(articles) -> dict[int, int]:
+    """``{pk: n}``: how many comments a reader sees on each article, the number its page's
+    "N Responses" gives: the public ones, minus replies under a comment it does not show (held,
+    spam or removed: ``render.visible_rows``). One query; a second only for an article with such
+    replies (a comment unapproved, or edited back into the queue, after readers answered it).
+    """
+    articles = list(articles)
+    if not articles:
+        return {}
+    public = Comment.objects.public().filter(
+        content_type=ContentType.objects.get_for_model(articles[0]),
+        object_pk__in=[str(article.pk) for article in articles],
+    )
+    parent_public = Comment.objects.public().filter(pk=OuterRef("parent_id"))
+    rows = (
+        public.values("object_pk")
+        .annotate(
+            n=Count("pk"),
+            cut_off=Count("pk", filter=Q(level__gt=0) & ~Exists(parent_public)),
+        )
+        .order_by()
+        .values_list("object_pk", "n", "cut_off")
+    )
+    counts = {}
+    for object_pk, n, cut_off in rows:
+        if cut_off:  # the replies under those count neither: walk the article's threads
+            tree = public.filter(object_pk=object_pk).order_by("level", "pk")
+            n = sum(1 for _row in visible_rows(tree.values_list("pk", "parent_id")))
+        counts[int(object_pk)] = n
+    return counts

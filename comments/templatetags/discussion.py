@@ -2,9 +2,8 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,7 @@ from comments.forms import CommentForm
 from comments.models import Comment, CrisisSupport, VerifiedEmail
 from comments.moderation import moderator_for
 from comments.render import FIELDS, mask_email, render_tree
+from comments.threads import shown_counts
 
 register = template.Library()
 
@@ -209,20 +209,6 @@ def public_comment_count(context, article):
 
 @register.simple_tag
 def public_comment_counts(articles):
-    """``{pk: count}`` of public comments for a list of articles, in one query (the home
-    page's and the topic pages' "N comments")."""
-    articles = list(articles)
-    if not articles:
-        return {}
-    rows = (
-        Comment.objects.public()
-        .filter(
-            content_type=ContentType.objects.get_for_model(articles[0]),
-            object_pk__in=[str(article.pk) for article in articles],
-        )
-        .values("object_pk")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("object_pk", "n")
-    )
-    return {int(pk): n for pk, n in rows}
+    """``{pk: count}`` of the comments readers see, for a list of articles (the home page's and
+    the topic pages' "N comments"): what each article's page says."""
+    return shown_counts(articles)

@@ -1247,3 +1247,77 @@ def test_a_report_is_checked_once(client, article, monkeypatch):
     assert report(client, comment, "abusive", text="  Rude.  ").status_code == 200
     assert len(calls) == 1
     assert CommentReport.objects.get().text == "Rude."
+
+
+def heading_count(browser, url):
+    heading = page(browser, url).find(id="comments-heading").get_text()
+    return 0 if heading == "No comments yet" else int(heading.split()[0])
+
+
+def listed_counts(browser):
+    """The "N comments" of each article on the home page, by its address."""
+    counts = {}
+    for link in page(browser, "/").select('a[href$="#comments"]'):
+        text = link.get_text()
+        counts[link["href"].removesuffix("#comments")] = (
+            int(text.split()[0]) if text[0] != "N" else 0
+        )
+    return counts
+
+
+@pytest.mark.parametrize("viewer", ["writer", "moderator"])
+def test_every_count_of_an_articles_comments_agrees_once_a_parent_is_held_again(
+    caches, client, post, article, other_reader, moderator, viewer
+):
+    """A comment edited back into the queue (or unapproved) takes its public replies off the
+    page: the home page still counted them ("8 comments" over "6 Responses"), and the page's
+    structured data, cached from its writer's view (whose page shows them under the held
+    comment), gave every reader that count."""
+    post(article, comment="Heat helped my feet.")
+    top = latest()
+    top.moderate(Comment.State.PUBLISHED, moderator)
+    reply = CommentFactory(article=article, parent=top, comment="Mine too.")
+    CommentFactory(article=article, parent=reply, comment="And mine.")
+    CommentFactory(article=article, comment="Ice was better for me.")
+    url = article.get_absolute_url()
+    assert heading_count(other_reader, url) == comment_count_in_json_ld(other_reader, url) == 4
+    assert listed_counts(other_reader)[url] == 4
+
+    edit(client, top, "Heat helped, see https://example.org/heat")  # a link: held again
+    top.refresh_from_db()
+    assert top.state == Comment.State.PENDING
+    if viewer == "writer":  # the writer sees the replies under their held comment
+        mine = page(client, url)
+        assert mine.find(id=f"c{reply.pk}") is not None
+        assert comment_count_in_json_ld(client, url) == 1
+    else:  # a moderator sees every comment, the held one with its controls
+        moderating = Client()
+        moderating.force_login(moderator)
+        assert page(moderating, url).find(id=f"c{reply.pk}") is not None
+        assert comment_count_in_json_ld(moderating, url) == 1
+    for reader in (other_reader, Client()):
+        assert page(reader, url).find(id=f"c{reply.pk}") is None
+        assert heading_count(reader, url) == 1
+        assert comment_count_in_json_ld(reader, url) == 1
+        assert listed_counts(reader)[url] == 1
+
+
+def test_the_lists_count_what_each_page_shows_in_one_query_or_two(
+    client, django_assert_num_queries
+):
+    """The lists' counts cost one query; one more only for an article whose replies hang under
+    a comment readers no longer see."""
+    from comments.threads import shown_counts
+
+    plain, cut = ArticleFactory(), ArticleFactory()
+    CommentFactory.create_batch(3, article=plain)
+    top = CommentFactory(article=cut)
+    reply = CommentFactory(article=cut, parent=top)
+    CommentFactory(article=cut, parent=reply)
+    CommentFactory(article=cut)
+    with django_assert_num_queries(1):
+        assert shown_counts([plain, cut]) == {plain.pk: 3, cut.pk: 4}
+    Comment.objects.filter(pk=top.pk).update(state=Comment.State.SPAM)
+    with django_assert_num_queries(2):
+        assert shown_counts([plain, cut]) == {plain.pk: 3, cut.pk: 1}
+    assert shown_counts([]) == {}
