@@ -53,7 +53,7 @@ from articles.models import (
 from articles.readability import grade_hint, reading_grade
 from articles.site_pages import fixed_page_reason
 from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
-from nervepain.admin_site import TextAsStored, TextField
+from nervepain.admin_site import LinksItMayOpen, TextAsStored, TextField
 
 # A browser cannot send a file again from a form that comes back with an error: said where the
 # file was chosen, or the next save goes without it, silently.
@@ -745,7 +745,7 @@ class PersonAdminForm(forms.ModelForm):
 
 
 @admin.register(Person)
-class PersonAdmin(TextAsStored, admin.ModelAdmin):
+class PersonAdmin(LinksItMayOpen, TextAsStored, admin.ModelAdmin):
     """Authors, medical reviewers and the editorial team: who readers see named."""
 
     # Deleting one that articles use: what to do instead (protected_note.html).
@@ -1158,6 +1158,7 @@ class ReferenceInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(
+    LinksItMayOpen,  # a moderator's read-only page links no topic they may not open
     editor.EditorForm,  # the editor's previews; autosave's drafts offered back
     TextAsStored,
     history.VersionsCompared,
@@ -1310,7 +1311,9 @@ class ArticleAdmin(
         return self.publication_bar(obj)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and obj.pk is not None:
+        # Not on a page that saves nothing (a moderator's view): its Change led to Publishing
+        # shown read-only, and "readers see each save" spoke of saves they cannot make.
+        if obj is not None and obj.pk is not None and self.has_change_permission(request, obj):
             context["publication_bar"] = self.publication_bar(obj)
             context["publication_bar_short"] = self.publication_bar_short(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -78,3 +78,49 @@ class TextAsStored:
         if isinstance(db_field, models.TextField) and not db_field.choices:
             kwargs.setdefault("form_class", TextField)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class LinksItMayOpen:
+    """For a ModelAdmin (listed before it): its page for a user who may view the object but
+    not change it links a foreign key to the related object's admin page only if that user may
+    open it. Django links it whatever the user's permissions: a moderator viewing an article
+    met "You cannot open this page" behind its topic and its call-to-action."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        closed = {
+            field.name: _as_text(field)
+            for field in self.model._meta.get_fields()
+            if (field.many_to_one or field.one_to_one)
+            and field.concrete
+            and not self._may_open(request, field.related_model)
+        }
+        if not closed:
+            return fieldsets
+
+        def named(fields):
+            return [
+                tuple(named(name)) if isinstance(name, (list, tuple)) else closed.get(name, name)
+                for name in fields
+            ]
+
+        return [
+            (title, {**options, "fields": named(options["fields"])}) for title, options in fieldsets
+        ]
+
+    def _may_open(self, request, model):
+        model_admin = self.admin_site._registry.get(model)
+        return model_admin is not None and model_admin.has_view_permission(request)
+
+
+def _as_text(field):
+    """A read-only field showing the related object's name, as Django's without the link."""
+
+    def shown(obj):
+        return getattr(obj, field.name)
+
+    shown.__name__ = field.name  # its CSS class and its help text stay the field's
+    shown.short_description = field.verbose_name
+    return shown

@@ -345,3 +345,41 @@ def test_a_call_to_action_with_an_undescribed_image_is_refused(admin_client):
     assert response.context["adminform"].form.errors["text"][0].startswith("Describe every image")
     data["text"] = f"Book one. ![A physiotherapist]({UPLOAD})"
     assert admin_client.post(f"{CTAS}add/", data).status_code == 302
+
+
+def test_a_moderators_view_of_an_article_links_only_what_they_may_open(
+    moderator_client, admin_client
+):
+    """Moderators may view articles, not change them: their page linked the topic and the
+    call-to-action to pages that answered "You cannot open this page", and carried the
+    editor's Save bar line with a Change that changed nothing (and its script, which failed
+    on a page with no text box)."""
+    from tests.factories import TopicFactory
+
+    article = ArticleFactory(
+        topic=TopicFactory(name="Sciatica"),
+        call_to_action=CallToActionFactory(),
+        byline=PersonFactory(name="Dr Ann Lee"),
+    )
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    page = soup(moderator_client.get(url))
+    topic_url = reverse("admin:articles_topic_change", args=[article.topic_id])
+    cta_url = reverse("admin:articles_calltoaction_change", args=[article.call_to_action_id])
+    assert page.select_one(".field-topic .readonly").get_text(strip=True) == "Sciatica"
+    assert page.find("a", href=topic_url) is None
+    assert moderator_client.get(topic_url).status_code == 403
+    assert page.find("a", href=cta_url) is None
+    assert str(article.call_to_action) in page.select_one(".field-call_to_action").get_text()
+    # The byline's person: moderators may view people, so it stays a link.
+    person_url = reverse("admin:articles_person_change", args=[article.byline_id])
+    assert page.select_one(".field-byline a")["href"] == person_url
+    assert moderator_client.get(person_url).status_code == 200
+    # The field's own label and help text, as on the editor's page.
+    assert "The main topic" in page.select_one(".field-topic").get_text()
+    assert page.select_one(".field-topic label").get_text(strip=True).startswith("Topic")
+    assert page.select_one("#article-editor-config") is None
+    assert page.select_one(".submit-publication") is None
+    # An editor's page keeps its editor and its Save bar line.
+    editing = soup(admin_client.get(url))
+    assert editing.select_one("#article-editor-config") is not None
+    assert editing.select_one(".submit-publication a[href='#publishing']") is not None

@@ -608,3 +608,29 @@ def test_the_author_box_is_named_by_its_label_empty_or_chosen(
     # After the label, select2's clear button (a cross) and the user chosen.
     expect(page.get_by_role("combobox", name=re.compile(r"^Author:.*editor$"))).to_be_visible()
     assert console_errors == []
+
+
+def test_a_moderators_view_of_an_article_has_no_editor_bar_and_no_script_error(
+    browser, live_server
+):
+    """A moderator may view an article: the editor's script failed on its page (no text box,
+    no preview), and a Save bar holding only Close stayed over the text being read."""
+    from django.contrib.auth.models import Group
+
+    from tests.e2e.test_moderation import logged_in
+    from tests.factories import UserFactory
+
+    moderator = UserFactory(username="mod", is_staff=True)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    article = ArticleFactory(body="## First\n\n" + "Some words to read. " * 400)
+    page, errors = logged_in(
+        browser, live_server, moderator, viewport={"width": 375, "height": 700}
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    expect(page.get_by_role("heading", name="View article")).to_be_visible()
+    bar = page.locator(".submit-row")
+    assert bar.evaluate("e => getComputedStyle(e).position") == "static"
+    assert bar.bounding_box()["y"] > 700  # in its place after the form, not over the text
+    page.wait_for_load_state("load")
+    assert errors == []
