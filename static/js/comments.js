@@ -143,6 +143,7 @@
   var replyTo = form.querySelector("input[name=reply_to]");
   var note = form.querySelector(".replying-to");
   var noteLink = form.querySelector(".replying-to-link");
+  var noteStop = form.querySelector(".replying-to-stop");
   var cancel = form.querySelector(".cancel-reply");
   var text = form.querySelector("textarea[name=comment]");
 
@@ -164,6 +165,7 @@
     item.insertBefore(respond, item.querySelector(":scope > ol.children"));
     replyTo.value = id;
     noteLink.textContent = author;
+    noteStop.textContent = /\.$/.test(author) ? "" : "."; // "Replying to Tom K.", not "Tom K.."
     noteLink.setAttribute("href", "#c" + id);
     note.hidden = false;
     opener = link;

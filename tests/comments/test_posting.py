@@ -203,6 +203,14 @@ def test_a_refused_reply_is_still_a_reply_to_the_same_comment(post, article):
     assert page.find("input", attrs={"name": "reply_to"})["value"] == str(parent.pk)
 
 
+def test_a_name_ending_in_a_full_stop_takes_no_second_one(post, article):
+    parent = CommentFactory(article=article, user_name="Tom K.")
+    note = soup(post(article, reply_to=parent.pk, email="not-an-address")).select_one(
+        ".replying-to"
+    )
+    assert " ".join(note.get_text().split()).startswith("Replying to Tom K. Cancel reply")
+
+
 def test_a_reply_to_a_comment_no_longer_shown_comes_back_as_a_new_comment(client, post, article):
     """The reason says "you can post it as a new comment": sending the page again does."""
     gone = CommentFactory(article=article, state=Comment.State.REMOVED)

@@ -351,3 +351,17 @@ def test_a_refused_reply_stays_a_reply_and_can_become_a_new_comment(
     assert new.level == 0
     # The problem page answered 400: the browser logs that load; nothing else.
     assert [e for e in console_errors if "400 (Bad Request)" not in e] == []
+
+
+def test_replying_to_a_name_ending_in_a_full_stop_reads_once(
+    page, live_server, seed_article, console_errors
+):
+    maria = Comment.objects.get(user_name="Maria")
+    tom = CommentFactory(article=seed_article, user_name="Tom K.", comment="Ice helped.")
+    page.goto(live_server.url + seed_article.get_absolute_url())
+    note = page.locator("#respond .replying-to")
+    page.locator(f"#c{tom.pk} a.reply-link").click()
+    expect(note).to_have_text(re.compile(r"^\s*Replying to Tom K\.\s+Cancel reply\s*$"))
+    page.locator(f"#c{maria.pk} a.reply-link").click()
+    expect(note).to_have_text(re.compile(r"^\s*Replying to Maria\.\s+Cancel reply\s*$"))
+    assert console_errors == []
