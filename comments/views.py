@@ -424,10 +424,11 @@ def _duplicate(request, target, form, existing):
     return _problem(request, target, form, reason, 400)
 
 
-def _email_link(request, token, purpose, max_age, template, change):
+def _email_link(request, token, purpose, max_age, template, change, done_before=None):
     """A signed link from one of our emails: GET shows a button, only the POST runs ``change``.
 
-    Mail scanners that open links therefore change nothing.
+    Mail scanners that open links therefore change nothing. A link opened again once its
+    change is made (``done_before(comment)``) says so, with no button asking for it again.
     """
     comment_id = trust.unsign_comment(token, purpose, max_age)
     comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
@@ -440,6 +441,8 @@ def _email_link(request, token, purpose, max_age, template, change):
         return render(request, template, {**context, "done": False, "erased": True})
     if request.method == "POST":
         change(comment)
+    elif done_before is not None and done_before(comment):
+        context["done_before"] = True
     return render(request, template, context)
 
 
@@ -478,6 +481,7 @@ def confirm_email(request, token):
         trust.CONFIRM_MAX_AGE,
         "comments/confirm.html",
         lambda comment: VerifiedEmail.objects.get_or_create(email=comment.user_email.lower()),
+        lambda comment: VerifiedEmail.objects.filter(email=comment.user_email.lower()).exists(),
     )
 
 

@@ -618,6 +618,19 @@ def test_confirm_link_changes_nothing_on_get_and_verifies_on_post(client, articl
     assert VerifiedEmail.objects.filter(email="bea@example.org").exists()
 
 
+def test_a_confirm_link_opened_again_says_the_address_is_confirmed(client, article):
+    """Opened again after confirming, the link asked to confirm once more, as if the first
+    click had done nothing."""
+    comment = CommentFactory(article=article, followup=True, user_email="Bea@Example.org")
+    url = f"/comments/confirm/{sign_comment(comment.pk, 'confirm')}/"
+    first = BeautifulSoup(client.get(url).content, "html.parser")
+    assert first.find("button", string="Confirm my email address") is not None
+    client.post(url)
+    again = BeautifulSoup(client.get(url).content, "html.parser")
+    assert again.find("button", string="Confirm my email address") is None
+    assert "This address is already confirmed" in again.find("main").get_text(" ")
+
+
 @pytest.mark.parametrize(
     "purpose, title, done",
     [
