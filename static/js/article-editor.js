@@ -1348,6 +1348,31 @@
     actions[action]();
   });
 
+  // Enter in a list item starts the next one ("- ", "2. ", indented as it is), as GitHub's and
+  // WordPress's editors do: the new line had no marker, and the preview joined it to the item
+  // above. Enter on an empty item ends the list with a blank line. Shift+Enter stays a plain
+  // line break.
+  var LIST_ITEM = /^(\s*)(?:([-*+])|(\d{1,9})([.)]))(\s+)/;
+  text.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.shiftKey || event.ctrlKey || event.metaKey || event.altKey ||
+        event.isComposing || text.selectionStart !== text.selectionEnd) return;
+    var caret = text.selectionStart;
+    var lineStart = text.value.lastIndexOf("\n", caret - 1) + 1;
+    var lineEnd = text.value.indexOf("\n", caret);
+    var before = text.value.slice(lineStart, caret);
+    var item = LIST_ITEM.exec(before);
+    if (!item) return;
+    event.preventDefault();
+    var rest = text.value.slice(caret, lineEnd < 0 ? text.value.length : lineEnd);
+    if (before.length === item[0].length && !rest.trim()) {
+      text.setSelectionRange(lineStart, caret);
+      replaceSelection("\n");
+      return;
+    }
+    var marker = item[2] || (parseInt(item[3], 10) + 1) + item[4];
+    replaceSelection("\n" + item[1] + marker + item[5]);
+  });
+
   /* --- Images: upload, with the alt text asked for ------------------------------------ */
   var imageDialog = root.querySelector('[data-dialog="image"]');
   var imageForm = imageDialog.querySelector(".editor-image-form");

@@ -243,7 +243,8 @@ def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, consol
     expect(text).to_be_focused()
     # The caret is after the citation: the editor types on.
     page.keyboard.type(" daily")
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # the next item ("- ")...
+    page.keyboard.press("Enter")  # ...left empty: the list ends
     page.locator('.editor-toolbar button[data-action="seek-help"]').click()
     assert text.input_value() == (
         "## Causes\n\n"
@@ -259,6 +260,50 @@ def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, consol
     expect(frame.locator(".article-body strong")).to_have_text("often")
     expect(frame.locator("sup.citation a")).to_have_attribute("href", "#ref-nhs")
     expect(frame.locator("section.callout.seek-help h2")).to_have_text("When to seek help")
+    assert console_errors == []
+
+
+def test_enter_in_a_list_starts_the_next_item(page, live_server, editor, console_errors):
+    """Enter after a list item gave a line with no marker, which the preview joined to the
+    item above ("Gentle walking A cool footbath"): it now starts the next item, numbered on,
+    and Enter on an empty item ends the list. Ctrl+Z takes an item back, as typing."""
+    article = ArticleFactory(body="", author=editor, draft=True)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    text = page.locator("#id_body")
+    text.click()
+    page.keyboard.type("Try:")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Control+Shift+8")
+    page.keyboard.press("End")
+    page.keyboard.type("Gentle walking")
+    page.keyboard.press("Enter")
+    page.keyboard.type("A cool footbath")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # an empty item ends the list
+    page.keyboard.type("Then:")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("1. See your GP")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Ask about medicines")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("    - if the pain")  # an indented item (a callout's) keeps its indent
+    page.keyboard.press("Enter")
+    page.keyboard.type("spreads")
+    page.keyboard.press("Shift+Enter")  # a plain line break
+    assert text.input_value() == (
+        "Try:\n\n- Gentle walking\n- A cool footbath\n\nThen:\n\n"
+        "1. See your GP\n2. Ask about medicines\n\n    - if the pain\n    - spreads\n"
+    ), text.input_value()
+    frame = preview(page)
+    expect(frame.locator(".article-body ul").first.locator(":scope > li")).to_have_text(
+        ["Gentle walking", "A cool footbath"], timeout=FIRST_GRADE_MS
+    )
+    expect(frame.locator(".article-body ol li").first).to_have_text("See your GP")
     assert console_errors == []
 
 
