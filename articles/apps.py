@@ -37,6 +37,16 @@ class ArticlesConfig(AppConfig):
         m2m_changed.connect(
             pagecache.invalidate, sender=Article.tags.through, dispatch_uid="pagecache-tags"
         )
+        # Search finds an article by its topics' and tags' names too: kept up to date.
+        from articles.models import Tag, Topic
+        from articles.search import refresh_on_change
+
+        m2m_changed.connect(
+            refresh_on_change, sender=Article.tags.through, dispatch_uid="search-tags"
+        )
+        for model in (Topic, Tag):
+            uid = f"search-{model._meta.model_name}"
+            post_save.connect(refresh_on_change, sender=model, dispatch_uid=uid)
 
         from articles.disclaimer import forget_medical_disclaimer
         from articles.models import FooterLink, HeaderLink, SiteSettings

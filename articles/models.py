@@ -389,7 +389,15 @@ class ArticleQuerySet(models.QuerySet):
         return self.with_people().select_related("topic").defer(*self.LIST_DEFERRED)
 
     # What lists never show: the body in its forms, and what search reads.
-    LIST_DEFERRED = ("body", "body_html", "toc", "search_headings", "search_text", "search_vector")
+    LIST_DEFERRED = (
+        "body",
+        "body_html",
+        "toc",
+        "search_headings",
+        "search_text",
+        "search_topics",
+        "search_vector",
+    )
 
     def in_topic(self, topic):
         """Articles whose main topic is ``topic`` or one of its subtopics."""
@@ -454,6 +462,9 @@ class Article(models.Model):
     # on PostgreSQL the weighted tsvector of title, summary, headings and body.
     search_headings = models.TextField(editable=False, default="")
     search_text = models.TextField(editable=False, default="")
+    # Its topic's, the topic's parent's and its tags' names: a reader searching "neuropathy"
+    # finds the articles filed under Peripheral neuropathy (``articles.search.refresh``).
+    search_topics = models.TextField(editable=False, default="")
     search_vector = SearchVectorField(null=True, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
@@ -700,12 +711,12 @@ class Article(models.Model):
         self.search_text = plain_text(analysis.search_text)
 
     def update_search_vector(self) -> None:
-        """Store the weighted document site search reads (PostgreSQL only: elsewhere search
-        reads the text fields)."""
-        from articles.search import search_vector, uses_postgres
+        """Store what site search reads besides the text: its topics' and tags' names, and on
+        PostgreSQL the weighted document (``articles.search.refresh``)."""
+        from articles.search import refresh
 
-        if uses_postgres() and self.pk:
-            Article.objects.filter(pk=self.pk).update(search_vector=search_vector())
+        if self.pk:
+            refresh([self.pk])
 
     def sign_off_review(
         self,

@@ -1,5 +1,5 @@
-"""Site search over published articles: title, summary, headings and body, in that order of
-weight, with a highlighted snippet for each result.
+"""Site search over published articles: title, summary (and the names of its topics and tags),
+headings and body, in that order of weight, with a highlighted snippet for each result.
 
 PostgreSQL: full-text search on a stored, GIN-indexed ``tsvector`` (``Article.search_vector``,
 kept up to date by ``Article.save``), weights A (title) > B (summary) > C (headings) > D
@@ -26,7 +26,13 @@ SNIPPET_CHARS = 220
 # Highlight markers no stored text contains (control characters are stripped on save).
 START, STOP = "\x02", "\x03"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-WEIGHTS = (("title", 8), ("summary", 4), ("search_headings", 2), ("search_text", 1))
+WEIGHTS = (
+    ("title", 8),
+    ("summary", 4),
+    ("search_topics", 4),
+    ("search_headings", 2),
+    ("search_text", 1),
+)
 # A sentence's end, perhaps inside a closing bracket or quote: "rest.", "(see a GP.)", "“Why?”".
 SENTENCE_END = re.compile(r"[.!?][)\]\u201d\u2019\"']*$")
 # Where a sentence starts after another: its end, spaces, then a letter, digit or quote. A
@@ -42,14 +48,63 @@ SUFFIXES = ("ations", "ation", "ness", "ments", "ment", "ing", "ies", "ied", "ed
 
 
 def search_vector():
-    """The weighted document: what ``Article.save`` stores and the GIN index covers."""
+    """The weighted document: what ``Article.save`` stores and the GIN index covers. The
+    topics' and tags' names weigh as the summary: they say what the article is about."""
     config = settings.SEARCH_CONFIG
     return (
         SearchVector("title", weight="A", config=config)
         + SearchVector("summary", weight="B", config=config)
+        + SearchVector("search_topics", weight="B", config=config)
         + SearchVector("search_headings", weight="C", config=config)
         + SearchVector("search_text", weight="D", config=config)
     )
+
+
+def topic_names(article) -> str:
+    """The names search finds an article by besides its text: its topic, that topic's parent
+    ("Nerve conditions" over "Peripheral neuropathy") and its tags."""
+    topic = article.topic
+    names = [topic.name, topic.parent.name if topic.parent_id else ""] if topic else []
+    names += [tag.name for tag in article.tags.all()]
+    return " ".join(name for name in names if name)
+
+
+def refresh(article_ids) -> None:
+    """Store each article's topics' and tags' names, and on PostgreSQL its weighted document:
+    after its save, its tags' change, or a topic's or tag's new name."""
+    from articles.models import Article
+
+    found = Article.objects.filter(pk__in=list(article_ids)).select_related("topic__parent")
+    for article in found.only("pk", "topic__name", "topic__parent__name").prefetch_related("tags"):
+        row = Article.objects.filter(pk=article.pk)
+        row.update(search_topics=topic_names(article))
+        if uses_postgres():  # apart: an UPDATE's expressions read the row as it was before it
+            row.update(search_vector=search_vector())
+
+
+def refresh_on_change(sender, instance=None, **kwargs) -> None:
+    """Signal receiver: an article's tags changed (``m2m_changed``), or a topic or tag was
+    saved (``post_save``: perhaps renamed)."""
+    from articles.models import Article, Tag, Topic
+
+    action = kwargs.get("action")
+    if action is not None:  # the tags of articles, or the articles of a tag
+        if action not in ("post_add", "post_remove", "post_clear"):
+            return
+        if isinstance(instance, Article):
+            refresh([instance.pk])
+        elif action == "post_clear":
+            refresh(Article.objects.filter(tags=instance).values_list("pk", flat=True))
+        else:
+            refresh(kwargs.get("pk_set") or ())
+    elif isinstance(instance, Topic):
+        refresh(
+            Article.objects.filter(Q(topic=instance) | Q(topic__parent=instance)).values_list(
+                "pk", flat=True
+            )
+        )
+    elif isinstance(instance, Tag):
+        refresh(Article.objects.filter(tags=instance).values_list("pk", flat=True))
 
 
 def uses_postgres() -> bool:
@@ -118,6 +173,7 @@ def search(articles, query: str) -> Results:
         condition &= (
             Q(title__icontains=word)
             | Q(summary__icontains=word)
+            | Q(search_topics__icontains=word)
             | Q(search_headings__icontains=word)
             | Q(search_text__icontains=word)
         )

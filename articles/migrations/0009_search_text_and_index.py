@@ -17,8 +17,10 @@ def _checks_now(schema_editor):
 
 def fill(apps, schema_editor):
     _checks_now(schema_editor)
+    from django.conf import settings
+    from django.contrib.postgres.search import SearchVector
+
     from articles.markdown import analyse, plain_text
-    from articles.search import search_vector
 
     Article = apps.get_model("articles", "Article")
     for article in Article.objects.all():
@@ -28,7 +30,15 @@ def fill(apps, schema_editor):
         # update_fields leaves the "updated" date alone: nothing a reader sees has changed.
         article.save(update_fields=["search_headings", "search_text"])
     if schema_editor.connection.vendor == "postgresql":
-        Article.objects.update(search_vector=search_vector())
+        # The document as it was then (articles.search.search_vector has grown since: the
+        # fields it reads now do not all exist at this migration).
+        config = settings.SEARCH_CONFIG
+        Article.objects.update(
+            search_vector=SearchVector("title", weight="A", config=config)
+            + SearchVector("summary", weight="B", config=config)
+            + SearchVector("search_headings", weight="C", config=config)
+            + SearchVector("search_text", weight="D", config=config)
+        )
         schema_editor.execute(
             f"CREATE INDEX {INDEX} ON articles_article USING gin (search_vector)"
         )

@@ -307,3 +307,67 @@ def test_a_snippet_cut_after_an_abbreviation_keeps_its_ellipsis():
     """Cut just after "Dr." the sentence is not over: the ellipsis stands for the rest."""
     text = "Rest helps, " * 17 + "ask Dr. Smithers about it, " + "and rest more. " * 10
     assert str(search._python_snippet(text, ["rest"])).endswith("ask Dr. …")
+
+
+def test_articles_are_found_by_their_topics_and_tags_names(client):
+    """ "neuropathy" found nothing while the only article sat under Peripheral neuropathy, the
+    topic the no-results page itself offered; a tag's name, nothing either."""
+    from tests.factories import TagFactory
+
+    parent = TopicFactory(name="Nerve conditions")
+    topic = TopicFactory(name="Peripheral neuropathy", parent=parent)
+    article = ArticleFactory(
+        title="Burning feet at night", summary="Why it is worse then.", body="Cool, not cold.",
+        topic=topic,
+    )  # fmt: skip
+    article.tags.add(TagFactory(name="Sleep"))
+    ArticleFactory(title="Unrelated", summary="Other.", body="Other words.", topic=None)
+    for query in ("neuropathy", "peripheral neuropathy", "nerve conditions", "sleep"):
+        assert results(client, query)[0] == ["Burning feet at night"], query
+
+    # Kept up to date: a topic, its parent or a tag renamed; a tag taken off or put on from
+    # either side.
+    topic.name = "Small fibre neuropathy"
+    topic.save()
+    parent.name = "Nerve disorders"
+    parent.save()
+    assert results(client, "small fibre")[0] == ["Burning feet at night"]
+    assert results(client, "disorders")[0] == ["Burning feet at night"]
+    assert results(client, "peripheral")[0] == []
+    sleep = article.tags.get()
+    sleep.name = "Rest"
+    sleep.save()
+    assert results(client, "rest")[0] == ["Burning feet at night"]
+    article.tags.clear()
+    assert results(client, "rest")[0] == []
+    TagFactory(name="Night").articles.add(article)
+    assert results(client, "night")[0] == ["Burning feet at night"]
+    TagFactory(name="Night").articles.clear()
+    assert results(client, "night")[0] == ["Burning feet at night"]  # still in its title
+    assert results(client, "rest")[0] == []
+
+
+def test_a_migration_gives_articles_saved_before_their_topics_and_tags_names(client):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    from articles.models import Article
+    from tests.factories import TagFactory
+
+    fill = importlib.import_module("articles.migrations.0024_search_topics").fill
+    article = ArticleFactory(title="Burning feet", topic=TopicFactory(name="Neuropathy"))
+    article.tags.add(TagFactory(name="Sleep"))
+    Article.objects.filter(pk=article.pk).update(search_topics="")
+    if connection.vendor == "postgresql":
+        Article.objects.filter(pk=article.pk).update(search_vector=search.search_vector())
+    assert results(client, "neuropathy")[0] == []
+
+    class Editor:  # what RunPython hands over: the connection is all fill reads
+        pass
+
+    editor = Editor()
+    editor.connection = connection
+    fill(apps, editor)
+    assert results(client, "neuropathy")[0] == results(client, "sleep")[0] == ["Burning feet"]
