@@ -112,8 +112,15 @@ def uses_postgres() -> bool:
 
 
 def clean_query(raw: str) -> str:
-    """The query as searched: spaces collapsed, control characters out, at most 100 chars."""
-    return " ".join(CONTROL_CHARACTERS.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH]
+    """The query as searched: spaces collapsed, control characters out, at most 100 chars,
+    cut after a whole word where it has one ("neuropathy … n" searched for a stray "n")."""
+    query = " ".join(CONTROL_CHARACTERS.sub(" ", raw or "").split())
+    if len(query) <= MAX_QUERY_LENGTH:
+        return query
+    cut = query[:MAX_QUERY_LENGTH]
+    if query[MAX_QUERY_LENGTH] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip()
 
 
 def words(query: str) -> list[str]:

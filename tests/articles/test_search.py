@@ -162,6 +162,11 @@ def test_the_stem_never_cuts_a_word_short():
     assert search.stem("ties") == "ties"
     assert search.words("a  Nerve, NERVE pain!") == ["nerve", "pain"]
     assert search.clean_query("x" * 500 + "\x02") == "x" * 100
+    # A long query keeps whole words: the one cut through goes.
+    long = "neuropathy " * 20
+    assert search.clean_query(long) == " ".join(["neuropathy"] * 9)
+    assert search.clean_query("a" * 99 + " bc") == "a" * 99
+    assert search.clean_query("a" * 100 + " bc") == "a" * 100
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
