@@ -1052,6 +1052,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self._check_next_review(cleaned_data)
         opened = cleaned_data.get("edited_from")
         saved = self.instance.updated_at if self.instance.pk is not None else None
         if opened and saved is not None and opened != saved.isoformat():
@@ -1072,6 +1073,25 @@ class ArticleAdminForm(forms.ModelForm):
                 ),
             )
         return cleaned_data
+
+    def _check_next_review(self, cleaned_data):
+        """The next review comes after the review it follows: today's sign-off, else the last
+        one. A date before it was saved and shown to readers ("Medically reviewed on 7
+        December 2026 ... Next review due: 1 January 2020")."""
+        due = cleaned_data.get("next_review_due")
+        if cleaned_data.get("sign_off_by") is not None:
+            reviewed, which = timezone.localdate(), _("today's sign-off")
+        else:
+            reviewed, which = self.instance.last_reviewed, _("the last review")
+        if due is not None and reviewed is not None and due <= reviewed:
+            self.add_error(
+                "next_review_due",
+                forms.ValidationError(
+                    _("The next review must come after %(which)s (%(reviewed)s)."),
+                    code="review_due_before_review",
+                    params={"which": which, "reviewed": date_format(reviewed)},
+                ),
+            )
 
     class Meta:
         model = Article

@@ -111,6 +111,37 @@ def test_admin_sign_off_keeps_a_next_review_date_typed_with_it(admin_client, rev
     assert reviewed.next_review_due == chosen
 
 
+@pytest.mark.parametrize("sign_off", [True, False], ids=["with a sign-off", "without"])
+@pytest.mark.parametrize("days", [-700, 0])
+def test_a_next_review_on_or_before_the_review_is_refused(admin_client, reviewed, sign_off, days):
+    """A sign-off saved with "Next review due: 1 January 2020" and readers read it."""
+    url = f"/admin/articles/article/{reviewed.pk}/change/"
+    due = TODAY + datetime.timedelta(days=days)
+    fields = {"next_review_due": due.isoformat()}
+    if sign_off:
+        fields["sign_off_by"] = reviewed.reviewed_by.pk
+    response = admin_client.post(url, admin_form_data(reviewed, **fields))
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content, "html.parser")
+    error = page.select_one(".field-next_review_due .errorlist").get_text()
+    which = "today's sign-off" if sign_off else "the last review"
+    assert f"The next review must come after {which}" in error
+    reviewed.refresh_from_db()
+    assert reviewed.next_review_due == TODAY + datetime.timedelta(days=365)
+    # An overdue date after the last review stays an editor's choice: due now.
+    older = ArticleFactory()
+    older.sign_off_review(reviewed.reviewed_by, on=TODAY - datetime.timedelta(days=400))
+    older.save()
+    overdue = TODAY - datetime.timedelta(days=10)
+    response = admin_client.post(
+        f"/admin/articles/article/{older.pk}/change/",
+        admin_form_data(older, next_review_due=overdue.isoformat()),
+    )
+    assert response.status_code == 302
+    older.refresh_from_db()
+    assert older.next_review_due == overdue
+
+
 def test_admin_cannot_post_a_review_date(admin_client, reviewed):
     """A hand-typed last-reviewed date or reviewer in the POST is ignored."""
     url = f"/admin/articles/article/{reviewed.pk}/change/"
