@@ -290,6 +290,12 @@ class PublisherPageAdmin(
             for page in objs
             if (reason := fixed_page_reason(page))
         ]
+        # Not the rows of the hidden table joining a page to its site ("Flatpage-site
+        # relationship: FlatPage_sites object (7)"): nothing an editor knows or chooses.
+        joins = FlatPage.sites.through._meta
+        inner = f"{capfirst(joins.verbose_name)}: "
+        deleted = _without(deleted, inner)
+        model_count = {n: c for n, c in model_count.items() if n != joins.verbose_name_plural}
         return deleted, model_count, perms_needed, [*protected, *needed]
 
     def get_urls(self):
@@ -682,8 +688,9 @@ class TagAdmin(TextAsStored, admin.ModelAdmin):
         return articles_link(tag.article_count, "tags", tag.pk)
 
     def get_deleted_objects(self, objs, request):
-        """The articles that lose the tags, named and linked (they stay as they are otherwise),
-        where Django listed each one's row of the hidden join table, "Article_tags object (4)"."""
+        """The articles that lose the tags, named and linked, each said to stay (under Django's
+        "will be deleted" they read as going too), where Django listed each one's row of the
+        hidden join table, "Article_tags object (4)"."""
         _listed, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         through = Article.tags.through
         rows = through.objects.filter(tag__in=objs).select_related("article", "tag")
@@ -705,7 +712,7 @@ class TagAdmin(TextAsStored, admin.ModelAdmin):
                     [
                         format_html(
                             '{}: <a href="{}">{}</a> ({})',
-                            _("Loses it"),
+                            _("Stays, without this tag"),
                             reverse("admin:articles_article_change", args=[article.pk]),
                             article.title,
                             article.publication_state,
@@ -717,8 +724,22 @@ class TagAdmin(TextAsStored, admin.ModelAdmin):
         counts = {name: n for name, n in counts.items() if str(name) != joins}
         if losing:
             articles = len({article.pk for tagged in losing.values() for article in tagged})
-            counts[_("Articles that lose it")] = articles
+            counts[_("Articles that lose the tag (the articles stay)")] = articles
         return named, counts, perms_needed, protected
+
+
+def _without(listed, prefix):
+    """Django's nested list of what a deletion takes, less the items starting with
+    ``prefix``."""
+    kept = []
+    for item in listed:
+        if isinstance(item, list):
+            item = _without(item, prefix)
+            if item:
+                kept.append(item)
+        elif not str(item).startswith(prefix):
+            kept.append(item)
+    return kept
 
 
 def checked_image(image, **options):

@@ -152,7 +152,8 @@ def test_deleting_a_tag_names_the_articles_that_lose_it(admin_client):
         assert "Article_tags object" not in text and "relationship" not in text
         assert "Unrelated" not in text
         assert "Sciatica at night (Published)" in text and "Sciatica draft (Draft)" in text
-        assert "Articles that lose it: 2" in text
+        assert "Articles that lose the tag (the articles stay): 2" in text
+        assert "Stays, without this tag: Sciatica at night (Published)" in text
         links = {a["href"] for a in page.select("#content li a")}
         assert {
             f"/admin/articles/article/{published.pk}/change/",

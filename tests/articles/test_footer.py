@@ -242,3 +242,15 @@ def test_the_migration_puts_about_in_the_header_while_it_is_there():
     FlatPage.objects.filter(url="/about/").delete()
     header_migration.link_about(apps, None)
     assert not HeaderLink.objects.exists()
+
+
+def test_a_pages_delete_screen_lists_no_join_table_rows(admin_client):
+    """It listed "Flatpage-site relationships: 1" and "Flatpage-site relationship:
+    FlatPage_sites object (7)": Django's hidden table joining a page to its site."""
+    page = FlatPage.objects.create(url="/accessibility/", title="Accessibility statement")
+    page.sites.add(1)
+    response = admin_client.get(f"/admin/articles/publisherpage/{page.pk}/delete/")
+    text = " ".join(response.content.decode().split())
+    assert "Accessibility statement" in text
+    assert "relationship" not in text and "FlatPage_sites object" not in text
+    assert response.context["perms_lacking"] == set() and not response.context["protected"]
