@@ -186,6 +186,22 @@ def test_erasing_needs_the_permission_to_delete_comments(client, article, commen
     assert not Article.objects.filter(pk=article.pk).exists()
 
 
+def test_an_editor_who_may_not_erase_comments_is_told_so_not_offered_the_button(
+    client, article, comments, staff_user
+):
+    """The page offered "Delete the article and erase them" to an editor without the
+    permission to delete comments; pressing it answered "You cannot open this page"."""
+    client.force_login(staff_user)
+    for response in (client.get(delete_url(article)), bulk(client, [article])):
+        page = soup(response)
+        text = " ".join(page.select_one("#content").get_text().split())
+        assert "needs the permission to delete comments" in text
+        assert page.find("input", attrs={"name": "erase_dependents"}) is None
+        assert page.find("input", attrs={"value": "Unpublish it"}) or page.find(
+            "input", attrs={"name": "action", "value": "unpublish_selected"}
+        )
+
+
 def test_a_failed_erasure_leaves_article_and_comments_as_they_were(
     admin_client, article, comments, monkeypatch
 ):
