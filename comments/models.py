@@ -277,6 +277,11 @@ class Comment(XtdComment):
                 spam.learn(self)  # its domains, email, IP and text now mark spam
             else:
                 spam.forget(self)  # "not spam": it no longer marks anything
+        elif state != previous == self.State.PENDING and self.reason == self.Reason.SPAM_LIST:
+            from comments import spam
+
+            # Held for its IP address alone, and approved: others share that address.
+            spam.forget(self)
         return True
 
 

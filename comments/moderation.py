@@ -87,6 +87,11 @@ class ArticleCommentModerator(XtdCommentModerator):
             )
 
         spam_traits = spam.match(comment)
+        if spam_traits == spam.IP_ONLY:
+            # An address many share (a phone network, a hospital's or a library's Wi-Fi): one
+            # spammer's IP sent every later reader there to spam, unseen and unannounced.
+            # Held for a moderator instead, who is told; approving it forgets the address.
+            return Decision(Comment.State.PENDING, Comment.Reason.SPAM_LIST, spam.IP_ONLY_HELD)
         if spam_traits:
             return Decision(Comment.State.SPAM, Comment.Reason.SPAM_LIST, spam_traits)
 

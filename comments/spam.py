@@ -173,6 +173,12 @@ def _placeholders(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+# What ``match`` says of a comment the list knows by its IP address alone; such a comment is
+# held, not spam (``moderation``), with this detail for the moderator.
+IP_ONLY = SpamSignature.Kind.IP.value
+IP_ONLY_HELD = "ip only: held, as others may share the address"
+
+
 def match(comment: Comment) -> str:
     """Why the comment is on the spam list ("email", "domain spam.example"...), or ""."""
     found = _matching(comment)

@@ -86,7 +86,7 @@ def test_marking_spam_records_domains_email_ip_and_a_fingerprint(marked):
     ("fields", "ip", "why"),
     [
         ({"email": "seller@spam.example"}, "198.51.100.1", "email"),
-        ({}, "203.0.113.7", "ip"),
+        ({"email": "seller@spam.example"}, "203.0.113.7", "ip"),  # with its email: spam
         (
             {"comment": "See https://spam.example/other please"},
             "198.51.100.2",
@@ -113,6 +113,34 @@ def test_a_later_comment_sharing_a_trait_is_spam_at_once(
     assert comment.reason == Comment.Reason.SPAM_LIST
     assert why in comment.reason_detail.split(", ")
     assert mail.outbox == []  # no moderator is disturbed by known spam
+
+
+def test_a_comment_known_by_its_ip_address_alone_is_held_not_spam(
+    marked, other_reader, article, moderator, moderator_client, django_capture_on_commit_callbacks
+):
+    """One spammer's IP sent every later reader on that address (a phone network, a hospital's
+    Wi-Fi) to spam, unseen: a reader's health story vanished with no moderator told. It is
+    held, its moderators emailed; approving it forgets the address, as others share it."""
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = post_from(
+            other_reader, article, "203.0.113.7", email="helen@example.org",
+            comment="A warm bath before bed helped my feet more than anything.",
+        )  # fmt: skip
+    assert comment.state == Comment.State.PENDING
+    assert comment.reason == Comment.Reason.SPAM_LIST
+    assert comment.reason_detail.startswith("ip only: held")
+    assert [m.to for m in mail.outbox] == [[moderator.email]]
+
+    act(moderator_client, "approve", comment)
+    assert comment.state == Comment.State.PUBLISHED
+    assert ("ip", "203.0.113.7") not in entries()
+    assert ("email", "seller@spam.example") in entries()  # the spammer's other traits stay
+    later = post_from(
+        other_reader, article, "203.0.113.7", email="sam@example.org",
+        comment="Ice packs for ten minutes eased the burning for me.",
+    )  # fmt: skip
+    assert later.reason != Comment.Reason.SPAM_LIST
 
 
 def test_a_different_comment_is_not_caught(marked, other_reader, article):
