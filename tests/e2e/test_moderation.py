@@ -308,6 +308,8 @@ def test_replying_to_a_worried_readers_comment_with_the_crisis_resources_keyboar
     )
     page.goto(f"{live_server.url}{comment.get_absolute_url()}")
     page.locator(f"#c{comment.pk} .moderate-link").click()
+    # The button is the page's script's (deferred): on a loaded machine Tab went on before it.
+    expect(page.get_by_role("button", name="Insert the crisis resources")).to_be_attached()
     box = page.locator("#id_reply")
     box.focus()
     page.keyboard.type("We read what you wrote.")

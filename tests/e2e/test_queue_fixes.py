@@ -306,7 +306,10 @@ def test_opening_the_reply_box_moves_no_button(browser, live_server, mod, width)
     """The open reply box took a line of its own with its Reply button, below Open: the
     buttons moved under the pointer. The row stays as it was; the box opens below it."""
     held = CommentFactory(state="pending")
-    page, errors = logged_in(browser, live_server, mod, viewport={"width": width, "height": 900})
+    # Tall enough for the open box: Reply puts the cursor in it, which scrolls a box below the
+    # window's foot into view, and every button with it.
+    viewport = {"width": width, "height": 1400}
+    page, errors = logged_in(browser, live_server, mod, viewport=viewport)
     page.goto(live_server.url + QUEUE)
     row = card(page, held)
     buttons = [
@@ -319,6 +322,7 @@ def test_opening_the_reply_box_moves_no_button(browser, live_server, mod, width)
     buttons[2].click()
     box = row.get_by_label(re.compile("Reply as"))
     expect(box).to_be_visible()
+    expect(box).to_be_focused()
     assert [b.bounding_box() for b in buttons] == before
     # The box and its Publish button are below the row, within the card.
     assert box.bounding_box()["y"] >= max(b["y"] + b["height"] for b in before)
