@@ -232,6 +232,12 @@ class Comment(XtdComment):
     def is_reply(self) -> bool:
         return bool(self.parent_id) and self.parent_id != self.pk
 
+    @property
+    def answers_id(self) -> int | None:
+        """The comment this reply answers: its parent, or the one it was written under at the
+        deepest level (``replied_to``; the reply is placed beside it). None for a new thread."""
+        return (self.replied_to or self.parent_id) if self.is_reply else None
+
     def reports_since_decision(self):
         """Readers' reports made after the last moderator's decision on it (all, if none yet):
         what sends it back to the queue, and whether a worry about its writer is new."""

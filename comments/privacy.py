@@ -95,7 +95,7 @@ def export_commenter(email: str) -> dict:
                 "text": comment.comment,
                 "state": comment.state,
                 "moderation": {"reason": comment.reason, "detail": comment.reason_detail},
-                "in_reply_to": comment.parent_id if comment.is_reply else None,
+                "in_reply_to": comment.answers_id,
                 "reply_emails": comment.followup,
                 "moderated_at": _iso(comment.moderated_at),
                 "recognised_browser": bool(comment.commenter_key_hash),

@@ -264,7 +264,9 @@ def _article_title(pk: str) -> str | None:
 def prepare(comments, request) -> None:
     """Attach what each card shows and cannot get from its own row: parents and readers'
     reports, one query each, for the comments shown (never counted over the whole table)."""
-    parent_ids = {c.parent_id for c in comments if c.is_reply}
+    # The comment each answers, as the page and the emails name it: at the deepest level its
+    # parent is the comment above the one answered.
+    parent_ids = {c.answers_id for c in comments if c.is_reply}
     parents = {}
     if parent_ids:
         parents = {
@@ -299,7 +301,7 @@ def prepare(comments, request) -> None:
         target = comment.content_object
         if target is not None and comment.object_pk not in shared["article_urls"]:
             shared["article_urls"][comment.object_pk] = target.get_absolute_url()
-        parent = parents.get(comment.parent_id) if comment.is_reply else None
+        parent = parents.get(comment.answers_id) if comment.is_reply else None
         comment.queue = {**shared, "parent": parent}
 
 
@@ -488,11 +490,10 @@ def card_response(request, comment, *, done=None, undo="", replied=None, undone=
 
 
 def thread(comment) -> dict:
-    """The comment's parent and direct replies, for its page (read only)."""
+    """The comment it answers and its direct replies, for its page (read only)."""
     parent = None
     if comment.is_reply:
-        parent = Comment.objects.filter(pk=comment.parent_id).first()
-    replies = list(
-        Comment.objects.filter(parent_id=comment.pk).exclude(pk=comment.pk).order_by("submit_date")
-    )
+        parent = Comment.objects.filter(pk=comment.answers_id).first()
+    answering = Q(replied_to=comment.pk) | Q(parent_id=comment.pk, replied_to__isnull=True)
+    replies = list(Comment.objects.filter(answering).exclude(pk=comment.pk).order_by("submit_date"))
     return {"parent": parent, "replies": replies}

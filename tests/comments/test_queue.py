@@ -359,3 +359,41 @@ def test_the_queue_marks_its_current_page_and_links_the_others(moderator_client)
         assert current.name != "a"
         links = [a.get_text() for a in paginator.select("a:not(.showall)")]
         assert links == [str(n) for n in (1, 2, 3) if n != number]
+
+
+def test_a_reply_at_the_deepest_level_names_the_comment_it_answers_everywhere(
+    moderator_client,
+):
+    """A reply to a third-level comment is placed beside it, under its parent: the page and
+    the emails said "In reply to Tom K.", while the queue card, the email link's page, the
+    comment's page and the writer's export named the parent, Ellen."""
+    from comments.privacy import export_commenter
+
+    top = CommentFactory(user_name="Maria", comment="Did stretching help anyone?")
+    ellen = CommentFactory(
+        article=top.content_object, parent=top, user_name="Ellen", comment="It settled."
+    )
+    tom = CommentFactory(
+        article=top.content_object, parent=ellen, user_name="Tom K.", comment="That gives hope."
+    )
+    reply = CommentFactory(
+        article=top.content_object, parent=ellen, replied_to=tom.pk, state="pending",
+        user_name="Ann", user_email="ann@example.org", comment="Me too, Tom.",
+    )  # fmt: skip
+    card = soup(moderator_client.get(CHANGELIST)).select_one(f"#qc-{reply.pk} .qc-parent")
+    assert " ".join(card.get_text().split()) == "In reply to Tom K.: That gives hope."
+    assert card.a["href"] == f"{CHANGELIST}{tom.pk}/change/"
+
+    thread = soup(moderator_client.get(f"{CHANGELIST}{reply.pk}/change/")).select_one(
+        ".comment-thread"
+    )
+    answered = thread.find("h3", string="In reply to").find_next(class_="thread-item")
+    assert "Tom K." in answered.get_text() and "Ellen" not in answered.get_text()
+    # Tom's page lists it among the replies to him; Ellen's does not.
+    for comment, listed in ((tom, True), (ellen, False)):
+        page = soup(moderator_client.get(f"{CHANGELIST}{comment.pk}/change/"))
+        replies = page.select_one(".comment-thread").find("h3", string=re.compile("Replies"))
+        shown = [item.get_text() for item in replies.find_next_siblings(class_="thread-item")]
+        assert any("Me too, Tom." in text for text in shown) is listed
+    [exported] = export_commenter("ann@example.org")["comments"]
+    assert exported["in_reply_to"] == tom.pk
