@@ -435,7 +435,24 @@ def notify_worried(comment_id: int, attempt: int = 1, only: list[int | str] | No
             )
         ),
         "email_settings_url": _email_settings_url(),
+        # What was done already: the crisis phrases caught it when posted (the email said
+        # "in words no crisis phrase caught" all the same), a moderator replied as the site.
+        "caught": comment.reason == Comment.Reason.CRISIS,
+        "site_reply": (
+            Comment.objects.filter(
+                Q(replied_to=comment.pk) | Q(parent_id=comment.pk, replied_to__isnull=True),
+                from_site=True,
+            )
+            .exclude(pk=comment.pk)
+            .select_related("moderated_by")
+            .order_by("-submit_date")
+            .first()
+        ),
     }
+    moderator = context["site_reply"] and context["site_reply"].moderated_by
+    context["site_reply_by"] = (
+        (moderator.get_full_name() or moderator.get_username()) if moderator else ""
+    )
     _send(
         notify_worried,
         comment_id,

@@ -100,6 +100,32 @@ def test_a_worry_is_mailed_for_a_comment_taken_down_since_the_report(moderator, 
     assert "I can't go on." in message.body
 
 
+def test_a_worry_email_says_what_was_done_already(moderator):
+    """It said "in words no crisis phrase caught" of a comment the crisis phrases had caught,
+    and nothing of the moderator's reply under it: read on a phone, nobody had acted."""
+    from comments.decisions import reply_as_site
+
+    caught = CommentFactory(
+        reason=Comment.Reason.CRISIS, reason_detail="want to die", comment="I want to die."
+    )
+    missed = CommentFactory(comment="I don't see the point of anything now.")
+    moderator.first_name, moderator.last_name = "Priya", "Shah"
+    moderator.save()
+    reply_as_site(caught, "We read what you wrote. Please call 111.", moderator)
+    for comment in (caught, missed):
+        mail.outbox.clear()
+        assert notifications.notify_worried.call(comment.pk) == "sent"
+        [message] = mail.outbox
+        body = " ".join(message.body.split())
+        if comment is caught:
+            assert "the crisis phrases caught it when it was posted" in body
+            assert "no crisis phrase caught" not in body
+            assert "Priya Shah already replied under it as nervepain, on" in body
+        else:
+            assert "in words no crisis phrase caught" in body
+            assert "already replied" not in body
+
+
 LONG_TITLE = (
     "Why Does Nerve Pain Get Worse After Physical Therapy? \N{EN DASH} "
     "Causes, Insights & Management Tips"
