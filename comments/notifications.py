@@ -530,11 +530,13 @@ def notify_reply(comment_id: int, attempt: int = 1) -> str:
 @task()
 def request_confirmation(comment_id: int, attempt: int = 1) -> str:
     """Ask a commenter who opted in to confirm their address. No reader text in this mail."""
-    # Never for spam (the spam list caught it: the address may be anyone's) nor a comment
-    # removed before this job ran.
+    # Never for spam (the spam list caught it: the address may be anyone's), nor a comment
+    # held because the list knows its IP address (a spammer's, or one others share: not until
+    # a moderator approves it), nor one removed before this job ran.
     comment = (
         Comment.objects.filter(pk=comment_id, followup=True)
         .exclude(state__in=[Comment.State.SPAM, Comment.State.REMOVED])
+        .exclude(state=Comment.State.PENDING, reason=Comment.Reason.SPAM_LIST)
         .first()
     )
     if comment is None or VerifiedEmail.objects.filter(email=comment.user_email.lower()).exists():

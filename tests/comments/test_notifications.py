@@ -878,16 +878,22 @@ def test_the_confirmation_page_sets_no_cookie(client):
     assert VerifiedEmail.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("kind", "value", "state"),
+    [("domain", "spam.example", "spam"), ("ip", "127.0.0.1", "pending")],
+    ids=["spam", "held for its IP"],
+)
 def test_a_comment_the_spam_list_caught_sends_no_confirmation(
-    post, article, django_capture_on_commit_callbacks
+    post, article, django_capture_on_commit_callbacks, kind, value, state
 ):
-    """Else the form mails any address typed in it, from an address already marked as spam."""
+    """Else the form mails any address typed in it, from an address already marked as spam
+    (one known by its IP address alone is held, and asks for no confirmation either)."""
     from comments.models import SpamSignature
 
-    SpamSignature.objects.create(comment=CommentFactory(), kind="ip", value="127.0.0.1")
+    SpamSignature.objects.create(comment=CommentFactory(), kind=kind, value=value)
     with django_capture_on_commit_callbacks(execute=True):
-        post(article, followup="on", email="victim@example.org")
-    assert Comment.objects.get(user_email="victim@example.org").state == Comment.State.SPAM
+        post(article, followup="on", email="victim@example.org", url="https://spam.example/")
+    assert Comment.objects.get(user_email="victim@example.org").state == state
     assert [m for m in mail.outbox if m.to == ["victim@example.org"]] == []
 
 
