@@ -284,10 +284,13 @@ class Comment(XtdComment):
             else:
                 spam.forget(self)  # "not spam": it no longer marks anything
         elif state != previous == self.State.PENDING and self.reason == self.Reason.SPAM_LIST:
-            from comments import spam
+            from comments import notifications, spam
 
-            # Held for its IP address alone, and approved: others share that address.
+            # Held for its IP address alone, and approved: others share that address. Its
+            # writer's reply-email confirmation waited for this (``request_confirmation``).
             spam.forget(self)
+            if self.followup:
+                notifications.after_commit(notifications.request_confirmation, self.pk)
         return True
 
 

@@ -893,8 +893,14 @@ def test_a_comment_the_spam_list_caught_sends_no_confirmation(
     SpamSignature.objects.create(comment=CommentFactory(), kind=kind, value=value)
     with django_capture_on_commit_callbacks(execute=True):
         post(article, followup="on", email="victim@example.org", url="https://spam.example/")
-    assert Comment.objects.get(user_email="victim@example.org").state == state
+    comment = Comment.objects.get(user_email="victim@example.org")
+    assert comment.state == state
     assert [m for m in mail.outbox if m.to == ["victim@example.org"]] == []
+    if state == "pending":  # a moderator approves it: the confirmation goes then
+        with django_capture_on_commit_callbacks(execute=True):
+            comment.moderate(Comment.State.PUBLISHED, None)
+        [asked] = [m for m in mail.outbox if m.to == ["victim@example.org"]]
+        assert "Confirm your email" in asked.subject
 
 
 def reply_setup(article, verified=True):
