@@ -14,6 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import Truncator
@@ -134,6 +135,13 @@ class CommentAdminForm(forms.ModelForm):
     # The decision button pressed with the form on the comment's page, if any (an Action of
     # comments.queue, set by CommentAdmin.get_form): the edits and the reply go with it.
     decision = None
+
+    @cached_property
+    def changed_data(self):
+        """The comment's own fields changed. The reply and the note are what a decision
+        publishes, logged with it (``decisions``), not edits: History read "Changed Note from
+        the site." after every save, with no note saved."""
+        return [name for name in super().changed_data if name not in ("reply", "site_note")]
 
     class Meta:
         model = Comment

@@ -278,3 +278,26 @@ def test_whether_the_writer_asked_for_replies_by_email_is_said_in_words(admin_cl
         assert row.label.get_text(strip=True) == "Replies by email:"
         assert row.select_one(".readonly").get_text(strip=True) == answer
         assert not page.select(".readonly img"), [str(img) for img in page.select(".readonly img")]
+
+
+@pytest.mark.parametrize("state", ["published", "pending"])
+def test_history_records_no_note_or_reply_that_was_not_saved(moderator_client, state):
+    """Save with nothing changed, Remove, or a reply: History read "Changed Note from the
+    site." each time, though no note was ever saved."""
+    from django.contrib.admin.models import LogEntry
+
+    from tests.comments.test_queue_fixes import CHANGELIST
+
+    comment = CommentFactory(state=state, comment="Heat helped me.")
+    box = change_page(moderator_client, comment).select_one("textarea[name=site_note]")
+    shown = {"site_note": box.get_text().strip("\n")} if box else {}  # as the browser sends
+    url = f"{CHANGELIST}{comment.pk}/change/"
+    as_shown = change_form(comment, **shown)
+    moderator_client.post(url, {**as_shown, "_save": "Save"})
+    moderator_client.post(url, {**as_shown, "_decision": "remove"})
+    moderator_client.post(url, {**as_shown, "_decision": "approve", "reply": "Thank you."})
+    messages = [entry.get_change_message() for entry in LogEntry.objects.order_by("pk")]
+    assert messages and not [m for m in messages if "Note from the site" in m], messages
+    assert not [m for m in messages if "Reply as the site" in m], messages
+    comment.refresh_from_db()
+    assert comment.site_note == ""
