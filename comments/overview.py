@@ -59,9 +59,10 @@ def _outcome():
 
 
 def per_day(since, today) -> list[Bar]:
-    """Comments posted each day since ``since``, stacked by outcome (one query)."""
+    """Readers' comments posted each day since ``since``, stacked by outcome (one query). Not
+    the site's own replies: each counted as "held, then approved", in no time."""
     rows = (
-        Comment.objects.filter(submit_date__gte=since)
+        Comment.objects.filter(submit_date__gte=since, from_site=False)
         .order_by()
         .annotate(day=TruncDate("submit_date"), outcome=_outcome())
         .values("day", "outcome")
@@ -118,9 +119,10 @@ def by_rule(since) -> list[dict]:
 
 
 def median_decision(since) -> datetime.timedelta | None:
-    """The median time from posting to a moderator's decision, for decisions since ``since``."""
+    """The median time from posting to a moderator's decision, for decisions on readers'
+    comments since ``since`` (a reply as the site is "decided" as it is written)."""
     waits = (
-        Comment.objects.filter(moderated_at__gte=since, moderated_by__isnull=False)
+        Comment.objects.filter(moderated_at__gte=since, moderated_by__isnull=False, from_site=False)
         .order_by()
         .annotate(wait=F("moderated_at") - F("submit_date"))
         .values_list("wait", flat=True)

@@ -75,6 +75,20 @@ def test_the_overview_shows_what_needs_attention(moderator_client, history):
     assert numbers["Median time to a decision (30 days)"] == "4 h 0 min"  # of 2 h, 4 h, 6 h
 
 
+def test_the_sites_own_replies_are_no_decisions_and_no_readers_comments(
+    moderator_client, history, moderator
+):
+    """Each reply as the site was counted "Held, then approved", decided in no time: six
+    "approved" where four were readers', and the median wait halved."""
+    for hours in (1, 2, 3):
+        make("published", submitted=ago(days=1, hours=hours), decided=ago(days=1, hours=hours),
+             moderator=moderator, reason="staff", from_site=True)  # fmt: skip
+    page = soup(moderator_client.get(URL))
+    assert figures(page)["Median time to a decision (30 days)"] == "4 h 0 min"
+    legend = [li.get_text(" ", strip=True) for li in page.select(".legend li")]
+    assert "Held, then approved: 1" in legend and "Published at once: 1" in legend
+
+
 def test_the_urgent_figure_leads_to_the_urgent_comments(moderator_client, history):
     """The figure that matters most links to what to do next, as "Waiting" and the worried
     readers' figure do: it was a bare "1", and the moderator had to find the comment."""
