@@ -46,6 +46,7 @@ logger = logging.getLogger("comments.privacy")
 
 ERASED_TEXT = "[removed at the author's request]"
 ERASED_NAME = "Anonymous"
+ERASED_LOG_NAME = "(an erased commenter's details)"
 
 
 def email_reference(email: str) -> str:
@@ -211,6 +212,14 @@ def erase_commenter(email: str, *, keep_text: bool, by: str, dry_run: bool = Fal
             ).update(object_repr=str(comment)[:200])
         trusted.delete()
         verified.delete()
+        # The admin's history names a trusted commenter, a spam list entry or a confirmed
+        # address by the email itself: "Deleted: karen@example.net", on the admin's home page.
+        LogEntry.objects.filter(
+            content_type__in=ContentType.objects.get_for_models(
+                TrustedCommenter, SpamSignature, VerifiedEmail
+            ).values(),
+            object_repr__icontains=email,
+        ).update(object_repr=ERASED_LOG_NAME)
         _erase_health_records(email, comments, key_hashes)
         counters.delete(f"comments:confirm-sent:{email.lower()}")
     logger.info(

@@ -218,6 +218,25 @@ def test_erase_scrubs_the_admin_history_of_those_comments(ann, moderator):
     assert "Ann" not in entry.object_repr and "My story" not in entry.object_repr
 
 
+def test_erase_scrubs_the_admin_history_naming_the_address(ann, moderator):
+    """Deleting her trust, then erasing her, left "Deleted: ann@example.org  Trusted commenter"
+    among the admin home page's recent actions."""
+    from comments.models import SpamSignature, TrustedCommenter
+
+    trusted = TrustedCommenter.objects.get(email="ann@example.org")
+    listed = SpamSignature.objects.create(
+        comment=ann["first"], kind="email", value="ann@example.org"
+    )
+    bobs = SpamSignature.objects.create(comment=ann["first"], kind="email", value="bob@example.org")
+    LogEntry.objects.log_actions(
+        user_id=moderator.pk, queryset=[trusted, listed, bobs], action_flag=3, change_message=""
+    )
+    call_command("privacy_erase", "Ann@Example.org", stdout=io.StringIO())
+    reprs = list(LogEntry.objects.order_by("pk").values_list("object_repr", flat=True))
+    assert not [r for r in reprs if "ann@example.org" in r.lower()], reprs
+    assert "Email: bob@example.org" in reprs  # another commenter's entry is theirs to keep
+
+
 def test_erase_needs_an_address():
     with pytest.raises(CommandError):
         call_command("privacy_erase", "  ")
