@@ -1,6 +1,6 @@
 import copy
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.conf import settings
@@ -224,7 +224,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         "state",
         "article",
         "writer_email",
-        "ip_address",
+        "ip_shown",
         "submit_date",
         "reason",
         "reason_detail",
@@ -253,7 +253,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Details"), {"fields": ["submit_date", "ip_address", "replies_by_email"]}),
+        (_("Details"), {"fields": ["submit_date", "ip_shown", "replies_by_email"]}),
         (_("Reply"), {"fields": ["reply"]}),
     ]
 
@@ -294,16 +294,35 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
     @admin.display(description=_("User's email address"))
     def writer_email(self, obj):
         """A mailto link: "write to its writer", one tap from the "a reader is worried" email
-        on a phone, the subject naming the article."""
+        on a phone, the subject naming the article; and the queue's "All from this email"."""
         if not obj.user_email:
             return "-"
         subject = _("Your comment on %(article)s") % {"article": obj.content_object}
         return format_html(
-            '<a href="mailto:{}?subject={}">{}</a>',
+            '<a href="mailto:{}?subject={}">{}</a> <a class="qc-filter" href="{}">{}</a>',
             quote(obj.user_email, safe="@"),
             quote(str(subject)),
             obj.user_email,
+            self._all_from("user_email", obj.user_email),
+            _("All from this email"),
         )
+
+    @admin.display(description=_("IP address"))
+    def ip_shown(self, obj):
+        """The address, and the queue's "From this IP", as on its card: a worried reader's
+        "they have posted on other threads" was a search away from this page."""
+        if not obj.ip_address:
+            return "-"
+        return format_html(
+            '{} <a class="qc-filter" href="{}">{}</a>',
+            obj.ip_address,
+            self._all_from("ip_address", obj.ip_address),
+            _("From this IP"),
+        )
+
+    def _all_from(self, field, value):
+        changelist = reverse("admin:comments_comment_changelist")
+        return changelist + "?" + urlencode({"state": "all", field: value})
 
     @admin.display(description=_("Written by the site"))
     def written_by_site(self, obj):

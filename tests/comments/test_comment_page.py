@@ -301,3 +301,20 @@ def test_history_records_no_note_or_reply_that_was_not_saved(moderator_client, s
     assert not [m for m in messages if "Reply as the site" in m], messages
     comment.refresh_from_db()
     assert comment.site_note == ""
+
+
+def test_the_comment_page_leads_to_all_from_its_email_and_its_ip(moderator_client):
+    """The queue's card has "All from this email" and "From this IP"; the comment's page, where
+    the worried-reader email leads, had a mailto alone."""
+    comment = CommentFactory(user_email="tom@example.org", ip_address="198.51.100.7")
+    page = change_page(moderator_client, comment)
+    email = page.select_one(".field-writer_email")
+    assert email.find("a", string="All from this email")["href"] == (
+        "/admin/comments/comment/?state=all&user_email=tom%40example.org"
+    )
+    ip = page.select_one(".field-ip_shown")
+    assert "198.51.100.7" in ip.get_text() and "IP address" in ip.get_text()
+    link = ip.find("a", string="From this IP")["href"]
+    assert link == "/admin/comments/comment/?state=all&ip_address=198.51.100.7"
+    listed = soup(moderator_client.get(link))
+    assert listed.select_one(f"#qc-{comment.pk}") is not None
