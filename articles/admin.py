@@ -53,7 +53,7 @@ from articles.models import (
 from articles.readability import grade_hint, reading_grade
 from articles.site_pages import fixed_page_reason
 from articles.uploads import PROFILE_PHOTO_SIZE, RasterImageForm
-from nervepain.admin_site import LinksItMayOpen, TextAsStored, TextField
+from nervepain.admin_site import LinksItMayOpen, TextAsStored, TextField, without_listed
 
 # A browser cannot send a file again from a form that comes back with an error: said where the
 # file was chosen, or the next save goes without it, silently.
@@ -294,7 +294,7 @@ class PublisherPageAdmin(
         # relationship: FlatPage_sites object (7)"): nothing an editor knows or chooses.
         joins = FlatPage.sites.through._meta
         inner = f"{capfirst(joins.verbose_name)}: "
-        deleted = _without(deleted, inner)
+        deleted = without_listed(deleted, inner)
         model_count = {n: c for n, c in model_count.items() if n != joins.verbose_name_plural}
         return deleted, model_count, perms_needed, [*protected, *needed]
 
@@ -726,20 +726,6 @@ class TagAdmin(TextAsStored, admin.ModelAdmin):
             articles = len({article.pk for tagged in losing.values() for article in tagged})
             counts[_("Articles that lose the tag (the articles stay)")] = articles
         return named, counts, perms_needed, protected
-
-
-def _without(listed, prefix):
-    """Django's nested list of what a deletion takes, less the items starting with
-    ``prefix``."""
-    kept = []
-    for item in listed:
-        if isinstance(item, list):
-            item = _without(item, prefix)
-            if item:
-                kept.append(item)
-        elif not str(item).startswith(prefix):
-            kept.append(item)
-    return kept
 
 
 def checked_image(image, **options):

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -34,11 +34,12 @@ from comments.models import (
     MedicalClaimPattern,
     ModerationWord,
     ModeratorProfile,
+    SpamFingerprintMinimum,
     SpamSignature,
     TrustedCommenter,
 )
 from comments.privacy import ERASED_TEXT, comments_by, erase_commenter, export_commenter, log_export
-from nervepain.admin_site import TextAsStored
+from nervepain.admin_site import TextAsStored, without_listed
 
 # The comment page's query parameter for "Reply with the crisis resources".
 CRISIS_REPLY = "crisis_reply"
@@ -1167,6 +1168,15 @@ class SpamSignatureAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def get_deleted_objects(self, objs, request):
+        """Not the text fingerprints' index rows ("Spam fingerprint minimums: 24"), which go
+        with their entry: nothing a moderator knows or chooses."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        index = SpamFingerprintMinimum._meta
+        deleted = without_listed(deleted, f"{capfirst(index.verbose_name)}: ")
+        counts = {name: n for name, n in counts.items() if name != index.verbose_name_plural}
+        return deleted, counts, perms_needed, protected
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

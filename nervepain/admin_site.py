@@ -124,3 +124,17 @@ def _as_text(field):
     shown.__name__ = field.name  # its CSS class and its help text stay the field's
     shown.short_description = field.verbose_name
     return shown
+
+
+def without_listed(listed, prefix):
+    """Django's nested list of what a deletion takes, less the items starting with
+    ``prefix``."""
+    kept = []
+    for item in listed:
+        if isinstance(item, list):
+            item = without_listed(item, prefix)
+            if item:
+                kept.append(item)
+        elif not str(item).startswith(prefix):
+            kept.append(item)
+    return kept

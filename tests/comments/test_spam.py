@@ -399,3 +399,12 @@ def test_renewed_entries_live_as_long_as_the_latest_spam(
     }
     act(moderator_client, "not_spam", second)
     assert entries() == set()
+
+
+def test_a_spam_list_entrys_delete_page_lists_no_index_rows(marked, admin_client):
+    """It listed "Spam fingerprint minimums: 24" beside the entry: the text's index rows."""
+    entry = SpamSignature.objects.get(kind="text")
+    response = admin_client.get(f"/admin/comments/spamsignature/{entry.pk}/delete/")
+    text = " ".join(response.content.decode().split())
+    assert str(entry) in text  # the entry itself is listed
+    assert "minimum" not in text.lower()
