@@ -218,6 +218,15 @@ def saved_on(version: Version) -> str:
     return formats.date_format(timezone.localtime(version.revision.date_created), SAVED_ON_FORMAT)
 
 
+def version_name(version: Version) -> str:
+    """How a restore's message names a version: by when it was saved, or the one recorded
+    before the first change in the admin (``keep_first_version``) by that. Recorded in the
+    same second as that change, both read "the version saved on 7 Dec 2026, 08:32:12"."""
+    if version.revision.comment == str(FIRST_VERSION_COMMENT):
+        return _("the version from before its first change in the admin")
+    return _("the version saved on %(date)s") % {"date": saved_on(version)}
+
+
 def restore_view(model_admin, request, object_id, version_id):
     """POST: put the object (and what was kept with it) back as it was in that version."""
     if request.method != "POST":
@@ -228,12 +237,12 @@ def restore_view(model_admin, request, object_id, version_id):
     if not can_restore(request, model_admin):
         raise PermissionDenied
     version = get_object_or_404(Version.objects.get_for_object(obj), pk=version_id)
-    message = _("Restored the version saved on %(date)s.") % {"date": saved_on(version)}
+    message = _("Restored %(version)s.") % {"version": version_name(version)}
     # The newest version is the object as it was before the restore, and the restore is
     # recorded as a version of its own: one click on Restore undid an edit with nothing saying
     # the edit could be had back.
-    undo = _("To undo this, restore the version saved on %(date)s: it stays in History.") % {
-        "date": saved_on(versions_of(obj)[0])
+    undo = _("To undo this, restore %(version)s: it stays in History.") % {
+        "version": version_name(versions_of(obj)[0])
     }
     with transaction.atomic(), reversion.create_revision():
         address = obj.url if isinstance(obj, FlatPage) else None
@@ -409,10 +418,16 @@ class FirstVersionKept:
         return super().changelist_view(request, extra_context)
 
 
+FIRST_VERSION_COMMENT = _("As it was before it was first changed in the admin.")
+
+
 def keep_first_version(obj) -> None:
     """Record ``obj`` as stored, in a revision of its own, if it has no version yet."""
     if Version.objects.get_for_object(obj).exists():
         return
     with transaction.atomic(), reversion.create_revision():
         reversion.add_to_revision(obj)
-        reversion.set_comment(_("As it was before it was first changed in the admin."))
+        reversion.set_comment(FIRST_VERSION_COMMENT)
+        stored_at = getattr(obj, "updated_at", None)  # an article's; a page keeps no date
+        if stored_at is not None:
+            reversion.set_date_created(stored_at)

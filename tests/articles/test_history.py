@@ -78,6 +78,28 @@ def test_an_article_saved_outside_the_admin_keeps_its_text_from_before_its_first
     assert len(versions(article)) == 4  # recorded once only: edit, restore, edit
 
 
+def test_the_version_from_before_the_first_edit_is_told_apart_from_it(admin_client):
+    """Recorded as the first edit is saved, it was dated with that edit, to the second: History
+    showed two rows of 08:29:56, and restoring it said "Restored the version saved on ...
+    08:29:56. To undo this, restore the version saved on ... 08:29:56"."""
+    import datetime
+
+    from django.utils import timezone
+
+    article = ArticleFactory(title="Imported", body="## Heat\n\nHeat helps some people.")
+    stored_at = timezone.now() - datetime.timedelta(days=3)
+    Article.objects.filter(pk=article.pk).update(updated_at=stored_at)
+    change(admin_client, article, body="Rewritten badly.")
+    after, before = versions(article)
+    assert before.revision.date_created == stored_at  # when it was stored, not the edit
+    response = admin_client.post(
+        f"/admin/articles/article/{article.pk}/history/{before.pk}/restore/", follow=True
+    )
+    [message] = [str(m) for m in response.context["messages"] if str(m).startswith("Restored")]
+    assert message.startswith("Restored the version from before its first change in the admin.")
+    assert f"To undo this, restore the version saved on {saved_on(after)}" in message
+
+
 def test_the_review_sign_off_is_part_of_the_version(edited):
     _newest, signed, first, _before = versions(edited)
     assert first.field_dict["last_reviewed"] is None
