@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -562,6 +563,18 @@ class BodyImageAdmin(admin.ModelAdmin):
         if obj is not None and self._used(obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """An image put into a text since its delete page was opened (or a delete address
+        typed): back to its page, which lists where it is shown, saying why; it answered "You
+        cannot open this page"."""
+        image = self.get_object(request, unquote(object_id))
+        if image is not None and self._used(image) and super().has_delete_permission(request):
+            places = ", ".join(place["label"] for place in image.used_in)
+            message = _("Not deleted: it is shown in %(places)s. Take it out of the text first.")
+            self.message_user(request, message % {"places": places}, messages.ERROR)
+            return redirect("admin:articles_bodyimage_change", image.pk)
+        return super().delete_view(request, object_id, extra_context)
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
