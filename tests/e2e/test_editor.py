@@ -200,15 +200,21 @@ def dialog_closed(page):
     page.evaluate("window.dialogClosed")
 
 
-def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, console_errors):
-    """Bold, heading, link, lists, quote, the seek-help callout and a citation, by keyboard."""
-    article = ArticleFactory(body="", author=editor, draft=True)
-    ReferenceFactory(article=article, key="nhs", position=1, title="NHS: nerve pain")
+def typing_in(page, live_server, article):
+    """The article's editor on a desktop, the cursor in its text: the text box."""
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server)
     page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
     text = page.locator("#id_body")
     text.click()
+    return text
+
+
+def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, console_errors):
+    """Bold, heading, link, lists, quote, the seek-help callout and a citation, by keyboard."""
+    article = ArticleFactory(body="", author=editor, draft=True)
+    ReferenceFactory(article=article, key="nhs", position=1, title="NHS: nerve pain")
+    text = typing_in(page, live_server, article)
     page.keyboard.press("Control+Alt+2")
     page.keyboard.type("Causes")
     page.keyboard.press("End")
@@ -266,13 +272,9 @@ def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, consol
 def test_enter_in_a_list_starts_the_next_item(page, live_server, editor, console_errors):
     """Enter after a list item gave a line with no marker, which the preview joined to the
     item above ("Gentle walking A cool footbath"): it now starts the next item, numbered on,
-    and Enter on an empty item ends the list. Ctrl+Z takes an item back, as typing."""
+    and Enter on an empty item ends the list."""
     article = ArticleFactory(body="", author=editor, draft=True)
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
-    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
-    text = page.locator("#id_body")
-    text.click()
+    text = typing_in(page, live_server, article)
     page.keyboard.type("Try:")
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
@@ -1280,11 +1282,7 @@ def test_the_formatting_shortcuts_are_the_keys_that_type_their_letters(
     """Ctrl+B, Ctrl+I and Ctrl+K were the keys in a US keyboard's B, I and K places, as Ctrl+S
     was: on a Dvorak keyboard Ctrl+X made text bold and Ctrl+B did nothing."""
     article = ArticleFactory(body="", author=editor, draft=True)
-    page.set_viewport_size(DESKTOP)
-    log_in(page, live_server)
-    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
-    text = page.locator("#id_body")
-    text.click()
+    text = typing_in(page, live_server, article)
     dvorak_x = {"key": "x", "code": "KeyB", "ctrlKey": True}
     assert page.evaluate(PRESS_A_KEY, ["#id_body", dvorak_x]) is True  # not taken
     expect(text).to_have_value("")
