@@ -45,11 +45,12 @@ def generate(cursor, content_type: int):
         """
         INSERT INTO articles_article (title, slug, summary, body, body_html, status,
             published_at, allow_comments, moderate_all_comments, created_at, updated_at, toc,
-            word_count, search_headings, search_text, featured_image, featured_image_alt)
+            word_count, search_headings, search_text, search_topics, featured_image,
+            featured_image_alt)
         SELECT 'Bench article ' || g || ': living with nerve pain, week by week',
             'bench-article-' || g, '', 'Body.', '<p>Body.</p>', 'published',
             now() - interval '30 days', true, false, now(), now(), '[]'::jsonb, 2, '', 'Body.',
-            '', ''
+            '', '', ''
         FROM generate_series(1, %s) g
         """,
         [ARTICLES],
