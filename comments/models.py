@@ -50,6 +50,13 @@ class CommentQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(state=Comment.State.PENDING)
 
+    def answering(self, comment):
+        """The replies that answer ``comment``: those under it, and those written to it at the
+        deepest level and placed beside it (``replied_to``); not one under it answering another."""
+        return self.filter(
+            Q(replied_to=comment.pk) | Q(parent_id=comment.pk, replied_to__isnull=True)
+        ).exclude(pk=comment.pk)
+
     def queue_order(self):
         """The moderation queue's order: urgent comments (a writer who may be in crisis) first,
         then the newest. The admin's changelist and any other queue view use this."""

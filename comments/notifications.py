@@ -439,11 +439,8 @@ def notify_worried(comment_id: int, attempt: int = 1, only: list[int | str] | No
         # "in words no crisis phrase caught" all the same), a moderator replied as the site.
         "caught": comment.reason == Comment.Reason.CRISIS,
         "site_reply": (
-            Comment.objects.filter(
-                Q(replied_to=comment.pk) | Q(parent_id=comment.pk, replied_to__isnull=True),
-                from_site=True,
-            )
-            .exclude(pk=comment.pk)
+            Comment.objects.answering(comment)
+            .filter(from_site=True)
             .select_related("moderated_by")
             .order_by("-submit_date")
             .first()

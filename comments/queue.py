@@ -494,6 +494,5 @@ def thread(comment) -> dict:
     parent = None
     if comment.is_reply:
         parent = Comment.objects.filter(pk=comment.answers_id).first()
-    answering = Q(replied_to=comment.pk) | Q(parent_id=comment.pk, replied_to__isnull=True)
-    replies = list(Comment.objects.filter(answering).exclude(pk=comment.pk).order_by("submit_date"))
+    replies = list(Comment.objects.answering(comment).order_by("submit_date"))
     return {"parent": parent, "replies": replies}

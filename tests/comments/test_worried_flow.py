@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comments.models import Comment, CommentReport, CrisisSupport
+from tests.comments.test_queue_fixes import change_form
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
 
@@ -40,15 +41,7 @@ def change_url(comment):
 
 def test_holding_a_published_comment_from_its_page(moderator_client, worried):
     response = moderator_client.post(
-        change_url(worried),
-        {
-            "user_name": worried.user_name,
-            "user_url": "",
-            "comment": worried.comment,
-            "reply": "",
-            "_decision": "unapprove",
-            "next": change_url(worried),
-        },
+        change_url(worried), change_form(worried, _decision="unapprove")
     )
     assert response.status_code == 302
     worried.refresh_from_db()
@@ -62,15 +55,7 @@ def test_a_comment_a_moderator_holds_while_a_worry_is_open_comes_first_in_the_qu
     comments, as one that readers' reports hold or a worry reaches while held."""
     older = CommentFactory(state="pending", submit_date=timezone.now() - datetime.timedelta(1))
     response = moderator_client.post(
-        change_url(worried),
-        {
-            "user_name": worried.user_name,
-            "user_url": "",
-            "comment": worried.comment,
-            "reply": "",
-            "_decision": "unapprove",
-            "next": change_url(worried),
-        },
+        change_url(worried), change_form(worried, _decision="unapprove")
     )
     assert response.status_code == 302
     worried.refresh_from_db()
