@@ -13,6 +13,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from comments.models import Comment
+from comments.privacy import ERASED_TEXT
+from comments.text import render_comment_text
 
 # The fields the tree needs; fetched with values_list(), without building model instances.
 FIELDS = [
@@ -32,6 +34,9 @@ FIELDS = [
     "followup",  # a writer's own comment may need "We've sent a link" (comments.templatetags)
 ]
 _PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
+# A comment its writer had erased with its text keeps its place (its replies stay under it);
+# there is nothing left in it to answer or to report.
+_ERASED_HTML = render_comment_text(ERASED_TEXT)
 
 
 def visible_rows(rows):
@@ -163,9 +168,10 @@ def render_tree(
     ``crisis_support`` (a callable giving the site's ``CrisisSupport``) is called only if an
     urgent held comment is shown, which happens only to the browser that wrote it.
 
-    Every public comment has a Report link. The comments this browser wrote (``key_hash``)
-    after ``editable_since`` get Edit and Delete links: only that browser's page has them,
-    and such a page is never shared (see ``articles.pagecache``).
+    Every public comment has a Report link, but one whose writer had it erased with its text
+    (nothing is left to answer or report: it has neither Reply nor Report). The comments this
+    browser wrote (``key_hash``) after ``editable_since`` get Edit and Delete links: only that
+    browser's page has them, and such a page is never shared (see ``articles.pagecache``).
 
     ``unconfirmed`` ({pk: (masked address, "sent", "failed" or "earlier")}) names this
     browser's comments that asked for reply emails from an address not confirmed yet: each says
@@ -244,7 +250,8 @@ def render_tree(
             if parent in (0, pk) or parent in shown_to_all:
                 shown_to_all.add(pk)
             names[pk] = name
-            if can_reply:
+            erased = text == _ERASED_HTML
+            if can_reply and not erased:
                 parts.append(
                     f'<a class="reply-link" href="?reply_to={pk}#respond">Reply'
                     f"{hidden_words(f'to {name}')}</a>"
@@ -254,7 +261,7 @@ def render_tree(
                     f' <a class="moderate-link" href="{admin_url}{pk}/change/">Moderate'
                     f"{hidden_words(f'comment by {name}')}</a>"
                 )
-            else:
+            elif not erased:
                 # No class: CSS finds it by its href.
                 parts.append(
                     f' <a href="{base}{pk}/report/">Report{hidden_words(f"comment by {name}")}</a>'

@@ -200,6 +200,35 @@ def test_erase_can_keep_the_text_anonymous(ann):
     assert (kept.user_name, kept.user_email, kept.ip_address) == (ERASED_NAME, "", None)
 
 
+def own_links(page, comment):
+    """The Reply and Report links of this comment alone (not of the replies under it)."""
+    item = page.select_one(f"#c{comment.pk}")
+    return [
+        link.get_text(" ", strip=True).split()[0]
+        for link in item.find_all("a", recursive=False)
+        if link.get_text(strip=True).startswith(("Reply", "Report"))
+    ]
+
+
+def test_a_comment_erased_with_its_text_cannot_be_answered_or_reported(ann, client):
+    """Nothing is left in it to answer or to report; its replies stay under it, and a
+    comment erased with its text kept can still be answered and reported."""
+    before = BeautifulSoup(client.get(ann["article"].get_absolute_url()).content, "html.parser")
+    assert own_links(before, ann["first"]) == ["Reply", "Report"]
+    call_command("privacy_erase", "ann@example.org", stdout=io.StringIO())
+    page = BeautifulSoup(client.get(ann["article"].get_absolute_url()).content, "html.parser")
+    assert "[removed at the author's request]" in page.select_one(f"#c{ann['first'].pk}").text
+    assert own_links(page, ann["first"]) == []
+    bob_reply = page.select_one(f"#c{ann['bob'][1].pk}")
+    assert bob_reply.find_parent("li", id=f"c{ann['first'].pk}") is not None
+    assert own_links(page, ann["bob"][1]) == ["Reply", "Report"]
+
+    kept = CommentFactory(article=ann["article"], user_email="cat@example.org")
+    call_command("privacy_erase", "cat@example.org", "--keep-text", stdout=io.StringIO())
+    page = BeautifulSoup(client.get(ann["article"].get_absolute_url()).content, "html.parser")
+    assert own_links(page, kept) == ["Reply", "Report"]
+
+
 def test_erase_dry_run_changes_nothing(ann):
     out = io.StringIO()
     call_command("privacy_erase", "ann@example.org", "--dry-run", stdout=out)
