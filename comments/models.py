@@ -301,6 +301,14 @@ class Comment(XtdComment):
         return True
 
 
+def listed_as(queryset, field: str, value: str, key) -> str | None:
+    """The entry of a moderation list (``queryset``) that a rule would match as it matches
+    ``value``, compared by ``key`` (how the rule reads both), if there is one: "Want to  die"
+    is "want to die" again, which the unique constraint, comparing as written, let in."""
+    wanted = key(value)
+    return next((v for v in queryset.values_list(field, flat=True) if key(v) == wanted), None)
+
+
 class ModerationWord(models.Model):
     """A word or phrase a moderator maintains: matching comments are held or refused."""
 
@@ -327,6 +335,20 @@ class ModerationWord(models.Model):
 
     def __str__(self):
         return f"{self.word} ({self.get_action_display()})"
+
+    def clean(self):
+        from comments.text import normalise_for_matching
+
+        others = ModerationWord.objects.exclude(pk=self.pk)
+        same = listed_as(others, "word", self.word or "", normalise_for_matching)
+        if same is not None:
+            action = others.filter(word=same).first().get_action_display()
+            raise ValidationError(
+                {
+                    "word": _("This is on the list already, as “%(word)s” (%(action)s).")
+                    % {"word": same, "action": action}
+                }
+            )
 
 
 class TrustedCommenter(models.Model):
@@ -432,6 +454,19 @@ class CrisisPhrase(models.Model):
 
     def __str__(self):
         return f"{self.phrase} ({self.language})"
+
+    def clean(self):
+        from comments.health import normalise_phrase_text
+
+        self.phrase = " ".join((self.phrase or "").split())
+        if not normalise_phrase_text(self.phrase).strip():
+            raise ValidationError({"phrase": _("A phrase needs at least one letter or digit.")})
+        others = CrisisPhrase.objects.filter(language=self.language).exclude(pk=self.pk)
+        same = listed_as(others, "phrase", self.phrase, normalise_phrase_text)
+        if same is not None:
+            raise ValidationError(
+                {"phrase": _("This phrase is on the list already, as “%s”.") % same}
+            )
 
 
 DEFAULT_CRISIS_MESSAGE = (
@@ -588,7 +623,7 @@ class MedicalClaimPattern(models.Model):
         return f"{self.pattern} ({self.get_category_display()})"
 
     def clean(self):
-        from comments.health import compile_pattern
+        from comments.health import compile_pattern, normalise_phrase_text
 
         if self.kind == self.Kind.PATTERN:
             try:
@@ -597,6 +632,16 @@ class MedicalClaimPattern(models.Model):
                 raise ValidationError(
                     {"pattern": _("This is not a valid regular expression: %s") % error}
                 ) from None
+            return
+        self.pattern = " ".join((self.pattern or "").split())
+        if not normalise_phrase_text(self.pattern).strip():
+            raise ValidationError({"pattern": _("A phrase needs at least one letter or digit.")})
+        others = MedicalClaimPattern.objects.filter(kind=self.Kind.PHRASE).exclude(pk=self.pk)
+        same = listed_as(others, "pattern", self.pattern, normalise_phrase_text)
+        if same is not None:
+            raise ValidationError(
+                {"pattern": _("This phrase is on the list already, as “%s”.") % same}
+            )
 
 
 class SpamSignature(models.Model):
