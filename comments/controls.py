@@ -78,14 +78,14 @@ def _hold_for(old: str, new: str):
     lists = rules.current()
     crisis = _added(health.crisis_phrases_in(new, lists), health.crisis_phrases_in(old, lists))
     if crisis:
-        return Comment.Reason.CRISIS, health.MATCH_SEPARATOR.join(crisis), True
+        return Comment.Reason.CRISIS, health.join_matches(crisis), True
     claims = _added(health.medical_claims_in(new, lists), health.medical_claims_in(old, lists))
     if claims:
-        return Comment.Reason.MEDICAL, health.MATCH_SEPARATOR.join(claims), False
+        return Comment.Reason.MEDICAL, health.join_matches(claims), False
     hold = ModerationWord.Action.HOLD
     held = _added(_words(new, lists)[hold], _words(old, lists)[hold])
     if held:
-        return Comment.Reason.HOLD_WORD, health.MATCH_SEPARATOR.join(held), False
+        return Comment.Reason.HOLD_WORD, health.join_matches(held), False
     if count_links(new) > count_links(old):
         return Comment.Reason.EDITED, "added a link", False
     return None

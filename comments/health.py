@@ -85,6 +85,25 @@ def medical_claims_in(text: str, lists=None) -> list[str]:
 
 
 MATCH_SEPARATOR = ", "
+# One match in quotes (one with a comma, or cut short at the end of ``reason_detail``), or
+# one up to the next separator.
+_STORED_MATCH = re.compile(r"\s*“([^”]*)”?|([^,]+)")
+
+
+def join_matches(matches) -> str:
+    """The words that held a comment, as ``reason_detail`` keeps them (at most 200
+    characters): ", " between them, and one that holds a comma in quotes, so that the list
+    reads as the matches it is ("“take 600 mg, twice a day”, cured my")."""
+    return MATCH_SEPARATOR.join(f"“{m}”" if "," in m else m for m in matches)[:200]
+
+
+def split_matches(detail: str) -> list[str]:
+    """The matches ``join_matches`` wrote (and those written before it, without quotes)."""
+    return [
+        (quoted or plain).strip()
+        for quoted, plain in _STORED_MATCH.findall(detail)
+        if (quoted or plain).strip()
+    ]
 
 
 # Reasons whose ``reason_detail`` lists the words that matched (``Comment.Reason`` values).
@@ -94,11 +113,7 @@ HIGHLIGHTED_REASONS = {"crisis", "medical", "hold_word"}
 def highlight_matches(comment) -> SafeString:
     """The comment's text with the words that held it (crisis phrases, medical claims, hold
     words, as stored in ``reason_detail``) in ``<mark>``: for the moderation queue."""
-    words = (
-        comment.reason_detail.split(MATCH_SEPARATOR)
-        if comment.reason in HIGHLIGHTED_REASONS
-        else []
-    )
+    words = split_matches(comment.reason_detail) if comment.reason in HIGHLIGHTED_REASONS else []
     return highlight(comment.comment, words)
 
 

@@ -74,7 +74,7 @@ class ArticleCommentModerator(XtdCommentModerator):
         if crisis is None:
             crisis = health.crisis_phrases_in(comment.comment, lists)
         if crisis:
-            detail = health.MATCH_SEPARATOR.join(crisis)[:200]
+            detail = health.join_matches(crisis)
             return Decision(Comment.State.PENDING, Comment.Reason.CRISIS, detail, urgent=True)
 
         fields = [comment.user_name, comment.user_email, comment.user_url, comment.comment]
@@ -97,12 +97,12 @@ class ArticleCommentModerator(XtdCommentModerator):
 
         claims = health.medical_claims_in(comment.comment, lists)
         if claims:
-            detail = health.MATCH_SEPARATOR.join(claims)[:200]
+            detail = health.join_matches(claims)
             return Decision(Comment.State.PENDING, Comment.Reason.MEDICAL, detail)
         if getattr(article, "moderate_all_comments", False):
             return Decision(Comment.State.PENDING, Comment.Reason.HOLD_ALL)
         if words[ModerationWord.Action.HOLD]:
-            detail = ", ".join(words[ModerationWord.Action.HOLD])[:200]
+            detail = health.join_matches(words[ModerationWord.Action.HOLD])
             return Decision(Comment.State.PENDING, Comment.Reason.HOLD_WORD, detail)
         links = count_links(comment.comment, comment.rendered_text())
         if links >= 2:

@@ -161,3 +161,27 @@ def test_moderate_with_a_note_on_a_published_comment_updates_the_note(moderator)
 def test_defaults_cover_the_four_kinds_of_claim():
     categories = set(MedicalClaimPattern.objects.values_list("category", flat=True))
     assert categories == {"dosing", "stop", "cure", "promotion"}
+
+
+def test_a_match_holding_a_comma_is_quoted_in_the_reason_and_highlighted_whole(post, article):
+    """ "cured my, rub it in, nightly" read as three matches; the one holding a comma is
+    quoted, and the queue marks each match as a whole."""
+    MedicalClaimPattern.objects.create(
+        category="dosing", kind="pattern", pattern=r"rub it in, \w+ly"
+    )
+    post(article, comment="Rub it in, nightly. It cured my pain.")
+    comment = latest()
+    assert comment.reason == Comment.Reason.MEDICAL
+    assert comment.reason_detail == "cured my, “rub it in, nightly”"
+    html = str(highlight_matches(comment))
+    assert "<mark>Rub it in, nightly</mark>" in html
+    assert "<mark>cured my</mark>" in html
+
+
+def test_a_reason_cut_inside_its_quotes_still_highlights():
+    comment = Comment(
+        comment="He said take 600 mg, twice daily",
+        reason=Comment.Reason.MEDICAL,
+        reason_detail="cured my, “take 600 mg, twice",
+    )
+    assert "<mark>take 600 mg, twice</mark>" in str(highlight_matches(comment))
