@@ -28,7 +28,13 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from comments.models import Comment, ModeratorProfile, VerifiedEmail, comment_url
+from comments.models import (
+    Comment,
+    CommentReport,
+    ModeratorProfile,
+    VerifiedEmail,
+    comment_url,
+)
 from comments.trust import CONFIRM_MAX_AGE, sign_comment
 from nervepain import cache
 from nervepain.cache import counters
@@ -340,6 +346,11 @@ def notify_moderators(
         "worried": comment.urgent
         and comment.reason != Comment.Reason.CRISIS
         and comment.reports.unhandled_worries().exists(),
+        # Readers' reports held it: what they said, as its page in the admin lists them (the
+        # moderator judged the comment without them, one link away).
+        "reports": _reports_that_held(comment)
+        if comment.reason == Comment.Reason.REPORTED
+        else ([], 0),
         "pending": Comment.objects.pending().count(),
         # Each opens a page with one button in the admin (login required): following a link
         # changes nothing, so mail scanners cannot moderate. Signed, valid 7 days.
@@ -367,6 +378,24 @@ def notify_moderators(
         recipients,
     )
     return "sent"
+
+
+def _reports_that_held(comment: Comment, shown: int = 10) -> tuple[list, int]:
+    """Readers' complaints about the comment, newest first (worries have their own email):
+    (when, the reason as moderators call it, what the reader wrote, on one line) for the
+    ``shown`` newest, and how many more its page in the admin lists."""
+    complaints = comment.reports.exclude(reason=CommentReport.Reason.WORRIED)
+    newest = list(complaints.order_by("-created_at", "-pk")[: shown + 1])
+    rows = [
+        (
+            timezone.localtime(report.created_at),
+            report.moderators_reason,
+            _shorten(report.text, 200) if report.text else "",
+        )
+        for report in newest[:shown]
+    ]
+    more = complaints.count() - shown if len(newest) > shown else 0
+    return rows, more
 
 
 def _email_settings_url() -> str:

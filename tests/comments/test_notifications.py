@@ -19,7 +19,7 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 
 from comments import notifications
-from comments.models import Comment, ModeratorProfile, VerifiedEmail
+from comments.models import Comment, CommentReport, ModeratorProfile, VerifiedEmail
 from comments.privacy import erase_commenter
 from comments.trust import sign_comment
 from tests.comments.conftest import form_data, send
@@ -1269,3 +1269,50 @@ def test_a_site_reply_at_the_deepest_level_says_whom_it_answers(article, staff_u
     cara = CommentFactory(article=article, parent=barb)
     reply, _changed = reply_as_site(cara, "Thank you, Cara.", staff_user)
     assert (reply.parent_id, reply.replied_to) == (barb.pk, cara.pk)
+
+
+def test_a_comment_held_by_readers_reports_is_mailed_with_what_they_reported(
+    moderator, article, django_capture_on_commit_callbacks
+):
+    """The moderator judges it with the readers' reasons and words, newest first, as its
+    page in the admin lists them; a worry is left to its own email."""
+    comment = CommentFactory(article=article, comment="Gabapentin is poison, stop it today.")
+    reports = [
+        ("medical", "Telling   people to stop\ntheir medication."),
+        ("worried", "I think she is struggling."),
+        ("abusive", ""),
+        ("other", "x" * 400),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for reason, text in reports:
+            Client().post(f"/comments/{comment.pk}/report/", {"reason": reason, "text": text})
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.PENDING and comment.reason == Comment.Reason.REPORTED
+    mail.outbox.clear()
+    notifications.notify_moderators.call(comment.pk)
+    body = mail.outbox[0].body
+    listed = body.split("What readers reported, newest first:\n")[1].split("From: ")[0]
+    lines = listed.splitlines()
+    assert len(lines) == 3
+    assert re.fullmatch(r'- \d+ \w{3}, \d\d:\d\d, Something else: "x+…"', lines[0])
+    assert lines[1].endswith(", Abusive or hurtful")
+    assert lines[2].endswith(', Harmful medical advice: "Telling people to stop their medication."')
+    assert "struggling" not in body
+
+
+def test_the_held_email_lists_the_ten_newest_reports(moderator, article):
+    comment = CommentFactory(article=article, state="pending", reason=Comment.Reason.REPORTED)
+    for n in range(12):
+        CommentReport.objects.create(
+            comment=comment, reason="spam", text=f"report {n}", reporter_key_hash=f"k{n}"
+        )
+    notifications.notify_moderators.call(comment.pk)
+    body = mail.outbox[0].body
+    assert '"report 11"' in body and '"report 2"' in body and '"report 1"' not in body
+    assert "- and 2 earlier, on its page in the admin" in body
+
+
+def test_a_comment_held_for_another_reason_lists_no_reports(moderator, article):
+    comment = CommentFactory(article=article, state="pending")
+    notifications.notify_moderators.call(comment.pk)
+    assert "What the readers reported" not in mail.outbox[0].body
