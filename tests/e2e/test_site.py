@@ -236,6 +236,32 @@ def test_a_header_with_many_links_wraps_whole_links_on_a_phone(page, live_server
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+@pytest.mark.parametrize("links", [1, 2])
+def test_on_a_desktop_the_search_box_stays_beside_the_sites_name(page, live_server, site, links):
+    """Two links sit between the name and the search box; with three the links take a row of
+    their own under both (the search box had dropped alone under the name, the links to its
+    right on the row above)."""
+    for position, url, label in [(20, "/contact/", "Contact")][: links - 1]:
+        HeaderLink.objects.create(
+            page=PublisherPage.objects.get(url=url), label=label, position=position
+        )
+    page.set_viewport_size({"width": 1280, "height": 700})
+    page.goto(live_server.url + "/")
+    brand = page.locator(".brand").bounding_box()
+    search = page.get_by_role("search", name="Site search").bounding_box()
+    nav = page.get_by_role("navigation", name="Main").get_by_role("link")
+    expect(nav).to_have_count(links + 1)
+    assert abs(search["y"] - brand["y"]) < brand["height"], (brand, search)
+    assert search["x"] + search["width"] > brand["x"] + 600  # at the right end of the row
+    first, last = nav.first.bounding_box(), nav.last.bounding_box()
+    if links + 1 < 3:
+        assert brand["x"] + brand["width"] < first["x"] < search["x"]  # between them
+        assert abs(first["y"] - brand["y"]) < brand["height"]
+    else:
+        assert first["y"] > search["y"] + search["height"] - 2  # a row of their own, under
+        assert abs(first["x"] - brand["x"]) < 2 and abs(last["y"] - first["y"]) < 2
+
+
 def test_scroll_to_top_shows_only_on_pages_longer_than_a_screen(page, live_server, site):
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + "/contact/")
