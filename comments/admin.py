@@ -470,6 +470,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             "title": _("Comments"),
             "tabs": queue.tabs(state, request.GET, queue.pending_count(request)),
             "public_name": queue.reply_name(request),
+            "can_moderate": self.has_moderate_permission(request),
             "keys": queue.KEYS,
             "empty": queue.empty_state(state, request.GET),
             "narrowed": queue.narrowed_to(request.GET),
@@ -848,8 +849,18 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             reply.initial = reply.widget.attrs["data-crisis-reply"]
             reply.widget.attrs["autofocus"] = True
         form.base_fields["reply"] = reply
+        if not self.has_moderate_permission(request):
+            # Replying to a held comment approves it: staff who may edit comments but not
+            # decide had the box, and their reply published the comment and trusted its writer.
+            del form.base_fields["reply"]
         form.decision = self._decision(request)  # a class made for this request
         return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_moderate_permission(request):
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if options["fields"] != ["reply"]]
 
     def save_model(self, request, obj, form, change):
         """Save the edits, then the decision pressed with them and the reply: Approve first,
@@ -862,7 +873,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             note = form.cleaned_data["site_note"].strip() if decision is PUBLISH_WITH_NOTE else None
             changed = decisions.decide([obj], decision.state, request.user, note=note)
         text = form.cleaned_data.get("reply", "").strip()
-        if text:
+        if text:  # only a moderator's form has the reply (``get_form``)
             try:
                 _reply, approved = decisions.reply_as_site(obj, text, request.user)
             except ValueError as error:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comments import notifications
-from comments.models import Comment, CommentReport, ModeratorProfile
+from comments.models import Comment, CommentReport, ModeratorProfile, TrustedCommenter
 from comments.moderation import trust_commenter
 from comments.threads import effective_parent
 
@@ -91,12 +91,39 @@ def undo(record: dict, user) -> list[Comment]:
         state = previous[comment.pk]
         if state not in Comment.State.values:
             continue
+        decided_at = comment.moderated_at
         if comment.moderate(state, user):
             restored.append(comment)
             if state == Comment.State.PUBLISHED:
                 notifications.comment_became_public(comment)
+            elif record["to"] == Comment.State.PUBLISHED:
+                _untrust(comment, decided_at)
     _log(user, restored, "Decision undone.")
     return restored
+
+
+def _untrust(comment: Comment, approved_at) -> None:
+    """An approval undone: the trust it gave the writer's browser (``trust_commenter``) goes
+    with it, or their next comment, a spammer's say, was published unread. Trust given
+    before it stays, and so does trust another approved comment of theirs still earns."""
+    if not comment.commenter_key_hash or approved_at is None:
+        return
+    email = comment.user_email.lower()
+    still_approved = (
+        Comment.objects.filter(
+            commenter_key_hash=comment.commenter_key_hash,
+            user_email__iexact=email,
+            state=Comment.State.PUBLISHED,
+            moderated_by__isnull=False,
+            from_site=False,
+        )
+        .exclude(pk=comment.pk)
+        .exists()
+    )
+    if not still_approved:
+        TrustedCommenter.objects.filter(
+            key_hash=comment.commenter_key_hash, email=email, created_at__gte=approved_at
+        ).delete()
 
 
 def reply_name(user) -> str:

@@ -296,7 +296,14 @@ def prepare(comments, request) -> None:
             comment.pk, (0, 0, 0)
         )
     name = reply_name(request) if comments else ""
-    shared = {"reply_name": name, "admin_base": _admin_base(), "article_urls": {}}
+    shared = {
+        "reply_name": name,
+        "admin_base": _admin_base(),
+        "article_urls": {},
+        # Staff who may read the queue but not decide (the moderation permission taken away,
+        # a colleague who only views) get no decision or reply buttons: each answered 403.
+        "can_moderate": decisions.can_moderate(request.user),
+    }
     for comment in comments:
         target = comment.content_object
         if target is not None and comment.object_pk not in shared["article_urls"]:
@@ -438,7 +445,7 @@ def card_context(comment, extra: dict) -> dict:
         "website": comment.user_url
         if comment.user_url.lower().startswith(("http://", "https://"))
         else "",
-        "actions": actions_for(comment),
+        "actions": actions_for(comment) if extra.get("can_moderate", False) else [],
         # What needs a moderator's eye: urgent (crisis), readers' reports, the matched words.
         "reports": getattr(comment, "report_count", 0),
         "new_reports": getattr(comment, "new_report_count", 0),
@@ -446,7 +453,7 @@ def card_context(comment, extra: dict) -> dict:
         "highlighted": highlight_matches(comment)
         if comment.reason in HIGHLIGHTED_REASONS and comment.reason_detail
         else "",
-        "can_reply": can_reply(comment),
+        "can_reply": extra.get("can_moderate", False) and can_reply(comment),
         "reply_name": extra.get("reply_name", ""),
         "buttons": extra.get("buttons", True),
         "notice": extra.get("notice", ""),
