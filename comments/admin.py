@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -64,6 +64,11 @@ def note_error(note: str) -> str | None:
     queue's bulk action and the comment's page alike."""
     if note and len(note) <= NOTE_MAX_LENGTH:
         return None
+    if note:  # the box has no maxlength: a browser cut a longer note short without a word
+        return _(
+            "This note is %(length)s characters long; the limit is %(max)d. Shorten it: "
+            "nothing was published."
+        ) % {"length": number_format(len(note), force_grouping=True), "max": NOTE_MAX_LENGTH}
     return _("Write a note of 1 to %(max)d characters; nothing was published.") % {
         "max": NOTE_MAX_LENGTH
     }
@@ -129,7 +134,7 @@ class CommentAdminForm(forms.ModelForm):
         label=_("Note from the site"),
         required=False,
         initial=DEFAULT_NOTE,
-        widget=forms.Textarea(attrs={"rows": 3, "maxlength": NOTE_MAX_LENGTH}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Short and public, up to %(max)d characters.") % {"max": NOTE_MAX_LENGTH},
     )
 

@@ -102,6 +102,32 @@ def test_an_empty_note_publishes_nothing_and_says_why(moderator_client):
     assert (comment.state, comment.site_note) == ("pending", "")
 
 
+def test_a_note_over_the_limit_is_refused_whole_with_its_length(moderator_client):
+    """The box cut a pasted note at 300 characters without a word (maxlength), and the
+    shortened note was published: now nothing is cut, and the note comes back whole."""
+    comment = CommentFactory(state="pending", reason="medical")
+    page = change_page(moderator_client, comment)
+    assert not page.select_one("textarea[name=site_note]").has_attr("maxlength")
+    note = ("Please talk to your doctor before changing any medication. " * 6).strip()  # 353
+    response = moderator_client.post(
+        f"{CHANGELIST}{comment.pk}/change/",
+        change_form(comment, site_note=note, _decision="publish_with_note"),
+    )
+    page = soup(response)
+    said = page.select_one(".comment-note").get_text(" ", strip=True)
+    assert "This note is 353 characters long; the limit is 300. Shorten it" in said
+    assert page.select_one("textarea[name=site_note]").get_text().removeprefix("\n") == note
+    comment.refresh_from_db()
+    assert (comment.state, comment.site_note) == ("pending", "")
+
+    # The queue's bulk action says the same, and gives the note back.
+    data = {"action": "publish_with_note", "_selected_action": [comment.pk]}
+    page = soup(moderator_client.post(CHANGELIST, {**data, "site_note": note, "confirm": "yes"}))
+    assert not page.select_one("#id_site_note").has_attr("maxlength")
+    assert page.select_one("#id_site_note").get_text().removeprefix("\n") == note
+    assert "This note is 353 characters long" in page.get_text()
+
+
 def test_a_published_comment_has_no_note_to_publish_with(moderator_client):
     comment = CommentFactory(state="published")
     assert change_page(moderator_client, comment).select(".comment-note") == []
