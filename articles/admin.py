@@ -37,7 +37,7 @@ from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
 from articles.images import descriptions, found_by, in_saved_versions, unused, where_used
-from articles.markdown import analyse, render_markdown
+from articles.markdown import analyse, images_from_other_sites, render_markdown
 from articles.models import (
     Article,
     BodyImage,
@@ -74,7 +74,20 @@ def ask_for_file_again(form, field: str) -> None:
 def refuse_undescribed_images(text: str) -> str:
     """A text field's ``clean_<field>``: Markdown (or HTML) showing an image with no
     description is refused, naming the image. markdownx's box inserts a dropped image as
-    ``![](…)``; the article editor asks for the description, these boxes cannot."""
+    ``![](…)``; the article editor asks for the description, but a description deleted or
+    typed without one was published. An image from another site is refused too: the page
+    loads nothing from other sites, so it vanished without a word."""
+    elsewhere = images_from_other_sites(text or "")
+    if elsewhere:
+        raise forms.ValidationError(
+            _(
+                "Images are shown only from this site, which loads nothing from other sites: "
+                "download the image, then drop it into the text (or add it under Articles, "
+                "Images) and use that copy. From another site: %(images)s."
+            ),
+            code="image_elsewhere",
+            params={"images": ", ".join(elsewhere)},
+        )
     html = BeautifulSoup(render_markdown(text or ""), "html.parser")
     undescribed = [
         image.get("src") or _("an image from another site")
@@ -1056,6 +1069,9 @@ class ArticleAdminForm(forms.ModelForm):
                 "free": f"{slug[:130]}-{number}",
             },
         )
+
+    def clean_body(self):
+        return refuse_undescribed_images(self.cleaned_data.get("body", ""))
 
     def clean_featured_image(self):
         """Checked and re-encoded like the body's uploads."""

@@ -24,6 +24,7 @@ from xml.etree.ElementTree import Element, SubElement
 
 import markdown
 import nh3
+from bs4 import BeautifulSoup
 from markdown.extensions import Extension
 from markdown.extensions.toc import TocExtension
 from markdown.extensions.toc import slugify as toc_slugify
@@ -241,12 +242,8 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def render_markdown(text: str, citations: Sequence[str] = ()) -> str:
-    """Render untrusted Markdown to HTML that is safe to mark as safe in a template.
-
-    ``citations`` are the keys of the article's references in their order: ``[@key]`` becomes
-    a link numbered like the "References" list.
-    """
+def _convert(text: str, citations: Sequence[str] = ()) -> str:
+    """Markdown to HTML, not yet sanitised."""
     converter = markdown.Markdown(
         extensions=[
             _NerveExtension(citations=citations),
@@ -259,8 +256,28 @@ def render_markdown(text: str, citations: Sequence[str] = ()) -> str:
         ],
         output_format="html",
     )
+    return converter.convert(text or "")
+
+
+def images_from_other_sites(text: str) -> list[str]:
+    """The addresses of the images ``text`` shows from another site, which the sanitiser
+    takes out of the page (``_filter_attribute``): the reader saw nothing where they were."""
+    html = BeautifulSoup(_convert(text), "html.parser")
+    return [
+        image["src"]
+        for image in html.find_all("img", src=True)
+        if image["src"].strip() and not _local_path(image["src"].strip())
+    ]
+
+
+def render_markdown(text: str, citations: Sequence[str] = ()) -> str:
+    """Render untrusted Markdown to HTML that is safe to mark as safe in a template.
+
+    ``citations`` are the keys of the article's references in their order: ``[@key]`` becomes
+    a link numbered like the "References" list.
+    """
     return nh3.clean(
-        converter.convert(text or ""),
+        _convert(text, citations),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         allowed_classes=ALLOWED_CLASSES,

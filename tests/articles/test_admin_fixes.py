@@ -349,6 +349,51 @@ def test_a_call_to_action_with_an_undescribed_image_is_refused(admin_client):
     assert admin_client.post(f"{CTAS}add/", data).status_code == 302
 
 
+def test_an_articles_body_with_an_undescribed_image_is_refused_with_its_text_kept(admin_client):
+    """Typed (or its description deleted) as ![](…), the image reached readers with alt="":
+    pages and calls-to-action refused it, the article's body did not."""
+    from tests.articles.test_admin import change_form
+
+    article = ArticleFactory()
+    url = f"/admin/articles/article/{article.pk}/change/"
+    data = change_form(admin_client, article)
+    data["body"] = f"Exercises.\n\n![]({UPLOAD})"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["body"]
+    assert error.startswith("Describe every image") and UPLOAD in error
+    assert soup(response).select_one("#id_body").get_text().strip() == data["body"]
+    data["body"] = f"Exercises.\n\n![A nerve glide]({UPLOAD})"
+    assert admin_client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize("where", ["article", "page", "call to action"])
+def test_an_image_from_another_site_is_refused_naming_it(admin_client, where):
+    """The page loads nothing from other sites: the sanitiser dropped the image's address
+    and readers saw nothing where it was, without a word to the editor."""
+    from tests.articles.test_admin import change_form
+
+    elsewhere = "https://images.example.com/glide.png"
+    markdown = f"Exercises.\n\n![A nerve glide]({elsewhere})"
+    if where == "article":
+        article = ArticleFactory()
+        url, field = f"/admin/articles/article/{article.pk}/change/", "body"
+        data = change_form(admin_client, article) | {"body": markdown}
+    elif where == "page":
+        page = FlatPage.objects.get(url="/about/")
+        url, field = f"{PAGES}{page.pk}/change/", "content"
+        data = page_form(page, url="/about/", title=page.title, content=markdown)
+    else:
+        url, field = f"{CTAS}add/", "text"
+        data = {"name": "Offer", "heading": "Physio", "text": markdown, "button_label": "Go",
+                "button_url": "#respond"}  # fmt: skip
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors[field]
+    assert error.startswith("Images are shown only from this site") and elsewhere in error
+    assert soup(response).select_one(f"#id_{field}").get_text().strip() == markdown
+
+
 def test_a_moderators_view_of_an_article_links_only_what_they_may_open(
     moderator_client, admin_client
 ):
