@@ -457,6 +457,9 @@
         field.value = value;
       }
     });
+    // The summary's count follows its restored text as it follows typing (it said "160
+    // characters left" over a restored 170).
+    if (summary) summary.dispatchEvent(new Event("input"));
     restoring = false;
     notePickedValues(); // a restored date is no date picked
     followPublishDate();

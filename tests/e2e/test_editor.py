@@ -523,6 +523,8 @@ def test_closing_the_tab_mid_edit_loses_nothing(browser, page, live_server, edit
         "## Why nights are worse\n\nLying still, the mind turns to pain. Typed just before closing."
     )
     expect(again.get_by_label("Title:")).to_have_value("Sleep and nerve pain")
+    # The summary's count follows the restored summary (it said 160 left over any).
+    expect(again.locator("#id_summary_count")).to_have_text("You have 124 characters left.")
     expect(preview(again).locator("h2#why-nights-are-worse")).to_be_visible(timeout=FIRST_GRADE_MS)
     # Closed now: an open tab keeps its unsaved text as a draft, and would offer it again later.
     again.close()
