@@ -1395,12 +1395,30 @@ class ArticleAdmin(
     # a publish date to come schedules the article, which the message did not tell.
     def response_add(self, request, obj, post_url_continue=None):
         request.publication_outcome = publication_outcome(obj)
-        return super().response_add(request, obj, post_url_continue)
+        response = super().response_add(request, obj, post_url_continue)
+        self._warn_without_topic(request, obj)
+        return response
 
     def response_change(self, request, obj):
         was_published = getattr(request, "was_published", False)
         request.publication_outcome = publication_outcome(obj, was_published)
-        return super().response_change(request, obj)
+        response = super().response_change(request, obj)
+        self._warn_without_topic(request, obj)
+        return response
+
+    def _warn_without_topic(self, request, obj):
+        """Published (or scheduled) without a topic, the article has no breadcrumb and is on
+        no topic's page nor under "Browse by topic": said after the save, as WordPress files
+        such a post under "Uncategorized" for all to see."""
+        if obj.status == Article.Status.PUBLISHED and obj.topic_id is None:
+            self.message_user(
+                request,
+                _(
+                    "This article has no topic: readers find it only on the home page and in "
+                    "search, not under a topic. Choose one under Topic and save."
+                ),
+                messages.WARNING,
+            )
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         outcome = getattr(request, "publication_outcome", None)

@@ -434,6 +434,22 @@ def test_the_message_after_a_save_says_published_now_or_saved_as_a_draft(admin_c
     assert page.select_one("#id_status option[selected]").get_text() == "Published"
 
 
+def test_publishing_without_a_topic_says_readers_will_not_find_it_under_one(admin_client):
+    """It was published with "Published now" alone: no breadcrumb, on no topic's page nor
+    under "Browse by topic". A draft may wait without one; one with a topic is not warned."""
+    from tests.factories import TopicFactory
+
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, topic=None)
+    warning = "This article has no topic: readers find it only on the home page and in search"
+    assert warning not in saved_message(admin_client, draft)
+    message = saved_message(
+        admin_client, draft, status="published", published_at_0="", published_at_1=""
+    )
+    assert "Published now: readers see it." in message and warning in message
+    topic = TopicFactory()
+    assert warning not in saved_message(admin_client, draft, topic=str(topic.pk))
+
+
 def test_the_message_after_editing_a_live_article_says_readers_see_the_edit_now(admin_client):
     """Saving an article readers can already read changes what they read at once (there is no
     separate "Update" step, as Ghost has): the message says so. It said "Published now" (as if
