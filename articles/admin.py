@@ -295,6 +295,13 @@ class PublisherPageAdmin(
         super().save_model(request, obj, form, change)
         obj.sites.add(settings.SITE_ID)
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """A page the site needs has no Delete button: its delete page can only refuse."""
+        page = self.get_object(request, object_id)
+        if page is not None and fixed_page_reason(page):
+            extra_context = {**(extra_context or {}), "show_delete": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_deleted_objects(self, objs, request):
         """A page the site links to or reads is protected, with the reason: its delete page
         (and the list's "Delete selected") refuse, saying what would break."""
