@@ -222,3 +222,40 @@ def test_a_stored_names_random_part_breaks_only_between_its_halves(
     results = page.locator("#changelist .results")
     assert results.evaluate("e => e.scrollWidth - e.clientWidth") == 0
     assert console_errors == []
+
+
+def test_a_pages_preview_draws_its_image_and_table_as_the_page_does(
+    page, live_server, admin_user, console_errors
+):
+    """The preview squashed an 8:5 image to the box's height and drew a table with the admin's
+    small capitals and no borders; on the page a table had no space before the next line."""
+    from articles.models import PublisherPage
+
+    url = uploaded_image_url()  # 800 x 400
+    about = PublisherPage.objects.get(url="/about/")
+    about.content = (
+        "| Role | Name |\n|---|---|\n| Editor | Ann |\n\nRead more on the NHS website.\n\n"
+        f"![The team]({url})\n"
+    )
+    about.save()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, admin_user)
+    page.goto(f"{live_server.url}/admin/articles/publisherpage/{about.pk}/change/")
+    preview = page.locator(".markdownx-preview")
+    image = preview.get_by_role("img", name="The team")
+    expect(image).to_be_visible()
+    for _ in range(100):  # loaded (wait_for_function would need the CSP's 'unsafe-eval')
+        if image.evaluate("img => img.complete && img.naturalWidth > 0"):
+            break
+        page.wait_for_timeout(50)
+    box = image.bounding_box()
+    assert abs(box["width"] / box["height"] - 2) < 0.05, box
+    cell = preview.locator("th").first
+    assert cell.evaluate("th => getComputedStyle(th).borderTopWidth") == "1px"
+    assert cell.evaluate("th => getComputedStyle(th).textTransform") == "none"
+
+    page.goto(live_server.url + "/about/")
+    table = page.locator("main table").bounding_box()
+    after = page.get_by_text("Read more on the NHS website.").bounding_box()
+    assert after["y"] - (table["y"] + table["height"]) >= 12, (table, after)
+    assert console_errors == []
