@@ -392,6 +392,32 @@ def articles_link(count: int, lookup: str, pk) -> str:
     return format_html('<a href="{}?{}">{}</a>', url, urlencode({f"{lookup}__id__exact": pk}), text)
 
 
+class NamedOnceForm(forms.ModelForm):
+    """A topic's or a tag's form: a name another one has in other capitals is refused, naming
+    it ("Diabetes" beside "diabetes" made two that readers and editors could not tell apart);
+    the description says it is plain text (its asterisks showed as typed)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "description" in self.fields:
+            self.fields["description"].help_text = _(
+                "Plain text, no Markdown: a sentence or two for its page and its description "
+                "in search results."
+            )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        model = type(self.instance)
+        other = model.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if other is not None:
+            raise forms.ValidationError(
+                _("“%(other)s” exists already: use it, or rename it."),
+                code="unique",
+                params={"other": other.name},
+            )
+        return name
+
+
 class TopicListForm(forms.ModelForm):
     """A row of the Topics list: its position box is named by its topic (it has no label)."""
 
@@ -407,6 +433,7 @@ class TopicAdmin(TextAsStored, admin.ModelAdmin):
     delete_confirmation_template = "admin/articles/in_use_delete.html"
     delete_selected_confirmation_template = "admin/articles/in_use_delete_selected.html"
 
+    form = NamedOnceForm
     list_display = ["name", "parent", "position", "article_count"]
     list_filter = [("parent", related_filter(_("None (a main topic)")))]
     list_select_related = ["parent"]
@@ -709,6 +736,7 @@ class BodyImageAdmin(admin.ModelAdmin):
 
 @admin.register(Tag)
 class TagAdmin(TextAsStored, admin.ModelAdmin):
+    form = NamedOnceForm
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -350,7 +350,7 @@ def test_whoever_could_edit_flat_pages_can_edit_the_pages(client):
 
     from tests.factories import UserFactory
 
-    group = Group.objects.create(name="Editors")
+    group = Group.objects.create(name="Page editors")
     group.permissions.add(Permission.objects.get(codename="change_flatpage"))
     editor = UserFactory(is_staff=True)
     editor.groups.add(group)
