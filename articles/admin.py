@@ -361,6 +361,16 @@ class SiteSettingsAdmin(TextAsStored, admin.ModelAdmin):
 
     list_display = ["__str__", "contact_email"]
 
+    def changelist_view(self, request, extra_context=None):
+        """Straight to the one record's form, as WordPress's Settings open: a list of "1 site
+        settings" was one click more to the only thing there is to do."""
+        settings_row = SiteSettings.objects.first()
+        if settings_row is not None and request.method == "GET":
+            return HttpResponseRedirect(
+                reverse("admin:articles_sitesettings_change", args=[settings_row.pk])
+            )
+        return super().changelist_view(request, extra_context)
+
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
 

@@ -220,7 +220,14 @@ def test_call_to_action_admin(admin_client):
     ],
 )
 def test_people_topics_tags_and_settings_have_admin_screens(admin_client, url):
-    assert admin_client.get(url).status_code == 200
+    assert admin_client.get(url, follow=True).status_code == 200
+
+
+def test_site_settings_open_at_their_one_form(admin_client):
+    """A list of "1 site settings" was one click more to the only thing to do there."""
+    response = admin_client.get("/admin/articles/sitesettings/")
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/articles/sitesettings/1/change/"
 
 
 def test_only_people_can_sign_off_a_review(admin_client):
