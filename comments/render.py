@@ -168,8 +168,9 @@ def render_tree(
     ``crisis_support`` (a callable giving the site's ``CrisisSupport``) is called only if an
     urgent held comment is shown, which happens only to the browser that wrote it.
 
-    Every public comment has a Report link, but one whose writer had it erased with its text
-    (nothing is left to answer or report: it has neither Reply nor Report). The comments this
+    Every public comment has a Report link, but this browser's own and one whose writer had
+    it erased with its text (nothing is left to answer or report: it has neither Reply nor
+    Report). The comments this
     browser wrote (``key_hash``) after ``editable_since`` get Edit and Delete links: only that
     browser's page has them, and such a page is never shared (see ``articles.pagecache``).
 
@@ -261,7 +262,7 @@ def render_tree(
                     f' <a class="moderate-link" href="{admin_url}{pk}/change/">Moderate'
                     f"{hidden_words(f'comment by {name}')}</a>"
                 )
-            elif not erased:
+            elif not erased and not (key_hash and key == key_hash):  # not one's own
                 # No class: CSS finds it by its href.
                 parts.append(
                     f' <a href="{base}{pk}/report/">Report{hidden_words(f"comment by {name}")}</a>'

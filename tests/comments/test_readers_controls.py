@@ -522,6 +522,22 @@ def test_each_comments_links_are_named_for_it_beginning_with_the_word_shown(clie
     assert soup.select("a[aria-describedby]") == []  # named, no longer only described
 
 
+def test_a_writers_own_public_comment_has_no_report_link(client, post, article):
+    """Their own comment offered them Report beside Edit and Delete; every other reader's
+    page has it."""
+    post(article, comment="Ice helped more than heat.")
+    mine = Comment.objects.latest("pk")
+    Comment.objects.filter(pk=mine.pk).update(state=Comment.State.PUBLISHED)
+    other = CommentFactory(article=article, user_name="Ann")
+    soup = page(client, article.get_absolute_url())
+    item = soup.find(id=f"c{mine.pk}")
+    assert item.select(".own-controls a") and item.find("a", class_="reply-link")
+    assert item.find("a", href=f"/comments/{mine.pk}/report/") is None
+    assert soup.find(id=f"c{other.pk}").find("a", href=f"/comments/{other.pk}/report/")
+    elsewhere = page(Client(), article.get_absolute_url())
+    assert elsewhere.find(id=f"c{mine.pk}").find("a", href=f"/comments/{mine.pk}/report/")
+
+
 def test_a_writers_own_comments_of_one_minute_are_named_apart(client, post, article):
     """Two comments sent in one minute were two "Edit your comment of 16:00 UTC" links (and
     two such Delete links): those of a shared minute are named by the second too; one alone in

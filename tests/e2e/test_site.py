@@ -507,3 +507,24 @@ def test_headings_break_between_words_on_a_narrow_phone(page, live_server, site,
         page.goto(live_server.url + path)
         assert page.evaluate(WORDS_CUT) == [], path
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+
+
+def test_a_long_name_wraps_and_comment_links_are_big_enough_on_a_phone(page, live_server, site):
+    """A 41-letter name without spaces ran past a phone's edge, clipped; Report and the
+    comments' feed links were 16 px high (WCAG 2.5.8 asks 24)."""
+    article = Article.objects.get()
+    long_name = "Averyveryverylongnamewithoutanyspacesatal"
+    top = CommentFactory(article=article, user_name=long_name)
+    reply = CommentFactory(article=article, user_name=long_name, parent=top)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(live_server.url + article.get_absolute_url())
+    page.evaluate("document.querySelector('.discussion').style.contentVisibility = 'visible'")
+    for comment in (top, reply):
+        name = page.locator(f"#c{comment.pk}-a")
+        box = name.bounding_box()
+        assert box["x"] + box["width"] <= 375, box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    report = page.locator(f'#c{top.pk} > a[href$="/report/"]').bounding_box()
+    assert report["height"] >= 24, report
+    for link in page.locator(".comment-feeds a").all():
+        assert link.bounding_box()["height"] >= 24, link.inner_text()
