@@ -61,16 +61,17 @@
 // Landing on one's own comment that matched a crisis phrase (the page after posting): the
 // crisis resources take the focus, so a screen reader reads them first; an alert on a new page
 // is not reliably read, and a phone's screen reader does not always follow the #c link. Else
-// "We've sent a link to ...: open it" (reply emails asked for from an unconfirmed address).
-// Else the comment itself, when this browser wrote it (its Edit link): a screen reader reads
-// it with "awaiting moderation", where the focus stayed at the top of the page and the
-// "awaiting" status, there from the load, was never announced.
+// the comment itself, when this browser wrote it (its Edit link, or "We've sent a link to ...:
+// open it" for reply emails from an unconfirmed address): a screen reader reads it with
+// "awaiting moderation" and the note, where the focus stayed at the top of the page and the
+// "awaiting" status, there from the load, was never announced (nor was it when the note below
+// it had the focus).
 (function () {
   "use strict";
   var item = /^#c\d+$/.test(window.location.hash) && document.getElementById(window.location.hash.slice(1));
   var resources = item && (
-    item.querySelector(":scope > .crisis, :scope > .confirm-email") ||
-    (item.querySelector(":scope > .own-controls") && item)
+    item.querySelector(":scope > .crisis") ||
+    (item.querySelector(":scope > .own-controls, :scope > .confirm-email") && item)
   );
   if (!resources) return;
   resources.tabIndex = -1;

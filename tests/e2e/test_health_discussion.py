@@ -441,8 +441,9 @@ def test_a_reader_who_asked_for_reply_emails_lands_on_where_the_link_went(
 ):
     """Ticking "Email me when someone replies" from an unconfirmed address, the page after
     posting said nothing of the confirmation email, without which no reply email comes; now
-    the note under the comment names the (masked) address and takes the focus, so a screen
-    reader reads it."""
+    the note under the comment names the (masked) address. The comment takes the focus, so
+    a screen reader reads it whole: "awaiting moderation" above the note too (with the note
+    focused, the status was never read)."""
     page = browser.new_page()
     url = live_server.url + article.get_absolute_url()
     comment = post_comment(page, url, "Heat helped me.", email="jane@example.org", followup=True)
@@ -451,6 +452,7 @@ def test_a_reader_who_asked_for_reply_emails_lands_on_where_the_link_went(
         "Check your email. We've sent a link to j***@example.org: "
         "open it to get emails when someone replies."
     )
-    expect(note).to_be_focused()
+    expect(page.locator(f"#c{comment.pk}")).to_be_focused()
+    expect(page.locator(f"#c{comment.pk} > .awaiting")).to_contain_text("awaiting moderation")
     expect(note).to_be_in_viewport()
     page.close()
