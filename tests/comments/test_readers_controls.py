@@ -710,6 +710,9 @@ def test_the_report_form_offers_the_reasons(client, article):
     values = [radio["value"] for radio in soup.select("input[name=reason]")]
     assert values == ["worried", "spam", "medical", "abusive", "other"]
     assert soup.find("textarea", attrs={"name": "text"}) is not None
+    # The site's own message for a missing reason, as the comment forms give theirs: the
+    # browser's bubble stood in for it (and left the page as it was for a screen reader).
+    assert soup.select_one("form.report-form").has_attr("novalidate")
 
 
 def test_reports_from_three_browsers_send_a_comment_back_to_pending(
