@@ -145,6 +145,14 @@ class CommentForm(BaseCommentForm):
             ("comment", _("Please write a comment.")),
         ):
             self.fields[name].error_messages["required"] = message
+        # In the form's own voice, with an example to follow (Django's "Enter a valid email
+        # address." said neither what was wrong nor what would do).
+        self.fields["email"].error_messages["invalid"] = _(
+            "Enter an email address like name@example.com."
+        )
+        self.fields["url"].error_messages["invalid"] = _(
+            "Enter a web address like https://example.com, or leave it empty."
+        )
         for name in ("name", "email", "url"):
             self.fields[name].error_messages["max_length"] = _(
                 "This is %(show_value)s characters long; the limit is %(limit_value)s."

@@ -140,7 +140,7 @@ def test_validation_errors_keep_everything_typed_and_name_the_field(post, articl
     assert page.find("input", attrs={"name": "name"})["value"] == "Ann Reader"
     assert page.find("input", attrs={"name": "url"})["value"] == "https://ann.example"
     label = page.find("label", attrs={"for": "id_email"})
-    assert "valid email" in label.get_text()
+    assert "Enter an email address like name@example.com." in label.get_text()
     assert page.find("input", attrs={"name": "email"}).has_attr("aria-invalid")
 
 
@@ -153,7 +153,7 @@ def test_the_problem_page_lists_each_field_error_with_a_link_to_its_field(post, 
     links = [(a["href"], a.get_text()) for a in summary.select(".problem-list a")]
     assert links == [
         ("#id_name", "Name: Please enter your name."),
-        ("#id_email", "Email: Enter a valid email address."),
+        ("#id_email", "Email: Enter an email address like name@example.com."),
         ("#id_comment", "Comment: Please write a comment."),
     ]
     page = soup(response)
@@ -308,7 +308,7 @@ def test_a_website_is_a_web_address(post, article, url):
     assert response.status_code == 400
     assert not Comment.objects.exists()
     [error] = [a.get_text() for a in soup(response).select(".problem-list a")]
-    assert error == "Website: Enter a valid URL."
+    assert error == "Website: Enter a web address like https://example.com, or leave it empty."
 
 
 def test_a_nul_in_the_comment_is_dropped_as_it_is_saved(post, article):

@@ -176,7 +176,10 @@ def test_a_refused_comment_lists_its_errors_and_each_leads_to_its_field(
     expect(page.get_by_role("heading", name="Your comment was not posted")).to_be_visible()
     errors = page.locator(".problem-list a")
     expect(errors).to_have_text(
-        ["Email: Enter a valid email address.", re.compile(r"^Comment: Your comment has no")]
+        [
+            "Email: Enter an email address like name@example.com.",
+            re.compile(r"^Comment: Your comment has no"),
+        ]
     )
     errors.last.click()
     text = page.locator("#id_comment")
