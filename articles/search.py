@@ -25,7 +25,10 @@ MAX_WORDS = 8
 SNIPPET_CHARS = 220
 # Highlight markers no stored text contains (control characters are stripped on save).
 START, STOP = "\x02", "\x03"
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Format characters a query may bring that nobody sees: zero-width spaces and joiners, marks
+# of direction, the soft hyphen, the byte order mark.
+INVISIBLE_CHARACTERS = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 WEIGHTS = (
     ("title", 8),
     ("summary", 4),
@@ -114,7 +117,10 @@ def uses_postgres() -> bool:
 def clean_query(raw: str) -> str:
     """The query as searched: spaces collapsed, control characters out, at most 100 chars,
     cut after a whole word where it has one ("neuropathy … n" searched for a stray "n")."""
-    query = " ".join(CONTROL_CHARACTERS.sub(" ", raw or "").split())
+    # Invisible characters (a zero-width space pasted with a word) go too: a query of them
+    # alone answered "No results found for “​”", which read as empty quotes.
+    query = INVISIBLE_CHARACTERS.sub("", CONTROL_CHARACTERS.sub(" ", raw or ""))
+    query = " ".join(query.split())
     if len(query) <= MAX_QUERY_LENGTH:
         return query
     cut = query[:MAX_QUERY_LENGTH]

@@ -86,6 +86,16 @@ def test_no_query_shows_how_to_search_and_the_topics(client):
     assert [a.get_text() for a in page.select(".topic-list > li > a")] == ["Sciatica"]
 
 
+@pytest.mark.parametrize("query", ["%E2%80%8B", "%E2%80%8B%C2%AD%EF%BB%BF", "%00", "%7F"])
+def test_a_query_of_invisible_characters_is_no_query(client, query):
+    """A zero-width space alone answered "No results found for “​”", which read as empty
+    quotes: it is the empty search page, as an empty query is."""
+    page = soup(client.get(f"/search/?q={query}"))
+    assert page.h1.get_text() == "Search"
+    assert "No results" not in page.get_text()
+    assert search.clean_query("nerve\u200bpain ") == "nervepain"
+
+
 def test_no_results_suggest_a_shorter_word_and_the_topics(client, library):
     ArticleFactory(topic=TopicFactory(name="Sciatica"))
     titles, page = results(client, "xylophone quartet extravaganza")
