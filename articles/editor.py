@@ -120,6 +120,7 @@ def article_from_post(request, saved: Article | None) -> Article:
     article.call_to_action = _related(CallToAction, data.get("call_to_action"))
     references = article.__dict__["reference_list"] = references_from_post(data)
     article.render_body(keys=[reference.key for reference in references])
+    article.mark_cited(references)
     return article
 
 

@@ -274,9 +274,11 @@ def render_markdown(text: str, citations: Sequence[str] = ()) -> str:
     """Render untrusted Markdown to HTML that is safe to mark as safe in a template.
 
     ``citations`` are the keys of the article's references in their order: ``[@key]`` becomes
-    a link numbered like the "References" list.
+    a link numbered like the "References" list. The first citation of each reference is
+    ``cite-<key>``, where the reference's "Back to text" leads (ids starting so are the
+    page's own: the sanitiser takes them out of what an editor writes).
     """
-    return nh3.clean(
+    html = nh3.clean(
         _convert(text, citations),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -286,6 +288,10 @@ def render_markdown(text: str, citations: Sequence[str] = ()) -> str:
         link_rel="noopener",
         strip_comments=True,
     )
+    for key in citations:  # keys are CITATION_PATTERN's letters, digits, "_" and "-"
+        first = f'<sup class="citation"><a href="#ref-{key}"'
+        html = html.replace(first, f'<sup class="citation" id="cite-{key}"><a href="#ref-{key}"', 1)
+    return html
 
 
 @dataclass

@@ -696,7 +696,14 @@ class Article(models.Model):
     def reference_list(self) -> list:
         """The references, read once (and only when a page part that shows them is rendered),
         however many parts show them: the reference list and the structured data."""
-        return list(self.references.all())
+        return self.mark_cited(list(self.references.all()))
+
+    def mark_cited(self, references: list) -> list:
+        """Each reference's ``cited``: whether the rendered body cites it, for its "Back to
+        text" link (``render_markdown`` gives its first citation an id)."""
+        for reference in references:
+            reference.cited = f'id="cite-{reference.key}"' in self.body_html
+        return references
 
     def render_body(self, keys: list[str] | None = None) -> None:
         """Render the body, with citations numbered like the references (``keys``, in order;

@@ -49,7 +49,7 @@ def test_references_are_listed_in_order_at_the_end(client, cited):
     items = section.select("ol > li")
     assert [li["id"] for li in items] == ["ref-nhs-rest", "ref-mayo-ice"]
     assert " ".join(items[0].get_text().split()) == (
-        "Resting after injury. NHS. Accessed 3 February 2026."
+        "Resting after injury. NHS. Accessed 3 February 2026. Back to text (reference 1)"
     )
     assert items[0].a["href"] == "https://www.nhs.uk/rest/"
     assert "noopener" in items[0].a["rel"]
@@ -69,6 +69,30 @@ def test_citations_link_to_their_reference_with_its_number(client, cited):
     ]
     for link in citations:
         assert page.find(id=link["href"][1:]).find_parent("section")["class"] == ["references"]
+
+
+def test_each_cited_reference_leads_back_to_where_the_text_first_cites_it(client, cited):
+    """The number took the reader down to the reference, with no way back but a long scroll
+    on a phone or the Back button (Wikipedia and NHS-style notes have one)."""
+    cited.body = "Rest helps [@nhs-rest]. Ice too [@mayo-ice]. Rest again [@nhs-rest]."
+    cited.save()
+    ReferenceFactory(article=cited, position=3, key="uncited", title="Further reading")
+    cited.refresh_from_db()
+    page = page_of(client, cited)
+    sups = page.select(".article-body sup.citation")
+    assert [sup.get("id") for sup in sups] == ["cite-nhs-rest", "cite-mayo-ice", None]
+    backs = {li["id"]: li.select_one("a.ref-back") for li in page.select("section.references li")}
+    assert backs["ref-nhs-rest"]["href"] == "#cite-nhs-rest"
+    assert backs["ref-nhs-rest"].get_text() == "Back to text (reference 1)"
+    assert backs["ref-mayo-ice"]["href"] == "#cite-mayo-ice"
+    assert backs["ref-uncited"] is None  # nothing in the text to go back to
+
+
+def test_an_editor_cannot_write_a_citations_id(cited):
+    cited.body = 'Rest helps. <span id="cite-nhs-rest">Here</span> [@mayo-ice]'
+    cited.save()
+    cited.refresh_from_db()
+    assert cited.body_html.count('id="cite-') == 1 and 'id="cite-mayo-ice"' in cited.body_html
 
 
 def test_reordering_references_renumbers_the_citations(cited):

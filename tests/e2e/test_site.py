@@ -528,3 +528,19 @@ def test_a_long_name_wraps_and_comment_links_are_big_enough_on_a_phone(page, liv
     assert report["height"] >= 24, report
     for link in page.locator(".comment-feeds a").all():
         assert link.bounding_box()["height"] >= 24, link.inner_text()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_reference_leads_back_to_its_citation_in_view(page, live_server, site, width):
+    """The number took the reader down to the references with no way back but a long scroll;
+    "Back to text" returns to the citation's line, in view (not just above the window)."""
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(live_server.url + site.get_absolute_url())
+    citation = page.locator(".article-body sup.citation").first
+    citation.get_by_role("link").click()
+    back = page.locator("section.references").get_by_role("link", name="Back to text").first
+    expect(back).to_be_in_viewport()
+    back.click()
+    expect(citation).to_be_in_viewport()
+    box = citation.bounding_box()
+    assert box["y"] >= 40, box  # its line is whole, below the top edge
