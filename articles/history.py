@@ -39,7 +39,17 @@ from articles.models import DERIVED_FIELDS, Article, FooterLink, HeaderLink, Ref
 from articles.site_pages import fixed_address_reason
 
 # Bookkeeping, not content: left out of the comparison.
-SKIPPED_FIELDS = {"id", "created_at", "updated_at", *DERIVED_FIELDS}
+SKIPPED_FIELDS = {
+    "id",
+    "created_at",
+    "updated_at",
+    *DERIVED_FIELDS,
+    # Derived too: the search names, and the featured image's size (its file is compared).
+    "search_topics",
+    "search_vector",
+    "featured_image_width",
+    "featured_image_height",
+}
 REFERENCES_LABEL = gettext_lazy("References")
 HEADER_LINK_LABEL = gettext_lazy("Header link")
 FOOTER_LINK_LABEL = gettext_lazy("Footer link")
@@ -250,6 +260,7 @@ def restore_view(model_admin, request, object_id, version_id):
         # (as WordPress's and Ghost's revisions): restoring the first draft's text to undo a bad
         # edit took a live article off the site, and the message did not say so.
         publication = (obj.status, obj.published_at) if isinstance(obj, Article) else None
+        review = _review(obj) if isinstance(obj, Article) else None
         version.revision.revert(delete=True)
         # Reverting writes the stored rows as they were; saving renders an article's body
         # again with the restored references and records the result as the newest version.
@@ -264,8 +275,43 @@ def restore_view(model_admin, request, object_id, version_id):
         model_admin.log_change(request, obj, message)
     if publication is not None:
         message = f"{message} {restored_publication(obj)}"
+    if review is not None and _review(obj) != review:
+        message = f"{message} {restored_review(obj, review)}"
     messages.success(request, f"{message} {undo}")
     return HttpResponseRedirect(_url(model_admin, "history", quote(obj.pk)))
+
+
+def _review(article: Article) -> tuple:
+    return (article.last_reviewed, article.reviewed_by_id, article.featured_image.name or "")
+
+
+def restored_review(article: Article, before: tuple) -> str:
+    """The medical review and the featured image a restore brought back with the text, where
+    they differ from ``before`` (``_review``): readers read "not medically reviewed yet" after
+    one, or lost the image, and the message did not say so."""
+    said = []
+    if (article.last_reviewed, article.reviewed_by_id) != before[:2]:
+        if article.last_reviewed is None:
+            said.append(
+                _(
+                    "Its medical review went back too: readers now read that it has not been "
+                    "medically reviewed yet (record a sign-off to review it again)."
+                )
+            )
+        else:
+            by = _(" by %(name)s") % {"name": article.reviewed_by} if article.reviewed_by else ""
+            when = formats.date_format(article.last_reviewed, "DATE_FORMAT")
+            said.append(
+                _("Its medical review went back too: reviewed on %(when)s%(by)s.")
+                % {"when": when, "by": by}
+            )
+    if (article.featured_image.name or "") != before[2]:
+        said.append(
+            _("Its featured image went back too.")
+            if article.featured_image
+            else _("It has no featured image in this version.")
+        )
+    return " ".join(str(part) for part in said)
 
 
 def restored_publication(article: Article) -> str:

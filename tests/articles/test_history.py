@@ -199,6 +199,21 @@ def test_moderator_restores_an_earlier_version(moderator_client, moderator, edit
     assert restored.revision.get_comment().startswith("Restored the version saved on")
 
 
+def test_a_restore_that_takes_back_the_medical_review_says_so(moderator_client, edited):
+    """Restoring the version before the sign-off: readers read "not medically reviewed yet"
+    from then, and the message said only that it stayed published. A restore that keeps the
+    review says nothing of it."""
+    _newest, signed, first, _before = versions(edited)
+    url = f"/admin/articles/article/{edited.pk}/history/"
+    response = moderator_client.post(f"{url}{signed.pk}/restore/", follow=True)
+    assert "medical review" not in next(str(m) for m in response.context["messages"])
+    response = moderator_client.post(f"{url}{first.pk}/restore/", follow=True)
+    message = next(str(m) for m in response.context["messages"])
+    assert "Its medical review went back too: readers now read that it has not been" in message
+    edited.refresh_from_db()
+    assert edited.last_reviewed is None
+
+
 def test_a_restores_message_says_how_to_undo_it_and_that_works(moderator_client, edited):
     """Restore this version acts at one click, and nothing said the text it replaced could be
     had back. It can (the restore is a version, the text before it the one under it): the
@@ -463,3 +478,21 @@ def test_history_says_each_versions_publication_when_it_was_saved(admin_client):
     ]
     intro = page.select_one("#content-main p").get_text()
     assert "Restoring one keeps the article as readers see it now" in intro
+
+
+def test_compare_leaves_out_the_featured_images_size_and_the_search_names():
+    """Compare listed "Featured image width" and "Featured image height", which no editor
+    sets: they follow the image, whose own change is listed."""
+    from articles.history import compare_versions
+
+    article = ArticleFactory(title="Heat")
+    for width, title in [(800, "Heat"), (1200, "Heat and ice")]:
+        with reversion.create_revision():
+            Article.objects.filter(pk=article.pk).update(
+                featured_image_width=width, featured_image_height=width // 2
+            )
+            article.refresh_from_db()
+            article.title = title
+            article.save()
+    new, old = Version.objects.get_for_object(article)[:2]
+    assert [change.label for change in compare_versions(old, new)] == ["title"]
