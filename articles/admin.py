@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import actions as admin_actions
 from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.admin.widgets import AdminFileWidget, AdminTextareaWidget
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
@@ -104,6 +104,13 @@ def refuse_undescribed_images(text: str) -> str:
             params={"images": ", ".join(undescribed)},
         )
     return text
+
+
+class ImageWithThumbnail(AdminFileWidget):
+    """An image field that shows the stored image (Django's shows only its file's name:
+    "Currently: featured/1798de7f….png")."""
+
+    template_name = "articles/widgets/image_with_thumbnail.html"
 
 
 class MarkdownBox(AdminMarkdownxWidget):
@@ -831,6 +838,7 @@ class PersonAdmin(LinksItMayOpen, TextAsStored, admin.ModelAdmin):
     delete_selected_confirmation_template = "admin/articles/in_use_delete_selected.html"
 
     form = PersonAdminForm
+    formfield_overrides = {models.ImageField: {"widget": ImageWithThumbnail}}
     readonly_fields = ["photo_preview"]
     list_display = [
         "name_and_login",
@@ -1267,6 +1275,7 @@ class ArticleAdmin(
     VersionAdmin,
 ):
     form = ArticleAdminForm
+    formfield_overrides = {models.ImageField: {"widget": ImageWithThumbnail}}
     history_intro = _(
         "Every saved version of this article: its body, its details and its medical review "
         "sign-off. Restoring one keeps the article as readers see it now: published, "

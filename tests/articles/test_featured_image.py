@@ -145,3 +145,14 @@ def test_a_form_sent_back_for_a_correction_asks_for_the_image_again(admin_client
         "form that comes back to be corrected."
     ]
     assert admin_client.post(url, admin_post(article, summary="No image.")).status_code == 302
+
+
+def test_the_article_form_shows_the_stored_featured_image(admin_client, featured):
+    """The form showed only "Currently: featured/….jpg"; WordPress and Ghost show the image."""
+    page = page_of(admin_client, f"/admin/articles/article/{featured.pk}/change/")
+    thumbnail = page.select_one(".field-featured_image img.image-thumbnail")
+    assert thumbnail["src"] == featured.featured_image.url
+    assert thumbnail["alt"] == ""  # its description is the field below
+    blank = ArticleFactory()
+    page = page_of(admin_client, f"/admin/articles/article/{blank.pk}/change/")
+    assert page.select_one("img.image-thumbnail") is None
