@@ -53,6 +53,7 @@ def test_the_queue_offers_no_decision_reply_or_keys_to_staff_who_may_not_decide(
     assert card.select_one("a.qc-edit") is not None  # Open stays
     assert page.select_one("#queue-keys") is None and page.select_one("[data-keys-open]") is None
     assert page.find("a", string="Change your public name") is None
+    assert "need the permission to moderate comments" in page.select_one(".queue-tools").text
 
     moderators = BeautifulSoup(moderator_client.get(CHANGELIST).content, "html.parser")
     card = moderators.select_one(f"#qc-{comment.pk}")
