@@ -170,9 +170,9 @@ def render_tree(
 
     Every public comment has a Report link, but this browser's own and one whose writer had
     it erased with its text (nothing is left to answer or report: it has neither Reply nor
-    Report). The comments this
-    browser wrote (``key_hash``) after ``editable_since`` get Edit and Delete links: only that
-    browser's page has them, and such a page is never shared (see ``articles.pagecache``).
+    Report). The comments this browser wrote (``key_hash``) after ``editable_since`` get Edit
+    and Delete links: only that browser's page has them, and such a page is never shared (see
+    ``articles.pagecache``).
 
     ``unconfirmed`` ({pk: (masked address, "sent", "failed" or "earlier")}) names this
     browser's comments that asked for reply emails from an address not confirmed yet: each says
