@@ -196,6 +196,11 @@
     var item = link.closest("li");
     var shown = item.querySelector(":scope > .comment-text");
     var controls = link.closest(".own-controls");
+    // Its Reply link too: under the edit form it read as a way to send the edit.
+    var others = item.querySelectorAll(":scope > a.reply-link");
+    function showOthers(shown) {
+      Array.prototype.forEach.call(others, function (other) { other.hidden = !shown; });
+    }
     fetch(link.href, { credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
@@ -204,6 +209,7 @@
         form = document.importNode(form, true);
         shown.hidden = true;
         controls.hidden = true;
+        showOthers(false);
         shown.after(form);
         document.dispatchEvent(new Event("comments:form-shown"));
         form.querySelector(".cancel-edit").addEventListener("click", function (event) {
@@ -211,6 +217,7 @@
           form.remove();
           shown.hidden = false;
           controls.hidden = false;
+          showOthers(true);
           link.focus();
         });
         form.querySelector("textarea").focus();

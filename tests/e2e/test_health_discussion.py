@@ -356,6 +356,25 @@ def test_cancelling_an_edit_in_place_restores_the_comment(
     assert console_errors == []
 
 
+def test_editing_a_public_comment_in_place_hides_its_reply_link(
+    page, live_server, article, console_errors
+):
+    """Under the edit form, the comment's own Reply read as a way to send the edit."""
+    url = live_server.url + article.get_absolute_url()
+    comment = post_comment(page, url, "Heat helped me.")
+    Comment.objects.get(pk=comment.pk).moderate(Comment.State.PUBLISHED, None)
+    page.reload()
+    mine = page.locator(f"#c{comment.pk}")
+    reply = mine.locator(":scope > a.reply-link")
+    expect(reply).to_be_visible()
+    mine.get_by_role("link", name="Edit").click()
+    expect(mine.locator("form.edit-form textarea")).to_be_focused()
+    expect(reply).to_be_hidden()
+    mine.get_by_role("link", name="Cancel").click()
+    expect(reply).to_be_visible()
+    assert console_errors == []
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_a_forms_button_and_the_link_beside_it_stand_apart(
     page, live_server, article, console_errors, width
