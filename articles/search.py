@@ -11,6 +11,7 @@ own ``<mark>`` added.
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -26,9 +27,8 @@ SNIPPET_CHARS = 220
 # Highlight markers no stored text contains (control characters are stripped on save).
 START, STOP = "\x02", "\x03"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Format characters a query may bring that nobody sees: zero-width spaces and joiners, marks
-# of direction, the soft hyphen, the byte order mark.
-INVISIBLE_CHARACTERS = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Letters and symbols that draw nothing: the Hangul fillers and the blank braille pattern.
+BLANKS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
 WEIGHTS = (
     ("title", 8),
     ("summary", 4),
@@ -117,10 +117,17 @@ def uses_postgres() -> bool:
 def clean_query(raw: str) -> str:
     """The query as searched: spaces collapsed, control characters out, at most 100 chars,
     cut after a whole word where it has one ("neuropathy … n" searched for a stray "n")."""
-    # Invisible characters (a zero-width space pasted with a word) go too: a query of them
-    # alone answered "No results found for “​”", which read as empty quotes.
-    query = INVISIBLE_CHARACTERS.sub("", CONTROL_CHARACTERS.sub(" ", raw or ""))
+    # Format characters (zero-width spaces, marks and isolates of direction, tags) go too, and
+    # a query of nothing visible is none: one answered "No results found for “​”", which read
+    # as empty quotes.
+    query = "".join(
+        char
+        for char in CONTROL_CHARACTERS.sub(" ", raw or "")
+        if unicodedata.category(char) != "Cf"
+    )
     query = " ".join(query.split())
+    if all(char in BLANKS or unicodedata.category(char) in ("Mn", "Me", "Zs") for char in query):
+        return ""
     if len(query) <= MAX_QUERY_LENGTH:
         return query
     cut = query[:MAX_QUERY_LENGTH]

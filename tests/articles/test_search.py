@@ -86,7 +86,21 @@ def test_no_query_shows_how_to_search_and_the_topics(client):
     assert [a.get_text() for a in page.select(".topic-list > li > a")] == ["Sciatica"]
 
 
-@pytest.mark.parametrize("query", ["%E2%80%8B", "%E2%80%8B%C2%AD%EF%BB%BF", "%00", "%7F"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "%E2%80%8B",  # a zero-width space
+        "%E2%80%8B%C2%AD%EF%BB%BF",  # with a soft hyphen and a byte order mark
+        "%E2%81%A6%E2%81%A9",  # a left-to-right isolate and its end
+        "%D8%9C",  # the Arabic letter mark
+        "%EF%B8%8F%CD%8F",  # a variation selector, a combining grapheme joiner
+        "%E3%85%A4",  # the Hangul filler
+        "%E2%A0%80",  # the blank braille pattern
+        "%F3%A0%80%A0",  # a tag space
+        "%00",
+        "%7F",
+    ],
+)
 def test_a_query_of_invisible_characters_is_no_query(client, query):
     """A zero-width space alone answered "No results found for “​”", which read as empty
     quotes: it is the empty search page, as an empty query is."""
@@ -94,6 +108,8 @@ def test_a_query_of_invisible_characters_is_no_query(client, query):
     assert page.h1.get_text() == "Search"
     assert "No results" not in page.get_text()
     assert search.clean_query("nerve\u200bpain ") == "nervepain"
+    assert search.clean_query("\u2066nerve pain\u2069") == "nerve pain"
+    assert search.clean_query("café") == "café"  # a combining accent with its letter stays
 
 
 def test_no_results_suggest_a_shorter_word_and_the_topics(client, library):
