@@ -24,6 +24,11 @@ def comment_url(target, pk) -> str:
     return f"{target.get_absolute_url()}#c{pk}"
 
 
+# What a comment erased at its writer's request shows (``comments.privacy.erase_commenter``):
+# it keeps its place in its thread, with nothing left in it to answer or to report.
+ERASED_TEXT = "[removed at the author's request]"
+ERASED_NAME = "Anonymous"
+
 # What django-comments-xtd's second save of a new comment sets: its place in the thread.
 THREAD_FIELDS = ("thread_id", "parent_id", "level", "order")
 
@@ -37,6 +42,10 @@ class CommentQuerySet(models.QuerySet):
     def public(self):
         """Comments every reader may see. The one rule for lists, counts and feeds."""
         return self.filter(state=Comment.State.PUBLISHED)
+
+    def answerable(self):
+        """Public comments that may be replied to and reported: not one erased with its text."""
+        return self.public().exclude(comment=ERASED_TEXT, user_email="")
 
     def visible_to(self, key_hash: str):
         """Public comments, plus the held ones posted from the browser holding this key."""
@@ -238,6 +247,12 @@ class Comment(XtdComment):
     @property
     def is_reply(self) -> bool:
         return bool(self.parent_id) and self.parent_id != self.pk
+
+    @property
+    def is_erased(self) -> bool:
+        """Erased at its writer's request with its text (``CommentQuerySet.answerable``'s
+        rule, for one comment read already)."""
+        return self.comment == ERASED_TEXT and not self.user_email
 
     @property
     def answers_id(self) -> int | None:

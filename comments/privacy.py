@@ -33,6 +33,8 @@ from django.utils.translation import ngettext
 
 from articles import deletion
 from comments.models import (
+    ERASED_NAME,
+    ERASED_TEXT,
     Comment,
     CommentReport,
     CommentVersion,
@@ -44,8 +46,6 @@ from nervepain.cache import counters
 
 logger = logging.getLogger("comments.privacy")
 
-ERASED_TEXT = "[removed at the author's request]"
-ERASED_NAME = "Anonymous"
 ERASED_LOG_NAME = "(an erased commenter's details)"
 
 

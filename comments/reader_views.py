@@ -185,6 +185,8 @@ def report_comment(request, pk):
     worry = request.POST.get("reason") == CommentReport.Reason.WORRIED
     try:
         comment = _comment(pk, Comment.State.PUBLISHED)
+        if comment.is_erased:
+            raise Http404("Its writer had it removed: nothing is left in it to report.")
     except Http404:
         if request.method != "POST":
             raise

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from comments.models import Comment
-from comments.privacy import ERASED_TEXT
+from comments.models import ERASED_TEXT, Comment
 from comments.text import render_comment_text
 
 # The fields the tree needs; fetched with values_list(), without building model instances.
@@ -148,7 +147,8 @@ def render_tree(
     admin_url: str = "",
     unconfirmed: dict | None = None,
 ) -> tuple[SafeString, int, dict]:
-    """Return (the ``<ol>`` of comments, how many readers see, {public pk: author name}).
+    """Return (the ``<ol>`` of comments, how many readers see, {public pk: author name} of
+    those that may be replied to).
 
     The count is the same for every browser, as the page's structured data and the lists'
     "N comments" (``threads.shown_counts``) give it: public comments under public ones only.
@@ -188,6 +188,7 @@ def render_tree(
     """
     base = reverse("comments:report", args=[0]).removesuffix("0/report/")
     parts, names, previous_level = [], {}, -1
+    unanswerable = set()  # erased with their text: named in replies, not to be replied to
     shown_to_all = set()  # public comments under public ones: what every reader sees
     # This browser's comments it may still change, by the minute each was sent: they are
     # named by it, and two of one minute by the second too.
@@ -252,6 +253,8 @@ def render_tree(
                 shown_to_all.add(pk)
             names[pk] = name
             erased = text == _ERASED_HTML
+            if erased:
+                unanswerable.add(pk)
             if can_reply and not erased:
                 parts.append(
                     f'<a class="reply-link" href="?reply_to={pk}#respond">Reply'
@@ -270,4 +273,5 @@ def render_tree(
     if previous_level >= 0:
         parts.append("</li>" + "</ol></li>" * previous_level)
     html = '<ol class="comment-list">' + "".join(parts) + "</ol>" if parts else ""
-    return SafeString(html), len(shown_to_all), names
+    replyable = {pk: name for pk, name in names.items() if pk not in unanswerable}
+    return SafeString(html), len(shown_to_all), replyable

@@ -18,7 +18,8 @@ def effective_parent(target, reply_to: int) -> Comment | None:
     if not reply_to:
         return None
     on_target = Comment.objects.for_object(target).public()
-    parent = on_target.filter(pk=reply_to).first()
+    # Not one erased with its text: nothing is left in it to answer.
+    parent = on_target.answerable().filter(pk=reply_to).first()
     if parent is None:
         raise ValueError(
             "The comment you replied to is not available on this article. "

@@ -229,6 +229,27 @@ def test_a_comment_erased_with_its_text_cannot_be_answered_or_reported(ann, clie
     assert own_links(page, kept) == ["Reply", "Report"]
 
 
+def test_a_comment_erased_with_its_text_cannot_be_answered_or_reported_by_address(
+    ann, client, post
+):
+    """Its links were gone, but /comments/N/report/ took a report of the placeholder, and
+    ?reply_to=N offered "Replying to Anonymous" and posted a reply under it."""
+    call_command("privacy_erase", "ann@example.org", stdout=io.StringIO())
+    erased, article = ann["first"], ann["article"]
+    assert client.get(f"/comments/{erased.pk}/report/").status_code == 404
+    sent = client.post(f"/comments/{erased.pk}/report/", {"reason": "spam", "text": ""})
+    assert sent.status_code == 404
+    assert not erased.reports.exists()
+    asked = client.get(f"{article.get_absolute_url()}?reply_to={erased.pk}")
+    assert asked.status_code == 302  # as for any comment that cannot be replied to
+    assert asked["Location"] == article.get_absolute_url()
+    response = post(article, comment="Sorry to hear it.", reply_to=str(erased.pk))
+    assert response.status_code == 400
+    assert "not available on this article" in response.content.decode()
+    assert "Sorry to hear it." in response.content.decode()
+    assert not Comment.objects.filter(comment="Sorry to hear it.").exists()
+
+
 def test_erase_dry_run_changes_nothing(ann):
     out = io.StringIO()
     call_command("privacy_erase", "ann@example.org", "--dry-run", stdout=out)
