@@ -352,10 +352,11 @@ class ModerationWord(models.Model):
         return f"{self.word} ({self.get_action_display()})"
 
     def clean(self):
-        from comments.text import normalise_for_matching
+        from comments.rules import word_needle
 
+        self.word = " ".join((self.word or "").split())
         others = ModerationWord.objects.exclude(pk=self.pk)
-        same = listed_as(others, "word", self.word or "", normalise_for_matching)
+        same = listed_as(others, "word", self.word, word_needle)
         if same is not None:
             action = others.filter(word=same).first().get_action_display()
             raise ValidationError(

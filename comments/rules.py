@@ -11,6 +11,7 @@ just before the change cannot put them back as current. A change that sends no s
 queryset ``update()``, SQL by hand) is seen within ``RULES_CACHE_SECONDS``.
 """
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -75,17 +76,28 @@ def _read(version: str) -> Rules:
             p for kind, p in medical if kind == MedicalClaimPattern.Kind.PATTERN
         ),
         words=tuple(
-            (word, normalise_for_matching(word), action)
+            (word, word_needle(word), action)
             for word, action in ModerationWord.objects.values_list("word", "action")
         ),
         version=version,
     )
 
 
+def word_needle(word: str) -> str:
+    """A moderation word as it is looked for: normalised for matching, one space between its
+    words (typed with two, "casino  bonus" matched no comment)."""
+    return " ".join(normalise_for_matching(word).split())
+
+
+# Runs of spaces within a line, in the text looked at: the fields stay on lines of their own.
+_SPACES = re.compile(r"[^\S\n]+")
+
+
 def words_in(haystack: str, lists: Rules | None = None) -> dict[str, list[str]]:
     """The moderation words found in ``haystack`` (normalised for matching), by action."""
     from comments.models import ModerationWord
 
+    haystack = _SPACES.sub(" ", haystack)
     found = {action: [] for action in ModerationWord.Action.values}
     for word, needle, action in (lists or current()).words:
         if needle in haystack:

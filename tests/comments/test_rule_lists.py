@@ -85,3 +85,31 @@ def test_a_moderation_word_listed_already_is_refused_with_its_action(moderator_c
         response.content.decode()
     )
     assert ModerationWord.objects.filter(word__iexact="casino").count() == 1
+
+
+def test_a_moderation_word_with_other_spaces_is_refused_and_kept_single_spaced(moderator_client):
+    """ "Casino  Bonus" (two spaces) was saved beside "casino bonus", and matched nothing."""
+    ModerationWord.objects.create(word="casino bonus", action="hold")
+    response = add(
+        moderator_client, ModerationWord, {"word": "Casino  Bonus", "action": "disallow"}
+    )
+    assert "This is on the list already, as “casino bonus” (Hold for a moderator)." in (
+        response.content.decode()
+    )
+    response = add(moderator_client, ModerationWord, {"word": "free  spins", "action": "hold"})
+    assert response.status_code == 302
+    assert ModerationWord.objects.filter(word="free spins").exists()
+
+
+def test_a_word_typed_with_two_spaces_matches_text_with_one_and_the_other_way(post, article):
+    from comments.models import Comment
+
+    ModerationWord.objects.bulk_create(  # saved around the admin's check, as SQL would
+        [ModerationWord(word="casino  bonus", action="disallow")]
+    )
+    refused = post(article, comment="Great casino bonus at my site.")
+    assert refused.status_code == 400
+    ModerationWord.objects.all().delete()
+    ModerationWord.objects.create(word="free spins", action="hold")
+    post(article, comment="Free   spins  here, friends.")
+    assert Comment.objects.latest("pk").reason == Comment.Reason.HOLD_WORD
