@@ -213,7 +213,8 @@ class PublisherPageForm(FlatpageForm):
         if self.fixed_reason and "url" in self.fields:
             self.fields["url"].widget.attrs["readonly"] = True
             self.fields["url"].help_text = _(
-                "This address cannot change: %(reason)s. The title and text can."
+                "This address cannot change, and the page cannot be deleted: %(reason)s. The "
+                "title and text can."
             ) % {"reason": self.fixed_reason}
 
     def clean_url(self):

@@ -174,8 +174,10 @@ def test_a_page_the_site_needs_cannot_be_deleted_and_says_why(admin_client, clie
     response = admin_client.post(PAGES, {**action, "post": "yes"})
     assert "cannot be deleted" in soup(response).select_one("#content").get_text(" ")
     assert FlatPage.objects.filter(pk__in=[page.pk, about.pk]).count() == 2
-    # Its form offers no Delete, which could only lead there; About's does.
-    assert soup(admin_client.get(f"{PAGES}{page.pk}/change/")).select_one("a.deletelink") is None
+    # Its form offers no Delete, which could only lead there, and says why; About's does.
+    form = soup(admin_client.get(f"{PAGES}{page.pk}/change/"))
+    assert form.select_one("a.deletelink") is None
+    assert "and the page cannot be deleted: " in form.select_one("#id_url_helptext").get_text()
     assert soup(admin_client.get(f"{PAGES}{about.pk}/change/")).select_one("a.deletelink")
 
 

@@ -253,6 +253,7 @@ def test_a_pages_preview_draws_its_image_and_table_as_the_page_does(
     cell = preview.locator("th").first
     assert cell.evaluate("th => getComputedStyle(th).borderTopWidth") == "1px"
     assert cell.evaluate("th => getComputedStyle(th).textTransform") == "none"
+    assert cell.evaluate("th => getComputedStyle(th).fontWeight") == "700"  # bold, as on the page
 
     page.goto(live_server.url + "/about/")
     table = page.locator("main table").bounding_box()
