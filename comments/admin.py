@@ -932,6 +932,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         """Publish with a short public note shown under each comment, marked as from the site
         (for a medical claim: "Please talk to your doctor before changing medication")."""
         note = request.POST.get("site_note", "").strip()
+        error = None
         if request.POST.get("confirm") == "yes":
             error = note_error(note)
             if error:
@@ -949,6 +950,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             "note": note or DEFAULT_NOTE,
             "back_url": request.get_full_path(),  # the queue as it was (see erase_commenter_data)
             "note_max_length": NOTE_MAX_LENGTH,
+            "error": error,  # also said beside the box, which is marked as the one to correct
         }
         return TemplateResponse(request, "admin/comments/comment/publish_with_note.html", context)
 

@@ -123,8 +123,12 @@ def test_a_note_over_the_limit_is_refused_whole_with_its_length(moderator_client
     # The queue's bulk action says the same, and gives the note back.
     data = {"action": "publish_with_note", "_selected_action": [comment.pk]}
     page = soup(moderator_client.post(CHANGELIST, {**data, "site_note": note, "confirm": "yes"}))
-    assert not page.select_one("#id_site_note").has_attr("maxlength")
-    assert page.select_one("#id_site_note").get_text().removeprefix("\n") == note
+    box = page.select_one("#id_site_note")
+    assert not box.has_attr("maxlength")
+    assert box.get_text().removeprefix("\n") == note
+    # Marked as the box to correct, the reason beside it.
+    assert box["aria-invalid"] == "true" and "id_site_note_error" in box["aria-describedby"]
+    assert "353 characters long" in page.select_one("#id_site_note_error").get_text()
     assert "This note is 353 characters long" in page.get_text()
 
 
