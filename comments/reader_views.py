@@ -220,9 +220,11 @@ def report_comment(request, pk):
     try:  # a report the reader must change first is not counted towards the limits
         text = controls.checked_report(comment, context["chosen"], context["text"])
     except controls.ChangeRefusedError as refused:
-        return render(
-            request, "comments/report.html", {**context, "error": str(refused)}, status=400
-        )
+        # No reason chosen: the choices are the field to correct, marked as the comment form
+        # marks its fields (the alert alone said so).
+        unchosen = context["chosen"] not in dict(context["reasons"])
+        context = {**context, "error": str(refused), "reason_error": unchosen}
+        return render(request, "comments/report.html", context, status=400)
     if worry and controls.over_worried_limit(client_ip(request)):
         error = (
             "You have sent many worried reports in a short time, so this one was not sent to "

@@ -1048,6 +1048,14 @@ def test_a_report_without_a_reason_is_refused_with_the_text_kept(client, article
     assert response.status_code == 400
     content = response.content.decode()
     assert "Please choose why" in content and "It is rude." in content
+    # The choices are marked as the field to correct, and the alert leads to them.
+    soup = BeautifulSoup(content, "html.parser")
+    fieldset = soup.select_one("fieldset.has-error")
+    assert fieldset["aria-describedby"] == "id_reason_error"
+    assert soup.select_one("#id_reason_error").find_parent("legend") is not None
+    radios = soup.select("input[name=reason]")
+    assert radios and all(radio["aria-invalid"] == "true" for radio in radios)
+    assert soup.select_one(".problem a")["href"] == f"#{radios[0]['id']}"
 
 
 def test_a_report_over_the_limit_comes_back_whole_and_records_nothing(client, article):
