@@ -540,6 +540,8 @@ def test_a_reference_leads_back_to_its_citation_in_view(page, live_server, site,
     citation.get_by_role("link").click()
     back = page.locator("section.references").get_by_role("link", name="Back to text").first
     expect(back).to_be_in_viewport()
+    # The reference below the top edge with its heading, not flush against the edge.
+    expect(page.locator("#references-heading")).to_be_in_viewport(ratio=1)
     back.click()
     expect(citation).to_be_in_viewport()
     box = citation.bounding_box()
