@@ -21,10 +21,6 @@ def create_group(apps, schema_editor):
     group.permissions.add(*Permission.objects.filter(content_type__app_label="articles"))
 
 
-def delete_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0024_search_topics"),
@@ -32,4 +28,6 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_group, delete_group)]
+    # Going back keeps the group: by then it may hold editors and an administrator's changes
+    # (and on PostgreSQL a group made again after a restore of the rows took a used id).
+    operations = [migrations.RunPython(create_group, migrations.RunPython.noop)]
