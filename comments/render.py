@@ -236,17 +236,19 @@ def render_tree(
         parts.append(f'<div class="comment-text">{text}</div>')
         if note:
             parts.append(f'<p class="site-note">{badge.strip()} {escape(note)}</p>')
+        own = ""
         if key_hash and key == key_hash and editable_since and submitted > editable_since:
             # Named by their time (a writer's own comments share the writer's name); two sent
-            # in one minute were two "Edit your comment of 16:00 UTC" links.
+            # in one minute were two "Edit your comment of 16:00 UTC" links. On the row of its
+            # Reply, as Report is on others' (they stood on a row of their own above it).
             when = f"{submitted:%H:%M}"
             if own_minutes[when] > 1:
                 when = f"{submitted:%H:%M:%S}"
-            parts.append(
-                f'<p class="own-controls"><a class="edit-link" href="{base}{pk}/edit/">Edit'
+            own = (
+                f' <span class="own-controls"><a class="edit-link" href="{base}{pk}/edit/">Edit'
                 f"{hidden_words(f'your comment of {when} UTC')}</a> "
                 f'<a href="{base}{pk}/delete/">Delete'
-                f"{hidden_words(f'your comment of {when} UTC')}</a></p>"
+                f"{hidden_words(f'your comment of {when} UTC')}</a></span>"
             )
         if state == _PUBLISHED:
             if parent in (0, pk) or parent in shown_to_all:
@@ -270,6 +272,7 @@ def render_tree(
                 parts.append(
                     f' <a href="{base}{pk}/report/">Report{hidden_words(f"comment by {name}")}</a>'
                 )
+        parts.append(own)
     if previous_level >= 0:
         parts.append("</li>" + "</ol></li>" * previous_level)
     html = '<ol class="comment-list">' + "".join(parts) + "</ol>" if parts else ""

@@ -367,6 +367,9 @@ def test_editing_a_public_comment_in_place_hides_its_reply_link(
     mine = page.locator(f"#c{comment.pk}")
     reply = mine.locator(":scope > a.reply-link")
     expect(reply).to_be_visible()
+    # Reply, Edit and Delete on one row, as Reply and Report are under others' comments.
+    edit = mine.get_by_role("link", name="Edit")
+    assert abs(edit.bounding_box()["y"] - reply.bounding_box()["y"]) < 6
     mine.get_by_role("link", name="Edit").click()
     expect(mine.locator("form.edit-form textarea")).to_be_focused()
     expect(reply).to_be_hidden()
