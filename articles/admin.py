@@ -3,7 +3,6 @@ import re
 from contextlib import nullcontext
 
 import reversion
-from bs4 import BeautifulSoup
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -37,7 +36,7 @@ from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
 from articles.images import descriptions, found_by, in_saved_versions, unused, where_used
-from articles.markdown import analyse, images_from_other_sites, render_markdown
+from articles.markdown import analyse, images_in
 from articles.models import (
     Article,
     BodyImage,
@@ -77,7 +76,8 @@ def refuse_undescribed_images(text: str) -> str:
     ``![](…)``; the article editor asks for the description, but a description deleted or
     typed without one was published. An image from another site is refused too: the page
     loads nothing from other sites, so it vanished without a word."""
-    elsewhere = images_from_other_sites(text or "")
+    images = images_in(text or "")  # the Markdown read once, for both checks
+    elsewhere = [src for src, _alt, local in images if src and not local]
     if elsewhere:
         raise forms.ValidationError(
             _(
@@ -88,12 +88,7 @@ def refuse_undescribed_images(text: str) -> str:
             code="image_elsewhere",
             params={"images": ", ".join(elsewhere)},
         )
-    html = BeautifulSoup(render_markdown(text or ""), "html.parser")
-    undescribed = [
-        image.get("src") or _("an image from another site")
-        for image in html.find_all("img")
-        if not image.get("alt", "").strip()
-    ]
+    undescribed = [src or _("an image with no address") for src, alt, _local in images if not alt]
     if undescribed:
         raise forms.ValidationError(
             _(

@@ -259,15 +259,13 @@ def _convert(text: str, citations: Sequence[str] = ()) -> str:
     return converter.convert(text or "")
 
 
-def images_from_other_sites(text: str) -> list[str]:
-    """The addresses of the images ``text`` shows from another site, which the sanitiser
-    takes out of the page (``_filter_attribute``): the reader saw nothing where they were."""
+def images_in(text: str) -> list[tuple[str, str, bool]]:
+    """(address, description, whether it is this site's) of each image ``text`` shows, as
+    written: the sanitiser takes an image from another site out of the page
+    (``_filter_attribute``), where the reader then saw nothing."""
     html = BeautifulSoup(_convert(text), "html.parser")
-    return [
-        image["src"]
-        for image in html.find_all("img", src=True)
-        if image["src"].strip() and not _local_path(image["src"].strip())
-    ]
+    images = [(img.get("src", "").strip(), img.get("alt", "").strip()) for img in html("img")]
+    return [(src, alt, _local_path(src)) for src, alt in images]
 
 
 def render_markdown(text: str, citations: Sequence[str] = ()) -> str:

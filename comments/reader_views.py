@@ -185,8 +185,6 @@ def report_comment(request, pk):
     worry = request.POST.get("reason") == CommentReport.Reason.WORRIED
     try:
         comment = _comment(pk, Comment.State.PUBLISHED)
-        if comment.is_erased:
-            raise Http404("Its writer had it removed: nothing is left in it to report.")
     except Http404:
         if request.method != "POST":
             raise
@@ -195,6 +193,8 @@ def report_comment(request, pk):
         # readers see, and reaches the moderators all the same (never its text shown here).
         if not (worry and _hidden_lately(comment)):
             return _report_of_a_hidden_comment(request, comment)
+    if comment.is_erased:  # public, its writer's text gone: nothing is left in it to report
+        raise Http404("Its writer had it removed.")
     hidden = comment.state != Comment.State.PUBLISHED
     worried_choice = [(CommentReport.Reason.WORRIED, CommentReport.Reason.WORRIED.label)]
     context = {
