@@ -240,7 +240,7 @@ def test_a_header_with_many_links_wraps_whole_links_on_a_phone(page, live_server
 def test_on_a_desktop_the_search_box_stays_beside_the_sites_name(page, live_server, site, links):
     """Two links sit between the name and the search box; with three the links take a row of
     their own under both (the search box had dropped alone under the name, the links to its
-    right on the row above)."""
+    right on the row above), and Tab reaches the box before them, as they are drawn."""
     for position, url, label in [(20, "/contact/", "Contact")][: links - 1]:
         HeaderLink.objects.create(
             page=PublisherPage.objects.get(url=url), label=label, position=position
@@ -260,6 +260,14 @@ def test_on_a_desktop_the_search_box_stays_beside_the_sites_name(page, live_serv
     else:
         assert first["y"] > search["y"] + search["height"] - 2  # a row of their own, under
         assert abs(first["x"] - brand["x"]) < 2 and abs(last["y"] - first["y"]) < 2
+    # Tab follows what is drawn: from the name to what stands next to it.
+    page.locator(".brand").focus()
+    page.keyboard.press("Tab")
+    nearest = "Topics" if links + 1 < 3 else "Search articles"
+    assert (
+        page.evaluate("document.activeElement.textContent || document.activeElement.placeholder")
+        == nearest
+    )
 
 
 def test_scroll_to_top_shows_only_on_pages_longer_than_a_screen(page, live_server, site):
