@@ -134,7 +134,8 @@ class CommentAdminForm(forms.ModelForm):
         label=_("Note from the site"),
         required=False,
         initial=DEFAULT_NOTE,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # Counted under the box (admin-char-count.js); no maxlength, which cut a pasted note.
+        widget=forms.Textarea(attrs={"rows": 3, "data-maxlength": NOTE_MAX_LENGTH}),
         help_text=_("Short and public, up to %(max)d characters.") % {"max": NOTE_MAX_LENGTH},
     )
 

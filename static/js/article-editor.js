@@ -671,43 +671,9 @@
   frame.addEventListener("load", function () { guardDrops(frame.contentDocument); });
   guardDrops(frame.contentDocument);
 
-  /* --- The summary's count: the meta description, 160 characters at most ------------ */
-  // As the comment boxes count (comments.js): the box has no maxlength, which cut a pasted
-  // summary short without a word; the count says how many characters are left, or how many
-  // too many, and the server refuses a longer one with the text kept. The count on screen
-  // follows each key; a screen reader is told it once the typing pauses, not at each key.
+  // The summary's count (the meta description, 160 characters at most) is drawn by
+  // admin-char-count.js, loaded with this script.
   var summary = form.querySelector('input[name="summary"][data-maxlength]');
-  if (summary) {
-    var summaryLimit = Number(summary.dataset.maxlength);
-    var summaryCount = document.createElement("div"); // a help div lines up on a phone; a p did not
-    summaryCount.className = "help char-count";
-    summaryCount.id = summary.id + "_count";
-    summaryCount.setAttribute("aria-hidden", "true"); // read out by the one below, after a pause
-    var summarySpoken = document.createElement("p");
-    summarySpoken.className = "visually-hidden";
-    summarySpoken.setAttribute("aria-live", "polite");
-    var summaryRow = summary.closest(".flex-container") || summary;
-    summaryRow.parentNode.insertBefore(summarySpoken, summaryRow.nextSibling);
-    summaryRow.parentNode.insertBefore(summaryCount, summaryRow.nextSibling);
-    var summaryTimer = null;
-    var countSummary = function () {
-      // Characters, as the server counts them: without the spaces around the text.
-      var left = summaryLimit - Array.from(summary.value.trim()).length;
-      summaryCount.textContent = left < 0
-        ? "You have " + -left + (left === -1 ? " character" : " characters") + " too many."
-        : "You have " + left + (left === 1 ? " character" : " characters") + " left.";
-      summaryCount.classList.toggle("error", left < 0);
-      return summaryCount.textContent;
-    };
-    countSummary();
-    summary.addEventListener("input", function () {
-      var message = countSummary();
-      clearTimeout(summaryTimer);
-      summaryTimer = setTimeout(function () {
-        if (summarySpoken.textContent !== message) summarySpoken.textContent = message;
-      }, 1000);
-    });
-  }
 
   /* --- The Status choice follows the publish date ----------------------------------- */
   // "Published" with a publish date still to come is scheduled: the server words a saved

@@ -2,7 +2,10 @@
 decisions together near the top, Enter still saves, "Publish with a note" works without
 script, and the worried-writer buttons show where the keyboard is in the dark theme."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from comments.models import Comment, CommentReport
 from tests.e2e.test_admin_fixes_comments import log_in_moderator
@@ -124,3 +127,30 @@ def test_a_saved_objects_name_in_the_message_reads_as_a_sentence_on_a_phone(brow
         page.locator(".comment-decisions").get_by_role("button", name="Spam").click()
     undo = page.locator(".messagelist").get_by_role("link", name="Undo").bounding_box()
     assert undo["height"] >= 44 and undo["width"] >= 44
+
+
+def test_the_note_from_the_site_is_counted_on_the_comments_page_and_in_the_queue(
+    browser, live_server
+):
+    """The note's box has no maxlength (it cut a pasted note without a word): its count says
+    how many characters are left, then how many too many, as the summary's does, on the
+    comment's page and on the queue's "Publish with a note" page."""
+    comment = medical_claim()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in_moderator(page, live_server)
+    page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    box = page.get_by_label("Note from the site")
+    count = page.locator("#id_site_note_count")
+    expect(count).to_have_text("You have 229 characters left.")  # the 71 of the default note
+    box.fill("Please ask your doctor first. " * 11)  # 329 characters without the last space
+    expect(count).to_have_text("You have 29 characters too many.")
+    expect(count).to_have_class(re.compile(r"\berror\b"))
+
+    page.goto(f"{live_server.url}/admin/comments/comment/")
+    page.locator(f"input[name=_selected_action][value='{comment.pk}']").check()
+    page.locator("select[name=action]").select_option("publish_with_note")
+    page.get_by_role("button", name="Go").click()
+    box = page.get_by_label("Note from the site")
+    expect(page.locator("#id_site_note_count")).to_have_text("You have 229 characters left.")
+    box.fill("Ask your doctor.")
+    expect(page.locator("#id_site_note_count")).to_have_text("You have 284 characters left.")
