@@ -1447,6 +1447,7 @@ class ArticleAdmin(
         request.publication_outcome = publication_outcome(obj)
         response = super().response_add(request, obj, post_url_continue)
         self._warn_without_topic(request, obj)
+        self._warn_without_writer(request, obj)
         return response
 
     def response_change(self, request, obj):
@@ -1454,6 +1455,7 @@ class ArticleAdmin(
         request.publication_outcome = publication_outcome(obj, was_published)
         response = super().response_change(request, obj)
         self._warn_without_topic(request, obj)
+        self._warn_without_writer(request, obj)
         return response
 
     def _warn_without_topic(self, request, obj):
@@ -1469,6 +1471,23 @@ class ArticleAdmin(
                 ),
                 messages.WARNING,
             )
+
+    def _warn_without_writer(self, request, obj):
+        """Published (or scheduled) naming no writer: no byline chosen, and an author with
+        neither a profile nor a full name (an editor's new account). The page had no "By"
+        line and the feed no author, on a site that names who wrote each article."""
+        if obj.status != Article.Status.PUBLISHED or obj.writer is not None:
+            return
+        if obj.author is not None and obj.author.get_full_name():
+            return  # the byline shows the author's name (includes/byline.html)
+        self.message_user(
+            request,
+            _(
+                "This article names no writer: readers see no “By” line. Choose who wrote it "
+                "under Byline (a person or the editorial team) and save."
+            ),
+            messages.WARNING,
+        )
 
     def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
         outcome = getattr(request, "publication_outcome", None)

@@ -457,6 +457,28 @@ def test_publishing_without_a_topic_says_readers_will_not_find_it_under_one(admi
     assert warning not in saved_message(admin_client, draft, topic=str(topic.pk))
 
 
+def test_publishing_with_no_writer_to_name_says_readers_see_no_byline(admin_client):
+    """An editor's new account has no profile and no full name: an article published under
+    it had no "By" line and its feed entry no author, with only "Published now" said. A
+    draft may wait; a byline, or an author with a full name, is a writer to name."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import PersonFactory
+
+    author = get_user_model().objects.get(username="admin")  # the client's, with no name
+    draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, author=author)
+    warning = "This article names no writer: readers see no “By” line."
+    assert warning not in saved_message(admin_client, draft)
+    message = saved_message(
+        admin_client, draft, status="published", published_at_0="", published_at_1=""
+    )
+    assert "Published now: readers see it." in message and warning in message
+    assert warning not in saved_message(admin_client, draft, byline=str(PersonFactory().pk))
+    author.first_name, author.last_name = "Ann", "Editor"
+    author.save()
+    assert warning not in saved_message(admin_client, draft, byline="")
+
+
 def test_the_message_after_editing_a_live_article_says_readers_see_the_edit_now(admin_client):
     """Saving an article readers can already read changes what they read at once (there is no
     separate "Update" step, as Ghost has): the message says so. It said "Published now" (as if
