@@ -36,7 +36,7 @@ from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
 from articles.images import descriptions, found_by, in_saved_versions, unused, where_used
-from articles.markdown import analyse, images_in
+from articles.markdown import analyse, images_and_links, missing_scheme
 from articles.models import (
     Article,
     BodyImage,
@@ -70,34 +70,57 @@ def ask_for_file_again(form, field: str) -> None:
         form.add_error(field, FILE_NOT_KEPT)
 
 
-def refuse_undescribed_images(text: str) -> str:
-    """A text field's ``clean_<field>``: Markdown (or HTML) showing an image with no
-    description is refused, naming the image. markdownx's box inserts a dropped image as
-    ``![](…)``; the article editor asks for the description, but a description deleted or
-    typed without one was published. An image from another site is refused too: the page
-    loads nothing from other sites, so it vanished without a word."""
-    images = images_in(text or "")  # the Markdown read once, for both checks
-    elsewhere = [src for src, _alt, local in images if src and not local]
+def check_images_and_links(text: str) -> str:
+    """A text field's ``clean_<field>``: Markdown (or HTML) is refused, with every problem
+    said at once and each image or link named, when it shows an image with no description
+    (markdownx's box inserts a dropped image as ``![](…)``: readers who cannot see it got
+    nothing), an image from another site (the page loads nothing from other sites, so it
+    vanished without a word), or links to another site without ``https://`` (readers got
+    this site's "Page not found")."""
+    media = images_and_links(text or "")  # the Markdown read once, for every check
+    errors = []
+    elsewhere = [src for src, _alt, local in media.images if src and not local]
     if elsewhere:
-        raise forms.ValidationError(
-            _(
-                "Images are shown only from this site, which loads nothing from other sites: "
-                "download the image, then drop it into the text (or add it under Articles, "
-                "Images) and use that copy. From another site: %(images)s."
-            ),
-            code="image_elsewhere",
-            params={"images": ", ".join(elsewhere)},
+        errors.append(
+            forms.ValidationError(
+                _(
+                    "Images are shown only from this site, which loads nothing from other "
+                    "sites: download the image, then drop it into the text (or add it under "
+                    "Articles, Images) and use that copy. From another site: %(images)s."
+                ),
+                code="image_elsewhere",
+                params={"images": ", ".join(elsewhere)},
+            )
         )
-    undescribed = [src or _("an image with no address") for src, alt, _local in images if not alt]
+    undescribed = [
+        src or _("an image with no address") for src, alt, _local in media.images if not alt
+    ]
     if undescribed:
-        raise forms.ValidationError(
-            _(
-                "Describe every image, between the square brackets: ![what it shows](…). "
-                "People who cannot see an image read that instead. Without one: %(images)s."
-            ),
-            code="undescribed_image",
-            params={"images": ", ".join(undescribed)},
+        errors.append(
+            forms.ValidationError(
+                _(
+                    "Describe every image, between the square brackets: ![what it shows](…). "
+                    "People who cannot see an image read that instead. Without one: %(images)s."
+                ),
+                code="undescribed_image",
+                params={"images": ", ".join(undescribed)},
+            )
         )
+    unschemed = [link for link in media.links if missing_scheme(link)]
+    if unschemed:
+        errors.append(
+            forms.ValidationError(
+                _(
+                    "Begin a link to another site with https:// (and an email address with "
+                    "mailto:): without it, readers land on this site's “Page not found”. "
+                    "Without it: %(links)s."
+                ),
+                code="link_without_scheme",
+                params={"links": ", ".join(unschemed)},
+            )
+        )
+    if errors:
+        raise forms.ValidationError(errors)
     return text
 
 
@@ -133,7 +156,7 @@ class CallToActionTextWidget(AdminTextareaWidget):
 
 class CallToActionForm(forms.ModelForm):
     def clean_text(self):
-        return refuse_undescribed_images(self.cleaned_data.get("text", ""))
+        return check_images_and_links(self.cleaned_data.get("text", ""))
 
 
 @admin.register(CallToAction)
@@ -230,7 +253,7 @@ class PublisherPageForm(FlatpageForm):
         return url
 
     def clean_content(self):
-        return refuse_undescribed_images(self.cleaned_data.get("content", ""))
+        return check_images_and_links(self.cleaned_data.get("content", ""))
 
     def clean(self):
         url = self.cleaned_data.get("url")
@@ -1120,7 +1143,7 @@ class ArticleAdminForm(forms.ModelForm):
         )
 
     def clean_body(self):
-        return refuse_undescribed_images(self.cleaned_data.get("body", ""))
+        return check_images_and_links(self.cleaned_data.get("body", ""))
 
     def clean_featured_image(self):
         """Checked and re-encoded like the body's uploads."""

@@ -259,13 +259,41 @@ def _convert(text: str, citations: Sequence[str] = ()) -> str:
     return converter.convert(text or "")
 
 
-def images_in(text: str) -> list[tuple[str, str, bool]]:
-    """(address, description, whether it is this site's) of each image ``text`` shows, as
-    written: the sanitiser takes an image from another site out of the page
-    (``_filter_attribute``), where the reader then saw nothing."""
+# Another site's address written without https://: "www.nhs.uk/…", "nhs.uk/conditions/…" or
+# "editors@example.org". A browser reads it as a path on this site (/articles/<slug>/www.nhs.uk/…),
+# a page that does not exist.
+_SITE_WITHOUT_SCHEME = re.compile(
+    r"^(?:www\.|[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#:]|$)|[^\s/@:]+@[^\s/@]+\.[a-z]{2,}$)",
+    re.IGNORECASE,
+)
+
+
+def missing_scheme(link: str) -> bool:
+    """Whether ``link`` is another site's address (or an email address) written without its
+    ``https://`` (or ``mailto:``)."""
+    link = link.strip()
+    parts = urlsplit(link)
+    return not (parts.scheme or parts.netloc) and bool(_SITE_WITHOUT_SCHEME.match(link))
+
+
+@dataclass
+class Media:
+    """What a text shows and links to, as written (``images_and_links``)."""
+
+    images: list[tuple[str, str, bool]]  # (address, description, whether it is this site's)
+    links: list[str]
+
+
+def images_and_links(text: str) -> Media:
+    """The images ``text`` shows and the addresses it links to, as written: the sanitiser
+    takes an image from another site out of the page (``_filter_attribute``), where the reader
+    then saw nothing, and a link without its ``https://`` led to a page of this site."""
     html = BeautifulSoup(_convert(text), "html.parser")
     images = [(img.get("src", "").strip(), img.get("alt", "").strip()) for img in html("img")]
-    return [(src, alt, _local_path(src)) for src, alt in images]
+    return Media(
+        images=[(src, alt, _local_path(src)) for src, alt in images],
+        links=[a.get("href", "").strip() for a in html("a", href=True)],
+    )
 
 
 def render_markdown(text: str, citations: Sequence[str] = ()) -> str:

@@ -18,6 +18,7 @@ from markdownx.models import MarkdownxField
 
 from articles.markdown import (
     analyse,
+    missing_scheme,
     narrower_copies,
     plain_text,
     reading_minutes,
@@ -41,6 +42,13 @@ def validate_link(value: str) -> None:
         raise ValidationError(_("Use a link to a page (https://…, /path or #anchor)."))
     if parts.scheme.lower() in {"http", "https"} and not parts.netloc:
         raise ValidationError(_("A web address needs a host name."))
+    if missing_scheme(value):  # "example.org/join" led to this site's "Page not found"
+        raise ValidationError(
+            _(
+                "Begin a link to another site with https:// (an email address with mailto:), "
+                "or link to this site with /path or #anchor."
+            )
+        )
 
 
 class CallToAction(models.Model):

@@ -584,6 +584,24 @@
   frame.addEventListener("load", function () { listenForSaveKey(frame.contentDocument); });
   listenForSaveKey(frame.contentDocument);
 
+  // A text refused for what it shows or links to names each image or link after its last
+  // colon ("… Without one: /media/a.jpg, /media/b.jpg."): the caret goes to the first one
+  // named, not to the start of a long body.
+  function caretAtNamed(field) {
+    if (field.tagName !== "TEXTAREA") return;
+    var row = field.closest(".form-row");
+    var errors = row ? row.querySelectorAll(".errorlist li") : [];
+    for (var i = 0; i < errors.length; i++) {
+      var said = errors[i].textContent.trim().replace(/\.$/, "");
+      var names = said.slice(said.lastIndexOf(": ") + 2).split(", ");
+      var at = names[0] ? field.value.indexOf(names[0]) : -1;
+      if (at >= 0) {
+        field.setSelectionRange(at, at + names[0].length);
+        return;
+      }
+    }
+  }
+
   // A save refused for a field: the caret goes to the first field to correct, not to the
   // title, where the next words typed would go. After "load": Django's add form focuses its
   // first field from an async script.
@@ -594,6 +612,7 @@
     var caret = takeCaret();
     if (invalid) {
       invalid.focus();
+      caretAtNamed(invalid);
     } else if (offer && offer.contains(document.activeElement)) {
       // Django's add form focuses its first field (async: before or after this script shows
       // the offer of unsaved changes), which could be the offer's Restore button: the title

@@ -399,6 +399,74 @@ def test_an_image_from_another_site_is_refused_naming_it(admin_client, where):
     assert soup(response).select_one(f"#id_{field}").get_text().strip() == markdown
 
 
+@pytest.mark.parametrize("where", ["article", "page", "call to action"])
+def test_a_link_to_another_site_without_https_is_refused_naming_it(admin_client, where):
+    """ "www.nhs.uk/…" was saved and published as a link to this site's
+    /articles/<slug>/www.nhs.uk/…, a "Page not found"; so was an email address without
+    mailto:. A link within the site or with its https:// is kept."""
+    from tests.articles.test_admin import change_form
+
+    markdown = (
+        "See [the NHS](www.nhs.uk/conditions/peripheral-neuropathy/), [our team](/about/), "
+        "[Mayo](https://www.mayoclinic.org/) or [write](editors@example.org)."
+    )
+    if where == "article":
+        article = ArticleFactory()
+        url, field = f"/admin/articles/article/{article.pk}/change/", "body"
+        data = change_form(admin_client, article) | {"body": markdown}
+    elif where == "page":
+        page = FlatPage.objects.get(url="/about/")
+        url, field = f"{PAGES}{page.pk}/change/", "content"
+        data = page_form(page, url="/about/", title=page.title, content=markdown)
+    else:
+        url, field = f"{CTAS}add/", "text"
+        data = {"name": "Offer", "heading": "Physio", "text": markdown, "button_label": "Go",
+                "button_url": "#respond"}  # fmt: skip
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors[field]
+    assert error.startswith("Begin a link to another site with https://")
+    assert error.endswith(
+        "Without it: www.nhs.uk/conditions/peripheral-neuropathy/, editors@example.org."
+    )
+    assert soup(response).select_one(f"#id_{field}").get_text().strip() == markdown
+    fixed = markdown.replace("(www.", "(https://www.").replace("(editors@", "(mailto:editors@")
+    data[field] = fixed
+    assert admin_client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize("link", ["example.org/join", "www.example.org", "team@example.org"])
+def test_a_call_to_action_button_to_another_site_without_https_is_refused(admin_client, link):
+    data = {"name": "Offer", "heading": "Physio", "text": "Book one.", "button_label": "Go",
+            "button_url": link}  # fmt: skip
+    response = admin_client.post(f"{CTAS}add/", data)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["button_url"]
+    assert error.startswith("Begin a link to another site with https://")
+    for good in ["https://example.org/join", "/articles/", "#respond", "mailto:team@example.org"]:
+        data |= {"name": f"Offer {good}", "button_url": good}
+        assert admin_client.post(f"{CTAS}add/", data).status_code == 302, good
+
+
+def test_every_problem_with_a_bodys_images_and_links_is_said_at_once(admin_client):
+    """An image from another site was refused alone; once it was fixed, the next save said the
+    other image had no description. Each problem is now said at the first save."""
+    from tests.articles.test_admin import change_form
+
+    article = ArticleFactory()
+    url = f"/admin/articles/article/{article.pk}/change/"
+    elsewhere = "https://example.com/chart.png"
+    body = f"![]({UPLOAD})\n\n![A chart]({elsewhere})\n\n[NHS](www.nhs.uk)"
+    response = admin_client.post(url, change_form(admin_client, article) | {"body": body})
+    errors = response.context["adminform"].form.errors["body"]
+    assert [error.split(":")[0] for error in errors] == [
+        "Images are shown only from this site, which loads nothing from other sites",
+        "Describe every image, between the square brackets",
+        "Begin a link to another site with https",
+    ]
+    assert elsewhere in errors[0] and UPLOAD in errors[1] and "www.nhs.uk" in errors[2]
+
+
 def test_a_moderators_view_of_an_article_links_only_what_they_may_open(
     moderator_client, admin_client
 ):

@@ -1405,6 +1405,26 @@ def test_a_refused_save_puts_the_caret_in_the_field_to_correct(
     assert console_errors == []
 
 
+def test_a_body_refused_for_a_link_puts_the_caret_on_that_link(
+    page, live_server, editor, console_errors
+):
+    """The caret went to the start of a long body, whatever line the refusal named: it now
+    selects the first link or image named."""
+    body = "Intro.\n\n" + "A paragraph.\n\n" * 40 + "Read [the NHS](www.nhs.uk/pain/) too."
+    article = ArticleFactory(body="Intro.", author=editor, draft=True)
+    text = typing_in(page, live_server, article)
+    text.fill(body)
+    page.keyboard.press("Control+s")
+    expect(page.locator(".field-body .errorlist")).to_contain_text("www.nhs.uk/pain/")
+    expect(text).to_be_focused()
+    at = body.index("www.nhs.uk/pain/")
+    selection = page.evaluate(
+        "[document.activeElement.selectionStart, document.activeElement.selectionEnd]"
+    )
+    assert selection == [at, at + len("www.nhs.uk/pain/")]
+    assert console_errors == []
+
+
 MARKDOWNX_PREVIEW = "/markdownx/markdownify/"
 
 DROP_IMAGE = """([selector, data]) => {
