@@ -1146,9 +1146,34 @@
 
   function selected() { return text.value.slice(text.selectionStart, text.selectionEnd); }
 
+  // Bold or italic; pressed again on the same words, it is taken off (Ctrl+I twice made
+  // "__word__", which Markdown reads as bold): the marks inside the selection, or around it,
+  // innermost or outermost ("**_word_**": Ctrl+B takes the bold off, Ctrl+I the italic).
   function wrap(mark, placeholder) {
-    var inner = selected() || placeholder;
-    replaceSelection(mark + inner + mark, mark.length, mark.length + inner.length);
+    var inner = selected();
+    var start = text.selectionStart, end = text.selectionEnd, n = mark.length;
+    if (inner.length > 2 * n && inner.slice(0, n) === mark && inner.slice(-n) === mark) {
+      var bare = inner.slice(n, -n);
+      replaceSelection(bare, 0, bare.length);
+      return;
+    }
+    var left = /[*_]*$/.exec(text.value.slice(0, start))[0];
+    var right = /^[*_]*/.exec(text.value.slice(end))[0];
+    // "__word__" is bold written with underscores: not italic to take off.
+    var underscoreBold = n === 1 && mark === "_" && /(^|[^_])__$/.test(left);
+    var around = null;
+    if (inner && !underscoreBold && left.slice(-n) === mark && right.slice(0, n) === mark) {
+      around = [left.slice(0, -n), right.slice(n)]; // innermost
+    } else if (inner && left.length === right.length && left.slice(0, n) === mark && right.slice(-n) === mark) {
+      around = [left.slice(n), right.slice(0, -n)]; // outermost
+    }
+    if (around) {
+      text.setSelectionRange(start - left.length, end + right.length);
+      replaceSelection(around[0] + inner + around[1], around[0].length, around[0].length + inner.length);
+      return;
+    }
+    inner = inner || placeholder;
+    replaceSelection(mark + inner + mark, n, n + inner.length);
   }
 
   // Select whole lines around the selection, so line formats apply to each line.
@@ -1161,10 +1186,13 @@
     return value.slice(start, end);
   }
 
-  function prefixLines(prefixFor, strip) {
+  // A list or quote on the selected lines; pressed again on lines that all have it, it is
+  // taken off (it stayed, with no key to remove it). ``has``: the lines' own marker.
+  function prefixLines(prefixFor, strip, has) {
     var lines = selectLines().split("\n");
+    var all = lines.every(function (line) { return has.test(line); });
     var out = lines.map(function (line, index) {
-      return prefixFor(index) + line.replace(strip, "");
+      return all ? line.replace(has, "") : prefixFor(index) + line.replace(strip, "");
     }).join("\n");
     replaceSelection(out, out.length);
   }
@@ -1274,9 +1302,9 @@
     h2: function () { heading(2); },
     h3: function () { heading(3); },
     link: link,
-    bullets: function () { prefixLines(function () { return "- "; }, /^\s*([-*+]|\d+\.)\s+/); },
-    numbers: function () { prefixLines(function (i) { return (i + 1) + ". "; }, /^\s*([-*+]|\d+\.)\s+/); },
-    quote: function () { prefixLines(function () { return "> "; }, /^>\s?/); },
+    bullets: function () { prefixLines(function () { return "- "; }, /^\s*([-*+]|\d+\.)\s+/, /^\s*[-*+]\s+/); },
+    numbers: function () { prefixLines(function (i) { return (i + 1) + ". "; }, /^\s*([-*+]|\d+\.)\s+/, /^\s*\d+\.\s+/); },
+    quote: function () { prefixLines(function () { return "> "; }, /^>\s?/, /^>\s?/); },
     "seek-help": seekHelp,
     cite: cite,
     image: function () { openImageDialog(null); },

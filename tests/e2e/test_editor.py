@@ -269,6 +269,44 @@ def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, consol
     assert console_errors == []
 
 
+def test_a_format_pressed_again_is_taken_off(page, live_server, editor, console_errors):
+    """Ctrl+I twice made "__word__", which Markdown reads as bold; Ctrl+B twice "****word****";
+    a list or a quote could not be taken off by its key at all. Pressed again, each is taken
+    off, as in Ghost or a word processor; headings already were."""
+    article = ArticleFactory(body="", author=editor, draft=True)
+    text = typing_in(page, live_server, article)
+    page.keyboard.type("Rest often")
+    page.keyboard.press("Shift+Control+ArrowLeft")  # "often"
+    page.keyboard.press("Control+I")
+    assert text.input_value() == "Rest _often_"
+    page.keyboard.press("Control+I")
+    assert text.input_value() == "Rest often"
+    page.keyboard.press("Control+B")
+    page.keyboard.press("Control+I")
+    assert text.input_value() == "Rest **_often_**"  # both
+    page.keyboard.press("Control+B")
+    assert text.input_value() == "Rest _often_"
+    page.keyboard.press("Control+A")  # marks inside the selection come off too
+    page.keyboard.press("Control+B")
+    page.keyboard.press("Control+B")
+    assert text.input_value() == "Rest _often_"
+
+    text.fill("one\ntwo")
+    page.keyboard.press("Control+A")
+    for key, marked in [("8", "- one\n- two"), ("7", "1. one\n2. two"), ("9", "> one\n> two")]:
+        page.keyboard.press(f"Control+Shift+{key}")
+        assert text.input_value() == marked
+        page.keyboard.press("Control+A")
+        page.keyboard.press(f"Control+Shift+{key}")
+        assert text.input_value() == "one\ntwo", key
+        page.keyboard.press("Control+A")
+    page.keyboard.press("Control+Shift+7")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Control+Shift+8")  # numbers become bullets, as before
+    assert text.input_value() == "- one\n- two"
+    assert console_errors == []
+
+
 def test_enter_in_a_list_starts_the_next_item(page, live_server, editor, console_errors):
     """Enter after a list item gave a line with no marker, which the preview joined to the
     item above ("Gentle walking A cool footbath"): it now starts the next item, numbered on,
