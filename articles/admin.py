@@ -453,6 +453,15 @@ class NamedOnceForm(forms.ModelForm):
             )
         return name
 
+    def _get_validation_exclusions(self):
+        # A name another one has is said once, on the name: "Tag with this Slug already
+        # exists." beside it was the same clash (the address is made from the name), and
+        # stayed alone once the name was corrected, the address still the old one.
+        exclude = super()._get_validation_exclusions()
+        if "name" in self._errors:
+            exclude.add("slug")
+        return exclude
+
 
 class TopicListForm(forms.ModelForm):
     """A row of the Topics list: its position box is named by its topic (it has no label)."""

@@ -1463,6 +1463,29 @@ def test_a_body_refused_for_a_link_puts_the_caret_on_that_link(
     assert console_errors == []
 
 
+def test_after_a_refused_save_a_new_articles_address_still_follows_its_title(
+    page, live_server, editor, console_errors
+):
+    """Django fills the address from the title only from a box empty as the page loads: a
+    title corrected on the form sent back left the old address, saved as the permanent one.
+    It follows the corrected title; an address edited by hand is left alone."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    page.get_by_label("Title:").fill("Numb toes in wintr")
+    page.locator("#id_body").fill("Cold slows the nerves.")
+    page.keyboard.press("Control+s")  # no summary: sent back
+    expect(page.locator("p.errornote").first).to_be_visible()
+    slug = page.get_by_label("Slug:")
+    expect(slug).to_have_value("numb-toes-in-wintr")
+    page.get_by_label("Title:").fill("Numb toes in winter")
+    expect(slug).to_have_value("numb-toes-in-winter")
+    slug.fill("cold-toes")
+    page.get_by_label("Title:").fill("Numb toes in the winter")
+    expect(slug).to_have_value("cold-toes")
+    assert console_errors == []
+
+
 MARKDOWNX_PREVIEW = "/markdownx/markdownify/"
 
 DROP_IMAGE = """([selector, data]) => {
