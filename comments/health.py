@@ -2,9 +2,9 @@
 
 Matching is done on normalised text, so that "I want to DIE", "i  want to die" and
 "I want to die…" all match "want to die": Unicode compatibility forms folded (NFKC), case
-folded, invisible characters dropped, curly apostrophes made straight, every other character
-that is not a letter or digit made a space, spaces collapsed. A phrase matches whole words
-only ("die" does not match "diet").
+folded, invisible characters dropped, apostrophes dropped ("can't" reads as "cant"), every
+other character that is not a letter or digit made a space, spaces collapsed. A phrase matches
+whole words only ("die" does not match "diet").
 """
 
 import re
@@ -30,9 +30,18 @@ def _folded(value: str) -> str:
     return "".join(char for char in value if unicodedata.category(char) != "Cf")
 
 
-def normalise_phrase_text(value: str) -> str:
-    """Text as phrases are matched against: see the module docstring. Padded with spaces."""
+def normalise_words(value: str) -> str:
+    """The text's words, folded, apostrophes kept ("can't"), one space between them, padded
+    with spaces: what the spam list's stored fingerprints were made from (``spam``)."""
     return " " + " ".join(_NOT_WORD.sub(" ", _folded(value)).split()) + " "
+
+
+def normalise_phrase_text(value: str) -> str:
+    """Text as phrases are matched against: see the module docstring. Padded with spaces.
+
+    Apostrophes are dropped, so "cant go on", typed on a phone without one, matches the
+    phrase "can't go on", and a phrase in single quotes ('want to die') matches too."""
+    return " " + " ".join(_NOT_WORD.sub(" ", _folded(value)).replace("'", "").split()) + " "
 
 
 def matching_phrases(text: str, phrases) -> list[str]:
@@ -136,7 +145,14 @@ def highlight(text: str, words) -> SafeString:
     return SafeString("".join(parts))
 
 
+_APOSTROPHE_OR_NONE = "[\u0027\u2019\u2018\u02bc`]?"
+
+
 def _loose(word: str) -> str:
     """A pattern for ``word`` in the original text: any run of spaces or punctuation between
-    its words, as normalisation allowed when it matched."""
-    return r"[\W_]+".join(re.escape(part) for part in normalise_phrase_text(word).split())
+    its words, and an apostrophe or none between its letters, as normalisation allowed when
+    it matched."""
+    return r"[\W_]+".join(
+        _APOSTROPHE_OR_NONE.join(re.escape(letter) for letter in part)
+        for part in normalise_phrase_text(word).split()
+    )

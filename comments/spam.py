@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from comments.health import normalise_phrase_text
+from comments.health import normalise_words
 from comments.models import Comment, SpamFingerprintMinimum, SpamSignature
 
 logger = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ def link_domains(comment: Comment) -> list[str]:
 def fingerprint(text: str) -> str:
     """A MinHash of the text's two-word shingles (``FINGERPRINT_HASHES`` 32-bit minimums, in
     hex), or "" for a text too short to tell."""
-    words = normalise_phrase_text(text).split()
+    words = normalise_words(text).split()
     if len(words) < FINGERPRINT_MIN_WORDS:
         return ""
     shingles = {f"{a} {b}".encode() for a, b in itertools.pairwise(words)}

@@ -4,6 +4,7 @@ shown crisis resources, and nothing of it ever shown to anyone else."""
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
+from django.core.exceptions import ValidationError
 
 from comments import notifications
 from comments.health import matching_phrases, normalise_phrase_text
@@ -35,11 +36,28 @@ def test_english_defaults_are_installed():
         "Some days I don\u2019t want to live anymore",
         "I want to\u200b die",  # an invisible character does not hide it
         "\uff49 want to die",  # full-width letters fold to plain ones
+        "some days i dont want to live anymore",  # typed on a phone, without the apostrophe
+        "They said 'want to die' was just a phrase",  # in single quotes
     ],
 )
 def test_phrases_match_after_normalisation(text):
     phrases = ["want to die", "don't want to live"]
     assert matching_phrases(text, phrases)
+
+
+def test_the_shipped_phrases_match_without_their_apostrophes(post, article):
+    """ "I cant go on", typed on a phone, matched nothing: the phrase is "can't go on". The
+    writer saw no support and no moderator was told at once. The queue marks the words as
+    typed, and a phrase listed without its apostrophe is the same phrase."""
+    from comments.health import highlight
+
+    post(article, comment="Honestly some days I cant go on like this")
+    comment = latest()
+    assert (comment.urgent, comment.reason_detail) == (True, "can't go on")
+    assert "<mark>cant go on</mark>" in highlight(comment.comment, ["can't go on"])
+    assert "<mark>can\u2019t go on</mark>" in highlight("I can\u2019t go on", ["cant go on"])
+    with pytest.raises(ValidationError, match="can't go on"):
+        CrisisPhrase(phrase="cant go on", language="en").full_clean()
 
 
 def test_phrases_match_whole_words_only():
