@@ -30,7 +30,7 @@ FIELDS = [
     "site_note",
     "commenter_key_hash",
     "replied_to",
-    "followup",  # a writer's own comment may need "We've sent a link" (comments.templatetags)
+    "followup",  # a writer's own comment may need "Check your email" (comments.templatetags)
 ]
 _PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
 # A comment its writer had erased with its text keeps its place (its replies stay under it);
@@ -99,13 +99,15 @@ def mask_email(address: str) -> str:
 
 
 def confirmation_note(pk, masked: str, state: str = "sent") -> str:
-    """Under a writer's own comment that asked for reply emails from an unconfirmed address:
-    without opening the link, no reply email ever comes (``notifications.request_confirmation``).
-    ``state``: "sent"; "earlier", none was sent for this comment because the day's one link
-    went for an earlier comment from the address, and opening that one confirms the address
-    for this comment too; "failed", the email could not be sent (and no retry is left), so the
-    note does not say it was, and says how to ask again (the day's one request was not used
-    up)."""
+    """Under a writer's own comment that asked for reply emails: without opening the link
+    sent to the address, no reply email comes (``notifications.request_confirmation``).
+
+    The same words whatever the address's history, which is not this browser's to learn:
+    the note said "We've sent a link", or "our earlier link" (someone commented with the
+    address today), or nothing at all (the address is confirmed), so anyone could type an
+    address to find out whether its owner comments here. ``state`` "failed" alone differs:
+    the email to this comment could not be sent (and no retry is left), so the note does not
+    say it was, and says how to ask again (the day's one request was not used up)."""
     if state == "failed":
         return (
             f'<p class="confirm-email" id="c{pk}-confirm" role="status">'
@@ -114,17 +116,10 @@ def confirmation_note(pk, masked: str, state: str = "sent") -> str:
             "“Email me when someone replies to me"
             "” when you next comment.</p>"
         )
-    if state == "earlier":
-        return (
-            f'<p class="confirm-email" id="c{pk}-confirm" role="status">'
-            "<strong>Check your email for our earlier link.</strong> We sent it to "
-            f"{escape(masked)} earlier today, with your earlier comment: open it to get emails "
-            "when someone replies to this comment too (we send one link a day).</p>"
-        )
     return (
         f'<p class="confirm-email" id="c{pk}-confirm" role="status">'
-        f"<strong>Check your email.</strong> We've sent a link to {escape(masked)}: open it to "
-        "get emails when someone replies.</p>"
+        "<strong>Check your email.</strong> To get emails when someone replies, open the link "
+        f"we send to {escape(masked)} (one a day, and none once the address is confirmed).</p>"
     )
 
 

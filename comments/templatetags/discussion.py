@@ -3,8 +3,6 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +12,7 @@ from articles.pagecache import changes_at, honour_query_parameter
 from comments import notifications, trust
 from comments.decisions import can_moderate
 from comments.forms import CommentForm
-from comments.models import Comment, CrisisSupport, VerifiedEmail
+from comments.models import Comment, CrisisSupport
 from comments.moderation import moderator_for
 from comments.render import FIELDS, mask_email, render_tree
 from comments.threads import shown_counts
@@ -80,10 +78,11 @@ def _tree(request, article):
 
 def _unconfirmed(article, rows, key_hash) -> dict:
     """{pk: (masked address, "sent", "failed" or "earlier")} of this browser's comments here that
-    asked for reply emails while the confirmation link sent for them still works and the
-    address is not confirmed: without opening it, no reply email ever comes. One query and one
-    cache read, asked only when the page shows such a comment of this browser's (a page no
-    cache shares): other pages cost none."""
+    asked for reply emails while a confirmation link sent for them would still work: without
+    opening it, no reply email ever comes. Confirmed addresses too, with the same note
+    (``render.confirmation_note``): which addresses are confirmed is not for any browser to
+    learn. One query and one cache read, asked only when the page shows such a comment of this
+    browser's (a page no cache shares): other pages cost none."""
     since = timezone.now() - timedelta(seconds=trust.CONFIRM_MAX_AGE)
     key_at, submitted_at, followup_at = (
         FIELDS.index(name) for name in ("commenter_key_hash", "submit_date", "followup")
@@ -92,7 +91,6 @@ def _unconfirmed(article, rows, key_hash) -> dict:
         row[key_at] == key_hash and row[followup_at] and row[submitted_at] > since for row in rows
     ):
         return {}
-    confirmed = VerifiedEmail.objects.filter(email=Lower(OuterRef("user_email")))
     own = (
         Comment.objects.for_object(article)
         .visible_to(key_hash)
@@ -100,7 +98,6 @@ def _unconfirmed(article, rows, key_hash) -> dict:
         .order_by()
         .filter(commenter_key_hash=key_hash, followup=True, submit_date__gt=since)
         .exclude(user_email="")
-        .exclude(Exists(confirmed))
         .values_list("pk", "user_email")
     )
     own = list(own)

@@ -471,8 +471,8 @@ def test_a_reader_who_asked_for_reply_emails_lands_on_where_the_link_went(
     comment = post_comment(page, url, "Heat helped me.", email="jane@example.org", followup=True)
     note = page.locator(f"#c{comment.pk} > .confirm-email")
     expect(note).to_have_text(
-        "Check your email. We've sent a link to j***@example.org: "
-        "open it to get emails when someone replies."
+        "Check your email. To get emails when someone replies, open the link we send to "
+        "j***@example.org (one a day, and none once the address is confirmed)."
     )
     expect(page.locator(f"#c{comment.pk}")).to_be_focused()
     expect(page.locator(f"#c{comment.pk} > .awaiting")).to_contain_text("awaiting moderation")
