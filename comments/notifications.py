@@ -571,9 +571,7 @@ def request_confirmation(comment_id: int, attempt: int = 1) -> str:
     asked_key = f"comments:confirm-sent:{comment.user_email.lower()}"
     if attempt == 1 and not counters.add(asked_key, 1, timeout=86400):
         # The day's link went for an earlier comment, and opening it confirms the address, so
-        # this comment's emails too: its page says so, not "We've sent a link" (as long as
-        # that note could show).
-        counters.set(_covered_key(comment.pk), 1, CONFIRM_MAX_AGE)
+        # this comment's emails too (its page says the same as for a link sent now).
         return "already asked today"
     try:
         token = sign_comment(comment.pk, "confirm")
@@ -609,26 +607,12 @@ def _failed_key(comment_id: int) -> str:
     return f"comments:confirm-failed:{comment_id}"
 
 
-def _covered_key(comment_id: int) -> str:
-    return f"comments:confirm-covered:{comment_id}"
-
-
 def confirmations_failed(comment_ids) -> set[int]:
     """Those of the comments whose confirmation email failed for good (no retry left): what
-    their writer's page says instead of "We've sent a link". One cache read."""
-    return {pk for pk, state in confirmation_states(comment_ids).items() if state == "failed"}
-
-
-def confirmation_states(comment_ids) -> dict[int, str]:
-    """{pk: "failed" or "earlier"} for those of the comments whose page cannot say "We've sent
-    a link": their email failed for good, or none was sent because the day's one link went
-    for an earlier comment from the address (which confirms this one too). One cache read."""
-    keys = {_failed_key(pk): (pk, "failed") for pk in comment_ids}
-    keys.update({_covered_key(pk): (pk, "earlier") for pk in comment_ids})
+    their writer's page says instead of "Check your email". One cache read."""
+    keys = {_failed_key(pk): pk for pk in comment_ids}
     found = counters.get_many(list(keys)) if keys else {}
-    states = {keys[key][0]: "earlier" for key in found if keys[key][1] == "earlier"}
-    states.update({keys[key][0]: "failed" for key in found if keys[key][1] == "failed"})
-    return states
+    return {keys[key] for key in found}
 
 
 def resend_confirmation(comment_id: int) -> str:

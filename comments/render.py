@@ -169,10 +169,9 @@ def render_tree(
     and Delete links: only that browser's page has them, and such a page is never shared (see
     ``articles.pagecache``).
 
-    ``unconfirmed`` ({pk: (masked address, "sent", "failed" or "earlier")}) names this
-    browser's comments that asked for reply emails from an address not confirmed yet: each says
-    where the confirmation link went, that the earlier one sent today covers it, or that it
-    could not be sent (``confirmation_note``). Only
+    ``unconfirmed`` ({pk: (masked address, "sent" or "failed")}) names this
+    browser's comments that asked for reply emails lately: each says to open the link sent to
+    the address, or that it could not be sent (``confirmation_note``). Only
     that browser's page has them, never a shared one.
 
     ``admin_url`` (a moderator's page: the comment admin's address before the pk) gives each

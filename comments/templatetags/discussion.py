@@ -77,7 +77,7 @@ def _tree(request, article):
 
 
 def _unconfirmed(article, rows, key_hash) -> dict:
-    """{pk: (masked address, "sent", "failed" or "earlier")} of this browser's comments here that
+    """{pk: (masked address, "sent" or "failed")} of this browser's comments here that
     asked for reply emails while a confirmation link sent for them would still work: without
     opening it, no reply email ever comes. Confirmed addresses too, with the same note
     (``render.confirmation_note``): which addresses are confirmed is not for any browser to
@@ -101,8 +101,8 @@ def _unconfirmed(article, rows, key_hash) -> dict:
         .values_list("pk", "user_email")
     )
     own = list(own)
-    states = notifications.confirmation_states([pk for pk, _email in own])
-    return {pk: (mask_email(email), states.get(pk, "sent")) for pk, email in own}
+    failed = notifications.confirmations_failed([pk for pk, _email in own])
+    return {pk: (mask_email(email), "failed" if pk in failed else "sent") for pk, email in own}
 
 
 def _moderator_tree(request, article, is_open):
