@@ -5,6 +5,8 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from comments.models import Comment, comment_url
 from comments.moderation import moderator
@@ -55,7 +57,7 @@ class ArticleCommentsFeed(Feed):
         public = Comment.objects.for_object(article).public().select_related(None)
         comments = list(
             public.exclude(pk__in=_not_on_the_page(public))
-            .only("pk", "user_name", "submit_date", "comment_html")
+            .only("pk", "user_name", "submit_date", "comment_html", "site_note")
             .order_by("-submit_date", "-pk")[:FEED_LENGTH]
         )
         for comment in comments:  # titles and links name the article without a query each
@@ -67,7 +69,16 @@ class ArticleCommentsFeed(Feed):
 
     def item_description(self, item):
         # comment_html was escaped and sanitised by comments.text when the comment was saved.
-        return item.comment_html
+        # A note from the site was the condition of publishing a comment (a medical claim's
+        # "Please talk to your doctor…"): it goes with it, as on the page.
+        if not item.site_note:
+            return item.comment_html
+        return format_html(
+            '{}<p class="site-note"><strong>From {}:</strong> {}</p>',
+            mark_safe(item.comment_html),  # sanitised when saved, as above
+            settings.SITE_NAME,
+            item.site_note,
+        )
 
     def item_link(self, item):
         return absolute(comment_url(item.feed_article, item.pk))

@@ -1151,6 +1151,29 @@ def test_the_feed_holds_public_comments_only_and_no_emails(client, path, kind):
         assert hidden not in content
 
 
+@pytest.mark.parametrize("path", ["", "atom/"])
+def test_the_feed_carries_the_note_a_comment_was_published_with(client, path):
+    """A medical claim published with the site's note ("Please talk to your doctor…") went
+    out in the feeds as the claim alone: the note was the condition of publishing it."""
+    from xml.etree import ElementTree
+
+    article = ArticleFactory()
+    CommentFactory(article=article, comment="Stop taking it <b>now</b>", site_note="Ask <first>.")
+    CommentFactory(article=article, comment="Plain words")
+    content = client.get(f"/comments/feed/{article.pk}/{path}").content
+    texts = [
+        element.text
+        for element in ElementTree.fromstring(content).iter()
+        if element.tag.rsplit("}", 1)[-1] in ("description", "summary") and element.text
+    ]
+    noted = [text for text in texts if "Stop taking it" in text]
+    assert noted == [
+        "<p>Stop taking it &lt;b&gt;now&lt;/b&gt;</p>"
+        '<p class="site-note"><strong>From nervepain:</strong> Ask &lt;first&gt;.</p>'
+    ]
+    assert [text for text in texts if "Plain words" in text] == ["<p>Plain words</p>"]
+
+
 @pytest.mark.parametrize("gone", ["removed", "spam", "pending"])
 @pytest.mark.parametrize("path", ["", "atom/"])
 def test_the_feed_leaves_out_replies_the_page_does_not_show(client, path, gone):
