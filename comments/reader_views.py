@@ -221,9 +221,14 @@ def report_comment(request, pk):
         text = controls.checked_report(comment, context["chosen"], context["text"])
     except controls.ChangeRefusedError as refused:
         # No reason chosen: the choices are the field to correct, marked as the comment form
-        # marks its fields (the alert alone said so).
+        # marks its fields (the alert alone said so); else the text is (too long, say).
         unchosen = context["chosen"] not in dict(context["reasons"])
-        context = {**context, "error": str(refused), "reason_error": unchosen}
+        context = {
+            **context,
+            "error": str(refused),
+            "reason_error": unchosen,
+            "text_error": not unchosen,
+        }
         return render(request, "comments/report.html", context, status=400)
     if worry and controls.over_worried_limit(client_ip(request)):
         error = (

@@ -1072,6 +1072,15 @@ def test_a_report_over_the_limit_comes_back_whole_and_records_nothing(client, ar
     page = BeautifulSoup(response.content, "html.parser")
     assert page.find("textarea", attrs={"name": "text"}).get_text() == details
     assert "1,299 characters long; the limit is 500" in page.get_text()
+    # The box is marked as the field to correct, the reason beside it, the alert leading to it
+    # (only the alert said so, as plain text).
+    box = page.find("textarea", attrs={"name": "text"})
+    assert box["aria-invalid"] == "true"
+    assert box["aria-describedby"].split() == ["id_report_text_error", "id_report_text_count"]
+    assert "1,299 characters long" in page.select_one("#id_report_text_error").get_text()
+    assert box.find_parent(class_="field")["class"] == ["field", "has-error"]
+    assert page.select_one(".problem a")["href"] == "#id_report_text"
+    assert page.select("fieldset.has-error, input[aria-invalid]") == []  # the reason is right
     assert not CommentReport.objects.exists()
     assert report(client, comment, text=details[:500]).status_code == 200
     assert CommentReport.objects.get().text == details[:500].strip()
