@@ -208,7 +208,21 @@ def report_comment(request, pk):
         "max_length": controls.REPORT_MAX_LENGTH,
     }
     if request.method == "GET":
-        return render(request, "comments/report.html", context)
+        # This browser's report of it, said before the form is filled in again: a second
+        # report is not recorded (its reason and words were dropped with only "You had
+        # already reported this comment" after sending), except a worry about its writer.
+        key = trust.commenter_key(request)
+        earlier = key and (
+            CommentReport.objects.filter(
+                comment=comment, reporter_key_hash=trust.hash_commenter_key(key)
+            )
+            .only("reason", "created_at", "handled_at")
+            .first()
+        )
+        response = render(request, "comments/report.html", {**context, "earlier": earlier})
+        if earlier:
+            patch_cache_control(response, private=True, no_store=True)  # one browser's own
+        return response
     if worry:
         # The reporter may know the writer, or be the one nearest them: the site's resources,
         # on the thanks or above a refusal (a rate limit must not leave them with nothing).

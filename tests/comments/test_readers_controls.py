@@ -1042,6 +1042,25 @@ def test_worried_reports_have_a_ceiling_of_their_own(settings, article):
     assert Comment.objects.filter(state=Comment.State.PUBLISHED).count() == 3
 
 
+def test_the_report_form_says_this_browser_reported_the_comment_already(client, article):
+    """A second report from the same browser is not recorded (but for a worry about the
+    writer): its reason and words were dropped, with "You had already reported this comment"
+    said only after sending. The form says so before; other browsers' forms say nothing."""
+    comment = CommentFactory(article=article)
+    url = f"/comments/{comment.pk}/report/"
+    assert page(client, url).select(".report-earlier") == []
+    assert report(client, comment, reason="medical").status_code == 200
+    response = client.get(url)
+    note = BeautifulSoup(response.content, "html.parser").select_one(".report-earlier")
+    assert note.get_text().startswith("You reported this comment on ")
+    assert (
+        "as “Harmful medical advice”: the moderators have it, and a second report is not "
+        "recorded." in note.get_text()
+    )
+    assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+    assert page(Client(), url).select(".report-earlier") == []
+
+
 def test_a_report_without_a_reason_is_refused_with_the_text_kept(client, article):
     comment = CommentFactory(article=article)
     response = report(client, comment, reason="", text="It is rude.")
