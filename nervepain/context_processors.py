@@ -11,9 +11,15 @@ def site(request):
     names the real site.
     """
     site_url = settings.SITE_URL.rstrip("/")
+    path = request.path
+    match = getattr(request, "resolver_match", None)
+    if match is not None and "token" in match.kwargs:
+        # A page at a reader's own link (confirm, unsubscribe): its token is theirs, not for
+        # the page's share tags or its print-out.
+        path = "/"
     return {
         "site_url": site_url,
-        "canonical_url": f"{site_url}{request.path}",
+        "canonical_url": f"{site_url}{path}",
         "site_name": settings.SITE_NAME,
         "site_description": settings.SITE_DESCRIPTION,
         # Lifetime of template fragments cached under the page version (see articles.pagecache).

@@ -644,6 +644,23 @@ def test_confirm_link_changes_nothing_on_get_and_verifies_on_post(client, articl
     assert VerifiedEmail.objects.filter(email="bea@example.org").exists()
 
 
+@pytest.mark.parametrize("action", ["confirm", "unsubscribe"])
+def test_pages_at_a_links_token_are_not_indexed_nor_named_canonical(client, article, action):
+    """Their canonical link was the address with the reader's token in it, and nothing asked
+    search engines to leave them out. The article's page keeps its canonical link."""
+    comment = CommentFactory(article=article, followup=True, user_email="bea@example.org")
+    token = sign_comment(comment.pk, action)
+    page = BeautifulSoup(client.get(f"/comments/{action}/{token}/").content, "html.parser")
+    assert page.select_one('meta[name="robots"]')["content"] == "noindex"
+    assert page.select('link[rel="canonical"]') == []
+    assert token not in str(page.head)
+    article_page = BeautifulSoup(client.get(article.get_absolute_url()).content, "html.parser")
+    assert article_page.select_one('link[rel="canonical"]')["href"].endswith(
+        article.get_absolute_url()
+    )
+    assert article_page.select('meta[name="robots"]') == []
+
+
 def test_a_confirm_link_opened_again_says_the_address_is_confirmed(client, article):
     """Opened again after confirming, the link asked to confirm once more, as if the first
     click had done nothing."""
