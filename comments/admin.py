@@ -1248,6 +1248,15 @@ class CommentReportAdmin(ReadOnlyAdmin):
     ]
     list_select_related = ["comment", "handled_by"]
     search_fields = ["comment__comment", "comment__user_name", "text"]
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may read the comments may read why readers reported them: the overview, the
+        # admin's home page and each comment lead here (staff who could only view comments
+        # were sent to "You cannot open this page").
+        return super().has_view_permission(request, obj) or request.user.has_perm(
+            "comments.view_comment"
+        )
+
     # Newest first by when each report last called for a moderator: a report that has just
     # become a worry comes first, as the email, the queue card and the comment's page date it,
     # not down among the reports of its first day. By the annotation's name (not the

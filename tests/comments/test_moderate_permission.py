@@ -119,3 +119,25 @@ def test_undoing_an_approval_keeps_trust_given_before_or_still_earned(moderator)
     changed = decisions.decide([earlier], Comment.State.PUBLISHED, moderator)
     decisions.undo(decisions.read_undo_token(decisions.undo_token(changed, "published")), moderator)
     assert trusted(earlier)
+
+
+def test_staff_who_may_view_comments_may_read_their_reports(client):
+    """The overview and the admin's home page link readers' worries to the reports, and each
+    comment its reports: staff who could only view comments got "You cannot open this page"
+    there. They may read them, not act on them."""
+    from comments.models import CommentReport
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename="view_comment"))
+    client.force_login(user)
+    comment = CommentFactory()
+    CommentReport.objects.create(comment=comment, reason="worried", reporter_key_hash="k")
+    overview = BeautifulSoup(client.get("/admin/comments/overview/").content, "html.parser")
+    link = overview.find("a", href=lambda href: href and "commentreport" in href)
+    response = client.get(link["href"])
+    assert response.status_code == 200
+    assert comment.comment in response.content.decode()
+    assert client.post(link["href"], {"action": "delete_selected"}).status_code in (200, 403)
+    assert CommentReport.objects.count() == 1
+    user.user_permissions.clear()
+    assert client.get(link["href"]).status_code == 403
