@@ -67,6 +67,16 @@ def test_changelist_filters_by_reason_and_article_and_searches(moderator_client)
     assert rows(moderator_client.get(CHANGELIST, {"q": links.user_email})) == [links]
 
 
+def test_searching_an_ip_address_finds_the_comments_sent_from_it(moderator_client):
+    """As WordPress's search does: the address is on each card, and searching it found none."""
+    hal = CommentFactory(state="pending", ip_address="203.0.113.18")
+    CommentFactory(state="pending", ip_address="203.0.113.180", comment="From 203.0.113.18?")
+    six = CommentFactory(state="pending", ip_address="2001:db8::18")
+    assert rows(moderator_client.get(CHANGELIST, {"q": " 203.0.113.18 "})) == [hal]
+    assert rows(moderator_client.get(CHANGELIST, {"q": "2001:db8::18"})) == [six]
+    assert len(rows(moderator_client.get(CHANGELIST, {"q": "203.0.113"}))) == 1  # the text
+
+
 @pytest.mark.parametrize(
     "action, state", [("approve", "published"), ("mark_spam", "spam"), ("remove", "removed")]
 )
