@@ -1549,6 +1549,11 @@ class ArticleAdmin(
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Not the rows of the hidden table joining an article to its tags ("Article-tag
+        # relationship: Article_tags object (4)"): the tags stay, and the editor chose no row.
+        joins = Article.tags.through._meta
+        deleted = without_listed(deleted, f"{capfirst(joins.verbose_name)}: ")
+        model_count = {n: c for n, c in model_count.items() if n != joins.verbose_name_plural}
         dependents = deletion.dependents_of(objs)
         if dependents and self._erase_requested(request):
             deleted = [*deleted, *(dependent.description for dependent in dependents)]

@@ -254,6 +254,19 @@ def test_deleting_a_call_to_action_names_the_articles_that_lose_it(admin_client)
     assert published.call_to_action is None
 
 
+def test_an_articles_delete_screen_lists_no_join_table_rows(admin_client):
+    """It listed "Article-tag relationship: Article_tags object (4)": Django's hidden table
+    joining an article to its tags, which stay."""
+    from tests.factories import TagFactory
+
+    article = ArticleFactory(title="Cold feet", tags=[TagFactory(name="Sleep")])
+    response = admin_client.get(f"/admin/articles/article/{article.pk}/delete/")
+    text = " ".join(response.content.decode().split())
+    assert "Cold feet" in text
+    assert "relationship" not in text and "Article_tags object" not in text
+    assert "Article-tag" not in str(response.context["model_count"])
+
+
 def test_a_call_to_action_no_article_shows_deletes_without_a_warning(admin_client):
     cta = CallToActionFactory()
     assert (
