@@ -102,6 +102,23 @@ def test_the_queue_highlights_the_matched_words(moderator_client):
     assert row.find("mark").get_text() == "Stop taking your pregabalin"
 
 
+def test_a_marked_card_keeps_the_comments_paragraphs(moderator_client):
+    """A held medical claim or crisis comment, the texts a moderator must read whole, ran its
+    paragraphs together on its card; readers see them apart."""
+    comment = CommentFactory(
+        state="pending",
+        comment="Everyone should try this.\n\nStop taking your pregabalin <now>.\nIt worked.",
+        reason=Comment.Reason.MEDICAL,
+        reason_detail="stop taking your pregabalin",
+    )
+    page = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
+    text = page.select_one(f"#qc-{comment.pk} .qc-highlighted")
+    assert [str(p) for p in text.find_all("p")] == [
+        "<p>Everyone should try this.</p>",
+        "<p><mark>Stop taking your pregabalin</mark> &lt;now&gt;.<br/>It worked.</p>",
+    ]
+
+
 def publish_with_note(moderator_client, comment, **extra):
     return moderator_client.post(
         "/admin/comments/comment/",
