@@ -60,6 +60,12 @@ WORRIES_SHOWN = 3  # the worried readers' own words on the comment's page, newes
 REPORT_REASONS = MODERATORS_REASONS
 
 
+def _shared_note(comments) -> str:
+    """The note from the site the comments all have, or "" (none, or not the same)."""
+    notes = list(comments.order_by().values_list("site_note", flat=True).distinct()[:2])
+    return notes[0] if len(notes) == 1 else ""
+
+
 def note_error(note: str) -> str | None:
     """Why a note from the site cannot be published (empty or too long), or None: for the
     queue's bulk action and the comment's page alike."""
@@ -897,7 +903,10 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             except ValueError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:
-                changed = {**approved, **changed}
+                request._comment_replied = True
+                notes = getattr(changed, "notes", {})
+                changed = decisions.Changed({**approved, **changed})
+                changed.notes.update(notes)
                 self.message_user(request, _("Your reply is published."), messages.SUCCESS)
         if decision is not None and decision.state != Comment.State.PUBLISHED:
             changed = decisions.decide([obj], decision.state, request.user)
@@ -905,20 +914,22 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
 
     def log_change(self, request, obj, message):
         # A decision pressed without edits is in the history as the decision (decisions.decide
-        # logs it), not also as "No fields changed."
-        if message or self._decision(request) is None:
+        # logs it), and a reply as the reply: not also as "No fields changed."
+        decided = self._decision(request) is not None or getattr(request, "_comment_replied", False)
+        if message or not decided:
             return super().log_change(request, obj, message)
         return None
 
     def response_change(self, request, obj):
-        """After a decision on the comment's page: its message with Undo, back on the page."""
+        """After a decision on the comment's page: its message with Undo, back on the page.
+        Save with a reply to a held comment approves it too: said so, with Undo (it said
+        only "changed successfully", the comment published again unsaid)."""
         decision = self._decision(request)
-        if decision is None:
-            return super().response_change(request, obj)
         changed = getattr(request, "_comment_decided", {})
-        self._undo_message(
-            request, self._done(len(changed), decision.state), changed, decision.state
-        )
+        if decision is None and not changed:
+            return super().response_change(request, obj)
+        state = decision.state if decision is not None else Comment.State.PUBLISHED
+        self._undo_message(request, self._done(len(changed), state), changed, state)
         return self._back(request, obj)
 
     # Bulk actions (they honour "select all n" across pages: the queryset is the whole
@@ -926,7 +937,14 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
 
     def _act(self, request, queryset, state, note=None):
         changed = decisions.decide(list(queryset), state, request.user, note=note)
-        self._undo_message(request, self._done(len(changed), state), changed, state)
+        done = self._done(len(changed), state)
+        if note is not None:  # some were published already: their note alone changed
+            done = ngettext(
+                "%(count)d comment published with the note from the site.",
+                "%(count)d comments published with the note from the site.",
+                len(changed),
+            ) % {"count": len(changed)}
+        self._undo_message(request, done, changed, state)
         return changed
 
     @admin.action(description=_("Approve selected comments"), permissions=["moderate"])
@@ -960,7 +978,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             "comments": list(queryset),
             "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             "action": "publish_with_note",
-            "note": note or DEFAULT_NOTE,
+            # The note they have, when they share one (changing a published comment's note
+            # began from the default text); else the default.
+            "note": note or _shared_note(queryset) or DEFAULT_NOTE,
             "back_url": request.get_full_path(),  # the queue as it was (see erase_commenter_data)
             "note_max_length": NOTE_MAX_LENGTH,
             "error": error,  # also said beside the box, which is marked as the one to correct

@@ -38,31 +38,68 @@ def can_moderate(user) -> bool:
     )
 
 
+class Changed(dict):
+    """{pk: previous state} of the comments a decision changed, and in ``notes`` {pk: previous
+    note from the site} of those whose note it changed: what Undo puts back."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notes = {}
+
+
 @transaction.atomic
-def decide(comments, state: str, user, note: str | None = None) -> dict[int, str]:
+def decide(comments, state: str, user, note: str | None = None) -> Changed:
     """Move each comment to ``state`` (with ``note``, a public note from the site, if given);
-    return {pk: previous state} for those that changed."""
-    changed = {}
+    return {pk: previous state} for those that changed (``Changed``)."""
+    changed = Changed()
     for comment in comments:
-        previous = comment.state
+        previous, previous_note = comment.state, comment.site_note
         if comment.moderate(state, user, note=note):
             changed[comment.pk] = previous
-            if state == Comment.State.PUBLISHED:
-                trust_commenter(comment, user)
+            if comment.site_note != previous_note:
+                changed.notes[comment.pk] = previous_note
+            if state == Comment.State.PUBLISHED and previous != state:
+                # Published with a note, it needed the site's word beside it: its writer's
+                # next comment is not published unread on the strength of it.
+                if note is None:
+                    trust_commenter(comment, user)
                 notifications.comment_became_public(comment)
-    _log(user, [c for c in comments if c.pk in changed], f"Comment {DONE[state]}.")
+    decided = [c for c in comments if c.pk in changed]
+    for note_now, group in _grouped(
+        decided, lambda c: c.site_note if c.pk in changed.notes else None
+    ):
+        if note_now is None:
+            message = f"Comment {DONE[state]}."
+        elif note_now:
+            message = f"Comment {DONE[state]}, with the note from the site: “{note_now}”."
+        else:
+            message = f"Comment {DONE[state]}, without a note from the site."
+        _log(user, group, message)
     return changed
 
 
-def undo_token(changed: dict[int, str], state: str) -> str:
-    """Signed record of a decision: which comments went to ``state``, and from what.
+def _grouped(items, key) -> list:
+    """[(key, [items])] in the order each key first comes."""
+    groups = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return list(groups.items())
 
-    Grouped by previous state and compressed, so "select all 500 pending" still fits a link.
+
+def undo_token(changed: dict[int, str], state: str) -> str:
+    """Signed record of a decision: which comments went to ``state``, and from what (their
+    state, and the note from the site it changed, if any).
+
+    Grouped by previous state (and note) and compressed, so "select all 500 pending" still
+    fits a link.
     """
-    grouped = {}
+    grouped, notes = {}, {}
     for pk, previous in sorted(changed.items()):
         grouped.setdefault(previous, []).append(pk)
-    return signing.dumps({"to": state, "from": grouped}, salt=UNDO_SALT, compress=True)
+    for pk, previous in sorted(getattr(changed, "notes", {}).items()):
+        notes.setdefault(previous, []).append(pk)
+    record = {"to": state, "from": grouped, **({"notes": notes} if notes else {})}
+    return signing.dumps(record, salt=UNDO_SALT, compress=True)
 
 
 def read_undo_token(token: str) -> dict | None:
@@ -80,6 +117,7 @@ def undo(record: dict, user) -> list[Comment]:
     comment that is no longer in the state the decision put it in is left alone.
     """
     previous = {int(pk): state for state, pks in record["from"].items() for pk in pks}
+    notes = {int(pk): note for note, pks in record.get("notes", {}).items() for pk in pks}
     comments = list(
         Comment.objects.select_related(None)
         .select_for_update()
@@ -91,12 +129,14 @@ def undo(record: dict, user) -> list[Comment]:
         state = previous[comment.pk]
         if state not in Comment.State.values:
             continue
-        decided_at = comment.moderated_at
-        if comment.moderate(state, user):
+        decided_at, was = comment.moderated_at, comment.state
+        # The note the decision replaced comes back too: a note undone stayed on the comment,
+        # and its next plain Approve published it.
+        if comment.moderate(state, user, note=notes.get(comment.pk)):
             restored.append(comment)
-            if state == Comment.State.PUBLISHED:
+            if state == Comment.State.PUBLISHED and was != state:
                 notifications.comment_became_public(comment)
-            elif record["to"] == Comment.State.PUBLISHED:
+            elif record["to"] == Comment.State.PUBLISHED and state != was:
                 _untrust(comment, decided_at)
     _log(user, restored, "Decision undone.")
     return restored

@@ -119,9 +119,9 @@ def test_a_marked_card_keeps_the_comments_paragraphs(moderator_client):
     ]
 
 
-def publish_with_note(moderator_client, comment, **extra):
+def publish_with_note(moderator_client, comment, tab="", **extra):
     return moderator_client.post(
-        "/admin/comments/comment/",
+        f"/admin/comments/comment/{tab}",
         {"action": "publish_with_note", "_selected_action": [comment.pk], **extra},
     )
 
@@ -202,3 +202,77 @@ def test_a_reason_cut_inside_its_quotes_still_highlights():
         reason_detail="cured my, “take 600 mg, twice",
     )
     assert "<mark>take 600 mg, twice</mark>" in str(highlight_matches(comment))
+
+
+def _undo(moderator_client, response):
+    from urllib.parse import parse_qs, urlsplit
+
+    href = BeautifulSoup(response.content, "html.parser").select_one("a.undo-link")["href"]
+    token = parse_qs(urlsplit(href).query)["token"][0]
+    return moderator_client.post("/admin/comments/comment/undo/", {"token": token}, follow=True)
+
+
+def test_undoing_a_publish_with_a_note_takes_the_note_back_too(moderator_client):
+    """Undo put the comment back in the queue with the note still on it: its next plain
+    Approve published the note that was undone. The writer is not trusted for it either: a
+    comment that needed the site's note does not let their next one through unread."""
+    from comments.models import TrustedCommenter
+
+    comment = CommentFactory(state="pending", reason=Comment.Reason.MEDICAL)
+    response = publish_with_note(
+        moderator_client, comment, confirm="yes", site_note="Wrong note, by mistake."
+    )
+    response = moderator_client.get(response["Location"])
+    assert "1 comment published with the note from the site." in response.content.decode()
+    assert not TrustedCommenter.objects.exists()
+    assert "1 comment put back." in _undo(moderator_client, response).content.decode()
+    comment.refresh_from_db()
+    assert (comment.state, comment.site_note) == ("pending", "")
+
+
+def test_changing_a_published_comments_note_starts_from_it_and_can_be_undone(moderator_client):
+    """The box began with the default note, not the comment's; the message said "1 comment
+    approved", and Undo answered "0 comments put back", the new note staying."""
+    from django.contrib.admin.models import LogEntry
+
+    comment = CommentFactory(state="published", site_note="Turmeric is no replacement.")
+    tab = "?state=published"
+    form = publish_with_note(moderator_client, comment, tab)
+    form = BeautifulSoup(form.content, "html.parser")
+    assert form.select_one("#id_site_note").get_text().strip() == "Turmeric is no replacement."
+    response = publish_with_note(
+        moderator_client, comment, tab, confirm="yes", site_note="Third version of the note."
+    )
+    response = moderator_client.get(response["Location"])
+    comment.refresh_from_db()
+    assert comment.site_note == "Third version of the note."
+    history = list(LogEntry.objects.filter(object_id=str(comment.pk)))
+    assert [entry.change_message for entry in history] == [
+        "Comment approved, with the note from the site: “Third version of the note.”."
+    ]
+    assert "1 comment put back." in _undo(moderator_client, response).content.decode()
+    comment.refresh_from_db()
+    assert (comment.state, comment.site_note) == ("published", "Turmeric is no replacement.")
+
+
+def test_save_with_a_reply_to_a_held_comment_says_it_approved_it_with_undo(moderator_client):
+    """Save with a reply typed publishes the held comment it answers: the message said only
+    "changed successfully", with no Undo, and History got an empty "No fields changed."."""
+    from django.contrib.admin.models import LogEntry
+
+    from tests.comments.test_comment_page import change_form
+
+    comment = CommentFactory(state="pending", reason="reported")
+    url = f"/admin/comments/comment/{comment.pk}/change/"
+    data = change_form(comment, reply="Thanks, we are checking this one.", _save="Save")
+    response = moderator_client.post(url, data, follow=True)
+    said = response.content.decode()
+    assert "Your reply is published." in said and "1 comment approved." in said
+    comment.refresh_from_db()
+    assert comment.state == "published"
+    assert "No fields changed." not in [
+        entry.get_change_message() for entry in LogEntry.objects.filter(object_id=str(comment.pk))
+    ]
+    assert "1 comment put back." in _undo(moderator_client, response).content.decode()
+    comment.refresh_from_db()
+    assert comment.state == "pending"
