@@ -434,12 +434,20 @@ class ModeratorProfile(models.Model):
 
 
 class VerifiedEmail(models.Model):
-    """An address that proved it is its owner's: only these get mail carrying readers' text."""
+    """An address that proved it is its owner's: only these get mail carrying readers' text.
+
+    Proved from a browser: ``key_hashes`` are the commenter keys (their hashes) of the
+    comments whose link was opened. A comment from another browser asks again before its
+    replies are mailed (``confirmed_for``): anyone may type anyone's address, and the owner
+    got "New reply to your comment" about a stranger's comment, quoting it. An address
+    confirmed before browsers were recorded has none, and covers any browser, as then.
+    """
 
     shown_to_readers = False  # never on a page: confirming an address leaves pages cached
 
     email = models.EmailField(unique=True)
     verified_at = models.DateTimeField(default=timezone.now)
+    key_hashes = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("verified email")
@@ -447,6 +455,25 @@ class VerifiedEmail(models.Model):
 
     def __str__(self):
         return self.email
+
+    @classmethod
+    def confirmed_for(cls, comment) -> bool:
+        """Whether the comment's address was confirmed from the browser that wrote it."""
+        verified = cls.objects.filter(email=comment.user_email.lower()).only("key_hashes").first()
+        if verified is None:
+            return False
+        keys = verified.key_hashes.split()
+        return not keys or comment.commenter_key_hash in keys
+
+    @classmethod
+    def confirm(cls, comment) -> None:
+        """The comment's link was opened: its address is its writer's, from its browser."""
+        verified, created = cls.objects.get_or_create(email=comment.user_email.lower())
+        keys = verified.key_hashes.split()
+        key = comment.commenter_key_hash
+        if key and key not in keys and (created or keys):  # an old row covers any browser
+            verified.key_hashes = " ".join([*keys, key])
+            verified.save(update_fields=["key_hashes"])
 
 
 class CrisisPhrase(models.Model):

@@ -513,7 +513,7 @@ def notify_reply(comment_id: int, attempt: int = 1) -> str:
         or not parent.followup
         or not parent.user_email
         or parent.user_email.lower() == reply.user_email.lower()
-        or not VerifiedEmail.objects.filter(email=parent.user_email.lower()).exists()
+        or not VerifiedEmail.confirmed_for(parent)
     ):
         return "nobody to tell"
     unsubscribe_url = absolute(
@@ -565,7 +565,7 @@ def request_confirmation(comment_id: int, attempt: int = 1) -> str:
         .exclude(state=Comment.State.PENDING, reason=Comment.Reason.SPAM_LIST)
         .first()
     )
-    if comment is None or VerifiedEmail.objects.filter(email=comment.user_email.lower()).exists():
+    if comment is None or VerifiedEmail.confirmed_for(comment):
         return "not needed"
     # One confirmation request per address per day: the form cannot be used to mail-bomb.
     asked_key = f"comments:confirm-sent:{comment.user_email.lower()}"

@@ -480,8 +480,8 @@ def confirm_email(request, token):
         "confirm",
         trust.CONFIRM_MAX_AGE,
         "comments/confirm.html",
-        lambda comment: VerifiedEmail.objects.get_or_create(email=comment.user_email.lower()),
-        lambda comment: VerifiedEmail.objects.filter(email=comment.user_email.lower()).exists(),
+        VerifiedEmail.confirm,
+        VerifiedEmail.confirmed_for,
     )
 
 

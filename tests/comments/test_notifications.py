@@ -1057,6 +1057,48 @@ def test_unverified_address_gets_no_reply_email(
     assert mail.outbox == []
 
 
+def test_an_address_confirmed_from_one_browser_is_not_confirmed_for_anothers_comment(
+    client, staff_user, article, django_capture_on_commit_callbacks
+):
+    """Jane confirmed reply emails; Tess then commented with Jane's address, asking for reply
+    emails. Jane got "New reply to your comment", quoting a comment she never wrote, and was
+    never asked. Tess's comment now asks the address again, and its replies reach it only once
+    that comment's own link is opened; Jane's own comments keep theirs."""
+    asks = {"article": article, "followup": True}
+    janes = CommentFactory(**asks, user_email="jane@example.org", commenter_key_hash="a" * 64)
+    VerifiedEmail.confirm(janes)
+    tess = CommentFactory(
+        **asks, user_email="Jane@Example.org", commenter_key_hash="b" * 64, comment="Thread"
+    )
+    assert VerifiedEmail.confirmed_for(janes) and not VerifiedEmail.confirmed_for(tess)
+    assert notifications.request_confirmation.call(janes.pk) == "not needed"
+    assert notifications.request_confirmation.call(tess.pk) == "sent"
+    assert [m.subject for m in mail.outbox] == [
+        "[nervepain] Confirm your email for reply notifications"
+    ]
+    mail.outbox.clear()
+    client.force_login(staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, form_data(article, reply_to=tess.pk, comment="To Tess."))
+        send(client, form_data(article, reply_to=janes.pk, comment="To Jane."))
+    assert ["To Jane." in m.body for m in mail.outbox] == [True]
+
+    client.logout()
+    client.post(f"/comments/confirm/{sign_comment(tess.pk, 'confirm')}/")  # the owner opens it
+    assert VerifiedEmail.confirmed_for(tess)
+    assert VerifiedEmail.objects.get().key_hashes == f"{'a' * 64} {'b' * 64}"
+
+
+def test_an_address_confirmed_before_browsers_were_recorded_covers_any_browser(article):
+    VerifiedEmail.objects.create(email="bea@example.org")
+    comment = CommentFactory(
+        article=article, followup=True, user_email="bea@example.org", commenter_key_hash="c" * 64
+    )
+    assert VerifiedEmail.confirmed_for(comment)
+    VerifiedEmail.confirm(comment)  # opened again: it still covers any browser
+    assert VerifiedEmail.objects.get().key_hashes == ""
+
+
 def test_held_reply_notifies_only_once_it_is_approved(
     post, article, moderator_client, django_capture_on_commit_callbacks
 ):
