@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -516,11 +517,42 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 wrap(self.worry_handled_view),
                 name=f"{prefix}_worry_handled",
             ),
+            path(
+                "<comment_id:object_id>/in-queue/",
+                wrap(self.in_queue_view),
+                name=f"{prefix}_in_queue",
+            ),
             path("undo/", wrap(self.undo_view), name=f"{prefix}_undo"),
             path("email/<str:token>/", wrap(self.email_view), name=f"{prefix}_email"),
             path("public-name/", wrap(self.public_name_view), name=f"{prefix}_public_name"),
             *super().get_urls(),
         ]
+
+    def in_queue_view(self, request, object_id):
+        """The queue's page holding the comment, at its card: where the moderators' email and
+        the email's decision page send "Open in the queue". They named the first page, where a
+        comment with 20 newer ones waiting was not, and nothing said so. Its tab is its state's
+        now (decided since the email, it is under Published, Spam or Removed)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        comment = get_object_or_404(Comment.objects.select_related(None), pk=object_id)
+        newer = Q(submit_date__gt=comment.submit_date) | Q(
+            submit_date=comment.submit_date, pk__gt=comment.pk
+        )
+        same_state = Comment.objects.filter(state=comment.state)
+        query = {}
+        if comment.state == Comment.State.PENDING:  # urgent ones first (QUEUE_ORDER)
+            before = same_state.filter(
+                Q(urgent__gt=comment.urgent) | Q(urgent=comment.urgent) & newer
+            )
+        else:
+            before = same_state.filter(newer)
+            query["state"] = comment.state
+        page = before.count() // self.list_per_page + 1
+        if page > 1:
+            query["p"] = page
+        changelist = reverse("admin:comments_comment_changelist")
+        return redirect(f"{changelist}{'?' + urlencode(query) if query else ''}#qc-{comment.pk}")
 
     def _check(self, request, obj=None):
         if not (self.has_moderate_permission(request) and self.has_change_permission(request, obj)):

@@ -333,7 +333,8 @@ def notify_moderators(
                 args=[comment.pk],
             )
         ),
-        "queue_url": absolute(reverse("admin:comments_comment_changelist") + f"#qc-{comment.pk}"),
+        # The queue's page holding it, whatever waits before it (CommentAdmin.in_queue_view).
+        "queue_url": absolute(reverse("admin:comments_comment_in_queue", args=[comment.pk])),
         # A reply is judged in its conversation: whom it answers, and the start of what they
         # wrote, on one line (the whole is one link away in the queue).
         "answered": _answered(comment),

@@ -24,13 +24,36 @@ def email_links(comment):
     return {label: url.removeprefix("https://nervepain.example") for label, url in found.items()}
 
 
+@pytest.mark.parametrize("urgent", [False, True])
+def test_open_in_the_queue_lands_on_the_page_holding_the_comment(moderator_client, urgent):
+    """The link named the queue's first page: with 20 newer comments waiting (a page), the
+    comment was on the second, and nothing said so. Urgent ones come first in the queue."""
+    import datetime
+
+    from django.utils import timezone
+
+    comment = CommentFactory(state="pending", urgent=urgent)
+    link = email_links(comment)["Open in the queue"]
+    later = timezone.now() + datetime.timedelta(minutes=1)
+    CommentFactory.create_batch(20, state="pending", submit_date=later)
+    response = moderator_client.get(link)
+    page = "" if urgent else "?p=2"
+    assert response["Location"] == f"/admin/comments/comment/{page}#qc-{comment.pk}"
+    listed = moderator_client.get(response["Location"].partition("#")[0]).content.decode()
+    assert f'id="qc-{comment.pk}"' in listed
+    comment.moderate("spam", None)  # decided since: under its tab
+    assert moderator_client.get(link)["Location"] == (
+        f"/admin/comments/comment/?state=spam#qc-{comment.pk}"
+    )
+
+
 def test_the_email_for_a_held_comment_links_each_decision_and_the_queue(moderator):
     comment = CommentFactory(state="pending")
     links = email_links(comment)
     assert set(links) == {"Approve", "Spam", "Remove", "Open in the queue"}
-    assert links["Open in the queue"] == f"/admin/comments/comment/#qc-{comment.pk}"
+    assert links["Open in the queue"] == f"/admin/comments/comment/{comment.pk}/in-queue/"
     body = mail.outbox[-1].body  # the queue once (it was also "All pending comments"), and how full
-    assert body.count("/admin/comments/comment/#qc-") == 1
+    assert body.count("/in-queue/") == 1
     assert "Comments waiting now: 1" in body
     for label in ("Approve", "Spam", "Remove"):
         assert links[label].startswith("/admin/comments/comment/email/")

@@ -372,7 +372,7 @@ def test_an_urgent_email_opens_with_what_is_urgent_and_what_to_do_first(moderato
         "and its writer may be in crisis. Open it in the queue first:"
     )
     comment = Comment.objects.get()
-    assert lines[1] == f"https://nervepain.example/admin/comments/comment/#qc-{comment.pk}"
+    assert lines[1] == f"https://nervepain.example/admin/comments/comment/{comment.pk}/in-queue/"
     before_comment = message.body.split("Reason held:")[0]
     assert "write to its writer" in before_comment
     assert '"Reply with the crisis resources"' in before_comment
