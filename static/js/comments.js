@@ -113,18 +113,31 @@
   }
 
   // "You can save it until 16:15 UTC" by the Save button: the same time, where the reader is.
+  // Once it has passed, the button can save nothing (the save is refused): it is switched off,
+  // and the line says so, the text left in the box to copy.
   function localise(span) {
+    var deadline = new Date(Number(span.dataset.deadline) * 1000);
+    var save = span.parentNode.querySelector("button[type=submit]");
+    if (deadline.getTime() <= Date.now()) {
+      var over = "The time to edit it is over, so it cannot be saved: copy your text if you want to keep it.";
+      if (span.textContent !== over) span.textContent = over;
+      if (save) save.disabled = true;
+      return;
+    }
+    if (save) save.disabled = false;
     var time = span.querySelector("time");
-    var text = clock.format(new Date(Number(span.dataset.deadline) * 1000));
+    var text = clock.format(deadline);
     if (time && time.textContent !== text) time.textContent = text;
   }
 
   function update() {
-    Array.prototype.forEach.call(document.querySelectorAll(".edit-until[data-deadline]"), localise);
+    var untils = document.querySelectorAll(".edit-until[data-deadline]");
+    Array.prototype.forEach.call(untils, localise);
     var spans = document.querySelectorAll(".edit-window[data-deadline]");
     Array.prototype.forEach.call(spans, describe);
-    if (!spans.length && timer) { clearInterval(timer); timer = null; }
-    if (spans.length && !timer) timer = setInterval(update, 10000);
+    var counting = spans.length + untils.length > 0;
+    if (!counting && timer) { clearInterval(timer); timer = null; }
+    if (counting && !timer) timer = setInterval(update, 10000);
   }
 
   document.addEventListener("comments:form-shown", update); // an edit form opened in place

@@ -450,11 +450,19 @@ def test_once_the_edit_time_is_over_the_form_no_longer_speaks_of_links(
     comment = post_comment(page, live_server.url + article.get_absolute_url(), "Heat helped me.")
     terms = edit_terms(page, live_server, comment, in_place)
     expect(terms).to_contain_text("A moderator may read it again if you add a link.")
+    save = page.get_by_role("button", name="Save changes")
+    expect(save).to_be_enabled()
     page.clock.fast_forward("16:00")
     expect(terms).to_contain_text("The time to edit it is over")
     expect(terms.get_by_text("add a link")).to_be_hidden()
     box = page.get_by_role("textbox", name="Your comment")
     expect(box).not_to_have_accessible_description(re.compile("add a link"))
+    # Save could save nothing, beside "You can save it until …": it is off, and says why.
+    expect(save).to_be_disabled()
+    expect(save).to_have_accessible_description(
+        "The time to edit it is over, so it cannot be saved: copy your text if you want to "
+        "keep it."
+    )
     page.close()
 
 
