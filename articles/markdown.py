@@ -355,6 +355,7 @@ class _Reader(HTMLParser):
         self.heading: dict | None = None
         self.heading_text: list[str] = []
         self.skip_depth = 0
+        self.after_citation = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -373,6 +374,7 @@ class _Reader(HTMLParser):
     def handle_endtag(self, tag):
         if self.skip_depth:
             self.skip_depth -= 1
+            self.after_citation = not self.skip_depth
             return
         if self.heading is not None and tag == f"h{self.heading['level']}":
             self.heading["title"] = " ".join("".join(self.heading_text).split())
@@ -386,6 +388,13 @@ class _Reader(HTMLParser):
     def handle_data(self, data):
         if self.skip_depth:
             return
+        if self.after_citation and data[:1] in ".,;:!?)":
+            # "at night [@nhs]." without its marker: "at night." (search quoted "night .").
+            while self.parts and not self.parts[-1].strip():
+                self.parts.pop()
+            if self.parts:
+                self.parts[-1] = self.parts[-1].rstrip()
+        self.after_citation = False
         self.parts.append(data)
         if self.heading is not None:
             self.heading_text.append(data)

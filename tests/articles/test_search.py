@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 from django.db import connection
 
 from articles import search
-from tests.factories import ArticleFactory, TopicFactory
+from tests.factories import ArticleFactory, ReferenceFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -402,3 +402,38 @@ def test_a_migration_gives_articles_saved_before_their_topics_and_tags_names(cli
     editor.connection = connection
     fill(apps, editor)
     assert results(client, "neuropathy")[0] == results(client, "sleep")[0] == ["Burning feet"]
+
+
+def test_a_citation_before_a_full_stop_leaves_no_space_before_it_in_search():
+    """ "at night [@nhs]." was stored, and quoted in results, as "at night ."."""
+    article = ArticleFactory(body="Feet burn more at night [@nhs]. Cool them.")
+    ReferenceFactory(article=article, key="nhs")
+    article.save()
+    assert article.search_text == "Feet burn more at night. Cool them."
+
+
+def test_older_articles_get_back_to_text_and_their_search_text_mended():
+    """Articles saved before "Back to text" had no id on their first citation: the link
+    led nowhere until the next save. The migration renders them again."""
+    import importlib
+
+    from django.apps import apps
+
+    from articles.models import Article
+
+    refill = importlib.import_module(
+        "articles.migrations.0026_citations_back_to_text_and_search_text"
+    ).refill
+    article = ArticleFactory(body="Feet burn more at night [@nhs]. Cool them.")
+    ReferenceFactory(article=article, key="nhs")
+    article.save()
+    rendered, updated = article.body_html, article.updated_at
+    old_html = rendered.replace(' id="cite-nhs"', "")
+    Article.objects.filter(pk=article.pk).update(
+        body_html=old_html, search_text="Feet burn more at night . Cool them."
+    )
+    refill(apps, None)
+    article.refresh_from_db()
+    assert article.body_html == rendered and 'id="cite-nhs"' in rendered
+    assert article.search_text == "Feet burn more at night. Cool them."
+    assert article.updated_at == updated

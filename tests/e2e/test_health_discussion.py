@@ -460,8 +460,7 @@ def test_once_the_edit_time_is_over_the_form_no_longer_speaks_of_links(
     # Save could save nothing, beside "You can save it until …": it is off, and says why.
     expect(save).to_be_disabled()
     expect(save).to_have_accessible_description(
-        "The time to edit it is over, so it cannot be saved: copy your text if you want to "
-        "keep it."
+        "The time to edit it is over, so it cannot be saved: copy your text if you want to keep it."
     )
     page.close()
 
