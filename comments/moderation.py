@@ -92,6 +92,8 @@ class ArticleCommentModerator(XtdCommentModerator):
             # spammer's IP sent every later reader there to spam, unseen and unannounced.
             # Held for a moderator instead, who is told; approving it forgets the address.
             return Decision(Comment.State.PENDING, Comment.Reason.SPAM_LIST, spam.IP_ONLY_HELD)
+        if spam_traits == spam.SIMILAR_ONLY and spam.short_text(comment.comment):
+            return Decision(Comment.State.PENDING, Comment.Reason.SPAM_LIST, spam.SIMILAR_ONLY_HELD)
         if spam_traits:
             return Decision(Comment.State.SPAM, Comment.Reason.SPAM_LIST, spam_traits)
 

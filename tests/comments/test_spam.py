@@ -10,6 +10,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connection
 from django.db.models.deletion import Collector
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -94,7 +95,7 @@ def test_marking_spam_records_domains_email_ip_and_a_fingerprint(marked):
         ),
         ({"url": "http://www.spam-site.example/x"}, "198.51.100.3", "domain spam-site.example"),
         (
-            {"comment": SPAM_TEXT.replace("Great article!", "Nice post.")},
+            {"comment": SPAM_TEXT.replace("Great article!", "Nice post, truly.")},
             "198.51.100.4",
             "similar text",
         ),
@@ -113,6 +114,29 @@ def test_a_later_comment_sharing_a_trait_is_spam_at_once(
     assert comment.reason == Comment.Reason.SPAM_LIST
     assert why in comment.reason_detail.split(", ")
     assert mail.outbox == []  # no moderator is disturbed by known spam
+
+
+def test_a_short_text_found_similar_and_nothing_else_is_held_not_spam(
+    client, other_reader, article, moderator, moderator_client, django_capture_on_commit_callbacks
+):
+    """A spam question of 8 words ("how long did your flare-ups last?") sent readers asking
+    the same in their own first words to spam at once, unseen, no moderator told. A short
+    text found similar, and nothing else, is held, its moderators emailed; a long one, or one
+    with another trait on the list, is still spam."""
+    from comments import spam
+
+    question = "Batch comment two: how long did your flare-ups last after starting physio?"
+    sent = post_from(client, article, "203.0.113.70", email="a@example.org", comment=question)
+    act(moderator_client, "mark_spam", sent)
+    asked = question.replace("Batch comment two", "Rush comment nine")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = post_from(other_reader, article, "198.51.100.70", comment=asked)
+    assert (comment.state, comment.reason) == ("pending", Comment.Reason.SPAM_LIST)
+    assert comment.reason_detail == spam.SIMILAR_ONLY_HELD
+    assert len(mail.outbox) == 1  # the moderators are told, as of any held comment
+    again = post_from(Client(), article, "198.51.100.71", email="a@example.org", comment=asked)
+    assert again.state == "spam"  # its email is on the list too
 
 
 def test_a_comment_known_by_its_ip_address_alone_is_held_not_spam(
