@@ -231,7 +231,11 @@ def test_the_edit_form_says_until_when_and_that_a_link_is_read_again(client, own
     form = page.select_one("form.edit-form")
     terms = form.find(id="id_edit_comment_terms")
     assert terms.get_text().startswith("You can edit it for the next ")
-    assert "A moderator may read it again if you add a link." in terms.get_text()
+    # Advice about medicines is read again too (a medical claim): it said only "a link".
+    assert (
+        "A moderator may read it again before others see it if you add a link, or advice "
+        "about medicines or treatment." in terms.get_text()
+    )
     assert "id_edit_comment_terms" in form.textarea["aria-describedby"].split()
 
 

@@ -449,7 +449,10 @@ def test_once_the_edit_time_is_over_the_form_no_longer_speaks_of_links(
     page.clock.install()
     comment = post_comment(page, live_server.url + article.get_absolute_url(), "Heat helped me.")
     terms = edit_terms(page, live_server, comment, in_place)
-    expect(terms).to_contain_text("A moderator may read it again if you add a link.")
+    expect(terms).to_contain_text(
+        "A moderator may read it again before others see it if you add a link, or advice about "
+        "medicines or treatment."
+    )
     save = page.get_by_role("button", name="Save changes")
     expect(save).to_be_enabled()
     page.clock.fast_forward("16:00")
