@@ -192,11 +192,13 @@ in_markdown = importlib.import_module("articles.migrations.0013_publisher_pages_
 form_cookie = importlib.import_module("articles.migrations.0019_privacy_form_cookie")
 deleted_comments = importlib.import_module("articles.migrations.0022_privacy_deleted_comments")
 periods = importlib.import_module("articles.migrations.0023_privacy_periods_follow_settings")
+reports = importlib.import_module("articles.migrations.0027_privacy_reports")
 
 
 @pytest.fixture
 def pages_as_0013_left_them():
-    """The privacy page without what later migrations changed (0019, 0022, 0023)."""
+    """The privacy page without what later migrations changed (0019, 0022, 0023, 0027)."""
+    reports.remove(apps, None)
     periods.remove(apps, None)
     deleted_comments.remove(apps, None)
     form_cookie.remove(apps, None)

@@ -503,6 +503,30 @@ def test_the_privacy_page_names_every_cookie_the_site_sets(client):
     assert FlatPage.objects.get(pk=page.pk).content == "Our own words."
 
 
+def test_the_privacy_page_says_what_a_report_keeps(client):
+    """Reporting a comment sets the commenter key, and a report keeps its reason, words and
+    time with that key's fingerprint: the page named the key only for posting, and reports
+    not at all (articles.0027). Once, however often it runs; back the way it was."""
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.flatpages.models import FlatPage
+
+    migration = importlib.import_module("articles.migrations.0027_privacy_reports")
+    text = " ".join(client.get("/privacy/").content.decode().split())
+    assert "<code>np_commenter</code> is set when you post or report a comment." in text
+    assert text.count("<h2") and text.count("When you report a comment") == 1
+    page = FlatPage.objects.get(url="/privacy/")
+    migration.add(apps, None)  # twice: still once
+    assert FlatPage.objects.get(pk=page.pk).content == page.content
+    migration.remove(apps, None)
+    content = FlatPage.objects.get(pk=page.pk).content
+    assert "report" not in content.split("## Why")[0].split("## Cookies")[1]
+    assert "When you report a comment" not in content
+    migration.add(apps, None)
+    assert FlatPage.objects.get(pk=page.pk).content == page.content
+
+
 def test_the_privacy_page_says_what_becomes_of_a_deleted_comment(client):
     """Kept for the moderators 30 days, then emptied (delete_old_spam), or erased sooner on
     request (articles.0022): once, however often the migration runs; a rewritten page is left."""
