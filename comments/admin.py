@@ -760,11 +760,35 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             request,
             ngettext("%d comment put back.", "%d comments put back.", len(restored))
             % len(restored),
-            messages.SUCCESS,
+            messages.SUCCESS if restored else messages.WARNING,
         )
+        self._say_decided_since(request, record, restored)
         if _is_fragment(request):  # the script reloads the page, which shows the message
             return HttpResponse(status=204)
         return self._back(request)
+
+    def _say_decided_since(self, request, record, restored):
+        """Those the Undo left as they are, someone having decided on them since: which, by
+        whom, and what they are now ("0 comments put back." said nothing of it)."""
+        decided = [int(pk) for pks in record["from"].values() for pk in pks]
+        left = (
+            Comment.objects.filter(pk__in=decided)
+            .exclude(pk__in=[comment.pk for comment in restored])
+            .select_related("moderated_by")
+            .order_by("pk")
+        )
+        for comment in left[:5]:
+            self.message_user(
+                request,
+                format_html(
+                    "Not put back: the comment by {}, “{}”, was {} since{}.",
+                    comment.user_name,
+                    Truncator(" ".join(comment.comment.split())).words(8, truncate="…"),
+                    decisions.DONE.get(comment.state, comment.state),
+                    f" by {comment.moderated_by.get_username()}" if comment.moderated_by else "",
+                ),
+                messages.WARNING,
+            )
 
     def _undo_back(self, request, record):
         """The Undo page's way back without undoing: where the decision was made (same site

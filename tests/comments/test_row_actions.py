@@ -181,13 +181,20 @@ def test_undo_after_a_bulk_action_from_the_message(moderator_client):
     assert published.state == "published"
 
 
-def test_undo_leaves_comments_someone_decided_on_since(moderator_client):
-    comment = CommentFactory(state="pending")
+def test_undo_leaves_comments_someone_decided_on_since(moderator_client, moderator):
+    """And says so: which, by whom, what it is now ("0 comments put back." said nothing)."""
+    comment = CommentFactory(state="pending", user_name="Ann", comment="Batch two, long words")
     token = decisions.undo_token({comment.pk: "pending"}, "spam")
-    Comment.objects.get(pk=comment.pk).moderate("removed", None)
-    moderator_client.post(f"{CHANGELIST}undo/", {"token": token})
+    Comment.objects.get(pk=comment.pk).moderate("removed", moderator)
+    response = moderator_client.post(f"{CHANGELIST}undo/", {"token": token}, follow=True)
     comment.refresh_from_db()
     assert comment.state == "removed"
+    said = [str(message) for message in response.context["messages"]]
+    assert said == [
+        "0 comments put back.",
+        f"Not put back: the comment by Ann, “Batch two, long words”, was removed since by "
+        f"{moderator.username}.",
+    ]
 
 
 def test_a_forged_or_old_undo_changes_nothing(moderator_client, monkeypatch):
