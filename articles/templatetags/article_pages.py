@@ -21,6 +21,25 @@ from articles.structured_data import (
 register = template.Library()
 
 
+# Domains kept for examples (RFC 2606): no reader's email reaches an address at one of them.
+EXAMPLE_DOMAINS = ("example.org", "example.com", "example.net")
+EXAMPLE_SUFFIXES = (".example", ".invalid", ".test", ".localhost")
+
+
+@register.simple_tag
+def example_contact_email() -> str:
+    """The site's contact address when it is still an example one (the shipped
+    "editors@example.org"), which readers see on Contact and Privacy and cannot write to;
+    else "". For the admin's home page."""
+    from articles.site_pages import site_settings
+
+    email = (site_settings().get("contact_email") or "").strip()
+    domain = email.rpartition("@")[2].lower()
+    if domain in EXAMPLE_DOMAINS or domain.endswith(EXAMPLE_SUFFIXES):
+        return email
+    return ""
+
+
 # Periods a page states that the site's settings decide: written as "{ip_days}" in a page's
 # text, shown as the setting says ("30 days"), so the privacy page never says one number while
 # the site keeps data for another.

@@ -98,3 +98,27 @@ def test_staff_who_may_not_see_articles_get_no_desk(client):
     page = BeautifulSoup(client.get("/admin/").content, "html.parser")
     assert page.select_one(".pending-comments") is not None
     assert page.select_one(".desk") is None
+
+
+def test_the_home_page_says_the_contact_email_is_still_the_example_one(admin_client, client):
+    """The site ships with editors@example.org, which readers see on Contact and Privacy and
+    no email reaches: nothing in the admin said so. Staff who may not change the settings
+    are not told."""
+    from articles.models import SiteSettings
+
+    def alert(browser):
+        page = BeautifulSoup(browser.get("/admin/").content, "html.parser")
+        return [p.get_text(" ", strip=True) for p in page.select("p.moderation-alert")]
+
+    assert alert(admin_client) == [
+        "Readers are told to write to editors@example.org , an example address no email "
+        "reaches (on Contact and Privacy). Set the site's contact email ."
+    ]
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename="view_article"))
+    client.force_login(viewer)
+    assert alert(client) == []
+    settings_row = SiteSettings.objects.get()
+    settings_row.contact_email = "editors@nervepain.org"
+    settings_row.save()
+    assert alert(admin_client) == []
