@@ -1480,6 +1480,7 @@ class ArticleAdmin(
         response = super().response_add(request, obj, post_url_continue)
         self._warn_without_topic(request, obj)
         self._warn_without_writer(request, obj)
+        self._warn_self_review(request, obj)
         return response
 
     def response_change(self, request, obj):
@@ -1488,6 +1489,7 @@ class ArticleAdmin(
         response = super().response_change(request, obj)
         self._warn_without_topic(request, obj)
         self._warn_without_writer(request, obj)
+        self._warn_self_review(request, obj)
         return response
 
     def _warn_without_topic(self, request, obj):
@@ -1518,6 +1520,23 @@ class ArticleAdmin(
                 "This article names no writer: readers see no “By” line. Choose who wrote it "
                 "under Byline (a person or the editorial team) and save."
             ),
+            messages.WARNING,
+        )
+
+    def _warn_self_review(self, request, obj):
+        """Reviewed by its own writer: readers read "By Dr Jane Sole … Medically reviewed by
+        Dr Jane Sole", a review no one else made. Said after the save, not refused (a small
+        site may have one clinician)."""
+        writer = obj.writer
+        if obj.reviewed_by_id is None or writer is None or writer.pk != obj.reviewed_by_id:
+            return
+        self.message_user(
+            request,
+            _(
+                "%(name)s is both the writer and the medical reviewer: readers read that it "
+                "was reviewed by who wrote it. A sign-off by another reviewer says more."
+            )
+            % {"name": writer.name},
             messages.WARNING,
         )
 

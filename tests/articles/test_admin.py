@@ -479,6 +479,17 @@ def test_publishing_with_no_writer_to_name_says_readers_see_no_byline(admin_clie
     assert warning not in saved_message(admin_client, draft, byline="")
 
 
+def test_a_review_signed_off_by_the_articles_own_writer_is_pointed_out(admin_client):
+    """ "By Dr Jane Sole … Medically reviewed by Dr Jane Sole" was saved without a word."""
+    from tests.factories import PersonFactory
+
+    jane, ann = PersonFactory(name="Dr Jane Sole"), PersonFactory(name="Dr Ann Lee")
+    article = ArticleFactory(byline=jane)
+    warning = "Dr Jane Sole is both the writer and the medical reviewer"
+    assert warning in saved_message(admin_client, article, sign_off_by=str(jane.pk))
+    assert warning not in saved_message(admin_client, article, sign_off_by=str(ann.pk))
+
+
 def test_the_message_after_editing_a_live_article_says_readers_see_the_edit_now(admin_client):
     """Saving an article readers can already read changes what they read at once (there is no
     separate "Update" step, as Ghost has): the message says so. It said "Published now" (as if
