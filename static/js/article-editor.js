@@ -1229,7 +1229,12 @@
 
   /* Dialogs: opened over the editor; closing returns focus to where the editor was. */
   var savedSelection = null;
+  // A text never clicked into has its caret at its start: an image or citation inserted from
+  // the toolbar then went before the first line. It goes at the end instead.
+  var caretPlaced = document.activeElement === text;
+  text.addEventListener("focus", function () { caretPlaced = true; });
   function openDialog(name) {
+    if (!caretPlaced) text.setSelectionRange(text.value.length, text.value.length);
     savedSelection = [text.selectionStart, text.selectionEnd];
     var dialog = root.querySelector('[data-dialog="' + name + '"]');
     dialog.showModal();

@@ -307,6 +307,22 @@ def test_a_format_pressed_again_is_taken_off(page, live_server, editor, console_
     assert console_errors == []
 
 
+def test_a_citation_from_the_toolbar_before_a_click_in_the_text_goes_at_its_end(
+    page, live_server, editor, console_errors
+):
+    """A text never clicked into has its caret at its start: a citation or image inserted
+    from the toolbar went before the first line of a long body."""
+    article = ArticleFactory(body="First line.\n\nLast line.", author=editor, draft=True)
+    ReferenceFactory(article=article, key="nhs", position=1, title="NHS: nerve pain")
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    page.locator('.editor-toolbar button[data-action="cite"]').click()
+    page.get_by_role("button", name="NHS: nerve pain").click()
+    expect(page.locator("#id_body")).to_have_value("First line.\n\nLast line.[@nhs]")
+    assert console_errors == []
+
+
 def test_enter_in_a_list_starts_the_next_item(page, live_server, editor, console_errors):
     """Enter after a list item gave a line with no marker, which the preview joined to the
     item above ("Gentle walking A cool footbath"): it now starts the next item, numbered on,
