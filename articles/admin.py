@@ -78,47 +78,39 @@ def check_images_and_links(text: str) -> str:
     vanished without a word), or links to another site without ``https://`` (readers got
     this site's "Page not found")."""
     media = images_and_links(text or "")  # the Markdown read once, for every check
-    errors = []
-    elsewhere = [src for src, _alt, local in media.images if src and not local]
-    if elsewhere:
-        errors.append(
-            forms.ValidationError(
-                _(
-                    "Images are shown only from this site, which loads nothing from other "
-                    "sites: download the image, then drop it into the text (or add it under "
-                    "Articles, Images) and use that copy. From another site: %(images)s."
-                ),
-                code="image_elsewhere",
-                params={"images": ", ".join(elsewhere)},
-            )
-        )
-    undescribed = [
-        src or _("an image with no address") for src, alt, _local in media.images if not alt
+    problems = [
+        (
+            [src for src, _alt, local in media.images if src and not local],
+            "image_elsewhere",
+            _(
+                "Images are shown only from this site, which loads nothing from other sites: "
+                "download the image, then drop it into the text (or add it under Articles, "
+                "Images) and use that copy. From another site: %(names)s."
+            ),
+        ),
+        (
+            [src or _("an image with no address") for src, alt, _local in media.images if not alt],
+            "undescribed_image",
+            _(
+                "Describe every image, between the square brackets: ![what it shows](…). "
+                "People who cannot see an image read that instead. Without one: %(names)s."
+            ),
+        ),
+        (
+            [link for link in media.links if missing_scheme(link)],
+            "link_without_scheme",
+            _(
+                "Begin a link to another site with https:// (and an email address with "
+                "mailto:): without it, readers land on this site's “Page not found”. Without "
+                "it: %(names)s."
+            ),
+        ),
     ]
-    if undescribed:
-        errors.append(
-            forms.ValidationError(
-                _(
-                    "Describe every image, between the square brackets: ![what it shows](…). "
-                    "People who cannot see an image read that instead. Without one: %(images)s."
-                ),
-                code="undescribed_image",
-                params={"images": ", ".join(undescribed)},
-            )
-        )
-    unschemed = [link for link in media.links if missing_scheme(link)]
-    if unschemed:
-        errors.append(
-            forms.ValidationError(
-                _(
-                    "Begin a link to another site with https:// (and an email address with "
-                    "mailto:): without it, readers land on this site's “Page not found”. "
-                    "Without it: %(links)s."
-                ),
-                code="link_without_scheme",
-                params={"links": ", ".join(unschemed)},
-            )
-        )
+    errors = [
+        forms.ValidationError(message, code=code, params={"names": ", ".join(names)})
+        for names, code, message in problems
+        if names
+    ]
     if errors:
         raise forms.ValidationError(errors)
     return text

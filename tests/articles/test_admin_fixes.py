@@ -385,26 +385,31 @@ def test_an_articles_body_with_an_undescribed_image_is_refused_with_its_text_kep
     assert admin_client.post(url, data).status_code == 302
 
 
+def text_form(admin_client, where, markdown):
+    """(url, field, data) of a form whose text is ``markdown``: an article's body, a page's
+    content or a new call-to-action's text."""
+    from tests.articles.test_admin import change_form
+
+    if where == "article":
+        article = ArticleFactory()
+        data = change_form(admin_client, article) | {"body": markdown}
+        return f"/admin/articles/article/{article.pk}/change/", "body", data
+    if where == "page":
+        page = FlatPage.objects.get(url="/about/")
+        data = page_form(page, url="/about/", title=page.title, content=markdown)
+        return f"{PAGES}{page.pk}/change/", "content", data
+    data = {"name": "Offer", "heading": "Physio", "text": markdown, "button_label": "Go",
+            "button_url": "#respond"}  # fmt: skip
+    return f"{CTAS}add/", "text", data
+
+
 @pytest.mark.parametrize("where", ["article", "page", "call to action"])
 def test_an_image_from_another_site_is_refused_naming_it(admin_client, where):
     """The page loads nothing from other sites: the sanitiser dropped the image's address
     and readers saw nothing where it was, without a word to the editor."""
-    from tests.articles.test_admin import change_form
-
     elsewhere = "https://images.example.com/glide.png"
     markdown = f"Exercises.\n\n![A nerve glide]({elsewhere})"
-    if where == "article":
-        article = ArticleFactory()
-        url, field = f"/admin/articles/article/{article.pk}/change/", "body"
-        data = change_form(admin_client, article) | {"body": markdown}
-    elif where == "page":
-        page = FlatPage.objects.get(url="/about/")
-        url, field = f"{PAGES}{page.pk}/change/", "content"
-        data = page_form(page, url="/about/", title=page.title, content=markdown)
-    else:
-        url, field = f"{CTAS}add/", "text"
-        data = {"name": "Offer", "heading": "Physio", "text": markdown, "button_label": "Go",
-                "button_url": "#respond"}  # fmt: skip
+    url, field, data = text_form(admin_client, where, markdown)
     response = admin_client.post(url, data)
     assert response.status_code == 200
     [error] = response.context["adminform"].form.errors[field]
@@ -417,24 +422,11 @@ def test_a_link_to_another_site_without_https_is_refused_naming_it(admin_client,
     """ "www.nhs.uk/…" was saved and published as a link to this site's
     /articles/<slug>/www.nhs.uk/…, a "Page not found"; so was an email address without
     mailto:. A link within the site or with its https:// is kept."""
-    from tests.articles.test_admin import change_form
-
     markdown = (
         "See [the NHS](www.nhs.uk/conditions/peripheral-neuropathy/), [our team](/about/), "
         "[Mayo](https://www.mayoclinic.org/) or [write](editors@example.org)."
     )
-    if where == "article":
-        article = ArticleFactory()
-        url, field = f"/admin/articles/article/{article.pk}/change/", "body"
-        data = change_form(admin_client, article) | {"body": markdown}
-    elif where == "page":
-        page = FlatPage.objects.get(url="/about/")
-        url, field = f"{PAGES}{page.pk}/change/", "content"
-        data = page_form(page, url="/about/", title=page.title, content=markdown)
-    else:
-        url, field = f"{CTAS}add/", "text"
-        data = {"name": "Offer", "heading": "Physio", "text": markdown, "button_label": "Go",
-                "button_url": "#respond"}  # fmt: skip
+    url, field, data = text_form(admin_client, where, markdown)
     response = admin_client.post(url, data)
     assert response.status_code == 200
     [error] = response.context["adminform"].form.errors[field]
