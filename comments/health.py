@@ -13,7 +13,13 @@ import unicodedata
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# What keyboards and phones type for an apostrophe: U+2019, U+2018, U+02BC, the backtick, and
+# U+00B4, the acute accent key where Spanish, Portuguese and German keyboards have it (NFKC makes
+# it a space: "can t"), U+2032 (prime) and U+02B9.
+_APOSTROPHES = str.maketrans({c: "'" for c in "\u2019\u2018\u02bc`\u00b4\u2032\u02b9"})
+# "can not" is "cannot": the shipped list has "cannot go on", and a writer's "I can not go on"
+# matched neither it nor "can't go on".
+_CAN_NOT = re.compile(r"\bcan not\b")
 _NOT_WORD = re.compile(r"[^\w']+")
 
 
@@ -26,7 +32,8 @@ def _folded(value: str) -> str:
     value = value or ""
     if value.isascii():
         return value.casefold().translate(_APOSTROPHES)
-    value = unicodedata.normalize("NFKC", value).casefold().translate(_APOSTROPHES)
+    # Apostrophes first: NFKC turns the acute accent (U+00B4) into a space and an accent.
+    value = unicodedata.normalize("NFKC", value.translate(_APOSTROPHES)).casefold()
     return "".join(char for char in value if unicodedata.category(char) != "Cf")
 
 
@@ -41,7 +48,8 @@ def normalise_phrase_text(value: str) -> str:
 
     Apostrophes are dropped, so "cant go on", typed on a phone without one, matches the
     phrase "can't go on", and a phrase in single quotes ('want to die') matches too."""
-    return " " + " ".join(_NOT_WORD.sub(" ", _folded(value)).replace("'", "").split()) + " "
+    words = " ".join(_NOT_WORD.sub(" ", _folded(value)).replace("'", "").split())
+    return " " + _CAN_NOT.sub("cannot", words) + " "
 
 
 def matching_phrases(text: str, phrases) -> list[str]:
@@ -138,14 +146,21 @@ def highlight(text: str, words) -> SafeString:
     parts, last = [], 0
     for match in pattern.finditer(text):
         parts.append(escape(text[last : match.start()]))
-        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        # Each line of a match marked on its own: the card breaks the text into paragraphs
+        # and lines, and a mark across them ("miracle⏎⏎cure") ended at the first.
+        parts.append(
+            "\n".join(
+                f"<mark>{escape(line)}</mark>" if line.strip() else escape(line)
+                for line in match.group(0).split("\n")
+            )
+        )
         last = match.end()
     parts.append(escape(text[last:]))
     # Safe: every piece of the reader's text went through escape() above.
     return SafeString("".join(parts))
 
 
-_APOSTROPHE_OR_NONE = "[\u0027\u2019\u2018\u02bc`]?"
+_APOSTROPHE_OR_NONE = "[\u0027\u2019\u2018\u02bc`\u00b4\u2032\u02b9]?"
 
 
 def _loose(word: str) -> str:
@@ -153,6 +168,6 @@ def _loose(word: str) -> str:
     its words, and an apostrophe or none between its letters, as normalisation allowed when
     it matched."""
     return r"[\W_]+".join(
-        _APOSTROPHE_OR_NONE.join(re.escape(letter) for letter in part)
+        r"can\s*not" if part == "cannot" else _APOSTROPHE_OR_NONE.join(map(re.escape, part))
         for part in normalise_phrase_text(word).split()
     )

@@ -38,6 +38,8 @@ def test_english_defaults_are_installed():
         "\uff49 want to die",  # full-width letters fold to plain ones
         "some days i dont want to live anymore",  # typed on a phone, without the apostrophe
         "They said 'want to die' was just a phrase",  # in single quotes
+        "Some days I don\u00b4t want to live anymore",  # the acute accent key, as on AZERTY
+        "Some days I don\u2032t want to live anymore",  # a prime
     ],
 )
 def test_phrases_match_after_normalisation(text):
@@ -56,6 +58,10 @@ def test_the_shipped_phrases_match_without_their_apostrophes(post, article):
     assert (comment.urgent, comment.reason_detail) == (True, "can't go on")
     assert "<mark>cant go on</mark>" in highlight(comment.comment, ["can't go on"])
     assert "<mark>can\u2019t go on</mark>" in highlight("I can\u2019t go on", ["cant go on"])
+    assert "<mark>can\u00b4t go on</mark>" in highlight("I can\u00b4t go on", ["can't go on"])
+    post(article, comment="Some nights I can not go on, the pain is too much.")
+    assert latest().reason_detail == "cannot go on"  # the shipped phrase, as "can not"
+    assert "<mark>can not go on</mark>" in highlight("I can not go on", ["cannot go on"])
     with pytest.raises(ValidationError, match="can't go on"):
         CrisisPhrase(phrase="cant go on", language="en").full_clean()
 

@@ -119,6 +119,20 @@ def test_a_marked_card_keeps_the_comments_paragraphs(moderator_client):
     ]
 
 
+def test_a_phrase_over_a_blank_line_is_marked_whole_on_its_card(moderator_client):
+    """ "miracle⏎⏎cure" was held as "miracle cure" and only "miracle" marked: the mark ran
+    across the paragraphs the card draws, and ended at the first."""
+    comment = CommentFactory(
+        state="pending",
+        comment="My aunt found a miracle\n\ncure at a clinic",
+        reason=Comment.Reason.MEDICAL,
+        reason_detail="miracle cure",
+    )
+    page = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
+    text = page.select_one(f"#qc-{comment.pk} .qc-highlighted")
+    assert [mark.get_text() for mark in text.select("mark")] == ["miracle", "cure"]
+
+
 def publish_with_note(moderator_client, comment, tab="", **extra):
     return moderator_client.post(
         f"/admin/comments/comment/{tab}",
