@@ -310,7 +310,10 @@ class Comment(XtdComment):
 
             # Held for its IP address alone, and approved: others share that address. Its
             # writer's reply-email confirmation waited for this (``request_confirmation``).
-            spam.forget(self)
+            # A short text held as like a spam's keeps that spam's fingerprint listed: a
+            # reader's question like it says nothing of the spam run it caught.
+            if self.reason_detail == spam.IP_ONLY_HELD:
+                spam.forget(self)
             if self.followup:
                 notifications.after_commit(notifications.request_confirmation, self.pk)
         return True

@@ -135,6 +135,9 @@ def test_a_short_text_found_similar_and_nothing_else_is_held_not_spam(
     assert (comment.state, comment.reason) == ("pending", Comment.Reason.SPAM_LIST)
     assert comment.reason_detail == spam.SIMILAR_ONLY_HELD
     assert len(mail.outbox) == 1  # the moderators are told, as of any held comment
+    # Approved, it leaves the spam's fingerprint listed (it took it off for good, Undo or not).
+    act(moderator_client, "approve", comment)
+    assert SpamSignature.objects.filter(kind="text", comment=sent).exists()
     again = post_from(Client(), article, "198.51.100.71", email="a@example.org", comment=asked)
     assert again.state == "spam"  # its email is on the list too
 
