@@ -834,7 +834,10 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         queue.prepare([comment], request)
         context = {
             **self.admin_site.each_context(request),
-            "title": queue.ACTIONS[link["action"]].question,
+            # Decided since the email: no question left to ask.
+            "title": queue.ACTIONS[link["action"]].question
+            if comment.state == Comment.State.PENDING
+            else _("Already decided"),
             "opts": self.opts,
             "comment": comment,
             "card": queue.render_card(comment, comment.queue, buttons=False),

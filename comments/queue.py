@@ -438,8 +438,10 @@ def card_context(comment, extra: dict) -> dict:
         "parent_url": f"{base}{parent.pk}/change/" if parent is not None else "",
         "ago": _ago(comment.submit_date, now),
         "preview": _preview(comment.comment) if long else "",
-        "email_filter": "?" + urlencode({"state": "all", "user_email": comment.user_email}),
-        "ip_filter": "?" + urlencode({"state": "all", "ip_address": comment.ip_address})
+        # The queue's address in full: the card is also on the email decision page, where
+        # "?state=all&…" reloaded that page.
+        "email_filter": f"{base}?" + urlencode({"state": "all", "user_email": comment.user_email}),
+        "ip_filter": f"{base}?" + urlencode({"state": "all", "ip_address": comment.ip_address})
         if comment.ip_address
         else "",
         "website": comment.user_url

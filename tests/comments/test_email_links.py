@@ -128,3 +128,11 @@ def test_a_link_for_an_already_decided_comment_offers_nothing(moderator_client, 
     page = BeautifulSoup(moderator_client.get(url).content, "html.parser")
     assert "already spam" in page.select_one(".decision-confirm").get_text()
     assert not page.select(".decision-confirm form[method=post]")
+    # No question left ("Approve this comment?" stayed), and the way on is to the comment in
+    # the queue, under Spam now (it led to Pending's first page, where it is not).
+    assert page.select_one("h1").get_text() == "Already decided"
+    link = page.select_one(".decision-confirm").find("a", string="Open it in the queue")
+    assert link["href"] == f"/admin/comments/comment/{comment.pk}/in-queue/"
+    # The card's filters lead to the queue, not back to this page with a query.
+    mine = page.select_one(".decision-confirm").find("a", string="All from this email")
+    assert mine["href"].startswith("/admin/comments/comment/?state=all&user_email=")
