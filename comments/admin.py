@@ -754,7 +754,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             context["back_url"], context["back_label"] = self._undo_back(request, record)
             return TemplateResponse(request, "admin/comments/comment/undo.html", context)
         restored = decisions.undo(record, request.user)
-        if _is_fragment(request) and len(restored) == 1:
+        if _is_fragment(request) and len(restored) == 1 and request.POST.get("card") != "none":
             return queue.card_response(request, restored[0], undone=True)
         self.message_user(
             request,
@@ -763,9 +763,31 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             messages.SUCCESS if restored else messages.WARNING,
         )
         self._say_decided_since(request, record, restored)
+        self._say_replies_hidden(request, restored)
         if _is_fragment(request):  # the script reloads the page, which shows the message
             return HttpResponse(status=204)
         return self._back(request)
+
+    def _say_replies_hidden(self, request, restored):
+        """An approval undone that a reply as the site came with (Save with a reply): the reply
+        stays published, but readers see it only with the comment it answers."""
+        hidden = [c for c in restored if c.state != Comment.State.PUBLISHED]
+        replies = Comment.objects.filter(
+            parent_id__in=[c.pk for c in hidden], from_site=True, state=Comment.State.PUBLISHED
+        ).count()
+        if replies:
+            self.message_user(
+                request,
+                ngettext(
+                    "The site's reply under it stays published, but hidden with it until it is "
+                    "approved again.",
+                    "The site's %(count)d replies stay published, but hidden with the comments "
+                    "they answer until those are approved again.",
+                    replies,
+                )
+                % {"count": replies},
+                messages.WARNING,
+            )
 
     def _say_decided_since(self, request, record, restored):
         """Those the Undo left as they are, someone having decided on them since: which, by

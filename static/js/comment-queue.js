@@ -333,9 +333,13 @@
     if (link.dataset.busy) return;
     link.dataset.busy = "1";
     const card = link.closest(".qc");
+    // Undo from a message above no card (the comment's own page): the answer is that message,
+    // shown after the reload, not the card (the page reloaded saying nothing).
+    const body = new FormData();
+    if (!card) body.set("card", "none");
     let response;
     try {
-      response = await post(link.href);
+      response = await post(link.href, body);
     } catch (error) {
       delete link.dataset.busy;
       if (card) showError(card, "The server could not be reached; nothing changed. Try again.");

@@ -287,6 +287,9 @@ def test_save_with_a_reply_to_a_held_comment_says_it_approved_it_with_undo(moder
     assert "No fields changed." not in [
         entry.get_change_message() for entry in LogEntry.objects.filter(object_id=str(comment.pk))
     ]
-    assert "1 comment put back." in _undo(moderator_client, response).content.decode()
+    undone = _undo(moderator_client, response).content.decode()
+    assert "1 comment put back." in undone
+    # Its reply stays, unseen until the comment is approved again: said, as it was not.
+    assert "The site&#x27;s reply under it stays published, but hidden with it" in undone
     comment.refresh_from_db()
     assert comment.state == "pending"

@@ -154,3 +154,19 @@ def test_the_note_from_the_site_is_counted_on_the_comments_page_and_in_the_queue
     expect(page.locator("#id_site_note_count")).to_have_text("You have 229 characters left.")
     box.fill("Ask your doctor.")
     expect(page.locator("#id_site_note_count")).to_have_text("You have 284 characters left.")
+
+
+def test_undo_on_a_comments_page_says_it_put_the_comment_back(browser, live_server):
+    """With script, Undo from the message on a comment's own page reloaded it saying nothing
+    (the answer was a queue card this page has none of); without script it said so."""
+    comment = medical_claim()
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in_moderator(page, live_server)
+    page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
+    page.get_by_role("button", name="Publish with this note").click()
+    messages = page.locator(".messagelist")
+    expect(messages).to_contain_text("1 comment approved.")
+    messages.get_by_role("link", name="Undo").click()
+    expect(messages).to_contain_text("1 comment put back.")
+    comment.refresh_from_db()
+    assert (comment.state, comment.site_note) == ("pending", "")
