@@ -594,7 +594,13 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         )
 
     @staticmethod
-    def _done(count, state):
+    def _done(count, state, noted=False):
+        if noted:  # some may have been published already: their note alone changed
+            return ngettext(
+                "%(count)d comment published with the note from the site.",
+                "%(count)d comments published with the note from the site.",
+                count,
+            ) % {"count": count}
         return ngettext("%(count)d comment %(done)s.", "%(count)d comments %(done)s.", count) % {
             "count": count,
             "done": decisions.DONE[state],
@@ -1010,7 +1016,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         if decision is None and not changed:
             return super().response_change(request, obj)
         state = decision.state if decision is not None else Comment.State.PUBLISHED
-        self._undo_message(request, self._done(len(changed), state), changed, state)
+        done = self._done(len(changed), state, noted=decision is PUBLISH_WITH_NOTE)
+        self._undo_message(request, done, changed, state)
         return self._back(request, obj)
 
     # Bulk actions (they honour "select all n" across pages: the queryset is the whole
@@ -1018,13 +1025,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
 
     def _act(self, request, queryset, state, note=None):
         changed = decisions.decide(list(queryset), state, request.user, note=note)
-        done = self._done(len(changed), state)
-        if note is not None:  # some were published already: their note alone changed
-            done = ngettext(
-                "%(count)d comment published with the note from the site.",
-                "%(count)d comments published with the note from the site.",
-                len(changed),
-            ) % {"count": len(changed)}
+        done = self._done(len(changed), state, noted=note is not None)
         self._undo_message(request, done, changed, state)
         return changed
 

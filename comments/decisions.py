@@ -65,17 +65,22 @@ def decide(comments, state: str, user, note: str | None = None) -> Changed:
                     trust_commenter(comment, user)
                 notifications.comment_became_public(comment)
     decided = [c for c in comments if c.pk in changed]
-    for note_now, group in _grouped(
-        decided, lambda c: c.site_note if c.pk in changed.notes else None
+    for (moved, note_now), group in _grouped(
+        decided,
+        lambda c: (changed[c.pk] != state, c.site_note if c.pk in changed.notes else None),
     ):
-        if note_now is None:
-            message = f"Comment {DONE[state]}."
-        elif note_now:
-            message = f"Comment {DONE[state]}, with the note from the site: “{note_now}”."
-        else:
-            message = f"Comment {DONE[state]}, without a note from the site."
-        _log(user, group, message)
+        _log(user, group, _logged(state, moved, note_now))
     return changed
+
+
+def _logged(state: str, moved: bool, note: str | None) -> str:
+    """What History says of a decision: the state it moved to, and the note's words it set."""
+    if note is None:
+        return f"Comment {DONE[state]}."
+    words = f"“{note}”" if note else "none"
+    if not moved:  # a published comment's note changed
+        return f"Note from the site changed to {words}"
+    return f"Comment {DONE[state]}, with the note from the site: {words}"
 
 
 def _grouped(items, key) -> list:
@@ -138,7 +143,10 @@ def undo(record: dict, user) -> list[Comment]:
                 notifications.comment_became_public(comment)
             elif record["to"] == Comment.State.PUBLISHED and state != was:
                 _untrust(comment, decided_at)
-    _log(user, restored, "Decision undone.")
+    for note_now, group in _grouped(restored, lambda c: c.site_note if c.pk in notes else None):
+        words = f"“{note_now}”" if note_now else "none"
+        back = "" if note_now is None else f"; note from the site back to {words}"
+        _log(user, group, f"Decision undone{back}" if back else "Decision undone.")
     return restored
 
 

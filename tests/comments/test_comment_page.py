@@ -85,7 +85,8 @@ def test_a_medical_claim_can_be_published_with_a_note_from_its_page(moderator_cl
     comment.refresh_from_db()
     assert (comment.state, comment.site_note) == ("published", "Ask your GP first.")
     [message] = [str(m) for m in response.context["messages"]]
-    assert message.startswith("1 comment approved.") and "Undo" in message
+    assert message.startswith("1 comment published with the note from the site.")
+    assert "Undo" in message
     assert response.redirect_chain[-1][0] == url
 
 

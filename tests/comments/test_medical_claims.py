@@ -260,13 +260,23 @@ def test_changing_a_published_comments_note_starts_from_it_and_can_be_undone(mod
     response = moderator_client.get(response["Location"])
     comment.refresh_from_db()
     assert comment.site_note == "Third version of the note."
-    history = list(LogEntry.objects.filter(object_id=str(comment.pk)))
-    assert [entry.change_message for entry in history] == [
-        "Comment approved, with the note from the site: “Third version of the note.”."
-    ]
+
+    def history():
+        entries = LogEntry.objects.filter(object_id=str(comment.pk)).order_by("pk")
+        return [entry.change_message for entry in entries]
+
+    assert history() == ["Note from the site changed to “Third version of the note.”"]
     assert "1 comment put back." in _undo(moderator_client, response).content.decode()
     comment.refresh_from_db()
     assert (comment.state, comment.site_note) == ("published", "Turmeric is no replacement.")
+    assert history()[-1] == (
+        "Decision undone; note from the site back to “Turmeric is no replacement.”"
+    )
+    held = CommentFactory(state="pending")
+    publish_with_note(moderator_client, held, confirm="yes", site_note="Ask your doctor.")
+    assert LogEntry.objects.latest("pk").change_message == (
+        "Comment approved, with the note from the site: “Ask your doctor.”"
+    )
 
 
 def test_save_with_a_reply_to_a_held_comment_says_it_approved_it_with_undo(moderator_client):

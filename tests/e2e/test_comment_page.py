@@ -165,7 +165,7 @@ def test_undo_on_a_comments_page_says_it_put_the_comment_back(browser, live_serv
     page.goto(f"{live_server.url}/admin/comments/comment/{comment.pk}/change/")
     page.get_by_role("button", name="Publish with this note").click()
     messages = page.locator(".messagelist")
-    expect(messages).to_contain_text("1 comment approved.")
+    expect(messages).to_contain_text("1 comment published with the note from the site.")
     messages.get_by_role("link", name="Undo").click()
     expect(messages).to_contain_text("1 comment put back.")
     comment.refresh_from_db()
