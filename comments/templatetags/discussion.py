@@ -3,6 +3,8 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +14,7 @@ from articles.pagecache import changes_at, honour_query_parameter
 from comments import notifications, trust
 from comments.decisions import can_moderate
 from comments.forms import CommentForm
-from comments.models import Comment, CrisisSupport
+from comments.models import Comment, CrisisSupport, VerifiedEmail
 from comments.moderation import moderator_for
 from comments.render import FIELDS, mask_email, render_tree
 from comments.threads import shown_counts
@@ -91,6 +93,11 @@ def _unconfirmed(article, rows, key_hash) -> dict:
         row[key_at] == key_hash and row[followup_at] and row[submitted_at] > since for row in rows
     ):
         return {}
+    # Confirmed from this very browser (``VerifiedEmail.key_hashes``): nothing to check for,
+    # and nothing learnt by a browser that is not the owner's.
+    confirmed_here = VerifiedEmail.objects.filter(
+        email=Lower(OuterRef("user_email")), key_hashes__contains=key_hash
+    )
     own = (
         Comment.objects.for_object(article)
         .visible_to(key_hash)
@@ -98,6 +105,7 @@ def _unconfirmed(article, rows, key_hash) -> dict:
         .order_by()
         .filter(commenter_key_hash=key_hash, followup=True, submit_date__gt=since)
         .exclude(user_email="")
+        .exclude(Exists(confirmed_here))
         .values_list("pk", "user_email")
     )
     own = list(own)

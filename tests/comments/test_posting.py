@@ -14,6 +14,7 @@ from django.utils import timezone
 from articles.models import Article
 from comments.forms import FORM_COOKIE, new_form_token
 from comments.models import Comment, VerifiedEmail
+from comments.trust import sign_comment
 from tests.comments.conftest import POST_URL, form_data, send
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 
@@ -983,3 +984,15 @@ def test_the_confirmation_note_is_never_in_a_page_shared_with_others(
 def test_no_confirmation_note_without_reply_emails_asked_for(client, post, article):
     post(article)
     assert "confirm-email" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_no_note_once_this_browser_confirmed_the_address(client, post, article, other_reader):
+    """Confirmed from this browser, its comments still said "Check your email" for a week.
+    Confirmation is the browser's now, so dropping the note tells no other browser anything;
+    another browser with the address keeps it."""
+    post(article, followup="on")
+    comment = Comment.objects.get()
+    client.post(f"/comments/confirm/{sign_comment(comment.pk, 'confirm')}/")
+    assert "confirm-email" not in client.get(article.get_absolute_url()).content.decode()
+    post(article, client=other_reader, followup="on", comment="From my phone.")
+    assert "confirm-email" in other_reader.get(article.get_absolute_url()).content.decode()
