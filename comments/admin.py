@@ -535,7 +535,14 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         now (decided since the email, it is under Published, Spam or Removed)."""
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        comment = get_object_or_404(Comment.objects.select_related(None), pk=object_id)
+        comment = Comment.objects.select_related(None).filter(pk=object_id).first()
+        if comment is None:  # an old email's link: as Django's own pages answer one
+            self.message_user(
+                request,
+                _("That comment no longer exists: it may have been deleted."),
+                messages.WARNING,
+            )
+            return redirect(reverse("admin:comments_comment_changelist"))
         newer = Q(submit_date__gt=comment.submit_date) | Q(
             submit_date=comment.submit_date, pk__gt=comment.pk
         )

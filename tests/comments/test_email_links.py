@@ -45,6 +45,10 @@ def test_open_in_the_queue_lands_on_the_page_holding_the_comment(moderator_clien
     assert moderator_client.get(link)["Location"] == (
         f"/admin/comments/comment/?state=spam#qc-{comment.pk}"
     )
+    comment.delete()  # gone: the queue, saying so, not a bare "Page not found"
+    response = moderator_client.get(link, follow=True)
+    assert response.redirect_chain[-1][0] == "/admin/comments/comment/"
+    assert "That comment no longer exists" in response.content.decode()
 
 
 def test_the_email_for_a_held_comment_links_each_decision_and_the_queue(moderator):
