@@ -254,6 +254,19 @@ def test_changing_a_published_comments_note_starts_from_it_and_can_be_undone(mod
     form = publish_with_note(moderator_client, comment, tab)
     form = BeautifulSoup(form.content, "html.parser")
     assert form.select_one("#id_site_note").get_text().strip() == "Turmeric is no replacement."
+    assert "This comment will be published with your note under it" in form.get_text()
+    # Several with other notes: each one's note is shown, and that yours replaces them.
+    other = CommentFactory(state="published", site_note="Note for this one only.")
+    several = moderator_client.post(
+        "/admin/comments/comment/?state=published",
+        {"action": "publish_with_note", "_selected_action": [comment.pk, other.pk]},
+    )
+    several = BeautifulSoup(several.content, "html.parser")
+    assert sorted(s.get_text() for s in several.select("ul .help")) == [
+        "Its note now: “Note for this one only.”",
+        "Its note now: “Turmeric is no replacement.”",
+    ]
+    assert "in place of any note they have now" in several.get_text()
     response = publish_with_note(
         moderator_client, comment, tab, confirm="yes", site_note="Third version of the note."
     )
