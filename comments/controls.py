@@ -204,10 +204,18 @@ def checked_report(comment: Comment, reason: str, text: str = "") -> str:
     if reason not in CommentReport.Reason.values:
         raise ChangeRefusedError("Please choose why you are reporting this comment.")
     text = clean_comment_text(text)
-    if len(text) > REPORT_MAX_LENGTH:
-        limits = length_params(len(text), REPORT_MAX_LENGTH)
-        raise ChangeRefusedError(too_long("What you wrote") % limits)
+    problem = report_text_problem(text)
+    if problem:
+        raise ChangeRefusedError(problem)
     return text
+
+
+def report_text_problem(text: str) -> str:
+    """What to change in a report's text (too long), or ""; said with a missing reason too."""
+    text = clean_comment_text(text)
+    if len(text) > REPORT_MAX_LENGTH:
+        return too_long("What you wrote") % length_params(len(text), REPORT_MAX_LENGTH)
+    return ""
 
 
 def report(comment: Comment, key_hash: str, reason: str, text: str = "") -> bool:

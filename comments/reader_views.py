@@ -237,11 +237,13 @@ def report_comment(request, pk):
         # No reason chosen: the choices are the field to correct, marked as the comment form
         # marks its fields (the alert alone said so); else the text is (too long, say).
         unchosen = context["chosen"] not in dict(context["reasons"])
+        # A text to shorten is said with a missing reason too, not only once that is chosen.
+        text_error = controls.report_text_problem(context["text"]) if unchosen else str(refused)
         context = {
             **context,
             "error": str(refused),
             "reason_error": unchosen,
-            "text_error": not unchosen,
+            "text_error": text_error,
         }
         return render(request, "comments/report.html", context, status=400)
     if worry and controls.over_worried_limit(client_ip(request)):

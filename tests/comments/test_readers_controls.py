@@ -1046,6 +1046,17 @@ def test_worried_reports_have_a_ceiling_of_their_own(settings, article):
     assert Comment.objects.filter(state=Comment.State.PUBLISHED).count() == 3
 
 
+def test_a_report_with_no_reason_and_too_long_a_text_says_both_at_once(client, article):
+    """Only the missing reason was said: the text to shorten came at the next try."""
+    comment = CommentFactory(article=article)
+    response = report(client, comment, reason="", text="Too long. " * 60)
+    page = BeautifulSoup(response.content, "html.parser")
+    links = [a["href"] for a in page.select(".problem a")]
+    assert links == [f"#{page.select('input[name=reason]')[0]['id']}", "#id_report_text"]
+    assert page.select_one("#id_report_text")["aria-invalid"] == "true"
+    assert "599 characters long" in page.select_one("#id_report_text_error").get_text()
+
+
 def test_the_report_form_says_this_browser_reported_the_comment_already(client, article):
     """A second report from the same browser is not recorded (but for a worry about the
     writer): its reason and words were dropped, with "You had already reported this comment"
@@ -1099,8 +1110,9 @@ def test_a_report_over_the_limit_comes_back_whole_and_records_nothing(client, ar
     # (only the alert said so, as plain text).
     box = page.find("textarea", attrs={"name": "text"})
     assert box["aria-invalid"] == "true"
-    assert box["aria-describedby"].split() == ["id_report_text_error", "id_report_text_count"]
-    assert "1,299 characters long" in page.select_one("#id_report_text_error").get_text()
+    assert box["aria-describedby"] == "id_report_text_count"  # the reason is in its label
+    said = page.select_one("#id_report_text_error")
+    assert "1,299 characters long" in said.get_text() and said.find_parent("label")
     assert box.find_parent(class_="field")["class"] == ["field", "has-error"]
     assert page.select_one(".problem a")["href"] == "#id_report_text"
     assert page.select("fieldset.has-error, input[aria-invalid]") == []  # the reason is right
