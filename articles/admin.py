@@ -107,7 +107,8 @@ def check_images_and_links(text: str) -> str:
         ),
     ]
     errors = [
-        forms.ValidationError(message, code=code, params={"names": ", ".join(names)})
+        # Each named once ("www.nhs.uk, www.nhs.uk" for a link written twice).
+        forms.ValidationError(message, code=code, params={"names": ", ".join(dict.fromkeys(names))})
         for names, code, message in problems
         if names
     ]

@@ -10,4 +10,6 @@ window.addEventListener("load", function () {
     return field.offsetParent !== null && !field.disabled;
   });
   if (invalid) invalid.focus();
+  // A page's content refused for an image or link: at the first one named (admin-caret.js).
+  if (invalid && window.nervepainCaret) window.nervepainCaret.atNamed(invalid);
 });

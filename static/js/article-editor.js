@@ -584,24 +584,6 @@
   frame.addEventListener("load", function () { listenForSaveKey(frame.contentDocument); });
   listenForSaveKey(frame.contentDocument);
 
-  // A text refused for what it shows or links to names each image or link after its last
-  // colon ("… Without one: /media/a.jpg, /media/b.jpg."): the caret goes to the first one
-  // named, not to the start of a long body.
-  function caretAtNamed(field) {
-    if (field.tagName !== "TEXTAREA") return;
-    var row = field.closest(".form-row");
-    var errors = row ? row.querySelectorAll(".errorlist li") : [];
-    for (var i = 0; i < errors.length; i++) {
-      var said = errors[i].textContent.trim().replace(/\.$/, "");
-      var names = said.slice(said.lastIndexOf(": ") + 2).split(", ");
-      var at = names[0] ? field.value.indexOf(names[0]) : -1;
-      if (at >= 0) {
-        field.setSelectionRange(at, at + names[0].length);
-        return;
-      }
-    }
-  }
-
   // A save refused for a field: the caret goes to the first field to correct, not to the
   // title, where the next words typed would go. After "load": Django's add form focuses its
   // first field from an async script.
@@ -612,7 +594,7 @@
     var caret = takeCaret();
     if (invalid) {
       invalid.focus();
-      caretAtNamed(invalid);
+      if (window.nervepainCaret) window.nervepainCaret.atNamed(invalid); // admin-caret.js
     } else if (offer && offer.contains(document.activeElement)) {
       // Django's add form focuses its first field (async: before or after this script shows
       // the offer of unsaved changes), which could be the offer's Restore button: the title
@@ -1188,13 +1170,19 @@
 
   // A list or quote on the selected lines; pressed again on lines that all have it, it is
   // taken off (it stayed, with no key to remove it). ``has``: the lines' own marker.
+  // The lines stay selected, so the key pressed again takes it off them all (the caret went
+  // to the end, and a second press touched the last line alone). Blank lines get no marker
+  // (an empty bullet) and are left out of the count.
   function prefixLines(prefixFor, strip, has) {
     var lines = selectLines().split("\n");
-    var all = lines.every(function (line) { return has.test(line); });
-    var out = lines.map(function (line, index) {
-      return all ? line.replace(has, "") : prefixFor(index) + line.replace(strip, "");
+    var filled = lines.filter(function (line) { return line.trim(); });
+    var all = filled.length > 0 && filled.every(function (line) { return has.test(line); });
+    var number = 0;
+    var out = lines.map(function (line) {
+      if (!line.trim() && filled.length) return line; // an empty line alone starts a list
+      return all ? line.replace(has, "") : prefixFor(number++) + line.replace(strip, "");
     }).join("\n");
-    replaceSelection(out, out.length);
+    replaceSelection(out, 0, out.length);
   }
 
   function heading(level) {
@@ -1233,8 +1221,11 @@
   // the toolbar then went before the first line. It goes at the end instead.
   var caretPlaced = document.activeElement === text;
   text.addEventListener("focus", function () { caretPlaced = true; });
-  function openDialog(name) {
+  function caretToEndIfUnplaced() {
     if (!caretPlaced) text.setSelectionRange(text.value.length, text.value.length);
+  }
+  function openDialog(name) {
+    caretToEndIfUnplaced();
     savedSelection = [text.selectionStart, text.selectionEnd];
     var dialog = root.querySelector('[data-dialog="' + name + '"]');
     dialog.showModal();
@@ -1321,6 +1312,7 @@
   toolbar.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-action]");
     if (!button || button.disabled) return;
+    caretToEndIfUnplaced();
     if (["cite", "image", "shortcuts"].indexOf(button.dataset.action) < 0) text.focus();
     actions[button.dataset.action]();
   });

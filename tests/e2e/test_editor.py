@@ -304,6 +304,16 @@ def test_a_format_pressed_again_is_taken_off(page, live_server, editor, console_
     page.keyboard.press("Control+A")
     page.keyboard.press("Control+Shift+8")  # numbers become bullets, as before
     assert text.input_value() == "- one\n- two"
+    # The lines stay selected: pressed twice running, it is off them all (the second press
+    # took the last line's alone). A blank line gets no empty bullet.
+    text.fill("one\n\ntwo\nthree")
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Control+Shift+8")
+    assert text.input_value() == "- one\n\n- two\n- three"
+    page.keyboard.press("Control+Shift+8")
+    assert text.input_value() == "one\n\ntwo\nthree"
+    page.keyboard.press("Control+Shift+7")
+    assert text.input_value() == "1. one\n\n2. two\n3. three"
     assert console_errors == []
 
 
@@ -320,6 +330,9 @@ def test_a_citation_from_the_toolbar_before_a_click_in_the_text_goes_at_its_end(
     page.locator('.editor-toolbar button[data-action="cite"]').click()
     page.get_by_role("button", name="NHS: nerve pain").click()
     expect(page.locator("#id_body")).to_have_value("First line.\n\nLast line.[@nhs]")
+    page.reload()  # the other tools too (unsaved, the citation is gone): Link went first
+    page.locator('.editor-toolbar button[data-action="link"]').click()
+    expect(page.locator("#id_body")).to_have_value("First line.\n\nLast line.[link text](https://)")
     assert console_errors == []
 
 
@@ -1476,6 +1489,41 @@ def test_a_body_refused_for_a_link_puts_the_caret_on_that_link(
         "[document.activeElement.selectionStart, document.activeElement.selectionEnd]"
     )
     assert selection == [at, at + len("www.nhs.uk/pain/")]
+    # And in sight: the box scrolled to it (it stayed at its top, the link typed over unseen).
+    scrolled = page.evaluate("document.activeElement.scrollTop")
+    room = page.evaluate(
+        "document.activeElement.scrollHeight - document.activeElement.clientHeight"
+    )
+    assert scrolled > room / 2, (scrolled, room)
+    assert console_errors == []
+
+
+def test_a_page_refused_for_a_link_puts_the_caret_on_the_first_named_in_its_text(
+    page, live_server, editor, console_errors
+):
+    """A page's content went back with the caret at its start; and where an image and a link
+    were named, the caret chose the image (named first) over the link that comes first."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/publisherpage/add/")
+    content = (
+        "Intro.\n\n"
+        + "A line.\n\n" * 30
+        + "See [NHS](www.nhs.uk) and ![](/static/img/favicon.svg)."
+    )
+    page.get_by_label("URL:").fill("/accessibility/")
+    page.get_by_label("Title:").fill("Accessibility")
+    page.locator("#id_content").fill(content)
+    page.get_by_role("button", name="Save", exact=True).click()
+    box = page.locator("#id_content")
+    expect(box).to_be_focused()
+    at = content.index("www.nhs.uk")
+    assert page.evaluate(
+        "[document.activeElement.selectionStart, document.activeElement.selectionEnd]"
+    ) == [at, at + len("www.nhs.uk")]
+    # In sight: the box grows with its text, so the window scrolled to the link's line.
+    line = page.evaluate("document.activeElement.getBoundingClientRect().top")
+    assert page.evaluate("window.scrollY") > 0 and line < 0, line
     assert console_errors == []
 
 

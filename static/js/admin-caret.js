@@ -1,0 +1,52 @@
+/* A text refused for what it shows or links to names each image or link after a colon ("…
+   Without one: /media/a.jpg, /media/b.jpg."): the caret selects the one that comes first in
+   the text, and the box scrolls to it, not left at the start of a long body. Used by the
+   article editor and the other articles' forms (admin-form-errors.js). */
+window.nervepainCaret = (function () {
+  "use strict";
+
+  // Where ``at`` is drawn in ``box``: a copy of its text up to there, laid out as the box lays
+  // it out (width, font, wrapping), measured.
+  function scrollTo(box, at) {
+    var style = window.getComputedStyle(box);
+    var copy = document.createElement("div");
+    ["fontFamily", "fontSize", "fontWeight", "lineHeight", "letterSpacing", "paddingLeft",
+      "paddingRight", "paddingTop", "tabSize", "wordSpacing"].forEach(function (name) {
+      copy.style[name] = style[name];
+    });
+    copy.style.position = "absolute";
+    copy.style.visibility = "hidden";
+    copy.style.whiteSpace = "pre-wrap";
+    copy.style.overflowWrap = "break-word";
+    copy.style.boxSizing = "border-box";
+    copy.style.width = box.clientWidth + "px";
+    copy.textContent = box.value.slice(0, at);
+    document.body.appendChild(copy);
+    var top = copy.scrollHeight;
+    copy.remove();
+    if (box.scrollHeight > box.clientHeight) {
+      box.scrollTop = Math.max(0, top - box.clientHeight / 2);
+    } else {  // a box that grows with its text (a page's): the window scrolls instead
+      window.scrollBy(0, box.getBoundingClientRect().top + top - window.innerHeight / 2);
+    }
+  }
+
+  function atNamed(box) {
+    if (!box || box.tagName !== "TEXTAREA") return;
+    var row = box.closest(".form-row");
+    var errors = row ? row.querySelectorAll(".errorlist li") : [];
+    var first = null;
+    Array.prototype.forEach.call(errors, function (error) {
+      var said = error.textContent.trim().replace(/\.$/, "");
+      said.slice(said.lastIndexOf(": ") + 2).split(", ").forEach(function (name) {
+        var at = name ? box.value.indexOf(name) : -1;
+        if (at >= 0 && (first === null || at < first.at)) first = { at: at, name: name };
+      });
+    });
+    if (first === null) return;
+    box.setSelectionRange(first.at, first.at + first.name.length);
+    scrollTo(box, first.at);
+  }
+
+  return { atNamed: atNamed };
+})();
