@@ -67,6 +67,12 @@ def _shared_note(comments) -> str:
     return notes[0] if len(notes) == 1 else ""
 
 
+def note_text(value: str) -> str:
+    """A note as typed, a line break as one character: browsers send "\r\n", which made a
+    note the box counted at 300 characters (admin-char-count.js) "301 characters long"."""
+    return value.replace("\r\n", "\n").strip()
+
+
 def note_error(note: str) -> str | None:
     """Why a note from the site cannot be published (empty or too long), or None: for the
     queue's bulk action and the comment's page alike."""
@@ -167,7 +173,7 @@ class CommentAdminForm(forms.ModelForm):
         word typed still in it (it was dropped with an error message after saving)."""
         cleaned = super().clean()
         if self.decision is PUBLISH_WITH_NOTE:
-            error = note_error(cleaned.get("site_note", "").strip())
+            error = note_error(note_text(cleaned.get("site_note", "")))
             if error:
                 self.add_error("site_note", error)
         if cleaned.get("reply", "").strip():
@@ -988,7 +994,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         decision = getattr(form, "decision", None)
         changed = {}
         if decision is not None and decision.state == Comment.State.PUBLISHED:
-            note = form.cleaned_data["site_note"].strip() if decision is PUBLISH_WITH_NOTE else None
+            note = (
+                note_text(form.cleaned_data["site_note"]) if decision is PUBLISH_WITH_NOTE else None
+            )
             changed = decisions.decide([obj], decision.state, request.user, note=note)
         text = form.cleaned_data.get("reply", "").strip()
         if text:  # only a moderator's form has the reply (``get_form``)
@@ -1051,7 +1059,7 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
     def publish_with_note(self, request, queryset):
         """Publish with a short public note shown under each comment, marked as from the site
         (for a medical claim: "Please talk to your doctor before changing medication")."""
-        note = request.POST.get("site_note", "").strip()
+        note = note_text(request.POST.get("site_note", ""))
         error = None
         if request.POST.get("confirm") == "yes":
             error = note_error(note)

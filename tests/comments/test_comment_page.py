@@ -133,6 +133,18 @@ def test_a_note_over_the_limit_is_refused_whole_with_its_length(moderator_client
     assert "This note is 353 characters long" in page.get_text()
 
 
+def test_a_note_of_300_characters_with_a_line_break_is_taken(moderator_client):
+    """A browser sends a line break as two characters: a note its box counted at 300 was
+    refused as "301 characters long". A line break counts once, and is kept as one."""
+    comment = CommentFactory(state="pending", reason="medical")
+    note = "a" * 149 + "\r\n" + "b" * 150
+    data = {"action": "publish_with_note", "_selected_action": [comment.pk]}
+    response = moderator_client.post(CHANGELIST, {**data, "site_note": note, "confirm": "yes"})
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.state, comment.site_note) == ("published", "a" * 149 + "\n" + "b" * 150)
+
+
 def test_a_published_comment_has_no_note_to_publish_with(moderator_client):
     comment = CommentFactory(state="published")
     assert change_page(moderator_client, comment).select(".comment-note") == []
