@@ -236,6 +236,26 @@ def test_a_header_with_many_links_wraps_whole_links_on_a_phone(page, live_server
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_long_header_link_text_keeps_the_header_whole(page, live_server, site, width):
+    """A label of 40 characters (the most allowed) ran past a phone's edge, the page scrolling
+    sideways; on a desktop it pushed the search box under the site's name. The links take
+    their row under both, and a label too long for a line breaks between its words."""
+    about = HeaderLink.objects.get(page__url="/about/")
+    about.label = "About nervepain and the people behind it"
+    about.save()
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(live_server.url + "/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    brand = page.locator(".brand").bounding_box()
+    search = page.get_by_role("search", name="Site search").bounding_box()
+    link = page.get_by_role("navigation", name="Main").get_by_role("link").last.bounding_box()
+    assert link["x"] + link["width"] <= width
+    assert link["y"] > search["y"] + search["height"] - 2  # on a row under the search box
+    if width > 600:
+        assert abs(search["y"] - brand["y"]) < brand["height"]  # beside the name
+
+
 @pytest.mark.parametrize("links", [1, 2])
 def test_on_a_desktop_the_search_box_stays_beside_the_sites_name(page, live_server, site, links):
     """Two links sit between the name and the search box; with three the links take a row of
