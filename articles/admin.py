@@ -36,7 +36,7 @@ from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
 from articles.images import descriptions, found_by, in_saved_versions, unused, where_used
-from articles.markdown import analyse, images_and_links, missing_scheme
+from articles.markdown import analyse, broken_link, images_and_links, missing_scheme
 from articles.models import (
     Article,
     BodyImage,
@@ -94,6 +94,14 @@ def check_images_and_links(text: str) -> str:
             _(
                 "Describe every image, between the square brackets: ![what it shows](…). "
                 "People who cannot see an image read that instead. Without one: %(names)s."
+            ),
+        ),
+        (
+            [link or _("an empty link") for link in media.links if broken_link(link)],
+            "broken_link",
+            _(
+                "Finish each link's address, as https://www.nhs.uk/…: these lead nowhere: "
+                "%(names)s."
             ),
         ),
         (

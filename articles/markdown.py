@@ -59,7 +59,8 @@ ALLOWED_CLASSES = {
     "span": {"visually-hidden"},
     "sup": {"citation"},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+# tel: a health page's "call 111" is a link a phone dials (it was taken out, plain text).
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 SEEK_HELP = "seek-help"
 SEEK_HELP_DEFAULT_TITLE = "When to seek help"
@@ -274,6 +275,16 @@ def missing_scheme(link: str) -> bool:
     link = link.strip()
     parts = urlsplit(link)
     return not (parts.scheme or parts.netloc) and bool(_SITE_WITHOUT_SCHEME.match(link))
+
+
+def broken_link(link: str) -> bool:
+    """Whether ``link`` leads nowhere: empty, "https://" with no site (the toolbar's link left
+    unfilled), or a scheme mistyped ("https:/www.nhs.uk", "http//www.nhs.uk")."""
+    link = link.strip()
+    parts = urlsplit(link)
+    if parts.scheme.lower() in {"http", "https"}:
+        return not parts.netloc
+    return not link or (not parts.scheme and re.match(r"https?[:/]", link, re.I) is not None)
 
 
 @dataclass

@@ -38,7 +38,7 @@ def web_url(value: str) -> str:
 def validate_link(value: str) -> None:
     """Accept a relative link, an in-page anchor, or an http(s)/mailto URL; nothing else."""
     parts = urlsplit(value.strip())
-    if parts.scheme and parts.scheme.lower() not in {"http", "https", "mailto"}:
+    if parts.scheme and parts.scheme.lower() not in {"http", "https", "mailto", "tel"}:
         raise ValidationError(_("Use a link to a page (https://…, /path or #anchor)."))
     if parts.scheme.lower() in {"http", "https"} and not parts.netloc:
         raise ValidationError(_("A web address needs a host name."))

@@ -453,6 +453,25 @@ def test_a_call_to_action_button_to_another_site_without_https_is_refused(admin_
         assert admin_client.post(f"{CTAS}add/", data).status_code == 302, good
 
 
+@pytest.mark.parametrize("where", ["article", "page", "call to action"])
+def test_a_link_that_leads_nowhere_is_refused_and_a_phone_number_is_kept(admin_client, where):
+    """The toolbar's link left unfilled ("https://") was saved as text with no link, and
+    "https:/www…" or "http//www…" as this site's Page not found; "tel:111" (a number a phone
+    dials, on a health page) was taken out, left as plain text."""
+    markdown = "[x](https://) [y](https:/www.nhs.uk) [z](http//www.nhs.uk) [Call 111](tel:111)"
+    url, field, data = text_form(admin_client, where, markdown)
+    [error] = admin_client.post(url, data).context["adminform"].form.errors[field]
+    assert error == (
+        "Finish each link's address, as https://www.nhs.uk/…: these lead nowhere: https://, "
+        "https:/www.nhs.uk, http//www.nhs.uk."
+    )
+    data[field] = "[Call 111](tel:111)"
+    assert admin_client.post(url, data).status_code == 302
+    from articles.markdown import render_markdown
+
+    assert '<a href="tel:111"' in render_markdown(data[field])
+
+
 def test_every_problem_with_a_bodys_images_and_links_is_said_at_once(admin_client):
     """An image from another site was refused alone; once it was fixed, the next save said the
     other image had no description. Each problem is now said at the first save."""
