@@ -1535,7 +1535,7 @@ class ArticleAdmin(
             request,
             _(
                 "%(name)s is both the writer and the medical reviewer: readers read that it "
-                "was reviewed by who wrote it. A sign-off by another reviewer says more."
+                "was reviewed by the person who wrote it. A sign-off by another reviewer says more."
             )
             % {"name": writer.name},
             messages.WARNING,
