@@ -1132,6 +1132,14 @@
   // "__word__", which Markdown reads as bold): the marks inside the selection, or around it,
   // innermost or outermost ("**_word_**": Ctrl+B takes the bold off, Ctrl+I the italic).
   function wrap(mark, placeholder) {
+    // A double-clicked word comes with its space: "**word **" is not bold in Markdown. The
+    // marks go round the words alone.
+    var chosen = selected();
+    var lead = chosen.length - chosen.replace(/^\s+/, "").length;
+    var trail = chosen.length - chosen.replace(/\s+$/, "").length;
+    if (chosen.trim() && (lead || trail)) {
+      text.setSelectionRange(text.selectionStart + lead, text.selectionEnd - trail);
+    }
     var inner = selected();
     var start = text.selectionStart, end = text.selectionEnd, n = mark.length;
     if (inner.length > 2 * n && inner.slice(0, n) === mark && inner.slice(-n) === mark) {

@@ -290,6 +290,11 @@ def test_a_format_pressed_again_is_taken_off(page, live_server, editor, console_
     page.keyboard.press("Control+B")
     page.keyboard.press("Control+B")
     assert text.input_value() == "Rest _often_"
+    # A word selected with its space (a double click): the marks go round the word alone.
+    text.fill("Rest often now")
+    page.evaluate("() => document.querySelector('#id_body').setSelectionRange(5, 11)")
+    page.keyboard.press("Control+B")
+    assert text.input_value() == "Rest **often** now"
 
     text.fill("one\ntwo")
     page.keyboard.press("Control+A")
