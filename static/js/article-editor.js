@@ -1177,11 +1177,12 @@
   }
 
   // A list or quote on the selected lines; pressed again on lines that all have it, it is
-  // taken off (it stayed, with no key to remove it). ``has``: the lines' own marker.
-  // The lines stay selected, so the key pressed again takes it off them all (the caret went
-  // to the end, and a second press touched the last line alone). Blank lines get no marker
-  // (an empty bullet) and are left out of the count.
+  // taken off (it stayed, with no key to remove it). ``has``: the lines' own marker. Lines
+  // that were selected stay selected, so the key pressed again takes it off them all (a
+  // second press touched the last line alone); at a caret, the caret goes after the marker,
+  // to type on. Blank lines among others get no marker (an empty bullet).
   function prefixLines(prefixFor, strip, has) {
+    var chosen = text.selectionStart !== text.selectionEnd;
     var lines = selectLines().split("\n");
     var filled = lines.filter(function (line) { return line.trim(); });
     var all = filled.length > 0 && filled.every(function (line) { return has.test(line); });
@@ -1190,7 +1191,8 @@
       if (!line.trim() && filled.length) return line; // an empty line alone starts a list
       return all ? line.replace(has, "") : prefixFor(number++) + line.replace(strip, "");
     }).join("\n");
-    replaceSelection(out, 0, out.length);
+    if (chosen) replaceSelection(out, 0, out.length);
+    else replaceSelection(out, out.length);
   }
 
   function heading(level) {

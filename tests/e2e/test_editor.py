@@ -319,6 +319,13 @@ def test_a_format_pressed_again_is_taken_off(page, live_server, editor, console_
     assert text.input_value() == "one\n\ntwo\nthree"
     page.keyboard.press("Control+Shift+7")
     assert text.input_value() == "1. one\n\n2. two\n3. three"
+    # At a caret, on a line of its own, the marker is put and typing goes on after it.
+    text.fill("")
+    page.keyboard.press("Control+Shift+8")
+    page.keyboard.type("Ice")
+    assert text.input_value() == "- Ice"
+    page.keyboard.press("Control+Shift+8")  # and off again, from the caret
+    assert text.input_value() == "Ice"
     assert console_errors == []
 
 
