@@ -144,18 +144,21 @@ def delete_own(comment: Comment) -> None:
 
 
 def public_replies(comment: Comment) -> int:
-    """How many public replies are shown under the comment, at any depth: the page shows no
-    reply whose parent it does not show, so deleting the comment hides them too."""
+    """How many public replies are shown under the comment, at any depth (under replies
+    deleted by their writers too, which keep their place): deleting the comment keeps them,
+    in its place "Comment deleted by its writer"."""
     count, parents = 0, [comment.pk]
     while parents:
-        parents = list(
-            Comment.objects.select_related(None)
+        rows = list(
+            Comment.objects.in_threads()
+            .select_related(None)
             .order_by()
-            .filter(parent_id__in=parents, state=Comment.State.PUBLISHED)
+            .filter(parent_id__in=parents)
             .exclude(pk__in=parents)  # a thread's first comment is its own parent
-            .values_list("pk", flat=True)
+            .values_list("pk", "state")
         )
-        count += len(parents)
+        parents = [pk for pk, _state in rows]
+        count += sum(state == Comment.State.PUBLISHED for _pk, state in rows)
     return count
 
 

@@ -25,12 +25,14 @@ def commented_article(pk):
     raise Http404("No such article.")
 
 
-def _not_on_the_page(public) -> list[int]:
+def _not_on_the_page(article) -> list[int]:
     """Public replies the article's page does not show: those ``visible_rows`` leaves out,
-    under a comment it does not show (held, spam or removed); almost always none."""
-    rows = list(public.order_by("level").values_list("pk", "parent_id"))  # parents first
-    shown = {row[0] for row in visible_rows(rows)}
-    return [pk for pk, _parent in rows if pk not in shown]
+    under a comment it does not show (held, spam or removed by a moderator); almost always
+    none. A comment deleted by its writer keeps its place for the replies under it."""
+    threads = Comment.objects.for_object(article).in_threads().select_related(None)
+    rows = list(threads.order_by("level").values_list("pk", "parent_id", "state"))  # parents first
+    shown = {row[0] for row in visible_rows(rows, state_at=2)}
+    return [pk for pk, _parent, state in rows if pk not in shown and state != Comment.State.REMOVED]
 
 
 class ArticleCommentsFeed(Feed):
@@ -56,7 +58,7 @@ class ArticleCommentsFeed(Feed):
     def items(self, article):
         public = Comment.objects.for_object(article).public().select_related(None)
         comments = list(
-            public.exclude(pk__in=_not_on_the_page(public))
+            public.exclude(pk__in=_not_on_the_page(article))
             .only("pk", "user_name", "submit_date", "comment_html", "site_note")
             .order_by("-submit_date", "-pk")[:FEED_LENGTH]
         )

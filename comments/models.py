@@ -56,6 +56,19 @@ class CommentQuerySet(models.QuerySet):
             | Q(state=Comment.State.PENDING, commenter_key_hash=key_hash)
         )
 
+    def in_threads(self, key_hash: str = ""):
+        """What an article's page lays out: ``visible_to(key_hash)``, plus the comments their
+        writers deleted. Such a comment keeps its place, as "Deleted by its writer", while a
+        reply shown under it stands (``render.visible_rows``): the others' replies stay."""
+        withdrawn = Q(state=Comment.State.REMOVED, reason=Comment.Reason.WITHDRAWN)
+        if not key_hash:
+            return self.filter(Q(state=Comment.State.PUBLISHED) | withdrawn)
+        return self.filter(
+            Q(state=Comment.State.PUBLISHED)
+            | Q(state=Comment.State.PENDING, commenter_key_hash=key_hash)
+            | withdrawn
+        )
+
     def pending(self):
         return self.filter(state=Comment.State.PENDING)
 

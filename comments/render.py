@@ -32,19 +32,61 @@ FIELDS = [
     "replied_to",
     "followup",  # a writer's own comment may need "Check your email" (comments.templatetags)
 ]
-_PUBLISHED, _PENDING = Comment.State.PUBLISHED, Comment.State.PENDING
+_PUBLISHED, _PENDING, _REMOVED = (
+    Comment.State.PUBLISHED,
+    Comment.State.PENDING,
+    Comment.State.REMOVED,
+)
+_STATE_AT = FIELDS.index("state")
 # A comment its writer had erased with its text keeps its place (its replies stay under it);
 # there is nothing left in it to answer or to report.
 _ERASED_HTML = render_comment_text(ERASED_TEXT)
 
 
-def visible_rows(rows):
-    """Depth-first rows, minus those whose parent is not shown (held, spam or removed)."""
-    shown = set()
+# Why an edit sent a published comment back to the queue, in its writer's words
+# (``controls._hold_for``'s reasons).
+HELD_AGAIN_BECAUSE = {
+    Comment.Reason.EDITED: "your edit added a link",
+    Comment.Reason.MEDICAL: "your edit added advice about medicines or treatment",
+    Comment.Reason.HOLD_WORD: "your edit added words this site's moderators check",
+    Comment.Reason.CRISIS: "of what your edit added",
+}
+
+
+def visible_rows(rows, state_at=None):
+    """Depth-first rows (parents first), minus those whose parent is not shown (held, spam or
+    removed).
+
+    With ``state_at`` (where each row holds its state), a removed row is a comment its writer
+    deleted (``CommentQuerySet.in_threads`` gives no other): it stays, as a place in the
+    thread, while a row under it is shown, so the others' replies to it are not lost; with
+    none under it, it goes.
+    """
+    if state_at is None:
+        shown = set()
+        for row in rows:
+            pk, parent_id = row[0], row[1]
+            if parent_id in (0, pk) or parent_id in shown:
+                shown.add(pk)
+                yield row
+        return
+    rows = list(rows)
+    shown, parents, deleted = set(), {}, set()
     for row in rows:
         pk, parent_id = row[0], row[1]
         if parent_id in (0, pk) or parent_id in shown:
             shown.add(pk)
+            parents[pk] = parent_id
+            if row[state_at] == _REMOVED:
+                deleted.add(pk)
+    kept = set()  # deleted comments with a comment shown under them, at any depth
+    for pk in shown - deleted:
+        parent = parents[pk]
+        while parent in deleted and parent not in kept:
+            kept.add(parent)
+            parent = parents[parent]
+    for row in rows:
+        if row[0] in shown and (row[0] not in deleted or row[0] in kept):
             yield row
 
 
@@ -141,12 +183,14 @@ def render_tree(
     editable_since=None,
     admin_url: str = "",
     unconfirmed: dict | None = None,
+    held_again: dict | None = None,
 ) -> tuple[SafeString, int, dict]:
     """Return (the ``<ol>`` of comments, how many readers see, {public pk: author name} of
     those that may be replied to).
 
     The count is the same for every browser, as the page's structured data and the lists'
-    "N comments" (``threads.shown_counts``) give it: public comments under public ones only.
+    "N comments" (``threads.shown_counts``) give it: public comments under public ones only
+    (or under the place of one its writer deleted, which itself does not count).
     A browser's own held comment shows the public replies under it, and a moderator's page
     every held one: neither counts them.
 
@@ -174,6 +218,10 @@ def render_tree(
     the address, or that it could not be sent (``confirmation_note``). Only
     that browser's page has them, never a shared one.
 
+    ``held_again`` ({pk: reason}) names this browser's published comments that an edit sent
+    back to the queue (``controls.edit``): each says why, where a new comment's says only
+    that it waits. Only that browser's page has them, never a shared one.
+
     ``admin_url`` (a moderator's page: the comment admin's address before the pk) gives each
     public comment a "Moderate" link to its page in the admin instead of Report, as WordPress
     shows "Edit" under each comment to those who may moderate: the "a reader is worried" email
@@ -184,6 +232,7 @@ def render_tree(
     parts, names, previous_level = [], {}, -1
     unanswerable = set()  # erased with their text: named in replies, not to be replied to
     shown_to_all = set()  # public comments under public ones: what every reader sees
+    passed = set()  # comments deleted by their writers, in the place of one shown to all
     # This browser's comments it may still change, by the minute each was sent: they are
     # named by it, and two of one minute by the second too.
     own_minutes = Counter(
@@ -193,7 +242,7 @@ def render_tree(
     )
     badge = f' <span class="badge">From {escape(site_name)}</span>'
     support = None
-    for row in visible_rows(rows):
+    for row in visible_rows(rows, _STATE_AT):
         pk, parent, level, state, name, url, submitted, text, from_site, urgent, note, key, to = (
             row[:13]
         )
@@ -202,6 +251,11 @@ def render_tree(
         else:
             parts.append("</li>" + "</ol></li>" * (previous_level - level))
         previous_level = level
+        if state == _REMOVED:  # deleted by its writer: its place, for the replies under it
+            if parent in (0, pk) or parent in shown_to_all or parent in passed:
+                passed.add(pk)
+            parts.append(f'<li id="c{pk}" class="withdrawn"><p>Comment deleted by its writer</p>')
+            continue
         name = escape(name)
         url = escape(url) if url and url.lower().startswith(("http://", "https://")) else ""
         author = f'<a href="{url}" rel="nofollow ugc noopener">{name}</a>' if url else name
@@ -219,8 +273,13 @@ def render_tree(
             if urgent and crisis_support is not None:
                 support = support or crisis_support()
                 parts.append(crisis_box(support, pk))
+            why = HELD_AGAIN_BECAUSE.get(held_again.get(pk)) if held_again else None
             parts.append(
-                '<p class="awaiting" role="status">Your comment is awaiting moderation. '
+                '<p class="awaiting" role="status">Your edited comment is awaiting moderation, '
+                f"because {why}: a moderator reads it before others see it again. "
+                "Only you can see it, in this browser.</p>"
+                if why
+                else '<p class="awaiting" role="status">Your comment is awaiting moderation. '
                 "Only you can see it, in this browser.</p>"
             )
         if unconfirmed and pk in unconfirmed:
@@ -245,7 +304,7 @@ def render_tree(
                 f"{hidden_words(f'your comment of {when} UTC')}</a></span>"
             )
         if state == _PUBLISHED:
-            if parent in (0, pk) or parent in shown_to_all:
+            if parent in (0, pk) or parent in shown_to_all or parent in passed:
                 shown_to_all.add(pk)
             names[pk] = name
             erased = text == _ERASED_HTML

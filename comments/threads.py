@@ -39,16 +39,18 @@ def effective_parent(target, reply_to: int) -> Comment | None:
 def shown_counts(articles) -> dict[int, int]:
     """``{pk: n}``: how many comments a reader sees on each article, the number its page's
     "N Responses" gives: the public ones, minus replies under a comment it does not show (held,
-    spam or removed: ``render.visible_rows``). One query; a second only for an article with such
-    replies (a comment unapproved, or edited back into the queue, after readers answered it).
+    spam or removed by a moderator: ``render.visible_rows``; one its writer deleted keeps its
+    place). One query; a second only for an article with replies under a comment not public
+    (unapproved, edited back into the queue or deleted, after readers answered it).
     """
     articles = list(articles)
     if not articles:
         return {}
-    public = Comment.objects.public().filter(
+    on_articles = Comment.objects.filter(
         content_type=ContentType.objects.get_for_model(articles[0]),
         object_pk__in=[str(article.pk) for article in articles],
     )
+    public, threads = on_articles.public(), on_articles.in_threads()
     parent_public = Comment.objects.public().filter(pk=OuterRef("parent_id"))
     rows = (
         public.values("object_pk")
@@ -62,7 +64,8 @@ def shown_counts(articles) -> dict[int, int]:
     counts = {}
     for object_pk, n, cut_off in rows:
         if cut_off:  # the replies under those count neither: walk the article's threads
-            tree = public.filter(object_pk=object_pk).order_by("level", "pk")
-            n = sum(1 for _row in visible_rows(tree.values_list("pk", "parent_id")))
+            tree = threads.filter(object_pk=object_pk).order_by("level", "pk")
+            rows = visible_rows(tree.values_list("pk", "parent_id", "state"), state_at=2)
+            n = sum(1 for row in rows if row[2] == Comment.State.PUBLISHED)
         counts[int(object_pk)] = n
     return counts

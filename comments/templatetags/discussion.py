@@ -14,9 +14,9 @@ from articles.pagecache import changes_at, honour_query_parameter
 from comments import notifications, trust
 from comments.decisions import can_moderate
 from comments.forms import CommentForm
-from comments.models import Comment, CrisisSupport, VerifiedEmail
+from comments.models import Comment, CommentVersion, CrisisSupport, VerifiedEmail
 from comments.moderation import moderator_for
-from comments.render import FIELDS, mask_email, render_tree
+from comments.render import FIELDS, HELD_AGAIN_BECAUSE, mask_email, render_tree
 from comments.threads import shown_counts
 
 register = template.Library()
@@ -58,7 +58,7 @@ def _tree(request, article):
                 return trees[article.pk]
         rows = list(
             Comment.objects.for_object(article)
-            .visible_to(key_hash)
+            .in_threads(key_hash)
             .select_related(None)
             .order_by("thread_id", "order")
             .values_list(*FIELDS)
@@ -71,6 +71,7 @@ def _tree(request, article):
             key_hash=key_hash,
             editable_since=timezone.now() - timedelta(minutes=settings.COMMENTS_EDIT_MINUTES),
             unconfirmed=_unconfirmed(article, rows, key_hash),
+            held_again=_held_again(rows, key_hash),
         )
         if cache_key is not None:
             cache.set(cache_key, (str(tree[0]), tree[1], tree[2]), settings.FRAGMENT_CACHE_SECONDS)
@@ -113,11 +114,36 @@ def _unconfirmed(article, rows, key_hash) -> dict:
     return {pk: (mask_email(email), "failed" if pk in failed else "sent") for pk, email in own}
 
 
+def _held_again(rows, key_hash) -> dict:
+    """{pk: reason} of this browser's comments that were public until an edit of theirs sent
+    them back to the queue (``controls.edit``): the page says why. One query, asked only when
+    the page shows a held comment of this browser's (a page no cache shares)."""
+    state_at, key_at = FIELDS.index("state"), FIELDS.index("commenter_key_hash")
+    held = [
+        row[0] for row in rows if row[state_at] == Comment.State.PENDING and row[key_at] == key_hash
+    ]
+    if not key_hash or not held:
+        return {}
+    edited_when_public = CommentVersion.objects.filter(
+        comment=OuterRef("pk"),
+        state=Comment.State.PUBLISHED,
+        change=CommentVersion.Change.EDITED,
+    )
+    again = (
+        Comment.objects.select_related(None)
+        .order_by()
+        .filter(pk__in=held, moderated_by=None, reason__in=list(HELD_AGAIN_BECAUSE))
+        .filter(Exists(edited_when_public))
+        .values_list("pk", "reason")
+    )
+    return dict(again)
+
+
 def _moderator_tree(request, article, is_open):
     """The public tree plus the held comments, each with Approve / Spam / Remove (2 queries)."""
     comments = Comment.objects.for_object(article).select_related(None)
     rows = (
-        comments.filter(state__in=[Comment.State.PUBLISHED, Comment.State.PENDING])
+        (comments.in_threads() | comments.pending())
         .order_by("thread_id", "order")
         .values_list(*FIELDS)
     )

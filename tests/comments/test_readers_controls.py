@@ -16,6 +16,7 @@ from comments.models import (
     CrisisSupport,
     ModerationWord,
 )
+from comments.render import HELD_AGAIN_BECAUSE
 from tests.factories import ArticleFactory, CommentFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,9 +118,32 @@ def test_an_edit_adding_a_link_or_a_held_phrase_goes_back_to_moderation(
     assert own_published.reason == reason
     assert own_published.urgent is (reason == Comment.Reason.CRISIS)
     assert f'id="c{own_published.pk}"' not in other_reader.get(url).content.decode()
-    assert "awaiting moderation" in page(client, url).find(id=f"c{own_published.pk}").get_text()
+    awaiting = page(client, url).find(id=f"c{own_published.pk}").select_one(".awaiting")
+    assert awaiting.get_text() == (  # why, where it said only "awaiting moderation"
+        f"Your edited comment is awaiting moderation, because {HELD_AGAIN_BECAUSE[reason]}: "
+        "a moderator reads it before others see it again. Only you can see it, in this browser."
+    )
     assert len(mail.outbox) == 1
     assert ("URGENT" in mail.outbox[0].subject) is (reason == Comment.Reason.CRISIS)
+
+
+def test_a_comment_held_by_a_moderator_or_on_posting_does_not_blame_an_edit(
+    client, own_published, moderator, post, article
+):
+    """Edited while public and unapproved by a moderator later, or held when posted: the
+    note says only that it waits."""
+    edit(client, own_published, "Ice helped more than heat, for me.")  # stays published
+    own_published.refresh_from_db()
+    own_published.reason = Comment.Reason.EDITED
+    own_published.moderate(Comment.State.PENDING, moderator)
+    post(article, comment="A new one, see https://example.org/")
+    new = latest()
+    assert new.state == Comment.State.PENDING
+    shown = page(client, article.get_absolute_url())
+    for comment in (own_published, new):
+        assert shown.find(id=f"c{comment.pk}").select_one(".awaiting").get_text() == (
+            "Your comment is awaiting moderation. Only you can see it, in this browser."
+        )
 
 
 def test_an_edit_keeping_an_approved_link_stays_published(client, post, article, moderator):
@@ -343,10 +367,17 @@ def test_an_edit_of_a_comment_taken_down_meanwhile_keeps_the_text(
     assert client.get(f"/comments/{own_published.pk}/edit/").status_code == 404
 
 
-def test_delete_hides_the_comment_and_its_replies_at_once(
+def test_delete_hides_the_comment_at_once_and_keeps_the_replies_to_it(
     caches, client, own_published, other_reader
 ):
-    reply = CommentFactory(article=own_published.content_object, parent=own_published)
+    """The others' replies stay, under "Comment deleted by its writer" in its place: a
+    writer's delete took every reply under it off the page, words written for them by others
+    (often the support they had asked for). Nothing of the writer's is left in the place:
+    name, text, date, nor a way to reply to it or report it."""
+    reply = CommentFactory(
+        article=own_published.content_object, parent=own_published, comment="Try a cold pack."
+    )
+    alone = CommentFactory(article=own_published.content_object, comment="Heat, for me.")
     url = own_published.content_object.get_absolute_url()
     assert "Ice helped" in other_reader.get(url).content.decode()
     assert client.get(f"/comments/{own_published.pk}/delete/").status_code == 200  # asks first
@@ -355,9 +386,67 @@ def test_delete_hides_the_comment_and_its_replies_at_once(
     own_published.refresh_from_db()
     assert own_published.state == Comment.State.REMOVED
     assert own_published.reason == Comment.Reason.WITHDRAWN
-    content = other_reader.get(url).content.decode()
-    assert "Ice helped" not in content and f'id="c{reply.pk}"' not in content
     assert CommentVersion.objects.get(comment=own_published).change == "deleted"
+    for reader in (other_reader, client):
+        shown = page(reader, url)
+        place = shown.find(id=f"c{own_published.pk}")
+        assert place.find("p", recursive=False).get_text() == "Comment deleted by its writer"
+        assert place.find(id=f"c{reply.pk}").select_one(".comment-text").get_text() == (
+            "Try a cold pack."
+        )
+        assert [a["href"] for a in place.find_all("a", recursive=False)] == []
+        assert "Ice helped" not in str(shown)
+        assert own_published.user_name not in place.find("p", recursive=False).get_text()
+        assert shown.find(id=f"c{alone.pk}") is not None
+        assert heading_count(reader, url) == comment_count_in_json_ld(reader, url) == 2
+        assert listed_counts(reader)[url] == 2
+
+
+def test_a_deleted_comment_without_replies_leaves_no_place(caches, client, own_published):
+    """Nothing stands in for a deleted comment no one answered, nor for one answered only by
+    comments deleted too, or held."""
+    article = own_published.content_object
+    gone = CommentFactory(article=article, parent=own_published)
+    CommentFactory(article=article, parent=gone, state=Comment.State.PENDING)
+    Comment.objects.filter(pk=gone.pk).update(
+        state=Comment.State.REMOVED, reason=Comment.Reason.WITHDRAWN
+    )
+    client.post(f"/comments/{own_published.pk}/delete/")
+    shown = page(client, article.get_absolute_url())
+    assert shown.find(id=f"c{own_published.pk}") is None
+    assert shown.find(id=f"c{gone.pk}") is None
+    assert shown.select(".withdrawn") == []
+
+
+def test_places_of_deleted_comments_keep_a_deeper_reply(caches, client, article, other_reader):
+    """A reply under two comments deleted in turn keeps both places, and the feed has it."""
+    top = CommentFactory(article=article, comment="Top")
+    middle = CommentFactory(article=article, parent=top, comment="Middle")
+    deep = CommentFactory(article=article, parent=middle, comment="Deep")
+    Comment.objects.filter(pk__in=[top.pk, middle.pk]).update(
+        state=Comment.State.REMOVED, reason=Comment.Reason.WITHDRAWN
+    )
+    url = article.get_absolute_url()
+    shown = page(other_reader, url)
+    assert [li["id"] for li in shown.select(".comment-list li")] == [
+        f"c{top.pk}",
+        f"c{middle.pk}",
+        f"c{deep.pk}",
+    ]
+    assert [li["id"] for li in shown.select(".withdrawn")] == [f"c{top.pk}", f"c{middle.pk}"]
+    assert heading_count(other_reader, url) == listed_counts(other_reader)[url] == 1
+    feed = other_reader.get(f"/comments/feed/{article.pk}/").content.decode()
+    assert f"#c{deep.pk}" in feed and f"#c{middle.pk}" not in feed
+
+
+def test_a_comment_a_moderator_removed_still_takes_its_replies(caches, article, moderator):
+    top = CommentFactory(article=article, comment="Top")
+    reply = CommentFactory(article=article, parent=top, comment="Reply")
+    top.moderate(Comment.State.REMOVED, moderator)
+    url, reader = article.get_absolute_url(), Client()
+    assert page(reader, url).select(".comment-list li") == []
+    assert listed_counts(reader)[url] == 0
+    assert f"#c{reply.pk}" not in reader.get(f"/comments/feed/{article.pk}/").content.decode()
 
 
 def test_after_deleting_the_writer_is_told_it_worked(caches, client, own_published, other_reader):
@@ -418,17 +507,23 @@ def test_back_to_the_delete_page_after_deleting_says_it_was_deleted(
     assert other_reader.get(url).status_code == 404
 
 
-def test_deleting_a_comment_with_replies_says_they_go_too(client, own_published, article):
-    """The page shows no reply under a comment it no longer shows: the writer is told before
-    and after, with the number of public replies (a held one is not theirs to know of)."""
+def test_deleting_a_comment_with_replies_says_they_stay(client, own_published, article):
+    """The writer is told before and after that the replies stay, with the number of public
+    ones (a held one is not theirs to know of; one under a reply deleted too counts)."""
     reply = CommentFactory(article=article, parent=own_published)
     CommentFactory(article=article, parent=reply)
     CommentFactory(article=article, parent=own_published, state=Comment.State.PENDING)
+    deleted = CommentFactory(article=article, parent=own_published)
+    CommentFactory(article=article, parent=deleted)
+    Comment.objects.filter(pk=deleted.pk).update(
+        state=Comment.State.REMOVED, reason=Comment.Reason.WITHDRAWN
+    )
+    said = "The 3 replies under it stay, under the words “Comment deleted by its writer”"
     asking = page(client, f"/comments/{own_published.pk}/delete/")
-    assert "nor the 2 replies under it" in asking.get_text()
+    assert said in asking.get_text()
     response = client.post(f"/comments/{own_published.pk}/delete/")
     landed = page(client, response["Location"])
-    assert "nor the 2 replies under it" in landed.find(attrs={"role": "status"}).get_text()
+    assert said in landed.find(attrs={"role": "status"}).get_text()
 
 
 def test_the_deleted_page_is_only_for_a_comment_its_writer_deleted(
