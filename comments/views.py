@@ -36,7 +36,7 @@ from comments.moderation import (
     moderator_for,
     rate_counts,
 )
-from comments.render import crisis_box
+from comments.render import crisis_box, mask_email
 from comments.threads import effective_parent
 
 logger = logging.getLogger(__name__)
@@ -434,7 +434,12 @@ def _email_link(request, token, purpose, max_age, template, change, done_before=
     comment = Comment.objects.filter(pk=comment_id).first() if comment_id else None
     if comment is None:
         return _link_expired(request, token, purpose)
-    context = {"done": request.method == "POST", "token": token, "article": comment.content_object}
+    context = {
+        "done": request.method == "POST",
+        "token": token,
+        "article": comment.content_object,
+        "comment": comment,  # which comment the link is for, by its date and first words
+    }
     if not comment.user_email:
         # Erased (comments.privacy), at the writer's request or after they deleted it: no
         # address to act on, and the page must not say it confirmed or subscribed one.
@@ -502,7 +507,12 @@ def unsubscribe(request, token):
         return _link_expired(request, token, "unsubscribe")
     # Its address, as its comments keep it (an erased comment has none: nothing matches).
     theirs = Comment.objects.filter(user_email__iexact=comment.user_email).exclude(user_email="")
-    context = {"token": token, "article": comment.content_object, "state": "asked"}
+    context = {
+        "token": token,
+        "article": comment.content_object,
+        "state": "asked",
+        "masked": mask_email(comment.user_email),  # which address, as its owner knows it
+    }
     if not comment.user_email:
         # Erased: no emails go to it, and "Subscribe again" could restore nothing (it said
         # "You are subscribed again" all the same, to someone who had asked to be erased).

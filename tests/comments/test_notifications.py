@@ -644,6 +644,39 @@ def test_confirm_link_changes_nothing_on_get_and_verifies_on_post(client, articl
     assert VerifiedEmail.objects.filter(email="bea@example.org").exists()
 
 
+def test_a_confirm_link_says_which_comment_it_is_for(client, article):
+    """The page named neither: someone who never wrote it could not tell it was not theirs."""
+    comment = CommentFactory(
+        article=article,
+        followup=True,
+        user_email="bea@example.org",
+        comment="Cold water helped my feet more than heat did, every night for a week and more.",
+    )
+    url = f"/comments/confirm/{sign_comment(comment.pk, 'confirm')}/"
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    said = page.select_one(".link-for").get_text()
+    assert said == (
+        f"Your comment of {comment.submit_date:%-d %B %Y} on {article.title}, beginning: "
+        "Cold water helped my feet more than heat did, every night for …"
+    )
+    assert "Not your comment?" in page.select_one("main").get_text()
+    erase_commenter("bea@example.org", keep_text=False, by="test")
+    assert BeautifulSoup(client.get(url).content, "html.parser").select(".link-for") == []
+
+
+def test_an_unsubscribe_link_names_the_address_masked(client, article):
+    parent, _ = reply_setup(article)
+    url = f"/comments/unsubscribe/{sign_comment(parent.pk, 'unsubscribe')}/"
+    masked = f"{parent.user_email[0]}***@{parent.user_email.rpartition('@')[2]}"
+    asking = BeautifulSoup(client.get(url).content, "html.parser").select_one("main")
+    assert f"sent to {masked}?" in asking.get_text()
+    assert parent.user_email not in str(asking)
+    done = BeautifulSoup(client.post(url).content, "html.parser")
+    assert f"we will not email {masked} about" in done.select_one(".outcome").get_text()
+    again = BeautifulSoup(client.get(url).content, "html.parser").select_one("main")
+    assert f"This address ({masked}) is unsubscribed" in again.get_text()
+
+
 @pytest.mark.parametrize("action", ["confirm", "unsubscribe"])
 def test_pages_at_a_links_token_are_not_indexed_nor_named_canonical(client, article, action):
     """Their canonical link was the address with the reader's token in it, and nothing asked
@@ -1198,7 +1231,7 @@ def test_the_link_opened_again_after_unsubscribing_says_so_and_offers_the_way_ba
     client.post(url)
     page = BeautifulSoup(client.get(url).content, "html.parser")
     text = " ".join(page.get_text(" ").split())
-    assert "This address is unsubscribed" in text
+    assert "This address (" in text and ") is unsubscribed" in text
     assert "Stop all emails" not in text
     form = page.select_one("form[method=post]:has(input[name=resubscribe])")
     assert form.button.get_text() == "Subscribe again"
