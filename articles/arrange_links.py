@@ -96,14 +96,21 @@ def arrange(model_admin, request):
         else:
             messages.info(request, _("Nothing was changed."))
         return redirect(request.path)
+    errors = 0
     if data is not None:  # back with an error: the rows as the editor arranged them
         for group in groups:
             group["rows"] = _as_sent(group["formset"])
+        # Said over the form, as the admin's own forms do (it was only beside each box, out
+        # of sight on a long list); admin-form-errors.js puts the caret in the first.
+        errors = sum(len(form.errors) for formset in formsets for form in formset.forms) + sum(
+            len(formset.non_form_errors()) for formset in formsets
+        )
     context = {
         **model_admin.admin_site.each_context(request),
         "title": _("Header and footer links"),
         "opts": model_admin.model._meta,
         "groups": groups,
+        "errors": errors,
     }
     return TemplateResponse(request, "admin/articles/publisherpage/links.html", context)
 

@@ -129,6 +129,15 @@ def test_a_wrong_value_is_shown_and_nothing_is_saved(admin_client, client):
     assert "This field is required." in response.content.decode()
     assert footer(client) == SHIPPED_FOOTER
     assert header(client) == ["Topics", "About"]
+    # Said over the form, as the admin's other forms say it: only beside the box, out of
+    # sight on a long list, nothing told the editor why nothing was saved.
+    notice = BeautifulSoup(response.content, "html.parser").select_one("form .errornote")
+    assert notice.get_text() == "Please correct the error below."
+    data[row_prefix(data, "footer", "Privacy") + "position"] = "first"
+    response = admin_client.post(SCREEN, data)
+    notice = BeautifulSoup(response.content, "html.parser").select_one("form .errornote")
+    assert notice.get_text() == "Please correct the errors below."
+    assert "errornote" not in admin_client.get(SCREEN).content.decode()
 
 
 def test_sending_it_unchanged_changes_nothing(admin_client):

@@ -40,3 +40,23 @@ def test_a_link_moved_up_and_saved_leads_the_header(page, live_server, width, co
         ["Topics", "Contact us", "About"]
     )
     assert console_errors == []
+
+
+@pytest.mark.usefixtures("editor")
+def test_sent_back_with_an_error_the_caret_is_in_the_box_to_correct(page, live_server):
+    """It was nowhere, with no notice: the editor did not learn why nothing was saved."""
+    for position, url in enumerate(["/contact/", "/privacy/", "/editorial-policy/"], start=2):
+        HeaderLink.objects.create(
+            page=FlatPage.objects.get(url=url), label=url.strip("/"), position=position * 10
+        )
+    page.set_viewport_size({"width": 375, "height": 700})
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/publisherpage/links/")
+    footer = page.get_by_role("group", name="In the footer")
+    footer.get_by_label("Link text of Privacy").fill("")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".errornote")).to_have_text("Please correct the error below.")
+    box = page.get_by_role("group", name="In the footer").get_by_label("Link text of Privacy")
+    expect(box).to_have_attribute("aria-invalid", "true")
+    expect(box).to_be_focused()
+    expect(box).to_be_in_viewport()
