@@ -9,7 +9,11 @@ window.addEventListener("load", function () {
   var invalid = Array.prototype.find.call(form.querySelectorAll('[aria-invalid="true"]'), function (field) {
     return field.offsetParent !== null && !field.disabled;
   });
-  if (invalid) invalid.focus();
+  // Else a link to one field (the home page's "Set the site's contact email" leads to
+  // #id_contact_email): the caret there, not in the form's first field.
+  var named = location.hash.length > 1 && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  var target = invalid || (named && form.contains(named) && named.matches("input, textarea, select") ? named : null);
+  if (target) target.focus();
   // A page's content refused for an image or link: at the first one named (admin-caret.js).
   if (invalid && window.nervepainCaret) window.nervepainCaret.atNamed(invalid);
 });

@@ -57,3 +57,20 @@ def test_a_tag_sent_back_has_the_caret_in_the_field_to_correct(
     expect(slug).to_have_attribute("aria-invalid", "true")
     expect(slug).to_be_focused()
     assert page.get_by_label("Name:").input_value() == "Sciatica"
+
+
+def test_the_contact_email_alert_leads_to_the_box_with_the_caret_in_it(
+    page,
+    live_server,
+    editor,  # noqa: F811 (may change the site settings, as the Editors group)
+    console_errors,  # noqa: F811
+):
+    """The home page's "Set the site's contact email" opened Site settings with the caret in
+    its first box (the site's name), where the next words typed would go."""
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server)
+    page.get_by_role("link", name="Set the site's contact email").click()
+    box = page.get_by_label("Contact email:")
+    expect(box).to_be_focused()
+    expect(box).to_be_in_viewport()
+    assert console_errors == []
