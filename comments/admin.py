@@ -785,6 +785,12 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         self._say_replies_hidden(request, restored)
         if _is_fragment(request):  # the script reloads the page, which shows the message
             return HttpResponse(status=204)
+        target = request.POST.get("next", "").partition("#")[0]
+        if restored and target.partition("?")[0] == reverse("admin:comments_comment_changelist"):
+            # Back in the queue: at the card put back, with the messages above it (as a
+            # decision lands, ``queue.landing``), not at the top of the page.
+            request.session[queue.LANDING_KEY] = restored[0].pk
+            return self._back(request, anchor=f"#qc-{restored[0].pk}-landing")
         return self._back(request)
 
     def _say_replies_hidden(self, request, restored):

@@ -118,3 +118,27 @@ def test_if_the_next_card_is_gone_the_message_stays_at_the_top(moderator_client,
     assert top.get("id") is None
     assert top.find_parent("td") is None
     assert "1 comment approved." in top.get_text()
+
+
+def test_an_undo_without_script_comes_back_at_the_card_put_back(moderator_client):
+    """It came back at the top of the queue's page, some cards above the one put back."""
+    for _ in range(3):
+        CommentFactory(state="pending")
+    data = shown(moderator_client)
+    _first, second, _third = in_order(data)
+    decided = soup(
+        moderator_client.post(f"{CHANGELIST}{second}/moderate/approve/", data, follow=True)
+    )
+    asking = soup(moderator_client.get(decided.select_one("a.undo-link")["href"]))
+    form = {
+        field["name"]: field.get("value", "")
+        for field in asking.select(".decision-confirm form input[name]")
+    }
+    assert form["next"].startswith(CHANGELIST)
+    response = moderator_client.post(f"{CHANGELIST}undo/", form)
+    assert response.url == f"{CHANGELIST}#qc-{second}-landing"
+    page = soup(moderator_client.get(response.url))
+    [landing] = page.select(".messagelist")
+    assert landing["id"] == f"qc-{second}-landing"
+    assert landing.find_next_sibling("article")["id"] == f"qc-{second}"
+    assert landing.get_text(" ", strip=True) == "1 comment put back."
