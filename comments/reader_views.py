@@ -258,8 +258,38 @@ def report_comment(request, pk):
         return render(request, "comments/report.html", {**context, "error": error}, status=429)
     key = trust.commenter_key(request) or trust.new_commenter_key()
     counted = controls.report(comment, trust.hash_commenter_key(key), context["chosen"], text)
-    response = render(request, "comments/reported.html", {**context, "again": not counted})
+    # The thanks is a page of its own: as the POST's answer, a reload sent the report again.
+    thanks = reverse("comments:reported", args=[comment.pk])
+    response = _see_other(thanks if counted else f"{thanks}?again=1")
     trust.set_commenter_key(response, key)
+    return response
+
+
+@require_GET
+def comment_reported(request, pk):
+    """The thanks after a report (``report_comment`` redirects here): for the browser that
+    reported the comment alone, from its report. A worry about the writer brings the site's
+    resources, and for a comment no longer shown says the moderators were told all the same;
+    ``?again=1`` is a report this browser had sent already."""
+    key = trust.commenter_key(request)
+    report = key and (
+        CommentReport.objects.filter(comment_id=pk, reporter_key_hash=trust.hash_commenter_key(key))
+        .select_related("comment")
+        .first()
+    )
+    if not report:
+        raise Http404("This browser did not report this comment.")
+    comment = report.comment
+    worry = report.reason == CommentReport.Reason.WORRIED
+    context = {
+        "comment": comment,
+        "article": comment.content_object,
+        "again": request.GET.get("again") == "1",
+        "hidden": worry and comment.state != Comment.State.PUBLISHED,
+        "crisis": worried_box(CrisisSupport.current().links()) if worry else "",
+    }
+    response = render(request, "comments/reported.html", context)
+    patch_cache_control(response, private=True, no_store=True)  # one browser's own
     return response
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<comment_id:pk>/delete/", reader_views.delete_comment, name="delete"),
     path("<comment_id:pk>/deleted/", reader_views.comment_deleted, name="deleted"),
     path("<comment_id:pk>/report/", reader_views.report_comment, name="report"),
+    path("<comment_id:pk>/reported/", reader_views.comment_reported, name="reported"),
     path("feed/<int:pk>/", feeds.ArticleCommentsFeed(), name="feed_rss"),
     path("feed/<int:pk>/atom/", feeds.ArticleCommentsAtomFeed(), name="feed_atom"),
 ]

@@ -569,9 +569,41 @@ def test_moderators_see_every_earlier_version(client, own_published, moderator_c
 
 
 def report(browser, comment, reason="abusive", text="", **headers):
+    """Sent, and followed to the thanks (a page of its own) or the form sent back."""
     return browser.post(
-        f"/comments/{comment.pk}/report/", {"reason": reason, "text": text}, **headers
+        f"/comments/{comment.pk}/report/",
+        {"reason": reason, "text": text},
+        follow=True,
+        **headers,
     )
+
+
+def test_the_thanks_for_a_report_is_a_page_of_its_own_a_reload_sends_nothing(
+    client, article, other_reader
+):
+    """It was the POST's answer: reloading it asked to send the form again, and then said
+    "You had already reported this comment". Only the browser that reported gets it."""
+    comment = CommentFactory(article=article)
+    sent = client.post(f"/comments/{comment.pk}/report/", {"reason": "abusive", "text": "Rude."})
+    assert sent.status_code == 303
+    assert sent["Location"] == f"/comments/{comment.pk}/reported/"
+    for _reload in range(2):
+        thanks = client.get(sent["Location"])
+        assert "Your report was sent to the moderators." in (
+            page_after(thanks).find(role="status").get_text()
+        )
+        assert "no-store" in thanks["Cache-Control"] and "private" in thanks["Cache-Control"]
+    assert CommentReport.objects.get().text == "Rude."
+    assert other_reader.get(sent["Location"]).status_code == 404
+    assert Client().get(sent["Location"]).status_code == 404
+    again = client.post(f"/comments/{comment.pk}/report/", {"reason": "spam"})
+    assert again["Location"] == f"/comments/{comment.pk}/reported/?again=1"
+    assert "You had already reported this comment" in page(client, again["Location"]).get_text()
+    worried = CommentFactory(article=article)
+    sent = client.post(f"/comments/{worried.pk}/report/", {"reason": "worried"})
+    thanks = page(client, sent["Location"])
+    assert "The moderators have been told at once." in thanks.find(role="status").get_text()
+    assert thanks.select_one("section.crisis") is not None
 
 
 def test_every_public_comment_has_a_report_link_and_held_ones_none(client, article):
