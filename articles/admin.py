@@ -1,4 +1,5 @@
 import datetime
+import json
 import re
 from contextlib import nullcontext
 
@@ -1044,6 +1045,41 @@ def publication_outcome(article, was_published: bool = False) -> str:
     return _("Published since %(when)s: readers see it.") % {"when": when}
 
 
+def _publication(article) -> tuple[str, object]:
+    """("draft" | "scheduled" | "published", its publish date if scheduled)."""
+    if article.status == Article.Status.DRAFT:
+        return "draft", None
+    if article.published_at is not None and article.published_at > timezone.now():
+        return "scheduled", article.published_at
+    return "published", None
+
+
+def publication_change(before, after) -> str:
+    """What a save did to an article's publication, for History: "" if nothing readers see
+    (a published article's date moved back, say: Django's own words say that)."""
+    (was, was_at), (now, now_at) = _publication(before), _publication(after)
+    if (was, was_at) == (now, now_at):
+        return ""
+    then = {"when": publish_time(before)} if was == "scheduled" else {}
+    if now == "published":
+        if was == "scheduled":
+            return _("Published now (it was scheduled for %(when)s).") % then
+        return _("Published.")
+    if now == "scheduled":
+        when = {"when": publish_time(after)}
+        if was == "scheduled":
+            return _("Scheduled for %(when)s (it was for %(then)s).") % {
+                **when,
+                "then": then["when"],
+            }
+        if was == "published":
+            return _("Taken off the site until %(when)s: scheduled.") % when
+        return _("Scheduled for %(when)s.") % when
+    if was == "scheduled":
+        return _("Its schedule (%(when)s) cancelled: a draft.") % then
+    return _("Unpublished: a draft, readers no longer see it.")
+
+
 class ArticleAdminForm(forms.ModelForm):
     # Declared: markdownx's form field would put its own widget back in place of the editor.
     body = TextField(
@@ -1473,6 +1509,30 @@ class ArticleAdmin(
             obj.sign_off_review(reviewer, on=timezone.localdate(), next_due=next_due)
         request.was_published = change and Article.objects.published().filter(pk=obj.pk).exists()
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add):
+        """History's line names what a save did to the publication ("Published now (it was
+        scheduled for 10 Dec 2026, 09:30).") where Django's said "Changed Status and Publish
+        date.", or only "Changed Publish date." for a scheduled article published now."""
+        message = super().construct_change_message(request, form, formsets, add)
+        if add or not {"status", "published_at"} & set(form.changed_data):
+            return message
+        # As the form was opened (the row is saved already).
+        before = Article(status=form.initial["status"], published_at=form.initial["published_at"])
+        said = publication_change(before, form.instance)
+        if not said:
+            return message
+        for entry in message:  # the rest of the save, as Django says it
+            changed = entry.get("changed")
+            if changed and "object" not in changed:  # the article's own fields
+                changed["fields"] = [
+                    name
+                    for name in changed["fields"]
+                    if name not in (form.fields["status"].label, form.fields["published_at"].label)
+                ]
+        message = [entry for entry in message if entry.get("changed", {"fields": 1})["fields"]]
+        rest = LogEntry(change_message=json.dumps(message)).get_change_message() if message else ""
+        return f"{said} {rest}".strip()
 
     # The message after a save says what it did for readers, not only "changed successfully":
     # a publish date to come schedules the article, which the message did not tell.

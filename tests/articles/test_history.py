@@ -496,3 +496,41 @@ def test_compare_leaves_out_the_featured_images_size_and_the_search_names():
             article.save()
     new, old = Version.objects.get_for_object(article)[:2]
     assert [change.label for change in compare_versions(old, new)] == ["title"]
+
+
+def test_history_says_what_each_save_did_to_the_publication(admin_client):
+    """ "Changed Status and Publish date.", or only "Changed Publish date." for a scheduled
+    article published now: the line did not say whether it went live, was scheduled or taken
+    off the site."""
+    from django.contrib.admin.models import LogEntry
+
+    def said():
+        return LogEntry.objects.filter(object_id=str(article.pk)).latest("pk").get_change_message()
+
+    article = ArticleFactory(status=Article.Status.DRAFT, body="First text.")
+    coming = timezone.localtime(timezone.now() + datetime.timedelta(days=3)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    later = coming + datetime.timedelta(days=1)
+    when, later_when = (formats.date_format(at, "DATETIME_FORMAT") for at in (coming, later))
+    schedule = {
+        "status": Article.Status.PUBLISHED,
+        "published_at_0": coming.date().isoformat(),
+        "published_at_1": "09:30:00",
+    }
+    change(admin_client, article, body="Second text.", **schedule)
+    assert said() == f"Scheduled for {when}. Changed Body."
+    change(admin_client, article, published_at_0=later.date().isoformat())
+    assert said() == f"Scheduled for {later_when} (it was for {when})."
+    change(admin_client, article, published_at_0="", published_at_1="")
+    assert said() == f"Published now (it was scheduled for {later_when})."
+    change(admin_client, article, status=Article.Status.DRAFT, title="Heat")
+    assert said() == "Unpublished: a draft, readers no longer see it. Changed Title."
+    change(admin_client, article, status=Article.Status.PUBLISHED)
+    assert said() == "Published."
+    change(admin_client, article, **schedule)
+    assert said() == f"Taken off the site until {when}: scheduled."
+    change(admin_client, article, status=Article.Status.DRAFT)
+    assert said() == f"Its schedule ({when}) cancelled: a draft."
+    change(admin_client, article, body="Third text.")
+    assert said() == "Changed Body."
