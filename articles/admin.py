@@ -2,6 +2,8 @@ import datetime
 import json
 import re
 from contextlib import nullcontext
+from urllib.parse import unquote as url_unquote
+from urllib.parse import urlsplit
 
 import reversion
 from django import forms
@@ -16,6 +18,7 @@ from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import Count
@@ -37,7 +40,7 @@ from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
 from articles.images import descriptions, found_by, in_saved_versions, unused, where_used
-from articles.markdown import analyse, broken_link, images_and_links, missing_scheme
+from articles.markdown import analyse, images_and_links, link_problem
 from articles.models import (
     Article,
     BodyImage,
@@ -71,6 +74,37 @@ def ask_for_file_again(form, field: str) -> None:
         form.add_error(field, FILE_NOT_KEPT)
 
 
+# Each problem a link of an editor's text may have (``articles.markdown.link_problem``), in
+# the order they are said.
+LINK_PROBLEMS = {
+    "broken_link": _(
+        "Finish each link's address, as https://www.nhs.uk/…: these lead nowhere: %(names)s."
+    ),
+    "link_without_scheme": _(
+        "Begin a link to another site with https:// (and an email address with mailto:): "
+        "without it, readers land on this site's “Page not found”. Without it: %(names)s."
+    ),
+    "unsafe_link": _(
+        "Links may begin only with https://, http://, mailto: or tel:. The site takes any "
+        "other address out, leaving words that lead nowhere: %(names)s."
+    ),
+    "relative_link": _(
+        "Begin a link to a page of this site with / (as /editorial-policy/), or to a part of "
+        "the page with # (as #respond): without it, the address is read from the page's own "
+        "and leads to “Page not found”. Without it: %(names)s."
+    ),
+}
+
+
+def _stored_media(src: str) -> bool:
+    """Whether an address of this site's that names an uploaded file (under MEDIA_URL) names
+    one that is stored; any other address of the site is taken as it is."""
+    path = urlsplit(src).path
+    if not path.startswith(settings.MEDIA_URL):
+        return True
+    return default_storage.exists(url_unquote(path.removeprefix(settings.MEDIA_URL)))
+
+
 def check_images_and_links(text: str) -> str:
     """A text field's ``clean_<field>``: Markdown (or HTML) is refused, with every problem
     said at once and each image or link named, when it shows an image with no description
@@ -79,6 +113,10 @@ def check_images_and_links(text: str) -> str:
     vanished without a word), or links to another site without ``https://`` (readers got
     this site's "Page not found")."""
     media = images_and_links(text or "")  # the Markdown read once, for every check
+    links = {code: [] for code in LINK_PROBLEMS}
+    for link in media.links:
+        if code := link_problem(link):
+            links[code].append(link or _("an empty link"))
     problems = [
         (
             [src for src, _alt, local in media.images if src and not local],
@@ -90,6 +128,16 @@ def check_images_and_links(text: str) -> str:
             ),
         ),
         (
+            [src for src, _alt, local in media.images if local and not _stored_media(src)]
+            + [_("an image with no address") for src, _alt, _local in media.images if not src],
+            "missing_image",
+            _(
+                "These images are not on this site (deleted, or the address mistyped), so "
+                "readers would see none: drop the image into the text again, or copy its "
+                "address from Articles, Images. Not found: %(names)s."
+            ),
+        ),
+        (
             [src or _("an image with no address") for src, alt, _local in media.images if not alt],
             "undescribed_image",
             _(
@@ -97,27 +145,13 @@ def check_images_and_links(text: str) -> str:
                 "People who cannot see an image read that instead. Without one: %(names)s."
             ),
         ),
-        (
-            [link or _("an empty link") for link in media.links if broken_link(link)],
-            "broken_link",
-            _(
-                "Finish each link's address, as https://www.nhs.uk/…: these lead nowhere: "
-                "%(names)s."
-            ),
-        ),
-        (
-            [link for link in media.links if missing_scheme(link)],
-            "link_without_scheme",
-            _(
-                "Begin a link to another site with https:// (and an email address with "
-                "mailto:): without it, readers land on this site's “Page not found”. Without "
-                "it: %(names)s."
-            ),
-        ),
+        *((links[code], code, message) for code, message in LINK_PROBLEMS.items()),
     ]
     errors = [
         # Each named once ("www.nhs.uk, www.nhs.uk" for a link written twice).
-        forms.ValidationError(message, code=code, params={"names": ", ".join(dict.fromkeys(names))})
+        forms.ValidationError(
+            message, code=code, params={"names": ", ".join(dict.fromkeys(map(str, names)))}
+        )
         for names, code, message in problems
         if names
     ]

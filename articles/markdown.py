@@ -279,12 +279,45 @@ def missing_scheme(link: str) -> bool:
 
 def broken_link(link: str) -> bool:
     """Whether ``link`` leads nowhere: empty, "https://" with no site (the toolbar's link left
-    unfilled), or a scheme mistyped ("https:/www.nhs.uk", "http//www.nhs.uk")."""
+    unfilled), "mailto:" or "tel:" with nothing after it, or a scheme mistyped
+    ("https:/www.nhs.uk", "http//www.nhs.uk")."""
     link = link.strip()
     parts = urlsplit(link)
     if parts.scheme.lower() in {"http", "https"}:
         return not parts.netloc
+    if parts.scheme.lower() in {"mailto", "tel"}:
+        return not parts.path.strip()
     return not link or (not parts.scheme and re.match(r"https?[:/]", link, re.I) is not None)
+
+
+def unsafe_link(link: str) -> bool:
+    """Whether ``link`` has a scheme the sanitiser takes out (``URL_SCHEMES``: javascript:,
+    data:, ftp:...), which left the words linked to nothing."""
+    scheme = urlsplit(link.strip()).scheme.lower()
+    return bool(scheme) and scheme not in URL_SCHEMES
+
+
+def relative_link(link: str) -> bool:
+    """Whether ``link`` is an address of this site written without its first "/" ("sciatica",
+    "../about/"): read from the page's own address, it led to "Page not found"."""
+    link = link.strip()
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not link or link.startswith(("/", "#", "?")):
+        return False
+    return not (missing_scheme(link) or broken_link(link))
+
+
+def link_problem(link: str) -> str:
+    """The first thing wrong with a link of an editor's text, as a form error's code, or ""."""
+    if broken_link(link):
+        return "broken_link"
+    if missing_scheme(link):
+        return "link_without_scheme"
+    if unsafe_link(link):
+        return "unsafe_link"
+    if relative_link(link):
+        return "relative_link"
+    return ""
 
 
 @dataclass

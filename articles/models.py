@@ -22,6 +22,7 @@ from articles.markdown import (
     narrower_copies,
     plain_text,
     reading_minutes,
+    relative_link,
     render_markdown,
     table_of_contents,
 )
@@ -47,6 +48,13 @@ def validate_link(value: str) -> None:
             _(
                 "Begin a link to another site with https:// (an email address with mailto:), "
                 "or link to this site with /path or #anchor."
+            )
+        )
+    if relative_link(value):  # "respond" led to /articles/<slug>/respond, "Page not found"
+        raise ValidationError(
+            _(
+                "Begin a link to this site with / (as /articles/…), or to a part of the page "
+                "with # (#respond is the comment form)."
             )
         )
 

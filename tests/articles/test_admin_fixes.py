@@ -35,6 +35,16 @@ UPLOAD = "/media/uploads/0123456789abcdef0123456789abcdef-64x64.png"
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
+@pytest.fixture(autouse=True)
+def _uploaded(settings):
+    """UPLOAD is stored, as an image dropped into the text is: a text naming a file that is
+    not is refused (``test_an_image_not_on_this_site_is_refused_naming_it``)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    default_storage.save(UPLOAD.removeprefix(settings.MEDIA_URL), ContentFile(b"png"))
+
+
 def soup(response):
     return BeautifulSoup(response.content, "html.parser")
 
@@ -453,6 +463,17 @@ def test_a_call_to_action_button_to_another_site_without_https_is_refused(admin_
         assert admin_client.post(f"{CTAS}add/", data).status_code == 302, good
 
 
+def test_a_call_to_action_button_to_a_word_without_its_slash_or_hash_is_refused(admin_client):
+    """ "respond" was saved, and led to /articles/<slug>/respond: "Page not found"."""
+    data = {"name": "Offer", "heading": "Physio", "text": "Book one.", "button_label": "Go",
+            "button_url": "respond"}  # fmt: skip
+    response = admin_client.post(f"{CTAS}add/", data)
+    assert response.context["adminform"].form.errors["button_url"] == [
+        "Begin a link to this site with / (as /articles/…), or to a part of the page with # "
+        "(#respond is the comment form)."
+    ]
+
+
 @pytest.mark.parametrize("where", ["article", "page", "call to action"])
 def test_a_link_that_leads_nowhere_is_refused_and_a_phone_number_is_kept(admin_client, where):
     """The toolbar's link left unfilled ("https://") was saved as text with no link, and
@@ -470,6 +491,49 @@ def test_a_link_that_leads_nowhere_is_refused_and_a_phone_number_is_kept(admin_c
     from articles.markdown import render_markdown
 
     assert '<a href="tel:111"' in render_markdown(data[field])
+
+
+@pytest.mark.parametrize("where", ["article", "page", "call to action"])
+def test_an_image_not_on_this_site_is_refused_naming_it(admin_client, where):
+    """An upload deleted since, a mistyped address or an image with none (![x]()) were saved:
+    readers saw a broken image, or none. The stored one is kept."""
+    gone = "/media/uploads/nope.jpg"
+    markdown = f"![A glide]({gone})\n\n![A chart]()\n\n![A stored one]({UPLOAD})"
+    url, field, data = text_form(admin_client, where, markdown)
+    [error] = admin_client.post(url, data).context["adminform"].form.errors[field]
+    assert error == (
+        "These images are not on this site (deleted, or the address mistyped), so readers "
+        "would see none: drop the image into the text again, or copy its address from "
+        f"Articles, Images. Not found: {gone}, an image with no address."
+    )
+    data[field] = f"![A stored one]({UPLOAD})"
+    assert admin_client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize("where", ["article", "page", "call to action"])
+def test_links_the_site_would_strip_or_misread_are_refused_naming_them(admin_client, where):
+    """Saved without a word: an empty link crashed the save (a lazy "an empty link" in the
+    message); javascript:, data: and ftp: addresses were taken out, leaving dead words;
+    "sciatica" led to /articles/<slug>/sciatica, a "Page not found"; "mailto:" and "tel:"
+    with nothing after them led nowhere."""
+    markdown = (
+        "[a]() [b](javascript:alert(1)) [c](ftp://example.com/x) [d](data:text/html,hi) "
+        "[e](sciatica) [f](../about/) [g](mailto:) [h](tel:) [i](/about/) [j](#respond) "
+        "[k](?page=2) [l](mailto:editors@example.org)"
+    )
+    url, field, data = text_form(admin_client, where, markdown)
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors[field]
+    assert [error.rpartition(": ")[2] for error in errors] == [
+        "an empty link, mailto:, tel:.",
+        "javascript:alert(1), ftp://example.com/x, data:text/html,hi.",
+        "sciatica, ../about/.",
+    ]
+    assert errors[1].startswith("Links may begin only with https://, http://, mailto: or tel:")
+    assert errors[2].startswith("Begin a link to a page of this site with /")
+    data[field] = "[i](/about/) [j](#respond) [k](?page=2) [l](mailto:editors@example.org)"
+    assert admin_client.post(url, data).status_code == 302
 
 
 def test_every_problem_with_a_bodys_images_and_links_is_said_at_once(admin_client):
