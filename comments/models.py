@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
@@ -60,7 +60,16 @@ class CommentQuerySet(models.QuerySet):
         """What an article's page lays out: ``visible_to(key_hash)``, plus the comments their
         writers deleted. Such a comment keeps its place, as "Deleted by its writer", while a
         reply shown under it stands (``render.visible_rows``): the others' replies stay."""
-        withdrawn = Q(state=Comment.State.REMOVED, reason=Comment.Reason.WITHDRAWN)
+        # Public when its writer deleted it (not one a moderator had held, whose replies the
+        # hold took off the page), and no moderator has decided on it since.
+        deleted_when_public = CommentVersion.objects.filter(
+            comment=OuterRef("pk"),
+            change=CommentVersion.Change.DELETED,
+            state=Comment.State.PUBLISHED,
+        )
+        withdrawn = Q(
+            state=Comment.State.REMOVED, reason=Comment.Reason.WITHDRAWN, moderated_by=None
+        ) & Q(Exists(deleted_when_public))
         if not key_hash:
             return self.filter(Q(state=Comment.State.PUBLISHED) | withdrawn)
         return self.filter(
@@ -253,9 +262,12 @@ class Comment(XtdComment):
         return self.comment_html
 
     def affects_public_pages(self) -> bool:
-        """Readers see this change: the comment is, or was until now, public."""
-        published = self.State.PUBLISHED
-        return self.state == published or getattr(self, "_loaded_state", None) == published
+        """Readers see this change: the comment is, or was until now, public, or it was
+        deleted by its writer (its place may stand over replies: ``in_threads``)."""
+        published, loaded = self.State.PUBLISHED, getattr(self, "_loaded_state", None)
+        if self.state == published or loaded == published:
+            return True
+        return loaded == self.State.REMOVED and self.reason == self.Reason.WITHDRAWN
 
     @property
     def is_reply(self) -> bool:

@@ -31,6 +31,7 @@ FIELDS = [
     "commenter_key_hash",
     "replied_to",
     "followup",  # a writer's own comment may need "Check your email" (comments.templatetags)
+    "reason",  # a writer's own held comment: whether an edit may have sent it back (ditto)
 ]
 _PUBLISHED, _PENDING, _REMOVED = (
     Comment.State.PUBLISHED,
@@ -48,8 +49,8 @@ _ERASED_HTML = render_comment_text(ERASED_TEXT)
 HELD_AGAIN_BECAUSE = {
     Comment.Reason.EDITED: "your edit added a link",
     Comment.Reason.MEDICAL: "your edit added advice about medicines or treatment",
-    Comment.Reason.HOLD_WORD: "your edit added words this site's moderators check",
-    Comment.Reason.CRISIS: "of what your edit added",
+    Comment.Reason.HOLD_WORD: "your edit added words our moderators check",
+    Comment.Reason.CRISIS: "your edit added words our moderators read first",
 }
 
 
@@ -232,7 +233,9 @@ def render_tree(
     parts, names, previous_level = [], {}, -1
     unanswerable = set()  # erased with their text: named in replies, not to be replied to
     shown_to_all = set()  # public comments under public ones: what every reader sees
-    passed = set()  # comments deleted by their writers, in the place of one shown to all
+    deleted = {row[0] for row in rows if row[_STATE_AT] == _REMOVED}  # by their writers
+    places = set()  # ...those shown as their place
+    passed = set()  # ...those in the place of one shown to all
     # This browser's comments it may still change, by the minute each was sent: they are
     # named by it, and two of one minute by the second too.
     own_minutes = Counter(
@@ -252,6 +255,7 @@ def render_tree(
             parts.append("</li>" + "</ol></li>" * (previous_level - level))
         previous_level = level
         if state == _REMOVED:  # deleted by its writer: its place, for the replies under it
+            places.add(pk)
             if parent in (0, pk) or parent in shown_to_all or parent in passed:
                 passed.add(pk)
             parts.append(f'<li id="c{pk}" class="withdrawn"><p>Comment deleted by its writer</p>')
@@ -273,19 +277,33 @@ def render_tree(
             if urgent and crisis_support is not None:
                 support = support or crisis_support()
                 parts.append(crisis_box(support, pk))
-            why = HELD_AGAIN_BECAUSE.get(held_again.get(pk)) if held_again else None
+            again = held_again.get(pk) if held_again else None
+            if again is None:
+                said = "Your comment is awaiting moderation."
+            elif again:
+                said = (
+                    "Your edited comment is awaiting moderation, because "
+                    f"{HELD_AGAIN_BECAUSE[again]}: a moderator reads it before others see it again."
+                )
+            else:  # edited again while held: what held it may be gone
+                said = (
+                    "Your edited comment is awaiting moderation: a moderator reads it before "
+                    "others see it again."
+                )
             parts.append(
-                '<p class="awaiting" role="status">Your edited comment is awaiting moderation, '
-                f"because {why}: a moderator reads it before others see it again. "
-                "Only you can see it, in this browser.</p>"
-                if why
-                else '<p class="awaiting" role="status">Your comment is awaiting moderation. '
+                f'<p class="awaiting" role="status">{said} '
                 "Only you can see it, in this browser.</p>"
             )
         if unconfirmed and pk in unconfirmed:
             parts.append(confirmation_note(pk, *unconfirmed[pk]))
         if to in names:  # placed under the comment above the one it answers (deepest level)
             parts.append(f'<p class="in-reply-to">In reply to <a href="#c{to}">{names[to]}</a></p>')
+        elif to in places:  # ...which its writer deleted since
+            parts.append(
+                f'<p class="in-reply-to">In reply to <a href="#c{to}">a deleted comment</a></p>'
+            )
+        elif to in deleted:  # ...not even its place shown (nothing under it)
+            parts.append('<p class="in-reply-to">In reply to a deleted comment</p>')
         parts.append(f'<div class="comment-text">{text}</div>')
         if note:
             parts.append(f'<p class="site-note">{badge.strip()} {escape(note)}</p>')

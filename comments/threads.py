@@ -26,8 +26,10 @@ def effective_parent(target, reply_to: int) -> Comment | None:
             "Your text is kept below: you can post it as a new comment."
         )
     max_level = max_thread_level_for_content_type(ContentType.objects.get_for_model(target))
+    # The comment above may be the place of one its writer deleted: the reply goes there too.
+    in_threads = Comment.objects.for_object(target).in_threads()
     while parent.level >= max_level:
-        parent = on_target.filter(pk=parent.parent_id).first()
+        parent = in_threads.filter(pk=parent.parent_id).first()
         if parent is None:
             raise ValueError(
                 "The conversation you replied to is no longer available. "

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django import template
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -116,27 +116,38 @@ def _unconfirmed(article, rows, key_hash) -> dict:
 
 def _held_again(rows, key_hash) -> dict:
     """{pk: reason} of this browser's comments that were public until an edit of theirs sent
-    them back to the queue (``controls.edit``): the page says why. One query, asked only when
-    the page shows a held comment of this browser's (a page no cache shares)."""
-    state_at, key_at = FIELDS.index("state"), FIELDS.index("commenter_key_hash")
+    them back to the queue (``controls.edit``): the page says why, or with reason "" that it
+    was edited again since (what held it may be gone). One query, asked only when the page
+    shows a held comment of this browser's held for what an edit can add (a page no cache
+    shares)."""
+    state_at, key_at, reason_at = (
+        FIELDS.index(name) for name in ("state", "commenter_key_hash", "reason")
+    )
     held = [
-        row[0] for row in rows if row[state_at] == Comment.State.PENDING and row[key_at] == key_hash
+        row[0]
+        for row in rows
+        if row[state_at] == Comment.State.PENDING
+        and row[key_at] == key_hash
+        and row[reason_at] in HELD_AGAIN_BECAUSE
     ]
     if not key_hash or not held:
         return {}
-    edited_when_public = CommentVersion.objects.filter(
-        comment=OuterRef("pk"),
-        state=Comment.State.PUBLISHED,
-        change=CommentVersion.Change.EDITED,
-    )
+    edits = CommentVersion.objects.filter(
+        comment=OuterRef("pk"), change=CommentVersion.Change.EDITED
+    ).order_by("-pk")
     again = (
         Comment.objects.select_related(None)
         .order_by()
-        .filter(pk__in=held, moderated_by=None, reason__in=list(HELD_AGAIN_BECAUSE))
-        .filter(Exists(edited_when_public))
-        .values_list("pk", "reason")
+        .filter(pk__in=held, moderated_by=None)
+        .filter(Exists(edits.filter(state=Comment.State.PUBLISHED)))  # public until an edit
+        .annotate(held_by=Subquery(edits.values("state")[:1]))
+        .filter(held_by__in=[Comment.State.PUBLISHED, Comment.State.PENDING])
+        .values_list("pk", "reason", "held_by")
     )
-    return dict(again)
+    # An edit of the held text since: what the first added may be gone ("a link" removed).
+    return {
+        pk: reason if held_by == Comment.State.PUBLISHED else "" for pk, reason, held_by in again
+    }
 
 
 def _moderator_tree(request, article, is_open):

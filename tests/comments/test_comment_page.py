@@ -361,3 +361,20 @@ def test_the_comment_page_leads_to_all_from_its_email_and_its_ip(moderator_clien
     assert link == "/admin/comments/comment/?state=all&ip_address=198.51.100.7"
     listed = soup(moderator_client.get(link))
     assert listed.select_one(f"#qc-{comment.pk}") is not None
+
+
+def test_a_comment_its_writer_deleted_says_so_and_what_approve_would_do(
+    moderator_client, moderator
+):
+    """The Status box said only "This comment is removed." beside Approve: nothing said its
+    writer had withdrawn it, nor that approving publishes the words they deleted."""
+    from comments import controls, decisions
+
+    comment = CommentFactory()
+    controls.delete_own(comment)
+    said = change_page(moderator_client, comment).select_one(".comment-withdrawn").get_text()
+    assert said.startswith("Its writer deleted it on ")
+    assert "Approve would publish the writer's words again" in said
+    decisions.decide([Comment.objects.get(pk=comment.pk)], Comment.State.PENDING, moderator)
+    decisions.decide([Comment.objects.get(pk=comment.pk)], Comment.State.REMOVED, moderator)
+    assert change_page(moderator_client, comment).select_one(".comment-withdrawn") is None

@@ -9,6 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from comments import controls, decisions
 from comments.models import (
     Comment,
     CommentReport,
@@ -127,6 +128,20 @@ def test_an_edit_adding_a_link_or_a_held_phrase_goes_back_to_moderation(
     assert ("URGENT" in mail.outbox[0].subject) is (reason == Comment.Reason.CRISIS)
 
 
+def test_a_held_edit_edited_again_no_longer_names_what_held_it(client, own_published):
+    """It said "because your edit added a link" after a second edit had taken the link out."""
+    url = own_published.content_object.get_absolute_url()
+    edit(client, own_published, "Ice helped. See https://example.org/ice")
+    edit(client, own_published, "Ice helped, really.")
+    own_published.refresh_from_db()
+    assert own_published.state == Comment.State.PENDING
+    awaiting = page(client, url).find(id=f"c{own_published.pk}").select_one(".awaiting")
+    assert awaiting.get_text() == (
+        "Your edited comment is awaiting moderation: a moderator reads it before others see it "
+        "again. Only you can see it, in this browser."
+    )
+
+
 def test_a_comment_held_by_a_moderator_or_on_posting_does_not_blame_an_edit(
     client, own_published, moderator, post, article
 ):
@@ -139,8 +154,12 @@ def test_a_comment_held_by_a_moderator_or_on_posting_does_not_blame_an_edit(
     post(article, comment="A new one, see https://example.org/")
     new = latest()
     assert new.state == Comment.State.PENDING
+    post(article, comment="Take 600 mg of gabapentin daily.")  # held for it on posting
+    medical = latest()
+    assert medical.reason == Comment.Reason.MEDICAL
+    edit(client, medical, "Take 600 mg of gabapentin daily, my doctor said.")  # edited, held
     shown = page(client, article.get_absolute_url())
-    for comment in (own_published, new):
+    for comment in (own_published, new, medical):
         assert shown.find(id=f"c{comment.pk}").select_one(".awaiting").get_text() == (
             "Your comment is awaiting moderation. Only you can see it, in this browser."
         )
@@ -408,9 +427,7 @@ def test_a_deleted_comment_without_replies_leaves_no_place(caches, client, own_p
     article = own_published.content_object
     gone = CommentFactory(article=article, parent=own_published)
     CommentFactory(article=article, parent=gone, state=Comment.State.PENDING)
-    Comment.objects.filter(pk=gone.pk).update(
-        state=Comment.State.REMOVED, reason=Comment.Reason.WITHDRAWN
-    )
+    controls.delete_own(gone)
     client.post(f"/comments/{own_published.pk}/delete/")
     shown = page(client, article.get_absolute_url())
     assert shown.find(id=f"c{own_published.pk}") is None
@@ -423,9 +440,8 @@ def test_places_of_deleted_comments_keep_a_deeper_reply(caches, client, article,
     top = CommentFactory(article=article, comment="Top")
     middle = CommentFactory(article=article, parent=top, comment="Middle")
     deep = CommentFactory(article=article, parent=middle, comment="Deep")
-    Comment.objects.filter(pk__in=[top.pk, middle.pk]).update(
-        state=Comment.State.REMOVED, reason=Comment.Reason.WITHDRAWN
-    )
+    controls.delete_own(middle)
+    controls.delete_own(Comment.objects.get(pk=top.pk))
     url = article.get_absolute_url()
     shown = page(other_reader, url)
     assert [li["id"] for li in shown.select(".comment-list li")] == [
@@ -437,6 +453,74 @@ def test_places_of_deleted_comments_keep_a_deeper_reply(caches, client, article,
     assert heading_count(other_reader, url) == listed_counts(other_reader)[url] == 1
     feed = other_reader.get(f"/comments/feed/{article.pk}/").content.decode()
     assert f"#c{deep.pk}" in feed and f"#c{middle.pk}" not in feed
+
+
+def test_a_deleted_comments_place_goes_once_a_moderator_decides_on_it(
+    caches, article, moderator, other_reader
+):
+    """Approved and then removed by a moderator, a comment its writer had deleted stood as
+    "Comment deleted by its writer" with its replies public (its reason stays "Deleted by
+    its writer"); and once restored to the queue or marked as spam, readers were served the
+    cached page with the place and replies for as long as it was kept."""
+    url = article.get_absolute_url()
+    for decision in ("restore", "spam", "approve then remove"):
+        top = CommentFactory(article=article, comment="Top")
+        reply = CommentFactory(article=article, parent=top, comment="Reply")
+        controls.delete_own(top)
+        assert page(other_reader, url).find(id=f"c{reply.pk}") is not None  # cached now
+        top = Comment.objects.get(pk=top.pk)
+        if decision == "restore":
+            decisions.decide([top], Comment.State.PENDING, moderator)
+        elif decision == "spam":
+            decisions.decide([top], Comment.State.SPAM, moderator)
+        else:
+            decisions.decide([top], Comment.State.PUBLISHED, moderator)
+            decisions.decide([Comment.objects.get(pk=top.pk)], Comment.State.REMOVED, moderator)
+        shown = page(other_reader, url)
+        assert shown.find(id=f"c{top.pk}") is None, decision
+        assert shown.find(id=f"c{reply.pk}") is None, decision
+
+
+def test_deleting_a_comment_a_moderator_held_keeps_its_replies_off_the_page(
+    client, own_published, moderator, other_reader
+):
+    """The writer's delete put back on the page the replies a moderator's hold had taken off
+    (an abusive one, say), with nothing said to the moderator."""
+    article = own_published.content_object
+    reply = CommentFactory(article=article, parent=own_published, comment="Abuse.")
+    decisions.decide([own_published], Comment.State.PENDING, moderator)
+    url = article.get_absolute_url()
+    assert page(other_reader, url).find(id=f"c{reply.pk}") is None
+    assert client.post(f"/comments/{own_published.pk}/delete/").status_code == 303
+    shown = page(other_reader, url)
+    assert shown.find(id=f"c{own_published.pk}") is None
+    assert shown.find(id=f"c{reply.pk}") is None
+
+
+def test_a_reply_at_the_deepest_level_under_a_deleted_comment_is_posted_in_its_place(
+    client, post, article, moderator
+):
+    """Its Reply link led to "The conversation you replied to is no longer available": a
+    reply there goes under the comment above, which its writer had deleted. Once the comment
+    it answers is deleted too, the reply says it answered a deleted comment."""
+    top = CommentFactory(article=article, comment="Top")
+    middle = CommentFactory(article=article, parent=top, comment="Middle")
+    deepest = CommentFactory(article=article, parent=middle, comment="Deepest", user_name="Pat")
+    assert deepest.level == 2
+    controls.delete_own(middle)
+    response = post(article, comment="I agree with Pat.", reply_to=deepest.pk)
+    assert response.status_code in (302, 303), response.content.decode()
+    reply = latest()
+    assert (reply.parent_id, reply.replied_to) == (middle.pk, deepest.pk)
+    reply.moderate(Comment.State.PUBLISHED, moderator)
+    url = article.get_absolute_url()
+    said = page(Client(), url).find(id=f"c{reply.pk}").select_one(".in-reply-to")
+    assert said.get_text() == "In reply to Pat"
+    controls.delete_own(Comment.objects.get(pk=deepest.pk))
+    shown = page(Client(), url)
+    assert shown.find(id=f"c{deepest.pk}") is None  # nothing under it: no place
+    said = shown.find(id=f"c{reply.pk}").select_one(".in-reply-to")
+    assert said.get_text() == "In reply to a deleted comment" and said.a is None
 
 
 def test_a_comment_a_moderator_removed_still_takes_its_replies(caches, article, moderator):
@@ -515,9 +599,7 @@ def test_deleting_a_comment_with_replies_says_they_stay(client, own_published, a
     CommentFactory(article=article, parent=own_published, state=Comment.State.PENDING)
     deleted = CommentFactory(article=article, parent=own_published)
     CommentFactory(article=article, parent=deleted)
-    Comment.objects.filter(pk=deleted.pk).update(
-        state=Comment.State.REMOVED, reason=Comment.Reason.WITHDRAWN
-    )
+    controls.delete_own(deleted)
     said = "The 3 replies under it stay, under the words “Comment deleted by its writer”"
     asking = page(client, f"/comments/{own_published.pk}/delete/")
     assert said in asking.get_text()
