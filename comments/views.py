@@ -439,6 +439,7 @@ def _email_link(request, token, purpose, max_age, template, change, done_before=
         "token": token,
         "article": comment.content_object,
         "comment": comment,  # which comment the link is for, by its date and first words
+        "masked": mask_email(comment.user_email),  # which address, as its owner knows it
     }
     if not comment.user_email:
         # Erased (comments.privacy), at the writer's request or after they deleted it: no
