@@ -1079,6 +1079,16 @@ def publication_outcome(article, was_published: bool = False) -> str:
     return _("Published since %(when)s: readers see it.") % {"when": when}
 
 
+def _self_reviewed(article) -> bool:
+    """Whether the article's medical reviewer is the person its byline names."""
+    writer = article.writer
+    return (
+        article.reviewed_by_id is not None
+        and writer is not None
+        and (writer.pk == article.reviewed_by_id)
+    )
+
+
 def _publication(article) -> tuple[str, object]:
     """("draft" | "scheduled" | "published", its publish date if scheduled)."""
     if article.status == Article.Status.DRAFT:
@@ -1542,6 +1552,8 @@ class ArticleAdmin(
                 next_due = form.cleaned_data.get("next_review_due")
             obj.sign_off_review(reviewer, on=timezone.localdate(), next_due=next_due)
         request.was_published = change and Article.objects.published().filter(pk=obj.pk).exists()
+        before = Article.objects.filter(pk=obj.pk).first() if change else None
+        request.was_self_reviewed = before is not None and _self_reviewed(before)
         super().save_model(request, obj, form, change)
 
     def construct_change_message(self, request, form, formsets, add):
@@ -1622,9 +1634,9 @@ class ArticleAdmin(
         """Reviewed by its own writer: readers read "By Dr Jane Sole … Medically reviewed by
         Dr Jane Sole", a review no one else made. Said after the save, not refused (a small
         site may have one clinician)."""
+        if not _self_reviewed(obj) or getattr(request, "was_self_reviewed", False):
+            return  # said once, at the save that made it so (not at every later save)
         writer = obj.writer
-        if obj.reviewed_by_id is None or writer is None or writer.pk != obj.reviewed_by_id:
-            return
         self.message_user(
             request,
             _(

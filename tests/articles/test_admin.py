@@ -487,7 +487,12 @@ def test_a_review_signed_off_by_the_articles_own_writer_is_pointed_out(admin_cli
     article = ArticleFactory(byline=jane)
     warning = "Dr Jane Sole is both the writer and the medical reviewer"
     assert warning in saved_message(admin_client, article, sign_off_by=str(jane.pk))
+    # Once, at the save that made it so: it came back at every later save (a typo fixed,
+    # a date moved), saying nothing new.
+    assert warning not in saved_message(admin_client, article, body="A typo fixed.")
     assert warning not in saved_message(admin_client, article, sign_off_by=str(ann.pk))
+    message = saved_message(admin_client, article, byline=str(ann.pk))  # Ann reviewed it
+    assert "Dr Ann Lee is both the writer and the medical reviewer" in message
 
 
 def test_the_message_after_editing_a_live_article_says_readers_see_the_edit_now(admin_client):
