@@ -31,7 +31,10 @@ FIELDS = [
     "commenter_key_hash",
     "replied_to",
     "followup",  # a writer's own comment may need "Check your email" (comments.templatetags)
-    "reason",  # a writer's own held comment: whether an edit may have sent it back (ditto)
+    # A writer's own held comment: whether an edit may have sent it back (ditto). One held
+    # when posted has had no decision (moderated_at).
+    "reason",
+    "moderated_at",
 ]
 _PUBLISHED, _PENDING, _REMOVED = (
     Comment.State.PUBLISHED,

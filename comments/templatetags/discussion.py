@@ -118,10 +118,10 @@ def _held_again(rows, key_hash) -> dict:
     """{pk: reason} of this browser's comments that were public until an edit of theirs sent
     them back to the queue (``controls.edit``): the page says why, or with reason "" that it
     was edited again since (what held it may be gone). One query, asked only when the page
-    shows a held comment of this browser's held for what an edit can add (a page no cache
-    shares)."""
-    state_at, key_at, reason_at = (
-        FIELDS.index(name) for name in ("state", "commenter_key_hash", "reason")
+    shows a held comment of this browser's decided on since it was posted, held for what an
+    edit can add (a page no cache shares)."""
+    state_at, key_at, reason_at, decided_at = (
+        FIELDS.index(name) for name in ("state", "commenter_key_hash", "reason", "moderated_at")
     )
     held = [
         row[0]
@@ -129,6 +129,7 @@ def _held_again(rows, key_hash) -> dict:
         if row[state_at] == Comment.State.PENDING
         and row[key_at] == key_hash
         and row[reason_at] in HELD_AGAIN_BECAUSE
+        and row[decided_at] is not None  # not as posted: published, then held
     ]
     if not key_hash or not held:
         return {}
