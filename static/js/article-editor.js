@@ -1373,21 +1373,47 @@
 
   // Enter in a list item starts the next one ("- ", "2. ", indented as it is), as GitHub's and
   // WordPress's editors do: the new line had no marker, and the preview joined it to the item
-  // above. Enter on an empty item ends the list with a blank line. Shift+Enter stays a plain
-  // line break.
+  // above. Enter on an empty item ends the list with a blank line. Shift+Enter is a line break
+  // within the item: two spaces (Markdown's line break) and the next line indented under the
+  // item's words, where Enter goes on numbering. A plain line break there had no indent: the
+  // preview ran it into the item ("2. second cont third") and the next Enter ended the list.
   var LIST_ITEM = /^(\s*)(?:([-*+])|(\d{1,9})([.)]))(\s+)/;
+
+  // The item a line belongs to: its own marker, or that of the item above whose indented
+  // lines (Shift+Enter's) it continues.
+  function listItemOf(lineStart, before) {
+    var item = LIST_ITEM.exec(before);
+    if (item) return item;
+    if (!/^\s+\S/.test(before)) return null;
+    var start = lineStart;
+    while (start > 0) {
+      var above = text.value.lastIndexOf("\n", start - 2) + 1;
+      var line = text.value.slice(above, start - 1);
+      item = LIST_ITEM.exec(line);
+      if (item) return item;
+      if (!/^\s+\S/.test(line)) return null;
+      start = above;
+    }
+    return null;
+  }
+
   text.addEventListener("keydown", function (event) {
-    if (event.key !== "Enter" || event.shiftKey || event.ctrlKey || event.metaKey || event.altKey ||
+    if (event.key !== "Enter" || event.ctrlKey || event.metaKey || event.altKey ||
         event.isComposing || text.selectionStart !== text.selectionEnd) return;
     var caret = text.selectionStart;
     var lineStart = text.value.lastIndexOf("\n", caret - 1) + 1;
     var lineEnd = text.value.indexOf("\n", caret);
     var before = text.value.slice(lineStart, caret);
-    var item = LIST_ITEM.exec(before);
+    var item = listItemOf(lineStart, before);
     if (!item) return;
     event.preventDefault();
+    if (event.shiftKey) {
+      var trailing = /( *)$/.exec(before)[1].length;
+      replaceSelection(" ".repeat(Math.max(0, 2 - trailing)) + "\n" + " ".repeat(item[0].length));
+      return;
+    }
     var rest = text.value.slice(caret, lineEnd < 0 ? text.value.length : lineEnd);
-    if (before.length === item[0].length && !rest.trim()) {
+    if (before.length === item[0].length && !rest.trim() && LIST_ITEM.test(before)) {
       text.setSelectionRange(lineStart, caret);
       replaceSelection("\n");
       return;

@@ -375,10 +375,10 @@ def test_enter_in_a_list_starts_the_next_item(page, live_server, editor, console
     page.keyboard.type("    - if the pain")  # an indented item (a callout's) keeps its indent
     page.keyboard.press("Enter")
     page.keyboard.type("spreads")
-    page.keyboard.press("Shift+Enter")  # a plain line break
+    page.keyboard.press("Shift+Enter")  # a line break within the item, under its words
     assert text.input_value() == (
         "Try:\n\n- Gentle walking\n- A cool footbath\n\nThen:\n\n"
-        "1. See your GP\n2. Ask about medicines\n\n    - if the pain\n    - spreads\n"
+        "1. See your GP\n2. Ask about medicines\n\n    - if the pain\n    - spreads  \n      "
     ), text.input_value()
     frame = preview(page)
     expect(frame.locator(".article-body ul").first.locator(":scope > li")).to_have_text(

@@ -634,3 +634,31 @@ def test_a_moderators_view_of_an_article_has_no_editor_bar_and_no_script_error(
     assert bar.bounding_box()["y"] > 700  # in its place after the form, not over the text
     page.wait_for_load_state("load")
     assert errors == []
+
+
+def test_shift_enter_in_a_list_item_breaks_the_line_and_enter_goes_on_numbering(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """Shift+Enter made a plain line with no indent: the preview ran it into the item
+    ("2. second cont third") and the next Enter ended the list."""
+    from tests.e2e.test_editor import typing_in
+
+    article = ArticleFactory(body="", author=editor, draft=True)
+    text = typing_in(page, live_server, article)
+    page.keyboard.press("Control+Shift+7")
+    page.keyboard.type("first")
+    page.keyboard.press("Enter")
+    page.keyboard.type("second")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("cont")
+    page.keyboard.press("Enter")
+    page.keyboard.type("third")
+    assert text.input_value() == "1. first\n2. second  \n   cont\n3. third"
+    items = preview(page).locator("ol > li")
+    expect(items).to_have_count(3)
+    expect(items.nth(1)).to_have_text("second\ncont", use_inner_text=True)
+    assert items.nth(1).locator("br").count() == 1
+    assert console_errors == []
