@@ -939,7 +939,13 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 "this_page": f"{request.path}?{query.urlencode()}" if query else request.path,
                 # "Reply with the crisis resources" in the Status box of a writer who may be in
                 # crisis: the reply box was 1,500 px below it on a phone.
-                "crisis_reply_url": f"?{crisis.urlencode()}#id_reply" if comment.urgent else "",
+                # Not for one removed or marked as spam, which takes no reply (Save refused the
+                # resources: "Only published or pending comments can be replied to"): write to
+                # its writer, by the email beside it.
+                "crisis_reply_url": f"?{crisis.urlencode()}#id_reply"
+                if comment.urgent
+                and comment.state in (Comment.State.PUBLISHED, Comment.State.PENDING)
+                else "",
                 "row_actions": queue.actions_for(comment),
                 # "Publish with a note from the site", where Approve is offered.
                 "note_decision": PUBLISH_WITH_NOTE

@@ -230,6 +230,10 @@ def test_a_crisis_comment_offers_the_reply_with_the_resources_from_its_status_bo
     assert soup(moderator_client.get(url)).select_one("textarea#id_reply").get_text().strip() == ""
     other = CommentFactory(state="pending", reason="medical")
     assert change_page(moderator_client, other).select(".crisis-reply-link") == []
+    # Nor on one removed (its writer deleted it, say) or spam: Save refused the reply.
+    for state in ("removed", "spam"):
+        Comment.objects.filter(pk=comment.pk).update(state=state)
+        assert change_page(moderator_client, comment).select(".crisis-reply-link") == []
 
 
 def test_the_breadcrumb_returns_to_the_queue_as_the_moderator_left_it(moderator_client):
