@@ -236,6 +236,14 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         """An IP address searched finds the comments sent from it, as WordPress's search does
         (it found none: the address is on each card, not in the fields searched)."""
         term = search_term.strip()
+        if term and not term.strip("'\""):
+            # Quotes alone: Django reads them as an empty quoted phrase, which matched every
+            # comment ("82 results" for ').
+            return queryset.filter(
+                Q(user_name__contains=term)
+                | Q(user_email__contains=term)
+                | Q(comment__contains=term)
+            ), False
         try:
             ipaddress.ip_address(term)
         except ValueError:

@@ -77,6 +77,14 @@ def test_searching_an_ip_address_finds_the_comments_sent_from_it(moderator_clien
     assert len(rows(moderator_client.get(CHANGELIST, {"q": "203.0.113"}))) == 1  # the text
 
 
+def test_searching_a_quote_alone_finds_the_comments_with_it(moderator_client):
+    """Django read ' as an empty quoted phrase: every comment matched ("82 results")."""
+    quoted = CommentFactory(state="pending", comment="I can't sleep.")
+    CommentFactory(state="pending", comment="No quote here.")
+    assert rows(moderator_client.get(CHANGELIST, {"q": "'"})) == [quoted]
+    assert rows(moderator_client.get(CHANGELIST, {"q": '"'})) == []
+
+
 @pytest.mark.parametrize(
     "action, state", [("approve", "published"), ("mark_spam", "spam"), ("remove", "removed")]
 )
