@@ -702,15 +702,21 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             self.message_user(request, error, messages.ERROR)
             return self._back(request, parent)
         try:
-            reply, _changed = decisions.reply_as_site(parent, text, request.user)
+            reply, changed = decisions.reply_as_site(parent, text, request.user)
         except ValueError as error:
             if _is_fragment(request):
                 return HttpResponseBadRequest(str(error))
             self.message_user(request, str(error), messages.ERROR)
             return self._back(request, parent)
+        # A held comment the reply approved says so, with Undo, as Save with a reply on its
+        # page does: the card said only "Reply published." (the reply itself has no Undo).
+        published = Comment.State.PUBLISHED
         if _is_fragment(request):
-            return queue.card_response(request, parent, replied=reply)
+            undo = decisions.undo_token(changed, published) if changed else ""
+            return queue.card_response(request, parent, replied=reply, undo=undo)
         self._reply_published(request, reply)
+        if changed:
+            self._undo_message(request, self._done(len(changed), published), changed, published)
         return self._back_to_next_card(request, parent)
 
     def _reply_published(self, request, reply):

@@ -483,6 +483,8 @@ def card_response(request, comment, *, done=None, undo="", replied=None, undone=
     notice = ""
     if done is not None:
         notice = DONE_NOTICE[done]
+    elif replied is not None and undo:  # the comment approved with it
+        notice = _("Approved. Reply published.")
     elif replied is not None:
         notice = _("Reply published.")
     elif undone:

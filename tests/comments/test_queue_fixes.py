@@ -2,12 +2,12 @@
 offers it; the card's state never styled as a button; moderating on the article page says what
 happened, with Undo, and lands where the comment (or the discussion) is."""
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
-from comments import queue
+from comments import decisions, queue
 from comments.models import Comment
 from tests.factories import CommentFactory, UserFactory
 
@@ -331,7 +331,7 @@ def test_readers_never_get_the_message_area(client, moderator_client):
     assert soup(client.get(url)).find(id="moderated") is None
 
 
-def test_a_published_reply_links_to_its_page_where_it_can_be_corrected(moderator_client):
+def test_a_published_reply_links_to_its_page_where_it_can_be_corrected(moderator_client, moderator):
     """A reply has no Undo: "Reply published." left a moderator who saw a typo searching the
     list for it. The card (with script) and the message (without) open the reply's page."""
     parent = CommentFactory(state="pending")
@@ -343,8 +343,24 @@ def test_a_published_reply_links_to_its_page_where_it_can_be_corrected(moderator
     [reply] = site_replies(parent)
     url = f"{CHANGELIST}{reply.pk}/change/"
     notice = BeautifulSoup(card.content, "html.parser").select_one(".qc-notice")
-    assert notice.get_text(" ", strip=True) == "Reply published. Open your reply"
+    # The held comment approved with it is said, with Undo (it said only "Reply published.").
+    assert notice.get_text(" ", strip=True) == "Approved. Reply published. Undo Open your reply"
     assert notice.find("a", string="Open your reply")["href"] == url
+    assert notice.select_one("a.undo-link")["href"].startswith(f"{CHANGELIST}undo/?token=")
+
+    undo = notice.select_one("a.undo-link")["href"]
+    moderator_client.post(f"{CHANGELIST}undo/", {"token": parse_qs(urlsplit(undo).query)["token"]})
+    parent.refresh_from_db()
+    assert parent.state == "pending"
+    decisions.decide([parent], Comment.State.PUBLISHED, moderator)
+    # A reply to a published comment approves nothing: no Undo.
+    card = moderator_client.post(
+        f"{CHANGELIST}{parent.pk}/reply/",
+        {f"reply-{parent.pk}": "And this.", "next": CHANGELIST},
+        HTTP_X_FRAGMENT="row",
+    )
+    notice = BeautifulSoup(card.content, "html.parser").select_one(".qc-notice")
+    assert notice.get_text(" ", strip=True) == "Reply published. Open your reply"
     # Without script: a reply alone, and Approve with a typed reply.
     other = CommentFactory(state="pending")
     for path in (f"{other.pk}/reply/", f"{other.pk}/moderate/approve/"):
@@ -356,3 +372,6 @@ def test_a_published_reply_links_to_its_page_where_it_can_be_corrected(moderator
             f'<a class="message-action" href="{CHANGELIST}{newest.pk}/change/">Open your reply</a>'
         )
         assert f"Your reply is published. {link}" in messages_of(response)
+        if path.endswith("/reply/"):  # it approved the held comment: said, with Undo
+            approved = [m for m in messages_of(response) if m.startswith("1 comment approved.")]
+            assert len(approved) == 1 and 'class="undo-link"' in approved[0]
