@@ -1183,6 +1183,14 @@ class ArticleAdminForm(forms.ModelForm):
             widget.widgets[0].attrs["data-no-date"] = _(
                 "Give a date too, or leave both boxes empty to publish on saving."
             )
+        # A title of emoji or other signs alone gives no address: "This field is required."
+        # under Slug did not say why it was empty, nor what to type.
+        slug = self.fields.get("slug")
+        if slug is not None:
+            slug.error_messages["required"] = _(
+                "Type the article's address, in letters, numbers and hyphens (as "
+                "nerve-pain-after-physio): its title gives none."
+            )
         # The summary's count (static/js/article-editor.js) says how many characters are left or
         # too many; a maxlength cut a pasted summary short without a word. The server refuses a
         # longer one, with the text kept.

@@ -562,6 +562,18 @@ def test_a_slug_another_article_has_is_refused_naming_it_and_offering_a_free_one
     assert response.status_code == 302
 
 
+def test_an_empty_address_says_what_to_type(admin_client):
+    """A title of emoji alone leaves the address empty: "This field is required." under Slug
+    said neither why nor what to type."""
+    article = ArticleFactory(slug="mine")
+    data = change_form(admin_client, article) | {"title": "🙂🙂🙂", "slug": ""}
+    response = admin_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.context["adminform"].form.errors["slug"] == [
+        "Type the article's address, in letters, numbers and hyphens (as "
+        "nerve-pain-after-physio): its title gives none."
+    ]
+
+
 def test_the_summary_box_is_counted_not_cut_and_the_server_refuses_a_longer_one(admin_client):
     """The summary box has no maxlength, which cut a pasted summary short without a word: the
     editor's script counts it (``data-maxlength``), and the server still refuses more than 160
