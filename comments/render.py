@@ -261,7 +261,15 @@ def render_tree(
             places.add(pk)
             if parent in (0, pk) or parent in shown_to_all or parent in passed:
                 passed.add(pk)
-            parts.append(f'<li id="c{pk}" class="withdrawn"><p>Comment deleted by its writer</p>')
+            moderate = (  # a moderator's page: its page in the admin, as other comments have
+                f' <a class="moderate-link" href="{admin_url}{pk}/change/">Moderate'
+                f"{hidden_words('comment deleted by its writer')}</a>"
+                if admin_url
+                else ""
+            )
+            parts.append(
+                f'<li id="c{pk}" class="withdrawn"><p>Comment deleted by its writer{moderate}</p>'
+            )
             continue
         name = escape(name)
         url = escape(url) if url and url.lower().startswith(("http://", "https://")) else ""

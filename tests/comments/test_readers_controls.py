@@ -421,6 +421,22 @@ def test_delete_hides_the_comment_at_once_and_keeps_the_replies_to_it(
         assert listed_counts(reader)[url] == 2
 
 
+def test_a_moderators_page_links_a_deleted_comments_place_to_its_page(
+    client, own_published, moderator
+):
+    """The Removed tab was the only way from the article to such a comment."""
+    CommentFactory(article=own_published.content_object, parent=own_published)
+    client.post(f"/comments/{own_published.pk}/delete/")
+    moderating = Client()
+    moderating.force_login(moderator)
+    place = page(moderating, own_published.content_object.get_absolute_url()).find(
+        id=f"c{own_published.pk}"
+    )
+    link = place.find("p", recursive=False).select_one("a.moderate-link")
+    assert link["href"] == f"/admin/comments/comment/{own_published.pk}/change/"
+    assert link.get_text() == "Moderate comment deleted by its writer"
+
+
 def test_a_deleted_comment_without_replies_leaves_no_place(caches, client, own_published):
     """Nothing stands in for a deleted comment no one answered, nor for one answered only by
     comments deleted too, or held."""
