@@ -26,12 +26,20 @@ OUTCOMES = [
     ("pending", "Still waiting"),
     ("spam", "Spam"),
     ("removed", "Removed"),
+    ("withdrawn", "Deleted by its writer"),
 ]
 # Reasons that mean a rule held or refused the comment (not "trusted", "staff", "imported").
 HELD_REASONS = [
     reason
     for reason in Comment.Reason.values
-    if reason not in {Comment.Reason.TRUSTED, Comment.Reason.STAFF, Comment.Reason.IMPORTED}
+    # Not a rule either: its writer deleted it (the outcome "Deleted by its writer").
+    if reason
+    not in {
+        Comment.Reason.TRUSTED,
+        Comment.Reason.STAFF,
+        Comment.Reason.IMPORTED,
+        Comment.Reason.WITHDRAWN,
+    }
 ]
 
 CHART_WIDTH, CHART_HEIGHT, BAR_GAP = 600, 160, 4
@@ -53,6 +61,8 @@ def _outcome():
         When(state=Comment.State.PUBLISHED, then=Value("approved")),
         When(state=Comment.State.PENDING, then=Value("pending")),
         When(state=Comment.State.SPAM, then=Value("spam")),
+        # Not a moderator's Remove: its writer's delete (``controls.delete_own``).
+        When(reason=Comment.Reason.WITHDRAWN, moderated_by__isnull=True, then=Value("withdrawn")),
         default=Value("removed"),
         output_field=CharField(),
     )

@@ -178,6 +178,7 @@ def test_comments_per_day_are_stacked_by_outcome(moderator_client, history):
         "Still waiting: 2",
         "Spam: 1",
         "Removed: 1",
+        "Deleted by its writer: 0",
     ]
     assert len(page.select(".overview-table tbody tr")) == 30
 
@@ -244,3 +245,16 @@ def test_the_admin_index_links_to_it(moderator_client):
 )
 def test_durations_read_plainly(minutes, text):
     assert duration(datetime.timedelta(minutes=minutes)) == text
+
+
+def test_a_writers_delete_is_its_own_outcome_and_no_rule(moderator_client, history):
+    """Counted under "Removed", as if a moderator had removed it, and as a rule that "held"
+    it ("Deleted by its writer: 2"), while the rule that held it lost its count."""
+    from comments import controls
+
+    controls.delete_own(CommentFactory(reason=Comment.Reason.MEDICAL))
+    page = soup(moderator_client.get(URL))
+    legend = [li.get_text(" ", strip=True) for li in page.select(".legend li")]
+    assert legend[-2:] == ["Removed: 1", "Deleted by its writer: 1"]
+    labels = [label.get_text() for label in page.select(".rule-bars .rule-label")]
+    assert "Deleted by its writer" not in labels
