@@ -1567,26 +1567,34 @@ class ArticleAdmin(
     def construct_change_message(self, request, form, formsets, add):
         """History's line names what a save did to the publication ("Published now (it was
         scheduled for 10 Dec 2026, 09:30).") where Django's said "Changed Status and Publish
-        date.", or only "Changed Publish date." for a scheduled article published now."""
+        date.", or only "Changed Publish date." for a scheduled article published now; and a
+        sign-off by its reviewer ("Medical review signed off by Dr Ann Lee.") where it said
+        "Changed Record a review sign-off by."."""
         message = super().construct_change_message(request, form, formsets, add)
-        if add or not {"status", "published_at"} & set(form.changed_data):
+        if add:
             return message
-        # As the form was opened (the row is saved already).
-        before = Article(status=form.initial["status"], published_at=form.initial["published_at"])
-        said = publication_change(before, form.instance)
+        said, replaced = [], []
+        if {"status", "published_at"} & set(form.changed_data):
+            # As the form was opened (the row is saved already).
+            before = Article(
+                status=form.initial["status"], published_at=form.initial["published_at"]
+            )
+            if publication := publication_change(before, form.instance):
+                said.append(publication)
+                replaced += [form.fields["status"].label, form.fields["published_at"].label]
+        reviewer = form.cleaned_data.get("sign_off_by")
+        if reviewer is not None:
+            said.append(_("Medical review signed off by %(name)s.") % {"name": reviewer.name})
+            replaced += [form.fields["sign_off_by"].label]
         if not said:
             return message
         for entry in message:  # the rest of the save, as Django says it
             changed = entry.get("changed")
             if changed and "object" not in changed:  # the article's own fields
-                changed["fields"] = [
-                    name
-                    for name in changed["fields"]
-                    if name not in (form.fields["status"].label, form.fields["published_at"].label)
-                ]
+                changed["fields"] = [name for name in changed["fields"] if name not in replaced]
         message = [entry for entry in message if entry.get("changed", {"fields": 1})["fields"]]
         rest = LogEntry(change_message=json.dumps(message)).get_change_message() if message else ""
-        return f"{said} {rest}".strip()
+        return " ".join([*map(str, said), rest]).strip()
 
     # The message after a save says what it did for readers, not only "changed successfully":
     # a publish date to come schedules the article, which the message did not tell.
@@ -1741,12 +1749,15 @@ class ArticleAdmin(
     def _unpublish(self, request, article) -> bool:
         if article.status != Article.Status.PUBLISHED:
             return False
+        before = Article(status=article.status, published_at=article.published_at)
         with reversion.create_revision():
             article.status = Article.Status.DRAFT
             article.save()
             reversion.set_user(request.user)
             reversion.set_comment(_("Unpublished."))
-        self.log_change(request, article, [{"changed": {"fields": ["Status"]}}])
+        # As a save's line says it ("Changed Status." said neither what nor whether it was
+        # live or scheduled).
+        self.log_change(request, article, str(publication_change(before, article)))
         return True
 
     @admin.action(description=_("Unpublish selected articles"), permissions=["change"])

@@ -105,7 +105,7 @@ def test_the_review_sign_off_is_part_of_the_version(edited):
     assert first.field_dict["last_reviewed"] is None
     assert signed.field_dict["last_reviewed"] == edited.last_reviewed
     assert signed.field_dict["reviewed_by_id"] == edited.reviewed_by_id
-    assert "sign-off" in signed.revision.get_comment()
+    assert signed.revision.get_comment() == "Medical review signed off by Dr Ada Nerve."
 
 
 def test_history_page_lists_versions_to_compare_and_restore(moderator_client, edited):
@@ -534,3 +534,11 @@ def test_history_says_what_each_save_did_to_the_publication(admin_client):
     assert said() == f"Its schedule ({when}) cancelled: a draft."
     change(admin_client, article, body="Third text.")
     assert said() == "Changed Body."
+    change(
+        admin_client, article, status=Article.Status.PUBLISHED, published_at_0="", published_at_1=""
+    )
+    admin_client.post(
+        "/admin/articles/article/",
+        {"action": "unpublish_selected", "_selected_action": [article.pk]},
+    )
+    assert said() == "Unpublished: a draft, readers no longer see it."  # not "Changed Status."
