@@ -158,11 +158,19 @@ class Erasure:
     text_kept: bool
 
 
+def forget_versions(versions) -> None:
+    """Delete these earlier texts of comments; of a writer's delete, keep the record without
+    its text: it says the comment was public when deleted, so its place stays over the
+    others' replies (``CommentQuerySet.in_threads``). Deleted, the replies went with it."""
+    versions.exclude(change=CommentVersion.Change.DELETED).delete()
+    versions.filter(change=CommentVersion.Change.DELETED).update(text="")
+
+
 def _erase_health_records(email, comments, key_hashes) -> None:
     """The commenter's earlier texts (edits, deletions), the spam list entries holding their
     email or IP, and the reports their browser sent: all go with an erasure."""
     pks = [comment.pk for comment in comments]
-    CommentVersion.objects.filter(comment_id__in=pks).delete()
+    forget_versions(CommentVersion.objects.filter(comment_id__in=pks))
     SpamSignature.objects.filter(
         Q(comment_id__in=pks) | Q(kind=SpamSignature.Kind.EMAIL, value=email.lower())
     ).delete()
@@ -261,7 +269,7 @@ def empty_old_removed(days: int, *, dry_run: bool = False) -> int:
             comment.followup, comment.reason_detail = False, ""
             comment.comment = REMOVED_TEXT
             comment.save()  # renders comment_html again
-            CommentVersion.objects.filter(comment=comment).delete()
+            forget_versions(CommentVersion.objects.filter(comment=comment))
             emptied += 1
     logger.info("emptied removed comments=%d older_than_days=%d", emptied, days)
     return emptied

@@ -437,6 +437,29 @@ def test_a_moderators_page_links_a_deleted_comments_place_to_its_page(
     assert link.get_text() == "Moderate comment deleted by its writer"
 
 
+@pytest.mark.parametrize("how", ["emptied after the retention period", "erased"])
+def test_a_deleted_comments_place_outlives_the_purge_of_its_writers_data(
+    client, own_published, other_reader, settings, how
+):
+    """Emptied of its writer's data after the retention period (or erased at their request),
+    its record of the delete went with its earlier texts: the place and the others' replies
+    under it left the page."""
+    from comments.privacy import empty_old_removed, erase_commenter
+
+    reply = CommentFactory(article=own_published.content_object, parent=own_published)
+    client.post(f"/comments/{own_published.pk}/delete/")
+    if how == "erased":
+        erase_commenter(own_published.user_email, keep_text=False, by="test")
+    else:
+        old = timezone.now() - datetime.timedelta(days=31)
+        Comment.objects.filter(pk=own_published.pk).update(moderated_at=old)
+        assert empty_old_removed(30) == 1
+    shown = page(other_reader, own_published.content_object.get_absolute_url())
+    assert shown.find(id=f"c{own_published.pk}")["class"] == ["withdrawn"]
+    assert shown.find(id=f"c{reply.pk}") is not None
+    assert not CommentVersion.objects.filter(comment=own_published).exclude(text="").exists()
+
+
 def test_a_deleted_comment_without_replies_leaves_no_place(caches, client, own_published):
     """Nothing stands in for a deleted comment no one answered, nor for one answered only by
     comments deleted too, or held."""
