@@ -135,7 +135,10 @@ def delete_comment(request, pk):
     context = {
         "comment": comment,
         "article": comment.content_object,
-        "replies": controls.public_replies(comment),
+        # A held comment's replies are not shown, and stay so: none to say stay.
+        "replies": controls.public_replies(comment)
+        if comment.state == Comment.State.PUBLISHED
+        else 0,
         "kept_days": settings.COMMENTS_SPAM_RETENTION_DAYS,  # then emptied (make clear-spam)
     }
     return render(request, "comments/delete.html", context)
@@ -168,9 +171,10 @@ def comment_deleted(request, pk):
         or comment.commenter_key_hash != key_hash
     ):
         raise Http404("No comment of this browser's was deleted here.")
+    in_place = Comment.objects.in_threads().filter(pk=comment.pk).exists()  # public when deleted
     context = {
         "article": comment.content_object,
-        "replies": controls.public_replies(comment),
+        "replies": controls.public_replies(comment) if in_place else 0,
         "kept_days": settings.COMMENTS_SPAM_RETENTION_DAYS,  # then emptied (make clear-spam)
     }
     response = render(request, "comments/deleted.html", context)
