@@ -17,7 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.flatpages.admin import FlatPageAdmin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
@@ -102,7 +102,10 @@ def _stored_media(src: str) -> bool:
     path = urlsplit(src).path
     if not path.startswith(settings.MEDIA_URL):
         return True
-    return default_storage.exists(url_unquote(path.removeprefix(settings.MEDIA_URL)))
+    try:
+        return default_storage.exists(url_unquote(path.removeprefix(settings.MEDIA_URL)))
+    except SuspiciousFileOperation:  # "/media/../manage.py": no upload, and a 400 lost the text
+        return False
 
 
 def check_images_and_links(text: str) -> str:

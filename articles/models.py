@@ -18,6 +18,7 @@ from markdownx.models import MarkdownxField
 
 from articles.markdown import (
     analyse,
+    broken_link,
     missing_scheme,
     narrower_copies,
     plain_text,
@@ -40,7 +41,13 @@ def validate_link(value: str) -> None:
     """Accept a relative link, an in-page anchor, or an http(s)/mailto URL; nothing else."""
     parts = urlsplit(value.strip())
     if parts.scheme and parts.scheme.lower() not in {"http", "https", "mailto", "tel"}:
-        raise ValidationError(_("Use a link to a page (https://…, /path or #anchor)."))
+        raise ValidationError(
+            _("Use a link to a page (https://…, /path or #anchor), mailto: or tel:.")
+        )
+    if broken_link(value):  # "mailto:" or "tel:" with nothing after it
+        raise ValidationError(
+            _("Finish the link's address: %(link)s leads nowhere."), params={"link": value.strip()}
+        )
     if parts.scheme.lower() in {"http", "https"} and not parts.netloc:
         raise ValidationError(_("A web address needs a host name."))
     if missing_scheme(value):  # "example.org/join" led to this site's "Page not found"

@@ -960,6 +960,10 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
                 if comment.urgent
                 and comment.state in (Comment.State.PUBLISHED, Comment.State.PENDING)
                 else "",
+                # Its writer deleted it while it was public: its place stands over the replies.
+                "deleted_in_place": comment.state == Comment.State.REMOVED
+                and comment.reason == Comment.Reason.WITHDRAWN
+                and Comment.objects.in_threads().filter(pk=comment.pk).exists(),
                 "row_actions": queue.actions_for(comment),
                 # "Publish with a note from the site", where Approve is offered.
                 "note_decision": PUBLISH_WITH_NOTE

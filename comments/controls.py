@@ -121,8 +121,11 @@ def edit(comment: Comment, text: str) -> bool:
         if hold is None:
             comment.save()
             return comment.state == Comment.State.PENDING
-        comment.reason, detail, urgent = hold
-        comment.reason_detail = detail[:200]
+        reason, detail, urgent = hold
+        # A link added to a comment still held keeps why it was held: "Edited after
+        # publication" named one never published (the queue shows the link in the text).
+        if not (reason == Comment.Reason.EDITED and comment.state == Comment.State.PENDING):
+            comment.reason, comment.reason_detail = reason, detail[:200]
         comment.urgent = comment.urgent or urgent
         if not comment.moderate(Comment.State.PENDING, None):
             comment.save()

@@ -40,11 +40,22 @@ def can_moderate(user) -> bool:
 
 class Changed(dict):
     """{pk: previous state} of the comments a decision changed, and in ``notes`` {pk: previous
-    note from the site} of those whose note it changed: what Undo puts back."""
+    note from the site} of those whose note it changed: what Undo puts back. ``by_writer``:
+    those removed by their writer's delete (no moderator's), which Undo gives back to them, so
+    a place kept over others' replies comes back (``CommentQuerySet.in_threads``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.notes = {}
+        self.by_writer = set()
+
+
+def _deleted_by_writer(comment) -> bool:
+    return (
+        comment.state == Comment.State.REMOVED
+        and comment.reason == Comment.Reason.WITHDRAWN
+        and comment.moderated_by_id is None
+    )
 
 
 @transaction.atomic
@@ -54,8 +65,11 @@ def decide(comments, state: str, user, note: str | None = None) -> Changed:
     changed = Changed()
     for comment in comments:
         previous, previous_note = comment.state, comment.site_note
+        by_writer = _deleted_by_writer(comment)
         if comment.moderate(state, user, note=note):
             changed[comment.pk] = previous
+            if by_writer:
+                changed.by_writer.add(comment.pk)
             if comment.site_note != previous_note:
                 changed.notes[comment.pk] = previous_note
             if state == Comment.State.PUBLISHED and previous != state:
@@ -104,6 +118,8 @@ def undo_token(changed: dict[int, str], state: str) -> str:
     for pk, previous in sorted(getattr(changed, "notes", {}).items()):
         notes.setdefault(previous, []).append(pk)
     record = {"to": state, "from": grouped, **({"notes": notes} if notes else {})}
+    if by_writer := sorted(getattr(changed, "by_writer", ())):
+        record["by_writer"] = by_writer
     return signing.dumps(record, salt=UNDO_SALT, compress=True)
 
 
@@ -123,6 +139,7 @@ def undo(record: dict, user) -> list[Comment]:
     """
     previous = {int(pk): state for state, pks in record["from"].items() for pk in pks}
     notes = {int(pk): note for note, pks in record.get("notes", {}).items() for pk in pks}
+    by_writer = {int(pk) for pk in record.get("by_writer", ())}
     comments = list(
         Comment.objects.select_related(None)
         .select_for_update()
@@ -137,7 +154,9 @@ def undo(record: dict, user) -> list[Comment]:
         decided_at, was = comment.moderated_at, comment.state
         # The note the decision replaced comes back too: a note undone stayed on the comment,
         # and its next plain Approve published it.
-        if comment.moderate(state, user, note=notes.get(comment.pk)):
+        # Removed by its writer's delete again, not by this moderator's Undo.
+        by = None if comment.pk in by_writer and state == Comment.State.REMOVED else user
+        if comment.moderate(state, by, note=notes.get(comment.pk)):
             restored.append(comment)
             if state == Comment.State.PUBLISHED and was != state:
                 notifications.comment_became_public(comment)

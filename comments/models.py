@@ -267,7 +267,8 @@ class Comment(XtdComment):
         published, loaded = self.State.PUBLISHED, getattr(self, "_loaded_state", None)
         if self.state == published or loaded == published:
             return True
-        return loaded == self.State.REMOVED and self.reason == self.Reason.WITHDRAWN
+        removed = self.State.REMOVED
+        return removed in (loaded, self.state) and self.reason == self.Reason.WITHDRAWN
 
     @property
     def is_reply(self) -> bool:

@@ -463,6 +463,34 @@ def test_a_call_to_action_button_to_another_site_without_https_is_refused(admin_
         assert admin_client.post(f"{CTAS}add/", data).status_code == 302, good
 
 
+@pytest.mark.parametrize("link", ["mailto:", "tel:", "mailto: "])
+def test_a_call_to_action_button_to_a_bare_mailto_or_tel_is_refused(admin_client, link):
+    """The text refused them as leading nowhere; the button link saved them."""
+    data = {"name": "Offer", "heading": "Physio", "text": "Book one.", "button_label": "Go",
+            "button_url": link}  # fmt: skip
+    response = admin_client.post(f"{CTAS}add/", data)
+    assert response.context["adminform"].form.errors["button_url"] == [
+        f"Finish the link's address: {link.strip()} leads nowhere."
+    ]
+
+
+def test_an_image_address_climbing_out_of_the_uploads_is_refused_with_the_text_kept(
+    admin_client,
+):
+    """ "/media/../manage.py" made storage raise: "Bad Request (400)", the text lost."""
+    from tests.articles.test_admin import change_form
+
+    article = ArticleFactory()
+    url = f"/admin/articles/article/{article.pk}/change/"
+    for src in ["/media/../manage.py", "/media/uploads/%2e%2e/%2e%2e/manage.py"]:
+        body = f"Exercises.\n\n![x]({src})"
+        response = admin_client.post(url, change_form(admin_client, article) | {"body": body})
+        assert response.status_code == 200
+        [error] = response.context["adminform"].form.errors["body"]
+        assert error.startswith("These images are not on this site") and src in error
+        assert soup(response).select_one("#id_body").get_text().strip() == body
+
+
 def test_a_call_to_action_button_to_a_word_without_its_slash_or_hash_is_refused(admin_client):
     """ "respond" was saved, and led to /articles/<slug>/respond: "Page not found"."""
     data = {"name": "Offer", "heading": "Physio", "text": "Book one.", "button_label": "Go",

@@ -379,6 +379,12 @@ def test_a_comment_its_writer_deleted_says_so_and_what_approve_would_do(
     said = change_page(moderator_client, comment).select_one(".comment-withdrawn").get_text()
     assert said.startswith("Its writer deleted it on ")
     assert "Approve would publish the writer's words again" in said
+    assert "in its place, over their replies" in said
+    held = CommentFactory(state="pending")  # deleted while held: its replies stay hidden
+    controls.delete_own(held)
+    said = change_page(moderator_client, held).select_one(".comment-withdrawn").get_text()
+    assert ", while it was held: its replies stay off the page." in said
+    assert "in its place" not in said
     decisions.decide([Comment.objects.get(pk=comment.pk)], Comment.State.PENDING, moderator)
     decisions.decide([Comment.objects.get(pk=comment.pk)], Comment.State.REMOVED, moderator)
     assert change_page(moderator_client, comment).select_one(".comment-withdrawn") is None

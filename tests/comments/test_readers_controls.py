@@ -142,6 +142,17 @@ def test_a_held_edit_edited_again_no_longer_names_what_held_it(client, own_publi
     )
 
 
+def test_a_link_added_to_a_held_comment_keeps_why_it_was_held(client, post, article):
+    """The queue read "Edited after publication (added a link)" for a comment never
+    published, and why it had been held was gone."""
+    post(article, comment="Take 600 mg of gabapentin daily.")
+    held = latest()
+    assert (held.state, held.reason) == (Comment.State.PENDING, Comment.Reason.MEDICAL)
+    edit(client, held, "Take 600 mg of gabapentin daily. https://example.org/gaba")
+    held.refresh_from_db()
+    assert (held.state, held.reason) == (Comment.State.PENDING, Comment.Reason.MEDICAL)
+
+
 def test_a_comment_held_by_a_moderator_or_on_posting_does_not_blame_an_edit(
     client, own_published, moderator, post, article
 ):
@@ -518,6 +529,26 @@ def test_a_deleted_comments_place_goes_once_a_moderator_decides_on_it(
         shown = page(other_reader, url)
         assert shown.find(id=f"c{top.pk}") is None, decision
         assert shown.find(id=f"c{reply.pk}") is None, decision
+
+
+@pytest.mark.parametrize("state", ["pending", "spam", "published"])
+def test_undoing_a_decision_on_a_deleted_comment_brings_its_place_back(
+    caches, article, moderator, other_reader, state
+):
+    """Undo recorded the moderator as having removed it: the place, and the replies under it,
+    stayed off the page for good."""
+    top = CommentFactory(article=article, comment="Top")
+    reply = CommentFactory(article=article, parent=top, comment="Reply")
+    controls.delete_own(top)
+    changed = decisions.decide([Comment.objects.get(pk=top.pk)], state, moderator)
+    url = article.get_absolute_url()
+    if state != "published":
+        assert page(other_reader, url).find(id=f"c{reply.pk}") is None
+    token = decisions.undo_token(changed, state)
+    assert decisions.undo(decisions.read_undo_token(token), moderator)
+    shown = page(other_reader, url)
+    assert shown.find(id=f"c{top.pk}")["class"] == ["withdrawn"]
+    assert shown.find(id=f"c{reply.pk}") is not None
 
 
 def test_deleting_a_comment_a_moderator_held_keeps_its_replies_off_the_page(
