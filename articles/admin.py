@@ -1574,8 +1574,10 @@ class ArticleAdmin(
         sign-off by its reviewer ("Medical review signed off by Dr Ann Lee.") where it said
         "Changed Record a review sign-off by."."""
         message = super().construct_change_message(request, form, formsets, add)
-        if add:
-            return message
+        if add:  # "Added.", and what readers see of it: published, scheduled, or nothing
+            published = publication_change(Article(status=Article.Status.DRAFT), form.instance)
+            added = LogEntry(change_message=json.dumps(message)).get_change_message()
+            return f"{added} {published}".strip() if published else message
         said, replaced = [], []
         if {"status", "published_at"} & set(form.changed_data):
             # As the form was opened (the row is saved already).

@@ -498,6 +498,22 @@ def test_compare_leaves_out_the_featured_images_size_and_the_search_names():
     assert [change.label for change in compare_versions(old, new)] == ["title"]
 
 
+def test_history_says_whether_a_new_article_was_published(admin_client):
+    """A new article's line was "Added." whether readers could read it or not."""
+    from django.contrib.admin.models import LogEntry
+
+    for status, said in [("draft", "Added."), ("published", "Added. Published.")]:
+        response = admin_client.post(
+            "/admin/articles/article/add/",
+            admin_form_data(ArticleFactory.build(slug=f"new-{status}"), status=status)
+            | {"published_at_0": "", "published_at_1": ""},
+        )
+        assert response.status_code == 302, response.context["adminform"].form.errors
+        article = Article.objects.get(slug=f"new-{status}")
+        entry = LogEntry.objects.filter(object_id=str(article.pk)).get()
+        assert entry.get_change_message() == said
+
+
 def test_history_says_what_each_save_did_to_the_publication(admin_client):
     """ "Changed Status and Publish date.", or only "Changed Publish date." for a scheduled
     article published now: the line did not say whether it went live, was scheduled or taken
