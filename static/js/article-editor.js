@@ -1404,6 +1404,22 @@
     var lineStart = text.value.lastIndexOf("\n", caret - 1) + 1;
     var lineEnd = text.value.indexOf("\n", caret);
     var before = text.value.slice(lineStart, caret);
+    var rest = text.value.slice(caret, lineEnd < 0 ? text.value.length : lineEnd);
+    // Enter on the line Shift+Enter just began (its indent alone): that break is taken back
+    // and the next item starts, as if Enter had been pressed at the item's end (it ended the
+    // list, leaving a line of spaces and the item's two).
+    if (!event.shiftKey && lineStart > 0 && /^ +$/.test(before) && !rest.trim()) {
+      var aboveStart = text.value.lastIndexOf("\n", lineStart - 2) + 1;
+      var aboveLine = text.value.slice(aboveStart, lineStart - 1);
+      var broken = / {2}$/.test(aboveLine) && listItemOf(aboveStart, aboveLine);
+      if (broken && before.length === broken[0].length) {
+        event.preventDefault();
+        text.setSelectionRange(lineStart - 3, caret + rest.length);
+        var next = broken[2] || (parseInt(broken[3], 10) + 1) + broken[4];
+        replaceSelection("\n" + broken[1] + next + broken[5]);
+        return;
+      }
+    }
     var item = listItemOf(lineStart, before);
     if (!item) return;
     event.preventDefault();
@@ -1412,7 +1428,6 @@
       replaceSelection(" ".repeat(Math.max(0, 2 - trailing)) + "\n" + " ".repeat(item[0].length));
       return;
     }
-    var rest = text.value.slice(caret, lineEnd < 0 ? text.value.length : lineEnd);
     if (before.length === item[0].length && !rest.trim() && LIST_ITEM.test(before)) {
       text.setSelectionRange(lineStart, caret);
       replaceSelection("\n");

@@ -662,3 +662,21 @@ def test_shift_enter_in_a_list_item_breaks_the_line_and_enter_goes_on_numbering(
     expect(items.nth(1)).to_have_text("second\ncont", use_inner_text=True)
     assert items.nth(1).locator("br").count() == 1
     assert console_errors == []
+
+
+def test_enter_right_after_shift_enter_starts_the_next_item(
+    page,
+    live_server,
+    editor,  # noqa: F811
+):
+    """It ended the list, leaving a line of spaces and the item's line break behind it."""
+    from tests.e2e.test_editor import typing_in
+
+    article = ArticleFactory(body="", author=editor, draft=True)
+    text = typing_in(page, live_server, article)
+    page.keyboard.press("Control+Shift+7")
+    page.keyboard.type("first")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Enter")
+    page.keyboard.type("second")
+    assert text.input_value() == "1. first\n2. second"
