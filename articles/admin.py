@@ -1582,11 +1582,14 @@ class ArticleAdmin(
         if {"status", "published_at"} & set(form.changed_data):
             # As the form was opened (the row is saved already).
             before = Article(
-                status=form.initial["status"], published_at=form.initial["published_at"]
+                status=form.initial.get("status", form.instance.status),
+                published_at=form.initial.get("published_at", form.instance.published_at),
             )
             if publication := publication_change(before, form.instance):
                 said.append(publication)
-                replaced += [form.fields["status"].label, form.fields["published_at"].label]
+                replaced += [
+                    f.label for n, f in form.fields.items() if n in ("status", "published_at")
+                ]
         reviewer = form.cleaned_data.get("sign_off_by")
         if reviewer is not None:
             said.append(_("Medical review signed off by %(name)s.") % {"name": reviewer.name})
