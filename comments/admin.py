@@ -662,6 +662,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             # The article page no longer shows a spam or removed comment: land on the message
             # above its discussion (templates/articles/article_detail.html), which has Undo.
             return self._back(request, comment, anchor="#moderated")
+        if self._from_article(request):
+            queue.land_in_place(request, comment.pk)
         return self._back_to_next_card(request, comment)
 
     def _refuse_reply(self, request, comment, action, text):
@@ -805,6 +807,12 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             # decision lands, ``queue.landing``), not at the top of the page.
             request.session[queue.LANDING_KEY] = restored[0].pk
             return self._back(request, anchor=f"#qc-{restored[0].pk}-landing")
+        if (
+            len(restored) == 1
+            and restored[0].state in (Comment.State.PUBLISHED, Comment.State.PENDING)
+            and self._from_article(request)
+        ):  # back at the comment, which the page shows (held or public)
+            queue.land_in_place(request, restored[0].pk)
         return self._back(request)
 
     def _say_replies_hidden(self, request, restored):

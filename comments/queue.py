@@ -385,6 +385,23 @@ def take_landing(request) -> int | None:
     return request.session.pop(LANDING_KEY, None)
 
 
+IN_PLACE_KEY = "comments_in_place_landing"
+
+
+def land_in_place(request, pk: int) -> None:
+    """A decision taken on the article page lands back at its comment (``#c<pk>``): its
+    messages (what was done, with Undo) show under the comment, where the moderator's eyes
+    are, instead of above the discussion, out of sight on a phone (``take_in_place``)."""
+    request.session[IN_PLACE_KEY] = pk
+
+
+def take_in_place(request) -> int | None:
+    """The comment ``land_in_place`` chose, once."""
+    if request.method != "GET":
+        return None
+    return request.session.pop(IN_PLACE_KEY, None)
+
+
 def _first_line(text: str) -> str:
     line = next((line.strip() for line in text.splitlines() if line.strip()), "")
     return Truncator(line).words(14, truncate="…")

@@ -199,7 +199,8 @@ def render_tree(
     every held one: neither counts them.
 
     ``controls`` ({pk: HTML}) is for a moderator's page: a held comment shows its controls
-    (see ``comments/moderate_in_place.html``) instead of the "awaiting moderation" note.
+    (see ``comments/moderate_in_place.html``) instead of the "awaiting moderation" note, and
+    the comment a decision on the page just landed on, held or public, its messages.
 
     The markup is kept lean (about 345 bytes around each comment's text), since a popular
     article carries hundreds of them: classes only where CSS or script needs them.
@@ -282,7 +283,7 @@ def render_tree(
             f'<a href="#c{pk}"><time datetime="{submitted:%Y-%m-%dT%H:%MZ}">'
             f"{submitted:%-d %b %Y}</time></a></p>"
         )
-        if pending and controls and pk in controls:
+        if controls and pk in controls:
             parts.append(controls[pk])
         elif pending:
             if urgent and crisis_support is not None:

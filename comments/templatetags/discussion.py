@@ -2,16 +2,18 @@ from datetime import timedelta
 
 from django import template
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from articles.pagecache import changes_at, honour_query_parameter
-from comments import notifications, trust
+from comments import notifications, queue, trust
 from comments.decisions import can_moderate
 from comments.forms import CommentForm
 from comments.models import Comment, CommentVersion, CrisisSupport, VerifiedEmail
@@ -151,6 +153,19 @@ def _held_again(rows, key_hash) -> dict:
     }
 
 
+def _decided_here(request) -> int | None:
+    """The comment a moderator's decision on this page landed on (``queue.land_in_place``):
+    the messages show under it instead of above the discussion. Taken once per request."""
+    if "_decided_here" not in request.__dict__:
+        request._decided_here = queue.take_in_place(request) if _moderating(request) else None
+    return request._decided_here
+
+
+@register.simple_tag(takes_context=True)
+def decided_here(context):
+    return _decided_here(context["request"])
+
+
 def _moderator_tree(request, article, is_open):
     """The public tree plus the held comments, each with Approve / Spam / Remove (2 queries)."""
     comments = Comment.objects.for_object(article).select_related(None)
@@ -171,6 +186,11 @@ def _moderator_tree(request, article, is_open):
         )
         for comment in held
     }
+    here = _decided_here(request)
+    if here is not None:  # a decision on this page just landed here: its messages, with Undo
+        said = format_html_join("", "<p>{}</p>", ((str(m),) for m in get_messages(request)))
+        note = f'<div class="moderating-note" id="moderated" role="status">{said}</div>'
+        controls[here] = note + controls.get(here, "")
     return render_tree(
         rows,
         can_reply=is_open,

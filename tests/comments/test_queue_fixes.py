@@ -306,8 +306,9 @@ def test_spam_on_the_article_page_says_so_with_undo_and_lands_on_the_discussion(
     held.refresh_from_db()
     assert held.state == Comment.State.PENDING
     page = soup(moderator_client.get(url))
-    assert "1 comment put back." in page.find(id="moderated").get_text()
-    assert page.find(id=f"c{held.pk}").select_one(".moderate-here")
+    item = page.find(id=f"c{held.pk}")
+    assert "1 comment put back." in item.select_one("#moderated").get_text()
+    assert item.select_one(".moderate-here")
 
 
 def test_approve_on_the_article_page_says_so_and_stays_on_the_comment(moderator_client):
@@ -317,10 +318,14 @@ def test_approve_on_the_article_page_says_so_and_stays_on_the_comment(moderator_
     response = moderator_client.post(action, data)
     assert response["Location"] == f"{url}#c{held.pk}"
     page = soup(moderator_client.get(url))
-    assert page.find(id=f"c{held.pk}")
-    message = page.find(id="moderated")
+    # Under the comment the page lands on: above the discussion it was out of sight on a phone.
+    message = page.find(id=f"c{held.pk}").select_one(".moderating-note")
+    assert message["id"] == "moderated" and message["role"] == "status"
     assert "1 comment approved." in message.get_text()
     assert message.find("a", string="Undo")
+    assert len(page.select("#moderated")) == 1
+    # Once: the next visit has no message.
+    assert not soup(moderator_client.get(url)).select("#moderated")
 
 
 def test_readers_never_get_the_message_area(client, moderator_client):
