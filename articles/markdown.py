@@ -269,12 +269,20 @@ _SITE_WITHOUT_SCHEME = re.compile(
 )
 
 
+# A file's name is not a site's ("index.html", "leaflet.pdf"): these are no top-level domains.
+_FILE_ENDINGS = frozenset({"html", "htm", "php", "asp", "aspx", "pdf", "doc", "docx"})
+_FILE_ENDINGS |= {"jpg", "jpeg", "png", "gif", "svg", "webp"}
+
+
 def missing_scheme(link: str) -> bool:
     """Whether ``link`` is another site's address (or an email address) written without its
     ``https://`` (or ``mailto:``)."""
     link = link.strip()
     parts = urlsplit(link)
-    return not (parts.scheme or parts.netloc) and bool(_SITE_WITHOUT_SCHEME.match(link))
+    if parts.scheme or parts.netloc or not _SITE_WITHOUT_SCHEME.match(link):
+        return False
+    host = re.split(r"[/?#:]", link, maxsplit=1)[0]
+    return "@" in host or host.rpartition(".")[2].lower() not in _FILE_ENDINGS
 
 
 def broken_link(link: str) -> bool:

@@ -564,6 +564,20 @@ def test_links_the_site_would_strip_or_misread_are_refused_naming_them(admin_cli
     assert admin_client.post(url, data).status_code == 302
 
 
+def test_a_files_name_is_a_page_of_this_site_not_another_site(admin_client):
+    """A link to "index.html" was refused as another site's address written without https://
+    (as if .html were a domain like .uk): it is this site's page without its first "/"."""
+    markdown = "[a](index.html) [b](leaflets/sciatica.pdf) [c](nhs.uk) [d](ann@example.org)"
+    url, field, data = text_form(admin_client, "article", markdown)
+    errors = admin_client.post(url, data).context["adminform"].form.errors[field]
+    assert [error.rpartition(": ")[2] for error in errors] == [
+        "nhs.uk, ann@example.org.",
+        "index.html, leaflets/sciatica.pdf.",
+    ]
+    assert errors[0].startswith("Begin a link to another site with https://")
+    assert errors[1].startswith("Begin a link to a page of this site with /")
+
+
 def test_every_problem_with_a_bodys_images_and_links_is_said_at_once(admin_client):
     """An image from another site was refused alone; once it was fixed, the next save said the
     other image had no description. Each problem is now said at the first save."""
