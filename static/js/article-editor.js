@@ -1131,6 +1131,9 @@
   // Bold or italic; pressed again on the same words, it is taken off (Ctrl+I twice made
   // "__word__", which Markdown reads as bold): the marks inside the selection, or around it,
   // innermost or outermost ("**_word_**": Ctrl+B takes the bold off, Ctrl+I the italic).
+  // Either spelling is the same format, as Markdown reads it: bold "**" or "__", italic "_"
+  // or "*" (a text pasted or typed by hand). A run of one character counts by its length:
+  // "**" is bold, not italic twice; "***" is both.
   function wrap(mark, placeholder) {
     // A double-clicked word comes with its space: "**word **" is not bold in Markdown. The
     // marks go round the words alone.
@@ -1142,19 +1145,32 @@
     }
     var inner = selected();
     var start = text.selectionStart, end = text.selectionEnd, n = mark.length;
-    if (inner.length > 2 * n && inner.slice(0, n) === mark && inner.slice(-n) === mark) {
+    var bold = n === 2;
+    function runs(c, value, atEnd) {
+      var found = (atEnd ? /[*_]*$/ : /^[*_]*/).exec(value)[0];
+      var k = 0;
+      while (k < found.length && found.charAt(atEnd ? found.length - 1 - k : k) === c) k++;
+      return k;
+    }
+    function marked(k) { return bold ? k >= 2 : k % 2 === 1; }
+    function finds(test) { return ["*", "_"].some(test); }
+    var before = text.value.slice(0, start), after = text.value.slice(end);
+    var left = /[*_]*$/.exec(before)[0];
+    var right = /^[*_]*/.exec(after)[0];
+    var within = finds(function (c) {
+      var k = runs(c, inner, false), j = runs(c, inner, true);
+      return inner.length > k + j && marked(k) && marked(j);
+    });
+    if (within) {
       var bare = inner.slice(n, -n);
       replaceSelection(bare, 0, bare.length);
       return;
     }
-    var left = /[*_]*$/.exec(text.value.slice(0, start))[0];
-    var right = /^[*_]*/.exec(text.value.slice(end))[0];
-    // "__word__" is bold written with underscores: not italic to take off.
-    var underscoreBold = n === 1 && mark === "_" && /(^|[^_])__$/.test(left);
     var around = null;
-    if (inner && !underscoreBold && left.slice(-n) === mark && right.slice(0, n) === mark) {
+    if (inner && finds(function (c) { return marked(runs(c, left, true)) && marked(runs(c, right, false)); })) {
       around = [left.slice(0, -n), right.slice(n)]; // innermost
-    } else if (inner && left.length === right.length && left.slice(0, n) === mark && right.slice(-n) === mark) {
+    } else if (inner && left.length === right.length &&
+               finds(function (c) { return marked(runs(c, left, false)) && marked(runs(c, right, true)); })) {
       around = [left.slice(n), right.slice(0, -n)]; // outermost
     }
     if (around) {

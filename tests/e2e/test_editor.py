@@ -269,6 +269,35 @@ def test_toolbar_and_shortcuts_format_the_text(page, live_server, editor, consol
     assert console_errors == []
 
 
+@pytest.mark.parametrize(
+    "typed, key, left",
+    [
+        ("Rest __often__", "Control+B", "Rest often"),  # bold with underscores
+        ("Rest *often*", "Control+I", "Rest often"),  # italic with a star
+        ("Rest ***often***", "Control+I", "Rest **often**"),  # both: the italic comes off
+        ("Rest ***often***", "Control+B", "Rest *often*"),  # ...or the bold
+        ("Rest **often**", "Control+I", "Rest **_often_**"),  # "**" is bold, not italic twice
+        ("Rest *__often__*", "Control+I", "Rest __often__"),  # outermost
+    ],
+)
+def test_a_format_typed_by_hand_in_its_other_spelling_is_taken_off(
+    page, live_server, editor, console_errors, typed, key, left
+):
+    """Markdown reads "__word__" as bold and "*word*" as italic, as a text pasted in or typed
+    by hand has them: the keys added a second mark around them instead of taking them off."""
+    article = ArticleFactory(body="", author=editor, draft=True)
+    text = typing_in(page, live_server, article)
+    page.keyboard.type(typed)
+    word = typed.index("often")
+    page.evaluate(
+        "([a, b]) => document.querySelector('#id_body').setSelectionRange(a, b)",
+        [word, word + len("often")],
+    )
+    page.keyboard.press(key)
+    assert text.input_value() == left
+    assert console_errors == []
+
+
 def test_a_format_pressed_again_is_taken_off(page, live_server, editor, console_errors):
     """Ctrl+I twice made "__word__", which Markdown reads as bold; Ctrl+B twice "****word****";
     a list or a quote could not be taken off by its key at all. Pressed again, each is taken
