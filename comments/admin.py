@@ -894,9 +894,18 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             )
         comment = get_object_or_404(Comment, pk=link["comment"])
         self._check(request, comment)
-        state = queue.ACTIONS[link["action"]].state
-        # The email was about a held comment: once someone decided, the link does nothing.
-        if request.method == "POST" and comment.state == Comment.State.PENDING:
+        action = queue.ACTIONS[link["action"]]
+        state = action.state
+        # The email was about a held comment: once someone decided, its button decides only
+        # if pressed as "<Decision> anyway" on the page saying who decided what, and only if
+        # nothing changed since that page (``overrule`` is the state it showed).
+        overrulable = (
+            comment.state != Comment.State.PENDING
+            and comment.state in action.applies_to
+            and comment.reason != Comment.Reason.WITHDRAWN  # its writer's, not a colleague's
+        )
+        overrules = overrulable and request.POST.get("overrule") == comment.state
+        if request.method == "POST" and (comment.state == Comment.State.PENDING or overrules):
             changed = decisions.decide([comment], state, request.user)
             self._undo_message(request, self._done(len(changed), state), changed, state)
             return redirect(reverse("admin:comments_comment_changelist"))
@@ -910,7 +919,8 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             "opts": self.opts,
             "comment": comment,
             "card": queue.render_card(comment, comment.queue, buttons=False),
-            "action": queue.ACTIONS[link["action"]],
+            "action": action,
+            "overrulable": overrulable,
         }
         return TemplateResponse(request, "admin/comments/comment/confirm_decision.html", context)
 

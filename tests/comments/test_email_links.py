@@ -12,7 +12,7 @@ from django.core import mail, signing
 from comments import decisions
 from comments.models import Comment
 from comments.notifications import notify_moderators
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -127,10 +127,11 @@ def test_a_link_expires_after_seven_days(moderator_client, moderator, monkeypatc
 
 def test_a_link_for_an_already_decided_comment_offers_nothing(moderator_client, moderator):
     comment = CommentFactory(state="pending")
-    url = email_links(comment)["Approve"]
+    url = email_links(comment)["Spam"]
     comment.moderate("spam", moderator)
     page = BeautifulSoup(moderator_client.get(url).content, "html.parser")
     assert "already spam" in page.select_one(".decision-confirm").get_text()
+    assert "nothing to do" in page.select_one(".decision-confirm").get_text()
     assert not page.select(".decision-confirm form[method=post]")
     # No question left ("Approve this comment?" stayed), and the way on is to the comment in
     # the queue, under Spam now (it led to Pending's first page, where it is not).
@@ -140,3 +141,46 @@ def test_a_link_for_an_already_decided_comment_offers_nothing(moderator_client, 
     # The card's filters lead to the queue, not back to this page with a query.
     mine = page.select_one(".decision-confirm").find("a", string="All from this email")
     assert mine["href"].startswith("/admin/comments/comment/?state=all&user_email=")
+
+
+def test_a_link_for_a_comment_a_colleague_decided_otherwise_can_overrule_it(
+    moderator_client, moderator
+):
+    """The email's Spam for a comment a colleague approved since said "nothing to do": the way
+    to overrule was to find it in the queue. The page now says who decided what, and offers
+    "Spam anyway", which decides only what that page showed."""
+    colleague = UserFactory(username="sam", is_staff=True)
+    comment = CommentFactory(state="pending")
+    url = email_links(comment)["Spam"]
+    comment.moderate("published", colleague)
+    page = BeautifulSoup(moderator_client.get(url).content, "html.parser")
+    said = page.select_one(".decision-confirm .qc-notice").get_text(" ", strip=True)
+    assert said == (
+        "This comment is already published (by sam). Spam it anyway only if you mean to "
+        "overrule that."
+    )
+    form = page.select_one(".decision-confirm form[method=post]")
+    assert form.find("button").get_text() == "Spam anyway"
+    fields = {i["name"]: i["value"] for i in form.select("input")}
+    assert fields["overrule"] == "published"
+
+    moderator_client.post(url, {"overrule": "removed"})  # not what the page showed: nothing
+    moderator_client.post(url)  # nor the first page's button, pressed again
+    comment.refresh_from_db()
+    assert comment.state == "published"
+    response = moderator_client.post(url, fields)
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.state, comment.moderated_by) == ("spam", moderator)
+
+
+def test_a_comment_its_writer_deleted_is_not_brought_back_from_an_email(moderator_client):
+    comment = CommentFactory(state="pending")
+    url = email_links(comment)["Approve"]
+    comment.state, comment.reason = Comment.State.REMOVED, Comment.Reason.WITHDRAWN
+    comment.save()
+    page = BeautifulSoup(moderator_client.get(url).content, "html.parser")
+    assert not page.select(".decision-confirm form[method=post]")
+    moderator_client.post(url, {"overrule": "removed"})
+    comment.refresh_from_db()
+    assert comment.state == "removed"
