@@ -24,6 +24,8 @@ def latest():
             "stop taking your gabapentin",
         ),
         ("This turmeric oil cured my neuropathy in a month!", "cured my"),
+        ("Turmeric cured me in two weeks, try it!", "cured me"),  # was published at once
+        ("This oil healed me completely.", "healed me"),
         ("Use my code PAIN20 at checkout.", "use my code"),
         ("Our clinic has a miracle cure.", "miracle cure"),
     ],
