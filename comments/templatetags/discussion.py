@@ -13,12 +13,18 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from articles.pagecache import changes_at, honour_query_parameter
-from comments import notifications, queue, trust
+from comments import health, notifications, queue, trust
 from comments.decisions import can_moderate
 from comments.forms import CommentForm
 from comments.models import Comment, CommentVersion, CrisisSupport, VerifiedEmail
 from comments.moderation import moderator_for
-from comments.render import FIELDS, HELD_AGAIN_BECAUSE, mask_email, render_tree
+from comments.render import (
+    FIELDS,
+    HELD_AGAIN_BECAUSE,
+    crisis_section,
+    mask_email,
+    render_tree,
+)
 from comments.threads import shown_counts
 
 register = template.Library()
@@ -275,3 +281,22 @@ def public_comment_counts(articles):
     """``{pk: count}`` of the comments readers see, for a list of articles (the home page's and
     the topic pages' "N comments"): what each article's page says."""
     return shown_counts(articles)
+
+
+@register.simple_tag
+def crisis_help(text):
+    """The site's crisis resources, when a reader's words (their search) match a crisis
+    phrase: "I want to die" typed into search got "Check the spelling". The heading and
+    links are the moderators' (``CrisisSupport``); the message fits a search, where the box
+    under a comment thanks its writer for sharing."""
+    if not text or not health.crisis_phrases_in(text):
+        return ""
+    support = CrisisSupport.current()
+    links = support.links()
+    message = (
+        "If you are in danger or thinking about ending your life, please call your local "
+        "emergency number now, or reach out to someone you trust."
+    )
+    if links:
+        message += " You can also talk to someone at any time:"
+    return SafeString(crisis_section("crisis-help", support.heading, message, links, "h2"))

@@ -173,7 +173,7 @@ def test_search_queries_are_constant(client, django_assert_num_queries):
     the page's snippets: the same for 1 matching article as for 200."""
     expected = 3 if search.uses_postgres() else 2
     ArticleFactory(title="Nerve 0")
-    client.get("/")  # the footer's links, read once into the cache
+    client.get("/search/", {"q": "x"})  # the footer's links, crisis phrases: into the cache
     with django_assert_num_queries(expected):
         client.get("/search/", {"q": "nerve"})
     for n in range(199):
@@ -437,3 +437,26 @@ def test_older_articles_get_back_to_text_and_their_search_text_mended():
     assert article.body_html == rendered and 'id="cite-nhs"' in rendered
     assert article.search_text == "Feet burn more at night. Cool them."
     assert article.updated_at == updated
+
+
+@pytest.mark.parametrize("query", ["I want to die", "suicidal", "how to end my life"])
+def test_a_search_in_crisis_words_gets_the_sites_crisis_resources_first(client, library, query):
+    """ "I want to die" typed into search got "No results found" and "Check the spelling": the
+    reader who may be in danger now gets the resources a comment in those words gets."""
+    _found, page = results(client, query)
+    box = page.select_one("main section.crisis")
+    assert box is not None
+    assert box.find("h2").get_text() == "You are not alone"
+    assert "call your local emergency number now" in box.get_text()
+    links = [a["href"] for a in box.select("a")]
+    assert "https://findahelpline.com/" in links
+    # First after the search box, before the results or the tips.
+    assert box.find_previous_sibling("form")["role"] == "search"
+    # No "Check the spelling, or use a more common word" for these words.
+    assert page.select_one(".search-tips") is None
+
+
+def test_an_ordinary_search_has_no_crisis_box(client, library):
+    for query in ["sciatica", "pain at night", "dying nerve cells"]:
+        assert results(client, query)[1].select_one("section.crisis") is None
+    assert results(client, "dying nerve cells")[1].select_one(".search-tips")
