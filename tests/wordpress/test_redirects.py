@@ -66,3 +66,12 @@ def test_the_home_page_is_still_the_article_list(client, imported):
 def test_site_addresses_are_not_shadowed(client, imported, url, status):
     """The catch-all ``/slug/`` comes last: the site's own addresses answer as before."""
     assert client.get(url).status_code == status
+
+
+def test_wordpress_searches_go_to_this_sites_search(client):
+    """Old links and a browser's remembered site search ask for /?s=words: the home page came
+    back (301 to "/"), the words dropped."""
+    response = client.get("/", {"s": "nerve pain & PT"})
+    assert response.status_code == 301
+    assert response["Location"] == "/search/?q=nerve+pain+%26+PT"
+    assert client.get("/", {"s": ""})["Location"] == "/search/"
