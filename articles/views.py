@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView
@@ -177,6 +178,32 @@ class ArticleDetailView(DetailView):
 
     def _previews(self) -> bool:
         return self.request.user.is_active and self.request.user.is_staff
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            article = self._guessed(self.kwargs[self.slug_url_kwarg])
+            if article is None:
+                raise
+            return HttpResponsePermanentRedirect(article.get_absolute_url())
+
+    # A shorter start than this guesses from too little ("why-" would pick one of many).
+    GUESS_MIN_LENGTH = 12
+
+    @classmethod
+    def _guessed(cls, slug: str):
+        """The published article an address that is not one meant, as WordPress guesses
+        (``redirect_guess_404_permalink``): its slug in capitals (typed, or from an old
+        link), or the start of exactly one slug (a link cut short in a message); else None."""
+        published = Article.objects.published().only("slug")
+        lower = slug.lower()
+        if lower != slug and (article := published.filter(slug=lower).first()):
+            return article
+        if len(lower) < cls.GUESS_MIN_LENGTH:
+            return None
+        found = list(published.filter(slug__startswith=lower)[:2])
+        return found[0] if len(found) == 1 else None
 
     def get_object(self, queryset=None):
         """Readers' articles come from the cache, under the page version like the page parts

@@ -1,4 +1,6 @@
 import functools
+import re
+from urllib.parse import unquote
 
 from django import template
 from django.conf import settings
@@ -6,7 +8,7 @@ from django.db.models import Case, Count, IntegerField, Q, When
 from django.template.defaultfilters import pluralize
 from django.utils.safestring import mark_safe
 
-from articles import disclaimer
+from articles import disclaimer, search
 from articles.desk import desk
 from articles.markdown import has_own_numbers, render_markdown
 from articles.models import Article
@@ -19,6 +21,17 @@ from articles.structured_data import (
 )
 
 register = template.Library()
+
+
+@register.filter
+def address_words(path: str) -> str:
+    """The words of an address's last part, for the search box of its "Page not found": the
+    reader of a mistyped or cut-off link ("/articles/why-nerve-pain-flar/") searches it in
+    one tap. "" for an address without words ("/?p=43", "/2023/04/")."""
+    last = unquote(path).rstrip("/").rpartition("/")[2]
+    last = re.sub(r"\.[a-z0-9]{1,5}$", "", last, flags=re.IGNORECASE)  # .html, .php
+    words = [word for word in re.split(r"[\W_]+", last) if word and not word.isdigit()]
+    return search.clean_query(" ".join(words))
 
 
 # Domains kept for examples (RFC 2606): no reader's email reaches an address at one of them.

@@ -75,6 +75,50 @@ def test_unknown_slug_is_404(client, settings):
     assert soup(response).title.get_text() == "Page not found | Nerve Health Clinic"
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/articles/Why-Nerve-Pain-Flares/",  # in capitals, typed or from an old link
+        "/articles/why-nerve-pain-fl/",  # cut short in a message
+    ],
+)
+def test_an_address_meant_for_one_article_leads_to_it(client, address):
+    """Both were "Page not found", as WordPress guesses them (redirect_guess_404_permalink)."""
+    ArticleFactory(slug="why-nerve-pain-flares")
+    response = client.get(address)
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/why-nerve-pain-flares/"
+
+
+def test_a_guess_is_only_of_one_published_article(client):
+    ArticleFactory(slug="why-nerve-pain-flares")
+    ArticleFactory(slug="why-nerve-pain-fades")
+    ArticleFactory(slug="secret-draft-about-sciatica", draft=True)
+    for address in [
+        "/articles/why-nerve-pain-f/",
+        "/articles/secret-draft-about/",
+        "/articles/why/",
+    ]:
+        assert client.get(address).status_code == 404, address
+    assert client.get("/articles/why-nerve-pain-fa/")["Location"] == (
+        "/articles/why-nerve-pain-fades/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        ("/articles/why-does-nerve-pian-flare/", "why does nerve pian flare"),
+        ("/2023/04/nerve_pain.html/", "nerve pain"),
+        ("/articles/%C3%A7a-va/", "ça va"),
+        ("/2023/04/", ""),
+    ],
+)
+def test_page_not_found_offers_to_search_the_addresss_words(client, address, words):
+    page = soup(client.get(address))
+    assert page.select_one("main input[name=q]").get("value", "") == words
+
+
 @pytest.mark.parametrize("url_of", [lambda a: "/", lambda a: a.get_absolute_url()])
 def test_pages_have_head_metadata_and_landmarks(client, url_of):
     """Every page: lang, a title, a meta description, a canonical link, landmarks, skip link."""
