@@ -362,6 +362,10 @@ def test_print_shows_publisher_and_address_without_navigation(page, live_server,
     )
     for hidden in ("nav.toc", "nav.breadcrumbs", "header.site-header", "footer.site-footer"):
         expect(page.locator(hidden)).to_be_hidden()
+    # Its call to action invites a click, or to "share your story in the comments below",
+    # which paper has not: it printed without its button, and the discussion never prints.
+    expect(page.locator("aside.cta")).to_be_hidden()
+    expect(page.locator(".article-body")).to_be_visible()
     page.emulate_media(media="screen")
     expect(page.locator(".print-source")).to_be_hidden()
 
