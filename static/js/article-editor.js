@@ -1133,7 +1133,15 @@
   // innermost or outermost ("**_word_**": Ctrl+B takes the bold off, Ctrl+I the italic).
   // Either spelling is the same format, as Markdown reads it: bold "**" or "__", italic "_"
   // or "*" (a text pasted or typed by hand). A run of one character counts by its length:
-  // "**" is bold, not italic twice; "***" is both.
+  // "**" is bold, not italic twice; "***" is both. An underscore within a word
+  // ("snake_case") is a letter, not a mark. At a caret within a word, the word.
+  var WORD = /[\p{L}\p{N}]/u;
+  // The marks of each format standing alone in a text (a bold's "**" is no italic).
+  var MARKS = {
+    bold: /\*\*|__/g,
+    italic: /(?<!\*)\*(?!\*)|(?<![\p{L}\p{N}_])_(?!_)|(?<!_)_(?![\p{L}\p{N}_])/gu
+  };
+
   function wrap(mark, placeholder) {
     // A double-clicked word comes with its space: "**word **" is not bold in Markdown. The
     // marks go round the words alone.
@@ -1143,34 +1151,69 @@
     if (chosen.trim() && (lead || trail)) {
       text.setSelectionRange(text.selectionStart + lead, text.selectionEnd - trail);
     }
+    var value = text.value;
+    if (text.selectionStart === text.selectionEnd) { // "hello **wo|rld**": the word
+      var a = text.selectionStart, b = a;
+      while (a > 0 && WORD.test(value.charAt(a - 1))) a--;
+      while (b < value.length && WORD.test(value.charAt(b))) b++;
+      if (a < text.selectionStart && b > a) text.setSelectionRange(a, b);
+    }
     var inner = selected();
     var start = text.selectionStart, end = text.selectionEnd, n = mark.length;
     var bold = n === 2;
-    function runs(c, value, atEnd) {
-      var found = (atEnd ? /[*_]*$/ : /^[*_]*/).exec(value)[0];
+    var marks = bold ? MARKS.bold : MARKS.italic;
+    function runs(c, s, atEnd) {
+      var found = (atEnd ? /[*_]*$/ : /^[*_]*/).exec(s)[0];
       var k = 0;
       while (k < found.length && found.charAt(atEnd ? found.length - 1 - k : k) === c) k++;
       return k;
     }
     function marked(k) { return bold ? k >= 2 : k % 2 === 1; }
+    function count(s) { return (s.match(marks) || []).length; }
+    // "_" marks only at a word's edge: "snake_case_word" has none.
+    function edge(c, before, after) {
+      return c === "*" || (!WORD.test(before.slice(-1)) && !WORD.test(after.charAt(0)));
+    }
     function finds(test) { return ["*", "_"].some(test); }
-    var before = text.value.slice(0, start), after = text.value.slice(end);
+    var before = value.slice(0, start), after = value.slice(end);
     var left = /[*_]*$/.exec(before)[0];
     var right = /^[*_]*/.exec(after)[0];
     var within = finds(function (c) {
       var k = runs(c, inner, false), j = runs(c, inner, true);
-      return inner.length > k + j && marked(k) && marked(j);
+      return inner.length > k + j && marked(k) && marked(j) && edge(c, before, after) &&
+        !count(inner.slice(n, -n)); // "**a** and **b**" is two, not one around " and "
     });
     if (within) {
       var bare = inner.slice(n, -n);
       replaceSelection(bare, 0, bare.length);
       return;
     }
+    if (count(inner)) {
+      // Marks within the selection ("ibuprofen** or **paracetamol"): all of it takes the
+      // format, as a word processor does, and the text around keeps its own. Whether the
+      // format is open where the selection starts and ends: the marks since the paragraph's
+      // start, counted.
+      var paragraph = value.lastIndexOf("\n\n", start - 1) + 1;
+      var openAtStart = count(value.slice(paragraph, start)) % 2 === 1;
+      var openAtEnd = (count(value.slice(paragraph, start)) + count(inner)) % 2 === 1;
+      var plain = inner.replace(marks, "");
+      var out = (openAtStart ? "" : mark) + plain + (openAtEnd ? "" : mark);
+      var from = openAtStart ? 0 : n;
+      replaceSelection(out, from, from + plain.length);
+      return;
+    }
     var around = null;
-    if (inner && finds(function (c) { return marked(runs(c, left, true)) && marked(runs(c, right, false)); })) {
+    var beforeLeft = before.slice(0, before.length - left.length);
+    var afterRight = after.slice(right.length);
+    if (inner && finds(function (c) {
+      return marked(runs(c, left, true)) && marked(runs(c, right, false)) &&
+        edge(c, before.slice(0, before.length - runs(c, left, true)), after.slice(runs(c, right, false)));
+    })) {
       around = [left.slice(0, -n), right.slice(n)]; // innermost
-    } else if (inner && left.length === right.length &&
-               finds(function (c) { return marked(runs(c, left, false)) && marked(runs(c, right, true)); })) {
+    } else if (inner && left.length === right.length && finds(function (c) {
+      return marked(runs(c, left, false)) && marked(runs(c, right, true)) &&
+        edge(c, beforeLeft, afterRight);
+    })) {
       around = [left.slice(n), right.slice(0, -n)]; // outermost
     }
     if (around) {
@@ -1179,6 +1222,9 @@
       return;
     }
     inner = inner || placeholder;
+    if (mark === "_" && /[\p{L}\p{N}_]/u.test(before.slice(-1) + after.charAt(0))) {
+      mark = "*"; // within a word an underscore is a letter: "un*believ*able" is italic
+    }
     replaceSelection(mark + inner + mark, n, n + inner.length);
   }
 

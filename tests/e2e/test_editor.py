@@ -298,6 +298,50 @@ def test_a_format_typed_by_hand_in_its_other_spelling_is_taken_off(
     assert console_errors == []
 
 
+@pytest.mark.parametrize(
+    "typed, chosen, key, left",
+    [
+        # Marks within the selection: all of it takes the format. It stripped the pair's
+        # inner marks, and readers saw "ibuprofen** or **paracetamol".
+        (
+            "Take **ibuprofen** or **paracetamol** with food.",
+            "ibuprofen** or **paracetamol",
+            "Control+B",
+            "Take **ibuprofen or paracetamol** with food.",
+        ),
+        ("**bold** text", "**bold** text", "Control+B", "**bold text**"),  # was "****bold** text**"
+        ("Take *a* or *b* now", "a* or *b", "Control+I", "Take *a or b* now"),
+        # (pressed twice more, off and on: "Take _a or b_ now", the italic's usual spelling)
+        ("Take **a** or b now", "a** or b", "Control+B", "Take **a or b** now"),
+        ("**a** and **b**", "**a** and **b**", "Control+B", "**a and b**"),
+        # A caret within a word: the word. It split it ("hello **wo**bold text**rld**").
+        ("hello **world**", "wo|rld", "Control+B", "hello world"),
+        ("hello world", "wo|rld", "Control+B", "hello **world**"),
+        # Underscores within a word are letters: they were taken off as an italic's.
+        ("snake_case_word", "case", "Control+I", "snake_*case*_word"),
+    ],
+)
+def test_a_format_over_marks_or_at_a_caret_applies_to_the_whole(
+    page, live_server, editor, console_errors, typed, chosen, key, left
+):
+    article = ArticleFactory(body="", author=editor, draft=True)
+    text = typing_in(page, live_server, article)
+    text.fill(typed)
+    if "|" in chosen:
+        at = typed.index(chosen.replace("|", "")) + chosen.index("|")
+        span = [at, at]
+    else:
+        span = [typed.index(chosen), typed.index(chosen) + len(chosen)]
+    page.evaluate("([a, b]) => document.querySelector('#id_body').setSelectionRange(a, b)", span)
+    page.keyboard.press(key)
+    assert text.input_value() == left
+    # Pressed again on what it selected, it comes off (or goes back on) as a pair.
+    page.keyboard.press(key)
+    page.keyboard.press(key)
+    assert text.input_value() == ("Take _a or b_ now" if left == "Take *a or b* now" else left)
+    assert console_errors == []
+
+
 def test_a_format_pressed_again_is_taken_off(page, live_server, editor, console_errors):
     """Ctrl+I twice made "__word__", which Markdown reads as bold; Ctrl+B twice "****word****";
     a list or a quote could not be taken off by its key at all. Pressed again, each is taken
