@@ -680,3 +680,41 @@ def test_enter_right_after_shift_enter_starts_the_next_item(
     page.keyboard.press("Enter")
     page.keyboard.type("second")
     assert text.input_value() == "1. first\n2. second"
+
+
+@pytest.mark.parametrize("field", ["#id_title", "#id_summary"])
+def test_enter_in_a_field_saves_and_stays_instead_of_opening_the_readers_preview(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    field,
+):
+    """Enter (Go on a phone) in Title or Summary opened "Preview as a reader" in a new tab and
+    saved nothing: that button, in the editor above the Save bar, was the form's first."""
+    article = ArticleFactory(title="Old title", author=editor, draft=True)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    url = live_server.url + f"/admin/articles/article/{article.pk}/change/"
+    page.goto(url)
+    page.locator(field).fill("New words")
+    page.locator(field).press("Enter")
+    expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
+    assert page.url.startswith(url)  # saved and still here, as Ctrl+S
+    assert len(page.context.pages) == 1  # no reader's preview opened
+    article.refresh_from_db()
+    assert getattr(article, field.removeprefix("#id_")) == "New words"
+
+
+def test_without_script_the_formatting_toolbar_is_not_shown(
+    browser,
+    live_server,
+    editor,  # noqa: F811
+):
+    """Its twelve buttons showed without script, and did nothing (a stylesheet's display:
+    flex overrode the hidden attribute); the text box and its Save work without them."""
+    article = ArticleFactory(author=editor, draft=True)
+    page = browser.new_context(viewport=DESKTOP, java_script_enabled=False).new_page()
+    log_in(page, live_server)
+    page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
+    expect(page.locator("#id_body")).to_be_visible()
+    expect(page.locator(".editor-toolbar")).to_be_hidden()
