@@ -1158,6 +1158,10 @@ class ArticleAdminForm(forms.ModelForm):
         field = self.fields.get("published_at")  # absent for those who may only view
         widget = field.widget if field is not None else None
         if hasattr(widget, "widgets"):
+            field.fields[0].error_messages["invalid"] = _(
+                "Enter the date as 2027-03-01 or 1 Mar 2027. A date with slashes is not read: "
+                "10/12/2026 may mean 10 December or 12 October."
+            )
             widget.widgets[0].attrs["aria-label"] = _("Publish date: day (YYYY-MM-DD)")
             widget.widgets[1].attrs["aria-label"] = _("Publish date: time (HH:MM:SS)")
             # Said under the boxes (article-editor.js) while they hold what the save refuses.

@@ -629,3 +629,31 @@ def test_the_save_bars_line_links_to_publishing(admin_client):
     assert link.select_one(".visually-hidden").get_text().strip() == "publication"
     # After both forms of the sentence (a phone's and the whole one), which the script rewrites.
     assert [child.name for child in line.find_all(recursive=False)] == ["span", "span", "a"]
+
+
+def test_a_date_with_slashes_is_refused_not_read_month_first(admin_client):
+    """ "10/12/2026" was read as 12 October (Django's English reads slashes month first),
+    where this site writes the day first: an editor scheduling 10 December published at once,
+    back-dated. Unambiguous dates are read as before."""
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    data = change_form(admin_client, article) | {
+        "status": "published",
+        "published_at_0": "10/12/2030",
+        "published_at_1": "09:00",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["published_at"]
+    assert error.startswith("Enter the date as 2027-03-01 or 1 Mar 2027.")
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    for typed in ("2030-12-10", "10 Dec 2030", "December 10, 2030"):
+        data = change_form(admin_client, article) | {
+            "status": "published",
+            "published_at_0": typed,
+            "published_at_1": "09:00",
+        }
+        assert admin_client.post(url, data).status_code == 302
+        article.refresh_from_db()
+        assert timezone.localtime(article.published_at).date() == datetime.date(2030, 12, 10)
