@@ -39,13 +39,30 @@ window.nervepainCaret = (function () {
     Array.prototype.forEach.call(errors, function (error) {
       var said = error.textContent.trim().replace(/\.$/, "");
       said.slice(said.lastIndexOf(": ") + 2).split(", ").forEach(function (name) {
-        var at = name ? box.value.indexOf(name) : -1;
+        var at = name ? where(box.value, name) : -1;
         if (at >= 0 && (first === null || at < first.at)) first = { at: at, name: name };
       });
     });
     if (first === null) return;
-    box.setSelectionRange(first.at, first.at + first.name.length);
+    var length = EMPTY.test(first.name) ? 0 : first.name.length;
+    box.setSelectionRange(first.at, first.at + length);
     scrollTo(box, first.at);
+  }
+
+  // "an empty link", "an image with no address": the caret between the link's brackets.
+  var EMPTY = /^an? (empty link|image with no address)$/;
+
+  // Where a named address stands as a link's or an image's: "https://" named was found first
+  // in a good link's "https://www.nhs.uk/", and "sciatica" in the words before
+  // "[our guide](sciatica)". The text as a whole only when it is in no link.
+  function where(value, name) {
+    var as = EMPTY.test(name) ? [["]()", 2]] :
+      [["](" + name + ")", 2], ["](" + name + " ", 2], ["](<" + name + ">)", 3], ["]: " + name, 3]];
+    for (var i = 0; i < as.length; i++) {
+      var at = value.indexOf(as[i][0]);
+      if (at >= 0) return at + as[i][1];
+    }
+    return EMPTY.test(name) ? -1 : value.indexOf(name);
   }
 
   return { atNamed: atNamed };

@@ -1585,6 +1585,34 @@ def test_a_body_refused_for_a_link_puts_the_caret_on_that_link(
     assert console_errors == []
 
 
+@pytest.mark.parametrize(
+    "body, named, length",
+    [
+        # "https://" named: it selected the good link's "https://www.nhs.uk/" before it.
+        ("See [NHS](https://www.nhs.uk/) and later [this](https://).", "](https://)", 8),
+        # "sciatica" named: it selected the word, not the link's address.
+        ("Read about sciatica in [our guide](sciatica).", "](sciatica)", 8),
+        # An empty link: the caret between its brackets.
+        ("Sciatica explained [here]() today.", "]()", 0),
+    ],
+)
+def test_the_caret_goes_to_the_named_address_as_a_link_not_the_same_words_elsewhere(
+    page, live_server, editor, console_errors, body, named, length
+):
+    article = ArticleFactory(body="Intro.", author=editor, draft=True)
+    text = typing_in(page, live_server, article)
+    text.fill(body)
+    page.keyboard.press("Control+s")
+    expect(page.locator(".field-body .errorlist")).to_be_visible()
+    expect(text).to_be_focused()
+    at = body.index(named) + 2
+    selection = page.evaluate(
+        "[document.activeElement.selectionStart, document.activeElement.selectionEnd]"
+    )
+    assert selection == [at, at + length]
+    assert console_errors == []
+
+
 def test_a_page_refused_for_a_link_puts_the_caret_on_the_first_named_in_its_text(
     page, live_server, editor, console_errors
 ):
