@@ -260,6 +260,15 @@ def moderation_alerts(context):
     return {"urgent": urgent_count(context["request"]), **unhandled_worries()}
 
 
+@register.simple_tag
+def worries_not_handled():
+    """Readers' worries about a writer that nobody has handled, for the queue's head: a worry
+    about a published comment's writer holds nothing, and the queue showed no sign of it."""
+    from comments.overview import unhandled_worries
+
+    return unhandled_worries()
+
+
 @register.filter
 def may_choose_emails(user) -> bool:
     """Whether the admin's user tools link ``user`` to Your email settings: whoever the page

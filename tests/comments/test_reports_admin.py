@@ -225,3 +225,25 @@ def test_the_date_filter_filters_by_the_time_the_list_shows(moderator_client):
         "Worried today",
         "Reported days ago",
     ]
+
+
+@pytest.mark.django_db
+def test_the_queue_says_a_worry_about_a_published_comments_writer_is_waiting(moderator_client):
+    """A worry about a published comment's writer holds nothing: the queue, where moderators
+    work, showed no sign of it (only the admin's home page, the overview and the email)."""
+    comment = CommentFactory(state="published", comment="I can't take much more of this.")
+    queue = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
+    assert queue.select_one(".moderation-alert") is None
+    report = make_report(comment, "worried", text="Please check on them.")
+    make_report(comment, "worried", key="other")
+    queue = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
+    alert = queue.select_one(".moderation-alert")
+    assert " ".join(alert.get_text().split()) == (
+        "2 reports of readers worried about a writer, on 1 comment, not yet handled: "
+        "read them first."
+    )
+    assert alert.find("a")["href"] == f"{REPORTS}?reason__exact=worried&worry=unhandled"
+    CommentReport.objects.filter(comment=comment).update(handled_at=timezone.now())
+    queue = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
+    assert queue.select_one(".moderation-alert") is None
+    assert report.comment.state == "published"
