@@ -905,9 +905,24 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             and comment.reason != Comment.Reason.WITHDRAWN  # its writer's, not a colleague's
         )
         overrules = overrulable and request.POST.get("overrule") == comment.state
+        crisis_reply_url = (
+            reverse("admin:comments_comment_change", args=[comment.pk])
+            + f"?{CRISIS_REPLY}=1#id_reply"
+        )
         if request.method == "POST" and (comment.state == Comment.State.PENDING or overrules):
             changed = decisions.decide([comment], state, request.user)
             self._undo_message(request, self._done(len(changed), state), changed, state)
+            if comment.urgent and comment.state == Comment.State.PUBLISHED:
+                # What the urgent email asks next: the reply under it with the resources.
+                messages.warning(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        _("Its writer may be in crisis."),
+                        crisis_reply_url,
+                        _("Reply under it with the crisis resources"),
+                    ),
+                )
             return redirect(reverse("admin:comments_comment_changelist"))
         queue.prepare([comment], request)
         context = {
@@ -921,6 +936,11 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             "card": queue.render_card(comment, comment.queue, buttons=False),
             "action": action,
             "overrulable": overrulable,
+            # An urgent one: approve it with a reply holding the crisis resources, in one step
+            # (a reply to a held comment approves it), as the urgent email says to.
+            "crisis_reply_url": crisis_reply_url
+            if comment.urgent and comment.state in (Comment.State.PENDING, Comment.State.PUBLISHED)
+            else "",
         }
         return TemplateResponse(request, "admin/comments/comment/confirm_decision.html", context)
 

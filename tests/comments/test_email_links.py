@@ -184,3 +184,48 @@ def test_a_comment_its_writer_deleted_is_not_brought_back_from_an_email(moderato
     moderator_client.post(url, {"overrule": "removed"})
     comment.refresh_from_db()
     assert comment.state == "removed"
+
+
+def test_an_urgent_comments_links_lead_to_the_reply_with_the_crisis_resources(moderator_client):
+    """The urgent email says to approve it and reply with the crisis resources; its Approve
+    link's page offered Approve alone, and after it the queue said only "1 comment approved"."""
+    comment = CommentFactory(state="pending", urgent=True, reason="crisis")
+    url = email_links(comment)["Approve"]
+    page = BeautifulSoup(moderator_client.get(url).content, "html.parser")
+    offer = page.select_one(".decision-confirm .moderation-alert")
+    assert " ".join(offer.get_text().split()) == (
+        "Its writer may be in crisis. Approve it with a reply holding the crisis resources: "
+        "your reply is published with it."
+    )
+    reply_url = f"/admin/comments/comment/{comment.pk}/change/?crisis_reply=1#id_reply"
+    assert offer.find("a")["href"] == reply_url
+    # The reply box there opens with the resources in it.
+    form = BeautifulSoup(moderator_client.get(reply_url).content, "html.parser")
+    assert "findahelpline.com" in form.select_one("textarea#id_reply").get_text()
+
+    response = moderator_client.post(url, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert said[0].startswith("1 comment approved.")
+    assert said[1] == (
+        f'Its writer may be in crisis. <a href="{reply_url}">'
+        "Reply under it with the crisis resources</a>"
+    )
+
+
+def test_an_ordinary_comments_links_say_nothing_of_crisis(moderator_client):
+    comment = CommentFactory(state="pending")
+    url = email_links(comment)["Approve"]
+    page = BeautifulSoup(moderator_client.get(url).content, "html.parser")
+    assert page.select_one(".decision-confirm .moderation-alert") is None
+    response = moderator_client.post(url, follow=True)
+    assert len(list(response.context["messages"])) == 1
+
+
+def test_an_urgent_cards_reply_box_offers_the_crisis_resources(moderator_client):
+    urgent = CommentFactory(state="pending", urgent=True, reason="crisis")
+    ordinary = CommentFactory(state="pending")
+    queue = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
+    link = queue.select_one(f"#qc-{urgent.pk} .qc-reply-box .qc-crisis-reply a")
+    assert link.get_text() == "Reply with the crisis resources"
+    assert link["href"] == f"/admin/comments/comment/{urgent.pk}/change/?crisis_reply=1#id_reply"
+    assert queue.select_one(f"#qc-{ordinary.pk} .qc-crisis-reply") is None
