@@ -637,6 +637,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         self._check(request, comment)
         if not _is_fragment(request):
             queue.keep_drafts(request, comment.pk)
+        seen = request.POST.get(f"seen-{comment.pk}") or request.POST.get("seen", "")
+        if seen and seen != comment.state:
+            return self._changed_since(request, comment, queue.ACTIONS[action])
         state = queue.ACTIONS[action].state
         # Without script the queue's row form brings the card's reply box along: a reply typed
         # there is never dropped. Approve publishes it with the comment (WordPress's "Approve
@@ -665,6 +668,42 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         if self._from_article(request):
             queue.land_in_place(request, comment.pk)
         return self._back_to_next_card(request, comment)
+
+    def _changed_since(self, request, comment, action):
+        """A decision on a comment that changed since the page showed it (a colleague decided
+        it, its writer deleted it, readers' reports held it): nothing is done, and the page
+        says what it is now, with its buttons, so that pressing again decides knowingly. It
+        overruled a colleague's decision without a word (the email's links asked first)."""
+        now = decisions.DONE[comment.state]
+        if comment.moderated_by is not None:
+            said = _("Since you opened the page, this comment was %(done)s by %(who)s.") % {
+                "who": comment.moderated_by,
+                "done": now,
+            }
+        else:
+            said = _("Since you opened the page, this comment was %(done)s.") % {"done": now}
+        if comment.state in action.applies_to:
+            said += " " + _("Nothing was changed: press “%(action)s” again to go ahead.") % {
+                "action": action.label
+            }
+        else:
+            said += " " + _("Nothing was changed.")
+        if _is_fragment(request):
+            # 200, not 409: a browser logs every 4xx answer of a fetch as an error.
+            response = queue.card_response(request, comment, notice=said)
+            response["X-Changed-Since"] = "1"
+            return response
+        self.message_user(request, said, messages.WARNING)
+        if self._from_article(request):
+            if comment.state not in (Comment.State.PUBLISHED, Comment.State.PENDING):
+                return self._back(request, comment, anchor="#moderated")
+            queue.land_in_place(request, comment.pk)
+            return self._back(request, comment)
+        target = request.POST.get("next", "").partition("#")[0]
+        if target.partition("?")[0] == reverse("admin:comments_comment_changelist"):
+            request.session[queue.LANDING_KEY] = comment.pk  # its card, if still listed
+            return self._back(request, anchor=f"#qc-{comment.pk}-landing")
+        return self._back(request, comment)
 
     def _refuse_reply(self, request, comment, action, text):
         """A decision other than Approve, posted with a reply typed for the comment: nothing

@@ -494,17 +494,15 @@ def undo_url(token: str, next_url: str = "") -> str:
     return reverse("admin:comments_comment_undo") + "?" + urlencode(query)
 
 
-def card_response(request, comment, *, done=None, undo="", replied=None, undone=False):
-    """The row's card after a decision, for the queue's script to put in place of the old one."""
+def card_response(request, comment, *, done=None, undo="", replied=None, undone=False, notice=""):
+    """The row's card after a decision, for the queue's script to put in place of the old one.
+    ``notice``: what to say instead (a decision refused: ``CommentAdmin.changed_since``)."""
     prepare([comment], request)
-    notice = ""
-    if done is not None:
+    if not notice and done is not None:
         notice = DONE_NOTICE[done]
-    elif replied is not None and undo:  # the comment approved with it
-        notice = _("Approved. Reply published.")
-    elif replied is not None:
-        notice = _("Reply published.")
-    elif undone:
+    elif not notice and replied is not None:  # with Undo: the comment approved with it
+        notice = _("Approved. Reply published.") if undo else _("Reply published.")
+    elif not notice and undone:
         notice = _("Put back.")
     extra = {**comment.queue, "notice": notice, "undo": undo_url(undo) if undo else ""}
     if replied is not None:

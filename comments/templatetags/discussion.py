@@ -182,7 +182,13 @@ def _moderator_tree(request, article, is_open):
     )
     held = comments.pending().select_related("moderated_by")
     held = held.only(
-        "pk", "user_name", "reason", "reason_detail", "submit_date", "moderated_by__username"
+        "pk",
+        "state",
+        "user_name",
+        "reason",
+        "reason_detail",
+        "submit_date",
+        "moderated_by__username",
     )
     controls = {
         comment.pk: render_to_string(

@@ -133,6 +133,8 @@
       }
     }
     if (reply && button.classList.contains("qc-send")) body.set(reply.name, reply.value);
+    // The state the card shows: a comment decided otherwise since is not overruled unseen.
+    if (card.dataset.state) body.set("seen", card.dataset.state);
     if (tap) guardTap(tap); // not before: a tap that only answered "no" decided nothing
     button.disabled = true;
     let response;
@@ -141,6 +143,18 @@
     } catch (error) {
       refocus(card, button, reply);
       showError(card, "The server could not be reached; nothing changed. Try again.");
+      return;
+    }
+    if (response.ok && response.headers.get("X-Changed-Since")) {
+      // Changed since the page showed it: the card as it is now, open, saying so, its
+      // buttons ready to decide again knowingly; the tabs follow its move.
+      updateCounts(response);
+      const previous = card.dataset.state;
+      const action = button.getAttribute("formaction");
+      const now = replaceCard(card, await response.text());
+      moveCount(previous, now.dataset.state);
+      const again = now.querySelector('[formaction="' + action + '"]');
+      (again || now).focus();
       return;
     }
     if (!response.ok) {

@@ -713,3 +713,35 @@ def test_an_empty_reply_refused_keeps_the_focus_in_its_box(browser, live_server,
     expect(row.get_by_label(re.compile("Reply as"))).to_be_focused()
     assert site_replies(held) == []
     assert [e for e in errors if "400" not in e] == []
+
+
+def test_a_decision_on_a_comment_a_colleague_decided_since_is_refused_in_place(
+    browser, live_server, mod
+):
+    """A colleague removed it while this queue was open; Approve published it, and the card
+    said only "Approved. Undo". The card now says what happened, shows the comment as it is,
+    and the same button pressed again overrules knowingly."""
+    held = CommentFactory(state="pending", comment="Is it normal to feel tingling?")
+    page, errors = logged_in(browser, live_server, mod)
+    page.goto(live_server.url + QUEUE)
+    sam = UserFactory(username="sam", is_staff=True)
+    Comment.objects.get(pk=held.pk).moderate(Comment.State.REMOVED, sam)
+    card(page, held).get_by_role("button", name="Approve").click()
+    row = card(page, held)
+    expect(row.locator(".qc-notice")).to_have_text(
+        "Since you opened the page, this comment was removed by sam. Nothing was changed: "
+        "press “Approve” again to go ahead."
+    )
+    expect(row).to_have_attribute("data-state", "removed")
+    expect(row.get_by_role("button", name="Approve")).to_be_focused()
+    held.refresh_from_db()
+    assert held.state == Comment.State.REMOVED
+    tabs = page.locator(".queue-tabs")
+    expect(tabs.locator('a[data-state="pending"]')).to_contain_text("Pending (0)")
+    expect(tabs.locator('a[data-state="removed"]')).to_contain_text("Removed (1)")
+
+    page.keyboard.press("Enter")  # Approve, again: now it decides
+    expect(card(page, held)).to_have_attribute("data-state", "published")
+    held.refresh_from_db()
+    assert (held.state, held.moderated_by) == (Comment.State.PUBLISHED, mod)
+    assert errors == []
