@@ -45,6 +45,12 @@ from nervepain.admin_site import TextAsStored, without_listed
 
 # The comment page's query parameter for "Reply with the crisis resources".
 CRISIS_REPLY = "crisis_reply"
+# What a decision other than Approve does, in the words of the message refusing it with a reply.
+DOING = {
+    "unapprove": _("send it back to pending"),
+    "spam": _("mark it as spam"),
+    "remove": _("remove it"),
+}
 NOTE_MAX_LENGTH = Comment._meta.get_field("site_note").max_length
 DEFAULT_NOTE = "Please talk to your doctor before changing any medication or treatment."
 # The queue's bulk action "Publish with a note from the site", on a comment's own page: a
@@ -714,17 +720,22 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
             )
         self.message_user(
             request,
-            format_html(
-                "{} <q>{}</q>",
-                _(
-                    "Nothing was changed: only Approve publishes a reply. Press “%(action)s” "
-                    "again to go ahead without it. Your reply was:"
-                )
-                % {"action": action.label},
-                text,
-            ),
+            _(
+                "Nothing was changed: only Approve publishes a reply. To %(doing)s without "
+                "it, clear its box, then press “%(action)s” again."
+            )
+            % {"doing": DOING.get(action.name, _("go ahead")), "action": action.label},
             messages.ERROR,
         )
+        # The text back in its box (it was only quoted in the message, to copy from there),
+        # or quoted if its card is not on the page (``_restore_drafts``), and the page back at
+        # that card.
+        drafts = request.session.get(queue.DRAFTS_KEY, {})
+        request.session[queue.DRAFTS_KEY] = {**drafts, str(comment.pk): text}
+        target = request.POST.get("next", "").partition("#")[0]
+        if target.partition("?")[0] == reverse("admin:comments_comment_changelist"):
+            request.session[queue.LANDING_KEY] = comment.pk
+            return self._back(request, anchor=f"#qc-{comment.pk}-landing")
         return self._back(request, comment)
 
     def reply_view(self, request, object_id):

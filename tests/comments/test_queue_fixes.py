@@ -65,9 +65,19 @@ def test_spam_or_remove_with_a_typed_reply_changes_nothing_and_gives_the_text_ba
     parent.refresh_from_db()
     assert parent.state == Comment.State.PENDING
     assert site_replies(parent) == []
-    [message] = messages_of(response)
-    assert "Nothing was changed" in message
-    assert "My unsent words" in message  # the text comes back, to publish or copy
+    # The text comes back in its box, open, at its card (it was only quoted in the message,
+    # to copy from there), with the messages above the card.
+    page = soup(response)
+    box = page.select_one(f"#qc-{parent.pk} textarea[name=reply-{parent.pk}]")
+    assert box.get_text() == "My unsent words"
+    assert page.select_one(f"#qc-{parent.pk} details.qc-reply").has_attr("open")
+    landing = page.select_one(f"#qc-{parent.pk}-landing").get_text(" ", strip=True)
+    label, doing = {"spam": ("Spam", "mark it as spam"), "remove": ("Remove", "remove it")}[action]
+    assert f"Nothing was changed: only Approve publishes a reply. To {doing} without it, " in (
+        landing
+    )
+    assert f"clear its box, then press “{label}” again." in landing
+    assert response.redirect_chain[-1][0].endswith(f"#qc-{parent.pk}-landing")
     # The script's request gets a short refusal it can show on the card.
     answer = moderator_client.post(
         f"{CHANGELIST}{parent.pk}/moderate/{action}/",
