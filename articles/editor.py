@@ -18,6 +18,7 @@ has its own preview, the frame and autosave, for staff who may add or change tho
 """
 
 import datetime
+import hashlib
 import threading
 
 from django.contrib.admin.models import LogEntry
@@ -231,10 +232,27 @@ def call_to_action_preview_view(model_admin, request):
     return JsonResponse({"html": html})
 
 
-def draft_key(obj, model=Article) -> str:
-    """Which of a person's drafts belongs to this form: the article's id, or "new"; for a
-    call-to-action, the same after "cta:"."""
-    return DRAFT_PREFIXES[model] + (str(obj.pk) if obj is not None else ArticleDraft.NEW)
+def draft_key(obj, model=Article, token: str = "") -> str:
+    """Which of a person's drafts belongs to this form: the article's id; for one not saved
+    yet, "new-" and its editing session's (its form's token): two new articles written in two
+    tabs kept one draft, and the second's autosave lost the first. "new" alone was that one
+    draft (kept from before). For a call-to-action, the same after "cta:"."""
+    prefix = DRAFT_PREFIXES[model]
+    if obj is not None:
+        return prefix + str(obj.pk)
+    if not token:
+        return prefix + ArticleDraft.NEW
+    return f"{prefix}{ArticleDraft.NEW}-{hashlib.sha256(token.encode()).hexdigest()[:12]}"
+
+
+def _new_drafts(request, model):
+    """The person's drafts of new articles (or calls-to-action), newest first."""
+    prefix = DRAFT_PREFIXES[model] + ArticleDraft.NEW
+    return ArticleDraft.objects.filter(user=request.user, key__startswith=prefix)
+
+
+def _token(request, name="editor_token") -> str:
+    return request.POST.get(name, "")[:40]
 
 
 def autosave_view(model_admin, request):
@@ -250,9 +268,15 @@ def autosave_view(model_admin, request):
         for name, values in list(request.POST.lists())[:MAX_DRAFT_FIELDS]
         if name not in NOT_KEPT
     }
+    key = draft_key(saved, model_admin.model, _token(request))
     draft, _created = ArticleDraft.objects.update_or_create(
-        user=request.user, key=draft_key(saved, model_admin.model), defaults={"data": data}
+        user=request.user, key=key, defaults={"data": data}
     )
+    if saved is None and _token(request):
+        # A draft restored from another place (kept as "new" before) is this one now.
+        _new_drafts(request, model_admin.model).filter(data__editor_token=_token(request)).exclude(
+            key=key
+        ).delete()
     return JsonResponse({"saved_at": draft.saved_at.isoformat()})
 
 
@@ -265,7 +289,12 @@ def discard_view(model_admin, request):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     saved = _article_for(model_admin, request)
-    ArticleDraft.objects.filter(user=request.user, key=draft_key(saved, model_admin.model)).delete()
+    if saved is not None:
+        ArticleDraft.objects.filter(
+            user=request.user, key=draft_key(saved, model_admin.model)
+        ).delete()
+    elif token := _token(request, "draft_token"):  # the new article's draft offered, alone
+        _new_drafts(request, model_admin.model).filter(data__editor_token=token).delete()
     return JsonResponse({"discarded": True})
 
 
@@ -281,7 +310,14 @@ def _last_saved(obj):
 
 
 def pending_draft(request, obj, model=Article) -> ArticleDraft | None:
-    """The person's autosaved draft for this form, if it is newer than the saved object."""
+    """The person's autosaved draft for this form, if it is newer than the saved object; for a
+    new one, their latest draft of a new one, or the one ``?draft=`` names (``other_drafts``)."""
+    if obj is None:
+        drafts = _new_drafts(request, model)
+        chosen = request.GET.get("draft", "")
+        return (chosen and drafts.filter(key=DRAFT_PREFIXES[model] + chosen).first()) or (
+            drafts.first()
+        )
     draft = ArticleDraft.objects.filter(user=request.user, key=draft_key(obj, model)).first()
     saved = _last_saved(obj) if obj is not None and draft is not None else None
     if draft is None or (saved is not None and draft.saved_at <= saved):
@@ -292,9 +328,10 @@ def pending_draft(request, obj, model=Article) -> ArticleDraft | None:
 def forget_draft(request, obj, *, was_new: bool, model=Article) -> None:
     """The article (or call-to-action) was saved: the draft it was written from is no longer
     needed, here or in the browser that wrote it (told by the form's ``editor_token``)."""
-    keys = [draft_key(obj, model)] + ([draft_key(None, model)] if was_new else [])
-    ArticleDraft.objects.filter(user=request.user, key__in=keys).delete()
+    ArticleDraft.objects.filter(user=request.user, key=draft_key(obj, model)).delete()
     token = request.POST.get("editor_token", "")[:40]
+    if was_new and token:  # this editing session's draft, not another new article's
+        _new_drafts(request, model).filter(data__editor_token=token).delete()
     if token:
         request.session[SAVED_TOKENS] = [*request.session.get(SAVED_TOKENS, []), token][-20:]
 
@@ -351,7 +388,18 @@ class EditorForm:
         extra_context = extra_context or {}
         if request.method == "GET":
             obj = self.get_object(request, unquote(object_id)) if object_id else None
-            extra_context["autosaved"] = pending_draft(request, obj, self.model)
+            extra_context["autosaved"] = draft = pending_draft(request, obj, self.model)
+            if obj is None and draft is not None:  # the person's other new articles' drafts
+                prefix = DRAFT_PREFIXES[self.model]
+                extra_context["other_drafts"] = [
+                    {
+                        "key": other.key.removeprefix(prefix),
+                        "title": other.data.get("title") or other.data.get("heading") or "",
+                        "saved_at": other.saved_at,
+                    }
+                    for other in _new_drafts(request, self.model).exclude(pk=draft.pk)[:10]
+                ]
+                extra_context["draft_chosen"] = bool(request.GET.get("draft"))
             extra_context["saved_editor_tokens"] = saved_tokens(request)
         else:
             # Sent back to be corrected (a save that succeeds redirects): the form holds what

@@ -262,8 +262,12 @@
 
   /* --- Autosave: in this browser at once, on the server every few seconds ------------ */
   var AUTOSAVE_MS = 2000;
-  var draftKey = "nervepain:" + (config.dataset.kind || "article") + "-draft:" +
-    config.dataset.user + ":" + (config.dataset.objectId || "new");
+  // This browser's copy: one per saved article, and one per editing session of a new one (two
+  // new articles in two tabs shared one, and the second's typing replaced the first's).
+  var draftBase = "nervepain:" + (config.dataset.kind || "article") + "-draft:" +
+    config.dataset.user + ":";
+  var isNew = !config.dataset.objectId;
+  function keyFor(token) { return draftBase + (isNew ? "new:" + token : config.dataset.objectId); }
   var autosaveStatus = document.createElement("span");
   autosaveStatus.className = "editor-autosave";
   var statusAfter = stats || previewPane;
@@ -276,6 +280,7 @@
   var sentBack = "sentBack" in config.dataset;
   var editToken = config.dataset.editorToken ||
     Math.random().toString(36).slice(2) + Date.now().toString(36);
+  var draftKey = keyFor(editToken);
 
   var NOT_COMPARED = ["csrfmiddlewaretoken", "object_id", "editor_token"];
 
@@ -474,12 +479,36 @@
     saved_at: config.dataset.autosavedAt, data: JSON.parse(serverDraftNode.textContent)
   } : null;
   if (serverDraft) serverDraft.token = serverDraft.data.editor_token;
-  var localDraft = null;
-  try { localDraft = JSON.parse(localStorage.getItem(draftKey) || "null"); } catch (error) { localDraft = null; }
+  function readLocal(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (error) { return null; }
+  }
+  var localDraft = null, localKey = draftKey;
   var savedTokens = (config.dataset.savedTokens || "").split(" ");
-  if (localDraft && localDraft.token && savedTokens.indexOf(localDraft.token) >= 0) {
-    localStorage.removeItem(draftKey); // saved since: nothing was lost
-    localDraft = null;
+  if (isNew) {
+    // The latest new article's kept here (or the one the server's offer names: ?draft=);
+    // each kept till its own article is saved or its draft discarded.
+    var chosenToken = "draftChosen" in config.dataset && serverDraft ? serverDraft.token : "";
+    var keys = [];
+    for (var k = 0; k < localStorage.length; k++) keys.push(localStorage.key(k));
+    keys.forEach(function (key) {
+      if (key !== draftBase + "new" && key.indexOf(draftBase + "new:") !== 0) return;
+      var kept = readLocal(key);
+      if (kept && kept.token && savedTokens.indexOf(kept.token) >= 0) {
+        localStorage.removeItem(key); // saved since: nothing was lost
+        return;
+      }
+      if (!kept || (chosenToken && kept.token !== chosenToken)) return;
+      if (!localDraft || Date.parse(kept.saved_at) > Date.parse(localDraft.saved_at)) {
+        localDraft = kept;
+        localKey = key;
+      }
+    });
+  } else {
+    localDraft = readLocal(draftKey);
+    if (localDraft && localDraft.token && savedTokens.indexOf(localDraft.token) >= 0) {
+      localStorage.removeItem(draftKey); // saved since: nothing was lost
+      localDraft = null;
+    }
   }
   // What this browser kept is its own latest typing; a draft equal to the form (saved since,
   // or restored) is nothing to offer. A form sent back to be corrected (a newer version saved
@@ -489,7 +518,7 @@
   var candidates = sentBack ? [] : [localDraft, serverDraft].filter(function (draft) {
     return draft && draft.data && differs(draft.data);
   });
-  if (localDraft && !sentBack && candidates.indexOf(localDraft) < 0) localStorage.removeItem(draftKey);
+  if (localDraft && !sentBack && candidates.indexOf(localDraft) < 0) localStorage.removeItem(localKey);
   var offered = candidates[0];
   // The server's copy was written by another session (another browser, a phone, another
   // tab) after this browser's: that is the latest typing. Offered this browser's, restoring
@@ -503,17 +532,26 @@
     offer.querySelector("time").textContent = timeText(offered.saved_at);
     offer.querySelector("time").setAttribute("datetime", offered.saved_at);
     offer.hidden = false;
+    var offeredKey = offered === localDraft ? localKey : keyFor(offered.token || editToken);
     offer.querySelector("[data-restore]").addEventListener("click", function () {
       offer.hidden = true;
+      if (isNew && offered.token) {
+        // Its editing session goes on here: autosave keeps it in its own place, and saving
+        // the article forgets it (and no other new article's).
+        editToken = offered.token;
+        draftKey = keyFor(editToken);
+        if (offeredKey !== draftKey) localStorage.removeItem(offeredKey);
+      }
       restore(offered.data);
       text.focus();
     });
     offer.querySelector("[data-discard]").addEventListener("click", function () {
       offer.hidden = true;
-      localStorage.removeItem(draftKey);
+      localStorage.removeItem(offeredKey);
       var data = new FormData();
       data.set("csrfmiddlewaretoken", form.querySelector('[name="csrfmiddlewaretoken"]').value);
       data.set("object_id", config.dataset.objectId || "");
+      data.set("draft_token", offered.token || "");
       fetch(config.dataset.discardUrl, { method: "POST", body: data, credentials: "same-origin" });
       text.focus();
     });

@@ -256,7 +256,7 @@ def test_the_form_offers_back_a_draft_newer_than_the_article(staff_client, staff
 def test_saving_the_article_forgets_the_draft_and_records_a_revision(admin_client, admin_user):
     from reversion.models import Version
 
-    admin_client.post(AUTOSAVE, form_data(body="Draft of a new article"))
+    admin_client.post(AUTOSAVE, form_data(body="Draft of a new article", editor_token="tab-123"))
     response = admin_client.post(
         "/admin/articles/article/add/",
         {
@@ -280,9 +280,53 @@ def test_saving_the_article_forgets_the_draft_and_records_a_revision(admin_clien
 
 
 def test_discarding_forgets_the_draft(staff_client, staff_user):
-    staff_client.post(AUTOSAVE, form_data())
-    assert staff_client.post(DISCARD, {"object_id": ""}).status_code == 200
+    staff_client.post(AUTOSAVE, form_data(editor_token="tab-1"))
+    assert staff_client.post(DISCARD, {"object_id": "", "draft_token": "tab-1"}).status_code == 200
     assert not ArticleDraft.objects.filter(user=staff_user).exists()
+
+
+def test_two_new_articles_written_in_two_tabs_keep_a_draft_each(admin_client, admin_user):
+    """Both kept one draft ("new"): the second tab's autosave replaced the first's text, and
+    only the second was offered back. Each editing session now keeps its own; the latest is
+    offered, the others named with a link; saving or discarding one forgets it alone."""
+    admin_client.post(AUTOSAVE, form_data(title="Article One: foot care", editor_token="tab-1"))
+    admin_client.post(AUTOSAVE, form_data(title="Article Two: sleep", editor_token="tab-2"))
+    drafts = ArticleDraft.objects.filter(user=admin_user)
+    assert sorted(d.data["title"] for d in drafts) == [
+        "Article One: foot care",
+        "Article Two: sleep",
+    ]
+    page = BeautifulSoup(admin_client.get("/admin/articles/article/add/").content, "html.parser")
+    offered = json.loads(page.select_one("script#article-autosaved").string)
+    assert offered["title"] == "Article Two: sleep"
+    [other] = page.select(".autosave-offer .autosave-others a")
+    assert other.get_text() == "Article One: foot care"
+    # Its link offers that one instead, and names the other.
+    page = BeautifulSoup(
+        admin_client.get("/admin/articles/article/add/" + other["href"]).content, "html.parser"
+    )
+    assert json.loads(page.select_one("script#article-autosaved").string)["title"] == (
+        "Article One: foot care"
+    )
+    assert page.select_one("#article-editor-config").has_attr("data-draft-chosen")
+    assert [a.get_text() for a in page.select(".autosave-others a")] == ["Article Two: sleep"]
+    # Discarding the second forgets it alone.
+    admin_client.post(DISCARD, {"object_id": "", "draft_token": "tab-2"})
+    assert [d.data["title"] for d in drafts.all()] == ["Article One: foot care"]
+
+
+def test_a_draft_kept_before_as_new_goes_on_under_the_session_restoring_it(
+    admin_client, admin_user
+):
+    """A draft kept as "new" (one for all new articles, before) is restored by a tab that
+    then autosaves under that draft's own session: one draft, not two."""
+    ArticleDraft.objects.create(
+        user=admin_user, key="new", data={"title": "Old", "editor_token": "tab-old"}
+    )
+    admin_client.post(AUTOSAVE, form_data(title="Old, restored", editor_token="tab-old"))
+    assert [d.data["title"] for d in ArticleDraft.objects.filter(user=admin_user)] == [
+        "Old, restored"
+    ]
 
 
 def test_autosave_is_for_staff_who_may_edit_the_article(client, reader_account_client):

@@ -718,3 +718,48 @@ def test_without_script_the_formatting_toolbar_is_not_shown(
     page.goto(live_server.url + f"/admin/articles/article/{article.pk}/change/")
     expect(page.locator("#id_body")).to_be_visible()
     expect(page.locator(".editor-toolbar")).to_be_hidden()
+
+
+def test_two_new_articles_in_two_tabs_each_keep_their_draft(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """The second tab's autosave replaced the first's draft (one "new" for both, here and in
+    the browser's copy): closed, only the second came back. Each keeps its own; the latest
+    is offered, the other one link away."""
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    add = live_server.url + "/admin/articles/article/add/"
+    first = page.context.new_page()
+    first.goto(add)
+    first.get_by_label("Title:").fill("Article One: foot care")
+    first.locator("#id_body").fill("Check your feet every day.")
+    expect(first.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    second = page.context.new_page()
+    second.goto(add)
+    expect(second.locator(".autosave-offer")).to_be_visible()  # the first's: ignored
+    second.get_by_label("Title:").fill("Article Two: sleep")
+    second.locator("#id_body").fill("Keep a regular bedtime.")
+    expect(second.locator(".editor-autosave")).to_contain_text("Draft kept at")
+    first.close()
+    second.close()
+
+    page.goto(add)
+    offer = page.locator(".autosave-offer")
+    expect(offer).to_be_visible()
+    offer.get_by_role("link", name="Article One: foot care").click()
+    page.locator(".autosave-offer").get_by_role("button", name="Restore").click()
+    expect(page.get_by_label("Title:")).to_have_value("Article One: foot care")
+    expect(page.locator("#id_body")).to_have_value("Check your feet every day.")
+    page.get_by_label("Summary:").fill("Foot care when nerves are numb.")
+    page.get_by_label("Slug:").fill("foot-care")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist .success")).to_be_visible()
+    # The other one is still kept, and offered.
+    page.goto(add)
+    expect(page.locator(".autosave-offer")).to_be_visible()
+    page.locator(".autosave-offer").get_by_role("button", name="Restore").click()
+    expect(page.get_by_label("Title:")).to_have_value("Article Two: sleep")
+    assert console_errors == []
