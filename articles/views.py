@@ -99,6 +99,8 @@ class SearchView(ListView):
         context.update(
             articles=page,
             search_query=self.query,
+            # Said between quotes: a query in quotes of its own read “"nerve pain"”.
+            query_words=self.query.strip("\"'\u201c\u201d\u2018\u2019 ") or self.query,
             result_count=context["paginator"].count if self.query else 0,
             topics=topic_menu() if not page else [],
             long_query=len(search.words(self.query)) > 2,

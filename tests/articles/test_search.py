@@ -460,3 +460,13 @@ def test_an_ordinary_search_has_no_crisis_box(client, library):
     for query in ["sciatica", "pain at night", "dying nerve cells"]:
         assert results(client, query)[1].select_one("section.crisis") is None
     assert results(client, "dying nerve cells")[1].select_one(".search-tips")
+
+
+def test_a_quoted_search_is_said_in_one_pair_of_quotes_and_results_are_not_indexed(client, library):
+    _found, page = results(client, '"sciatica"')
+    assert page.find("h1").get_text() == "Search results for “sciatica”"  # was “"sciatica"”
+    assert page.title.get_text().startswith("Search results for “sciatica”")
+    assert page.select_one("input[name=q]")["value"] == '"sciatica"'  # as typed, to edit
+    assert page.select_one("meta[name=robots]")["content"] == "noindex"
+    empty = soup(client.get("/search/"))  # the search page itself may be found
+    assert empty.select_one("meta[name=robots]") is None
