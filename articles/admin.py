@@ -40,7 +40,7 @@ from reversion.admin import VersionAdmin
 
 from articles import arrange_links, deletion, editor, history
 from articles.images import descriptions, found_by, in_saved_versions, unused, where_used
-from articles.markdown import analyse, images_and_links, link_problem
+from articles.markdown import CITATION_PATTERN, analyse, images_and_links, link_problem
 from articles.models import (
     Article,
     BodyImage,
@@ -1248,7 +1248,37 @@ class ArticleAdminForm(forms.ModelForm):
         )
 
     def clean_body(self):
-        return check_images_and_links(self.cleaned_data.get("body", ""))
+        body = check_images_and_links(self.cleaned_data.get("body", ""))
+        unknown = self._unknown_citations(body)
+        if unknown:
+            raise forms.ValidationError(
+                _(
+                    "Cite only this article's references: no reference below has the key of "
+                    "%(names)s. Add the reference under References, or correct the key."
+                ),
+                code="unknown_citation",
+                params={"names": ", ".join(f"[@{key}]" for key in unknown)},
+            )
+        return body
+
+    def _unknown_citations(self, body: str) -> list[str]:
+        """The keys ``body`` cites that no reference row of the form has (not deleted), in the
+        order cited: a typo ("[@nice-ng139]" for "[@nice-ng193]") was saved, and readers saw
+        the marker as typed. The rows as posted: the references are saved with the form."""
+        prefix = "references"
+        if f"{prefix}-TOTAL_FORMS" not in self.data:
+            return []  # no references table in this form (one who may not change them)
+        try:
+            rows = min(int(self.data[f"{prefix}-TOTAL_FORMS"]), 1000)
+        except ValueError:
+            return []  # the formset says so itself
+        known = {
+            self.data.get(f"{prefix}-{row}-key", "").strip()
+            for row in range(rows)
+            if not self.data.get(f"{prefix}-{row}-DELETE")
+        }
+        cited = dict.fromkeys(re.findall(CITATION_PATTERN, body or ""))
+        return [key for key in cited if key not in known]
 
     def clean_featured_image(self):
         """Checked and re-encoded like the body's uploads."""

@@ -24,7 +24,7 @@ from articles.models import Article, ArticleDraft, BodyImage, HeaderLink
 from articles.site_pages import FIXED_PAGES
 from tests.admin_forms import page_form
 from tests.articles.test_arrange_links import SCREEN, row_prefix, screen_form
-from tests.factories import ArticleFactory, CallToActionFactory, PersonFactory
+from tests.factories import ArticleFactory, CallToActionFactory, PersonFactory, ReferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -633,3 +633,35 @@ def test_a_moderators_view_of_an_article_links_only_what_they_may_open(
     editing = soup(admin_client.get(url))
     assert editing.select_one("#article-editor-config") is not None
     assert editing.select_one(".submit-publication a[href='#publishing']") is not None
+
+
+def test_a_citation_of_no_reference_is_refused_naming_it(admin_client):
+    """ "[@nice-ng139]" typed for "[@nice-ng193]" was saved, and readers saw the marker as
+    typed, the reference no longer cited. A key is checked against the rows as posted: one
+    added in the same save counts, one deleted in it does not."""
+    from tests.articles.test_admin import change_form
+
+    article = ArticleFactory(body="Gentle movement helps [@nice-ng193].")
+    ReferenceFactory(article=article, key="nice-ng193", position=1)
+    url = f"/admin/articles/article/{article.pk}/change/"
+    data = change_form(admin_client, article)
+    typo = data | {"body": "Gentle movement helps [@nice-ng139]. And [@nhs] [@nice-ng139]."}
+    response = admin_client.post(url, typo)
+    [error] = response.context["adminform"].form.errors["body"]
+    assert error == (
+        "Cite only this article's references: no reference below has the key of "
+        "[@nice-ng139], [@nhs]. Add the reference under References, or correct the key."
+    )
+    added = typo | {
+        "body": "Gentle movement helps [@nice-ng193] and [@nhs].",
+        "references-1-position": "2",
+        "references-1-key": "nhs",
+        "references-1-title": "NHS: nerve pain",
+        "references-1-publisher": "NHS",
+        "references-1-url": "https://www.nhs.uk/",
+    }
+    assert admin_client.post(url, added).status_code == 302
+    data = change_form(admin_client, article)
+    deleted = data | {"references-1-DELETE": "on"}
+    errors = admin_client.post(url, deleted).context["adminform"].form.errors["body"]
+    assert "[@nhs]" in errors[0]
