@@ -17,10 +17,12 @@ has its own preview, the frame and autosave, for staff who may add or change tho
   after an article (``includes/call_to_action.html``), heading, text and button.
 """
 
+import contextlib
 import datetime
 import hashlib
 import threading
 
+from django import forms
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
@@ -30,6 +32,7 @@ from django.http import HttpResponseNotAllowed, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
@@ -119,6 +122,18 @@ def article_from_post(request, saved: Article | None) -> Article:
     article.body = data.get("body", "")
     article.author = _related(get_user_model(), data.get("author")) or request.user
     article.call_to_action = _related(CallToAction, data.get("call_to_action"))
+    # Its status and publish date as typed: the byline said the saved ones ("Published 12
+    # October 2026") over a Status reading "Scheduled for 1 Mar 2027" until the save.
+    if data.get("status") in Article.Status.values:
+        article.status = data["status"]
+    # A date the save refuses (said under the boxes) leaves the saved one meanwhile.
+    with contextlib.suppress(ValidationError):
+        if "published_at_0" in data:
+            article.published_at = forms.SplitDateTimeField(required=False).clean(
+                [data.get("published_at_0", ""), data.get("published_at_1", "")]
+            )
+    if article.status == Article.Status.PUBLISHED and article.published_at is None:
+        article.published_at = timezone.now()  # as the save dates it
     references = article.__dict__["reference_list"] = references_from_post(data)
     article.render_body(keys=[reference.key for reference in references])
     article.mark_cited(references)

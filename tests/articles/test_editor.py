@@ -6,6 +6,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from articles import editor
 from articles.models import Article, ArticleDraft, CallToAction
@@ -490,4 +491,31 @@ def test_a_form_sent_back_to_be_corrected_is_the_same_editing_session(admin_clie
     assert config.has_attr("data-sent-back") and config["data-editor-token"] == "tab-7"
     assert not BeautifulSoup(admin_client.get(url).content, "html.parser").select_one(
         "#article-editor-config[data-sent-back]"
+    )
+
+
+def test_preview_dates_the_article_as_its_status_and_publish_date_are_typed(staff_client):
+    """The preview said the saved date ("Published 12 October 2026") while Status read
+    "Scheduled for 1 Mar 2027", until the save."""
+    article = ArticleFactory(
+        published_at=timezone.make_aware(datetime.datetime(2026, 10, 12, 9, 0)),
+        status=Article.Status.DRAFT,
+    )
+
+    def dated(**typed):
+        data = form_data(object_id=str(article.pk), **typed)
+        html = staff_client.post(PREVIEW, data).json()["html"]
+        time = BeautifulSoup(html, "html.parser").select_one("p.meta time")
+        return time.get_text() if time else None
+
+    assert dated() == "12 October 2026"  # nothing typed: as saved
+    scheduled = {"status": "published", "published_at_0": "2027-03-01", "published_at_1": "09:30"}
+    assert dated(**scheduled) == "1 March 2027"
+    # Published with no date: dated today, as the save dates it.
+    assert dated(status="published", published_at_0="", published_at_1="") == (
+        timezone.localdate().strftime("%-d %B %Y")
+    )
+    # A date the save refuses: the saved one meanwhile.
+    assert dated(status="published", published_at_0="10/12/2026", published_at_1="09:00") == (
+        "12 October 2026"
     )
