@@ -841,6 +841,26 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         restored = decisions.undo(record, request.user)
         if _is_fragment(request) and len(restored) == 1 and request.POST.get("card") != "none":
             return queue.card_response(request, restored[0], undone=True)
+        decided = [int(pk) for pks in record["from"].values() for pk in pks]
+        if (
+            _is_fragment(request)
+            and request.POST.get("card") != "none"
+            and decided
+            and not restored
+        ):
+            # One card's Undo that found a newer decision: said on the card, as it is now. The
+            # page reloaded for the message, asking to leave over a reply typed in another card,
+            # and the other cards' Undo lines went with it.
+            comment = Comment.objects.select_related("moderated_by").filter(pk=decided[0]).first()
+            if len(decided) == 1 and comment is not None:
+                by = comment.moderated_by
+                said = _("Not put back: it was %(done)s since%(by)s.") % {
+                    "done": decisions.DONE.get(comment.state, comment.state),
+                    "by": f" by {by.get_username()}" if by else "",
+                }
+                response = queue.card_response(request, comment, notice=said)
+                response["X-Changed-Since"] = "1"
+                return response
         self.message_user(
             request,
             ngettext("%d comment put back.", "%d comments put back.", len(restored))

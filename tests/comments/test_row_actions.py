@@ -197,6 +197,24 @@ def test_undo_leaves_comments_someone_decided_on_since(moderator_client, moderat
     ]
 
 
+def test_a_cards_undo_that_finds_a_newer_decision_says_so_on_the_card(moderator_client):
+    """With script the answer was nothing to put in place, and the page reloaded for its
+    message: asking to leave over a reply typed in another card, and the other cards' Undo
+    lines gone with it."""
+    sam = UserFactory(username="sam", is_staff=True)
+    comment = CommentFactory(state="pending")
+    token = decisions.undo_token({comment.pk: "pending"}, "published")
+    Comment.objects.get(pk=comment.pk).moderate("removed", sam)
+    response = moderator_client.post(f"{CHANGELIST}undo/", {"token": token}, **FRAGMENT)
+    assert response.status_code == 200
+    assert response["X-Changed-Since"] == "1"
+    card = BeautifulSoup(response.content, "html.parser").select_one(f"#qc-{comment.pk}")
+    assert card["data-state"] == "removed"
+    assert card.select_one(".qc-notice").get_text(" ", strip=True) == (
+        "Not put back: it was removed since by sam."
+    )
+
+
 def test_a_forged_or_old_undo_changes_nothing(moderator_client, monkeypatch):
     comment = CommentFactory(state="spam")
     response = moderator_client.post(f"{CHANGELIST}undo/", {"token": "forged"}, follow=True)

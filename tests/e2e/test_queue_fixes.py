@@ -745,3 +745,27 @@ def test_a_decision_on_a_comment_a_colleague_decided_since_is_refused_in_place(
     held.refresh_from_db()
     assert (held.state, held.moderated_by) == (Comment.State.PUBLISHED, mod)
     assert errors == []
+
+
+def test_an_undo_that_finds_a_newer_decision_says_so_on_its_card_without_a_reload(
+    browser, live_server, mod
+):
+    """It reloaded the page for the message: the browser asked to leave over a reply typed in
+    another card ("Leave" lost it), and the other cards' Undo lines were gone."""
+    decided = CommentFactory(state="pending", comment="Approved, then removed by sam")
+    other = CommentFactory(state="pending", comment="Still waiting")
+    page, errors, _row = reply_typed(browser, live_server, mod, other, "Half a reply")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    card(page, decided).get_by_role("button", name="Approve").click()
+    expect(card(page, decided)).to_have_attribute("data-state", "published")
+    sam = UserFactory(username="sam", is_staff=True)
+    Comment.objects.get(pk=decided.pk).moderate(Comment.State.REMOVED, sam)
+    card(page, decided).get_by_role("link", name="Undo").click()
+    expect(card(page, decided).locator(".qc-notice")).to_have_text(
+        "Not put back: it was removed since by sam."
+    )
+    expect(card(page, decided)).to_have_attribute("data-state", "removed")
+    expect(card(page, other).get_by_label(re.compile("Reply as"))).to_have_value("Half a reply")
+    assert dialogs == []
+    assert errors == []
