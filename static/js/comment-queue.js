@@ -539,7 +539,25 @@
   // published reply leaves an empty box behind (its card is replaced).
   let sending = false;
   window.addEventListener("submit", function (event) {
-    if (!event.defaultPrevented && event.target.id === "changelist-form") sending = true;
+    if (event.defaultPrevented || event.target.id !== "changelist-form") return;
+    // A bulk decision on ticked comments with a reply typed under them: asked first, as a
+    // row's Spam or Remove asks (the reply came back only quoted in a message).
+    const select = event.target.querySelector('select[name="action"]');
+    const action = select && select.value;
+    if (action && action !== "approve") {
+      const typed = Array.from(document.querySelectorAll("#result_list input.action-select:checked"))
+        .map(function (box) { return box.closest("tr") && box.closest("tr").querySelector(".qc-reply-box textarea"); })
+        .filter(function (box) { return box && box.value.trim() !== ""; });
+      const doing = select.options[select.selectedIndex].text.toLowerCase();
+      const question = (typed.length === 1 ? "Your reply is not published. Discard it and "
+        : "Your " + typed.length + " replies are not published. Discard them and ") + doing + "?";
+      if (typed.length && !window.confirm(question)) {
+        event.preventDefault();
+        typed[0].focus();
+        return;
+      }
+    }
+    sending = true;
   });
   window.addEventListener("pageshow", function () {
     sending = false; // back from the next page (the back-forward cache)

@@ -769,3 +769,30 @@ def test_an_undo_that_finds_a_newer_decision_says_so_on_its_card_without_a_reloa
     expect(card(page, other).get_by_label(re.compile("Reply as"))).to_have_value("Half a reply")
     assert dialogs == []
     assert errors == []
+
+
+def test_a_bulk_decision_over_a_typed_reply_asks_first(browser, live_server, mod):
+    """A row's Spam asks before discarding a reply typed under it; the bulk action did not,
+    and the reply came back only quoted in a message."""
+    parent = CommentFactory(state="pending")
+    page, errors, row = reply_typed(browser, live_server, mod, parent, "Words I meant to send")
+    asked = []
+
+    def answer(dialog, accept):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    page.locator(f"#result_list tr:has(#qc-{parent.pk}) input.action-select").check()
+    page.locator("select[name=action]").select_option("mark_spam")
+    page.once("dialog", lambda d: answer(d, accept=False))
+    page.get_by_role("button", name="Go").click()
+    expect(row.get_by_label(re.compile("Reply as"))).to_be_focused()
+    assert asked == ["Your reply is not published. Discard it and mark selected comments as spam?"]
+    parent.refresh_from_db()
+    assert parent.state == "pending"
+    page.once("dialog", lambda d: answer(d, accept=True))
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("marked as spam")
+    parent.refresh_from_db()
+    assert parent.state == "spam"
+    assert errors == []
