@@ -533,7 +533,15 @@
     offer.querySelector("time").setAttribute("datetime", offered.saved_at);
     offer.hidden = false;
     var offeredKey = offered === localDraft ? localKey : keyFor(offered.token || editToken);
+    var asOpened = snapshot();
     offer.querySelector("[data-restore]").addEventListener("click", function () {
+      // Typed since the page opened (the offer stays while the first field has the focus):
+      // restoring replaced it, with no undo. Asked first.
+      if (differs(asOpened) && !window.confirm(
+        "Restore the unsaved changes over what you have typed since opening this page? " +
+        "What you typed is then lost.")) {
+        return;
+      }
       offer.hidden = true;
       if (isNew && offered.token) {
         // Its editing session goes on here: autosave keeps it in its own place, and saving

@@ -763,3 +763,33 @@ def test_two_new_articles_in_two_tabs_each_keep_their_draft(
     page.locator(".autosave-offer").get_by_role("button", name="Restore").click()
     expect(page.get_by_label("Title:")).to_have_value("Article Two: sleep")
     assert console_errors == []
+
+
+def test_restore_over_words_typed_since_the_page_opened_asks_first(
+    page,
+    live_server,
+    editor,  # noqa: F811
+    console_errors,  # noqa: F811
+):
+    """The offer stays while the first field has the focus, inviting typing; Restore then
+    replaced the new title and text with the old draft, with no warning and no undo."""
+    from articles.models import ArticleDraft
+
+    ArticleDraft.objects.create(
+        user=editor, key="new-old", data={"title": "Old draft", "editor_token": "tab-old"}
+    )
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server)
+    page.goto(live_server.url + "/admin/articles/article/add/")
+    expect(page.locator(".autosave-offer")).to_be_visible()
+    page.get_by_label("Title:").fill("New words")
+    asked = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.locator(".autosave-offer").get_by_role("button", name="Restore").click()
+    assert asked and asked[0].startswith("Restore the unsaved changes over what you have typed")
+    expect(page.get_by_label("Title:")).to_have_value("New words")
+    expect(page.locator(".autosave-offer")).to_be_visible()
+    page.once("dialog", lambda d: d.accept())
+    page.locator(".autosave-offer").get_by_role("button", name="Restore").click()
+    expect(page.get_by_label("Title:")).to_have_value("Old draft")
+    assert console_errors == []
