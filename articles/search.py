@@ -174,9 +174,12 @@ class Results:
                 )
 
 
-def search(articles, query: str) -> Results:
-    """Rank ``articles`` (a queryset of published articles) against ``query``."""
+def search(articles, query: str, any_word: bool = False) -> Results:
+    """Rank ``articles`` (a queryset of published articles) against ``query``: those with
+    every word, or with ``any_word``, those with any (ranked by how many and where)."""
     if uses_postgres():
+        if any_word:  # websearch's own "or": "nerve or pain or physiotherapy"
+            query = " or ".join(words(query))
         found = SearchQuery(query, search_type="websearch", config=settings.SEARCH_CONFIG)
         ranked = (
             articles.filter(search_vector=found)
@@ -190,13 +193,14 @@ def search(articles, query: str) -> Results:
     condition = Q()
     score = Value(0)
     for word in stems:
-        condition &= (
+        matches = (
             Q(title__icontains=word)
             | Q(summary__icontains=word)
             | Q(search_topics__icontains=word)
             | Q(search_headings__icontains=word)
             | Q(search_text__icontains=word)
         )
+        condition = (condition | matches) if any_word else (condition & matches)
         for field, weight in WEIGHTS:
             score = score + Case(
                 When(**{f"{field}__icontains": word}, then=Value(weight)),

@@ -80,6 +80,7 @@ class SearchView(ListView):
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))
         self.results = None
+        self.some_words = False
         if not self.query:
             return Article.objects.none()
         articles = (
@@ -89,6 +90,11 @@ class SearchView(ListView):
             .defer("body", "body_html", "toc", "search_vector")
         )
         self.results = search.search(articles, self.query)
+        # No article has every word ("nerve pain after physiotherapy"): those with some of
+        # them, said so, rather than "No results found" for a reader's own words.
+        self.some_words = len(search.words(self.query)) > 1 and not self.results.articles.exists()
+        if self.some_words:
+            self.results = search.search(articles, self.query, any_word=True)
         return self.results.articles
 
     def get_context_data(self, **kwargs):
@@ -104,6 +110,7 @@ class SearchView(ListView):
             result_count=context["paginator"].count if self.query else 0,
             topics=topic_menu() if not page else [],
             long_query=len(search.words(self.query)) > 2,
+            some_words=self.some_words,
         )
         return context
 

@@ -54,7 +54,10 @@ def test_stemmed_forms_find_the_same_articles(client):
 
 def test_every_word_must_match(client, library):
     assert results(client, "sciatica walking")[0] == ["Walking"]
-    assert results(client, "sciatica diabetes")[0] == []
+    # None has both: those with either, said so (below).
+    found, page = results(client, "sciatica diabetes")
+    assert "Diabetes" in found
+    assert page.select_one(".result-count").get_text().startswith("No article has all")
 
 
 def test_snippets_highlight_the_words_and_escape_the_text(client):
@@ -470,3 +473,19 @@ def test_a_quoted_search_is_said_in_one_pair_of_quotes_and_results_are_not_index
     assert page.select_one("meta[name=robots]")["content"] == "noindex"
     empty = soup(client.get("/search/"))  # the search page itself may be found
     assert empty.select_one("meta[name=robots]") is None
+
+
+def test_no_article_with_every_word_offers_those_with_some_of_them(client, library):
+    """ "sciatica after physiotherapy": no article has both words, and the reader got "No
+    results found" for their own words; the ones with some of them come, said so."""
+    found, page = results(client, "sciatica after physiotherapy")
+    assert found[0] == "Sciatica explained"  # in the title: ranked first
+    assert set(found) == {"Sciatica explained", "Back pain", "Leg pain", "Walking"}
+    assert page.select_one(".result-count").get_text() == (
+        "No article has all of these words. 4 articles with some of them:"
+    )
+    assert page.select_one(".search-tips") is None
+    found, page = results(client, "sciatica walking")  # both in one: that one only
+    assert found == ["Walking"]
+    assert page.select_one(".result-count").get_text() == "1 article found"
+    assert results(client, "physiotherapy")[0] == []  # one word: nothing to fall back to
