@@ -283,9 +283,10 @@ def render_tree(
             f'<a href="#c{pk}"><time datetime="{submitted:%Y-%m-%dT%H:%MZ}">'
             f"{submitted:%-d %b %Y}</time></a></p>"
         )
-        if controls and pk in controls:
-            parts.append(controls[pk])
-        elif pending:
+        # A moderator's controls come after the text (below): the comment read before the
+        # buttons, as WordPress's row actions come under it.
+        controlled = bool(controls) and pk in controls
+        if pending and not controlled:
             if urgent and crisis_support is not None:
                 support = support or crisis_support()
                 parts.append(crisis_box(support, pk))
@@ -317,6 +318,8 @@ def render_tree(
         elif to in deleted:  # ...not even its place shown (nothing under it)
             parts.append('<p class="in-reply-to">In reply to a deleted comment</p>')
         parts.append(f'<div class="comment-text">{text}</div>')
+        if controlled:
+            parts.append(controls[pk])
         if note:
             parts.append(f'<p class="site-note">{badge.strip()} {escape(note)}</p>')
         own = ""

@@ -159,3 +159,17 @@ def test_the_note_says_who_sent_a_comment_back_and_never_an_empty_reason(
     assert html.find(id=f"c{no_reason.pk}").select_one(".moderate-note").get_text() == (
         "Pending: only moderators see it."
     )
+
+
+def test_a_held_comments_controls_come_after_its_text(moderator_client):
+    """They stood between its name and its text: a moderator met the buttons before the
+    comment they decide on."""
+    held = CommentFactory(state="pending", comment="Held words")
+    item = page(moderator_client, held.content_object.get_absolute_url()).find(id=f"c{held.pk}")
+    order = [
+        child["class"][0]
+        for child in item.find_all(recursive=False)
+        if child.get("class")
+        and child["class"][0] in ("comment-meta", "comment-text", "moderate-here")
+    ]
+    assert order == ["comment-meta", "comment-text", "moderate-here"]
