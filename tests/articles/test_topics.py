@@ -376,3 +376,13 @@ def test_a_main_topics_page_leads_back_to_all_topics(client, neuropathy):
     }
     names = [item["name"] for item in graph["BreadcrumbList"]["itemListElement"]]
     assert names == ["Home", "Topics", "Nerve conditions"]
+
+
+def test_a_topics_count_says_what_it_counts_to_a_screen_reader(client):
+    """ "Peripheral neuropathy (1)": one what? Read aloud, the number stood alone."""
+    topic = TopicFactory(name="Peripheral neuropathy")
+    ArticleFactory(topic=topic)
+    page = BeautifulSoup(client.get("/topics/").content, "html.parser")
+    count = page.select_one(".topic-list > li > .meta")
+    assert count.get_text() == "(1 article)"
+    assert count.select_one(".visually-hidden").get_text() == " article"
