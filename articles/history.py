@@ -261,6 +261,7 @@ def restore_view(model_admin, request, object_id, version_id):
         # edit took a live article off the site, and the message did not say so.
         publication = (obj.status, obj.published_at) if isinstance(obj, Article) else None
         review = _review(obj) if isinstance(obj, Article) else None
+        shown = _shown(obj) if isinstance(obj, Article) else None
         version.revision.revert(delete=True)
         # Reverting writes the stored rows as they were; saving renders an article's body
         # again with the restored references and records the result as the newest version.
@@ -273,6 +274,8 @@ def restore_view(model_admin, request, object_id, version_id):
         reversion.set_user(request.user)
         reversion.set_comment(message)
         model_admin.log_change(request, obj, message)
+    if shown is not None:
+        message = f"{message} {restored_parts(obj, shown)}".rstrip()
     if publication is not None:
         message = f"{message} {restored_publication(obj)}"
     if review is not None and _review(obj) != review:
@@ -312,6 +315,49 @@ def restored_review(article: Article, before: tuple) -> str:
             else _("It has no featured image in this version.")
         )
     return " ".join(str(part) for part in said)
+
+
+# What readers see of an article that a version brings back, as the restore's message names it:
+# changed, and (a related part) taken away.
+SHOWN_PARTS = [
+    ("title", gettext_lazy("the title"), ""),
+    ("summary", gettext_lazy("the summary"), ""),
+    ("body", gettext_lazy("the text"), ""),
+    ("topic_id", gettext_lazy("the topic"), gettext_lazy("a topic")),
+    ("byline_id", gettext_lazy("the byline"), gettext_lazy("a byline")),
+    ("call_to_action_id", gettext_lazy("the call to action"), gettext_lazy("a call to action")),
+]
+
+
+def _shown(article: Article) -> dict:
+    return {field: getattr(article, field) for field, _name, _gone in SHOWN_PARTS}
+
+
+def restored_parts(article: Article, before: dict) -> str:
+    """What of the article a restore changed for readers, and what it took away: restoring an
+    early version took the topic, the byline and the call to action off a live article, and
+    the message spoke of its medical review alone."""
+    changed = [
+        str(name) for field, name, _gone in SHOWN_PARTS if getattr(article, field) != before[field]
+    ]
+    gone = [
+        str(lost)
+        for field, _name, lost in SHOWN_PARTS
+        if lost and before[field] and not getattr(article, field)
+    ]
+    if not changed:
+        return _("Readers see no change.")
+    said = _("It changed %(parts)s.") % {"parts": _join(changed)}
+    if gone:
+        said += " " + _("Readers now see it without %(parts)s.") % {"parts": _join(gone)}
+    return said
+
+
+def _join(names: list[str]) -> str:
+    """ "the title, the text and the topic"."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(some)s and %(last)s") % {"some": ", ".join(names[:-1]), "last": names[-1]}
 
 
 def restored_publication(article: Article) -> str:

@@ -496,7 +496,8 @@ def undo_url(token: str, next_url: str = "") -> str:
 
 def card_response(request, comment, *, done=None, undo="", replied=None, undone=False, notice=""):
     """The row's card after a decision, for the queue's script to put in place of the old one.
-    ``notice``: what to say instead (a decision refused: ``CommentAdmin.changed_since``)."""
+    ``notice``: what to say instead (a decision or an Undo refused: ``CommentAdmin._changed_since``,
+    ``undo_view``)."""
     prepare([comment], request)
     if not notice and done is not None:
         notice = DONE_NOTICE[done]

@@ -387,7 +387,7 @@ def test_two_saves_in_the_same_minute_are_told_apart_by_their_seconds(
     )
     message = " ".join(str(m) for m in response.context["messages"])
     assert message == (
-        "Restored the version saved on 6 Dec 2026, 10:15:07. "
+        "Restored the version saved on 6 Dec 2026, 10:15:07. It changed the title and the text. "
         "It stays published: readers see the restored version now. "
         "To undo this, restore the version saved on 6 Dec 2026, 10:15:42: it stays in History."
     )
@@ -559,3 +559,35 @@ def test_history_says_what_each_save_did_to_the_publication(admin_client):
         {"action": "unpublish_selected", "_selected_action": [article.pk]},
     )
     assert said() == "Unpublished: a draft, readers no longer see it."  # not "Changed Status."
+
+
+def test_a_restores_message_says_what_readers_see_changed_and_taken_away(
+    moderator_client, admin_client
+):
+    """Restoring an early version took the topic, the byline and the call to action off a
+    live article, and the message spoke of its medical review alone."""
+    from tests.factories import CallToActionFactory, TopicFactory
+
+    article = ArticleFactory(body="First text.", topic=None, byline=None, call_to_action=None)
+    change(admin_client, article, body="First text.")  # a version without them
+    first = versions(article)[0]
+    change(
+        admin_client,
+        article,
+        body="Better text.",
+        topic=TopicFactory().pk,
+        byline=PersonFactory().pk,
+        call_to_action=CallToActionFactory().pk,
+    )
+    url = f"/admin/articles/article/{article.pk}/history/"
+    response = moderator_client.post(f"{url}{first.pk}/restore/", follow=True)
+    message = next(str(m) for m in response.context["messages"])
+    assert (
+        "It changed the text, the topic, the byline and the call to action. Readers now see it "
+        "without a topic, a byline and a call to action. It stays published"
+    ) in message
+    # Restoring the newest (the one before the restore) brings them back: said, none gone.
+    newest = versions(article)[1]
+    response = moderator_client.post(f"{url}{newest.pk}/restore/", follow=True)
+    message = next(str(m) for m in response.context["messages"])
+    assert "It changed the text, the topic, the byline and the call to action. It stays" in message
