@@ -1646,6 +1646,7 @@ class ArticleAdmin(
         self._warn_without_topic(request, obj)
         self._warn_without_writer(request, obj)
         self._warn_self_review(request, obj)
+        self._warn_button_to_closed_comments(request, obj)
         return response
 
     def response_change(self, request, obj):
@@ -1655,7 +1656,28 @@ class ArticleAdmin(
         self._warn_without_topic(request, obj)
         self._warn_without_writer(request, obj)
         self._warn_self_review(request, obj)
+        self._warn_button_to_closed_comments(request, obj)
         return response
+
+    def _warn_button_to_closed_comments(self, request, obj):
+        """Its call to action's button leads to the comment form ("Share your story": #respond,
+        #comments), and the article takes no comments: readers pressing it landed on
+        "Comments are closed". Said after the save, as the other warnings."""
+        cta = obj.call_to_action
+        if obj.allow_comments or cta is None:
+            return
+        if not cta.button_url.startswith(("#respond", "#comments", "#reply")):
+            return
+        self.message_user(
+            request,
+            _(
+                "Its call to action's button leads to the comment form (%(link)s), and this "
+                "article takes no comments: readers pressing it find “Comments are closed”. "
+                "Choose another call to action, or allow comments."
+            )
+            % {"link": cta.button_url},
+            messages.WARNING,
+        )
 
     def _warn_without_topic(self, request, obj):
         """Published (or scheduled) without a topic, the article has no breadcrumb and is on

@@ -657,3 +657,19 @@ def test_a_date_with_slashes_is_refused_not_read_month_first(admin_client):
         assert admin_client.post(url, data).status_code == 302
         article.refresh_from_db()
         assert timezone.localtime(article.published_at).date() == datetime.date(2030, 12, 10)
+
+
+def test_a_call_to_action_leading_to_closed_comments_is_said_at_the_save(admin_client):
+    """ "Share your story" (#respond) on an article that takes no comments: readers pressing it
+    landed on "Comments are closed", and nothing told the editor."""
+    from tests.factories import CallToActionFactory
+
+    share = CallToActionFactory(button_label="Share your story", button_url="#respond")
+    article = ArticleFactory(call_to_action=share)
+    warning = "Its call to action's button leads to the comment form (#respond), and this"
+    assert warning not in saved_message(admin_client, article)
+    assert warning in saved_message(admin_client, article, allow_comments="")
+    elsewhere = CallToActionFactory(button_url="/contact/")
+    assert warning not in saved_message(
+        admin_client, article, allow_comments="", call_to_action=str(elsewhere.pk)
+    )
