@@ -218,6 +218,24 @@ def _is_fragment(request) -> bool:
     return request.headers.get("X-Fragment") == "row"
 
 
+def replies_hidden(decided) -> str:
+    """What readers no longer see of the site's replies under comments taken off the page
+    (an approval undone, Unapprove, Spam, Remove): they stay published, hidden with the
+    comments they answer. "" if none."""
+    hidden = [c for c in decided if c.state != Comment.State.PUBLISHED]
+    replies = Comment.objects.filter(
+        parent_id__in=[c.pk for c in hidden], from_site=True, state=Comment.State.PUBLISHED
+    ).count()
+    if not replies:
+        return ""
+    return ngettext(
+        "The site's reply under it stays published, but hidden with it until it is approved again.",
+        "The site's %(count)d replies stay published, but hidden with the comments they answer "
+        "until those are approved again.",
+        replies,
+    ) % {"count": replies}
+
+
 @admin.register(Comment)
 class CommentAdmin(TextAsStored, admin.ModelAdmin):
     """The moderation queue: tabs by state, one card per comment, one click or key per decision.
@@ -656,12 +674,18 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
         changed = decisions.decide([comment], state, request.user)
         if text:  # the comment is now published: the reply cannot fail
             reply, _changed = decisions.reply_as_site(comment, text, request.user)
+        # Taken off the page: the site's reply under it goes with it.
+        was_public = changed.get(comment.pk) == Comment.State.PUBLISHED
+        hidden = replies_hidden([comment]) if was_public else ""
         if _is_fragment(request):
             token = decisions.undo_token(changed, state) if changed else ""
+            notice = f"{queue.DONE_NOTICE[state]} {hidden}" if changed and hidden else ""
             return queue.card_response(
-                request, comment, done=state if changed else None, undo=token
+                request, comment, done=state if changed else None, undo=token, notice=notice
             )
         self._undo_message(request, self._done(len(changed), state), changed, state)
+        if hidden:
+            self.message_user(request, hidden, messages.WARNING)
         if text:
             self._reply_published(request, reply)
         if self._from_article(request) and comment.state not in (
@@ -888,23 +912,9 @@ class CommentAdmin(TextAsStored, admin.ModelAdmin):
     def _say_replies_hidden(self, request, restored):
         """An approval undone that a reply as the site came with (Save with a reply): the reply
         stays published, but readers see it only with the comment it answers."""
-        hidden = [c for c in restored if c.state != Comment.State.PUBLISHED]
-        replies = Comment.objects.filter(
-            parent_id__in=[c.pk for c in hidden], from_site=True, state=Comment.State.PUBLISHED
-        ).count()
-        if replies:
-            self.message_user(
-                request,
-                ngettext(
-                    "The site's reply under it stays published, but hidden with it until it is "
-                    "approved again.",
-                    "The site's %(count)d replies stay published, but hidden with the comments "
-                    "they answer until those are approved again.",
-                    replies,
-                )
-                % {"count": replies},
-                messages.WARNING,
-            )
+        said = replies_hidden(restored)
+        if said:
+            self.message_user(request, said, messages.WARNING)
 
     def _say_decided_since(self, request, record, restored):
         """Those the Undo left as they are, someone having decided on them since: which, by

@@ -350,3 +350,28 @@ def test_the_comment_page_says_which_name_a_reply_will_show(moderator_client, mo
         moderator_client.get(f"{CHANGELIST}{comment.pk}/change/").content, "html.parser"
     )
     assert page.find("label", attrs={"for": "id_reply"}).get_text() == "Reply as Dr. Ana:"
+
+
+@pytest.mark.parametrize("fragment", [False, True])
+def test_taking_a_comment_off_the_page_says_the_sites_reply_goes_with_it(
+    moderator_client, moderator, fragment
+):
+    """Unapprove on a comment with the site's reply said only "Back to pending": readers no
+    longer saw the reply either, and nothing said so (an Undo of an approval did)."""
+    comment = CommentFactory(state="published")
+    decisions.reply_as_site(comment, "Thank you for sharing.", moderator)
+    said = (
+        "The site's reply under it stays published, but hidden with it until it is approved again."
+    )
+    url = action_url(comment, "unapprove")
+    if fragment:
+        response = moderator_client.post(url, {}, **FRAGMENT)
+        notice = BeautifulSoup(response.content, "html.parser").select_one(".qc-notice")
+        assert notice.get_text(" ", strip=True).startswith(f"Back to pending. {said}")
+    else:
+        response = moderator_client.post(url, {"next": CHANGELIST}, follow=True)
+        assert said in [str(m) for m in response.context["messages"]]
+    other = CommentFactory(state="published")  # no reply: nothing more said
+    response = moderator_client.post(action_url(other, "unapprove"), {}, **FRAGMENT)
+    notice = BeautifulSoup(response.content, "html.parser").select_one(".qc-notice")
+    assert notice.get_text(" ", strip=True) == "Back to pending. Undo"
