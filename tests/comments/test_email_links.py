@@ -156,7 +156,7 @@ def test_a_link_for_a_comment_a_colleague_decided_otherwise_can_overrule_it(
     page = BeautifulSoup(moderator_client.get(url).content, "html.parser")
     said = page.select_one(".decision-confirm .qc-notice").get_text(" ", strip=True)
     assert said == (
-        "This comment is already published (by sam). Spam it anyway only if you mean to "
+        "This comment is already published (by sam). Press “Spam anyway” only if you mean to "
         "overrule that."
     )
     form = page.select_one(".decision-confirm form[method=post]")

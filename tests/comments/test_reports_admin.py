@@ -247,3 +247,12 @@ def test_the_queue_says_a_worry_about_a_published_comments_writer_is_waiting(mod
     queue = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
     assert queue.select_one(".moderation-alert") is None
     assert report.comment.state == "published"
+
+
+@pytest.mark.django_db
+def test_the_queue_links_the_moderation_overview(moderator_client):
+    """Linked only from the admin's home page: a moderator working in the queue had no way
+    to it."""
+    queue = BeautifulSoup(moderator_client.get("/admin/comments/comment/").content, "html.parser")
+    link = queue.select_one(".queue-tools").find("a", string="Moderation overview")
+    assert link["href"] == "/admin/comments/overview/"
