@@ -83,9 +83,10 @@ def test_publishing_one_reply_keeps_the_reply_typed_under_another_card(moderator
     assert box(soup(response), other).get_text() == "For Bob, not yet"  # Ann's is published
 
 
-def test_a_refused_decision_keeps_the_other_reply_but_not_its_own(moderator_client):
-    """Spam with the card's own reply typed is refused ("press Spam again to go ahead without
-    it"): that box comes back empty, so pressing Spam again works; another card's reply stays."""
+def test_a_refused_decision_keeps_both_replies_in_their_boxes(moderator_client):
+    """Spam with the card's own reply typed is refused ("clear its box, then press Spam
+    again"): that box comes back holding the reply (it was only quoted in the message), and
+    another card's reply stays too. Cleared, Spam goes ahead."""
     decided = CommentFactory(state="pending", user_name="Ann")
     other = CommentFactory(state="pending", user_name="Bob")
     data = queue_form(moderator_client)
@@ -93,10 +94,10 @@ def test_a_refused_decision_keeps_the_other_reply_but_not_its_own(moderator_clie
     data[f"reply-{other.pk}"] = "For Bob"
     response = moderator_client.post(f"{CHANGELIST}{decided.pk}/moderate/spam/", data, follow=True)
     page = soup(response)
-    assert box(page, decided).get_text() == ""
+    assert box(page, decided).get_text() == "For Ann"
     assert box(page, other).get_text() == "For Bob"
-    again = queue_form(moderator_client)  # the page as it came back
-    again.update({f"reply-{other.pk}": "For Bob"})
+    again = queue_form(moderator_client)  # the page as it came back, Ann's box cleared
+    again.update({f"reply-{decided.pk}": "", f"reply-{other.pk}": "For Bob"})
     moderator_client.post(f"{CHANGELIST}{decided.pk}/moderate/spam/", again)
     decided.refresh_from_db()
     assert decided.state == Comment.State.SPAM
