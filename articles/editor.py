@@ -266,6 +266,11 @@ def _new_drafts(request, model):
     return ArticleDraft.objects.filter(user=request.user, key__startswith=prefix)
 
 
+def _draft_title(draft) -> str:
+    """What names a draft of a new one: an article's title, a call-to-action's name."""
+    return draft.data.get("title") or draft.data.get("name") or _("no title")
+
+
 def _token(request, name="editor_token") -> str:
     return request.POST.get(name, "")[:40]
 
@@ -409,11 +414,12 @@ class EditorForm:
                 extra_context["other_drafts"] = [
                     {
                         "key": other.key.removeprefix(prefix),
-                        "title": other.data.get("title") or other.data.get("heading") or "",
+                        "title": _draft_title(other),
                         "saved_at": other.saved_at,
                     }
                     for other in _new_drafts(request, self.model).exclude(pk=draft.pk)[:10]
                 ]
+                extra_context["autosaved_title"] = _draft_title(draft)
                 extra_context["draft_chosen"] = bool(request.GET.get("draft"))
             extra_context["saved_editor_tokens"] = saved_tokens(request)
         else:

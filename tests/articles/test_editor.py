@@ -300,6 +300,10 @@ def test_two_new_articles_written_in_two_tabs_keep_a_draft_each(admin_client, ad
     page = BeautifulSoup(admin_client.get("/admin/articles/article/add/").content, "html.parser")
     offered = json.loads(page.select_one("script#article-autosaved").string)
     assert offered["title"] == "Article Two: sleep"
+    # With others kept, the one offered is named, beside its time (the script writes it).
+    assert page.select_one(".autosave-offer p").get_text() == (
+        "Restore unsaved changes from  (Article Two: sleep)?"
+    )
     [other] = page.select(".autosave-offer .autosave-others a")
     assert other.get_text() == "Article One: foot care"
     # Its link offers that one instead, and names the other.
