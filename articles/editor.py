@@ -126,12 +126,17 @@ def article_from_post(request, saved: Article | None) -> Article:
     # October 2026") over a Status reading "Scheduled for 1 Mar 2027" until the save.
     if data.get("status") in Article.Status.values:
         article.status = data["status"]
-    # A date the save refuses (said under the boxes) leaves the saved one meanwhile.
+    # A date the save refuses (said under the boxes) leaves the saved one meanwhile, as does
+    # the saved one as the boxes show it (to the second: the page's "2026-12-07T23:58:54.557"
+    # was not the preview's "…23:58:54").
     with contextlib.suppress(ValidationError):
         if "published_at_0" in data:
-            article.published_at = forms.SplitDateTimeField(required=False).clean(
+            typed = forms.SplitDateTimeField(required=False).clean(
                 [data.get("published_at_0", ""), data.get("published_at_1", "")]
             )
+            saved_at = article.published_at
+            if not (typed and saved_at and typed == saved_at.replace(microsecond=0)):
+                article.published_at = typed
     if article.status == Article.Status.PUBLISHED and article.published_at is None:
         article.published_at = timezone.now()  # as the save dates it
     references = article.__dict__["reference_list"] = references_from_post(data)

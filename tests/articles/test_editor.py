@@ -523,3 +523,20 @@ def test_preview_dates_the_article_as_its_status_and_publish_date_are_typed(staf
     assert dated(status="published", published_at_0="10/12/2026", published_at_1="09:00") == (
         "12 October 2026"
     )
+
+
+def test_preview_keeps_the_saved_publish_date_the_boxes_show_to_the_second(staff_client):
+    """The boxes show a saved date to the second; read back from them, the preview's date
+    lost the saved one's microseconds, and its page differed from the published one."""
+    saved_at = timezone.now().replace(microsecond=557008) - datetime.timedelta(days=1)
+    article = ArticleFactory(published_at=saved_at)
+    local = timezone.localtime(saved_at)
+    data = form_data(
+        object_id=str(article.pk),
+        status="published",
+        published_at_0=local.strftime("%Y-%m-%d"),
+        published_at_1=local.strftime("%H:%M:%S"),
+    )
+    html = staff_client.post(PREVIEW, data).json()["html"]
+    time = BeautifulSoup(html, "html.parser").select_one("p.meta time")
+    assert time["datetime"] == local.isoformat()
